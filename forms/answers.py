@@ -1,0 +1,295 @@
+"""Clean raw submitted values against a questionnaire: types, limits, relevance.
+
+`clean_answers` is the one place that decides what an answer is. The web
+form, the command line, sync and XLSForm imports all go through it.
+
+Raw values may come from an HTML form (strings, lists of strings) or from
+JSON (numbers, lists, dicts). Keys are question ids; a matrix row may also
+come as `<question>/<item>` and the "other, specify" text of a multi
+question as `<question>/annat`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .conditions import Condition, parse
+from .model import OTHER, OTHER_SUFFIX, SPECIAL_CODES, Question, Questionnaire, Section
+
+MESSAGES = {
+    "required": {"sv": "Frågan måste besvaras.", "en": "This question must be answered."},
+    "required_rows": {"sv": "Besvara varje rad.", "en": "Answer every row."},
+    "choice": {"sv": "Välj ett av alternativen.", "en": "Choose one of the options."},
+    "integer": {"sv": "Ange ett heltal, t.ex. 12.", "en": "Enter a whole number, e.g. 12."},
+    "decimal": {"sv": "Ange ett tal, t.ex. 12,5.", "en": "Enter a number, e.g. 12.5."},
+    "money": {"sv": "Ange ett belopp i hela kronor, t.ex. 12 500.", "en": "Enter an amount in whole kronor, e.g. 12 500."},
+    "date": {"sv": "Ange ett datum som ÅÅÅÅ-MM-DD.", "en": "Enter a date as YYYY-MM-DD."},
+    "min": {"sv": "Värdet får inte vara mindre än {limit}.", "en": "The value may not be less than {limit}."},
+    "max": {"sv": "Värdet får inte vara större än {limit}.", "en": "The value may not be greater than {limit}."},
+    "min_choices": {"sv": "Välj minst {limit} alternativ.", "en": "Choose at least {limit} options."},
+    "max_choices": {"sv": "Välj högst {limit} alternativ.", "en": "Choose at most {limit} options."},
+    "pattern": {"sv": "Svaret har inte rätt format.", "en": "The answer is not in the expected format."},
+    "max_length": {"sv": "Högst {limit} tecken.", "en": "At most {limit} characters."},
+    "other": {"sv": "Skriv vad som avses med \"annat\".", "en": "Say what \"other\" means."},
+    "exclusive": {"sv": "\"{label}\" kan inte kombineras med andra svar.", "en": "\"{label}\" cannot be combined with other answers."},
+    "text": {"sv": "Ange text.", "en": "Enter text."},
+}
+
+MAX_TEXT = 20_000
+
+
+def message(code: str, lang: str = "sv", **params: Any) -> str:
+    texts = MESSAGES[code]
+    params = {k: (v.get(lang) or v.get("sv", "")) if isinstance(v, dict) else v for k, v in params.items()}
+    return (texts.get(lang) or texts["sv"]).format(**params)
+
+
+@dataclass
+class Cleaned:
+    """The result of cleaning: answers, per-question errors and what was skipped."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Invalid(Exception):
+    def __init__(self, code: str, **params: Any):
+        self.code = code
+        self.params = params
+
+
+def relevant_sections(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Section]:
+    """Sections whose condition holds for (already cleaned) answers."""
+    return [s for s in questionnaire.sections if _holds(s.relevant, answers)]
+
+
+def is_relevant(question: Question, section: Section, answers: Mapping[str, Any]) -> bool:
+    return _holds(section.relevant, answers) and _holds(question.relevant, answers)
+
+
+def _holds(source: str | None, answers: Mapping[str, Any]) -> bool:
+    if not source:
+        return True
+    return _parsed(source).evaluate(answers.get)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(source: str) -> Condition:
+    return parse(source)
+
+
+def clean_answers(
+    questionnaire: Questionnaire,
+    raw: Mapping[str, Any],
+    *,
+    partial: bool = False,
+    lang: str = "sv",
+) -> Cleaned:
+    """Clean `raw` values; with `partial`, missing required answers are not errors (drafts)."""
+    result = Cleaned()
+    if not isinstance(raw, Mapping):
+        raw = {}
+    for section in questionnaire.sections:
+        section_on = _holds(section.relevant, result.answers)
+        for question in section.questions:
+            if not question.answerable:
+                continue
+            if not section_on or not _holds(question.relevant, result.answers):
+                result.skipped.append(question.id)
+                continue
+            try:
+                value, extra = clean_value(question, raw)
+            except _Invalid as exc:
+                result.errors[question.id] = message(exc.code, lang, **exc.params)
+                continue
+            if value is None:
+                if question.required and not partial:
+                    result.errors[question.id] = message("required", lang)
+                continue
+            if question.type == "matrix" and question.required and not partial and len(value) < len(question.items):
+                result.errors[question.id] = message("required_rows", lang)
+            result.answers[question.id] = value
+            result.answers.update(extra)
+    return result
+
+
+def clean_value(question: Question, raw: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """Clean one question's raw value: (value or None, extra keys) or raise _Invalid."""
+    value = raw.get(question.id)
+    qtype = question.type
+    if qtype == "matrix":
+        return _clean_matrix(question, raw), {}
+    if qtype == "multi":
+        return _clean_multi(question, value, raw)
+    value = _scalar(value)
+    if value is None:
+        return None, {}
+    if isinstance(value, str) and value.strip() in question.special_codes:
+        return value.strip(), {}
+    if qtype in ("single", "scale", "yesno"):
+        return _clean_choice(question, value), {}
+    if qtype in ("integer", "money"):
+        return _limits(question, _whole(value, qtype)), {}
+    if qtype == "decimal":
+        return _limits(question, _decimal(value)), {}
+    if qtype == "date":
+        return _limits(question, _date(value)), {}
+    return _clean_text(question, value), {}
+
+
+def _scalar(value: Any) -> Any:
+    """One value from form data: lists give their first non-empty element."""
+    if isinstance(value, (list, tuple)):
+        value = next((v for v in value if v not in (None, "")), None)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return value
+
+
+def _clean_choice(question: Question, value: Any) -> str:
+    code = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    codes = {c.code for c in question.all_choices()}
+    if code not in codes:
+        raise _Invalid("choice")
+    return code
+
+
+def _clean_multi(question: Question, value: Any, raw: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
+    if value is None or value == "":
+        values: list = []
+    elif isinstance(value, (list, tuple)):
+        values = list(value)
+    else:
+        values = [value]
+    codes = [c.code for c in question.all_choices()]
+    chosen: list[str] = []
+    for item in values:
+        if item in (None, ""):
+            continue
+        if not isinstance(item, (str, int)) or isinstance(item, bool) or str(item).strip() not in codes:
+            raise _Invalid("choice")
+        code = str(item).strip()
+        if code not in chosen:
+            chosen.append(code)
+    if not chosen:
+        return None, {}
+    for special in SPECIAL_CODES:
+        if special in chosen and len(chosen) > 1:
+            raise _Invalid("exclusive", label=question.choice(special).label)
+    chosen.sort(key=codes.index)
+    extra: dict[str, Any] = {}
+    if OTHER in chosen and question.other:
+        text = _scalar(raw.get(question.id + OTHER_SUFFIX))
+        if not isinstance(text, str) or not text.strip():
+            raise _Invalid("other")
+        extra[question.id + OTHER_SUFFIX] = _clean_text(question, text, limits=False)
+    substantive = [c for c in chosen if c not in SPECIAL_CODES]
+    if substantive:
+        if question.min is not None and len(substantive) < question.min:
+            raise _Invalid("min_choices", limit=question.min)
+        if question.max is not None and len(substantive) > question.max:
+            raise _Invalid("max_choices", limit=question.max)
+    return chosen, extra
+
+
+def _clean_matrix(question: Question, raw: Mapping[str, Any]) -> dict[str, str] | None:
+    given = raw.get(question.id)
+    codes = {c.code for c in question.all_choices()}
+    rows: dict[str, str] = {}
+    for item in question.items:
+        if isinstance(given, Mapping):
+            value = given.get(item.code)
+        else:
+            value = raw.get(f"{question.id}/{item.code}")
+        value = _scalar(value)
+        if value is None:
+            continue
+        code = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if code not in codes:
+            raise _Invalid("choice")
+        rows[item.code] = code
+    return rows or None
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def _whole(value: Any, qtype: str) -> int:
+    if isinstance(value, bool):
+        raise _Invalid(qtype)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return int(value)
+        raise _Invalid(qtype)
+    if not isinstance(value, str):
+        raise _Invalid(qtype)
+    text = _SPACES.sub("", value)
+    if qtype == "money":
+        text = re.sub(r"(?i)(kr|sek|:-)$", "", text)
+    if not re.fullmatch(r"-?\d{1,15}", text):
+        raise _Invalid(qtype)
+    return int(text)
+
+
+def _decimal(value: Any) -> float | int:
+    if isinstance(value, bool):
+        raise _Invalid("decimal")
+    if isinstance(value, (int, float)):
+        number = value
+    elif isinstance(value, str):
+        text = _SPACES.sub("", value).replace(",", ".")
+        if not re.fullmatch(r"-?\d{1,15}(\.\d{1,10})?", text):
+            raise _Invalid("decimal")
+        number = float(text)
+    else:
+        raise _Invalid("decimal")
+    if not math.isfinite(number):
+        raise _Invalid("decimal")
+    return number
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise _Invalid("date")
+    try:
+        return datetime.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise _Invalid("date") from None
+
+
+def _limits(question: Question, value: Any) -> Any:
+    if question.min is not None and value < question.min:
+        raise _Invalid("min", limit=question.min)
+    if question.max is not None and value > question.max:
+        raise _Invalid("max", limit=question.max)
+    return value
+
+
+def _clean_text(question: Question, value: Any, limits: bool = True) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise _Invalid("text")
+    text = str(value).replace("\r\n", "\n").replace("\x00", "").strip()
+    if question.type == "text":
+        text = " ".join(text.split())
+    limit = question.max_length or MAX_TEXT
+    if len(text) > limit:
+        raise _Invalid("max_length", limit=limit)
+    if limits and question.pattern and not re.fullmatch(question.pattern, text):
+        raise _Invalid("pattern")
+    return text

