@@ -192,9 +192,17 @@ class Questionnaire:
 
     @property
     def content_hash(self) -> str:
-        """SHA-256 of the canonical JSON: identifies this exact version."""
+        """SHA-256 of the canonical JSON: identifies this exact version.
+
+        Computed once: a questionnaire is treated as frozen once built.
+        """
+        cached = self.__dict__.get("_content_hash")
+        if cached:
+            return cached
         canonical = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        self.__dict__["_content_hash"] = digest
+        return digest
 
 
 def _section_dict(section: Section) -> dict[str, Any]:

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
+from ..store import DEFAULT_DB
 from .forms import forms_group
+from .store_commands import demo_command, init_command, serve_command, submissions_group
 
 
 @click.group()
 @click.version_option(package_name="fieldkit")
-def main() -> None:
+@click.option("--db", "db_path", envvar="FIELDKIT_DB", default=DEFAULT_DB, show_default=True,
+              help="Path of the SQLite store (or set FIELDKIT_DB).")
+@click.pass_context
+def main(ctx: click.Context, db_path: str) -> None:
     """fieldkit: offline-first survey collection for municipal surveys.
 
-    Example: fieldkit forms validate forms/library
+    Example: fieldkit --db instance/fieldkit.db init
     """
+    ctx.obj = {"db": db_path}
+    os.environ["FIELDKIT_DB"] = db_path
 
 
 main.add_command(forms_group)
+main.add_command(init_command)
+main.add_command(serve_command)
+main.add_command(demo_command)
+main.add_command(submissions_group)

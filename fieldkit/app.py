@@ -1,0 +1,63 @@
+"""The Flask app factory. It only registers things: no migrations, no network, no waiting."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from . import config, db, errors, i18n
+from .collect import bp as collect_bp
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then the instance's config.py, then FIELDKIT_* variables, then test_config."""
+    settings = config.defaults()
+    settings.update(config.from_environment())
+    if test_config and "DB" in test_config:
+        settings["DB"] = test_config["DB"]
+    instance = config.instance_path_for(settings["DB"])
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
+    app.config.update(settings)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    app.config["DB"] = str(Path(app.config["DB"]))
+    if not app.config.get("SECRET_KEY"):
+        key = config.read_secret_key(instance)
+        if not key:
+            raise RuntimeError(f"no secret key in {instance}: run `fieldkit init` first")
+        app.config["SECRET_KEY"] = key
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # interviews last hours; the token is per session
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
+
+    csrf.init_app(app)
+    db.init_app(app)
+    errors.init_app(app)
+    app.jinja_env.globals.update(_=i18n.translate, languages=i18n.LANGUAGES, current_language=i18n.current_language)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.register_blueprint(collect_bp)
+    app.after_request(_security_headers)
+    if os.environ.get("FIELDKIT_DEBUG_TEMPLATES"):
+        app.jinja_env.auto_reload = True
+    return app
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    )
+    return response

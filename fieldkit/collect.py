@@ -1,0 +1,264 @@
+"""The field app: start an interview, fill it in section by section, autosave, complete, list."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import (
+    Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for,
+)
+
+from forms import registry
+from forms.answers import clean_answers
+from forms.display import format_answer, format_rows
+from forms.webform import formdata_for
+
+from . import errors, i18n, store
+from .db import get_db
+from .interview import find_section, form_class, hidden_questions, merge_section_raw, neighbour, progress
+
+bp = Blueprint("collect", __name__)
+
+
+def _municipalities_by_county():
+    groups = []
+    for county in registry.counties():
+        groups.append((county, registry.in_county(county.code)))
+    return groups
+
+
+@bp.get("/")
+def start():
+    db = get_db()
+    questionnaires = store.list_questionnaires(db)
+    drafts = [row for row in store.list_submissions(db, limit=100) if row["has_draft"]]
+    return render_template("collect/start.html", questionnaires=questionnaires, groups=_municipalities_by_county(),
+                           drafts=drafts, titles=_titles(questionnaires))
+
+
+def _titles(questionnaires):
+    lang = i18n.current_language()
+    return {q["id"]: (q["title_en"] if lang == "en" else q["title_sv"]) or q["id"] for q in questionnaires}
+
+
+@bp.post("/start")
+def start_post():
+    db = get_db()
+    qid = request.form.get("questionnaire", "")
+    code = request.form.get("municipality", "")
+    known = {q["id"] for q in store.list_questionnaires(db)}
+    if qid not in known or registry.municipality(code) is None:
+        flash(i18n.translate("unknown_choice"), "error")
+        return redirect(url_for(".start"))
+    sid = store.create_submission(db, qid, code)
+    questionnaire = store.get_questionnaire(db, qid)
+    return redirect(url_for(".section", sid=sid, section_id=questionnaire.sections[0].id))
+
+
+def _load(sid):
+    db = get_db()
+    sub = store.get_submission(db, sid)
+    questionnaire = store.get_questionnaire(db, sub.questionnaire_id, sub.questionnaire_version)
+    return db, sub, questionnaire
+
+
+@bp.get("/s/<sid>")
+def resume(sid):
+    _db, sub, questionnaire = _load(sid)
+    if sub.draft is None:
+        return redirect(url_for(".summary", sid=sid))
+    _cleaned, sections = progress(questionnaire, sub.draft["raw"])
+    section_id = sub.draft.get("section_id")
+    if not any(s.id == section_id for s in sections):
+        section_id = sections[0].id
+    return redirect(url_for(".section", sid=sid, section_id=section_id))
+
+
+@bp.route("/s/<sid>/del/<section_id>", methods=["GET", "POST"])
+def section(sid, section_id):
+    db, sub, questionnaire = _load(sid)
+    if sub.draft is None:
+        return redirect(url_for(".summary", sid=sid))
+    current = find_section(questionnaire, section_id)
+    if current is None:
+        abort(404)
+    lang = i18n.current_language()
+    Form = form_class(questionnaire, current, lang)
+    raw = sub.draft["raw"]
+    notice = None
+    if request.method == "POST":
+        form = Form(request.form)
+        raw = merge_section_raw(raw, current, form.raw_values())
+        cleaned, sections = progress(questionnaire, raw)
+        store.save_draft(db, sid, raw, current.id, cleaned.answers)
+        action = request.form.get("action", "next")
+        if action == "prev":
+            target = neighbour(sections, questionnaire, current.id, -1)
+            return redirect(url_for(".section", sid=sid, section_id=target.id) if target else url_for(".resume", sid=sid))
+        form.validate_answers(raw)
+        visible = [q.id for q in current.questions if q.id not in set(cleaned.skipped)]
+        newly_shown = set(visible) - set(request.form.getlist("shown")) if "shown" in request.form else set()
+        if newly_shown:
+            notice = i18n.translate("new_questions")
+        if not form.section_errors() and not newly_shown and action != "stay":
+            target = neighbour(sections, questionnaire, current.id, 1)
+            if target is None:
+                return redirect(url_for(".review", sid=sid))
+            return redirect(url_for(".section", sid=sid, section_id=target.id))
+        status = 422 if form.section_errors() else 200
+    else:
+        form = Form(data=formdata_for(questionnaire, current, raw))
+        cleaned, sections = progress(questionnaire, raw)
+        status = 200
+    hidden = set(hidden_questions(current, cleaned))
+    if current not in sections:
+        # The section is not relevant for the answers given: go on to one that is.
+        target = neighbour(sections, questionnaire, current.id, 1) or sections[-1]
+        return redirect(url_for(".section", sid=sid, section_id=target.id))
+    position = sections.index(current) + 1
+    response = make_response(render_template(
+        "collect/section.html", sub=sub, questionnaire=questionnaire, section=current, form=form,
+        hidden=hidden, position=position, total=len(sections), notice=notice,
+        has_previous=neighbour(sections, questionnaire, current.id, -1) is not None,
+        has_next=neighbour(sections, questionnaire, current.id, 1) is not None,
+        municipality=registry.municipality(sub.municipality_code), lang=lang,
+        draft_seq=sub.draft.get("seq", 0), draft_saved_at=sub.draft.get("saved_at"),
+        autosave_delay=current_app.config["AUTOSAVE_DELAY_MS"],
+    ), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/s/<sid>/autosave/<section_id>")
+def autosave(sid, section_id):
+    db, sub, questionnaire = _load(sid)
+    current = find_section(questionnaire, section_id)
+    if current is None:
+        abort(404)
+    if sub.draft is None:
+        return jsonify({"error": "not a draft", "status": 409}), 409
+    form = form_class(questionnaire, current, i18n.current_language())(request.form)
+    raw = merge_section_raw(sub.draft["raw"], current, form.raw_values())
+    cleaned, _sections = progress(questionnaire, raw)
+    saved = store.save_draft(db, sid, raw, current.id, cleaned.answers)
+    return jsonify({**saved, "hidden": hidden_questions(current, cleaned)})
+
+
+def _rescue_stale_post():
+    """Keep what a post with a stale CSRF token carried, when it came from our own pages."""
+    endpoint = request.endpoint or ""
+    if request.method != "POST" or endpoint not in ("collect.section", "collect.autosave"):
+        return None
+    if not _same_origin():
+        return None
+    args = request.view_args or {}
+    try:
+        db = get_db()
+        sub = store.get_submission(db, args["sid"])
+        questionnaire = store.get_questionnaire(db, sub.questionnaire_id, sub.questionnaire_version)
+    except (store.NotFound, KeyError):
+        return None
+    current = find_section(questionnaire, args.get("section_id", ""))
+    if current is None or sub.draft is None:
+        return None
+    form = form_class(questionnaire, current, i18n.current_language())(request.form)
+    raw = merge_section_raw(sub.draft["raw"], current, form.raw_values())
+    cleaned, _sections = progress(questionnaire, raw)
+    store.save_draft(db, sub.uuid, raw, current.id, cleaned.answers)
+    return url_for(".section", sid=sub.uuid, section_id=current.id)
+
+
+def _same_origin() -> bool:
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not source:
+        return False
+    return urlparse(source).netloc == request.host
+
+
+errors.CSRF_RESCUERS.append(_rescue_stale_post)
+
+
+@bp.get("/s/<sid>/granska")
+def review(sid):
+    _db, sub, questionnaire = _load(sid)
+    if sub.draft is None:
+        return redirect(url_for(".summary", sid=sid))
+    lang = i18n.current_language()
+    cleaned = clean_answers(questionnaire, sub.draft["raw"], lang=lang)
+    problems = []
+    for section in questionnaire.sections:
+        for question in section.questions:
+            if question.id in cleaned.errors:
+                problems.append((section, question, cleaned.errors[question.id]))
+    return render_template("collect/review.html", sub=sub, questionnaire=questionnaire, problems=problems,
+                           answers=cleaned.answers, skipped=set(cleaned.skipped), lang=lang,
+                           municipality=registry.municipality(sub.municipality_code),
+                           format_answer=format_answer, format_rows=format_rows)
+
+
+@bp.post("/s/<sid>/slutfor")
+def complete(sid):
+    db, sub, questionnaire = _load(sid)
+    if sub.draft is None:
+        return redirect(url_for(".summary", sid=sid))
+    cleaned = clean_answers(questionnaire, sub.draft["raw"], lang=i18n.current_language())
+    if not cleaned.ok:
+        return redirect(url_for(".review", sid=sid))
+    store.complete_submission(db, sid, cleaned.answers)
+    flash(i18n.translate("completed"), "success")
+    return redirect(url_for(".summary", sid=sid))
+
+
+@bp.get("/s/<sid>/sammanstallning")
+def summary(sid):
+    db, sub, questionnaire = _load(sid)
+    lang = i18n.current_language()
+    skipped = set(clean_answers(questionnaire, sub.answers, partial=True).skipped)
+    return render_template("collect/summary.html", sub=sub, questionnaire=questionnaire, answers=sub.answers,
+                           skipped=skipped, lang=lang, revisions=store.list_revisions(db, sid),
+                           municipality=registry.municipality(sub.municipality_code),
+                           format_answer=format_answer, format_rows=format_rows)
+
+
+@bp.post("/s/<sid>/oppna")
+def reopen(sid):
+    db, sub, questionnaire = _load(sid)
+    store.reopen_submission(db, sid)
+    return redirect(url_for(".section", sid=sid, section_id=questionnaire.sections[0].id))
+
+
+@bp.post("/s/<sid>/kasta")
+def discard(sid):
+    db, sub, _questionnaire = _load(sid)
+    store.discard_draft(db, sid)
+    if sub.status == "draft":
+        return redirect(url_for(".start"))
+    return redirect(url_for(".summary", sid=sid))
+
+
+@bp.get("/intervjuer")
+def submissions():
+    db = get_db()
+    filters = {
+        "questionnaire_id": request.args.get("questionnaire") or None,
+        "county_code": request.args.get("county") or None,
+        "status": request.args.get("status") if request.args.get("status") in store.STATUSES else None,
+    }
+    rows = store.list_submissions(db, **filters, limit=current_app.config["PAGE_SIZE"])
+    counts = store.count_by_status(db, questionnaire_id=filters["questionnaire_id"], county_code=filters["county_code"])
+    questionnaires = store.list_questionnaires(db)
+    return render_template("collect/submissions.html", rows=rows, counts=counts, filters=filters,
+                           questionnaires=questionnaires, titles=_titles(questionnaires),
+                           counties=registry.counties())
+
+
+@bp.get("/sprak/<code>")
+def set_language(code):
+    if code not in i18n.LANGUAGES:
+        abort(404)
+    target = request.args.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(i18n.COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response

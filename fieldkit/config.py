@@ -1,0 +1,71 @@
+"""Settings, declared once as data: name, default, help. Read by create_app, documented in docs/config.md."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .store import DEFAULT_DB
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "FIELDKIT_" + self.name
+
+
+SETTINGS = (
+    Setting("DB", DEFAULT_DB, "Path of the SQLite store (also `--db`). Relative paths are from the working directory."),
+    Setting("DEFAULT_LANGUAGE", "sv", "Language of the pages until the user switches (sv or en)."),
+    Setting("MAX_CONTENT_LENGTH", 2 * 1024 * 1024, "Largest accepted request body in bytes; larger posts get 413."),
+    Setting("AUTOSAVE_DELAY_MS", 2500, "Milliseconds after the last keystroke before the interview page autosaves."),
+    Setting("PAGE_SIZE", 200, "Rows per page in submission lists."),
+)
+
+SECRET_KEY_FILE = "secret_key"
+
+
+def coerce(setting: Setting, raw: str) -> Any:
+    if isinstance(setting.default, int):
+        return int(raw)
+    return raw
+
+
+def defaults() -> dict[str, Any]:
+    return {s.name: s.default for s in SETTINGS}
+
+
+def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    environ = os.environ if environ is None else environ
+    return {s.name: coerce(s, environ[s.env]) for s in SETTINGS if s.env in environ}
+
+
+def instance_path_for(db_path: str | os.PathLike) -> Path:
+    """The instance folder: FIELDKIT_INSTANCE, else the folder of the store."""
+    if os.environ.get("FIELDKIT_INSTANCE"):
+        return Path(os.environ["FIELDKIT_INSTANCE"]).resolve()
+    return Path(db_path).resolve().parent
+
+
+def ensure_secret_key(instance: Path) -> str:
+    """Read the instance's secret key, creating it (mode 0600) on first use by `fieldkit init`."""
+    path = instance / SECRET_KEY_FILE
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def read_secret_key(instance: Path) -> str | None:
+    path = instance / SECRET_KEY_FILE
+    return path.read_text().strip() if path.exists() else None

@@ -1,0 +1,65 @@
+"""Errors handled in one place: domain exceptions map to a status; pages get a page, API clients JSON."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+
+from . import i18n
+from .store import NotFound as StoreNotFound
+
+#: Views may register a hook that keeps what a rejected (CSRF) post carried.
+CSRF_RESCUERS = []
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.headers.get("X-Requested-With") == "fetch"
+
+
+def render_error(status: int, message: str, *, extra: str | None = None, link: str | None = None):
+    if wants_json():
+        return jsonify({"error": message, "status": status}), status
+    return render_template("error.html", status=status, message=message, extra=extra, link=link), status
+
+
+def _limit_text() -> str:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return f"{limit / (1024 * 1024):.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} kB"
+
+
+def handle_http(exc: HTTPException):
+    status = exc.code or 500
+    key = f"error_{status}"
+    if key in i18n.TEXTS:
+        message = i18n.translate(key, limit=_limit_text()) if status == 413 else i18n.translate(key)
+    else:
+        message = exc.description or i18n.translate("error_400")
+    return render_error(status, message)
+
+
+def handle_csrf(exc: CSRFError):
+    kept_link = None
+    for rescue in CSRF_RESCUERS:
+        kept_link = rescue() or kept_link
+    extra = i18n.translate("csrf_kept") if kept_link else None
+    return render_error(400, i18n.translate("csrf_error"), extra=extra, link=kept_link)
+
+
+def handle_store_not_found(exc: StoreNotFound):
+    return handle_http(NotFound())
+
+
+def handle_unexpected(exc: Exception):
+    if isinstance(exc, HTTPException):
+        return handle_http(exc)
+    current_app.logger.exception("unhandled error")
+    return handle_http(InternalServerError())
+
+
+def init_app(app) -> None:
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(StoreNotFound, handle_store_not_found)
+    if not app.testing:
+        app.register_error_handler(Exception, handle_unexpected)

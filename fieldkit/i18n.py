@@ -1,0 +1,106 @@
+"""User-facing text of the pages in Swedish and English, and the remembered language choice."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+LANGUAGES = {"sv": "Svenska", "en": "English"}
+COOKIE = "fieldkit_lang"
+
+TEXTS: dict[str, dict[str, str]] = {
+    "app_name": {"sv": "fieldkit", "en": "fieldkit"},
+    "nav_start": {"sv": "Ny intervju", "en": "New interview"},
+    "nav_submissions": {"sv": "Mina intervjuer", "en": "My interviews"},
+    "skip_to_content": {"sv": "Hoppa till innehållet", "en": "Skip to content"},
+    "start_title": {"sv": "Starta en intervju", "en": "Start an interview"},
+    "questionnaire": {"sv": "Frågeformulär", "en": "Questionnaire"},
+    "municipality": {"sv": "Kommun", "en": "Municipality"},
+    "county": {"sv": "Län", "en": "County"},
+    "search_municipality": {"sv": "Sök kommun (namn eller kod)", "en": "Search municipality (name or code)"},
+    "choose": {"sv": "Välj…", "en": "Choose…"},
+    "start_button": {"sv": "Starta intervjun", "en": "Start the interview"},
+    "drafts_title": {"sv": "Påbörjade intervjuer", "en": "Interviews in progress"},
+    "no_drafts": {"sv": "Inga påbörjade intervjuer.", "en": "No interviews in progress."},
+    "resume": {"sv": "Fortsätt", "en": "Resume"},
+    "version": {"sv": "version", "en": "version"},
+    "section_of": {"sv": "Del {n} av {total}", "en": "Part {n} of {total}"},
+    "previous": {"sv": "Föregående", "en": "Previous"},
+    "next": {"sv": "Nästa", "en": "Next"},
+    "to_review": {"sv": "Granska och slutför", "en": "Review and complete"},
+    "save": {"sv": "Spara", "en": "Save"},
+    "saved_at": {"sv": "Sparat {time}", "en": "Saved {time}"},
+    "saving": {"sv": "Sparar…", "en": "Saving…"},
+    "unsaved": {"sv": "Ändringar ej sparade ännu", "en": "Changes not saved yet"},
+    "offline": {"sv": "Kunde inte spara till servern – svaren finns kvar i webbläsaren och sparas så snart det går.",
+                "en": "Could not save to the server – the answers are kept in the browser and saved as soon as possible."},
+    "restored": {"sv": "Osparade svar från webbläsaren har återställts.", "en": "Unsaved answers from the browser were restored."},
+    "error_summary": {"sv": "Rätta följande innan du går vidare:", "en": "Please correct the following:"},
+    "new_questions": {"sv": "Dina svar gjorde att nya frågor visas på sidan. Besvara dem och fortsätt.",
+                      "en": "Your answers made new questions appear on this page. Answer them and continue."},
+    "required_mark": {"sv": "obligatorisk", "en": "required"},
+    "special_answer": {"sv": "Eller:", "en": "Or:"},
+    "clear_choice": {"sv": "Rensa svar", "en": "Clear answer"},
+    "review_title": {"sv": "Granska och slutför", "en": "Review and complete"},
+    "review_errors": {"sv": "Intervjun kan inte slutföras ännu:", "en": "The interview cannot be completed yet:"},
+    "complete_button": {"sv": "Slutför intervjun", "en": "Complete the interview"},
+    "back_to_edit": {"sv": "Tillbaka till frågorna", "en": "Back to the questions"},
+    "completed": {"sv": "Intervjun är slutförd och sparad.", "en": "The interview is complete and saved."},
+    "summary_title": {"sv": "Sammanställning", "en": "Summary"},
+    "not_answered": {"sv": "Ej besvarad", "en": "Not answered"},
+    "not_relevant": {"sv": "Ej tillämplig", "en": "Not applicable (skipped)"},
+    "reopen": {"sv": "Öppna för ändring", "en": "Reopen for editing"},
+    "reopen_help": {"sv": "Ändringar sparas som en ny version; den gamla finns kvar.",
+                    "en": "Changes are saved as a new revision; the old one is kept."},
+    "discard_edit": {"sv": "Avbryt ändringen", "en": "Discard the edit"},
+    "discard_draft": {"sv": "Ta bort utkastet", "en": "Delete the draft"},
+    "editing_notice": {"sv": "Du ändrar en slutförd intervju. Slutför igen för att spara en ny version.",
+                       "en": "You are editing a completed interview. Complete it again to save a new revision."},
+    "revisions": {"sv": "Versioner", "en": "Revisions"},
+    "revision": {"sv": "Version", "en": "Revision"},
+    "author": {"sv": "Av", "en": "By"},
+    "created": {"sv": "Skapad", "en": "Created"},
+    "modified": {"sv": "Ändrad", "en": "Modified"},
+    "status": {"sv": "Status", "en": "Status"},
+    "status_draft": {"sv": "Utkast", "en": "Draft"},
+    "status_complete": {"sv": "Slutförd", "en": "Complete"},
+    "status_editing": {"sv": "Under ändring", "en": "Being edited"},
+    "all": {"sv": "Alla", "en": "All"},
+    "filter": {"sv": "Filtrera", "en": "Filter"},
+    "submissions_title": {"sv": "Mina intervjuer", "en": "My interviews"},
+    "no_submissions": {"sv": "Inga intervjuer matchar.", "en": "No interviews match."},
+    "open": {"sv": "Öppna", "en": "Open"},
+    "interviewer": {"sv": "Intervjuare", "en": "Interviewer"},
+    "counts": {"sv": "Antal per status", "en": "Count per status"},
+    "error_title": {"sv": "Något gick fel", "en": "Something went wrong"},
+    "error_404": {"sv": "Sidan finns inte.", "en": "The page does not exist."},
+    "error_403": {"sv": "Du har inte behörighet till sidan.", "en": "You do not have access to this page."},
+    "error_413": {"sv": "Det du skickade är för stort (högst {limit}). Inget av det sparades; gå tillbaka och korta texten.",
+                  "en": "What you sent is too large (at most {limit}). Nothing of it was saved; go back and shorten the text."},
+    "error_400": {"sv": "Begäran kunde inte behandlas.", "en": "The request could not be handled."},
+    "error_500": {"sv": "Ett internt fel inträffade. Dina sparade svar finns kvar.",
+                  "en": "An internal error occurred. Your saved answers are kept."},
+    "csrf_error": {"sv": "Sidan hade blivit inaktuell (säkerhetstoken saknades eller hade gått ut).",
+                   "en": "The page had gone stale (the security token was missing or had expired)."},
+    "csrf_kept": {"sv": "Dina inskrivna svar har sparats i utkastet. Öppna intervjun igen och fortsätt.",
+                  "en": "Your typed answers were kept in the draft. Open the interview again and continue."},
+    "back_to_interview": {"sv": "Tillbaka till intervjun", "en": "Back to the interview"},
+    "back_home": {"sv": "Till startsidan", "en": "To the start page"},
+    "unknown_choice": {"sv": "Välj ett frågeformulär och en kommun.", "en": "Choose a questionnaire and a municipality."},
+    "language": {"sv": "Språk", "en": "Language"},
+    "dont_know_help": {"sv": "\"Vet ej\" räknas som ett svar.", "en": "\"Don't know\" counts as an answer."},
+}
+
+
+def current_language() -> str:
+    lang = request.cookies.get(COOKIE) if request else None
+    if lang in LANGUAGES:
+        return lang
+    return current_app.config.get("DEFAULT_LANGUAGE", "sv")
+
+
+def translate(key: str, **params) -> str:
+    texts = TEXTS.get(key)
+    if texts is None:
+        return key
+    text = texts.get(current_language()) or texts["sv"]
+    return text.format(**params) if params else text

@@ -1,0 +1,61 @@
+"""Interview navigation over a questionnaire and a draft: which sections and questions show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forms.answers import Cleaned, clean_answers, relevant_sections
+from forms.model import Questionnaire, Section
+from forms.webform import SectionForm, build_section_form
+
+
+_FORM_CLASSES: dict[tuple[str, str, str], type[SectionForm]] = {}
+
+
+def form_class(questionnaire: Questionnaire, section: Section, lang: str) -> type[SectionForm]:
+    """The WTForms class of one section, built once per questionnaire version, section and language."""
+    key = (questionnaire.content_hash, section.id, lang)
+    cls = _FORM_CLASSES.get(key)
+    if cls is None:
+        if len(_FORM_CLASSES) > 512:
+            _FORM_CLASSES.clear()
+        cls = _FORM_CLASSES[key] = build_section_form(questionnaire, section, lang)
+    return cls
+
+
+def find_section(questionnaire: Questionnaire, section_id: str) -> Section | None:
+    return next((s for s in questionnaire.sections if s.id == section_id), None)
+
+
+def progress(questionnaire: Questionnaire, raw: dict[str, Any]) -> tuple[Cleaned, list[Section]]:
+    """Cleaned draft answers and the sections that are relevant for them."""
+    cleaned = clean_answers(questionnaire, raw, partial=True)
+    skipped = set(cleaned.skipped)
+    sections = [
+        s for s in relevant_sections(questionnaire, cleaned.answers)
+        if not any(q.answerable for q in s.questions) or any(q.id not in skipped for q in s.questions if q.answerable)
+    ]
+    return cleaned, sections
+
+
+def hidden_questions(section: Section, cleaned: Cleaned) -> list[str]:
+    skipped = set(cleaned.skipped)
+    return [q.id for q in section.questions if q.id in skipped]
+
+
+def neighbour(sections: list[Section], questionnaire: Questionnaire, section_id: str, step: int) -> Section | None:
+    """The next (step=1) or previous (step=-1) relevant section, by questionnaire order."""
+    order = [s.id for s in questionnaire.sections]
+    here = order.index(section_id) if section_id in order else -1
+    candidates = [s for s in sections if (order.index(s.id) - here) * step > 0]
+    if not candidates:
+        return None
+    return candidates[0] if step > 0 else candidates[-1]
+
+
+def merge_section_raw(raw: dict[str, Any], section: Section, values: dict[str, Any]) -> dict[str, Any]:
+    """The draft's raw values with this section's replaced by what was just posted."""
+    own = {q.id for q in section.questions}
+    merged = {k: v for k, v in raw.items() if k.split("/")[0] not in own}
+    merged.update({k: v for k, v in values.items() if v not in (None, "", [])})
+    return merged

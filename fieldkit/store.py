@@ -1,0 +1,431 @@
+"""The fieldkit store: one SQLite file (WAL) holding questionnaires, submissions and revisions.
+
+Plain functions over a `sqlite_utils.Database`; no Flask. Every write that
+matters runs in one `transaction`. A submission's answers live in its
+revisions; `submissions` holds the current head for fast listing, and
+`drafts` the raw values typed so far (autosave), valid or not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import functools
+import hashlib
+import json
+import os
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlite_utils import Database
+
+from forms import registry
+from forms.library import load_library
+from forms.loader import from_dict
+from forms.model import Questionnaire
+
+from .migrations import migrations
+
+DEFAULT_DB = "instance/fieldkit.db"
+STATUSES = ("draft", "complete")
+
+
+class StoreError(Exception):
+    """A problem with the store that a user can act on."""
+
+
+class NotFound(StoreError):
+    pass
+
+
+class VersionConflict(StoreError):
+    """Same questionnaire id and version, different content."""
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 with milliseconds."""
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def open_db(path: str | os.PathLike) -> Database:
+    """Open (creating the folder if needed) a store with WAL, foreign keys and a busy timeout."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=15, check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return Database(conn)
+
+
+@contextlib.contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """One write transaction (BEGIN IMMEDIATE); nested calls become savepoints."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+# -- schema ------------------------------------------------------------------
+
+def schema_state(db: Database) -> tuple[list[str], list[str]]:
+    """(applied migrations this code knows, applied migrations it does not know)."""
+    known = {m.name for m in migrations._migrations}
+    applied = [m.name for m in migrations.applied(db)]
+    return [n for n in applied if n in known], [n for n in applied if n not in known]
+
+
+def check_schema(db: Database) -> None:
+    """Refuse a store made by a newer fieldkit, or one not yet initialised."""
+    _known, unknown = schema_state(db)
+    if unknown:
+        raise StoreError(
+            f"this store was written by a newer fieldkit (unknown migrations: {', '.join(unknown)}); "
+            "upgrade fieldkit before opening it"
+        )
+    if migrations.pending(db):
+        raise StoreError("the store is not initialised or needs an upgrade: run `fieldkit init`")
+
+
+def init_store(db: Database, *, central: bool = False, interviewer: str | None = None) -> dict[str, Any]:
+    """Create or upgrade the store, load the registry and the form library. Safe to run twice."""
+    _known, unknown = schema_state(db)
+    if unknown:
+        check_schema(db)
+    pending = [m.name for m in migrations.pending(db)]
+    migrations.apply(db)
+    report: dict[str, Any] = {"migrations": pending, "questionnaires": {}}
+    with transaction(db):
+        settings = get_settings(db)
+        if "device_id" not in settings:
+            set_setting(db, "device_id", str(uuid.uuid4()))
+        if "mode" not in settings:
+            set_setting(db, "mode", "central" if central else "field")
+        elif central and settings["mode"] != "central":
+            raise StoreError("this store is a field store; create a new store for the central server")
+        if interviewer:
+            set_setting(db, "interviewer", interviewer)
+        load_registry(db)
+        for questionnaire in load_library():
+            report["questionnaires"][questionnaire.id] = add_questionnaire(db, questionnaire, origin="library")
+    return report
+
+
+def load_registry(db: Database) -> None:
+    db["counties"].upsert_all([{"code": c.code, "name": c.name} for c in registry.counties()], pk="code")
+    db["municipalities"].upsert_all(
+        [{"code": m.code, "name": m.name, "county_code": m.county_code, "county": m.county}
+         for m in registry.municipalities()],
+        pk="code",
+    )
+
+
+def get_settings(db: Database) -> dict[str, str]:
+    if not db["settings"].exists():
+        return {}
+    return {row["key"]: row["value"] for row in db["settings"].rows}
+
+
+def set_setting(db: Database, key: str, value: str) -> None:
+    db["settings"].upsert({"key": key, "value": value}, pk="key")
+
+
+# -- questionnaires ----------------------------------------------------------
+
+def add_questionnaire(db: Database, questionnaire: Questionnaire, origin: str = "import") -> str:
+    """Store a questionnaire version: 'added', 'unchanged', or VersionConflict if edited in place."""
+    key = (questionnaire.id, questionnaire.version)
+    existing = db.execute(
+        "select content_hash from questionnaires where id = ? and version = ?", key
+    ).fetchone()
+    digest = questionnaire.content_hash
+    if existing:
+        if existing[0] == digest:
+            return "unchanged"
+        raise VersionConflict(
+            f"questionnaire {questionnaire.id} version {questionnaire.version} is already published with "
+            f"content hash {existing[0][:12]}, but this definition has hash {digest[:12]}: "
+            "a published version cannot be changed in place, bump the version"
+        )
+    db["questionnaires"].insert({
+        "id": questionnaire.id,
+        "version": questionnaire.version,
+        "content_hash": digest,
+        "title_sv": questionnaire.text("sv"),
+        "title_en": questionnaire.text("en"),
+        "definition": canonical_json(questionnaire.to_dict()),
+        "added_at": now(),
+        "origin": origin,
+    })
+    return "added"
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_definition(content_hash: str, definition: str) -> Questionnaire:
+    return from_dict(json.loads(definition), filename=f"store:{content_hash[:12]}")
+
+
+def get_questionnaire(db: Database, qid: str, version: str | None = None) -> Questionnaire:
+    """A stored questionnaire version (the newest when version is None)."""
+    rows = db.execute(
+        "select version, content_hash, definition from questionnaires where id = ?", [qid]
+    ).fetchall()
+    if version is not None:
+        rows = [r for r in rows if r[0] == version]
+    if not rows:
+        what = f"{qid} version {version}" if version else qid
+        raise NotFound(f"unknown questionnaire {what}")
+    row = max(rows, key=lambda r: version_key(r[0]))
+    return _parse_definition(row[1], row[2])
+
+
+def version_key(version: str) -> tuple:
+    """Sort key for versions: numeric parts numerically ("10" after "9")."""
+    parts = []
+    for part in str(version).replace("-", ".").split("."):
+        parts.append((0, int(part), "") if part.isdigit() else (1, 0, part))
+    return tuple(parts)
+
+
+def list_questionnaires(db: Database) -> list[dict[str, Any]]:
+    """One row per questionnaire id: newest version, title, all versions."""
+    by_id: dict[str, dict[str, Any]] = {}
+    for row in db.query("select id, version, title_sv, title_en, content_hash from questionnaires"):
+        entry = by_id.setdefault(row["id"], {"id": row["id"], "versions": []})
+        entry["versions"].append(row["version"])
+        if row["version"] == max(entry["versions"], key=version_key):
+            entry.update(version=row["version"], title_sv=row["title_sv"], title_en=row["title_en"],
+                         content_hash=row["content_hash"])
+    for entry in by_id.values():
+        entry["versions"].sort(key=version_key)
+    return sorted(by_id.values(), key=lambda e: e["id"])
+
+
+# -- submissions -------------------------------------------------------------
+
+@dataclass
+class Submission:
+    uuid: str
+    questionnaire_id: str
+    questionnaire_version: str
+    municipality_code: str
+    county_code: str
+    interviewer: str | None
+    device_id: str | None
+    status: str
+    created: str
+    modified: str
+    revision: int
+    head_revision: str | None
+    content_hash: str | None
+    answers: dict[str, Any]
+    conflict: bool = False
+    reviewed: bool = False
+    excluded: bool = False
+    exclude_reason: str | None = None
+    draft: dict[str, Any] | None = None
+
+    @property
+    def editing(self) -> bool:
+        """A completed submission reopened for editing."""
+        return self.status == "complete" and self.draft is not None
+
+
+def _submission(row: dict[str, Any], draft: dict[str, Any] | None) -> Submission:
+    data = dict(row)
+    data["answers"] = json.loads(data.get("answers") or "{}")
+    for flag in ("conflict", "reviewed", "excluded"):
+        data[flag] = bool(data.get(flag))
+    return Submission(**data, draft=draft)
+
+
+def create_submission(db: Database, questionnaire_id: str, municipality_code: str, *,
+                      version: str | None = None, interviewer: str | None = None,
+                      device_id: str | None = None) -> str:
+    """Start a draft interview; returns its UUID."""
+    questionnaire = get_questionnaire(db, questionnaire_id, version)
+    municipality = registry.municipality(municipality_code)
+    if municipality is None:
+        raise NotFound(f"unknown municipality code {municipality_code!r}")
+    settings = get_settings(db)
+    stamp = now()
+    sid = str(uuid.uuid4())
+    with transaction(db):
+        db["submissions"].insert({
+            "uuid": sid,
+            "questionnaire_id": questionnaire.id,
+            "questionnaire_version": questionnaire.version,
+            "municipality_code": municipality.code,
+            "county_code": municipality.county_code,
+            "interviewer": interviewer or settings.get("interviewer"),
+            "device_id": device_id or settings.get("device_id"),
+            "status": "draft",
+            "created": stamp,
+            "modified": stamp,
+            "revision": 0,
+            "answers": "{}",
+        })
+        db["drafts"].insert({"submission_uuid": sid, "raw": "{}", "section_id": None, "saved_at": stamp, "seq": 0})
+    return sid
+
+
+def get_submission(db: Database, sid: str) -> Submission:
+    rows = list(db.query("select * from submissions where uuid = ?", [sid]))
+    if not rows:
+        raise NotFound(f"unknown submission {sid}")
+    drafts = list(db.query("select raw, section_id, saved_at, seq from drafts where submission_uuid = ?", [sid]))
+    draft = None
+    if drafts:
+        draft = dict(drafts[0])
+        draft["raw"] = json.loads(draft["raw"] or "{}")
+    return _submission(rows[0], draft)
+
+
+def save_draft(db: Database, sid: str, raw: dict[str, Any], section_id: str | None,
+               answers: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Autosave: replace the draft's raw values in one transaction; returns saved_at and seq."""
+    stamp = now()
+    with transaction(db):
+        row = db.execute("select status from submissions where uuid = ?", [sid]).fetchone()
+        if row is None:
+            raise NotFound(f"unknown submission {sid}")
+        seq_row = db.execute("select seq from drafts where submission_uuid = ?", [sid]).fetchone()
+        seq = (seq_row[0] if seq_row else 0) + 1
+        db["drafts"].upsert({"submission_uuid": sid, "raw": canonical_json(raw), "section_id": section_id,
+                             "saved_at": stamp, "seq": seq}, pk="submission_uuid")
+        update: dict[str, Any] = {"modified": stamp}
+        if row[0] == "draft" and answers is not None:
+            update["answers"] = canonical_json(answers)
+        db["submissions"].update(sid, update)
+    return {"saved_at": stamp, "seq": seq}
+
+
+def revision_hash(sid: str, questionnaire_id: str, version: str, municipality_code: str,
+                  answers: dict[str, Any], parent_id: str | None, merge_parent_id: str | None = None) -> str:
+    """Content hash of a revision: what it says and what it derives from."""
+    return sha256(canonical_json({
+        "submission": sid, "questionnaire": questionnaire_id, "version": version,
+        "municipality": municipality_code, "answers": answers, "parent": parent_id,
+        "merge_parent": merge_parent_id,
+    }))
+
+
+def complete_submission(db: Database, sid: str, answers: dict[str, Any], *, author: str | None = None,
+                        comment: str | None = None, device_id: str | None = None) -> dict[str, Any]:
+    """Record cleaned answers as a new revision, mark complete and drop the draft; one transaction."""
+    stamp = now()
+    with transaction(db):
+        sub = get_submission(db, sid)
+        number = sub.revision + 1
+        digest = revision_hash(sid, sub.questionnaire_id, sub.questionnaire_version, sub.municipality_code,
+                               answers, sub.head_revision)
+        revision = {
+            "id": str(uuid.uuid4()),
+            "submission_uuid": sid,
+            "number": number,
+            "parent_id": sub.head_revision,
+            "merge_parent_id": None,
+            "questionnaire_id": sub.questionnaire_id,
+            "questionnaire_version": sub.questionnaire_version,
+            "municipality_code": sub.municipality_code,
+            "status": "complete",
+            "answers": canonical_json(answers),
+            "content_hash": digest,
+            "device_id": device_id or get_settings(db).get("device_id"),
+            "author": author or sub.interviewer,
+            "created": stamp,
+            "comment": comment,
+        }
+        db["revisions"].insert(revision)
+        db["submissions"].update(sid, {
+            "status": "complete", "modified": stamp, "revision": number, "head_revision": revision["id"],
+            "content_hash": digest, "answers": revision["answers"],
+        })
+        db["drafts"].delete_where("submission_uuid = ?", [sid])
+    return revision
+
+
+def reopen_submission(db: Database, sid: str) -> None:
+    """Open a completed submission for editing: a draft seeded with its current answers."""
+    with transaction(db):
+        sub = get_submission(db, sid)
+        if sub.draft is None:
+            db["drafts"].insert({"submission_uuid": sid, "raw": canonical_json(sub.answers), "section_id": None,
+                                 "saved_at": now(), "seq": 0})
+
+
+def discard_draft(db: Database, sid: str) -> None:
+    """Drop an edit in progress of a completed submission (a never-completed one is deleted)."""
+    with transaction(db):
+        sub = get_submission(db, sid)
+        db["drafts"].delete_where("submission_uuid = ?", [sid])
+        if sub.status == "draft":
+            db["submissions"].delete(sid)
+
+
+def list_revisions(db: Database, sid: str) -> list[dict[str, Any]]:
+    rows = list(db.query("select * from revisions where submission_uuid = ? order by number, created", [sid]))
+    for row in rows:
+        row["answers"] = json.loads(row["answers"])
+    return rows
+
+
+def list_submissions(db: Database, *, questionnaire_id: str | None = None, county_code: str | None = None,
+                     status: str | None = None, municipality_code: str | None = None,
+                     interviewer: str | None = None, limit: int = 500, offset: int = 0) -> list[dict[str, Any]]:
+    """Submissions matching the filters, newest first, with municipality names and a draft flag."""
+    where, params = _filters(questionnaire_id, county_code, status, municipality_code, interviewer)
+    sql = (
+        "select s.uuid, s.questionnaire_id, s.questionnaire_version, s.municipality_code, m.name as municipality, "
+        "s.county_code, m.county, s.interviewer, s.status, s.created, s.modified, s.revision, s.conflict, "
+        "(d.submission_uuid is not null) as has_draft "
+        "from submissions s join municipalities m on m.code = s.municipality_code "
+        "left join drafts d on d.submission_uuid = s.uuid"
+        f"{where} order by s.modified desc limit ? offset ?"
+    )
+    return list(db.query(sql, params + [limit, offset]))
+
+
+def count_by_status(db: Database, **filters: Any) -> dict[str, int]:
+    where, params = _filters(filters.get("questionnaire_id"), filters.get("county_code"), None,
+                             filters.get("municipality_code"), filters.get("interviewer"))
+    counts = {status: 0 for status in STATUSES}
+    for row in db.query(f"select s.status, count(*) as n from submissions s{where} group by s.status", params):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def _filters(questionnaire_id, county_code, status, municipality_code, interviewer) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    for column, value in (("s.questionnaire_id", questionnaire_id), ("s.county_code", county_code),
+                          ("s.status", status), ("s.municipality_code", municipality_code),
+                          ("s.interviewer", interviewer)):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    return (" where " + " and ".join(clauses) if clauses else ""), params
+
+
+def integrity_ok(db: Database) -> bool:
+    return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
