@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from wtforms import Form, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms import widgets
+from wtforms.fields.choices import SelectChoice
 
 from .answers import Cleaned, clean_answers
 from .model import OTHER, OTHER_SUFFIX, Question, Questionnaire, Section
@@ -82,6 +83,8 @@ class SectionForm(Form):
                 del merged[key]
         merged.update(self.raw_values())
         cleaned = clean_answers(self.questionnaire, merged, partial=partial, lang=self.lang)
+        # Later sections are not answered yet: their required questions are not this page's errors.
+        cleaned.errors = {qid: error for qid, error in cleaned.errors.items() if qid in own}
         for entry in self.layout:
             error = cleaned.errors.get(entry.question.id)
             if error:
@@ -114,7 +117,7 @@ def build_section_form(questionnaire: Questionnaire, section: Section | str, lan
 def _add_fields(q: Question, lang: str, attrs: dict[str, Any], entry: QuestionLayout) -> None:
     label = q.text(lang)
     description = q.help_text(lang)
-    choices = [(c.code, c.text(lang)) for c in q.all_choices()]
+    choices = [SelectChoice(c.code, c.text(lang)) for c in q.all_choices()]
     if q.type == "note":
         return
     if q.type in ("single", "scale", "yesno"):
@@ -140,7 +143,7 @@ def _add_fields(q: Question, lang: str, attrs: dict[str, Any], entry: QuestionLa
         entry.field = q.id
         if q.special_codes:
             name = q.id + SPECIAL_SUFFIX
-            specials = [(c.code, c.text(lang)) for c in q.all_choices() if c.code in q.special_codes]
+            specials = [SelectChoice(c.code, c.text(lang)) for c in q.all_choices() if c.code in q.special_codes]
             attrs[name] = LenientRadioField(label, choices=specials, validate_choice=False)
             entry.special = name
 

@@ -1,0 +1,37 @@
+"""Helpers for driving the interview pages in tests."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from werkzeug.datastructures import MultiDict
+
+from forms.webform import formdata_for
+
+from fieldkit.demo import AnswerMaker
+
+
+def plausible_answers(questionnaire, municipality_code="2480", seed=3):
+    """A complete, valid answer set as the demo generator makes it."""
+    return AnswerMaker(questionnaire, random.Random(seed), skip_rate=0.0).make(municipality_code)
+
+
+def section_post(questionnaire, section, answers, action="next"):
+    """Form data (a MultiDict) that fills one section with `answers`."""
+    pairs = [("action", action)]
+    for name, value in formdata_for(questionnaire, section, answers).items():
+        for item in value if isinstance(value, list) else [value]:
+            pairs.append((name, str(item)))
+    return MultiDict(pairs)
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def start_interview(client, questionnaire_id="kub-webbenkat", municipality="2480"):
+    response = client.post("/start", data={"questionnaire": questionnaire_id, "municipality": municipality})
+    assert response.status_code == 302, response.data
+    location = response.headers["Location"]
+    return location.split("/")[2], location
