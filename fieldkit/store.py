@@ -59,12 +59,14 @@ def sha256(text: str) -> str:
 
 
 def open_db(path: str | os.PathLike) -> Database:
-    """Open (creating the folder if needed) a store with WAL, foreign keys and a busy timeout."""
+    """Open (creating the folder if needed) a store with foreign keys and a busy timeout.
+
+    The store is switched to WAL once, by `init_store`; the mode is kept in the file.
+    """
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=15, check_same_thread=False, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     return Database(conn)
@@ -113,6 +115,7 @@ def init_store(db: Database, *, central: bool = False, interviewer: str | None =
     _known, unknown = schema_state(db)
     if unknown:
         check_schema(db)
+    db.execute("PRAGMA journal_mode=WAL")
     pending = [m.name for m in migrations.pending(db)]
     migrations.apply(db)
     report: dict[str, Any] = {"migrations": pending, "questionnaires": {}}
