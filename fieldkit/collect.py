@@ -227,9 +227,14 @@ def reopen(sid):
     return redirect(url_for(".section", sid=sid, section_id=questionnaire.sections[0].id))
 
 
-@bp.post("/s/<sid>/kasta")
+@bp.route("/s/<sid>/kasta", methods=["GET", "POST"])
 def discard(sid):
-    db, sub, _questionnaire = _load(sid)
+    db, sub, questionnaire = _load(sid)
+    if sub.draft is None:
+        return redirect(url_for(".summary", sid=sid))
+    if request.method == "GET":
+        return render_template("collect/discard.html", sub=sub, questionnaire=questionnaire,
+                               municipality=registry.municipality(sub.municipality_code), lang=i18n.current_language())
     store.discard_draft(db, sid)
     if sub.status == "draft":
         return redirect(url_for(".start"))

@@ -208,3 +208,13 @@ def test_pages_escape_answer_text(client, db):
     html = client.get(f"/s/{sid}/sammanstallning").data.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_deleting_a_draft_asks_first_and_then_deletes_it(client, db):
+    sid, _ = start_interview(client)
+    page = client.get(f"/s/{sid}/kasta").data.decode()
+    assert "Vill du ta bort utkastet? Alla svar i det försvinner." in page
+    assert store.get_submission(db, sid).draft is not None
+    assert client.post(f"/s/{sid}/kasta").headers["Location"] == "/"
+    with pytest.raises(store.NotFound):
+        store.get_submission(db, sid)
