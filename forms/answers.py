@@ -255,7 +255,11 @@ def _decimal(value: Any) -> float | int:
         number = float(text)
     else:
         raise _Invalid("decimal")
-    if not math.isfinite(number):
+    try:
+        finite = math.isfinite(number)
+    except OverflowError:  # an int too large for a float
+        finite = False
+    if not finite:
         raise _Invalid("decimal")
     return number
 

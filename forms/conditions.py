@@ -58,7 +58,8 @@ def tokenize(source: str) -> list[Token]:
     while pos < len(source):
         match = _TOKEN.match(source, pos)
         if not match or match.end() == pos:
-            raise ConditionError(f"unexpected character {source[pos:].lstrip()[:1]!r} at position {pos + 1}", pos)
+            bad = len(source) - len(source[pos:].lstrip())  # the character itself, not the blanks before it
+            raise ConditionError(f"unexpected character {source[bad]!r} at position {bad + 1}", bad)
         kind = match.lastgroup
         text = match.group(kind)
         start = match.start(kind)
@@ -138,8 +139,7 @@ class _Parser:
             negate = True
         if self.accept("kw", "in"):
             right = self.parse_list() if self.peek().value == "[" else self.parse_ref()
-            node = ("in", left, right)
-            return ("not", node) if negate else node
+            return ("not_in" if negate else "in", left, right)
         if self.accept("kw", "is"):
             negate = bool(self.accept("kw", "not"))
             self.expect("kw", "answered", "'answered' after 'is'")
@@ -285,6 +285,11 @@ def _eval(node, lookup):
         if not isinstance(right, (list, tuple)):
             return False
         return any(_compare("==", left, candidate) for candidate in right)
+    if kind == "not_in":
+        # Like `!=`: with a missing answer on either side the test is false.
+        if _value(node[1], lookup) is None or (node[2][0] == "ref" and _value(node[2], lookup) is None):
+            return False
+        return not _eval(("in", node[1], node[2]), lookup)
     if kind == "answered":
         value = _value(node[1], lookup)
         return value not in (None, "", [], {})

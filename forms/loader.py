@@ -110,8 +110,18 @@ def _construct_seq(loader, node):
     return result
 
 
+def _construct_timestamp(loader, node):
+    # An impossible date such as 2024-13-01 stays text, so it is reported as a
+    # problem with its line instead of crashing the loader with a ValueError.
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def load_file(path: str | Path) -> LoadResult:
@@ -142,6 +152,10 @@ def load_text(text: str, filename: str = "<string>") -> LoadResult:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
         problem = getattr(exc, "problem", None) or str(exc)
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark and context_mark.line + 1 != line:
+            # e.g. an unclosed quote is found at the end of the file: say where it opened
+            problem += f" ({context} on line {context_mark.line + 1})"
         return LoadResult(None, [Problem(filename, line, f"malformed YAML: {problem}", "yaml")])
     finally:
         loader.dispose()

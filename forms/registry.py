@@ -75,12 +75,17 @@ def search(query: str, limit: int | None = None) -> list[Municipality]:
     needle = fold(query.strip())
     if not needle:
         return []
-    starts, contains = [], []
+    starts, contains, in_county = [], [], []
     for m in municipalities():
         name = fold(m.name)
         if m.code.startswith(needle) or name.startswith(needle):
             starts.append(m)
-        elif needle in name or needle in fold(m.county):
+        elif needle in name:
             contains.append(m)
-    found = starts + contains
+        elif needle in fold(m.county):
+            # after every name match: "holm" lists Hässleholm before the rest of Stockholms län
+            in_county.append(m)
+    # "Habo" lists Habo before Håbo: the exact spelling first, then the folded matches.
+    exact = query.strip().casefold()
+    found = sorted(starts, key=lambda m: m.name.casefold() != exact) + contains + in_county
     return found[:limit] if limit else found
