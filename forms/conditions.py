@@ -218,6 +218,8 @@ def parse(source: str) -> Condition:
 
 
 def _collect(node, found: list[str]) -> None:
+    if node[0] in ("lit", "list"):
+        return  # literal values, never question ids (a list may hold the string 'ref')
     if node[0] == "ref":
         if node[1] not in found:
             found.append(node[1])

@@ -202,7 +202,11 @@ class _Builder:
         if not isinstance(qid, str) or not SLUG_RE.match(qid):
             self.problem(_line(data, "id"), f"id must be a slug of lowercase letters, digits and '-' (got {qid!r})", "id")
         version = data.get("version")
-        if isinstance(version, (int, float)) and not isinstance(version, bool):
+        if isinstance(version, int) and not isinstance(version, bool):
+            version = str(version)
+        elif isinstance(version, float):
+            # 1.10 unquoted would silently become "1.1": make the author say what they mean.
+            self.problem(_line(data, "version"), f"version {version!r} is a number: quote it, e.g. version: \"{version}\"", "version")
             version = str(version)
         if not isinstance(version, str) or not VERSION_RE.match(version):
             self.problem(_line(data, "version"), f"version is required, e.g. version: \"1\" (got {version!r})", "version")

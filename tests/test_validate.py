@@ -339,3 +339,35 @@ def test_any_label_change_gives_a_different_hash(old, new):
 def test_any_change_of_meaning_gives_a_different_hash(old, new):
     assert old in VALID
     assert content_hash(VALID.replace(old, new)) != content_hash(VALID)
+
+
+def test_a_choice_code_named_ref_in_a_condition_list_is_not_a_question():
+    from forms.loader import load_text
+
+    text = """
+id: ref-list
+version: "1"
+title: {sv: T}
+sections:
+  - id: s
+    title: {sv: S}
+    questions:
+      - id: a
+        type: single
+        label: {sv: A}
+        choices: [{code: ref, label: {sv: R}}, {code: b, label: {sv: B}}]
+      - id: c
+        type: text
+        label: {sv: C}
+        relevant: "s.a in ['ref', 'b']"
+"""
+    result = load_text(text, "ref.yaml")
+    assert result.problems == []
+
+
+def test_an_unquoted_decimal_version_is_refused():
+    from forms.loader import load_text
+
+    result = load_text('id: v\nversion: 1.10\ntitle: {sv: T}\nsections:\n  - id: s\n    title: {sv: S}\n'
+                       '    questions:\n      - {id: a, type: text, label: {sv: A}}\n', "v.yaml")
+    assert [str(p) for p in result.problems] == ['v.yaml:2: version 1.1 is a number: quote it, e.g. version: "1.1"']
