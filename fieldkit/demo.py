@@ -154,6 +154,14 @@ class AnswerMaker:
         return rng.choice(PHRASES)[: question.max_length or 200]
 
 
+def _office_hours(start: datetime.datetime, i: int, rng: random.Random) -> datetime.datetime:
+    """The i-th interview's time: eight a working day, 08-17 on weekdays."""
+    day = start + datetime.timedelta(days=(i // 8) * 7 // 5)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day.replace(hour=8 + i % 8, minute=rng.randint(0, 59))
+
+
 def _spread(n: int, questionnaires: list[Questionnaire]) -> list[Questionnaire]:
     return [questionnaires[i % len(questionnaires)] for i in range(n)]
 
@@ -172,7 +180,7 @@ def demo_rows(questionnaires: list[Questionnaire], n: int, seed: int, *, device_
         municipality = order[i % len(order)]
         answers = makers[questionnaire.id].make(municipality.code)
         sid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-        created = (start + datetime.timedelta(minutes=37 * i + rng.randint(0, 30))).isoformat(timespec="milliseconds")
+        created = _office_hours(start, i, rng).isoformat(timespec="milliseconds")
         submission = {
             "uuid": sid, "questionnaire_id": questionnaire.id, "questionnaire_version": questionnaire.version,
             "municipality_code": municipality.code, "county_code": municipality.county_code,
@@ -211,7 +219,9 @@ def make_demo(db: Database, n: int, seed: int, questionnaire_ids: list[str] | No
             db["revisions"].insert_all(revs)
         if drafts:
             db["drafts"].insert_all(drafts)
-        subs.clear(), revs.clear(), drafts.clear()
+        subs.clear()
+        revs.clear()
+        drafts.clear()
 
     with store.transaction(db):
         for submission, revision, draft in demo_rows(questionnaires, n, seed, device_id=device_id,
