@@ -154,12 +154,16 @@ class AnswerMaker:
         return rng.choice(PHRASES)[: question.max_length or 200]
 
 
-def _office_hours(start: datetime.datetime, i: int, rng: random.Random) -> datetime.datetime:
-    """The i-th interview's time: eight a working day, 08-17 on weekdays."""
-    day = start + datetime.timedelta(days=(i // 8) * 7 // 5)
+WORKING_DAYS = 460  # about 22 months of weekdays, from the start date on
+
+
+def _office_hours(start: datetime.datetime, i: int, n: int, rng: random.Random) -> datetime.datetime:
+    """The i-th of n interviews, spread over the working days, 08-17 on weekdays."""
+    business_day = min(i // 8, i * WORKING_DAYS // max(n, 1))
+    day = start + datetime.timedelta(days=business_day // 5 * 7 + business_day % 5)
     while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    return day.replace(hour=8 + i % 8, minute=rng.randint(0, 59))
+        day += datetime.timedelta(days=2)
+    return day.replace(hour=8 + i % 9, minute=rng.randint(0, 59))
 
 
 def _spread(n: int, questionnaires: list[Questionnaire]) -> list[Questionnaire]:
@@ -180,7 +184,7 @@ def demo_rows(questionnaires: list[Questionnaire], n: int, seed: int, *, device_
         municipality = order[i % len(order)]
         answers = makers[questionnaire.id].make(municipality.code)
         sid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-        created = _office_hours(start, i, rng).isoformat(timespec="milliseconds")
+        created = _office_hours(start, i, n, rng).isoformat(timespec="milliseconds")
         submission = {
             "uuid": sid, "questionnaire_id": questionnaire.id, "questionnaire_version": questionnaire.version,
             "municipality_code": municipality.code, "county_code": municipality.county_code,
