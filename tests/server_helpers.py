@@ -42,7 +42,8 @@ class Server:
                     return self
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(self.process.stderr.read().decode())
+                    with self.process.stderr:
+                        raise RuntimeError(self.process.stderr.read().decode())
                 time.sleep(0.05)
         raise RuntimeError("fieldkit serve did not start")
 
