@@ -59,3 +59,43 @@ def m001_initial(db: Database) -> None:
         {"submission_uuid": str, "raw": str, "section_id": str, "saved_at": str, "seq": int},
         pk="submission_uuid",
     )
+
+
+@migrations()
+def m002_sync(db: Database) -> None:
+    """Sync (issue 4): enrolled devices, what the central received, conflicts; the laptop's acks and log."""
+    # Central side.
+    db["sync_devices"].create(
+        {"id": str, "name": str, "key": str, "created": str, "revoked_at": str, "last_seen": str},
+        pk="id", not_null={"name", "key", "created"},
+    )
+    db["sync_devices"].create_index(["name"], unique=True)
+    db["sync_received"].create(
+        {"device_id": str, "revision_id": str, "record_sha256": str, "received_at": str, "ingest_id": str},
+        pk=("device_id", "revision_id"),
+    )
+    db["sync_ingests"].create(
+        {"id": str, "bundle_id": str, "device_id": str, "source": str, "at": str, "records_sha256": str,
+         "counts": str},
+        pk="id",
+    )
+    db["sync_ingests"].create_index(["bundle_id"])
+    db["sync_conflicts"].create(
+        {"id": int, "submission_uuid": str, "base_revision": str, "head_revision": str, "other_revision": str,
+         "device_id": str, "detected_at": str, "resolved_at": str, "resolution_revision": str},
+        pk="id", not_null={"submission_uuid", "head_revision", "other_revision", "detected_at"},
+    )
+    db["sync_conflicts"].create_index(["submission_uuid"])
+    db["sync_nonces"].create({"device_id": str, "nonce": str, "seen_at": float}, pk=("device_id", "nonce"))
+    # Laptop side.
+    db["sync_acks"].create({"revision_id": str, "acked_at": str, "via": str}, pk="revision_id")
+    db["sync_events"].create(
+        {"id": int, "at": str, "kind": str, "ref": str, "revisions": int, "acked": int, "detail": str},
+        pk="id",
+    )
+    db["sync_sent"].create({"event_id": int, "revision_id": str}, pk=("event_id", "revision_id"))
+    db["draft_moves"].create(
+        {"id": int, "submission_uuid": str, "at": str, "from_version": str, "to_version": str,
+         "carried": str, "dropped": str},
+        pk="id",
+    )

@@ -1,0 +1,320 @@
+"""The bundle file: a zip with a signed manifest and gzip'd, hashed JSON-lines records (docs/sync.md).
+
+`write_bundle` streams a laptop's unacknowledged revisions into one; `read_bundle` checks the
+container, the format version, the device, the signature and the SHA-256 of the records before
+it hands out a single record, and `Bundle.records()` checks each record's own SHA-256 as it streams.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import uuid
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from sqlite_utils import Database
+
+from fieldkit import store
+
+from . import acks, devices, records, signing
+from .errors import BundleRejected, DeviceError
+
+FORMAT = "fieldkit-bundle"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+RECORDS = "records.jsonl.gz"
+SIGNATURE = "signature.json"
+READ_CHUNK = 1 << 20
+
+
+@dataclass
+class Written:
+    """What `write_bundle` wrote."""
+
+    path: Path
+    bundle_id: str
+    counts: dict[str, int]
+    revision_ids: list[str] = field(repr=False, default_factory=list)
+
+
+class _HashingWriter(io.RawIOBase):
+    """A write-only file that hashes and counts what passes through it."""
+
+    def __init__(self, target):
+        self.target = target
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.sha.update(data)
+        self.size += len(data)
+        self.target.write(data)
+        return len(data)
+
+
+def record_line(text: str) -> bytes:
+    """One records line: the SHA-256 of the record's JSON text, a space, the text, a newline."""
+    data = text.encode("utf-8")
+    return hashlib.sha256(data).hexdigest().encode("ascii") + b" " + data + b"\n"
+
+
+class BundleWriter:
+    """Writes a bundle record by record; the manifest and signature are added by `close`.
+
+    The file appears under its name only when complete (written as `<path>.partial`, then renamed).
+    """
+
+    def __init__(self, path: str | os.PathLike, device_id: str, key: str, *, bundle_id: str | None = None):
+        self.path = Path(path)
+        self.partial = self.path.with_name(self.path.name + ".partial")
+        self.device_id = device_id
+        self.key = key
+        self.bundle_id = bundle_id or str(uuid.uuid4())
+        self.lines = 0
+        self.zip = zipfile.ZipFile(self.partial, "w", compression=zipfile.ZIP_STORED)
+        self.entry = self.zip.open(RECORDS, "w", force_zip64=True)
+        self.hashing = _HashingWriter(self.entry)
+        self.gzip = gzip.GzipFile(fileobj=self.hashing, mode="wb", mtime=0, compresslevel=6)
+        self.out = io.BufferedWriter(self.gzip, READ_CHUNK)
+
+    def add(self, text: str) -> None:
+        """Add one record, given as its JSON text (one line: no newline inside)."""
+        self.out.write(record_line(text))
+        self.lines += 1
+
+    def close(self, counts: dict[str, int], questionnaires: list[dict[str, Any]] | None = None,
+              **extra: Any) -> dict[str, Any]:
+        """Finish the records, write the manifest and its signature, and move the file into place."""
+        self.out.flush()
+        self.gzip.close()
+        self.entry.close()
+        manifest = {
+            "format": FORMAT, "format_version": FORMAT_VERSION, "bundle_id": self.bundle_id,
+            "device_id": self.device_id, "created": store.now(), "counts": counts,
+            "records": {"name": RECORDS, "sha256": self.hashing.sha.hexdigest(), "bytes": self.hashing.size,
+                        "lines": self.lines},
+            "questionnaires": questionnaires or [],
+            **extra,
+        }
+        manifest_bytes = json.dumps(manifest, indent=1, ensure_ascii=False).encode("utf-8")
+        self.zip.writestr(MANIFEST, manifest_bytes)
+        self.zip.writestr(SIGNATURE, json.dumps({
+            "algorithm": "HMAC-SHA256", "device_id": self.device_id, "signed": MANIFEST,
+            "value": signing.sign(self.key, manifest_bytes),
+        }, indent=1))
+        self.zip.close()
+        with open(self.partial, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(self.partial, self.path)
+        return manifest
+
+    def abort(self) -> None:
+        for closing in (self.out.flush, self.gzip.close, self.entry.close, self.zip.close):
+            try:
+                closing()
+            except (OSError, ValueError):
+                pass
+        self.partial.unlink(missing_ok=True)
+
+
+def write_bundle(db: Database, path: str | os.PathLike, *, log: bool = True) -> Written:
+    """Write every revision the central has not acknowledged, with its questionnaire versions, to `path`."""
+    ident = devices.identity(db)
+    keys = db.execute("select distinct r.questionnaire_id, r.questionnaire_version from revisions r "
+                      "where not exists (select 1 from sync_acks a where a.revision_id = r.id)").fetchall()
+    questionnaires = records.questionnaire_records(db, [tuple(k) for k in keys])
+    writer = BundleWriter(path, ident.device_id, ident.key)
+    revision_ids: list[str] = []
+    submissions: set[str] = set()
+    try:
+        for record in questionnaires:
+            writer.add(records.dumps(record))
+        for rid, sid, text in records.unacknowledged(db):
+            writer.add(text)
+            revision_ids.append(rid)
+            submissions.add(sid)
+    except BaseException:
+        writer.abort()
+        raise
+    counts = {"questionnaires": len(questionnaires), "revisions": len(revision_ids),
+              "submissions": len(submissions)}
+    writer.close(counts, [{"id": q["id"], "version": q["version"], "content_hash": q["content_hash"]}
+                          for q in questionnaires],
+                 store_device_id=store.get_settings(db).get("device_id"))
+    if log:
+        acks.log_sent(db, "bundle", str(writer.path), revision_ids, {"bundle_id": writer.bundle_id, "counts": counts})
+    return Written(writer.path, writer.bundle_id, counts, revision_ids)
+
+
+@dataclass
+class Bundle:
+    """A bundle whose container, manifest, device, signature and records hash have been verified."""
+
+    path: Path
+    manifest: dict[str, Any]
+    device: Any
+
+    @property
+    def bundle_id(self) -> str:
+        return self.manifest["bundle_id"]
+
+    @property
+    def records_sha256(self) -> str:
+        return self.manifest["records"]["sha256"]
+
+    def lines(self) -> Iterator[tuple[str, str, bytes]]:
+        """Yield (where, SHA-256 hex, JSON text) for each record, checking each line's SHA-256 as it goes.
+
+        The whole entry is hashed again while streaming; a difference from the verified hash
+        (the file changed under us) raises BundleRejected after the last record, before a caller commits.
+        """
+        name = self.path.name
+        expected_lines = self.manifest["records"]["lines"]
+        sha = hashlib.sha256()
+        number = 0
+        try:
+            with zipfile.ZipFile(self.path) as zf, zf.open(RECORDS) as raw:
+                inflate = zlib.decompressobj(wbits=31)
+                pending = b""
+                while True:
+                    chunk = raw.read(READ_CHUNK)
+                    if not chunk:
+                        break
+                    sha.update(chunk)
+                    data = pending + inflate.decompress(chunk)
+                    while inflate.eof and inflate.unused_data:  # a multi-member gzip file
+                        rest = inflate.unused_data
+                        inflate = zlib.decompressobj(wbits=31)
+                        data += inflate.decompress(rest)
+                    lines = data.split(b"\n")
+                    pending = lines.pop()
+                    for line in lines:
+                        number += 1
+                        yield split_line(line, f"{name}: record {number}")
+                if pending:
+                    number += 1
+                    yield split_line(pending, f"{name}: record {number}")
+                if not inflate.eof:
+                    raise BundleRejected("truncated", f"{name}: the records end in the middle of the gzip stream")
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise BundleRejected("corrupted", f"{name}: the records cannot be read ({exc})") from None
+        if sha.hexdigest() != self.records_sha256:
+            raise BundleRejected("tampered", f"{name}: the file changed while it was being imported")
+        if number != expected_lines:
+            raise BundleRejected("corrupted", f"{name}: {number} record lines, but the manifest says {expected_lines}")
+
+
+def split_line(line: bytes, where: str) -> tuple[str, str, bytes]:
+    """(where, SHA-256 hex, JSON text) of one records line, after checking its SHA-256."""
+    digest, _, text = line.partition(b" ")
+    actual = hashlib.sha256(text).hexdigest()
+    if actual.encode("ascii") != digest:
+        raise BundleRejected("corrupted", f"{where}: its SHA-256 does not match the record")
+    return where, actual, text
+
+
+def read_bundle(path: str | os.PathLike, key_for: Callable[[str], Any]) -> Bundle:
+    """Open and verify a bundle; BundleRejected says which check failed and why.
+
+    `key_for(device_id)` returns the enrolled device (with `.key`) or raises DeviceError.
+    Nothing here writes to a store.
+    """
+    path = Path(path)
+    name = path.name
+    try:
+        zf = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise BundleRejected("not_a_bundle", f"{path}: no such file") from None
+    except zipfile.BadZipFile:
+        raise _not_a_zip(path) from None
+    with zf:
+        names = set(zf.namelist())
+        if MANIFEST not in names:
+            raise BundleRejected("not_a_bundle", f"{name}: no {MANIFEST} inside: not a fieldkit bundle")
+        manifest_bytes = _read_entry(zf, MANIFEST, name)
+        try:
+            manifest = json.loads(manifest_bytes)
+        except ValueError:
+            raise BundleRejected("corrupted", f"{name}: {MANIFEST} is not valid JSON") from None
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise BundleRejected("not_a_bundle", f"{name}: {MANIFEST} does not describe a {FORMAT}")
+        version = manifest.get("format_version")
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise BundleRejected("corrupted", f"{name}: the manifest has no whole-number format_version")
+        if version > FORMAT_VERSION:
+            raise BundleRejected("future_format", (
+                f"{name}: bundle format version {version} is newer than this fieldkit reads (version "
+                f"{FORMAT_VERSION}); upgrade fieldkit on this computer, then ingest the bundle again"))
+        if version < 1:
+            raise BundleRejected("corrupted", f"{name}: bundle format version {version} does not exist")
+        device_id = manifest.get("device_id")
+        try:
+            device = key_for(str(device_id))
+        except DeviceError as exc:
+            raise BundleRejected(exc.reason, f"{name}: refused: {exc}") from None
+        if SIGNATURE not in names:
+            raise BundleRejected("tampered", f"{name}: the bundle is not signed (no {SIGNATURE})")
+        try:
+            signature = json.loads(_read_entry(zf, SIGNATURE, name))
+            value = signature["value"]
+        except (ValueError, KeyError, TypeError):
+            raise BundleRejected("corrupted", f"{name}: {SIGNATURE} cannot be read") from None
+        if not signing.verify(device.key, manifest_bytes, value):
+            raise BundleRejected("tampered", (
+                f"{name}: the signature does not match: the manifest was changed after device "
+                f"{device.label} signed it, or it was signed with another key"))
+        _check_records(zf, manifest, name)
+    return Bundle(path, manifest, device)
+
+
+def _not_a_zip(path: Path) -> BundleRejected:
+    with open(path, "rb") as fh:
+        start = fh.read(4)
+    if start == b"PK\x03\x04":
+        return BundleRejected("truncated", f"{path.name}: the file is truncated (the zip directory at its end "
+                                           "is missing): copy it again from the laptop")
+    return BundleRejected("not_a_bundle", f"{path.name}: not a fieldkit bundle (not a zip file)")
+
+
+def _read_entry(zf: zipfile.ZipFile, entry: str, name: str) -> bytes:
+    try:
+        return zf.read(entry)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise BundleRejected("corrupted", f"{name}: {entry} is damaged ({exc})") from None
+
+
+def _check_records(zf: zipfile.ZipFile, manifest: dict[str, Any], name: str) -> None:
+    """The records entry exists, has the signed size and SHA-256 and an intact zip CRC."""
+    meta = manifest.get("records")
+    if not isinstance(meta, dict) or meta.get("name") != RECORDS or not isinstance(meta.get("lines"), int):
+        raise BundleRejected("corrupted", f"{name}: the manifest does not describe {RECORDS}")
+    try:
+        zf.getinfo(RECORDS)
+    except KeyError:
+        raise BundleRejected("truncated", f"{name}: {RECORDS} is missing") from None
+    sha = hashlib.sha256()
+    try:
+        with zf.open(RECORDS) as raw:
+            while chunk := raw.read(READ_CHUNK):
+                sha.update(chunk)
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise BundleRejected("corrupted", f"{name}: {RECORDS} is damaged ({exc})") from None
+    if sha.hexdigest() != meta.get("sha256"):
+        raise BundleRejected("tampered", (
+            f"{name}: {RECORDS} has SHA-256 {sha.hexdigest()[:12]} but the signed manifest says "
+            f"{str(meta.get('sha256'))[:12]}: the records were changed after signing"))
+
+
+def bundle_key_lookup(db: Database) -> Callable[[str], Any]:
+    """`key_for` for `read_bundle` on a central store: enrolled, unrevoked devices only."""
+    return lambda device_id: devices.get_device(db, device_id)

@@ -1,0 +1,39 @@
+"""The exceptions of the sync library; each message says what went wrong and what to do."""
+
+from __future__ import annotations
+
+
+class SyncError(Exception):
+    """A sync problem a user can act on."""
+
+
+class BundleRejected(SyncError):
+    """A bundle (or a pushed chunk) that was refused as a whole; nothing of it was imported.
+
+    `reason` is a short code: truncated, corrupted, tampered, unknown_device, revoked_device,
+    future_format, not_a_bundle, invalid_record, questionnaire_conflict.
+    """
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+class DeviceError(SyncError):
+    """An unknown or revoked device; `reason` is unknown_device or revoked_device."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+class NotSetUp(SyncError):
+    """The laptop has no central address or device key yet."""
+
+
+class WrongMode(SyncError):
+    """A central-only operation on a field store, or the other way round."""
+
+
+class TransferError(SyncError):
+    """The central could not be reached, or answered with an error."""

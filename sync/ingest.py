@@ -1,0 +1,308 @@
+"""Import bundles and pushed chunks into the central store, each in one transaction.
+
+Every revision ends as one of: new (it created a submission), updated (it became the head),
+unchanged (already held), conflicts (it derives from an older base than the head: both kept,
+the submission flagged) or rejected (with a reason; not acknowledged, so the laptop sends it again).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from sqlite_utils import Database
+
+from fieldkit import store
+
+from . import bundle as bundles
+from . import devices, lineage, records
+from .errors import BundleRejected
+
+OUTCOMES = ("new", "updated", "unchanged", "conflicts", "rejected")
+BATCH = 2000
+SQL_PARAMS = 900
+
+REVISION_COLUMNS = ("id", "submission_uuid", "number", "parent_id", "merge_parent_id", "questionnaire_id",
+                    "questionnaire_version", "municipality_code", "status", "answers", "content_hash",
+                    "device_id", "author", "created", "comment")
+SUBMISSION_COLUMNS = ("uuid", "questionnaire_id", "questionnaire_version", "municipality_code", "county_code",
+                      "interviewer", "device_id", "status", "created", "modified", "revision", "head_revision",
+                      "content_hash", "answers", "conflict")
+HEAD_COLUMNS = ("questionnaire_version", "status", "modified", "revision", "head_revision", "content_hash",
+                "answers", "conflict")
+
+
+@dataclass
+class Result:
+    """What an ingest did: counts per outcome, reasons for rejections, the acknowledged revision ids."""
+
+    bundle_id: str | None
+    device_id: str
+    source: str
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    questionnaires: dict[str, str] = field(default_factory=dict)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    acknowledged: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.counts["new"] or self.counts["updated"] or self.counts["conflicts"]
+                    or "added" in self.questionnaires.values())
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{self.counts[k]} {k}" for k in OUTCOMES)
+        added = [k for k, v in self.questionnaires.items() if v == "added"]
+        if added:
+            parts += f"; questionnaire versions added: {', '.join(added)}"
+        if not self.changed:
+            parts += "; nothing changed (everything was already held)"
+        return parts
+
+
+def ingest(db: Database, path: str | os.PathLike, *, progress: Callable[[int, int], None] | None = None) -> Result:
+    """Verify a bundle file, then import it in one transaction. BundleRejected leaves the store untouched."""
+    devices.require_mode(db, "central")
+    bundle = bundles.read_bundle(path, bundles.bundle_key_lookup(db))
+    total = bundle.manifest["records"]["lines"]
+    return apply_records(db, bundle.device, bundle.lines(), source="file", bundle_id=bundle.bundle_id,
+                         records_sha256=bundle.records_sha256, total=total, progress=progress)
+
+
+def apply_records(db: Database, device: devices.Device, lines: Iterable[tuple[str, str, bytes]], *, source: str,
+                  bundle_id: str | None = None, records_sha256: str | None = None, total: int = 0,
+                  progress: Callable[[int, int], None] | None = None) -> Result:
+    """Import records, given as (where, SHA-256 hex, JSON text), from one device in one transaction.
+
+    A record whose exact text this device delivered before is counted unchanged without being parsed:
+    records are content-addressed by their SHA-256 and the central never deletes a revision.
+    """
+    result = Result(bundle_id, device.id, source)
+    counts, acknowledged = result.counts, result.acknowledged
+    with store.transaction(db):
+        importer = _Importer(db, device, result)
+        seen = dict(db.execute("select record_sha256, revision_id from sync_received "
+                               "where device_id = ? and record_sha256 is not null", [device.id]).fetchall())
+        done = 0
+        batch: list[records.Revision] = []
+        for where, digest, text in lines:
+            done += 1
+            held = seen.get(digest)
+            if held is not None:
+                counts["unchanged"] += 1
+                acknowledged.append(held)
+                continue
+            record = records.parse(where, text)
+            if records.kind_of(record, where) == "questionnaire":
+                importer.questionnaire(record, where)
+                continue
+            batch.append(records.check_revision(record, where, digest))
+            if len(batch) >= BATCH:
+                importer.batch(batch)
+                batch = []
+                if progress:
+                    progress(done, total)
+        importer.batch(batch)
+        importer.finish()
+        db["sync_ingests"].insert({"id": importer.ingest_id, "bundle_id": bundle_id, "device_id": device.id,
+                                   "source": source, "at": store.now(), "records_sha256": records_sha256,
+                                   "counts": records.dumps(counts)})
+        devices.touch(db, device.id)
+    if progress:
+        progress(done, total)
+    return result
+
+
+def _chunks(values: list[str], size: int = SQL_PARAMS) -> Iterator[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+class _Importer:
+    """The state of one ingest: what is known, what waits to be written, and the lineage."""
+
+    def __init__(self, db: Database, device: devices.Device, result: Result):
+        self.db = db
+        self.conn = db.conn
+        self.device = device
+        self.result = result
+        self.ingest_id = str(uuid.uuid4())
+        self.stamp = store.now()
+        self.counties = dict(db.execute("select code, county_code from municipalities").fetchall())
+        self.versions = {tuple(r) for r in db.execute("select id, version from questionnaires")}
+        self.lineage = lineage.Lineage(db)
+        self.deferred: list[records.Revision] = []
+
+    # -- questionnaires --
+
+    def questionnaire(self, record: dict[str, Any], where: str) -> None:
+        questionnaire = records.check_questionnaire(record, where)
+        key = f"{questionnaire.id}@{questionnaire.version}"
+        try:
+            outcome = store.add_questionnaire(self.db, questionnaire, origin=f"sync:{self.device.name}")
+        except store.VersionConflict:
+            held = self.db.execute("select content_hash from questionnaires where id = ? and version = ?",
+                                   [questionnaire.id, questionnaire.version]).fetchone()[0]
+            raise BundleRejected("questionnaire_conflict", (
+                f"{where}: questionnaire {questionnaire.id} version {questionnaire.version} has content hash "
+                f"{questionnaire.content_hash} in the bundle but {held} in this store: the same version must "
+                "not be edited in place; publish the change as a new version")) from None
+        self.versions.add((questionnaire.id, questionnaire.version))
+        self.result.questionnaires[key] = outcome
+
+    # -- revisions --
+
+    def batch(self, batch: list[records.Revision]) -> None:
+        if not batch:
+            return
+        ids = [r.id for r in batch]
+        wanted = list({*ids, *(p for r in batch for p in r.parents)})
+        self.known: dict[str, tuple[str, str]] = {}
+        for part in _chunks(wanted):
+            marks = ",".join("?" * len(part))
+            for rid, digest, sid in self.conn.execute(
+                    f"select id, content_hash, submission_uuid from revisions where id in ({marks})", part):
+                self.known[rid] = (digest, sid)
+        sids = list({r.row["submission_uuid"] for r in batch})
+        self.heads: dict[str, dict[str, Any]] = {}
+        for part in _chunks(sids):
+            marks = ",".join("?" * len(part))
+            for sid, head, conflict in self.conn.execute(
+                    f"select uuid, head_revision, conflict from submissions where uuid in ({marks})", part):
+                self.heads[sid] = {"head_revision": head, "conflict": conflict}
+        received: set[str] = set()
+        for part in _chunks(ids):
+            marks = ",".join("?" * len(part))
+            received.update(row[0] for row in self.conn.execute(
+                f"select revision_id from sync_received where device_id = ? and revision_id in ({marks})",
+                [self.device.id, *part]))
+        self.new_subs: dict[str, dict[str, Any]] = {}
+        self.updates: dict[str, dict[str, Any]] = {}
+        self.new_revs: list[tuple] = []
+        acked = [revision for revision in batch if self.one(revision)]
+        self.flush([r for r in acked if r.id not in received])
+        self.result.acknowledged.extend(r.id for r in acked)
+
+    def one(self, revision: records.Revision) -> bool:
+        """Decide one revision; True if the central now holds it (to acknowledge)."""
+        row = revision.row
+        rid, sid = row["id"], row["submission_uuid"]
+        counts = self.result.counts
+        if rid in self.known:
+            held = self.known[rid][0]
+            if held == row["content_hash"]:
+                counts["unchanged"] += 1
+                return True
+            return self.reject(rid, f"revision {rid} is already held with content hash {held[:12]}, "
+                                    f"the bundle has {row['content_hash'][:12]}")
+        if (row["questionnaire_id"], row["questionnaire_version"]) not in self.versions:
+            return self.reject(rid, f"questionnaire {row['questionnaire_id']} version "
+                                    f"{row['questionnaire_version']} is not in this store nor in the bundle")
+        if row["municipality_code"] not in self.counties:
+            return self.reject(rid, f"unknown municipality code {row['municipality_code']!r}")
+        for parent in revision.parents:
+            if parent not in self.known:
+                self.deferred.append(revision)
+                return False
+            if self.known[parent][1] != sid:
+                return self.reject(rid, f"its parent {parent} belongs to another submission")
+        revision.verify_content()
+        self.new_revs.append(tuple(row[c] for c in REVISION_COLUMNS))
+        self.known[rid] = (row["content_hash"], sid)
+        self.lineage.add(rid, revision.parents)
+        head = self.heads.get(sid)
+        if head is None:
+            self.new_subs[sid] = self.submission_row(revision)
+            self.heads[sid] = {"head_revision": rid, "conflict": 0}
+            counts["new"] += 1
+        elif head["head_revision"] is None or row["parent_id"] == head["head_revision"] \
+                or self.lineage.descends(rid, head["head_revision"]):
+            conflict = head["conflict"]
+            if conflict:
+                self.flush_pending()
+                conflict = int(lineage.advance_conflicts(self.db, self.lineage, sid, rid))
+            self.set_head(sid, revision, conflict)
+            counts["updated"] += 1
+        else:
+            self.flush_pending()
+            lineage.record_conflict(self.db, self.lineage, sid, head["head_revision"], rid, self.device.id)
+            self.set_flag(sid)
+            counts["conflicts"] += 1
+        return True
+
+    def reject(self, rid: str, reason: str) -> bool:
+        self.result.counts["rejected"] += 1
+        self.result.rejected.append((rid, reason))
+        return False
+
+    def submission_row(self, revision: records.Revision) -> dict[str, Any]:
+        row, meta = revision.row, revision.submission
+        return {
+            "uuid": row["submission_uuid"], "questionnaire_id": row["questionnaire_id"],
+            "questionnaire_version": row["questionnaire_version"], "municipality_code": row["municipality_code"],
+            "county_code": self.counties[row["municipality_code"]], "interviewer": meta["interviewer"],
+            "device_id": meta["device_id"], "status": row["status"], "created": meta["created"],
+            "modified": self.stamp, "revision": row["number"], "head_revision": row["id"],
+            "content_hash": row["content_hash"], "answers": row["answers"], "conflict": 0,
+        }
+
+    def set_head(self, sid: str, revision: records.Revision, conflict: int) -> None:
+        row = revision.row
+        values = {"questionnaire_version": row["questionnaire_version"], "status": row["status"],
+                  "modified": self.stamp, "revision": row["number"], "head_revision": row["id"],
+                  "content_hash": row["content_hash"], "answers": row["answers"], "conflict": conflict}
+        target = self.new_subs.get(sid)
+        if target is not None:
+            target.update(values)
+        else:
+            self.updates[sid] = values
+        self.heads[sid] = {"head_revision": row["id"], "conflict": conflict}
+
+    def set_flag(self, sid: str) -> None:
+        target = self.new_subs.get(sid)
+        if target is not None:
+            target["conflict"] = 1
+        elif sid in self.updates:
+            self.updates[sid]["conflict"] = 1
+        else:
+            self.conn.execute("update submissions set conflict = 1, modified = ? where uuid = ?", [self.stamp, sid])
+        self.heads[sid]["conflict"] = 1
+
+    def flush_pending(self) -> None:
+        """Write what waits (rare path: conflicts read and write the store directly)."""
+        self.flush([])
+
+    def flush(self, received: list[records.Revision]) -> None:
+        if self.new_subs:
+            marks = ",".join("?" * len(SUBMISSION_COLUMNS))
+            self.conn.executemany(f"insert into submissions ({','.join(SUBMISSION_COLUMNS)}) values ({marks})",
+                                  [tuple(s[c] for c in SUBMISSION_COLUMNS) for s in self.new_subs.values()])
+            self.new_subs.clear()
+        if self.new_revs:
+            marks = ",".join("?" * len(REVISION_COLUMNS))
+            self.conn.executemany(f"insert into revisions ({','.join(REVISION_COLUMNS)}) values ({marks})",
+                                  self.new_revs)
+            self.new_revs = []
+        if self.updates:
+            assignments = ", ".join(f"{c} = ?" for c in HEAD_COLUMNS)
+            self.conn.executemany(f"update submissions set {assignments} where uuid = ?",
+                                  [tuple(v[c] for c in HEAD_COLUMNS) + (sid,) for sid, v in self.updates.items()])
+            self.updates.clear()
+        if received:
+            self.conn.executemany(
+                "insert or ignore into sync_received (device_id, revision_id, record_sha256, received_at, ingest_id) "
+                "values (?, ?, ?, ?, ?)",
+                [(self.device.id, r.id, r.record_sha256, self.stamp, self.ingest_id) for r in received])
+
+    def finish(self) -> None:
+        """Retry revisions that arrived before their parent; reject those whose parent never came."""
+        while self.deferred:
+            waiting, self.deferred = self.deferred, []
+            before = self.result.counts["rejected"]
+            self.batch(waiting)
+            if len(self.deferred) == len(waiting) and self.result.counts["rejected"] == before:
+                for revision in self.deferred:
+                    missing = next(p for p in revision.parents if p not in self.known)
+                    self.reject(revision.id, f"its parent revision {missing} is neither held here nor in the bundle")
+                self.deferred = []

@@ -1,0 +1,224 @@
+"""Bundle records: questionnaire versions and revisions as JSON objects, out of a store and checked on the way in."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any, Iterable, Iterator
+
+from sqlite_utils import Database
+
+from fieldkit import store
+from forms.loader import DefinitionError, from_dict
+from forms.model import Questionnaire
+
+from .errors import BundleRejected
+
+REVISION_FIELDS = (
+    "id", "submission_uuid", "number", "parent_id", "merge_parent_id", "questionnaire_id",
+    "questionnaire_version", "municipality_code", "status", "answers", "content_hash", "device_id",
+    "author", "created", "comment",
+)
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON, keys sorted, UTF-8 text (the canonical form of the store)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+# -- out of a store ------------------------------------------------------------
+
+def questionnaire_record(db: Database, qid: str, version: str) -> dict[str, Any]:
+    row = db.execute("select content_hash, definition from questionnaires where id = ? and version = ?",
+                     [qid, version]).fetchone()
+    if row is None:
+        raise store.NotFound(f"unknown questionnaire {qid} version {version}")
+    return {"kind": "questionnaire", "id": qid, "version": version, "content_hash": row[0],
+            "definition": json.loads(row[1])}
+
+
+REVISION_SELECT = (
+    "select r.id, r.submission_uuid, r.number, r.parent_id, r.merge_parent_id, r.questionnaire_id, "
+    "r.questionnaire_version, r.municipality_code, r.status, r.answers, r.content_hash, r.device_id, "
+    "r.author, r.created, r.comment, s.created as s_created, s.interviewer as s_interviewer, "
+    "s.device_id as s_device_id "
+    "from revisions r join submissions s on s.uuid = r.submission_uuid "
+)
+UNACKNOWLEDGED = "not exists (select 1 from sync_acks a where a.revision_id = r.id)"
+ORDER = " order by r.submission_uuid, r.number, r.id"
+
+
+def _revision_text(row: tuple) -> str:
+    (rid, sid, number, parent, merge_parent, qid, version, municipality, status, answers, digest,
+     device, author, created, comment, s_created, s_interviewer, s_device) = row
+    rest = {
+        "kind": "revision", "id": rid, "submission_uuid": sid, "number": number, "parent_id": parent,
+        "merge_parent_id": merge_parent, "questionnaire_id": qid, "questionnaire_version": version,
+        "municipality_code": municipality, "status": status, "content_hash": digest, "device_id": device,
+        "author": author, "created": created, "comment": comment,
+        "submission": {"created": s_created, "interviewer": s_interviewer, "device_id": s_device},
+    }
+    # The stored answers are already canonical JSON: splice them in rather than parse and re-dump.
+    return '{"answers":' + answers + "," + dumps(rest)[1:]
+
+
+def unacknowledged(db: Database) -> Iterator[tuple[str, str, str]]:
+    """(revision id, submission uuid, record JSON text) for each revision the central has not acknowledged.
+
+    Parents come before children: ordered by submission, then revision number.
+    """
+    for row in db.execute(REVISION_SELECT + "where " + UNACKNOWLEDGED + ORDER):
+        yield row[0], row[1], _revision_text(row)
+
+
+def unacknowledged_ids(db: Database) -> list[tuple[str, str, str]]:
+    """(revision id, questionnaire id, version) of each unacknowledged revision, parents first."""
+    return [tuple(r) for r in db.execute(
+        "select r.id, r.questionnaire_id, r.questionnaire_version from revisions r where " + UNACKNOWLEDGED + ORDER)]
+
+
+def revision_texts(db: Database, ids: list[str]) -> list[str]:
+    """Record JSON texts of these revisions, in the order of `ids`."""
+    texts: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        marks = ",".join("?" * len(part))
+        for row in db.execute(REVISION_SELECT + f"where r.id in ({marks})", part):
+            texts[row[0]] = _revision_text(row)
+    return [texts[rid] for rid in ids]
+
+
+def count_unacknowledged(db: Database) -> int:
+    return db.execute("select count(*) from revisions r "
+                      "where not exists (select 1 from sync_acks a where a.revision_id = r.id)").fetchone()[0]
+
+
+# -- into a store ---------------------------------------------------------------
+
+_string = json.encoder.encode_basestring  # JSON string literal, non-ASCII kept (as ensure_ascii=False)
+
+
+def _literal(value: str | None) -> str:
+    return "null" if value is None else _string(value)
+
+
+def revision_hash(row: dict[str, Any], answers_text: str) -> str:
+    """`store.revision_hash` from the canonical answers text, without re-serialising the answers.
+
+    The keys below are already in sorted order, so this is the canonical JSON `store.revision_hash` hashes.
+    """
+    text = ('{"answers":' + answers_text + ',"merge_parent":' + _literal(row["merge_parent_id"])
+            + ',"municipality":' + _string(row["municipality_code"]) + ',"parent":' + _literal(row["parent_id"])
+            + ',"questionnaire":' + _string(row["questionnaire_id"]) + ',"submission":'
+            + _string(row["submission_uuid"]) + ',"version":' + _string(row["questionnaire_version"]) + "}")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parse(where: str, text: bytes) -> Any:
+    """A record's JSON text as Python data; BundleRejected if it is not JSON."""
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise BundleRejected("invalid_record", f"{where}: not valid JSON ({exc})") from None
+
+
+class Revision:
+    """An incoming revision: the row for `revisions` and what a new submission head needs.
+
+    `check_revision` checks the fields; `verify_content` (only for revisions not yet held)
+    makes the canonical answers text and checks the content hash against it.
+    """
+
+    __slots__ = ("row", "answers", "submission", "where", "record_sha256", "parents")
+
+    def __init__(self, row: dict[str, Any], answers: dict[str, Any], submission: dict[str, Any], where: str,
+                 record_sha256: str | None):
+        self.row = row
+        self.answers = answers
+        self.submission = submission
+        self.where = where
+        self.record_sha256 = record_sha256
+        self.parents = [p for p in (row["parent_id"], row["merge_parent_id"]) if p]
+
+    @property
+    def id(self) -> str:
+        return self.row["id"]
+
+    def verify_content(self) -> None:
+        row = self.row
+        row["answers"] = dumps(self.answers)
+        actual = revision_hash(row, row["answers"])
+        if actual != row["content_hash"]:
+            raise _invalid(self.where, f"revision {row['id']} has content hash {row['content_hash'][:12]} but "
+                                       f"its content hashes to {actual[:12]}")
+
+
+def _invalid(where: str, message: str) -> BundleRejected:
+    return BundleRejected("invalid_record", f"{where}: {message}")
+
+
+_REQUIRED = ("id", "submission_uuid", "questionnaire_id", "questionnaire_version", "municipality_code",
+             "status", "created")
+_OPTIONAL = ("parent_id", "merge_parent_id", "device_id", "author", "comment")
+
+
+def check_revision(record: dict[str, Any], where: str, record_sha256: str | None = None) -> Revision:
+    """Check a revision record's fields; BundleRejected (invalid_record) names the first wrong one."""
+    row = {key: record.get(key) for key in REVISION_FIELDS}
+    for key in _REQUIRED:
+        value = row[key]
+        if type(value) is not str or not value:
+            raise _invalid(where, f"field {key!r} must be a non-empty string")
+    for key in _OPTIONAL:
+        value = row[key]
+        if value is not None and (type(value) is not str or not value):
+            raise _invalid(where, f"field {key!r} must be a non-empty string or null")
+    number = row["number"]
+    if type(number) is not int or number < 1:
+        raise _invalid(where, "field 'number' must be a whole number of at least 1")
+    answers = row["answers"]
+    if type(answers) is not dict:
+        raise _invalid(where, "field 'answers' must be a JSON object")
+    digest = row["content_hash"]
+    if type(digest) is not str or not _HEX64.match(digest):
+        raise _invalid(where, "field 'content_hash' must be 64 lower-case hex digits")
+    meta = record.get("submission") or {}
+    if type(meta) is not dict:
+        raise _invalid(where, "field 'submission' must be a JSON object")
+    submission = {"created": meta.get("created") or row["created"], "interviewer": meta.get("interviewer"),
+                  "device_id": meta.get("device_id") or row["device_id"]}
+    for key, value in submission.items():
+        if value is not None and type(value) is not str:
+            raise _invalid(where, f"field 'submission.{key}' must be a string")
+    return Revision(row, answers, submission, where, record_sha256)
+
+
+def check_questionnaire(record: dict[str, Any], where: str) -> Questionnaire:
+    """Build the questionnaire a record defines and check its declared id, version and hash."""
+    definition = record.get("definition")
+    if not isinstance(definition, dict):
+        raise _invalid(where, "field 'definition' must be a JSON object")
+    try:
+        questionnaire = from_dict(definition, filename=where)
+    except DefinitionError as exc:
+        raise _invalid(where, f"the questionnaire definition is not valid: {exc}") from None
+    for key, actual in (("id", questionnaire.id), ("version", questionnaire.version),
+                        ("content_hash", questionnaire.content_hash)):
+        if record.get(key) != actual:
+            raise _invalid(where, f"field {key!r} says {record.get(key)!r} but the definition has {actual!r}")
+    return questionnaire
+
+
+def kind_of(record: Any, where: str) -> str:
+    if not isinstance(record, dict):
+        raise _invalid(where, "a record must be a JSON object")
+    kind = record.get("kind")
+    if kind not in ("questionnaire", "revision"):
+        raise _invalid(where, f"unknown record kind {kind!r} (expected 'questionnaire' or 'revision')")
+    return kind
+
+
+def questionnaire_records(db: Database, keys: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [questionnaire_record(db, qid, version) for qid, version in sorted(set(keys))]

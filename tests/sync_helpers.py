@@ -1,0 +1,98 @@
+"""Builders for the sync tests: a central store, enrolled laptops, interviews and edits, store dumps."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from fieldkit import demo, store
+from sync import devices
+from sync.bundle import BundleWriter
+
+QID = "kub-webbenkat"
+MUNICIPALITY = "2480"  # Umeå
+
+
+def make_central(path: Path) -> Database:
+    db = store.open_db(path)
+    store.init_store(db, central=True)
+    return db
+
+
+def make_laptop(path: Path, central: Database, name: str, url: str = "http://127.0.0.1:9") -> Database:
+    """A field store enrolled on `central` as device `name`."""
+    db = store.open_db(path)
+    store.init_store(db, interviewer=f"Intervjuare {name}")
+    _device, code = devices.enrol(central, name)
+    devices.setup(db, url, code)
+    return db
+
+
+def interview(db: Database, answers: dict[str, Any] | None = None, *, municipality: str = MUNICIPALITY) -> str:
+    """A completed kub-webbenkat interview; returns its uuid."""
+    sid = store.create_submission(db, QID, municipality)
+    store.complete_submission(db, sid, answers or {"lok.har_lok": "nej"})
+    return sid
+
+
+def edit(db: Database, sid: str, changes: dict[str, Any], *, author: str | None = None) -> dict[str, Any]:
+    """Reopen a completed interview and complete it again with `changes` applied: a new revision."""
+    sub = store.get_submission(db, sid)
+    store.reopen_submission(db, sid)
+    return store.complete_submission(db, sid, {**sub.answers, **changes}, author=author)
+
+
+def demo_interviews(db: Database, n: int, seed: int = 1) -> int:
+    """n synthetic kub-webbenkat interviews (about 5 % stay drafts); returns how many are complete."""
+    return demo.make_demo(db, n, seed, [QID])["complete"]
+
+
+def copy_submission(source: Database, target: Database, sid: str) -> None:
+    """Give `target` a copy of a submission and its revisions, as if the interview moved between laptops."""
+    sub = next(source.query("select * from submissions where uuid = ?", [sid]))
+    target["submissions"].insert(sub)
+    target["revisions"].insert_all(source.query("select * from revisions where submission_uuid = ?", [sid]))
+
+
+def dump(db: Database) -> list[str]:
+    """Every statement that would rebuild the store: equal dumps mean equal stores."""
+    return list(db.conn.iterdump())
+
+
+def counts(db: Database) -> dict[str, int]:
+    return {table: db[table].count for table in ("submissions", "revisions", "sync_received", "sync_conflicts")}
+
+
+def rewrite_zip(path: Path, target: Path, change) -> None:
+    """Copy a bundle, passing each entry's bytes through `change(name, data)`; keeps valid zip CRCs."""
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(target, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, change(info.filename, src.read(info.filename)))
+
+
+def manifest(path: Path) -> dict[str, Any]:
+    with zipfile.ZipFile(path) as zf:
+        return json.loads(zf.read("manifest.json"))
+
+
+def record_texts(path: Path) -> list[str]:
+    """The JSON text of each record in a bundle, in order."""
+    with zipfile.ZipFile(path) as zf:
+        data = gzip.decompress(zf.read("records.jsonl.gz")).decode("utf-8")
+    return [line.split(" ", 1)[1] for line in data.splitlines()]
+
+
+def resign(path: Path, target: Path, device_id: str, key: str, texts: list[str] | None = None,
+           **manifest_changes: Any) -> Path:
+    """Write a validly signed bundle with other records or manifest fields (a buggy or newer writer)."""
+    old = manifest(path)
+    writer = BundleWriter(target, device_id, key, bundle_id=old["bundle_id"])
+    for text in record_texts(path) if texts is None else texts:
+        writer.add(text)
+    writer.close(old["counts"], old["questionnaires"], **manifest_changes)
+    return target
