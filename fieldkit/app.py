@@ -11,7 +11,9 @@ from flask_wtf.csrf import CSRFProtect
 
 from . import config, db, errors, i18n
 from .templating import field_choices
+from .api import bp as api_bp
 from .collect import bp as collect_bp
+from .sync_pages import bp as sync_pages_bp
 
 csrf = CSRFProtect()
 
@@ -48,6 +50,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.register_blueprint(collect_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)
+    app.register_blueprint(sync_pages_bp)
     app.after_request(_security_headers)
     if os.environ.get("FIELDKIT_DEBUG_TEMPLATES"):
         app.jinja_env.auto_reload = True

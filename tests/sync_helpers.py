@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
+import threading
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -96,3 +98,90 @@ def resign(path: Path, target: Path, device_id: str, key: str, texts: list[str] 
         writer.add(text)
     writer.close(old["counts"], old["questionnaires"], **manifest_changes)
     return target
+
+
+# -- a real central server on 127.0.0.1, and a proxy that drops connections ---------------
+
+class Server:
+    """The central's Flask app under werkzeug's threaded server, on a free port of 127.0.0.1."""
+
+    def __init__(self, db_path: Path):
+        from werkzeug.serving import make_server
+
+        from fieldkit import config
+        from fieldkit.app import create_app
+
+        config.ensure_secret_key(config.instance_path_for(db_path))
+        self.app = create_app({"DB": str(db_path), "TESTING": True})
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "Server":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.thread.join(5)
+        self.server.server_close()
+
+
+class DroppingProxy:
+    """A TCP proxy to `port` that cuts every connection once `limit` bytes went one way.
+
+    `direction` is "up" (laptop to central: the request is cut) or "down" (central to laptop:
+    the answer is lost after the central acted on the request). Connections after the cut are closed at once.
+    """
+
+    def __init__(self, port: int, limit: int, direction: str = "up"):
+        self.port = port
+        self.limit = limit
+        self.direction = direction
+        self.passed = 0
+        self.cut = False
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self.accept, daemon=True)
+
+    def __enter__(self) -> "DroppingProxy":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.listener.close()
+
+    def accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.cut:
+                client.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.port))
+            threading.Thread(target=self.pump, args=(client, upstream, "up"), daemon=True).start()
+            threading.Thread(target=self.pump, args=(upstream, client, "down"), daemon=True).start()
+
+    def pump(self, source: socket.socket, target: socket.socket, way: str) -> None:
+        try:
+            while data := source.recv(4096):
+                if way == self.direction:
+                    with self.lock:
+                        room = self.limit - self.passed
+                        if room <= 0 or self.cut:
+                            self.cut = True
+                            break
+                        data = data[:room]
+                        self.passed += len(data)
+                target.sendall(data)
+        except OSError:
+            pass
+        for sock in (source, target):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()

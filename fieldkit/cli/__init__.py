@@ -9,6 +9,7 @@ import click
 from ..store import DEFAULT_DB
 from .forms import forms_group
 from .store_commands import demo_command, init_command, serve_command, submissions_group
+from .sync_commands import devices_group, sync_group
 
 
 @click.group()
@@ -30,3 +31,5 @@ main.add_command(init_command)
 main.add_command(serve_command)
 main.add_command(demo_command)
 main.add_command(submissions_group)
+main.add_command(devices_group)
+main.add_command(sync_group)
