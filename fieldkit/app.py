@@ -14,6 +14,9 @@ from .templating import field_choices
 from .api import bp as api_bp
 from .collect import bp as collect_bp
 from .sync_pages import bp as sync_pages_bp
+from . import auth
+from .admin import bp as admin_bp
+from .review import bp as review_bp
 
 csrf = CSRFProtect()
 
@@ -53,6 +56,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
     app.register_blueprint(sync_pages_bp)
+    auth.init_app(app)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(admin_bp)
     app.after_request(_security_headers)
     if os.environ.get("FIELDKIT_DEBUG_TEMPLATES"):
         app.jinja_env.auto_reload = True

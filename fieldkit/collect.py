@@ -13,7 +13,8 @@ from forms.answers import clean_answers
 from forms.display import format_answer, format_rows
 from forms.webform import formdata_for
 
-from . import errors, i18n, store
+from . import accounts, errors, i18n, store
+from .auth import current_scope, current_user
 from .db import get_db
 from .interview import find_section, form_class, hidden_questions, merge_section_raw, neighbour, progress
 
@@ -31,7 +32,7 @@ def _municipalities_by_county():
 def start():
     db = get_db()
     questionnaires = store.list_questionnaires(db)
-    drafts = [row for row in store.list_submissions(db, limit=100) if row["has_draft"]]
+    drafts = [row for row in accounts.scoped_submissions(db, current_scope(), limit=100) if row["has_draft"]]
     return render_template("collect/start.html", questionnaires=questionnaires, groups=_municipalities_by_county(),
                            drafts=drafts, titles=_titles(questionnaires))
 
@@ -50,7 +51,8 @@ def start_post():
     if qid not in known or registry.municipality(code) is None:
         flash(i18n.translate("unknown_choice"), "error")
         return redirect(url_for(".start"))
-    sid = store.create_submission(db, qid, code)
+    user = current_user()
+    sid = store.create_submission(db, qid, code, interviewer=None if user.local else user.name)
     questionnaire = store.get_questionnaire(db, qid)
     return redirect(url_for(".section", sid=sid, section_id=questionnaire.sections[0].id))
 
@@ -249,8 +251,9 @@ def submissions():
         "county_code": request.args.get("county") or None,
         "status": request.args.get("status") if request.args.get("status") in store.STATUSES else None,
     }
-    rows = store.list_submissions(db, **filters, limit=current_app.config["PAGE_SIZE"])
-    counts = store.count_by_status(db, questionnaire_id=filters["questionnaire_id"], county_code=filters["county_code"])
+    rows = accounts.scoped_submissions(db, current_scope(), **filters, limit=current_app.config["PAGE_SIZE"])
+    counts = accounts.scoped_counts(db, current_scope(), questionnaire_id=filters["questionnaire_id"],
+                                    county_code=filters["county_code"])
     questionnaires = store.list_questionnaires(db)
     return render_template("collect/submissions.html", rows=rows, counts=counts, filters=filters,
                            questionnaires=questionnaires, titles=_titles(questionnaires),

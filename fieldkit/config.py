@@ -28,12 +28,20 @@ SETTINGS = (
     Setting("MAX_CONTENT_LENGTH", 2 * 1024 * 1024, "Largest accepted request body in bytes; larger posts get 413."),
     Setting("AUTOSAVE_DELAY_MS", 2500, "Milliseconds after the last keystroke before the interview page autosaves."),
     Setting("PAGE_SIZE", 200, "Rows per page in submission lists."),
+    Setting("SECURE_COOKIES", False, "Mark the session cookie Secure (set it when TLS ends at a proxy); "
+            "over a direct https connection the cookie is Secure anyway."),
+    Setting("SESSION_HOURS", 12, "Hours a login lasts on the central server before asking again."),
+    Setting("LOGIN_MAX_FAILURES", 5, "Failed logins per account within the window before that account is throttled."),
+    Setting("LOGIN_MAX_FAILURES_PER_ADDRESS", 20, "Failed logins from one address within the window before it is throttled."),
+    Setting("LOGIN_WINDOW_SECONDS", 900, "The window, in seconds, over which failed logins are counted."),
 )
 
 SECRET_KEY_FILE = "secret_key"
 
 
 def coerce(setting: Setting, raw: str) -> Any:
+    if isinstance(setting.default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
     if isinstance(setting.default, int):
         return int(raw)
     return raw

@@ -99,3 +99,25 @@ def m002_sync(db: Database) -> None:
          "carried": str, "dropped": str},
         pk="id",
     )
+
+
+@migrations()
+def m003_accounts_audit(db: Database) -> None:
+    """Central server (issue 6): user accounts, failed logins for throttling, the audit log."""
+    db.execute("""
+        create table users (
+            name text primary key collate nocase,
+            role text not null check (role in ('admin', 'evaluator', 'county', 'interviewer')),
+            county_code text,
+            password_hash text not null,
+            created text not null,
+            disabled_at text,
+            epoch integer not null default 0
+        )""")
+    db.execute("create table login_failures (id integer primary key, at real not null, "
+               "account text not null, address text not null)")
+    db.execute("create index login_failures_account on login_failures (account, at)")
+    db.execute("create index login_failures_address on login_failures (address, at)")
+    db.execute("create table audit_log (id integer primary key autoincrement, at text not null, actor text, "
+               "action text not null, target text, details text, address text)")
+    db.execute("create index audit_log_action on audit_log (action, id)")

@@ -7,6 +7,7 @@ import os
 import click
 
 from ..store import DEFAULT_DB
+from .admin_commands import audit_command, passphrase_group, users_group
 from .forms import forms_group
 from .store_commands import demo_command, init_command, serve_command, submissions_group
 from .sync_commands import devices_group, sync_group
@@ -31,5 +32,8 @@ main.add_command(init_command)
 main.add_command(serve_command)
 main.add_command(demo_command)
 main.add_command(submissions_group)
+main.add_command(users_group)
+main.add_command(audit_command)
+main.add_command(passphrase_group)
 main.add_command(devices_group)
 main.add_command(sync_group)

@@ -6,7 +6,7 @@ import click
 
 from forms.loader import DefinitionError
 
-from .. import config, demo, store
+from .. import accounts, config, demo, store
 
 
 def open_store(ctx: click.Context, *, check: bool = True):
@@ -22,8 +22,9 @@ def open_store(ctx: click.Context, *, check: bool = True):
 @click.command("init")
 @click.option("--central", is_flag=True, help="Make a central store (serves the sync API, review and exports).")
 @click.option("--interviewer", help="Name of the local interviewer on this laptop.")
+@click.option("--passphrase", is_flag=True, help="Protect this laptop's pages with a passphrase (asked twice).")
 @click.pass_context
-def init_command(ctx: click.Context, central: bool, interviewer: str | None) -> None:
+def init_command(ctx: click.Context, central: bool, interviewer: str | None, passphrase: bool) -> None:
     """Create or upgrade the store; load the municipality registry and the form library.
 
     Safe to run twice. The instance folder (the store's folder) gets a secret key on first run.
@@ -36,6 +37,11 @@ def init_command(ctx: click.Context, central: bool, interviewer: str | None) -> 
     except (store.StoreError, DefinitionError) as exc:
         raise click.ClickException(str(exc)) from None
     config.ensure_secret_key(config.instance_path_for(ctx.obj["db"]))
+    if passphrase:
+        try:
+            accounts.set_passphrase(db, click.prompt("Passphrase", hide_input=True, confirmation_prompt=True))
+        except accounts.AccountError as exc:
+            raise click.ClickException(str(exc)) from None
     settings = store.get_settings(db)
     for name in report["migrations"]:
         click.echo(f"applied migration {name}")

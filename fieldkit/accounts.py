@@ -1,0 +1,245 @@
+"""User accounts, roles, passwords, login throttling and what each user may see (their scope). No Flask.
+
+Roles: `admin` (everything), `evaluator` (every county: review, edit, resolve, export),
+`county` (read, reports and exports of one county), `interviewer` (collect, own submissions).
+A field laptop has no accounts: one local interviewer, optionally behind a passphrase.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forms import registry
+
+from . import audit, store
+
+ROLES = ("admin", "evaluator", "county", "interviewer")
+MIN_PASSWORD = 10
+MAX_NAME = 64
+#: Checked against when the account does not exist, so that a wrong name costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a password of anyone")
+
+
+class AccountError(ValueError):
+    """A problem with an account that the person can act on."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: forced filters for every submission query, and whether personal answers show."""
+
+    county_code: str | None = None
+    interviewer: str | None = None
+    personal: bool = True
+
+    def forced(self) -> dict[str, str]:
+        """Filters that override whatever the request asked for."""
+        return {k: v for k, v in (("county_code", self.county_code), ("interviewer", self.interviewer)) if v}
+
+    def allows(self, county_code: str | None, interviewer: str | None) -> bool:
+        if self.county_code and county_code != self.county_code:
+            return False
+        if self.interviewer and interviewer != self.interviewer:
+            return False
+        return True
+
+
+EVERYTHING = Scope()
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    county_code: str | None = None
+    epoch: int = 0
+    local: bool = False  # the field laptop's one interviewer
+
+    @property
+    def scope(self) -> Scope:
+        if self.local or self.role in ("admin", "evaluator"):
+            return EVERYTHING
+        if self.role == "county":
+            return Scope(county_code=self.county_code or "-", personal=False)
+        return Scope(interviewer=self.name)
+
+
+# -- accounts ----------------------------------------------------------------
+
+def check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise AccountError("a user needs a name, e.g. `anna.berg`")
+    if len(name) > MAX_NAME:
+        raise AccountError(f"a user name has at most {MAX_NAME} characters")
+    if any(ch.isspace() and ch != " " or ord(ch) < 32 for ch in name):
+        raise AccountError("a user name cannot hold tabs, line breaks or control characters")
+    return name
+
+
+def check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+
+
+def add_user(db: Database, name: str, role: str, password: str, *, county_code: str | None = None,
+             actor: str | None = None) -> User:
+    """Create an account (audited). A county user needs the code of an existing county."""
+    name = check_name(name)
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}; valid choices: {', '.join(ROLES)}")
+    if role == "county":
+        code = (county_code or "").strip().zfill(2)
+        if registry.county(code) is None:
+            valid = ", ".join(f"{c.code} ({c.name})" for c in registry.counties())
+            raise AccountError(f"a county user needs a county code (--lan); valid choices: {valid}")
+        county_code = code
+    elif county_code:
+        raise AccountError("only county users have a county (--lan)")
+    check_password(password)
+    with store.transaction(db):
+        if db.execute("select 1 from users where name = ?", [name]).fetchone():
+            raise AccountError(f"a user named {name!r} already exists")
+        db["users"].insert({"name": name, "role": role, "county_code": county_code,
+                            "password_hash": generate_password_hash(password), "created": store.now(),
+                            "disabled_at": None, "epoch": 0})
+        audit.record(db, actor, "user_added", {"role": role, "county": county_code}, target=name)
+    return User(name, role, county_code)
+
+
+def list_users(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("select name, role, county_code, created, disabled_at from users order by name"))
+
+
+def get_user(db: Database, name: str, epoch: int | None = None) -> User | None:
+    """The active account of this name (and, if given, session epoch); None if unknown or disabled."""
+    row = db.execute("select name, role, county_code, epoch, disabled_at from users where name = ?",
+                     [name]).fetchone()
+    if row is None or row[4] is not None or (epoch is not None and row[3] != epoch):
+        return None
+    return User(row[0], row[1], row[2], row[3])
+
+
+def set_disabled(db: Database, name: str, disabled: bool, *, actor: str | None = None) -> None:
+    """Disable (or enable again) an account; disabling also ends its sessions."""
+    with store.transaction(db):
+        row = db.execute("select name, disabled_at from users where name = ?", [name]).fetchone()
+        if row is None:
+            raise AccountError(f"no user named {name!r}; see `fieldkit users list`")
+        if disabled and row[1] is None:
+            db.execute("update users set disabled_at = ?, epoch = epoch + 1 where name = ?", [store.now(), name])
+            audit.record(db, actor, "user_disabled", target=row[0])
+        elif not disabled and row[1] is not None:
+            db.execute("update users set disabled_at = null where name = ?", [name])
+            audit.record(db, actor, "user_enabled", target=row[0])
+
+
+def set_password(db: Database, name: str, password: str, *, actor: str | None = None) -> None:
+    """Change a password; sessions opened with the old one end."""
+    check_password(password)
+    with store.transaction(db):
+        changed = db.execute("update users set password_hash = ?, epoch = epoch + 1 where name = ?",
+                             [generate_password_hash(password), name]).rowcount
+        if not changed:
+            raise AccountError(f"no user named {name!r}; see `fieldkit users list`")
+        audit.record(db, actor, "password_changed", target=name)
+
+
+def verify(db: Database, name: str, password: str) -> User | None:
+    """The active user if name and password match, else None (in about the same time either way)."""
+    row = db.execute("select name, role, county_code, epoch, disabled_at, password_hash from users where name = ?",
+                     [(name or "").strip()]).fetchone()
+    ok = check_password_hash(row[5] if row else _DUMMY_HASH, password or "")
+    if not ok or row is None or row[4] is not None:
+        return None
+    return User(row[0], row[1], row[2], row[3])
+
+
+# -- the field laptop ----------------------------------------------------------
+
+def local_user(settings: dict[str, str]) -> User:
+    return User(settings.get("interviewer") or "local", "interviewer", local=True)
+
+
+def set_passphrase(db: Database, passphrase: str | None, *, actor: str | None = None) -> None:
+    """Protect a field laptop's pages with a passphrase (None removes it)."""
+    if store.get_settings(db).get("mode") == "central":
+        raise AccountError("the central store has user accounts (`fieldkit users add`), not a passphrase")
+    if passphrase is not None:
+        check_password(passphrase)
+    with store.transaction(db):
+        if passphrase is None:
+            db.execute("delete from settings where key = 'passphrase_hash'")
+        else:
+            store.set_setting(db, "passphrase_hash", generate_password_hash(passphrase))
+        audit.record(db, actor, "passphrase_set", {"on": passphrase is not None})
+
+
+def verify_passphrase(settings: dict[str, str], passphrase: str) -> bool:
+    return check_password_hash(settings.get("passphrase_hash") or _DUMMY_HASH, passphrase or "") \
+        and bool(settings.get("passphrase_hash"))
+
+
+# -- throttling ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Limits:
+    per_account: int = 5
+    per_address: int = 20
+    window: float = 900.0
+
+
+def throttled(db: Database, account: str, address: str, limits: Limits, *, at: float | None = None) -> bool:
+    """True while the account or the address has had too many failed logins in the window."""
+    since = (at or time.time()) - limits.window
+    by_account = db.execute("select count(*) from login_failures where account = ? and at > ?",
+                            [account.strip().lower(), since]).fetchone()[0]
+    by_address = db.execute("select count(*) from login_failures where address = ? and at > ?",
+                            [address, since]).fetchone()[0]
+    return by_account >= limits.per_account or by_address >= limits.per_address
+
+
+def note_failure(db: Database, account: str, address: str, limits: Limits, *, at: float | None = None) -> None:
+    stamp = at or time.time()
+    with store.transaction(db):
+        db.execute("delete from login_failures where at < ?", [stamp - limits.window])
+        db.execute("insert into login_failures (at, account, address) values (?, ?, ?)",
+                   [stamp, account.strip().lower(), address])
+
+
+def clear_failures(db: Database, account: str) -> None:
+    db.execute("delete from login_failures where account = ?", [account.strip().lower()])
+
+
+# -- scoped queries --------------------------------------------------------------
+
+def scoped_submissions(db: Database, scope: Scope, **filters: Any) -> list[dict[str, Any]]:
+    """`store.list_submissions` with the scope's filters forced over the requested ones."""
+    return store.list_submissions(db, **{**filters, **scope.forced()})
+
+
+def scoped_counts(db: Database, scope: Scope, **filters: Any) -> dict[str, int]:
+    return store.count_by_status(db, **{**filters, **scope.forced()})
+
+
+def scoped_submission(db: Database, sid: str, scope: Scope) -> store.Submission:
+    """One submission, or NotFound, also when it exists outside the scope (nothing leaks)."""
+    row = db.execute("select county_code, interviewer from submissions where uuid = ?", [sid]).fetchone()
+    if row is None or not scope.allows(row[0], row[1]):
+        raise store.NotFound(f"unknown submission {sid}")
+    return store.get_submission(db, sid)
+
+
+def personal_ids(questionnaire) -> set[str]:
+    return {q.id for q in questionnaire.questions() if q.personal}
+
+
+def without_personal(questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers minus personal questions (and their `/other`, `/item` keys)."""
+    hidden = personal_ids(questionnaire)
+    return {k: v for k, v in answers.items() if k.split("/")[0] not in hidden}

@@ -1,0 +1,77 @@
+"""Admin pages of the central server: user accounts, enrolled devices and the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from forms import registry
+
+from . import accounts, audit, i18n
+from .auth import actor, roles_required
+from .db import get_db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/anvandare")
+@roles_required("admin")
+def users():
+    db = get_db()
+    return render_template("admin/users.html", users=accounts.list_users(db), roles=accounts.ROLES,
+                           counties=registry.counties(), devices=_devices(db), form={})
+
+
+def _devices(db):
+    if not db["sync_devices"].exists():
+        return None
+    return list(db.query("select name, id, created, revoked_at, last_seen from sync_devices order by name"))
+
+
+@bp.post("/anvandare")
+@roles_required("admin")
+def add_user():
+    db = get_db()
+    form = {k: request.form.get(k, "") for k in ("name", "role", "county")}
+    password, again = request.form.get("password", ""), request.form.get("password_again", "")
+    error = None
+    if password != again:
+        error = i18n.translate("passwords_differ")
+    else:
+        try:
+            accounts.add_user(db, form["name"], form["role"], password,
+                              county_code=form["county"] if form["role"] == "county" else None, actor=actor())
+        except accounts.AccountError as exc:
+            error = str(exc)
+    if error:
+        return render_template("admin/users.html", users=accounts.list_users(db), roles=accounts.ROLES,
+                               counties=registry.counties(), devices=_devices(db), form=form, error=error), 422
+    flash(i18n.translate("user_added", name=form["name"].strip()), "success")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/anvandare/<name>/status")
+@roles_required("admin")
+def user_status(name):
+    disable = request.form.get("disabled") == "1"
+    if disable and name.lower() == (actor() or "").lower():
+        flash(i18n.translate("cannot_disable_self"), "error")
+        return redirect(url_for(".users"))
+    try:
+        accounts.set_disabled(get_db(), name, disable, actor=actor())
+    except accounts.AccountError:
+        abort(404)
+    flash(i18n.translate("user_disabled" if disable else "user_enabled", name=name), "success")
+    return redirect(url_for(".users"))
+
+
+@bp.get("/logg")
+@roles_required("admin")
+def audit_page():
+    db = get_db()
+    action = request.args.get("action") or None
+    who = request.args.get("actor") or None
+    limit = min(max(request.args.get("limit", 200, type=int) or 200, 1), 2000)
+    rows = audit.entries(db, limit=limit, action=action, actor=who)
+    return render_template("admin/audit.html", rows=rows, actions=audit.actions_seen(db), action=action or "",
+                           who=who or "", describe=audit.describe, limit=limit,
+                           page_size=current_app.config["PAGE_SIZE"])

@@ -1,0 +1,184 @@
+"""`fieldkit users ...`, `audit`, `passphrase`: accounts and the audit log of the store."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+import click
+
+from .. import accounts, audit, store
+from .store_commands import open_store
+
+
+def cli_actor() -> str:
+    """Who ran a command, for the audit log: `cli:` and the operating-system user."""
+    try:
+        return "cli:" + getpass.getuser()
+    except Exception:  # no user name in a bare container
+        return "cli"
+
+
+def read_secret(label: str, from_stdin: bool) -> str:
+    """A password from the first line of standard input, or asked twice without echo."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise click.ClickException(f"no {label} on standard input")
+        return line.rstrip("\r\n")
+    return click.prompt(label.capitalize(), hide_input=True, confirmation_prompt=True)
+
+
+@click.group("users")
+def users_group() -> None:
+    """User accounts of the central server: add, list, disable, enable.
+
+    Example: fieldkit users add anna.berg --role evaluator
+    """
+
+
+@users_group.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(accounts.ROLES), help="What the user may do.")
+@click.option("--lan", "county", help="County code of a county user, e.g. 24 (Västerbotten).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.pass_context
+def users_add_command(ctx, name: str, role: str, county: str | None, password_stdin: bool) -> None:
+    """Add a user; the password is asked twice (hidden) unless --password-stdin.
+
+    Roles: admin (everything), evaluator (review, edit and export every county),
+    county (read, reports and exports of one county; needs --lan),
+    interviewer (collect and see own interviews).
+
+    Example: fieldkit users add lst-vb --role county --lan 24
+    """
+    db = open_store(ctx)
+    password = read_secret("password", password_stdin)
+    try:
+        user = accounts.add_user(db, name, role, password, county_code=county, actor=cli_actor())
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    where = f" for county {user.county_code}" if user.county_code else ""
+    click.echo(f"added {user.role} {user.name}{where}")
+
+
+@users_group.command("list")
+@click.pass_context
+def users_list_command(ctx) -> None:
+    """List users as tab-separated lines: name, role, county, created, status.
+
+    Example: fieldkit users list
+    """
+    db = open_store(ctx)
+    for row in accounts.list_users(db):
+        status = f"disabled {row['disabled_at']}" if row["disabled_at"] else "active"
+        click.echo("\t".join([row["name"], row["role"], row["county_code"] or "-", row["created"], status]))
+
+
+@users_group.command("disable")
+@click.argument("name")
+@click.pass_context
+def users_disable_command(ctx, name: str) -> None:
+    """Disable a user: they cannot log in, and their open sessions end.
+
+    Example: fieldkit users disable anna.berg
+    """
+    db = open_store(ctx)
+    try:
+        accounts.set_disabled(db, name, True, actor=cli_actor())
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"disabled {name}")
+
+
+@users_group.command("enable")
+@click.argument("name")
+@click.pass_context
+def users_enable_command(ctx, name: str) -> None:
+    """Enable a disabled user again.
+
+    Example: fieldkit users enable anna.berg
+    """
+    db = open_store(ctx)
+    try:
+        accounts.set_disabled(db, name, False, actor=cli_actor())
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"enabled {name}")
+
+
+@users_group.command("password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+@click.pass_context
+def users_password_command(ctx, name: str, password_stdin: bool) -> None:
+    """Set a new password for a user; their open sessions end.
+
+    Example: fieldkit users password anna.berg
+    """
+    db = open_store(ctx)
+    try:
+        accounts.set_password(db, name, read_secret("password", password_stdin), actor=cli_actor())
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"password of {name} changed")
+
+
+@click.command("audit")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1), help="How many entries.")
+@click.option("--action", help="Only this action, e.g. login_failed, edit, export.")
+@click.option("--actor", help="Only entries by this user.")
+@click.pass_context
+def audit_command(ctx, limit: int, action: str | None, actor: str | None) -> None:
+    """Show the audit log, newest first: time, who, action, what it concerns, details, address.
+
+    Example: fieldkit audit --action login_failed --limit 20
+    """
+    db = open_store(ctx)
+    for row in audit.entries(db, limit=limit, action=action, actor=actor):
+        click.echo("\t".join([row["at"], row["actor"] or "-", row["action"], row["target"] or "-",
+                              audit.describe(row["details"]) or "-", row["address"] or "-"]))
+
+
+@click.group("passphrase")
+def passphrase_group() -> None:
+    """Protect a field laptop's pages with a passphrase.
+
+    Example: fieldkit passphrase set
+    """
+
+
+@passphrase_group.command("set")
+@click.option("--stdin", "from_stdin", is_flag=True, help="Read the passphrase from standard input.")
+@click.pass_context
+def passphrase_set_command(ctx, from_stdin: bool) -> None:
+    """Set (or change) the passphrase asked before the field app opens.
+
+    Example: fieldkit passphrase set
+    """
+    db = open_store(ctx)
+    _require_field(db)
+    try:
+        accounts.set_passphrase(db, read_secret("passphrase", from_stdin), actor=cli_actor())
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc).replace("password", "passphrase")) from None
+    click.echo("passphrase set: the field app asks for it from now on")
+
+
+@passphrase_group.command("remove")
+@click.pass_context
+def passphrase_remove_command(ctx) -> None:
+    """Remove the passphrase: the field app opens without asking.
+
+    Example: fieldkit passphrase remove
+    """
+    db = open_store(ctx)
+    _require_field(db)
+    accounts.set_passphrase(db, None, actor=cli_actor())
+    click.echo("passphrase removed")
+
+
+def _require_field(db) -> None:
+    if store.get_settings(db).get("mode") == "central":
+        raise click.ClickException("this is the central store: it has user accounts (`fieldkit users add`), "
+                                   "not a passphrase")

@@ -1,0 +1,142 @@
+"""The review pages of the central server: list and filter, open, correct answers, history, mark reviewed,
+exclude, resolve sync conflicts. County users may read (their county, without personal answers);
+evaluators and admins may change."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+
+from forms import registry
+from forms.answers import clean_answers
+from forms.display import format_answer, format_rows
+from forms.webform import formdata_for
+
+from . import conflicts, i18n, reviewing, store
+from .auth import actor, current_scope, roles_required
+from .db import get_db
+from .interview import find_section, form_class, hidden_questions, merge_section_raw, progress
+
+bp = Blueprint("review", __name__, url_prefix="/granskning")
+
+READERS = ("admin", "evaluator", "county")
+EDITORS = ("admin", "evaluator")
+
+
+def _titles(db):
+    lang = i18n.current_language()
+    return {q["id"]: (q["title_en"] if lang == "en" else q["title_sv"]) or q["id"]
+            for q in store.list_questionnaires(db)}
+
+
+@bp.get("/")
+@roles_required(*READERS)
+def index():
+    db = get_db()
+    scope = current_scope()
+    flt = reviewing.ReviewFilter.from_args(request.args)
+    size = current_app.config["PAGE_SIZE"]
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows = reviewing.find(db, flt, scope, limit=size, offset=(page - 1) * size)
+    total = reviewing.count(db, flt, scope)
+    counties = [c for c in registry.counties() if not scope.county_code or c.code == scope.county_code]
+    municipalities = [m for m in registry.municipalities()
+                      if (not scope.county_code or m.county_code == scope.county_code)
+                      and (not flt.county or m.county_code == flt.county)]
+    return render_template("review/index.html", rows=rows, flt=flt, total=total, page=page,
+                           pages=max(1, -(-total // size)), titles=_titles(db), counties=counties,
+                           municipalities=municipalities, scope=scope)
+
+
+def _opened(sid):
+    return reviewing.open_submission(get_db(), sid, current_scope())
+
+
+@bp.get("/<sid>")
+@roles_required(*READERS)
+def show(sid):
+    db = get_db()
+    opened = _opened(sid)
+    lang = i18n.current_language()
+    open_conflicts = conflicts.open_for(db, sid) if current_scope().personal else []
+    return render_template("review/show.html", o=opened, sub=opened.sub, questionnaire=opened.questionnaire,
+                           lang=lang, municipality=registry.municipality(opened.sub.municipality_code),
+                           format_answer=format_answer, format_rows=format_rows, titles=_titles(db),
+                           open_conflicts=open_conflicts, revisions=store.list_revisions(db, sid))
+
+
+@bp.get("/<sid>/historik")
+@roles_required(*READERS)
+def history(sid):
+    opened, revisions, rows = reviewing.history(get_db(), sid, current_scope())
+    return render_template("review/history.html", o=opened, sub=opened.sub, questionnaire=opened.questionnaire,
+                           revisions=revisions, rows=rows, lang=i18n.current_language(),
+                           municipality=registry.municipality(opened.sub.municipality_code),
+                           format_answer=format_answer)
+
+
+@bp.route("/<sid>/andra/<section_id>", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit(sid, section_id):
+    db = get_db()
+    opened = _opened(sid)
+    sub, questionnaire = opened.sub, opened.questionnaire
+    current = find_section(questionnaire, section_id)
+    if current is None:
+        abort(404)
+    if sub.status != "complete":
+        flash(i18n.translate("review_not_complete"), "error")
+        return redirect(url_for(".show", sid=sid))
+    lang = i18n.current_language()
+    Form = form_class(questionnaire, current, lang)
+    raw, comment, status, problem = sub.answers, "", 200, None
+    if request.method == "POST":
+        form = Form(request.form)
+        comment = (request.form.get("comment") or "").strip()
+        raw = merge_section_raw(sub.answers, current, form.raw_values())
+        form.validate_answers(raw)
+        cleaned = clean_answers(questionnaire, raw, lang=lang)
+        if not comment:
+            problem, status = i18n.translate("comment_required"), 422
+        elif form.section_errors() or not cleaned.ok:
+            problem, status = i18n.translate("review_invalid"), 422
+        else:
+            try:
+                reviewing.edit_answers(db, sid, cleaned.answers, actor=actor(), comment=comment)
+            except reviewing.ReviewError:
+                flash(i18n.translate("nothing_changed"), "info")
+                return redirect(url_for(".show", sid=sid))
+            flash(i18n.translate("edit_saved"), "success")
+            return redirect(url_for(".show", sid=sid))
+    else:
+        form = Form(data=formdata_for(questionnaire, current, raw))
+    cleaned, _sections = progress(questionnaire, raw)
+    response = make_response(render_template(
+        "review/edit.html", sub=sub, questionnaire=questionnaire, section=current, form=form, lang=lang,
+        hidden=set(hidden_questions(current, cleaned)), comment=comment, problem=problem,
+        municipality=registry.municipality(sub.municipality_code)), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/<sid>/granskad")
+@roles_required(*EDITORS)
+def mark_reviewed(sid):
+    _opened(sid)
+    reviewed = request.form.get("reviewed") == "1"
+    reviewing.set_reviewed(get_db(), sid, reviewed, actor=actor())
+    flash(i18n.translate("marked_reviewed" if reviewed else "marked_unreviewed"), "success")
+    return redirect(url_for(".show", sid=sid))
+
+
+@bp.post("/<sid>/exkludera")
+@roles_required(*EDITORS)
+def exclude(sid):
+    _opened(sid)
+    excluded = request.form.get("excluded") == "1"
+    try:
+        reviewing.set_excluded(get_db(), sid, excluded, actor=actor(), reason=request.form.get("reason", ""))
+    except reviewing.ReviewError:
+        flash(i18n.translate("reason_required"), "error")
+        return redirect(url_for(".show", sid=sid))
+    flash(i18n.translate("excluded_done" if excluded else "included_done"), "success")
+    return redirect(url_for(".show", sid=sid))
