@@ -8,6 +8,7 @@ import click
 
 from ..store import DEFAULT_DB
 from .admin_commands import audit_command, passphrase_group, users_group
+from .export_commands import export_group
 from .forms import forms_group
 from .store_commands import demo_command, init_command, serve_command, submissions_group
 from .sync_commands import devices_group, sync_group
@@ -37,3 +38,4 @@ main.add_command(audit_command)
 main.add_command(passphrase_group)
 main.add_command(devices_group)
 main.add_command(sync_group)
+main.add_command(export_group)

@@ -1,0 +1,85 @@
+"""A report's submissions as CSV: wide (as the Data sheet) or long (one row per answer).
+
+UTF-8 with a byte-order mark, so Excel reads Swedish characters right; `;` as
+the separator suits Excel with Swedish settings. Text from users is
+neutralised like in the workbook (see safety.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+from typing import Iterator
+
+from .labels import text
+from .report import Report
+from .tabular import long_rows, wide_columns, wide_rows
+
+BOM = "\ufeff"
+SEPARATORS = (",", ";", "\t")
+
+
+def _check_sep(sep: str) -> str:
+    if sep not in SEPARATORS:
+        raise ValueError(f"unknown separator {sep!r}; valid choices: ',', ';', tab")
+    return sep
+
+
+def long_header(report: Report) -> list[str]:
+    t = report.t
+    return [t("submission"), t("version"), t("status"), t("county_code"), t("county"), t("municipality_code"),
+            t("municipality"), t("created"), t("question_id"), t("column"), t("code"), t("answer")]
+
+
+def _rows(report: Report, long: bool) -> Iterator[list]:
+    if long:
+        yield long_header(report)
+        yield from long_rows(report)
+    else:
+        columns = wide_columns(report, excel=False)
+        yield [c.header for c in columns]
+        yield from wide_rows(columns, report.n)
+
+
+def iter_csv(report: Report, *, long: bool = False, sep: str = ",", batch: int = 2000) -> Iterator[str]:
+    """The CSV text in pieces (the first starts with the BOM): for streaming responses."""
+    _check_sep(sep)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
+    buffer.write(BOM)
+    count = 0
+    for row in _rows(report, long):
+        writer.writerow(row)
+        count += 1
+        if count % batch == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def write_csv(report: Report, path: str | os.PathLike, *, long: bool = False, sep: str = ",") -> Path:
+    """Write the CSV file (through a temporary file, so a failure leaves no half file)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.part")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            for piece in iter_csv(report, long=long, sep=sep):
+                fh.write(piece)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def csv_filename(report: Report, long: bool) -> str:
+    """A download name such as kub-webbenkat-lan-24-lang.csv."""
+    parts = [report.filter.questionnaire]
+    if report.filter.counties:
+        parts.append("lan-" + "-".join(report.filter.counties))
+    parts.append(text("long_suffix" if long else "wide_suffix", report.lang))
+    return "-".join(parts) + ".csv"

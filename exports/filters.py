@@ -1,0 +1,131 @@
+"""Which submissions an export covers: the filter, its checks, its scope and its SQL."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, replace
+from typing import Any, Iterable
+
+from forms import registry
+
+STATUSES = ("complete", "all")
+
+try:  # interviews are dated in Swedish time; fall back to UTC where tzdata is missing
+    from zoneinfo import ZoneInfo
+
+    LOCAL_TZ: datetime.tzinfo = ZoneInfo("Europe/Stockholm")
+except Exception:  # pragma: no cover - depends on the system's tz database
+    LOCAL_TZ = datetime.timezone.utc
+
+
+class FilterError(ValueError):
+    """A filter naming something that does not exist; the message lists the valid choices."""
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """The submissions of one questionnaire (all its versions) to export.
+
+    `counties` and `municipalities` both narrow the submissions; dates are
+    inclusive and apply to the day (Swedish time) a submission was created.
+    Submissions marked as excluded are always left out.
+    """
+
+    questionnaire: str
+    counties: tuple[str, ...] = ()
+    municipalities: tuple[str, ...] = ()
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    status: str = "complete"
+
+    def describe(self) -> dict[str, Any]:
+        """A plain description for display and for tests."""
+        return {
+            "questionnaire": self.questionnaire,
+            "counties": list(self.counties),
+            "municipalities": list(self.municipalities),
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "status": self.status,
+        }
+
+
+def _pad(code: Any, width: int) -> str:
+    text = str(code).strip()
+    return text.zfill(width) if text.isdigit() and len(text) < width else text
+
+
+def _choices(pairs: Iterable[tuple[str, str]]) -> str:
+    return ", ".join(f"{code} ({name})" for code, name in pairs)
+
+
+def check_filter(flt: ExportFilter, questionnaire_ids: Iterable[str]) -> ExportFilter:
+    """Return the filter with codes normalised, or raise FilterError listing the valid choices."""
+    known = sorted(set(questionnaire_ids))
+    if flt.questionnaire not in known:
+        raise FilterError(
+            f"unknown questionnaire {flt.questionnaire!r}; valid choices: {', '.join(known) or '(none stored)'}"
+        )
+    if flt.status not in STATUSES:
+        raise FilterError(f"unknown status {flt.status!r}; valid choices: {', '.join(STATUSES)}")
+    counties = []
+    for raw in flt.counties:
+        code = _pad(raw, 2)
+        if registry.county(code) is None:
+            valid = _choices((c.code, c.name) for c in registry.counties())
+            raise FilterError(f"unknown county code {str(raw)!r}; valid choices: {valid}")
+        if code not in counties:
+            counties.append(code)
+    municipalities = []
+    for raw in flt.municipalities:
+        code = _pad(raw, 4)
+        if registry.municipality(code) is None:
+            pool = [m for m in registry.municipalities() if not counties or m.county_code in counties]
+            where = f" in {', '.join(counties)}" if counties else ""
+            raise FilterError(
+                f"unknown municipality code {str(raw)!r}; valid choices{where}: "
+                + _choices((m.code, m.name) for m in pool)
+            )
+        if code not in municipalities:
+            municipalities.append(code)
+    if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
+        raise FilterError(f"the start date {flt.date_from} is after the end date {flt.date_to}")
+    return replace(flt, counties=tuple(sorted(counties)), municipalities=tuple(sorted(municipalities)))
+
+
+def scope(flt: ExportFilter) -> list[registry.Municipality]:
+    """The municipalities the response rate is counted over."""
+    found = list(registry.municipalities())
+    if flt.municipalities:
+        found = [m for m in found if m.code in flt.municipalities]
+    if flt.counties:
+        found = [m for m in found if m.county_code in flt.counties]
+    return found
+
+
+def local_midnight_utc(day: datetime.date) -> str:
+    """The UTC instant (as stored: ISO 8601, milliseconds) when `day` starts in Swedish time."""
+    start = datetime.datetime.combine(day, datetime.time(0), tzinfo=LOCAL_TZ)
+    return start.astimezone(datetime.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def where(flt: ExportFilter, *, alias: str = "s", completed_only: bool = False) -> tuple[str, list[Any]]:
+    """SQL conditions on the submissions table for the filter (excluded ones always left out)."""
+    a = alias
+    clauses = [f"{a}.questionnaire_id = ?", f"coalesce({a}.excluded, 0) = 0"]
+    params: list[Any] = [flt.questionnaire]
+    if completed_only or flt.status == "complete":
+        clauses.append(f"{a}.status = 'complete'")
+    if flt.counties:
+        clauses.append(f"{a}.county_code in ({', '.join('?' * len(flt.counties))})")
+        params += list(flt.counties)
+    if flt.municipalities:
+        clauses.append(f"{a}.municipality_code in ({', '.join('?' * len(flt.municipalities))})")
+        params += list(flt.municipalities)
+    if flt.date_from:
+        clauses.append(f"{a}.created >= ?")
+        params.append(local_midnight_utc(flt.date_from))
+    if flt.date_to:
+        clauses.append(f"{a}.created < ?")
+        params.append(local_midnight_utc(flt.date_to + datetime.timedelta(days=1)))
+    return " and ".join(clauses), params

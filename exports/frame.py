@@ -1,0 +1,263 @@
+"""Load the submissions of a filter into a pandas frame of typed, compact columns.
+
+Rows are streamed from SQLite and each answers JSON is parsed once and
+dropped: what is kept is one small integer per choice cell (categorical
+codes), a float per number and the free texts. That keeps 100 000
+submissions in a few tens of megabytes.
+
+Every answer cell is in one of these states: a value; a special answer
+(`vet_ej`, `ej_aktuellt`); SKIPPED (the question was not shown, by its
+condition or because the version answered lacks it); or missing (shown,
+left empty). Choice columns hold the state among their categories; the other
+columns have a companion `<key>#state` categorical.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from forms.answers import is_relevant
+from forms.model import DONT_KNOW, NOT_APPLICABLE, Question, Questionnaire, Section
+
+from .filters import LOCAL_TZ, ExportFilter, where
+from .schema import OTHER_TEXT_SUFFIX, SKIPPED, Column, Schema
+
+META = ("uuid", "version", "status", "county_code", "municipality_code", "created", "modified", "interviewer")
+STATES = (DONT_KNOW, NOT_APPLICABLE, SKIPPED)
+STATE_SUFFIX = "#state"
+CHUNK = 5000
+
+Progress = Callable[[str, int, int], None]
+
+
+class _Row:
+    """One submission while it is read: its answers and a relevance cache."""
+
+    __slots__ = ("answers", "shown", "cache")
+
+    def __init__(self, answers: Mapping[str, Any], shown: dict[str, tuple[Question, Section]]):
+        self.answers = answers
+        self.shown = shown
+        self.cache: dict[str, bool] = {}
+
+    def relevant(self, qid: str) -> bool:
+        """Was the question shown for these answers (in the version they were given in)?"""
+        found = self.cache.get(qid)
+        if found is None:
+            pair = self.shown.get(qid)
+            found = pair is not None and is_relevant(pair[0], pair[1], self.answers)
+            self.cache[qid] = found
+        return found
+
+
+def _state_code(row: _Row, qid: str, value: Any) -> int:
+    """-1 for a value or a missing answer, else the index of the state in STATES."""
+    if value is None:
+        return -1 if row.relevant(qid) else 2
+    if value == DONT_KNOW:
+        return 0
+    if value == NOT_APPLICABLE:
+        return 1
+    return -1
+
+
+class _ChoiceReader:
+    def __init__(self, col: Column):
+        self.key, self.qid = col.key, col.question.id
+        self.item = col.item.code if col.item else None
+        self.categories = [c.code for c in col.question.all_choices()] + [SKIPPED]
+        self.index = {code: i for i, code in enumerate(self.categories)}
+        self.skipped = len(self.categories) - 1
+        self.codes = array("h")
+        self.unknown = 0
+
+    def take(self, row: _Row) -> None:
+        value = row.answers.get(self.qid)
+        if self.item is not None:
+            value = value.get(self.item) if isinstance(value, dict) else None
+        if value is None:
+            self.codes.append(-1 if row.relevant(self.qid) else self.skipped)
+            return
+        idx = self.index.get(value) if isinstance(value, str) else None
+        if idx is None:
+            self.unknown += 1
+            idx = -1
+        self.codes.append(idx)
+
+    def columns(self) -> dict[str, Any]:
+        codes = np.frombuffer(self.codes, dtype=np.int16)
+        return {self.key: pd.Categorical.from_codes(codes, categories=self.categories)}
+
+
+class _MultiReader:
+    """A multi question: its combination of codes, one 0/1 column per option, and the "other" text."""
+
+    def __init__(self, col: Column, option_cols: list[Column], other_col: Column | None):
+        self.key, self.qid = col.key, col.question.id
+        self.option_keys = [c.key for c in option_cols]
+        self.option_index = {c.option.code: i for i, c in enumerate(option_cols)}
+        self.combos: list[str | None] = []
+        self.flags = [array("b") for _ in option_cols]
+        self.other_key = other_col.key if other_col else None
+        self.other: list[str | None] = []
+        self.unknown = 0
+
+    def take(self, row: _Row) -> None:
+        value = row.answers.get(self.qid)
+        chosen = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        hits = set()
+        for code in chosen:
+            idx = self.option_index.get(code)
+            if idx is None:
+                self.unknown += 1
+            else:
+                hits.add(idx)
+        for i, flags in enumerate(self.flags):
+            flags.append(1 if i in hits else 0)
+        if hits:
+            self.combos.append(";".join(code for code in chosen if code in self.option_index))
+        else:
+            self.combos.append(None if row.relevant(self.qid) else SKIPPED)
+        if self.other_key:
+            text = row.answers.get(self.qid + "/annat")
+            self.other.append(text if isinstance(text, str) and text else None)
+
+    def columns(self) -> dict[str, Any]:
+        out: dict[str, Any] = {self.key: pd.Categorical(self.combos)}
+        for key, flags in zip(self.option_keys, self.flags):
+            out[key] = np.frombuffer(flags, dtype=np.int8)
+        if self.other_key:
+            out[self.other_key] = pd.array(self.other, dtype=object)
+        return out
+
+
+class _ValueReader:
+    """A number, date or text question: its value and its state."""
+
+    def __init__(self, col: Column):
+        self.key, self.qid, self.kind = col.key, col.question.id, col.kind
+        self.values: Any = array("d") if self.kind == "number" else []
+        self.states = array("b")
+        self.unknown = 0
+
+    def take(self, row: _Row) -> None:
+        value = row.answers.get(self.qid)
+        state = _state_code(row, self.qid, value)
+        keep: Any = None
+        if state == -1 and value is not None:
+            if self.kind == "number":
+                ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            else:
+                ok = isinstance(value, str)
+            if ok:
+                keep = value
+            else:
+                self.unknown += 1
+        self.states.append(state)
+        if self.kind == "number":
+            self.values.append(float("nan") if keep is None else float(keep))
+        else:
+            self.values.append(keep)
+
+    def columns(self) -> dict[str, Any]:
+        if self.kind == "number":
+            values: Any = np.frombuffer(self.values, dtype=np.float64)
+        else:
+            values = pd.array(self.values, dtype=object)
+        states = pd.Categorical.from_codes(np.frombuffer(self.states, dtype=np.int8), categories=list(STATES))
+        return {self.key: values, self.key + STATE_SUFFIX: states}
+
+
+def _readers(schema: Schema) -> list[Any]:
+    readers: list[Any] = []
+    by_question: dict[str, list[Column]] = {}
+    for col in schema.columns:
+        by_question.setdefault(col.question.id, []).append(col)
+    for qid, cols in by_question.items():
+        first = cols[0]
+        if first.kind == "multi":
+            options = [c for c in cols if c.kind == "option"]
+            other = next((c for c in cols if c.key.endswith(OTHER_TEXT_SUFFIX)), None)
+            readers.append(_MultiReader(first, options, other))
+        elif first.kind == "choice":
+            readers += [_ChoiceReader(c) for c in cols]
+        else:
+            readers.append(_ValueReader(first))
+    return readers
+
+
+def _shown_map(definition: Questionnaire) -> dict[str, tuple[Question, Section]]:
+    return {q.id: (q, s) for s in definition.sections for q in s.questions}
+
+
+def count_rows(db, flt: ExportFilter) -> int:
+    clause, params = where(flt)
+    return db.execute(f"select count(*) from submissions s where {clause}", params).fetchone()[0]
+
+
+def load_frame(db, schema: Schema, flt: ExportFilter, progress: Progress | None = None) -> pd.DataFrame:
+    """The filter's submissions as a frame: metadata columns, then answer columns (see module doc)."""
+    clause, params = where(flt)
+    total = count_rows(db, flt)
+    sql = (
+        "select s.uuid, s.questionnaire_version, s.status, s.county_code, s.municipality_code, s.created, "
+        f"s.modified, s.interviewer, s.answers from submissions s where {clause} "
+        "order by s.county_code, s.municipality_code, s.created, s.uuid"
+    )
+    readers = _readers(schema)
+    shown = {version: _shown_map(d) for version, d in schema.versions.items()}
+    meta: list[list[Any]] = [[] for _ in META]
+    cursor = db.conn.execute(sql, params)
+    done = 0
+    loads = json.loads
+    while True:
+        batch = cursor.fetchmany(CHUNK)
+        if not batch:
+            break
+        for record in batch:
+            for values, value in zip(meta, record):
+                values.append(value)
+            try:
+                answers = loads(record[8] or "{}")
+            except ValueError:
+                answers = {}
+            row = _Row(answers if isinstance(answers, dict) else {}, shown.get(record[1], {}))
+            for reader in readers:
+                reader.take(row)
+        done += len(batch)
+        if progress:
+            progress("load", done, total)
+    frame = _meta_frame(meta)
+    data: dict[str, Any] = {}
+    for reader in readers:
+        data.update(reader.columns())
+        if reader.unknown:
+            schema.warnings.append(f"{reader.key}: {reader.unknown} answers not valid for the question were left out")
+    answers = pd.DataFrame(data, index=frame.index) if data else pd.DataFrame(index=frame.index)
+    return pd.concat([frame, answers], axis=1)
+
+
+def _meta_frame(meta: list[list[Any]]) -> pd.DataFrame:
+    columns = dict(zip(META, meta))
+    frame = pd.DataFrame({
+        "uuid": pd.array(columns["uuid"], dtype=object),
+        "version": pd.Categorical(columns["version"]),
+        "status": pd.Categorical(columns["status"]),
+        "county_code": pd.Categorical(columns["county_code"]),
+        "municipality_code": pd.Categorical(columns["municipality_code"]),
+        "created": _local_times(columns["created"]),
+        "modified": _local_times(columns["modified"]),
+        "interviewer": pd.Categorical(columns["interviewer"]),
+    })
+    return frame
+
+
+def _local_times(values: list[str]) -> pd.Series:
+    """Stored UTC timestamps as naive Swedish local times (Excel has no time zones)."""
+    stamps = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601", errors="coerce")
+    return stamps.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None).dt.floor("s")

@@ -1,0 +1,74 @@
+"""Build a report: check the filter, load the submissions, aggregate every question."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fieldkit import store
+
+from .aggregate import Group, ResponseRate, SectionResult, groups_of, question_tables, response_rate
+from .filters import LOCAL_TZ, ExportFilter, check_filter
+from .frame import Progress, load_frame
+from .labels import LANGUAGES, text
+from .schema import Schema, build_schema
+
+
+@dataclass
+class Report:
+    """Everything the workbook, the CSV files and the web page show for one filter."""
+
+    filter: ExportFilter
+    lang: str
+    schema: Schema
+    frame: pd.DataFrame
+    groups: list[Group]
+    group_index: np.ndarray
+    sections: list[SectionResult]
+    response: ResponseRate
+    exported_at: datetime.datetime
+    stored_versions: list[str]
+    version_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.frame)
+
+    @property
+    def title(self) -> str:
+        return self.schema.questionnaire.text(self.lang)
+
+    def t(self, key: str, **params: Any) -> str:
+        return text(key, self.lang, **params)
+
+
+def questionnaire_ids(db) -> list[str]:
+    return [row["id"] for row in store.list_questionnaires(db)]
+
+
+def load_schema(db, questionnaire_id: str) -> tuple[Schema, list[str]]:
+    """The merged schema of every stored version, and the versions oldest first."""
+    versions = [row[0] for row in db.execute("select version from questionnaires where id = ?", [questionnaire_id])]
+    versions.sort(key=store.version_key)
+    definitions = [store.get_questionnaire(db, questionnaire_id, v) for v in reversed(versions)]
+    return build_schema(definitions), versions
+
+
+def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | None = None) -> Report:
+    """Check `flt` (FilterError lists valid choices), load its submissions and aggregate them."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; valid choices: {', '.join(LANGUAGES)}")
+    flt = check_filter(flt, questionnaire_ids(db))
+    schema, versions = load_schema(db, flt.questionnaire)
+    frame = load_frame(db, schema, flt, progress)
+    groups, g = groups_of(frame, text("total", lang))
+    sections = question_tables(frame, schema, groups, g)
+    counts = frame["version"].value_counts() if len(frame) else pd.Series(dtype=int)
+    version_counts = {v: int(counts.get(v, 0)) for v in versions}
+    now = datetime.datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
+    return Report(flt, lang, schema, frame, groups, g, sections, response_rate(db, flt, text("total", lang)),
+                  now, versions, version_counts)

@@ -1,0 +1,124 @@
+"""The shape of an export: one questionnaire merged over its versions, and its data columns."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from forms.model import OTHER, Choice, Item, Question, Questionnaire, Section
+
+#: Internal code of a question that was not shown (relevance, or absent from the version answered).
+SKIPPED = "_ej_tillamplig"
+#: Suffix of the Data column holding a multi question's "other, specify" text.
+OTHER_TEXT_SUFFIX = "/annat_text"
+
+CHOICE_KINDS = ("single", "yesno", "scale")
+NUMBER_KINDS = ("integer", "decimal", "money")
+
+
+@dataclass
+class Column:
+    """One column of the Data sheet (and of the frame) holding answers."""
+
+    key: str
+    question: Question
+    kind: str  # choice | multi | option | number | date | text
+    item: Item | None = None
+    option: Choice | None = None
+
+
+@dataclass
+class Schema:
+    """A questionnaire merged over its versions (newest wording wins) and its columns."""
+
+    questionnaire: Questionnaire
+    versions: dict[str, Questionnaire]
+    columns: list[Column] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def sections(self) -> list[Section]:
+        return self.questionnaire.sections
+
+    def column(self, key: str) -> Column:
+        return self._by_key()[key]
+
+    def _by_key(self) -> dict[str, Column]:
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = self.__dict__["_index"] = {c.key: c for c in self.columns}
+        return index
+
+
+def _union(first: list, second: list) -> list:
+    """`first`, then the entries of `second` whose code it lacks."""
+    codes = {entry.code for entry in first}
+    return list(first) + [entry for entry in second if entry.code not in codes]
+
+
+def merge_versions(ordered: list[Questionnaire], warnings: list[str] | None = None) -> Questionnaire:
+    """Merge versions given newest first: the union of questions, choices and items.
+
+    Wording comes from the newest version that has a question. A question
+    whose type changed keeps the newest type, and a warning says so.
+    """
+    warnings = warnings if warnings is not None else []
+    newest = ordered[0]
+    sections: list[Section] = []
+    questions: dict[str, Question] = {}
+    for definition in ordered:
+        for section in definition.sections:
+            target = next((s for s in sections if s.id == section.id), None)
+            if target is None:
+                target = dataclasses.replace(section, questions=[])
+                sections.append(target)
+            for question in section.questions:
+                merged = questions.get(question.id)
+                if merged is None:
+                    merged = dataclasses.replace(question, choices=list(question.choices), items=list(question.items))
+                    questions[question.id] = merged
+                    target.questions.append(merged)
+                    continue
+                if merged.type != question.type:
+                    warnings.append(
+                        f"{question.id}: type {question.type} in version {definition.version}, "
+                        f"{merged.type} in a newer version; answers are read as {merged.type}"
+                    )
+                merged.choices = _union(merged.choices, question.choices)
+                merged.items = _union(merged.items, question.items)
+                merged.dont_know = merged.dont_know or question.dont_know
+                merged.not_applicable = merged.not_applicable or question.not_applicable
+                merged.other = merged.other or question.other
+    return Questionnaire(
+        id=newest.id, version=newest.version, title=newest.title, sections=sections,
+        description=newest.description, languages=newest.languages, source=newest.source,
+    )
+
+
+def columns_for(question: Question) -> list[Column]:
+    """The Data columns of one question (none for a note)."""
+    qtype = question.type
+    if qtype in CHOICE_KINDS:
+        return [Column(question.id, question, "choice")]
+    if qtype == "matrix":
+        return [Column(f"{question.id}/{item.code}", question, "choice", item=item) for item in question.items]
+    if qtype == "multi":
+        cols = [Column(question.id, question, "multi")]
+        cols += [Column(f"{question.id}/{c.code}", question, "option", option=c) for c in question.all_choices()]
+        if question.other:
+            cols.append(Column(question.id + OTHER_TEXT_SUFFIX, question, "text", option=Choice(OTHER, {})))
+        return cols
+    if qtype in NUMBER_KINDS:
+        return [Column(question.id, question, "number")]
+    if qtype == "date":
+        return [Column(question.id, question, "date")]
+    if qtype in ("text", "longtext"):
+        return [Column(question.id, question, "text")]
+    return []
+
+
+def build_schema(definitions: list[Questionnaire]) -> Schema:
+    """The schema of a questionnaire from all its stored versions, newest first."""
+    warnings: list[str] = []
+    merged = merge_versions(definitions, warnings)
+    columns = [col for question in merged.questions() for col in columns_for(question)]
+    return Schema(merged, {d.version: d for d in definitions}, columns, warnings)

@@ -1,0 +1,73 @@
+"""Write a report as an Excel workbook (openpyxl, write-only: bounded memory for big sheets)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import IO
+
+from openpyxl import Workbook
+
+from .frame import Progress
+from .report import Report
+from .xlsx_questions import write_section
+from .xlsx_sheets import sheet_descriptions, write_codebook, write_data, write_freetext, write_overview
+from .xlsx_style import register_styles, sheet_name
+
+
+def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress: Progress | None = None) -> None:
+    """Översikt, one sheet per section, Fritext, Data and Kodbok; `out` is a path or a binary file."""
+    t = report.t
+    wb = Workbook(write_only=True)
+    register_styles(wb)
+    taken: set[str] = set()
+    overview = sheet_name(t("sheet_overview"), taken)
+    sections = [sheet_name(f"{i}. {r.section.text(report.lang)}", taken)
+                for i, r in enumerate(report.sections, 1)]
+    freetext, data, codebook = (sheet_name(t(k), taken) for k in ("sheet_freetext", "sheet_data", "sheet_codebook"))
+    described = sheet_descriptions(report)
+    listing = [(name, r.section.text(report.lang)) for name, r in zip(sections, report.sections)]
+    listing += [(freetext, described["freetext"]), (data, described["data"]), (codebook, described["codebook"])]
+
+    def tick(stage: str, total: int):
+        return (lambda done: progress(stage, done, total)) if progress else None
+
+    write_overview(wb.create_sheet(overview), report, listing)
+    for i, (name, result) in enumerate(zip(sections, report.sections), 1):
+        write_section(wb.create_sheet(name), result, report, i)
+        if progress:
+            progress("sections", i, len(sections))
+    write_freetext(wb.create_sheet(freetext), report, tick("freetext", report.n))
+    write_data(wb.create_sheet(data), report, tick("data", report.n))
+    write_codebook(wb.create_sheet(codebook), report)
+    if progress:
+        progress("save", 0, 1)
+    wb.save(out)
+    if progress:
+        progress("save", 1, 1)
+
+
+def save_workbook(report: Report, path: str | os.PathLike, progress: Progress | None = None) -> Path:
+    """Write the workbook next to `path` and move it into place, so a failed export leaves no half file."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".xlsx", dir=target.parent)
+    os.close(fd)
+    try:
+        write_workbook(report, tmp, progress)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def workbook_filename(report: Report) -> str:
+    """A download name such as kub-webbenkat-lan-24.xlsx."""
+    parts = [report.filter.questionnaire]
+    if report.filter.counties:
+        parts.append("lan-" + "-".join(report.filter.counties))
+    if report.filter.municipalities:
+        parts.append("kommun-" + "-".join(report.filter.municipalities[:3]))
+    return "-".join(parts) + ".xlsx"

@@ -1,0 +1,192 @@
+"""The Översikt, Fritext, Data and Kodbok sheets (write-only)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from openpyxl.chart import Reference
+from openpyxl.utils import get_column_letter
+
+from forms import registry
+from forms.model import SPECIAL_CODES
+
+from .report import Report
+from .schema import OTHER_TEXT_SUFFIX
+from .tabular import freetext_rows, wide_columns, wide_rows
+from .xlsx_charts import CATEGORICAL, bar_chart, cell_ref, rows_for
+from .xlsx_fast import RowWriter, Styled
+from .xlsx_questions import Col, write_table
+from .xlsx_style import SheetWriter, cell, landscape, lines_needed, set_widths
+
+Tick = Callable[[int], None]
+
+
+def _filter_lines(report: Report) -> list[tuple[str, str]]:
+    t, flt = report.t, report.filter
+    counties = {c.code: c.name for c in registry.counties()}
+    municipalities = {m.code: m.name for m in registry.municipalities()}
+    lines = [
+        (t("filter_counties"), ", ".join(f"{c} {counties[c]}" for c in flt.counties) or t("filter_all")),
+        (t("filter_municipalities"),
+         ", ".join(f"{m} {municipalities[m]}" for m in flt.municipalities) or t("filter_all")),
+    ]
+    if flt.date_from or flt.date_to:
+        period = t("from_to", start=flt.date_from or "…", end=flt.date_to or "…")
+    else:
+        period = t("any_date")
+    lines.append((t("filter_period"), period))
+    lines.append((t("filter_status"), t(f"status_filter_{flt.status}")))
+    return lines
+
+
+def write_overview(ws, report: Report, sheet_names: list[tuple[str, str]]) -> None:
+    """Questionnaire, versions, filter, export time, submissions, response rate (table and chart)."""
+    t = report.t
+    landscape(ws)
+    w = SheetWriter(ws, [30, 16, 16, 16, 16, 40])
+    w.append([cell(ws, report.title, "fk_title")])
+    w.append([cell(ws, t("overview_title"), "fk_note")])
+    w.blank()
+    versions = "; ".join(t("version_count", version=v, n=n) for v, n in report.version_counts.items())
+    pairs = [(t("questionnaire"), report.filter.questionnaire), (t("versions"), versions)]
+    pairs += [(f"{t('filter')}: {label}", value) for label, value in _filter_lines(report)]
+    for label, value in pairs:
+        w.append([cell(ws, label, "fk_bold"), cell(ws, value)])
+    w.append([None, cell(ws, t("excluded_note"), "fk_note")])
+    w.append([cell(ws, t("exported_at"), "fk_bold"), cell(ws, report.exported_at, "fk_datetime"),
+              cell(ws, f"({t('local_time')})", "fk_note")])
+    w.append([cell(ws, t("submissions"), "fk_bold"), cell(ws, report.n, "fk_int")])
+    if report.n == 0:
+        w.append([cell(ws, t("no_submissions"), "fk_qtitle")])
+    w.blank()
+    _response_table(w, report)
+    if report.schema.warnings:
+        w.append([cell(ws, t("warnings"), "fk_qtitle")])
+        for warning in report.schema.warnings:
+            w.append([cell(ws, warning)])
+        w.blank()
+    w.append([cell(ws, t("sheets"), "fk_qtitle")])
+    for name, description in sheet_names:
+        w.append([cell(ws, name, "fk_bold"), cell(ws, description)])
+
+
+def _response_table(w: SheetWriter, report: Report) -> None:
+    t, ws, rate = report.t, w.ws, report.response
+    per_county = report.frame["county_code"].astype(object).value_counts() if report.n else {}
+    submissions = [int(per_county.get(g.code, 0)) for g in rate.groups[:-1]]
+    submissions.append(report.n)
+    cols = [
+        Col(None, t("county"), [g.name for g in rate.groups], "label"),
+        Col(t("response_rate"), t("in_scope"), rate.in_scope, "int"),
+        Col(t("response_rate"), t("answered_municipalities"), rate.answered, "int"),
+        Col(t("response_rate"), t("response_rate"), rate.rates, "pct"),
+        Col(None, t("submissions"), submissions, "int"),
+    ]
+    placed = write_table(w, t("response_rate"), "response_rate", t("response_rate_note"), cols)
+    if rate.in_scope[-1]:
+        height = max(5.0, 2.0 + 0.5 * len(rate.groups))
+        chart = bar_chart(
+            ws, categories=Reference(ws, min_col=1, min_row=placed.first_row, max_row=placed.last_row),
+            series=[(cell_ref(ws, placed.header_row, 4),
+                     Reference(ws, min_col=4, min_row=placed.first_row, max_row=placed.last_row))],
+            colors=[CATEGORICAL[0]], horizontal=True, height_cm=height)
+        ws.add_chart(chart, f"A{w.row + 2}")
+        w.blank(rows_for(height) + 1)
+    w.blank()
+
+
+def _header(ws, headers: list[str]) -> list:
+    return [cell(ws, h, "fk_header") for h in headers]
+
+
+def write_freetext(ws, report: Report, tick: Tick | None = None) -> int:
+    """Every free-text answer (and "other, specify" text) with its question, county and municipality."""
+    t = report.t
+    headers = [t("question_id"), t("question"), t("county"), t("municipality"), t("municipality_code"), t("answer"),
+               t("submission")]
+    widths = [24, 34, 18, 16, 10, 70, 37]
+    set_widths(ws, widths)
+    ws.freeze_panes = "A2"
+    landscape(ws)
+    rows = RowWriter(ws)
+    rows.append(_header(ws, headers))
+    for values in freetext_rows(report):
+        answer = values[5]
+        lines = lines_needed(answer, widths[5])
+        # an explicit height: LibreOffice does not grow wrapped rows by itself
+        rows.append(values[:5] + (Styled(answer, "fk_answer"), values[6]),
+                    height=15 * min(lines, 27) if lines > 1 else None)
+        if tick and rows.row % 5000 == 0:
+            tick(rows.row)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows.row}"
+    return rows.row - 1
+
+
+def write_data(ws, report: Report, tick: Tick | None = None) -> int:
+    """One row per submission: metadata first, then every answer column (labels in the report's language)."""
+    columns = wide_columns(report, excel=True)
+    set_widths(ws, [c.width for c in columns])
+    ws.freeze_panes = "H2"
+    rows = RowWriter(ws)
+    rows.append(_header(ws, [c.header for c in columns]))
+    styled = {i: "fk_datetime" if c.kind == "datetime" else "fk_sek"
+              for i, c in enumerate(columns) if c.kind in ("datetime", "money")}
+    for values in wide_rows(columns, report.n):
+        if styled:
+            values = list(values)
+            for i, style in styled.items():
+                if values[i] is not None and not isinstance(values[i], str):
+                    values[i] = Styled(values[i], style)
+        rows.append(values)
+        if tick and rows.row % 5000 == 0:
+            tick(rows.row)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{rows.row}"
+    return rows.row - 1
+
+
+def write_codebook(ws, report: Report) -> None:
+    """Every question: id, section, text, type, condition; then its rows, options and codes."""
+    t, lang = report.t, report.lang
+    headers = [t("column"), t("question_id"), t("section"), t("kind"), t("type"), t("code"), t("label"),
+               t("score"), t("condition"), t("versions")]
+    set_widths(ws, [34, 30, 24, 16, 10, 22, 60, 8, 30, 10])
+    ws.freeze_panes = "A2"
+    landscape(ws)
+    ws.append(_header(ws, headers))
+    versions = report.schema.versions
+    rows = 1
+    for section in report.schema.sections():
+        for q in section.questions:
+            in_versions = ", ".join(v for v, d in sorted(versions.items()) if d.question(q.id))
+            ws.append([q.id, q.id, section.text(lang), t("kind_question"), q.type, None,
+                       cell(ws, q.text(lang), "fk_wrap"), None, cell(ws, q.relevant or section.relevant),
+                       in_versions])
+            rows += 1
+            for item in q.items:
+                ws.append([f"{q.id}/{item.code}", q.id, None, t("kind_item"), None, item.code,
+                           cell(ws, item.text(lang))])
+                rows += 1
+            for choice in q.all_choices():
+                kind = t("kind_special") if choice.code in SPECIAL_CODES else t("kind_choice")
+                column = f"{q.id}/{choice.code}" if q.type == "multi" else None
+                ws.append([column, q.id, None, kind, None, choice.code, cell(ws, choice.text(lang)),
+                           choice.score])
+                rows += 1
+            if q.type == "multi" and q.other:
+                ws.append([q.id + OTHER_TEXT_SUFFIX, q.id, None, t("kind_question"), "text", None,
+                           cell(ws, f"{q.text(lang)} ({t('other_text')})")])
+                rows += 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows}"
+
+
+def sheet_descriptions(report: Report) -> dict[str, str]:
+    lang = report.lang
+    return {
+        "freetext": {"sv": "Alla fritextsvar med län, kommun och fråga.",
+                     "en": "Every free-text answer with county, municipality and question."}[lang],
+        "data": {"sv": "En rad per inlämning: metadata, sedan varje svar (0/1 per alternativ för flerval).",
+                 "en": "One row per submission: metadata, then each answer (0/1 per option of multi questions)."}[lang],
+        "codebook": {"sv": "Varje fråga med id, text, typ, alternativ och koder.",
+                     "en": "Every question with id, text, type, options and codes."}[lang],
+    }
+

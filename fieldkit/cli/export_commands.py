@@ -1,0 +1,94 @@
+"""`fieldkit export xlsx|csv`: the findings of a questionnaire as a workbook or CSV."""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+import click
+
+from exports import ExportFilter, FilterError, build_report, save_workbook, write_csv
+from exports.filters import STATUSES
+from exports.labels import LANGUAGES
+
+from .store_commands import open_store
+
+SEPARATORS = {",": ",", ";": ";", "tab": "\t"}
+
+
+def filter_options(command):
+    """The filter options shared by every export command."""
+    options = [
+        click.option("--questionnaire", "questionnaire", required=True, help="Questionnaire id, e.g. kub-webbenkat."),
+        click.option("--lan", "counties", multiple=True, metavar="CODE",
+                     help="Only this county (2-digit code, e.g. 24); repeatable."),
+        click.option("--kommun", "municipalities", multiple=True, metavar="CODE",
+                     help="Only this municipality (4-digit code, e.g. 2480); repeatable."),
+        click.option("--from", "date_from", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+                     help="Only submissions created on or after this day (YYYY-MM-DD, Swedish time)."),
+        click.option("--to", "date_to", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+                     help="Only submissions created on or before this day (YYYY-MM-DD)."),
+        click.option("--status", type=click.Choice(STATUSES), default="complete", show_default=True,
+                     help="complete: completed submissions only; all: drafts too. Excluded ones never count."),
+        click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
+                     help="Language of labels and headers."),
+        click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+                     help="File to write."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _day(value: datetime.datetime | None) -> datetime.date | None:
+    return value.date() if value else None
+
+
+def _report(ctx: click.Context, questionnaire, counties, municipalities, date_from, date_to, status, lang):
+    db = open_store(ctx)
+    flt = ExportFilter(questionnaire, tuple(counties), tuple(municipalities), _day(date_from), _day(date_to), status)
+    try:
+        return build_report(db, flt, lang)
+    except FilterError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group("export")
+def export_group() -> None:
+    """Export findings: an Excel workbook or CSV for a questionnaire and a filter.
+
+    Example: fieldkit export xlsx --questionnaire kub-webbenkat --lan 24 --out vasterbotten.xlsx
+    """
+
+
+@export_group.command("xlsx")
+@filter_options
+@click.pass_context
+def xlsx_command(ctx, questionnaire, counties, municipalities, date_from, date_to, status, lang, out) -> None:
+    """Write an Excel workbook: overview and response rate, a sheet per section with tables and charts,
+    free texts, the raw data and a codebook.
+
+    Example: fieldkit export xlsx --questionnaire kub-webbenkat --lan 24 --lan 25 --out norr.xlsx
+    """
+    started = time.perf_counter()
+    report = _report(ctx, questionnaire, counties, municipalities, date_from, date_to, status, lang)
+    save_workbook(report, out)
+    click.echo(f"wrote {out}: {report.n} submissions, {len(report.sections)} section sheets "
+               f"({time.perf_counter() - started:.1f} s)")
+
+
+@export_group.command("csv")
+@filter_options
+@click.option("--long", "long_form", is_flag=True, help="One row per answer instead of one row per submission.")
+@click.option("--sep", default=",", show_default=True, type=click.Choice(list(SEPARATORS)),
+              help="Field separator; ';' suits Excel with Swedish settings.")
+@click.pass_context
+def csv_command(ctx, questionnaire, counties, municipalities, date_from, date_to, status, lang, out,
+                long_form, sep) -> None:
+    """Write the submissions as CSV (UTF-8 with BOM): one row per submission, or with --long one per answer.
+
+    Example: fieldkit export csv --questionnaire kub-webbenkat --sep ';' --out kub.csv
+    """
+    report = _report(ctx, questionnaire, counties, municipalities, date_from, date_to, status, lang)
+    write_csv(report, out, long=long_form, sep=SEPARATORS[sep])
+    click.echo(f"wrote {out}: {report.n} submissions ({'long' if long_form else 'wide'})")
