@@ -7,11 +7,13 @@ import hmac
 import re
 import secrets
 
+from .errors import SyncError
+
 CODE_PREFIX = "fk1"
 _CODE = re.compile(r"^fk1-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-([0-9a-f]{64})$")
 
 
-class EnrolmentCodeError(ValueError):
+class EnrolmentCodeError(SyncError):
     """An enrolment code that cannot be read."""
 
 
