@@ -9,6 +9,8 @@ import click
 from forms.library import library_files
 from forms.loader import load_file
 
+from .xlsform import export_command, import_command
+
 
 @click.group("forms")
 def forms_group() -> None:
@@ -69,3 +71,7 @@ def list_command() -> None:
             click.echo(f"{q.id}\t{q.version}\t{q.content_hash[:12]}\t{q.text('sv')}")
         else:
             click.echo(f"{path.name}\tINVALID\t{len(result.problems)} problem(s)", err=True)
+
+
+forms_group.add_command(import_command)
+forms_group.add_command(export_command)

@@ -1,0 +1,331 @@
+"""Export a questionnaire as an XLSForm (.xlsx) that pyxform converts and `import_xlsform` reads back exactly.
+
+Stages: `to_sheets` turns the questionnaire into plain rows (survey,
+choices, settings), `write_xlsx` writes them. fieldkit-only meaning travels
+in extra columns that pyxform ignores: `fieldkit_type` (money, yesno,
+matrix), `fieldkit_flags` (personal, dont_know, not_applicable) and
+`fieldkit_relevant` (the exact condition, when the XPath would not
+translate back to the same text).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..answers import message
+from ..model import (
+    DONT_KNOW,
+    NOT_APPLICABLE,
+    OTHER,
+    OTHER_LABEL,
+    SPECIAL_LABELS,
+    Question,
+    Questionnaire,
+    Section,
+)
+from . import xpath
+from .expressions import Target, Untranslatable, render, translate_relevant
+from .languages import language_tag
+from .to_xpath import condition_to_xpath, limits_to_constraint
+
+ROOT = "data"
+#: Names pyxform refuses; a section or question with such an id is written as `<id>_fieldkit`, its id in
+#: the `fieldkit_id` column.
+RESERVED = {"meta"}
+XLSFORM_TYPES = {
+    "single": "select_one", "scale": "select_one", "yesno": "select_one", "matrix": "select_one",
+    "multi": "select_multiple", "integer": "integer", "money": "integer", "decimal": "decimal",
+    "text": "text", "longtext": "text", "date": "date", "note": "note",
+}
+MARKED_TYPES = ("money", "yesno")
+APPEARANCES = {"scale": "likert", "longtext": "multiline"}
+CHOICE_TYPES = ("single", "scale", "yesno", "multi", "matrix")
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    questions: int
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Place:
+    """Where a question (or a matrix row) sits in the XLSForm: its name and enclosing groups."""
+
+    name: str
+    path: tuple[str, ...]
+    target: Target
+
+
+def export_xlsform(questionnaire: Questionnaire, path: str | Path) -> ExportResult:
+    """Write `questionnaire` as an XLSForm workbook at `path`."""
+    path = Path(path)
+    sheets = to_sheets(questionnaire)
+    write_xlsx(sheets, path)
+    return ExportResult(path, sum(1 for _ in questionnaire.questions()))
+
+
+def to_sheets(questionnaire: Questionnaire) -> dict[str, list[list[Any]]]:
+    """The survey, choices and settings sheets as lists of rows, the header first."""
+    return _Exporter(questionnaire).sheets()
+
+
+class _Exporter:
+    def __init__(self, questionnaire: Questionnaire):
+        self.q = questionnaire
+        self.langs = questionnaire.languages
+        self.tags = {code: language_tag(code) for code in self.langs}
+        self.places: dict[str, _Place] = {}
+        self.types = {q.id: q.type for q in questionnaire.questions()}
+        self.items = {q.id: [i.code for i in q.items] for q in questionnaire.questions() if q.type == "matrix"}
+        self.lists: dict[tuple, str] = {}
+        self.list_names: set[str] = set()
+        self.choice_rows: list[dict] = []
+        self.plan_names()
+
+    def plan_names(self) -> None:
+        names: Counter = Counter()
+        for section in self.q.sections:
+            group = xlsform_name(section.id)
+            names[group] += 1
+            for question in section.questions:
+                local = xlsform_name(self.local(question, section))
+                names[local] += 1
+                if question.type == "matrix":
+                    names[f"{local}_header"] += 1
+                    for item in question.items:
+                        name = f"{local}_{item.code}"
+                        names[name] += 1
+                        self.places[f"{question.id}[{item.code}]"] = _Place(
+                            name, (group, local), Target(f"{question.id}[{item.code}]", "matrix-item"))
+                if question.type == "multi" and question.other:
+                    names[f"{local}_{OTHER}"] += 1
+                self.places[question.id] = _Place(local, (group,), Target(question.id, question.type))
+        self.counts = names
+        self.by_name = {p.name: p.target for p in self.places.values() if names[p.name] == 1}
+        self.by_path = {p.path + (p.name,): p.target for p in self.places.values()}
+
+    @staticmethod
+    def local(question: Question, section: Section) -> str:
+        return question.id.removeprefix(section.id + ".")
+
+    def ref_text(self, qid: str, item: str | None) -> str:
+        place = self.places[f"{qid}[{item}]" if item else qid]
+        if self.counts[place.name] == 1:
+            return "${" + place.name + "}"
+        return "/" + "/".join((ROOT,) + place.path + (place.name,))
+
+    def resolve(self, node: tuple) -> Target:
+        target = self.by_name.get(node[1]) if node[0] == "ref" else self.by_path.get(tuple(node[1][1:]))
+        if target is None:
+            raise Untranslatable("unknown reference")
+        return target
+
+    # ------------------------------------------------------------ sheets
+
+    def sheets(self) -> dict[str, list[list[Any]]]:
+        rows: list[dict] = []
+        for section in self.q.sections:
+            rows.append(self.section_row(section))
+            for question in section.questions:
+                rows += self.question_rows(question, section)
+            rows.append({"type": "end group"})
+        return {
+            "survey": self.table(rows, self.survey_columns(rows)),
+            "choices": self.table(self.choice_rows, self.choice_columns()),
+            "settings": self.settings(),
+        }
+
+    def survey_columns(self, rows: list[dict]) -> list[str]:
+        columns = ["type", "name"] + [f"label::{self.tags[c]}" for c in self.langs]
+        for base in ("hint", "required", "relevant", "constraint", "constraint_message", "appearance",
+                     "fieldkit_type", "fieldkit_flags", "fieldkit_relevant", "fieldkit_id"):
+            if base in ("hint", "constraint_message"):
+                keys = [f"{base}::{self.tags[c]}" for c in self.langs]
+                if any(row.get(k) for row in rows for k in keys):
+                    columns += keys
+            elif any(row.get(base) for row in rows):
+                columns.append(base)
+        return columns
+
+    def choice_columns(self) -> list[str]:
+        columns = ["list_name", "name"] + [f"label::{self.tags[c]}" for c in self.langs]
+        if any(row.get("score") is not None for row in self.choice_rows):
+            columns.append("score")
+        return columns
+
+    @staticmethod
+    def table(rows: list[dict], columns: list[str]) -> list[list[Any]]:
+        return [columns] + [[row.get(c) for c in columns] for row in rows]
+
+    def settings(self) -> list[list[Any]]:
+        first = self.langs[0]
+        row = {"form_title": self.q.title.get(first, self.q.id), "form_id": self.q.id, "version": self.q.version,
+               "default_language": self.tags[first], "name": ROOT}
+        for code in self.langs[1:]:
+            if self.q.title.get(code):
+                row[f"fieldkit_title::{self.tags[code]}"] = self.q.title[code]
+        for code in self.langs:
+            if self.q.description.get(code):
+                row[f"fieldkit_description::{self.tags[code]}"] = self.q.description[code]
+        return [list(row), list(row.values())]
+
+    # ------------------------------------------------------------ rows
+
+    def texts(self, base: str, texts: dict[str, str]) -> dict[str, str]:
+        return {f"{base}::{self.tags[c]}": texts[c] for c in self.langs if texts.get(c)}
+
+    def relevant(self, row: dict, source: str | None) -> None:
+        if not source:
+            return
+        expression = condition_to_xpath(source, self.ref_text, self.types, self.items)
+        row["relevant"] = expression
+        try:
+            same = render(translate_relevant(xpath.parse(expression), self.resolve)) == source
+        except (xpath.XPathError, Untranslatable):
+            same = False
+        if not same:
+            row["fieldkit_relevant"] = source
+
+    def section_row(self, section: Section) -> dict:
+        row = {"type": "begin group", "name": xlsform_name(section.id), "appearance": "field-list",
+               **self.texts("label", section.title), **self.texts("hint", section.description)}
+        if row["name"] != section.id:
+            row["fieldkit_id"] = section.id
+        self.relevant(row, section.relevant)
+        return row
+
+    def question_rows(self, question: Question, section: Section) -> list[dict]:
+        local = self.local(question, section)
+        if question.type == "matrix":
+            return self.matrix_rows(question, local)
+        kind = XLSFORM_TYPES[question.type]
+        name = xlsform_name(local)
+        row = {"name": name, **self.texts("label", question.label), **self.texts("hint", question.help)}
+        if name != local:
+            row["fieldkit_id"] = local
+        if question.type in CHOICE_TYPES:
+            kind = f"{kind} {self.choice_list(question, local)}"
+        row["type"] = kind
+        if question.required:
+            row["required"] = "yes"
+        self.relevant(row, question.relevant)
+        self.constraint(row, question)
+        row["appearance"] = APPEARANCES.get(question.type)
+        if question.type in MARKED_TYPES:
+            row["fieldkit_type"] = question.type
+        row["fieldkit_flags"] = self.flags(question)
+        rows = [row]
+        if question.type == "multi" and question.other:
+            rows.append({"type": "text", "name": f"{name}_{OTHER}", "required": "yes",
+                         **self.texts("label", {c: OTHER_LABEL.get(c, OTHER_LABEL["sv"]) for c in self.langs}),
+                         "relevant": f"selected({self.ref_text(question.id, None)}, '{OTHER}')"})
+        return rows
+
+    def flags(self, question: Question) -> str | None:
+        flags = ["personal"] if question.personal else []
+        if question.type not in CHOICE_TYPES:  # a choice list carries these as choices
+            flags += [f for f in ("dont_know", "not_applicable") if getattr(question, f)]
+        return " ".join(flags) or None
+
+    def constraint(self, row: dict, question: Question) -> None:
+        constraint = limits_to_constraint(question)
+        if not constraint:
+            return
+        row["constraint"] = constraint
+        for code in self.langs:
+            row[f"constraint_message::{self.tags[code]}"] = constraint_message(question, code)
+
+    def matrix_rows(self, question: Question, local: str) -> list[dict]:
+        list_name = self.choice_list(question, local)
+        name = xlsform_name(local)
+        group = {"type": "begin group", "name": name, "appearance": "field-list", "fieldkit_type": "matrix",
+                 **self.texts("label", question.label), **self.texts("hint", question.help),
+                 "fieldkit_flags": self.flags(question), "fieldkit_id": local if name != local else None}
+        self.relevant(group, question.relevant)
+        rows = [group, {"type": f"select_one {list_name}", "name": f"{name}_header", "appearance": "label"}]
+        for item in question.items:
+            rows.append({"type": f"select_one {list_name}", "name": f"{name}_{item.code}",
+                         "appearance": "list-nolabel", "required": "yes" if question.required else None,
+                         **self.texts("label", item.label)})
+        rows.append({"type": "end group"})
+        return rows
+
+    def choice_list(self, question: Question, local: str) -> str:
+        """The list name for a question's choices, shared with any question that has the same list."""
+        def fixed(texts: dict[str, str]) -> dict[str, str]:
+            return {c: texts.get(c) or texts["sv"] for c in self.langs}
+
+        entries = [(c.code, c.label, c.score) for c in question.choices]
+        if question.type == "multi" and question.other:
+            entries.append((OTHER, fixed(OTHER_LABEL), None))
+        if question.dont_know:
+            entries.append((DONT_KNOW, fixed(SPECIAL_LABELS[DONT_KNOW]), None))
+        if question.not_applicable:
+            entries.append((NOT_APPLICABLE, fixed(SPECIAL_LABELS[NOT_APPLICABLE]), None))
+        key = tuple((code, tuple(sorted(label.items())), score) for code, label, score in entries)
+        if key in self.lists:
+            return self.lists[key]
+        name = "yesno" if question.type == "yesno" else local
+        n, candidate = 1, name
+        while candidate in self.list_names:
+            n += 1
+            candidate = f"{name}_{n}"
+        self.list_names.add(candidate)
+        self.lists[key] = candidate
+        for code, label, score in entries:
+            self.choice_rows.append({"list_name": candidate, "name": code, **self.texts("label", label),
+                                     "score": _score_cell(score)})
+        return candidate
+
+
+def xlsform_name(fid: str) -> str:
+    """The XLSForm name for a fieldkit id: the id itself unless pyxform reserves it."""
+    return f"{fid}_fieldkit" if fid in RESERVED else fid
+
+
+def constraint_message(question: Question, lang: str) -> str:
+    """What ODK shows when the constraint fails, from fieldkit's own messages."""
+    parts = []
+    many = question.type == "multi"
+    for key in ("min", "max"):
+        value = getattr(question, key)
+        if value is not None:
+            parts.append(message(f"{key}_choices" if many else key, lang, limit=value))
+    if question.pattern is not None:
+        parts.append(message("pattern", lang))
+    if question.max_length is not None:
+        parts.append(message("max_length", lang, limit=question.max_length))
+    return " ".join(parts)
+
+
+def _score_cell(score: float | int | None) -> Any:
+    # Excel stores 1.0 as 1; text keeps a whole float a float when read back.
+    if isinstance(score, float) and score.is_integer():
+        return repr(score)
+    return score
+
+
+def write_xlsx(sheets: dict[str, list[list[Any]]], path: Path) -> None:
+    """Write sheets (lists of rows, header first) as an .xlsx workbook."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(rows[0], start=1):
+            width = max(len(str(r[index - 1])) if r[index - 1] is not None else 0 for r in rows)
+            sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = min(max(width, 8) + 2, 60)
+    workbook.properties.creator = "fieldkit"
+    workbook.save(path)

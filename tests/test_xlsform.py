@@ -1,0 +1,862 @@
+"""XLSForm import and export: the corpus in tests/xlsforms, the shipped library, the command line.
+
+Every corpus file has an expected outcome below: it imports, it imports once
+its unsupported rows are left out, or it fails with the exact row messages.
+A form that imports must also render section by section as WTForms forms and
+accept a plausible answer set, as the interview page would.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import re
+import warnings
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pyxform.xls2xform import convert
+from werkzeug.datastructures import MultiDict
+
+from fieldkit.cli import main
+from forms import clean_answers, from_dict, load, parse_condition
+from forms.library import library_files
+from forms.model import Questionnaire
+from forms.webform import build_section_form, formdata_for
+from forms.xlsform import XLSFormError, export_xlsform, import_xlsform, make_id
+from forms.xlsform.languages import language_code, language_tag
+
+CORPUS = Path(__file__).resolve().parent / "xlsforms"
+FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".md")
+XF = "{http://www.w3.org/2002/xforms}"
+
+#: Files that import as they are: path -> number of questions.
+IMPORTS = {
+    "XLSForm__pyxform/excel_with_macros.xlsm": 1,
+    "XLSForm__pyxform/field-list.xlsx": 1,
+    "XLSForm__pyxform/group.xlsx": 3,
+    "XLSForm__pyxform/xl_date_ambiguous_v1.xlsx": 5,
+    "fieldkit/constraints.xlsx": 8,
+    "fieldkit/csv_variant.csv": 2,
+    "fieldkit/exported_demo.xlsx": 14,
+    "fieldkit/groups_nested.xlsx": 5,
+    "fieldkit/languages_english_first.xlsx": 2,
+    "fieldkit/languages_named.xlsx": 1,
+    "fieldkit/languages_plain_default.xlsx": 1,
+    "fieldkit/likert_scale.xlsx": 3,
+    "fieldkit/matrix.xlsx": 5,
+    "fieldkit/metadata.xlsx": 1,
+    "fieldkit/multiline.xlsx": 2,
+    "fieldkit/or_other.xlsx": 5,
+    "fieldkit/relevant_translations.xlsx": 21,
+    "fieldkit/settings_and_names.xlsx": 5,
+    "fieldkit/special_codes.xlsx": 5,
+    "fieldkit/types_basic.xlsx": 8,
+    "kobotoolbox__kobocat/form_with_unicode_in_relevant_column.xlsx": 2,
+    "kobotoolbox__kobocat/sample_accent.xlsx": 1,
+}
+
+#: Files that fail with these messages, and import with --skip-unsupported: path -> (questions, messages).
+IMPORTS_WITH_SKIP = {
+    "XLSForm__pyxform/UCL_Biomass_Plot_Form.xlsx": (16, [
+        "survey row 16: type 'select_one_from_file UCL_regions.csv' is not supported",
+        "survey row 17: type 'select_one_from_file UCL_districts.csv' is not supported",
+        "survey row 18: type 'select_one_from_file UCL_villages.csv' is not supported",
+        "survey row 20: type 'select_one_from_file ULC_Biomass_Plots.csv' is not supported",
+        "survey row 22: type 'geopoint' is not supported",
+        "survey row 23: type 'image' is not supported",
+        "survey row 26: type 'calculate' is not supported",
+        "survey row 27: type 'calculate' is not supported",
+        "survey row 32: type 'begin repeat' is not supported (the repeat spans rows 32-53)",
+        "survey row 56: type 'begin repeat' is not supported (the repeat spans rows 56-69)",
+        "survey row 72: type 'begin repeat' is not supported (the repeat spans rows 72-78)",
+        "survey row 80: type 'begin repeat' is not supported (the repeat spans rows 80-86)",
+    ]),
+    "XLSForm__pyxform/case_insensitivity.xlsx": (1, [
+        "survey row 3: type 'select_one_external c1' is not supported",
+        "survey row 4: type 'osm c1' is not supported",
+    ]),
+    "XLSForm__pyxform/choice_filter_test.xlsx": (1, [
+        "survey row 3: choice_filter is not supported: fieldkit shows every choice of the list",
+        "survey row 4: choice_filter is not supported: fieldkit shows every choice of the list",
+    ]),
+    "XLSForm__pyxform/loop.csv": (1, [
+        "survey row 3: type 'begin loop over toilet_type' is not supported (the loop spans rows 3-5)",
+    ]),
+    "XLSForm__pyxform/loop.xlsx": (1, [
+        "survey row 3: type 'begin loop over toilet_type' is not supported (the loop spans rows 3-5)",
+    ]),
+    "XLSForm__pyxform/or_other.xlsx": (2, [
+        "survey row 3: choice_filter is not supported: fieldkit shows every choice of the list",
+    ]),
+    "XLSForm__pyxform/xl_date_ambiguous.xlsx": (3, [
+        "survey row 5: choice_filter is not supported: fieldkit shows every choice of the list",
+    ]),
+    "XLSForm__pyxform/xlsform_spec_test.xlsx": (22, [
+        "survey row 7: relevant \"regex(${address}, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\\\.[A-Za-z]{2,4}')\" cannot "
+        "be translated: the function regex() is not supported here",
+        "survey row 14: constraint '. <= ${a_integer}' cannot be translated: the limit of a number must be a number",
+        "survey row 15: type 'begin repeat' is not supported (the repeat spans rows 15-29)",
+        "survey row 30: type 'acknowledge' is not supported",
+        "survey row 32: type 'time' is not supported",
+        "survey row 33: type 'datetime' is not supported",
+        "survey row 34: type 'geopoint' is not supported",
+        "survey row 35: type 'barcode' is not supported",
+        "survey row 36: type 'image' is not supported",
+        "survey row 37: type 'audio' is not supported",
+        "survey row 38: type 'video' is not supported",
+        "survey row 40: type 'calculate' is not supported",
+    ]),
+    "fieldkit/bad_expressions.xlsx": (3, [
+        "survey row 3: type 'geopoint' is not supported",
+        "survey row 5: relevant \"today() > date('2024-01-01')\" cannot be translated: the function today() is not "
+        "supported here",
+        "survey row 6: relevant '${age} + 1 > 18' cannot be translated: the operator '+' is not supported",
+        "survey row 7: relevant \"${later} = 'x'\" cannot be translated: ${later} comes later (row 11): conditions "
+        "may only use earlier answers",
+        "survey row 8: relevant \"${nobody} = 'x'\" cannot be translated: ${nobody} is not a name in the survey",
+        "survey row 9: relevant \"${place} != ''\" cannot be translated: ${place} (row 3) is not imported",
+        "survey row 10: relevant \"${colours} = 'red'\" cannot be translated: compare a select_multiple with "
+        "selected(), not =",
+        "survey row 12: constraint '. != 5' cannot be translated: only ranges (. >= 0 and . <= 100), "
+        "regex(., '...') and string-length(.) are supported",
+        "survey row 13: constraint '. > 0.5' cannot be translated: '>' on a decimal question: fieldkit limits "
+        "include the bound, so write '>=' with the bound you mean",
+        "survey row 14: constraint \"regex(., '^[0-9]+$')\" cannot be translated: regex() is only supported on "
+        "text questions, with the pattern in quotes",
+        "survey row 15: constraint '. <= ${age}' cannot be translated: the limit of a number must be a number",
+        "survey row 16: required '${age} > 18' is a condition: fieldkit supports only yes or no",
+        "survey row 17: choice_filter is not supported: fieldkit shows every choice of the list",
+    ]),
+    "fieldkit/unsupported_types.xlsx": (2, [
+        "survey row 3: type 'geopoint' is not supported",
+        "survey row 4: type 'image' is not supported",
+        "survey row 5: type 'calculate' is not supported",
+        "survey row 6: type 'time' is not supported",
+        "survey row 7: type 'begin repeat' is not supported (the repeat spans rows 7-9)",
+        "survey row 10: type 'range' is not supported",
+        "survey row 11: type 'select_one_from_file places.csv' is not supported",
+        "survey row 12: unknown type 'integr'",
+    ]),
+    "kobotoolbox__kobocat/exp.xlsx": (6, [
+        "survey row 13: type 'image' is not supported",
+    ]),
+    "kobotoolbox__kobocat/paired/kobocat_csv_export/tutorial.xls": (4, [
+        "survey row 4: type 'image' is not supported",
+        "survey row 6: type 'geopoint' is not supported",
+    ]),
+    "kobotoolbox__kobocat/paired/kobocat_csv_export/tutorial_w_repeats.xls": (4, [
+        "survey row 4: type 'image' is not supported",
+        "survey row 6: type 'begin repeat' is not supported (the repeat spans rows 6-9)",
+        "survey row 10: type 'geopoint' is not supported",
+    ]),
+    "kobotoolbox__kobocat/paired/kobocat_csv_import/tutorial.xls": (9, [
+        "survey row 5: type 'photo' is not supported",
+        "survey row 7: type 'geopoint' is not supported",
+    ]),
+    "kobotoolbox__kobocat/paired/kobocat_nested_repeats/nested_repeats.xls": (5, [
+        "survey row 4: type 'begin repeat' is not supported (the repeat spans rows 4-10)",
+        "survey row 17: type 'geopoint' is not supported",
+    ]),
+    "kobotoolbox__kobocat/paired/kobocat_transportation/transportation.xls": (1, [
+        "survey row 5: type 'begin loop over transport_types' is not supported (the loop spans rows 5-7)",
+    ]),
+}
+
+#: Files that cannot be imported even leaving out unsupported rows: path -> messages.
+FAILS = {
+    "XLSForm__pyxform/duplicate_columns.xlsx": [
+        "survey row 1: column 'label' appears twice (columns D and E): delete or rename one",
+    ],
+    "XLSForm__pyxform/loop.md": [
+        "unknown file type '.md': give an .xlsx, .xls or .csv XLSForm",
+    ],
+    "XLSForm__pyxform/survey_no_name.xlsx": [
+        "no sheet named 'survey' (the workbook has: Sheet1)",
+    ],
+    "fieldkit/duplicate_language_columns.xlsx": [
+        "survey row 1: column 'label::English (en)' appears twice (columns C and D): delete or rename one",
+    ],
+    "fieldkit/empty_survey.xlsx": [
+        "survey sheet: there are no questions that fieldkit can import",
+    ],
+    "fieldkit/list_errors.xlsx": [
+        "survey row 2: unknown choice list 'nolist': no choices row has list_name 'nolist'",
+        "survey row 5: list 'specials' has no choices besides vet_ej and ej_aktuellt",
+        "survey row 6: fieldkit_type yesno needs a list with the choices ja and nej (list 'scores' has low)",
+        "survey row 7: fieldkit_type 'money' does not fit type 'text' (it may be longtext, text)",
+        "choices row 4: choice 'a' repeats in list 'dupes' (first on row 2)",
+        "choices row 5: a choice in list 'dupes' has no name",
+        "choices row 6: score 'one' is not a number",
+    ],
+    "fieldkit/matrix_marker_error.xlsx": [
+        "survey row 2: fieldkit_type matrix needs select_one rows sharing one list, each with appearance label or "
+        "list-nolabel",
+    ],
+    "fieldkit/no_choices_sheet.xlsx": [
+        "survey row 2: unknown choice list 'yes_no': the workbook has no choices sheet",
+    ],
+    "fieldkit/no_sheet_name.csv": [
+        "cannot read the file as a CSV XLSForm: the first column must name the sheet (survey, choices, settings) "
+        "as in pyxform's CSV layout, but this file starts with a header row",
+    ],
+    "fieldkit/no_type_column.xlsx": [
+        "survey row 1: the survey sheet has no 'type' column",
+    ],
+    "fieldkit/not_a_workbook.xlsx": [
+        "cannot read the file as an .xlsx workbook: File is not a zip file",
+    ],
+    "fieldkit/structure_errors.xlsx": [
+        "survey row 2: the row has no type: give one (e.g. text) or delete the row",
+        "survey row 3: the text question has no name",
+        "survey row 4: 'end group' without a 'begin group' before it",
+        "survey row 7: the name 'q1' is already used on row 6 in the same group: names must differ",
+        "survey row 8: 'end repeat' closes the group 'outer' begun on row 5: write 'end group'",
+        "survey row 9: 'begin group' 'open' is never closed: add an 'end group' row",
+    ],
+    "kobotoolbox__kobocat/paired/kobocat_csv_export/double_repeat.xls": [
+        "survey sheet: there are no questions that fieldkit can import",
+        "survey row 2: type 'begin repeat' is not supported (the repeat spans rows 2-6)",
+    ],
+}
+
+
+def corpus_files() -> list[str]:
+    return sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*")
+                  if p.suffix in FORM_SUFFIXES and p.name != "README.md")
+
+
+def messages(problems, path: Path) -> list[str]:
+    return [str(p).removeprefix(f"{path}: ") for p in problems]
+
+
+# ---------------------------------------------------------------- answering an imported questionnaire
+
+def example_text(pattern: str) -> str:
+    """A short string that `re.fullmatch(pattern, ...)` accepts (enough for the corpus patterns)."""
+    from re import _constants as c, _parser as p  # the stdlib parser; sre_parse warns on import
+
+    def gen(parsed) -> str:
+        out = []
+        for op, av in parsed:
+            if op is c.LITERAL:
+                out.append(chr(av))
+            elif op is c.NOT_LITERAL or op is c.ANY:
+                out.append("a" if av != ord("a") else "b")
+            elif op is c.IN:
+                out.append(one_of(av))
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+                out.append(gen(av[2]) * av[0])
+            elif op is c.SUBPATTERN:
+                out.append(gen(av[-1]))
+            elif op is c.BRANCH:
+                out.append(gen(av[1][0]))
+        return "".join(out)
+
+    def one_of(items) -> str:
+        for op, av in items:
+            if op is c.LITERAL:
+                return chr(av)
+            if op is c.RANGE:
+                return chr(av[0])
+            if op is c.CATEGORY:
+                return {c.CATEGORY_DIGIT: "0", c.CATEGORY_SPACE: " "}.get(av, "a")
+        return "a"
+
+    return gen(p.parse(pattern))
+
+
+def plausible_answers(questionnaire: Questionnaire) -> dict:
+    """One valid raw answer for every answerable question (irrelevant ones are skipped by cleaning)."""
+    raw: dict = {}
+    for question in questionnaire.questions():
+        qtype, low, high = question.type, question.min, question.max
+        codes = [c.code for c in question.choices]
+        if qtype in ("single", "scale", "yesno"):
+            raw[question.id] = codes[0]
+        elif qtype == "multi":
+            raw[question.id] = codes[:max(low or 1, 1)]
+        elif qtype == "matrix":
+            raw[question.id] = {item.code: codes[0] for item in question.items}
+        elif qtype in ("integer", "money", "decimal"):
+            raw[question.id] = low if low is not None else (min(high, 1) if high is not None else 1)
+        elif qtype == "date":
+            raw[question.id] = low or high or "2024-05-02"
+        elif qtype in ("text", "longtext"):
+            text = example_text(question.pattern) if question.pattern else "Ett svar"
+            raw[question.id] = text[: question.max_length] if question.max_length else text
+    return raw
+
+
+def interview(questionnaire: Questionnaire) -> dict:
+    """Fill every section through its WTForms form, as the interview page does; return the answers."""
+    raw = plausible_answers(questionnaire)
+    earlier: dict = {}
+    for section in questionnaire.sections:
+        form_class = build_section_form(questionnaire, section, lang=questionnaire.languages[0])
+        pairs = [(name, str(item)) for name, value in formdata_for(questionnaire, section, raw).items()
+                 for item in (value if isinstance(value, list) else [value])]
+        form = form_class(formdata=MultiDict(pairs))
+        for field in form:
+            assert f'name="{field.name}"' in field(), field.name
+        cleaned = form.validate_answers(earlier)
+        own = {q.id for q in section.questions}
+        assert {k: v for k, v in cleaned.errors.items() if k in own} == {}
+        assert form.section_errors() == []
+        earlier = cleaned.answers
+    final = clean_answers(questionnaire, raw)
+    assert final.errors == {}
+    return final.answers
+
+
+# ---------------------------------------------------------------- the corpus
+
+def test_every_corpus_file_has_an_expected_outcome():
+    expected = set(IMPORTS) | set(IMPORTS_WITH_SKIP) | set(FAILS)
+    assert set(corpus_files()) == expected
+    assert len(expected) >= 25
+
+
+@pytest.mark.parametrize("name", sorted(IMPORTS))
+def test_corpus_form_imports_and_takes_an_interview(name):
+    result = import_xlsform(CORPUS / name)
+    assert sum(1 for _ in result.questionnaire.questions()) == IMPORTS[name]
+    assert result.left_out == []
+    assert interview(result.questionnaire)
+
+
+@pytest.mark.parametrize("name", sorted(IMPORTS_WITH_SKIP))
+def test_corpus_form_with_unsupported_rows_fails_but_imports_without_them(name):
+    path = CORPUS / name
+    count, expected = IMPORTS_WITH_SKIP[name]
+    with pytest.raises(XLSFormError) as caught:
+        import_xlsform(path)
+    assert messages(caught.value.problems, path) == expected
+    result = import_xlsform(path, skip_unsupported=True)
+    assert messages(result.left_out, path) == expected
+    assert sum(1 for _ in result.questionnaire.questions()) == count
+    assert interview(result.questionnaire)
+
+
+@pytest.mark.parametrize("name", sorted(FAILS))
+def test_corpus_form_fails_with_row_messages(name):
+    path = CORPUS / name
+    for skip in (False, True):
+        with pytest.raises(XLSFormError) as caught:
+            import_xlsform(path, skip_unsupported=skip)
+        assert messages(caught.value.problems, path) == FAILS[name]
+
+
+def test_reading_the_samples_leaks_no_openpyxl_warnings():
+    # Some sample workbooks make openpyxl warn about extensions it drops; the reader keeps that to itself.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        import_xlsform(CORPUS / "kobotoolbox__kobocat/sample_accent.xlsx")
+        import_xlsform(CORPUS / "XLSForm__pyxform/xl_date_ambiguous.xlsx", skip_unsupported=True)
+    assert [str(w.message) for w in caught] == []
+
+
+# ---------------------------------------------------------------- what the import makes of each feature
+
+def imported(name: str, **kwargs) -> Questionnaire:
+    return import_xlsform(CORPUS / "fieldkit" / name, **kwargs).questionnaire
+
+
+def test_types_map_to_fieldkit_types():
+    q = imported("types_basic.xlsx")
+    assert [(x.id, x.type, x.required) for x in q.questions()] == [
+        ("grund.intro", "note", False), ("grund.namn", "text", True), ("grund.beskrivning", "text", False),
+        ("grund.antal", "integer", True), ("grund.andel", "decimal", False), ("grund.datum", "date", False),
+        ("grund.kanal", "single", True), ("grund.amne", "multi", False),
+    ]
+    assert q.question("grund.namn").help == {"sv": "Förnamn och efternamn", "en": "First and last name"}
+    assert [c.code for c in q.question("grund.amne").choices] == ["anvisning", "kvot", "familj"]
+    assert (q.id, q.version, q.title) == ("types-basic", "1", {"sv": "Frågetyper"})
+    assert [x.type for x in imported("multiline.xlsx").questions()] == ["text", "longtext"]
+
+
+def test_language_columns_become_languages_first_column_first():
+    assert imported("languages_english_first.xlsx").languages == ["en", "sv"]
+    named = imported("languages_named.xlsx")
+    assert named.languages == ["sv", "en"]
+    farg = named.question("languages_named.farg")
+    assert farg.label == {"sv": "Favoritfärg", "en": "Favourite colour"}
+    assert farg.help == {"sv": "Välj en"}
+    assert [c.label for c in farg.choices] == [{"sv": "Röd", "en": "Red"}, {"sv": "Blå"}]
+    plain = imported("languages_plain_default.xlsx")
+    assert plain.languages == ["en"]
+    assert plain.question("plain_default.age").help == {"en": "In years"}
+
+
+@pytest.mark.parametrize("tag, code", [
+    ("English (en)", "en"), ("Svenska (sv)", "sv"), ("english", "en"), ("Swedish", "sv"), ("EN", "en"),
+    ("Swahili (sw)", "sw"), ("chinese", "zh"), ("Tetun", "tet"), ("Tetun Dili", "tetundili"),
+])
+def test_language_tags_map_to_codes(tag, code):
+    assert language_code(tag) == code
+
+
+def test_untagged_labels_are_read_as_swedish_with_a_warning():
+    path = CORPUS / "kobotoolbox__kobocat/sample_accent.xlsx"
+    result = import_xlsform(path)
+    assert result.questionnaire.languages == ["sv"]
+    assert messages(result.warnings, path)[0] == (
+        "the labels name no language, so they are read as Swedish (sv): set default_language on the settings "
+        "sheet or name it in the column, e.g. label::English (en)")
+
+
+def test_nested_groups_flatten_into_sections_with_joined_ids_and_conditions():
+    q = imported("groups_nested.xlsx")
+    assert [(s.id, s.relevant, [x.id for x in s.questions]) for s in q.sections] == [
+        ("groups_nested", None, ["groups_nested.start"]),
+        ("hushall", "groups_nested.start == 'ja'", ["hushall.storlek"]),
+        ("hushall_barn", "groups_nested.start == 'ja' and hushall.storlek > 1", ["hushall_barn.antal_barn"]),
+        ("hushall_2", "groups_nested.start == 'ja'", ["hushall_2.kommentar"]),
+        ("groups_nested_2", None, ["groups_nested_2.slut"]),
+    ]
+    assert q.sections[1].title == {"sv": "Hushåll", "en": "Household"}
+    assert q.sections[0].title == q.title
+
+
+def test_relevant_expressions_become_fieldkit_conditions():
+    q = imported("relevant_translations.xlsx")
+    found = {x.id.split(".")[1]: x.relevant for x in q.questions() if x.relevant}
+    r = "relevant_translations."
+    assert found == {
+        "r_eq": f"{r}farg == 'rod'",
+        "r_ne": f"not ({r}farg == 'rod')",
+        "r_sel": f"'bla' in {r}fler",
+        "r_sel_one": f"{r}farg == 'bla'",
+        "r_answered": f"{r}namn is answered",
+        "r_unanswered": f"{r}namn is not answered",
+        "r_count": f"{r}fler is answered",
+        "r_length": f"{r}namn is not answered",
+        "r_number": f"{r}antal >= 10 and {r}antal < 100",
+        "r_flipped": f"{r}antal > 5",
+        "r_or": f"{r}farg in ['rod', 'bla']",
+        "r_not": f"not ('rod' in {r}fler or {r}antal == 0)",
+        "r_date": f"{r}datum >= '2024-01-01'",
+        "r_path": f"{r}farg == 'rod'",
+        "r_nested": f"({r}farg == 'rod' or {r}antal > 1) and {r}namn is answered",
+        "r_true": "true",
+    }
+
+
+def test_typographic_quotes_in_relevant_are_read_as_quotes_with_a_warning():
+    path = CORPUS / "kobotoolbox__kobocat/form_with_unicode_in_relevant_column.xlsx"
+    result = import_xlsform(path)
+    other = result.questionnaire.question("form_with_unicode_in_relevant_column.marital_other")
+    assert other.relevant == "form_with_unicode_in_relevant_column.respondent_marital == 'other'"
+    assert ("survey row 3: relevant uses typographic quotes (‘ ’ or “ ”); they are read as plain quotes, which "
+            "ODK needs too") in messages(result.warnings, path)
+
+
+def test_constraints_become_limits():
+    q = imported("constraints.xlsx")
+    limits = {x.id.split(".")[1]: (x.min, x.max, x.pattern, x.max_length) for x in q.questions()}
+    assert limits == {
+        "procent": (0, 100, None, None),
+        "positiv": (1, None, None, None),
+        "alder": (1, 119, None, None),
+        "vikt": (0.5, 250.0, None, None),
+        "datum": ("2020-01-01", "2030-12-31", None, None),
+        "personnummer": (None, None, "^[0-9]{6}-[0-9]{4}$", None),
+        "kort": (None, None, None, 20),
+        "farger": (1, 2, None, None),
+    }
+
+
+def test_or_other_becomes_other_for_multi_and_a_follow_up_for_single():
+    q = imported("or_other.xlsx")
+    assert q.question("or_other.kanaler").other is True
+    assert [c.code for c in q.question("or_other.kanal").choices] == ["telefon", "epost", "other"]
+    follow_up = q.question("or_other.kanal_other")
+    assert (follow_up.type, follow_up.relevant) == ("text", "or_other.kanal == 'other'")
+    assert q.question("or_other.gammal_other").relevant == "or_other.gammal == 'other'"
+
+
+def test_likert_appearance_makes_a_scale_with_scores():
+    q = imported("likert_scale.xlsx")
+    assert [x.type for x in q.questions()] == ["scale", "scale", "single"]
+    assert [c.score for c in q.question("likert_scale.pastaende").choices] == [1.0, 2.0, 3.0]
+    assert [c.score for c in q.question("likert_scale.betyg").choices] == [0, 2.5, 5]
+
+
+def test_field_list_group_of_label_and_list_nolabel_rows_is_a_matrix():
+    q = imported("matrix.xlsx")
+    matrix = q.question("matrix.avtal")
+    assert (matrix.type, matrix.required, matrix.dont_know) == ("matrix", True, True)
+    assert matrix.label == {"sv": "Avtal med", "en": "Agreements with"}
+    assert matrix.help == {"sv": "Svara för varje", "en": "Answer for each"}
+    assert [i.code for i in matrix.items] == ["bostadsbolag", "privat"]
+    assert [c.code for c in matrix.choices] == ["ja", "nej"]
+    assert matrix.relevant == "matrix.har_avtal == 'ja'"
+    assert q.question("matrix.efter").relevant == "matrix.avtal[bostadsbolag] == 'ja'"
+    assert [x.type for x in q.sections[1].questions] == ["single", "single"]  # field-list, but no matrix rows
+
+
+def test_names_become_ids_and_renames_are_reported():
+    result = import_xlsform(CORPUS / "fieldkit/settings_and_names.xlsx")
+    q = result.questionnaire
+    assert (q.id, q.version, q.title) == ("min-enkat-2024", "v-1-2", {"sv": "Min enkät", "en": "My survey"})
+    assert result.renamed == {
+        "Första-Delen": "forsta_delen", "Age-Years": "forsta_delen.age_years", "_1": "forsta_delen.q_1",
+        "Namn": "forsta_delen.namn", "namn": "forsta_delen.namn_2",
+    }
+    assert [c.code for c in q.question("forsta_delen.val").choices] == ["forsta_valet", "2", "tredje"]
+    assert messages(result.warnings, CORPUS / "fieldkit/settings_and_names.xlsx") == [
+        "settings row 2: form_id 'Min Enkät_2024' is not a fieldkit id; it becomes 'min-enkat-2024'",
+        "settings row 2: version 'v 1/2' becomes 'v-1-2'",
+        "choices row 2: choice 'första valet' in list 'val' becomes 'forsta_valet' (codes are letters, digits, "
+        "'_' and '-')",
+        "choices row 4: choice 'tredje!' in list 'val' becomes 'tredje' (codes are letters, digits, '_' and '-')",
+    ]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Seedling_1", "seedling_1"), ("label-test", "label_test"), ("_1", "q_1"), ("père", "pere"),
+    ("2nd try", "q_2nd_try"), ("出生", "q"), ("A__B", "a_b"),
+])
+def test_make_id(name, expected):
+    assert make_id(name) == expected
+
+
+def test_special_codes_and_markers_restore_fieldkit_flags():
+    q = imported("special_codes.xlsx")
+    flags = {x.id.split(".")[1]: (x.type, x.dont_know, x.not_applicable, x.personal) for x in q.questions()}
+    assert flags == {
+        "hyra": ("single", True, True, False),
+        "avtal": ("yesno", False, False, False),
+        "kostnad": ("money", True, False, False),
+        "kontakt": ("text", False, False, True),
+        "flera": ("multi", True, True, True),
+    }
+    assert [c.code for c in q.question("special_codes.hyra").choices] == ["lag", "hog"]
+
+
+def test_metadata_rows_are_left_out_with_warnings():
+    path = CORPUS / "fieldkit/metadata.xlsx"
+    result = import_xlsform(path)
+    assert [x.id for x in result.questionnaire.questions()] == ["metadata.name"]
+    assert messages(result.warnings, path) == [
+        f"survey row {row}: type '{kind}' is device metadata, which fieldkit does not collect; the row is left out"
+        for row, kind in ((2, "start"), (3, "end"), (4, "today"), (5, "deviceid"), (6, "username"))
+    ]
+
+
+def test_csv_layout_imports_like_a_workbook():
+    q = imported("csv_variant.csv")
+    assert (q.id, q.version, q.languages) == ("csv-variant", "2", ["sv", "en"])
+    assert q.question("kontakt.adress").relevant == "kontakt.kanal == 'epost'"
+
+
+def test_legacy_xls_forms_are_read_with_xlrd():
+    path = CORPUS / "kobotoolbox__kobocat/paired/kobocat_csv_import/tutorial.xls"
+    q = import_xlsform(path, skip_unsupported=True).questionnaire
+    assert q.question("tutorial.age").min == 1 and q.question("tutorial.age").max == 119
+    assert q.question("tutorial.pizza_type").relevant == "tutorial.pizza_fan == 'yes'"
+
+
+def test_import_never_raises_anything_but_xlsform_error_on_garbled_forms(tmp_path):
+    odd = ["", "(", "'", "${", "x y", "begin group", "end repeat", "select_one", "1.5", "vet_ej", "annat"]
+    pools = {  # per column: mostly sensible values, some odd ones
+        "type": ["text", "integer", "decimal", "date", "note", "select_one l", "select_multiple l"] * 6 + [
+            "select_multiple l or_other", "select_one l or_other", "begin group", "end group", "begin repeat",
+            "end repeat", "geopoint", "start", "select_one missing"],
+        "name": None,  # q<row>, now and then a clash or an odd name
+        "label::English (en)": ["A", "B ${a}", None],
+        "relevant": [None] * 6 + ["${q0} = 'a'", "${q1} != ''", "selected(${q2}, 'a')", "${q3} > 1", "today()",
+                                  "not(${q0} = 'b') and ${q4} < 2", "${nobody} = 1"],
+        "constraint": [None] * 6 + [". >= 1 and . <= 5", "regex(., '^a')", ". > 0.5", "count-selected(.) <= 1"],
+        "required": [None] * 8 + ["yes", "no", "${a} = 1"],
+        "appearance": [None] * 5 + ["likert", "field-list", "list-nolabel", "label", "multiline"],
+        "fieldkit_type": [None] * 15 + ["matrix", "money", "yesno", "scale", "longtext"],
+    }
+    rng = random.Random(7)
+    outcomes = {"imported": 0, "refused": 0}
+    for case in range(200):
+        lines = ["survey," + ",".join(pools)]
+        for row in range(rng.randint(1, 8)):
+            cells = [rng.choice(pool + (odd if rng.random() < 0.05 else [])) if pool else
+                     (rng.choice(["q0", "B-1", "_2", "Z z", ""]) if rng.random() < 0.1 else f"q{row}")
+                     for pool in pools.values()]
+            lines.append("," + ",".join(_csv_cell(cell) for cell in cells))
+        lines += ["choices,list_name,name,label", ",l,a,A", f",l,{rng.choice(['b', 'a', 'vet_ej', ''])},B"]
+        path = tmp_path / f"case{case}.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        try:
+            result = import_xlsform(path, skip_unsupported=rng.random() < 0.5)
+        except XLSFormError as exc:
+            assert exc.problems and all(str(p).startswith(f"{path}: ") for p in exc.problems)
+            outcomes["refused"] += 1
+        else:
+            interview(result.questionnaire)
+            outcomes["imported"] += 1
+    assert outcomes["imported"] >= 10 and outcomes["refused"] >= 10, outcomes
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    return '"' + value.replace('"', '""') + '"' if any(ch in value for ch in ',"') else value
+
+
+def test_a_damaged_workbook_is_refused_with_a_message(tmp_path):
+    source = (CORPUS / "fieldkit/types_basic.xlsx").read_bytes()
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(source[: len(source) // 2])
+    with pytest.raises(XLSFormError) as caught:
+        import_xlsform(path)
+    assert str(caught.value).startswith(f"{path}: cannot read the file as an .xlsx workbook: ")
+
+
+# ---------------------------------------------------------------- export
+
+def library_paths() -> list[Path]:
+    return library_files()
+
+
+def exported_xform(questionnaire: Questionnaire, tmp_path: Path) -> tuple[Path, str]:
+    path = export_xlsform(questionnaire, tmp_path / f"{questionnaire.id}.xlsx").path
+    pyxform_warnings: list[str] = []
+    xform = convert(xlsform=str(path), warnings=pyxform_warnings).xform
+    assert pyxform_warnings == []
+    return path, xform
+
+
+def assert_xform_holds(questionnaire: Questionnaire, xform: str) -> None:
+    """Every question, choice, language, condition and limit of the questionnaire is in the XForm."""
+    root = ET.fromstring(xform)
+    binds = {b.get("nodeset"): b.attrib for b in root.iter(f"{XF}bind")}
+    languages = {t.get("lang") for t in root.iter(f"{XF}translation")}
+    assert languages == {language_tag(code) for code in questionnaire.languages}
+    texts = {v.text for v in root.iter(f"{XF}value")}
+    names = {n.text for n in root.iter(f"{XF}name")}
+    for section in questionnaire.sections:
+        assert ("relevant" in binds.get(f"/data/{section.id}", {})) == bool(section.relevant)
+        assert all(section.title[code] in texts for code in section.title)
+        for question in section.questions:
+            local = question.id.removeprefix(section.id + ".")
+            node = f"/data/{section.id}/{local}"
+            for text in list(question.label.values()) + [c for ch in question.choices for c in ch.label.values()]:
+                assert text in texts, text
+            if question.choices:
+                assert {c.code for c in question.all_choices()} <= names
+            if question.type == "matrix":
+                assert ("relevant" in binds.get(node, {})) == bool(question.relevant)
+                for item in question.items:
+                    row = binds[f"{node}/{local}_{item.code}"]
+                    assert (row.get("required") == "true()") == question.required
+                continue
+            bind = binds[node]
+            assert ("relevant" in bind) == bool(question.relevant)
+            limited = any(v is not None for v in (question.min, question.max, question.pattern, question.max_length))
+            assert ("constraint" in bind) == limited
+            assert (bind.get("required") == "true()") == question.required
+
+
+def canonical(questionnaire: Questionnaire) -> str:
+    """to_dict as JSON: 1 and 1.0 differ here, as they do in the content hash."""
+    return json.dumps(questionnaire.to_dict(), sort_keys=True, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("path", library_paths(), ids=lambda p: p.stem)
+def test_shipped_questionnaire_exports_to_an_xlsform_pyxform_converts(path, tmp_path):
+    questionnaire = load(path)
+    _, xform = exported_xform(questionnaire, tmp_path)
+    assert_xform_holds(questionnaire, xform)
+
+
+@pytest.mark.parametrize("path", library_paths(), ids=lambda p: p.stem)
+def test_shipped_questionnaire_survives_export_and_import_unchanged(path, tmp_path):
+    questionnaire = load(path)
+    workbook, _ = exported_xform(questionnaire, tmp_path)
+    result = import_xlsform(workbook)
+    assert result.warnings == []
+    assert canonical(result.questionnaire) == canonical(questionnaire)
+    assert result.questionnaire.content_hash == questionnaire.content_hash
+
+
+def test_every_type_and_flag_survives_export_and_import(tmp_path):
+    questionnaire = load(CORPUS / "exported_demo.yaml")
+    workbook, xform = exported_xform(questionnaire, tmp_path)
+    assert_xform_holds(questionnaire, xform)
+    assert canonical(import_xlsform(workbook).questionnaire) == canonical(questionnaire)
+    committed = import_xlsform(CORPUS / "fieldkit/exported_demo.xlsx")
+    assert committed.warnings == []
+    assert canonical(committed.questionnaire) == canonical(questionnaire)
+
+
+def test_a_section_named_like_a_reserved_xlsform_name_survives(tmp_path):
+    questionnaire = from_dict({
+        "id": "reserved", "version": "1", "title": {"sv": "R"}, "languages": ["sv"], "sections": [
+            {"id": "meta", "title": {"sv": "Meta"},
+             "questions": [{"id": "meta", "type": "text", "label": {"sv": "M"}}]},
+            {"id": "data", "title": {"sv": "Data"}, "relevant": "meta.meta is answered",
+             "questions": [{"id": "meta", "type": "integer", "label": {"sv": "N"}}]},
+            {"id": "tre", "title": {"sv": "Tre"}, "questions": [
+                {"id": "meta", "type": "matrix", "label": {"sv": "M"}, "items": [{"code": "a", "label": {"sv": "A"}}],
+                 "choices": [{"code": "ja", "label": {"sv": "Ja"}}]},
+                {"id": "x", "type": "note", "label": {"sv": "X"}, "relevant": "tre.meta[a] == 'ja'"}]},
+        ]})
+    workbook, _ = exported_xform(questionnaire, tmp_path)
+    assert canonical(import_xlsform(workbook).questionnaire) == canonical(questionnaire)
+
+
+def test_exported_conditions_mean_the_same_without_fieldkit_columns(tmp_path):
+    """A tool that ignores fieldkit_relevant reads the XPath; translated back, it decides like the original."""
+    questionnaires = [load(p) for p in library_paths()] + [load(CORPUS / "exported_demo.yaml")]
+    for questionnaire in questionnaires:
+        workbook = export_xlsform(questionnaire, tmp_path / "form.xlsx").path
+        _drop_column(workbook, "survey", "fieldkit_relevant")
+        again = import_xlsform(workbook).questionnaire
+        pairs = [(s.relevant, t.relevant) for s, t in zip(questionnaire.sections, again.sections)]
+        pairs += [(a.relevant, b.relevant) for a, b in zip(questionnaire.questions(), again.questions())]
+        for original, translated in pairs:
+            assert bool(original) == bool(translated)
+            if original:
+                _assert_same_decisions(questionnaire, original, translated)
+
+
+def _drop_column(path: Path, sheet_name: str, header: str) -> None:
+    book = openpyxl.load_workbook(path)
+    sheet = book[sheet_name]
+    for cell in sheet[1]:
+        if cell.value == header:
+            sheet.delete_cols(cell.column)
+    book.save(path)
+
+
+def _assert_same_decisions(questionnaire: Questionnaire, original: str, translated: str) -> None:
+    a, b = parse_condition(original), parse_condition(translated)
+    refs = a.references()
+    numbers = {float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", original)}
+    options = [_candidates(questionnaire.question(ref), numbers) for ref in refs]
+    combos = list(itertools.product(*options))
+    if len(combos) > 400:
+        combos = random.Random(1).sample(combos, 400)
+    for combo in combos:
+        answers = dict(zip(refs, combo))
+        assert a.evaluate(answers.get) == b.evaluate(answers.get), (original, translated, answers)
+
+
+def _candidates(question, numbers: set[float]) -> list:
+    codes = [c.code for c in question.all_choices()]
+    if question.type in ("single", "scale", "yesno"):
+        return [None] + codes
+    if question.type == "multi":
+        return [None] + [[c] for c in codes] + [codes[:2]]
+    if question.type == "matrix":
+        return [None] + [{i.code: c for i in question.items} for c in codes] + \
+            [{question.items[0].code: codes[0]}]
+    if question.type in ("integer", "money", "decimal"):
+        around = {n + d for n in numbers for d in (-1, 0, 1)} | {0}
+        return [None] + sorted(int(n) if question.type != "decimal" else n for n in around)
+    if question.type == "date":
+        return [None, "2019-12-31", "2024-01-01", "2030-06-01"]
+    return [None, "svar"]
+
+
+def test_a_stale_fieldkit_relevant_gives_way_to_the_edited_relevant(tmp_path):
+    questionnaire = load(CORPUS / "exported_demo.yaml")
+    path = export_xlsform(questionnaire, tmp_path / "demo.xlsx").path
+    book = openpyxl.load_workbook(path)
+    sheet = book["survey"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        exact = row[header.index("fieldkit_relevant")].value
+        if exact and "not in" in exact:  # avslut.kommentar: XPath cannot say `not in` word for word
+            row[header.index("relevant")].value = "${antal} > 20"
+            number = row[0].row
+    book.save(path)
+    result = import_xlsform(path)
+    assert result.questionnaire.question("avslut.kommentar").relevant == "bakgrund.antal > 20"
+    assert messages(result.warnings, path) == [
+        f"survey row {number}: fieldkit_relevant no longer matches relevant; relevant is used"]
+
+
+# ---------------------------------------------------------------- the command line
+
+def test_cli_import_writes_a_definition_that_loads_back(runner, tmp_path):
+    source = CORPUS / "fieldkit/types_basic.xlsx"
+    result = runner.invoke(main, ["forms", "import", str(source), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "types-basic-1.yaml"
+    assert result.stdout.splitlines() == [
+        f"{source}: imported types-basic version 1: 1 section(s), 8 question(s), languages sv, en",
+        f"wrote {written}",
+    ]
+    assert canonical(load(written)) == canonical(import_xlsform(source).questionnaire)
+
+
+def test_cli_import_fails_with_row_messages(runner, tmp_path):
+    source = CORPUS / "fieldkit/unsupported_types.xlsx"
+    result = runner.invoke(main, ["forms", "import", str(source), "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    expected = [f"{source}: {m}" for m in IMPORTS_WITH_SKIP["fieldkit/unsupported_types.xlsx"][1]]
+    assert result.stderr.splitlines() == expected + [
+        f"{source}: not imported: 8 problem(s) (--skip-unsupported leaves those rows out)"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_import_skip_unsupported_leaves_rows_out_and_lists_them(runner, tmp_path):
+    source = CORPUS / "fieldkit/unsupported_types.xlsx"
+    result = runner.invoke(main, ["forms", "import", str(source), "--skip-unsupported", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "8 unsupported row(s) left out" in result.stdout
+    assert f"warning: {source}: survey row 3: type 'geopoint' is not supported" in result.stderr.splitlines()
+    assert [x.id for x in load(tmp_path / "unsupported-types-1.yaml").questions()] == [
+        "unsupported_types.name", "unsupported_types.age"]
+
+
+def test_cli_import_lists_renamed_names(runner, tmp_path):
+    source = CORPUS / "fieldkit/settings_and_names.xlsx"
+    result = runner.invoke(main, ["forms", "import", str(source), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "5 XLSForm name(s) became other fieldkit ids:" in result.stdout
+    assert "  Age-Years -> forsta_delen.age_years" in result.stdout.splitlines()
+
+
+def test_cli_import_does_not_overwrite_without_force(runner, tmp_path):
+    source = str(CORPUS / "fieldkit/multiline.xlsx")
+    assert runner.invoke(main, ["forms", "import", source, "--out", str(tmp_path)]).exit_code == 0
+    again = runner.invoke(main, ["forms", "import", source, "--out", str(tmp_path)])
+    assert again.exit_code == 1
+    assert f"{tmp_path / 'multiline-1.yaml'} exists: use --force to overwrite it" in again.output
+    assert runner.invoke(main, ["forms", "import", source, "--out", str(tmp_path), "--force"]).exit_code == 0
+
+
+def test_cli_export_of_a_library_questionnaire_converts(runner, tmp_path):
+    if not library_paths():
+        pytest.skip("the form library is empty")
+    questionnaire = load(library_paths()[0])
+    out = tmp_path / "form.xlsx"
+    result = runner.invoke(main, ["forms", "export", questionnaire.id, "--format", "xlsform", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    questions = sum(1 for _ in questionnaire.questions())
+    assert result.stdout == (f"wrote {out}: {questionnaire.id} version {questionnaire.version}, {questions} "
+                             f"question(s), languages {', '.join(questionnaire.languages)}\n")
+    assert canonical(import_xlsform(out).questionnaire) == canonical(questionnaire)
+
+
+def test_cli_export_takes_a_yaml_path_and_a_version(runner, tmp_path):
+    source = CORPUS / "exported_demo.yaml"
+    out = tmp_path / "demo.xlsx"
+    result = runner.invoke(main, ["forms", "export", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    convert(xlsform=str(out))
+    missing = runner.invoke(main, ["forms", "export", "kub-webbenkat", "--version", "99", "--out", str(out)])
+    assert missing.exit_code == 1
+    assert "no questionnaire 'kub-webbenkat' version '99' in the form library" in missing.output
+
+
+def test_cli_export_refuses_unknown_ids_and_other_file_types(runner, tmp_path):
+    unknown = runner.invoke(main, ["forms", "export", "no-such-form", "--out", str(tmp_path / "x.xlsx")])
+    assert unknown.exit_code == 1
+    assert "no questionnaire 'no-such-form' in the form library" in unknown.output
+    wrong = runner.invoke(main, ["forms", "export", "kub-webbenkat", "--out", str(tmp_path / "x.xls")])
+    assert wrong.exit_code == 1
+    assert "--out must name an .xlsx file" in wrong.output
