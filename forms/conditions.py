@@ -297,5 +297,6 @@ def _eval(node, lookup):
         return value not in (None, "", [], {})
     if kind in ("lit", "ref"):
         value = _value(node, lookup)
-        return value not in (None, False, "", [], {})
+        # A bare reference means "answered": 0 is an answer (0 == False would say otherwise).
+        return not (value is None or value is False or (isinstance(value, (str, list, dict)) and not value))
     return False

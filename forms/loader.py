@@ -19,6 +19,7 @@ from . import conditions
 from .model import (
     CHOICE_TYPES,
     NUMBER_TYPES,
+    OTHER,
     QUESTION_TYPES,
     SPECIAL_CODES,
     YESNO_CHOICES_DATA,
@@ -369,6 +370,9 @@ class _Builder:
         if question.other and question.type != "multi":
             self.problem(_line(raw, "other"), "other: true is only for multi questions", "flag")
         self.question_choices(raw, question, lists)
+        if question.other and any(c.code == OTHER for c in question.choices):
+            self.problem(_line(raw, "other"), f"choice code {OTHER!r} is reserved for other: true in {question.id!r}: "
+                         "remove that choice or rename it", "choices")
         self.question_limits(raw, question)
         return question
 
@@ -395,7 +399,7 @@ class _Builder:
         if qtype == "scale" and question.choices:
             if any(c.score is None for c in question.choices):
                 # Levels without explicit scores count 1, 2, 3... in order.
-                question.choices = [Choice(c.code, c.label, float(i + 1) if c.score is None else c.score)
+                question.choices = [Choice(c.code, c.label, i + 1 if c.score is None else c.score)
                                     for i, c in enumerate(question.choices)]
         if qtype == "matrix":
             items = raw.get("items")

@@ -117,7 +117,7 @@ def test_multi_min_and_max_count_substantive_choices():
     q = hinder(min=2, max=2, dont_know=True)
     assert clean(q, {"s.hinder": ["kostnad"]}).errors == {"s.hinder": "Välj minst 2 alternativ."}
     assert clean(q, {"s.hinder": ["kostnad", "kotid", "hyresvardar"]}, lang="en").errors == {
-        "s.hinder": "Choose at most 2 options."}
+        "s.hinder": "Choose at most 2 option(s)."}
     assert clean(q, {"s.hinder": ["kostnad", "kotid"]}).answers == {"s.hinder": ["kostnad", "kotid"]}
     assert clean(q, {"s.hinder": ["vet_ej"]}).answers == {"s.hinder": ["vet_ej"]}
 

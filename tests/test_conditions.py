@@ -332,3 +332,11 @@ def test_evaluation_only_reads_answers_through_the_lookup():
     condition = parse("s.a == 'ja' and s.b in [1, 2]")
     assert condition.evaluate({"s.a": "ja", "s.b": 2}.get) is True
     assert condition.evaluate(lambda qid: None) is False
+
+
+def test_a_bare_reference_is_true_for_an_answer_of_zero():
+    from forms.conditions import parse
+
+    assert parse("s.n").evaluate({"s.n": 0}.get) is True
+    assert parse("s.n").evaluate({}.get) is False
+    assert parse("s.n").evaluate({"s.n": ""}.get) is False

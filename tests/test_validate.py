@@ -371,3 +371,13 @@ def test_an_unquoted_decimal_version_is_refused():
     result = load_text('id: v\nversion: 1.10\ntitle: {sv: T}\nsections:\n  - id: s\n    title: {sv: S}\n'
                        '    questions:\n      - {id: a, type: text, label: {sv: A}}\n', "v.yaml")
     assert [str(p) for p in result.problems] == ['v.yaml:2: version 1.1 is a number: quote it, e.g. version: "1.1"']
+
+
+def test_a_choice_coded_annat_clashes_with_other_true():
+    from forms.loader import load_text
+
+    result = load_text('id: o\nversion: "1"\ntitle: {sv: T}\nsections:\n  - id: s\n    title: {sv: S}\n    questions:\n'
+                       '      - id: m\n        type: multi\n        label: {sv: M}\n        other: true\n'
+                       '        choices: [{code: annat, label: {sv: Annat}}, {code: b, label: {sv: B}}]\n', "o.yaml")
+    assert [str(p) for p in result.problems] == [
+        "o.yaml:11: choice code 'annat' is reserved for other: true in 's.m': remove that choice or rename it"]
