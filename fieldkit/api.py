@@ -13,7 +13,7 @@ from flask import Blueprint, g, jsonify, request
 from sync import acks, catalog, ingest, protocol, signing
 from sync.errors import BundleRejected, SyncError
 
-from . import store
+from . import audit, store
 from .db import get_db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1/sync")
@@ -57,6 +57,8 @@ def push():
         result = ingest.apply_records(get_db(), g.device, lines, source="http", bundle_id=chunk_id)
     except BundleRejected as exc:
         return error(422, exc.reason, str(exc))
+    audit.record(get_db(), f"device:{g.device.name}", "sync_ingest", audit.ingest_details(result),
+                 target=g.device.id, address=request.remote_addr)
     return jsonify({
         "counts": result.counts, "acknowledged": result.acknowledged, "questionnaires": result.questionnaires,
         "rejected": [{"id": rid, "reason": reason} for rid, reason in result.rejected],

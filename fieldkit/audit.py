@@ -73,3 +73,8 @@ def describe(details: dict[str, Any]) -> str:
             value = store.canonical_json(value)
         parts.append(f"{key}={value}")
     return " ".join(parts)
+
+
+def ingest_details(result: Any) -> dict[str, Any]:
+    """What to log of a sync ingest (a `sync.ingest.Result`): source, bundle or chunk, counts per outcome."""
+    return {"source": result.source, "bundle": result.bundle_id, **result.counts}

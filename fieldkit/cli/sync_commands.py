@@ -11,7 +11,8 @@ from sync.bundle import write_bundle
 from sync.errors import BundleRejected, SyncError
 from sync.ingest import ingest
 
-from .. import store
+from .. import audit, store
+from .admin_commands import cli_actor
 from .store_commands import open_store
 
 
@@ -41,7 +42,9 @@ def devices_add(ctx, name: str) -> None:
 
     Example: fieldkit --db central.db devices add lund-anna
     """
-    device, code = run(devices.enrol, open_store(ctx), name)
+    db = open_store(ctx)
+    device, code = run(devices.enrol, db, name)
+    audit.record(db, cli_actor(), "device_enrolled", {"id": device.id}, target=device.name)
     click.echo(f"enrolled {device.name} as device {device.id}; on the laptop run: "
                "fieldkit sync setup URL CODE, with this code:")
     click.echo(code)
@@ -69,7 +72,9 @@ def devices_revoke(ctx, name: str) -> None:
 
     Example: fieldkit --db central.db devices revoke lund-anna
     """
-    device = run(devices.revoke, open_store(ctx), name)
+    db = open_store(ctx)
+    device = run(devices.revoke, db, name)
+    audit.record(db, cli_actor(), "device_revoked", {"id": device.id}, target=device.name)
     click.echo(f"revoked {device.label} on {device.revoked_at}")
 
 
@@ -138,6 +143,7 @@ def sync_ingest(ctx, files: tuple[str, ...]) -> None:
         except SyncError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"{path}: {result.summary()}")
+        audit.record(db, cli_actor(), "sync_ingest", audit.ingest_details(result), target=result.device_id)
         for rid, reason in result.rejected[:20]:
             click.echo(f"  rejected revision {rid}: {reason}")
     if refused:

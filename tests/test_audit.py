@@ -1,0 +1,106 @@
+"""The audit log: every change that matters leaves one entry saying who, what and from where."""
+
+from __future__ import annotations
+
+import pytest
+
+from fieldkit import audit, store
+from fieldkit.cli import main
+from sync import client, devices
+from sync.bundle import write_bundle
+
+from central_helpers import (  # noqa: F401 - fixtures
+    central_app, central_path, central_template, cdb, logged_in, make_submission,
+)
+from sync_helpers import Server, interview
+
+
+def test_review_actions_are_audited_without_answer_values(central_app, cdb):
+    sid = make_submission(cdb)
+    client_ = logged_in(central_app, "evaluator")
+    section = "tillgang_bostader"
+    page = client_.get(f"/granskning/{sid}/andra/{section}")
+    assert page.status_code == 200
+    before = store.get_submission(cdb, sid).answers
+    form = {"comment": "Kommunen ringde och rättade svaret"}
+    for key, value in before.items():
+        if key.startswith("tillgang_bostader.") and isinstance(value, dict):
+            for item, code in value.items():
+                form[f"{key}/{item}"] = "vet_ej" if code != "vet_ej" else "mycket_svart"
+    assert client_.post(f"/granskning/{sid}/andra/{section}", data=form).status_code == 302
+    client_.post(f"/granskning/{sid}/granskad", data={"reviewed": "1"})
+    client_.post(f"/granskning/{sid}/exkludera", data={"excluded": "1", "reason": "Dubblett av annan intervju"})
+    entries = audit.entries(cdb, target=sid)
+    assert [e["action"] for e in entries] == ["excluded", "reviewed", "edit"]
+    assert {e["actor"] for e in entries} == {"eva"}
+    edit = entries[2]["details"]
+    assert edit["comment"] == "Kommunen ringde och rättade svaret" and edit["number"] == 2
+    assert edit["questions"] and edit["questions"] == ["tillgang_bostader.tillgang"]
+    assert entries[0]["details"] == {"reason": "Dubblett av annan intervju"}
+    assert "vet_ej" not in str(edit), "audit details name questions, never answer values"
+
+
+def test_user_changes_on_the_admin_page_are_audited(central_app, cdb):
+    admin = logged_in(central_app, "admin")
+    response = admin.post("/admin/anvandare", data={"name": "nils", "role": "county", "county": "12",
+                                                    "password": "ett långt lösenord", "password_again": "ett långt lösenord"})
+    assert response.status_code == 302
+    admin.post("/admin/anvandare/nils/status", data={"disabled": "1"})
+    entries = audit.entries(cdb, target="nils")
+    assert [(e["actor"], e["action"]) for e in entries] == [("ada", "user_disabled"), ("ada", "user_added")]
+    assert entries[1]["details"] == {"county": "12", "role": "county"}
+
+
+def test_an_admin_cannot_disable_themselves(central_app, cdb):
+    admin = logged_in(central_app, "admin")
+    admin.post("/admin/anvandare/ADA/status", data={"disabled": "1"})
+    assert admin.get("/admin/logg").status_code == 200
+
+
+def test_device_enrolment_revocation_and_cli_ingest_are_audited(runner, central_path, cdb, tmp_path):
+    enrolled = runner.invoke(main, ["--db", str(central_path), "devices", "add", "anna"], catch_exceptions=False)
+    code = enrolled.output.strip().splitlines()[-1]
+    laptop = store.open_db(tmp_path / "laptop.db")
+    store.init_store(laptop, interviewer="Anna")
+    devices.setup(laptop, "http://127.0.0.1:9", code)
+    interview(laptop)
+    bundle = write_bundle(laptop, tmp_path / "anna.fkb").path
+    result = runner.invoke(main, ["--db", str(central_path), "sync", "ingest", str(bundle)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    runner.invoke(main, ["--db", str(central_path), "devices", "revoke", "anna"], catch_exceptions=False)
+    entries = audit.entries(cdb, limit=3)
+    assert [e["action"] for e in entries] == ["device_revoked", "sync_ingest", "device_enrolled"]
+    assert all(e["actor"].startswith("cli") for e in entries)
+    assert entries[1]["details"]["new"] == 1 and entries[1]["details"]["source"] == "file"
+    assert entries[0]["target"] == entries[2]["target"] == "anna"
+    laptop.conn.close()
+
+
+@pytest.mark.slow
+def test_a_push_over_http_is_audited_as_the_device(central_path, cdb, tmp_path):
+    with Server(central_path) as server:
+        _device, code = devices.enrol(cdb, "berit")
+        laptop = store.open_db(tmp_path / "laptop.db")
+        store.init_store(laptop, interviewer="Berit")
+        devices.setup(laptop, server.url, code)
+        interview(laptop)
+        client.push(laptop)
+        laptop.conn.close()
+    entry = audit.entries(cdb, action="sync_ingest")[0]
+    assert entry["actor"] == "device:berit" and entry["details"]["new"] == 1
+    assert entry["address"] == "127.0.0.1"
+
+
+def test_the_audit_page_is_for_admins_and_filters_by_action(central_app, cdb):
+    audit.record(cdb, "eva", "export", {"questionnaire": "kub-webbenkat", "counties": ["24"]})
+    audit.record(cdb, "eva", "reviewed", target="x")
+    for role in ("evaluator", "county", "interviewer"):
+        assert logged_in(central_app, role).get("/admin/logg").status_code == 403
+    page = logged_in(central_app, "admin").get("/admin/logg?action=export").get_data(as_text=True)
+    assert "counties=24 questionnaire=kub-webbenkat" in page
+    assert "<code>reviewed</code>" not in page
+
+
+def test_an_action_must_be_a_word(cdb):
+    with pytest.raises(audit.AuditError):
+        audit.record(cdb, "eva", "drop table; --")
