@@ -32,6 +32,7 @@ MANIFEST = "manifest.json"
 RECORDS = "records.jsonl.gz"
 SIGNATURE = "signature.json"
 READ_CHUNK = 1 << 20
+INFLATE_BLOCK = 4 << 20
 
 
 @dataclass
@@ -184,19 +185,9 @@ class Bundle:
         number = 0
         try:
             with zipfile.ZipFile(self.path) as zf, zf.open(RECORDS) as raw:
-                inflate = zlib.decompressobj(wbits=31)
                 pending = b""
-                while True:
-                    chunk = raw.read(READ_CHUNK)
-                    if not chunk:
-                        break
-                    sha.update(chunk)
-                    data = pending + inflate.decompress(chunk)
-                    while inflate.eof and inflate.unused_data:  # a multi-member gzip file
-                        rest = inflate.unused_data
-                        inflate = zlib.decompressobj(wbits=31)
-                        data += inflate.decompress(rest)
-                    lines = data.split(b"\n")
+                for block in _inflated(raw, sha, name):
+                    lines = (pending + block).split(b"\n")
                     pending = lines.pop()
                     for line in lines:
                         number += 1
@@ -204,14 +195,26 @@ class Bundle:
                 if pending:
                     number += 1
                     yield split_line(pending, f"{name}: record {number}")
-                if not inflate.eof:
-                    raise BundleRejected("truncated", f"{name}: the records end in the middle of the gzip stream")
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise BundleRejected("corrupted", f"{name}: the records cannot be read ({exc})") from None
         if sha.hexdigest() != self.records_sha256:
             raise BundleRejected("tampered", f"{name}: the file changed while it was being imported")
         if number != expected_lines:
             raise BundleRejected("corrupted", f"{name}: {number} record lines, but the manifest says {expected_lines}")
+
+
+def _inflated(raw, sha, name: str) -> Iterator[bytes]:
+    """Decompress a gzip stream (one or more members) in blocks of at most INFLATE_BLOCK bytes."""
+    inflate = zlib.decompressobj(wbits=31)
+    while chunk := raw.read(READ_CHUNK):
+        sha.update(chunk)
+        while chunk:
+            if inflate.eof:  # the next gzip member
+                inflate = zlib.decompressobj(wbits=31)
+            yield inflate.decompress(chunk, INFLATE_BLOCK)
+            chunk = inflate.unused_data if inflate.eof else inflate.unconsumed_tail
+    if not inflate.eof:
+        raise BundleRejected("truncated", f"{name}: the records end in the middle of the gzip stream")
 
 
 def split_line(line: bytes, where: str) -> tuple[str, str, bytes]:

@@ -116,10 +116,33 @@ def revision_hash(row: dict[str, Any], answers_text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def parse(where: str, text: bytes) -> Any:
-    """A record's JSON text as Python data; BundleRejected if it is not JSON."""
+_DECODER = json.JSONDecoder()
+_ANSWERS_FIRST = '{"answers":'
+
+
+def parse(where: str, text: bytes) -> tuple[Any, str | None]:
+    """A record's JSON text as (Python data, the answers' JSON text if the record starts with them).
+
+    fieldkit writes revision records with `answers` first and in canonical form; keeping their
+    text lets the importer store it as it is once the content hash proves it canonical, instead of
+    serialising the answers again. Any other layout takes the general path. BundleRejected if not JSON.
+    """
     try:
-        return json.loads(text)
+        decoded = text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BundleRejected("invalid_record", f"{where}: not UTF-8 text ({exc})") from None
+    if decoded.startswith(_ANSWERS_FIRST):
+        try:
+            answers, end = _DECODER.raw_decode(decoded, len(_ANSWERS_FIRST))
+            if decoded[end] == ",":
+                record = json.loads("{" + decoded[end + 1:])
+                if type(record) is dict and "answers" not in record:
+                    record["answers"] = answers
+                    return record, decoded[len(_ANSWERS_FIRST):end]
+        except (ValueError, IndexError):
+            pass  # not the usual layout: the general path below decides
+    try:
+        return json.loads(decoded), None
     except ValueError as exc:
         raise BundleRejected("invalid_record", f"{where}: not valid JSON ({exc})") from None
 
@@ -131,23 +154,25 @@ class Revision:
     makes the canonical answers text and checks the content hash against it.
     """
 
-    __slots__ = ("row", "answers", "submission", "where", "record_sha256", "parents")
+    __slots__ = ("id", "row", "answers", "answers_text", "submission", "where", "record_sha256", "parents")
 
     def __init__(self, row: dict[str, Any], answers: dict[str, Any], submission: dict[str, Any], where: str,
-                 record_sha256: str | None):
+                 record_sha256: str | None, answers_text: str | None = None):
+        self.id = row["id"]
         self.row = row
         self.answers = answers
+        self.answers_text = answers_text
         self.submission = submission
         self.where = where
         self.record_sha256 = record_sha256
         self.parents = [p for p in (row["parent_id"], row["merge_parent_id"]) if p]
 
-    @property
-    def id(self) -> str:
-        return self.row["id"]
-
     def verify_content(self) -> None:
+        """Set the row's canonical answers text and check the content hash; BundleRejected if it differs."""
         row = self.row
+        if self.answers_text is not None and revision_hash(row, self.answers_text) == row["content_hash"]:
+            row["answers"] = self.answers_text
+            return
         row["answers"] = dumps(self.answers)
         actual = revision_hash(row, row["answers"])
         if actual != row["content_hash"]:
@@ -164,7 +189,8 @@ _REQUIRED = ("id", "submission_uuid", "questionnaire_id", "questionnaire_version
 _OPTIONAL = ("parent_id", "merge_parent_id", "device_id", "author", "comment")
 
 
-def check_revision(record: dict[str, Any], where: str, record_sha256: str | None = None) -> Revision:
+def check_revision(record: dict[str, Any], where: str, record_sha256: str | None = None,
+                   answers_text: str | None = None) -> Revision:
     """Check a revision record's fields; BundleRejected (invalid_record) names the first wrong one."""
     row = {key: record.get(key) for key in REVISION_FIELDS}
     for key in _REQUIRED:
@@ -192,7 +218,7 @@ def check_revision(record: dict[str, Any], where: str, record_sha256: str | None
     for key, value in submission.items():
         if value is not None and type(value) is not str:
             raise _invalid(where, f"field 'submission.{key}' must be a string")
-    return Revision(row, answers, submission, where, record_sha256)
+    return Revision(row, answers, submission, where, record_sha256, answers_text)
 
 
 def check_questionnaire(record: dict[str, Any], where: str) -> Questionnaire:

@@ -82,7 +82,7 @@ def test_reingesting_the_same_bundle_changes_nothing_and_says_so(bundle, central
 def test_a_newer_revision_replaces_the_head_and_every_revision_is_kept(tmp_path, bundle, central, laptop):
     ingest(central, bundle)
     sid = next(laptop.query("select uuid from submissions"))["uuid"]
-    edit(laptop, sid, {"lok.har_lok": "ja", "lok.omfattar_bosattning": "ja"})
+    edit(laptop, sid, {"lok.har_lok": "ja", "lok.bosattning_bostader": "ja"})
     second = write_bundle(laptop, tmp_path / "second.fkb").path
     result = ingest(central, second)
     assert result.counts["updated"] == 1 and result.counts["unchanged"] == 3
@@ -247,3 +247,19 @@ def test_interview_copied_to_a_second_laptop_arrives_once(tmp_path, central, lap
     result = ingest(central, write_bundle(other, tmp_path / "b.fkb").path)
     assert result.counts["unchanged"] == 1
     assert counts(central)["revisions"] == 3
+
+
+def test_a_bundle_from_another_writer_with_its_own_json_layout_is_accepted(tmp_path, bundle, central, laptop):
+    me = ident(laptop)
+    texts = []
+    for text in record_texts(bundle):
+        record = json.loads(text)
+        # Keys in another order, spaces after separators, non-ASCII escaped: the same JSON values.
+        texts.append(json.dumps(dict(reversed(list(record.items()))), ensure_ascii=True))
+    assert not any(t.startswith('{"answers":') for t in texts)
+    other = resign(bundle, tmp_path / "other.fkb", me.device_id, me.key, texts=texts)
+    result = ingest(central, other)
+    assert result.counts["new"] == 3
+    for row in laptop.query("select id, answers, content_hash from revisions"):
+        assert next(central.query("select answers, content_hash from revisions where id = ?", [row["id"]])) == \
+            {"answers": row["answers"], "content_hash": row["content_hash"]}

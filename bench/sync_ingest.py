@@ -1,0 +1,134 @@
+"""Benchmark: ingest a bundle of N demo kub-webbenkat interviews into a central store.
+
+Prints seconds, submissions per second and peak memory, next to a plain `sqlite3`
+`executemany` insert of the same rows (same schema, same pragmas, one transaction) made in
+the same run, and a repeated ingest of the same bundle. The last line is one JSON object:
+n, revisions, seconds, baseline_seconds, ratio, reingest_seconds, reingest_ratio, peak_rss_mb.
+
+Targets (issue 4): 100 000 in under 30 s, within 3x the plain insert; a repeated ingest
+within 0.2x the first.
+
+    .venv/bin/python bench/sync_ingest.py --n 10000
+    .venv/bin/python bench/sync_ingest.py --n 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import resource
+import shutil
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+from fieldkit import demo, store
+from sync import devices
+from sync.bundle import write_bundle
+from sync.ingest import ingest
+
+
+def prepare(folder: str, n: int, seed: int, queue) -> None:
+    """In a child process: a central, an enrolled laptop with n demo interviews, and its bundle."""
+    central = store.open_db(Path(folder) / "central.db")
+    store.init_store(central, central=True)
+    laptop = store.open_db(Path(folder) / "laptop.db")
+    store.init_store(laptop)
+    _device, code = devices.enrol(central, "bench")
+    devices.setup(laptop, "http://127.0.0.1:9", code)
+    started = time.perf_counter()
+    made = demo.make_demo(laptop, n, seed, ["kub-webbenkat"])
+    made_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    written = write_bundle(laptop, Path(folder) / "bench.fkb", log=False)
+    queue.put({"complete": made["complete"], "drafts": made["draft"], "demo_seconds": made_seconds,
+               "bundle_seconds": time.perf_counter() - started, "bundle_bytes": written.path.stat().st_size,
+               "revisions": written.counts["revisions"]})
+
+
+def baseline(folder: Path, central_path: Path) -> float:
+    """Seconds for a plain sqlite3 executemany of the ingested submission and revision rows into a fresh file."""
+    source = sqlite3.connect(central_path)
+    schema = [row[0] for row in source.execute(
+        "select sql from sqlite_master where tbl_name in ('submissions', 'revisions') and sql is not null "
+        "order by type desc")]
+    tables = {}
+    for table in ("submissions", "revisions"):
+        cursor = source.execute(f"select * from {table}")
+        tables[table] = ([d[0] for d in cursor.description], cursor.fetchall())
+    source.close()
+    target = sqlite3.connect(folder / "baseline.db", isolation_level=None)
+    target.execute("PRAGMA journal_mode=WAL")
+    target.execute("PRAGMA synchronous=FULL")
+    for sql in schema:
+        target.execute(sql)
+    started = time.perf_counter()
+    target.execute("BEGIN IMMEDIATE")
+    for table, (columns, rows) in tables.items():
+        marks = ",".join("?" * len(columns))
+        target.executemany(f"insert into {table} ({','.join(columns)}) values ({marks})", rows)
+    target.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    target.close()
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10000, help="Demo interviews to make (about 5 %% stay drafts).")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dir", help="Work in this folder (default: a temporary one, removed afterwards).")
+    args = parser.parse_args()
+    folder = Path(args.dir or tempfile.mkdtemp(prefix="fieldkit-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        # The laptop side runs in a child process, so this process's peak memory is the ingest's.
+        context = multiprocessing.get_context("fork")
+        queue = context.Queue()
+        child = context.Process(target=prepare, args=(str(folder), args.n, args.seed, queue))
+        child.start()
+        prepared = queue.get()
+        child.join()
+        print(f"laptop: {prepared['complete']} complete interviews ({prepared['drafts']} drafts stay behind) in "
+              f"{prepared['demo_seconds']:.1f} s; bundle of {prepared['revisions']} revisions, "
+              f"{prepared['bundle_bytes'] / 1e6:.1f} MB, written in {prepared['bundle_seconds']:.1f} s")
+
+        central = store.open_db(folder / "central.db")
+        started = time.perf_counter()
+        first = ingest(central, folder / "bench.fkb")
+        seconds = time.perf_counter() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        started = time.perf_counter()
+        again = ingest(central, folder / "bench.fkb")
+        reingest = time.perf_counter() - started
+        if first.counts["new"] != prepared["revisions"] or again.counts["unchanged"] != prepared["revisions"]:
+            raise SystemExit(f"unexpected counts: {first.counts} then {again.counts}")
+        if not store.integrity_ok(central):
+            raise SystemExit("integrity check failed")
+        central.conn.close()
+        plain = baseline(folder, folder / "central.db")
+
+        per_second = prepared["revisions"] / seconds
+        print(f"ingest:   {seconds:.2f} s for {prepared['revisions']} submissions ({per_second:,.0f} per second); "
+              f"{first.summary()}")
+        print(f"baseline: {plain:.2f} s (plain sqlite3 executemany of the same submission and revision rows); "
+              f"ingest / baseline = {seconds / plain:.2f} (target <= 3)")
+        print(f"again:    {reingest:.2f} s ({reingest / seconds:.3f} of the first; target <= 0.2); {again.summary()}")
+        print(f"peak RSS: {peak_mb:.0f} MB")
+        print(json.dumps({
+            "n": args.n, "revisions": prepared["revisions"], "seconds": round(seconds, 3),
+            "baseline_seconds": round(plain, 3), "ratio": round(seconds / plain, 3),
+            "reingest_seconds": round(reingest, 3), "reingest_ratio": round(reingest / seconds, 4),
+            "per_second": round(per_second), "peak_rss_mb": round(peak_mb, 1),
+        }))
+    finally:
+        if not args.dir:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
