@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Iterator
 
+from .filters import ExportFilter
 from .labels import text
 from .report import Report
 from .tabular import long_rows, wide_columns, wide_rows
@@ -76,10 +77,10 @@ def write_csv(report: Report, path: str | os.PathLike, *, long: bool = False, se
     return target
 
 
-def csv_filename(report: Report, long: bool) -> str:
+def csv_filename(flt: ExportFilter, long: bool, lang: str = "sv") -> str:
     """A download name such as kub-webbenkat-lan-24-lang.csv."""
-    parts = [report.filter.questionnaire]
-    if report.filter.counties:
-        parts.append("lan-" + "-".join(report.filter.counties))
-    parts.append(text("long_suffix" if long else "wide_suffix", report.lang))
+    parts = [flt.questionnaire]
+    if flt.counties:
+        parts.append("lan-" + "-".join(flt.counties))
+    parts.append(text("long_suffix" if long else "wide_suffix", lang))
     return "-".join(parts) + ".csv"

@@ -50,20 +50,24 @@ def questionnaire_ids(db) -> list[str]:
     return [row["id"] for row in store.list_questionnaires(db)]
 
 
-def load_schema(db, questionnaire_id: str) -> tuple[Schema, list[str]]:
+def load_schema(db, questionnaire_id: str, include_personal: bool = True) -> tuple[Schema, list[str]]:
     """The merged schema of every stored version, and the versions oldest first."""
     versions = [row[0] for row in db.execute("select version from questionnaires where id = ?", [questionnaire_id])]
     versions.sort(key=store.version_key)
     definitions = [store.get_questionnaire(db, questionnaire_id, v) for v in reversed(versions)]
-    return build_schema(definitions), versions
+    return build_schema(definitions, include_personal), versions
 
 
-def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | None = None) -> Report:
-    """Check `flt` (FilterError lists valid choices), load its submissions and aggregate them."""
+def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | None = None, *,
+                 include_personal: bool = True) -> Report:
+    """Check `flt` (FilterError lists valid choices), load its submissions and aggregate them.
+
+    `include_personal=False` leaves out questions marked personal (for users who may not see them).
+    """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; valid choices: {', '.join(LANGUAGES)}")
     flt = check_filter(flt, questionnaire_ids(db))
-    schema, versions = load_schema(db, flt.questionnaire)
+    schema, versions = load_schema(db, flt.questionnaire, include_personal)
     frame = load_frame(db, schema, flt, progress)
     groups, g = groups_of(frame, text("total", lang))
     sections = question_tables(frame, schema, groups, g)

@@ -116,9 +116,17 @@ def columns_for(question: Question) -> list[Column]:
     return []
 
 
-def build_schema(definitions: list[Questionnaire]) -> Schema:
-    """The schema of a questionnaire from all its stored versions, newest first."""
+def build_schema(definitions: list[Questionnaire], include_personal: bool = True) -> Schema:
+    """The schema of a questionnaire from all its stored versions, newest first.
+
+    Without `include_personal`, questions marked personal are left out of the
+    tables and the data (relevance is still evaluated on the full definitions).
+    """
     warnings: list[str] = []
     merged = merge_versions(definitions, warnings)
+    if not include_personal:
+        for section in merged.sections:
+            section.questions = [q for q in section.questions if not q.personal]
+        merged.__dict__.pop("_qindex", None)
     columns = [col for question in merged.questions() for col in columns_for(question)]
     return Schema(merged, {d.version: d for d in definitions}, columns, warnings)

@@ -9,6 +9,7 @@ from typing import IO
 
 from openpyxl import Workbook
 
+from .filters import ExportFilter
 from .frame import Progress
 from .report import Report
 from .xlsx_questions import write_section
@@ -63,11 +64,11 @@ def save_workbook(report: Report, path: str | os.PathLike, progress: Progress | 
     return target
 
 
-def workbook_filename(report: Report) -> str:
+def workbook_filename(flt: ExportFilter) -> str:
     """A download name such as kub-webbenkat-lan-24.xlsx."""
-    parts = [report.filter.questionnaire]
-    if report.filter.counties:
-        parts.append("lan-" + "-".join(report.filter.counties))
-    if report.filter.municipalities:
-        parts.append("kommun-" + "-".join(report.filter.municipalities[:3]))
+    parts = [flt.questionnaire]
+    if flt.counties:
+        parts.append("lan-" + "-".join(flt.counties))
+    if flt.municipalities:
+        parts.append("kommun-" + "-".join(flt.municipalities[:3]))
     return "-".join(parts) + ".xlsx"

@@ -17,6 +17,7 @@ from .sync_pages import bp as sync_pages_bp
 from . import auth
 from .admin import bp as admin_bp
 from .review import bp as review_bp
+from .reports import bp as reports_bp
 
 csrf = CSRFProtect()
 
@@ -59,6 +60,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(review_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(reports_bp)
     app.after_request(_security_headers)
     if os.environ.get("FIELDKIT_DEBUG_TEMPLATES"):
         app.jinja_env.auto_reload = True

@@ -31,6 +31,7 @@ BLUEPRINT_ROLES: dict[str | None, tuple[str, ...]] = {
     "auth": ROLES,
     "collect": ("admin", "interviewer"),
     "review": ("admin", "evaluator", "county"),
+    "reports": ("admin", "evaluator", "county"),
     "admin": ("admin",),
 }
 #: A blueprint not listed above (added later) is open to these roles only, until someone decides otherwise.

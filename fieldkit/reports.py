@@ -1,0 +1,193 @@
+"""The reports pages: findings per questionnaire with filters, charts, tables and downloads.
+
+County users see their own county only and no personal answers, like on the
+review pages. The workbook is built in a background thread (see export_jobs)
+and the page showing its progress refreshes itself; CSV files are streamed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
+
+from exports import ExportFilter, FilterError, build_report, csv_filename, iter_csv, save_workbook, workbook_filename
+from exports.filters import STATUSES, check_filter
+from exports.report import questionnaire_ids
+from forms import registry
+
+from . import audit, i18n, store
+from .auth import actor, address, current_scope, roles_required
+from .db import get_db
+from .export_jobs import JobRunner
+from .report_tables import response_view, section_views
+
+bp = Blueprint("reports", __name__, url_prefix="/rapporter")
+
+READERS = ("admin", "evaluator", "county")
+_runner_lock = threading.Lock()
+
+
+def runner() -> JobRunner:
+    """The app's export threads, started on first use (the factory starts nothing)."""
+    app = current_app
+    with _runner_lock:
+        jobs = app.extensions.get("fieldkit_export_jobs")
+        if jobs is None:
+            jobs = app.extensions["fieldkit_export_jobs"] = JobRunner(Path(app.instance_path) / "exports")
+    return jobs
+
+
+def _day(raw: str | None, name: str) -> datetime.date | None:
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise FilterError(f"{name} must be a date as YYYY-MM-DD, not {raw!r}") from None
+
+
+def request_filter(qid: str) -> ExportFilter:
+    """The filter of the query string, with the user's county forced on it."""
+    args = request.values
+    counties = tuple(c for c in args.getlist("lan") if c)
+    scope = current_scope()
+    if scope.county_code:
+        counties = (scope.county_code,)
+    status = args.get("status") or "complete"
+    return ExportFilter(qid, counties, tuple(m for m in args.getlist("kommun") if m),
+                        _day(args.get("from"), "from"), _day(args.get("to"), "to"), status)
+
+
+def _query(flt: ExportFilter) -> dict:
+    """The filter as query arguments for links."""
+    query: dict = {"lan": list(flt.counties), "kommun": list(flt.municipalities), "status": flt.status}
+    if flt.date_from:
+        query["from"] = flt.date_from.isoformat()
+    if flt.date_to:
+        query["to"] = flt.date_to.isoformat()
+    return query
+
+
+def _titles(db) -> dict[str, str]:
+    lang = i18n.current_language()
+    return {q["id"]: (q["title_en"] if lang == "en" else q["title_sv"]) or q["id"] for q in store.list_questionnaires(db)}
+
+
+@bp.get("/")
+@roles_required(*READERS)
+def index():
+    db = get_db()
+    scope = current_scope()
+    where, params = "coalesce(excluded, 0) = 0 and status = 'complete'", []
+    if scope.county_code:
+        where += " and county_code = ?"
+        params.append(scope.county_code)
+    counts = dict(db.execute(f"select questionnaire_id, count(*) from submissions where {where} "
+                             "group by questionnaire_id", params).fetchall())
+    rows = [(q, counts.get(q["id"], 0)) for q in store.list_questionnaires(db)]
+    county = registry.county(scope.county_code) if scope.county_code else None
+    return render_template("reports/index.html", rows=rows, titles=_titles(db), county=county)
+
+
+def _form_choices(scope):
+    counties = [c for c in registry.counties() if not scope.county_code or c.code == scope.county_code]
+    groups = [(c, registry.in_county(c.code)) for c in counties]
+    return counties, groups
+
+
+@bp.get("/<qid>")
+@roles_required(*READERS)
+def report(qid):
+    db = get_db()
+    scope = current_scope()
+    counties, groups = _form_choices(scope)
+    try:
+        flt = request_filter(qid)
+        built = build_report(db, flt, i18n.current_language(), include_personal=scope.personal)
+    except FilterError as exc:
+        if qid not in questionnaire_ids(db):
+            abort(404)
+        return render_template("reports/report.html", qid=qid, error=str(exc), flt=None, counties=counties,
+                               groups=groups, statuses=STATUSES, scope=scope), 400
+    return render_template("reports/report.html", qid=qid, error=None, flt=built.filter, r=built,
+                           response=response_view(built), sections=section_views(built), counties=counties,
+                           groups=groups, statuses=STATUSES, scope=scope, query=_query(built.filter))
+
+
+def _checked(db, qid: str) -> ExportFilter:
+    try:
+        return check_filter(request_filter(qid), questionnaire_ids(db))
+    except FilterError as exc:
+        abort(400, description=str(exc))
+
+
+def _audit(db, flt: ExportFilter, what: str, n: int | None = None) -> None:
+    details = {"format": what, **flt.describe()}
+    if n is not None:
+        details["submissions"] = n
+    audit.record(db, actor(), "export", details, target=flt.questionnaire, address=address())
+
+
+@bp.get("/<qid>/csv")
+@roles_required(*READERS)
+def csv_download(qid):
+    db = get_db()
+    flt = _checked(db, qid)
+    long_form = request.args.get("form") == "long"
+    sep = ";" if request.args.get("sep") == ";" else ","
+    built = build_report(db, flt, i18n.current_language(), include_personal=current_scope().personal)
+    _audit(db, flt, "csv-long" if long_form else "csv", built.n)
+    response = Response(iter_csv(built, long=long_form, sep=sep), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    name = csv_filename(flt, long_form, i18n.current_language())
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.post("/<qid>/xlsx")
+@roles_required(*READERS)
+def xlsx_start(qid):
+    db = get_db()
+    flt = _checked(db, qid)
+    lang = i18n.current_language()
+    personal = current_scope().personal
+    db_path = current_app.config["DB"]
+
+    def build(path, progress):
+        job_db = store.open_db(db_path)
+        try:
+            save_workbook(build_report(job_db, flt, lang, progress, include_personal=personal), path, progress)
+        finally:
+            job_db.conn.close()
+
+    back = url_for(".report", qid=qid, **_query(flt))
+    job = runner().submit(actor(), workbook_filename(flt), build, back)
+    _audit(db, flt, "xlsx")
+    return redirect(url_for(".job", job_id=job.id), code=303)
+
+
+def _job_or_404(job_id):
+    job = runner().get(job_id, actor())
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.get("/jobb/<job_id>")
+@roles_required(*READERS)
+def job(job_id):
+    found = _job_or_404(job_id)
+    return render_template("reports/job.html", job=found)
+
+
+@bp.get("/jobb/<job_id>/fil")
+@roles_required(*READERS)
+def job_file(job_id):
+    found = _job_or_404(job_id)
+    if found.status != "done":
+        return redirect(url_for(".job", job_id=job_id))
+    return send_file(found.path, as_attachment=True, download_name=found.filename,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
