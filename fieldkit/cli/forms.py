@@ -1,4 +1,4 @@
-"""`fieldkit forms ...`: validate and list questionnaire definitions."""
+"""`fieldkit forms ...`: validate, list, add to the store, import and export questionnaire definitions."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ import click
 
 from forms.library import library_files
 from forms.loader import load_file
+from forms.xlsform import XLSFormError, import_xlsform
 
+from .. import store
+from .store_commands import open_store
 from .xlsform import export_command, import_command
 
 
 @click.group("forms")
 def forms_group() -> None:
-    """Questionnaire definitions: validate, list.
+    """Questionnaire definitions: validate, list, add, import, export.
 
     Example: fieldkit forms list
     """
@@ -71,6 +74,54 @@ def list_command() -> None:
             click.echo(f"{q.id}\t{q.version}\t{q.content_hash[:12]}\t{q.text('sv')}")
         else:
             click.echo(f"{path.name}\tINVALID\t{len(result.problems)} problem(s)", err=True)
+
+
+@forms_group.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skip-unsupported", is_flag=True, help="For XLSForms: leave out rows fieldkit cannot represent.")
+@click.pass_context
+def add_command(ctx: click.Context, paths: tuple[Path, ...], skip_unsupported: bool) -> None:
+    """Publish questionnaire versions (YAML definitions or XLSForms) into the store for interviews.
+
+    A version already in the store with the same content is left as it is; the
+    same id and version with other content is refused: bump the version.
+
+    Example: fieldkit forms add my-form.yaml survey.xlsx
+    """
+    db = open_store(ctx)
+    failed = False
+    for path in paths:
+        questionnaire = _read_definition(path, skip_unsupported)
+        if questionnaire is None:
+            failed = True
+            continue
+        try:
+            with store.transaction(db):
+                outcome = store.add_questionnaire(db, questionnaire, origin=path.name)
+        except store.VersionConflict as exc:
+            click.echo(f"{path}: {exc}", err=True)
+            failed = True
+            continue
+        click.echo(f"{path}: {questionnaire.id} version {questionnaire.version}: {outcome}")
+    if failed:
+        raise SystemExit(1)
+
+
+def _read_definition(path: Path, skip_unsupported: bool):
+    if path.suffix.lower() in (".yaml", ".yml"):
+        result = load_file(path)
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+        return result.questionnaire if result.ok else None
+    try:
+        imported = import_xlsform(path, skip_unsupported=skip_unsupported)
+    except XLSFormError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        return None
+    for warning in imported.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return imported.questionnaire
 
 
 forms_group.add_command(import_command)
