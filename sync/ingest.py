@@ -149,6 +149,12 @@ class _Importer:
         self.versions = {tuple(r) for r in db.execute("select id, version from questionnaires")}
         self.lineage = lineage.Lineage(db)
         self.deferred: list[records.Revision] = []
+        # Per batch: what the store holds of it, and the writes that wait for the batch's end.
+        self.known: dict[str, tuple[str, str]] = {}
+        self.heads: dict[str, dict[str, Any]] = {}
+        self.new_subs: dict[str, dict[str, Any]] = {}
+        self.updates: dict[str, dict[str, Any]] = {}
+        self.new_revs: list[tuple] = []
 
     # -- questionnaires --
 
@@ -174,14 +180,14 @@ class _Importer:
             return
         ids = [r.id for r in batch]
         wanted = list({*ids, *(p for r in batch for p in r.parents)})
-        self.known: dict[str, tuple[str, str]] = {}
+        self.known = {}
         for part in _chunks(wanted):
             marks = ",".join("?" * len(part))
             for rid, digest, sid in self.conn.execute(
                     f"select id, content_hash, submission_uuid from revisions where id in ({marks})", part):
                 self.known[rid] = (digest, sid)
         sids = list({r.row["submission_uuid"] for r in batch})
-        self.heads: dict[str, dict[str, Any]] = {}
+        self.heads = {}
         for part in _chunks(sids):
             marks = ",".join("?" * len(part))
             for sid, head, conflict in self.conn.execute(
@@ -193,9 +199,6 @@ class _Importer:
             received.update(row[0] for row in self.conn.execute(
                 f"select revision_id from sync_received where device_id = ? and revision_id in ({marks})",
                 [self.device.id, *part]))
-        self.new_subs: dict[str, dict[str, Any]] = {}
-        self.updates: dict[str, dict[str, Any]] = {}
-        self.new_revs: list[tuple] = []
         acked = [revision for revision in batch if self.one(revision)]
         self.flush([r for r in acked if r.id not in received])
         self.result.acknowledged.extend(r.id for r in acked)

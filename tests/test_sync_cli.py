@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,3 +125,11 @@ def test_every_command_has_help_ending_in_an_example_and_is_in_the_docs(group):
     for path, command in _commands(main.commands[group], f"fieldkit {group}"):
         assert command.help and "Example: fieldkit" in command.help.strip().splitlines()[-1], path
         assert f"`{path}" in docs, f"{path} is not in docs/sync.md"
+
+
+def test_the_sync_library_never_imports_flask():
+    code = ("import sys, importlib, pkgutil, sync\n"
+            "for m in pkgutil.iter_modules(sync.__path__): importlib.import_module('sync.' + m.name)\n"
+            "print(sorted(n for n in sys.modules if n.split('.')[0] in ('flask', 'flask_wtf')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

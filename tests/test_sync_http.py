@@ -13,8 +13,9 @@ import pytest
 from fieldkit import store
 from forms.loader import from_dict
 from sync import client, devices, records, signing
-from sync.bundle import record_line
+from sync.bundle import record_line, write_bundle
 from sync.errors import TransferError
+from sync.ingest import ingest
 
 from sync_helpers import DroppingProxy, Server, demo_interviews, edit, interview, make_central, make_laptop
 
@@ -212,3 +213,20 @@ def test_an_edit_pushed_later_becomes_the_head(laptop, central):
     report = client.push(laptop)
     assert report.counts["updated"] == 1 and report.sent == 1
     assert store.get_submission(central, sid).revision == 2
+
+
+def test_a_bundle_whose_revisions_partly_arrived_over_http_adds_only_the_rest(tmp_path, laptop, central, server):
+    demo_interviews(laptop, 120, seed=6)
+    total = len(local(laptop))
+    everything = write_bundle(laptop, tmp_path / "all.fkb").path  # written before any push
+    with DroppingProxy(server.server.server_port, limit=60_000, direction="up") as proxy:
+        with pytest.raises(TransferError):
+            client.push(laptop, client.Client(proxy.url, *_ident(laptop)), chunk_bytes=20 * 1024)
+    arrived = len(held(central))
+    assert 0 < arrived < total
+    result = ingest(central, everything)
+    assert result.counts == {"new": total - arrived, "updated": 0, "unchanged": arrived, "conflicts": 0,
+                             "rejected": 0}
+    assert held(central) == local(laptop)
+    again = client.push(laptop)
+    assert again.sent == 0 and again.already_acknowledged == total - arrived
