@@ -44,6 +44,24 @@ def _rows(report: Report, long: bool) -> Iterator[list]:
         yield from wide_rows(columns, report.n)
 
 
+def _number_formatter(sep: str):
+    """Floats as 12.5, or 12,5 with the `;` separator that Swedish Excel pairs with a decimal comma."""
+    comma = sep == ";"
+
+    def fmt(row):
+        if not any(type(v) is float for v in row):
+            return row
+        out = []
+        for value in row:
+            if type(value) is float:
+                value = f"{value:.15g}"
+                if comma:
+                    value = value.replace(".", ",")
+            out.append(value)
+        return out
+    return fmt
+
+
 def iter_csv(report: Report, *, long: bool = False, sep: str = ",", batch: int = 2000) -> Iterator[str]:
     """The CSV text in pieces (the first starts with the BOM): for streaming responses."""
     _check_sep(sep)
@@ -51,8 +69,9 @@ def iter_csv(report: Report, *, long: bool = False, sep: str = ",", batch: int =
     writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
     buffer.write(BOM)
     count = 0
+    fmt = _number_formatter(sep)
     for row in _rows(report, long):
-        writer.writerow(row)
+        writer.writerow(fmt(row))
         count += 1
         if count % batch == 0:
             yield buffer.getvalue()

@@ -40,19 +40,19 @@ class _Row:
 
     __slots__ = ("answers", "shown", "cache")
 
-    def __init__(self, answers: Mapping[str, Any], shown: dict[str, tuple[Question, Section]]):
+    def __init__(self, answers: Mapping[str, Any], shown: dict[str, tuple[Question, Section, frozenset]]):
         self.answers = answers
         self.shown = shown
         self.cache: dict[str, bool] = {}
 
-    def relevant(self, qid: str) -> bool:
-        """Was the question shown for these answers (in the version they were given in)?"""
+    def relevant(self, qid: str, item: str | None = None) -> bool:
+        """Was the question (or this matrix row) shown for these answers, in the version they were given in?"""
         found = self.cache.get(qid)
         if found is None:
-            pair = self.shown.get(qid)
-            found = pair is not None and is_relevant(pair[0], pair[1], self.answers)
+            entry = self.shown.get(qid)
+            found = entry is not None and is_relevant(entry[0], entry[1], self.answers)
             self.cache[qid] = found
-        return found
+        return found and (item is None or item in self.shown[qid][2])
 
 
 def _state_code(row: _Row, qid: str, value: Any) -> int:
@@ -81,7 +81,7 @@ class _ChoiceReader:
         if self.item is not None:
             value = value.get(self.item) if isinstance(value, dict) else None
         if value is None:
-            self.codes.append(-1 if row.relevant(self.qid) else self.skipped)
+            self.codes.append(-1 if row.relevant(self.qid, self.item) else self.skipped)
             return
         idx = self.index.get(value) if isinstance(value, str) else None
         if idx is None:
@@ -191,8 +191,8 @@ def _readers(schema: Schema) -> list[Any]:
     return readers
 
 
-def _shown_map(definition: Questionnaire) -> dict[str, tuple[Question, Section]]:
-    return {q.id: (q, s) for s in definition.sections for q in s.questions}
+def _shown_map(definition: Questionnaire) -> dict[str, tuple[Question, Section, frozenset]]:
+    return {q.id: (q, s, frozenset(i.code for i in q.items)) for s in definition.sections for q in s.questions}
 
 
 def count_rows(db, flt: ExportFilter) -> int:

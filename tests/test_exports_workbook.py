@@ -120,6 +120,8 @@ def test_skipped_questions_count_as_not_applicable_not_missing(workbook):
     assert sum(r["bas.antal"] == "Ej tillämplig" for r in records) > 10
     # version 1 had no `andel`: its rows say so rather than leaving the cell empty
     assert all(r["bas.andel"] == "Ej tillämplig" for r in records if r["Version"] == "1")
+    assert all(r["betyg.hinder/skola"] == "Ej tillämplig" for r in records if r["Version"] == "1"), \
+        "a matrix row added in version 2 was not shown to version 1"
     total = blocks(workbook["1. Grunder"])["bas.antal"]["rows"]["Totalt"]
     headers = [h for _, h in blocks(workbook["1. Grunder"])["bas.antal"]["headers"]]
     assert total[headers.index("Ej tillämplig")] == sum(r["bas.antal"] == "Ej tillämplig" for r in records)

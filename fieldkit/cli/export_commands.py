@@ -16,6 +16,20 @@ from .store_commands import open_store
 SEPARATORS = {",": ",", ";": ";", "tab": "\t"}
 
 
+class Day(click.ParamType):
+    """A calendar day written YYYY-MM-DD."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date written YYYY-MM-DD, e.g. 2013-03-01", param, ctx)
+
+
 def filter_options(command):
     """The filter options shared by every export command."""
     options = [
@@ -24,9 +38,9 @@ def filter_options(command):
                      help="Only this county (2-digit code, e.g. 24); repeatable."),
         click.option("--kommun", "municipalities", multiple=True, metavar="CODE",
                      help="Only this municipality (4-digit code, e.g. 2480); repeatable."),
-        click.option("--from", "date_from", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+        click.option("--from", "date_from", type=Day(),
                      help="Only submissions created on or after this day (YYYY-MM-DD, Swedish time)."),
-        click.option("--to", "date_to", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+        click.option("--to", "date_to", type=Day(),
                      help="Only submissions created on or before this day (YYYY-MM-DD)."),
         click.option("--status", type=click.Choice(STATUSES), default="complete", show_default=True,
                      help="complete: completed submissions only; all: drafts too. Excluded ones never count."),
@@ -40,13 +54,9 @@ def filter_options(command):
     return command
 
 
-def _day(value: datetime.datetime | None) -> datetime.date | None:
-    return value.date() if value else None
-
-
 def _report(ctx: click.Context, questionnaire, counties, municipalities, date_from, date_to, status, lang):
     db = open_store(ctx)
-    flt = ExportFilter(questionnaire, tuple(counties), tuple(municipalities), _day(date_from), _day(date_to), status)
+    flt = ExportFilter(questionnaire, tuple(counties), tuple(municipalities), date_from, date_to, status)
     try:
         return build_report(db, flt, lang)
     except FilterError as exc:
