@@ -1,15 +1,167 @@
-"""Sync conflicts on the central store: what differs between two branches, and resolving them. No Flask."""
+"""Sync conflicts on the central store: what differs between two branches, and resolving them. No Flask.
+
+Sync (`sync.ingest`) keeps both branches when two laptops edit the same interview: the
+submission's head stays, the other branch's tip is recorded in `sync_conflicts`. Resolving
+writes one new revision whose parents are the current head and the other tip, with the
+answer of each differing question taken from the side the reviewer chose.
+"""
 
 from __future__ import annotations
 
+import json
+import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
 
+from forms.answers import clean_answers
+from forms.model import Question, Questionnaire
+from sync import lineage
+
+from . import audit, store
+from .reviewing import changed_questions
+
+HEAD, OTHER = "head", "other"
+
+
+class ConflictError(store.StoreError):
+    pass
+
 
 def open_for(db: Database, sid: str) -> list[dict[str, Any]]:
     """Open conflicts of one submission, oldest first."""
-    if not db["sync_conflicts"].exists():
-        return []
-    return list(db.query("select * from sync_conflicts where submission_uuid = ? and resolved_at is null "
-                         "order by id", [sid]))
+    return lineage.open_conflicts(db, sid)
+
+
+@dataclass
+class Difference:
+    question: Question | None
+    qid: str
+    base: Any
+    head: Any
+    other: Any
+    suggested: str | None  # the side that changed it from the base, when only one did
+
+
+@dataclass
+class Sides:
+    """The two branches of one open conflict and the questions where they differ."""
+
+    conflict: dict[str, Any]
+    sub: store.Submission
+    questionnaire: Questionnaire
+    head: dict[str, Any]
+    other: dict[str, Any]
+    other_meta: dict[str, Any]
+    differences: list[Difference] = field(default_factory=list)
+
+
+def _revision(db: Database, rid: str | None) -> dict[str, Any] | None:
+    if not rid:
+        return None
+    rows = list(db.query("select * from revisions where id = ?", [rid]))
+    if not rows:
+        return None
+    row = rows[0]
+    row["answers"] = json.loads(row["answers"])
+    return row
+
+
+def _part(answers: dict[str, Any], qid: str) -> dict[str, Any]:
+    """The keys of one question (its value, `/annat` text, matrix rows)."""
+    return {k: v for k, v in answers.items() if k.split("/")[0] == qid}
+
+
+def sides(db: Database, sid: str, conflict_id: int) -> Sides:
+    """The conflict's two branches: the submission's current head against the other branch's tip."""
+    rows = list(db.query("select * from sync_conflicts where id = ? and submission_uuid = ? and resolved_at is null",
+                         [conflict_id, sid]))
+    if not rows:
+        raise store.NotFound(f"no open conflict {conflict_id} on submission {sid}")
+    conflict = rows[0]
+    sub = store.get_submission(db, sid)
+    other = _revision(db, conflict["other_revision"])
+    if other is None or not sub.head_revision:
+        raise store.NotFound(f"conflict {conflict_id} names a revision this store does not hold")
+    base = _revision(db, conflict["base_revision"])
+    questionnaire = store.get_questionnaire(db, sub.questionnaire_id, sub.questionnaire_version)
+    result = Sides(conflict, sub, questionnaire, sub.answers, other["answers"], other)
+    base_answers = base["answers"] if base else {}
+    for qid in _ordered(questionnaire, changed_questions(sub.answers, other["answers"])):
+        head_part, other_part, base_part = (_part(a, qid) for a in (sub.answers, other["answers"], base_answers))
+        suggested = None
+        if head_part == base_part:
+            suggested = OTHER
+        elif other_part == base_part:
+            suggested = HEAD
+        result.differences.append(Difference(questionnaire.question(qid), qid, base_answers.get(qid),
+                                             sub.answers.get(qid), other["answers"].get(qid), suggested))
+    return result
+
+
+def _ordered(questionnaire: Questionnaire, qids: list[str]) -> list[str]:
+    order = {q.id: n for n, q in enumerate(questionnaire.questions())}
+    return sorted(qids, key=lambda q: (order.get(q, len(order)), q))
+
+
+def merged_answers(found: Sides, choices: dict[str, str]) -> dict[str, Any]:
+    """The head's answers with each differing question taken from the chosen side.
+
+    Every differing question needs a choice ('head' or 'other'); ConflictError names those without.
+    """
+    missing = [d.qid for d in found.differences if choices.get(d.qid) not in (HEAD, OTHER)]
+    if missing:
+        raise ConflictError("choose an answer for: " + ", ".join(missing))
+    merged = dict(found.head)
+    for diff in found.differences:
+        if choices[diff.qid] == OTHER:
+            merged = {k: v for k, v in merged.items() if k.split("/")[0] != diff.qid}
+            merged.update(_part(found.other, diff.qid))
+    return merged
+
+
+def resolve(db: Database, sid: str, conflict_id: int, choices: dict[str, str], *, actor: str,
+            comment: str = "") -> dict[str, Any]:
+    """Write the merge revision (parents: head and other tip), clear the conflict, audit; one transaction.
+
+    ConflictError when a choice is missing or the merged answers are not valid together.
+    """
+    with store.transaction(db):
+        found = sides(db, sid, conflict_id)
+        cleaned = clean_answers(found.questionnaire, merged_answers(found, choices))
+        if not cleaned.ok:
+            problems = "; ".join(f"{qid}: {message}" for qid, message in cleaned.errors.items())
+            raise ConflictError(f"the chosen answers do not fit together ({problems}); choose again")
+        revision = _merge_revision(db, found, cleaned.answers, actor, comment)
+        still_open = lineage.advance_conflicts(db, lineage.Lineage(db), sid, revision["id"])
+        db["submissions"].update(sid, {
+            "status": revision["status"], "modified": revision["created"], "revision": revision["number"],
+            "head_revision": revision["id"], "content_hash": revision["content_hash"],
+            "answers": revision["answers"], "conflict": 1 if still_open else 0,
+        })
+        audit.record(db, actor, "conflict_resolved", {
+            "conflict": conflict_id, "revision": revision["id"], "other_revision": found.conflict["other_revision"],
+            "from_head": [d.qid for d in found.differences if choices[d.qid] == HEAD],
+            "from_other": [d.qid for d in found.differences if choices[d.qid] == OTHER],
+        }, target=sid)
+    return revision
+
+
+def _merge_revision(db: Database, found: Sides, answers: dict[str, Any], actor: str, comment: str) -> dict[str, Any]:
+    sub, other_id = found.sub, found.conflict["other_revision"]
+    number = db.execute("select coalesce(max(number), 0) + 1 from revisions where submission_uuid = ?",
+                        [sub.uuid]).fetchone()[0]
+    revision = {
+        "id": str(uuid.uuid4()), "submission_uuid": sub.uuid, "number": number,
+        "parent_id": sub.head_revision, "merge_parent_id": other_id,
+        "questionnaire_id": sub.questionnaire_id, "questionnaire_version": sub.questionnaire_version,
+        "municipality_code": sub.municipality_code, "status": sub.status or "complete",
+        "answers": store.canonical_json(answers),
+        "content_hash": store.revision_hash(sub.uuid, sub.questionnaire_id, sub.questionnaire_version,
+                                            sub.municipality_code, answers, sub.head_revision, other_id),
+        "device_id": store.get_settings(db).get("device_id"), "author": actor, "created": store.now(),
+        "comment": (comment or "").strip() or "conflict resolved",
+    }
+    db["revisions"].insert(revision)
+    return revision

@@ -12,7 +12,7 @@ from forms.display import format_answer, format_rows
 from forms.webform import formdata_for
 
 from . import conflicts, i18n, reviewing, store
-from .auth import actor, current_scope, roles_required
+from .auth import actor, current_scope, may, roles_required
 from .db import get_db
 from .interview import find_section, form_class, hidden_questions, merge_section_raw, progress
 
@@ -57,7 +57,7 @@ def show(sid):
     db = get_db()
     opened = _opened(sid)
     lang = i18n.current_language()
-    open_conflicts = conflicts.open_for(db, sid) if current_scope().personal else []
+    open_conflicts = conflicts.open_for(db, sid) if may(*EDITORS) else []
     return render_template("review/show.html", o=opened, sub=opened.sub, questionnaire=opened.questionnaire,
                            lang=lang, municipality=registry.municipality(opened.sub.municipality_code),
                            format_answer=format_answer, format_rows=format_rows, titles=_titles(db),
@@ -140,3 +140,28 @@ def exclude(sid):
         return redirect(url_for(".show", sid=sid))
     flash(i18n.translate("excluded_done" if excluded else "included_done"), "success")
     return redirect(url_for(".show", sid=sid))
+
+
+@bp.route("/<sid>/konflikt/<int:conflict_id>", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def resolve(sid, conflict_id):
+    db = get_db()
+    _opened(sid)
+    found = conflicts.sides(db, sid, conflict_id)
+    choices = {d.qid: d.suggested for d in found.differences if d.suggested}
+    comment, problem, status = "", None, 200
+    if request.method == "POST":
+        choices = {d.qid: request.form.get("choice-" + d.qid, "") for d in found.differences}
+        comment = (request.form.get("comment") or "").strip()
+        try:
+            conflicts.resolve(db, sid, conflict_id, choices, actor=actor(), comment=comment)
+        except conflicts.ConflictError as exc:
+            problem, status = str(exc), 422
+        else:
+            flash(i18n.translate("conflict_resolved"), "success")
+            return redirect(url_for(".show", sid=sid))
+    lang = i18n.current_language()
+    return render_template("review/conflict.html", found=found, sub=found.sub, questionnaire=found.questionnaire,
+                           choices=choices, comment=comment, problem=problem, lang=lang,
+                           municipality=registry.municipality(found.sub.municipality_code),
+                           format_answer=format_answer), status

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from forms.answers import clean_answers
 from forms.model import Questionnaire
+from sync import lineage
 
 from . import accounts, audit, store
 from .accounts import Scope
@@ -136,6 +137,9 @@ def edit_answers(db: Database, sid: str, answers: dict[str, Any], *, actor: str,
         draft = db.execute("select raw, section_id, saved_at, seq from drafts where submission_uuid = ?",
                            [sid]).fetchone()
         revision = store.complete_submission(db, sid, answers, author=actor, comment=comment)
+        if sub.conflict:  # the head moved: open conflicts now compare against the corrected head
+            still_open = lineage.advance_conflicts(db, lineage.Lineage(db), sid, revision["id"])
+            db.execute("update submissions set conflict = ? where uuid = ?", [1 if still_open else 0, sid])
         if draft is not None:  # someone's edit in progress on this store stays theirs
             db["drafts"].insert(dict(zip(("raw", "section_id", "saved_at", "seq"), draft), submission_uuid=sid))
         audit.record(db, actor, "edit", {"revision": revision["id"], "number": revision["number"],

@@ -1,0 +1,115 @@
+"""Resolving sync conflicts: only differing questions, a choice per question, a merge revision, audited."""
+
+from __future__ import annotations
+
+import pytest
+
+from fieldkit import audit, conflicts, reviewing, store
+from sync import lineage
+from sync.bundle import write_bundle
+from sync.ingest import ingest
+
+from central_helpers import (  # noqa: F401 - fixtures
+    answers_for, central_app, central_path, central_template, cdb, logged_in,
+)
+from sync_helpers import copy_submission, edit, make_laptop
+
+
+@pytest.fixture
+def conflicted(tmp_path, cdb):
+    """An interview both Anna and Bertil edited offline; Anna's edit reached the central first.
+
+    Anna changed lok.har_lok and the free-text proposal; Bertil a cooperation rating and the same proposal.
+    """
+    anna = make_laptop(tmp_path / "anna.db", cdb, "anna")
+    bertil = make_laptop(tmp_path / "bertil.db", cdb, "bertil")
+    answers = answers_for(cdb)
+    answers["lok.har_lok"] = "nej"
+    sid = store.create_submission(anna, "kub-webbenkat", "2480")
+    store.complete_submission(anna, sid, answers)
+    ingest(cdb, write_bundle(anna, tmp_path / "a1.fkb").path)
+    copy_submission(anna, bertil, sid)
+    edit(anna, sid, {"lok.har_lok": "vet_ej", "forslag.effektivisering": "Annas förslag"}, author="Anna")
+    rating = "mycket_bra" if answers["samarbete.lansstyrelsen"] != "mycket_bra" else "ganska_bra"
+    edit(bertil, sid, {"samarbete.lansstyrelsen": rating, "forslag.effektivisering": "Bertils förslag"},
+         author="Bertil")
+    ingest(cdb, write_bundle(anna, tmp_path / "a2.fkb").path)
+    ingest(cdb, write_bundle(bertil, tmp_path / "b2.fkb").path)
+    (conflict,) = conflicts.open_for(cdb, sid)
+    anna.conn.close()
+    bertil.conn.close()
+    return {"sid": sid, "conflict": conflict, "rating": rating, "before": answers}
+
+
+def test_the_conflict_screen_shows_only_the_questions_that_differ(central_app, cdb, conflicted):
+    sid, conflict = conflicted["sid"], conflicted["conflict"]
+    found = conflicts.sides(cdb, sid, conflict["id"])
+    assert [d.qid for d in found.differences] == ["samarbete.lansstyrelsen", "lok.har_lok", "forslag.effektivisering"]
+    suggested = {d.qid: d.suggested for d in found.differences}
+    assert suggested == {"lok.har_lok": "head", "samarbete.lansstyrelsen": "other", "forslag.effektivisering": None}
+    client = logged_in(central_app, "evaluator")
+    show = client.get(f"/granskning/{sid}").get_data(as_text=True)
+    assert f"/granskning/{sid}/konflikt/{conflict['id']}" in show
+    page = client.get(f"/granskning/{sid}/konflikt/{conflict['id']}").get_data(as_text=True)
+    assert page.count('<tr id="diff-') == 3
+    assert "Annas förslag" in page and "Bertils förslag" in page
+    assert "samarbete_bostader" not in page, "questions answered alike are not shown"
+
+
+def test_resolving_writes_a_revision_with_both_parents_and_clears_the_conflict(central_app, cdb, conflicted):
+    sid, conflict = conflicted["sid"], conflicted["conflict"]
+    head_before = store.get_submission(cdb, sid).head_revision
+    client = logged_in(central_app, "evaluator")
+    response = client.post(f"/granskning/{sid}/konflikt/{conflict['id']}", data={
+        "choice-lok.har_lok": "head", "choice-samarbete.lansstyrelsen": "other",
+        "choice-forslag.effektivisering": "other", "comment": "Bertils förslag är det senaste"})
+    assert response.status_code == 302
+    sub = store.get_submission(cdb, sid)
+    assert not sub.conflict
+    assert sub.answers["lok.har_lok"] == "vet_ej"
+    assert sub.answers["samarbete.lansstyrelsen"] == conflicted["rating"]
+    assert sub.answers["forslag.effektivisering"] == "Bertils förslag"
+    merge = store.list_revisions(cdb, sid)[-1]
+    assert (merge["parent_id"], merge["merge_parent_id"]) == (head_before, conflict["other_revision"])
+    assert merge["author"] == "eva" and merge["comment"] == "Bertils förslag är det senaste"
+    assert merge["content_hash"] == store.revision_hash(sid, "kub-webbenkat", sub.questionnaire_version, "2480",
+                                                        merge["answers"], head_before, conflict["other_revision"])
+    (resolved,) = lineage.list_conflicts(cdb, include_resolved=True)
+    assert resolved["resolution_revision"] == merge["id"] and resolved["resolved_at"]
+    entry = audit.entries(cdb, action="conflict_resolved")[0]
+    assert entry["actor"] == "eva" and entry["target"] == sid
+    assert entry["details"]["from_other"] == ["samarbete.lansstyrelsen", "forslag.effektivisering"]
+    assert entry["details"]["from_head"] == ["lok.har_lok"]
+
+
+def test_every_differing_question_needs_a_choice(central_app, cdb, conflicted):
+    sid, conflict = conflicted["sid"], conflicted["conflict"]
+    client = logged_in(central_app, "evaluator")
+    response = client.post(f"/granskning/{sid}/konflikt/{conflict['id']}", data={
+        "choice-lok.har_lok": "head", "choice-samarbete.lansstyrelsen": "other"})
+    assert response.status_code == 422
+    assert "choose an answer for: forslag.effektivisering" in response.get_data(as_text=True)
+    assert store.get_submission(cdb, sid).conflict
+    assert not audit.entries(cdb, action="conflict_resolved")
+
+
+def test_a_correction_before_resolving_keeps_the_conflict_against_the_new_head(cdb, conflicted):
+    sid, conflict = conflicted["sid"], conflicted["conflict"]
+    sub = store.get_submission(cdb, sid)
+    corrected = reviewing.edit_answers(cdb, sid, dict(sub.answers, **{"lok.har_lok": "ja"}),
+                                       actor="eva", comment="kommunen har LÖK")
+    assert store.get_submission(cdb, sid).conflict
+    (still,) = conflicts.open_for(cdb, sid)
+    assert still["head_revision"] == corrected["id"]
+    choices = {d.qid: "head" for d in conflicts.sides(cdb, sid, still["id"]).differences}
+    merge = conflicts.resolve(cdb, sid, still["id"], choices, actor="eva")
+    assert merge["parent_id"] == corrected["id"] and not store.get_submission(cdb, sid).conflict
+
+
+def test_only_evaluators_and_admins_resolve(central_app, conflicted):
+    sid, conflict = conflicted["sid"], conflicted["conflict"]
+    url = f"/granskning/{sid}/konflikt/{conflict['id']}"
+    assert logged_in(central_app, "county").get(url).status_code == 403
+    assert logged_in(central_app, "interviewer").get(url).status_code == 403
+    assert logged_in(central_app, "admin").get(url).status_code == 200
+    assert logged_in(central_app, "evaluator").get(f"/granskning/{sid}/konflikt/999").status_code == 404
