@@ -124,8 +124,13 @@ def _checked(db, qid: str) -> ExportFilter:
         abort(400, description=str(exc))
 
 
+def _export_personal() -> bool:
+    """Personal answers go into a download only when an admin or evaluator asks for them (personal=1)."""
+    return current_scope().personal and request.values.get("personal") == "1"
+
+
 def _audit(db, flt: ExportFilter, what: str, n: int | None = None) -> None:
-    details = {"format": what, **flt.describe()}
+    details = {"format": what, **flt.describe(), "include_personal": _export_personal()}
     if n is not None:
         details["submissions"] = n
     audit.record(db, actor(), "export", details, target=flt.questionnaire, address=address())
@@ -138,7 +143,7 @@ def csv_download(qid):
     flt = _checked(db, qid)
     long_form = request.args.get("form") == "long"
     sep = ";" if request.args.get("sep") == ";" else ","
-    built = build_report(db, flt, i18n.current_language(), include_personal=current_scope().personal)
+    built = build_report(db, flt, i18n.current_language(), include_personal=_export_personal())
     _audit(db, flt, "csv-long" if long_form else "csv", built.n)
     response = Response(iter_csv(built, long=long_form, sep=sep), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
@@ -153,7 +158,7 @@ def xlsx_start(qid):
     db = get_db()
     flt = _checked(db, qid)
     lang = i18n.current_language()
-    personal = current_scope().personal
+    personal = _export_personal()
     db_path = current_app.config["DB"]
 
     def build(path, progress):

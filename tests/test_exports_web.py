@@ -179,7 +179,8 @@ def test_a_county_user_gets_no_personal_answers_in_reports(central_app, cdb):
                 "/rapporter/smak-kontaktlogg/csv?form=long"):
         assert "Kerstin Hemligsson" not in county.get(url).get_data(as_text=True), url
     evaluator = logged_in(central_app, "evaluator")
-    assert "Kerstin Hemligsson" in evaluator.get("/rapporter/smak-kontaktlogg/csv").data.decode("utf-8-sig")
+    assert "Kerstin Hemligsson" not in evaluator.get("/rapporter/smak-kontaktlogg/csv").data.decode("utf-8-sig")
+    assert "Kerstin Hemligsson" in evaluator.get("/rapporter/smak-kontaktlogg/csv?personal=1").data.decode("utf-8-sig")
 
 
 def test_interviewers_and_anonymous_users_get_no_reports(central_app):

@@ -11,6 +11,8 @@ from exports import ExportFilter, FilterError, build_report, save_workbook, writ
 from exports.filters import STATUSES
 from exports.labels import LANGUAGES
 
+from .. import audit
+from .admin_commands import cli_actor
 from .store_commands import open_store
 
 SEPARATORS = {",": ",", ";": ";", "tab": "\t"}
@@ -48,19 +50,32 @@ def filter_options(command):
                      help="Language of labels and headers."),
         click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
                      help="File to write."),
+        click.option("--include-personal", is_flag=True, expose_value=False, callback=_remember_personal,
+                     help="Include answers to questions marked personal (names, phone numbers, e-mail); "
+                          "left out unless asked. Logged in the audit log."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
+def _remember_personal(ctx: click.Context, _param, value: bool) -> bool:
+    ctx.meta["include_personal"] = value
+    return value
+
+
 def _report(ctx: click.Context, questionnaire, counties, municipalities, date_from, date_to, status, lang):
     db = open_store(ctx)
     flt = ExportFilter(questionnaire, tuple(counties), tuple(municipalities), date_from, date_to, status)
+    personal = ctx.meta.get("include_personal", False)
     try:
-        return build_report(db, flt, lang)
+        report = build_report(db, flt, lang, include_personal=personal)
     except FilterError as exc:
         raise click.ClickException(str(exc)) from None
+    audit.record(db, cli_actor(), "export", {"format": ctx.command.name, **report.filter.describe(),
+                                             "include_personal": personal, "submissions": report.n},
+                 target=flt.questionnaire)
+    return report
 
 
 @click.group("export")
