@@ -11,7 +11,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "app_name": {"sv": "fieldkit", "en": "fieldkit"},
     "nav_start": {"sv": "Ny intervju", "en": "New interview"},
     "nav_submissions": {"sv": "Mina intervjuer", "en": "My interviews"},
-    "nav_sync": {"sv": "Synkronisering", "en": "Sync"},
     "skip_to_content": {"sv": "Hoppa till innehållet", "en": "Skip to content"},
     "start_title": {"sv": "Starta en intervju", "en": "Start an interview"},
     "questionnaire": {"sv": "Frågeformulär", "en": "Questionnaire"},
