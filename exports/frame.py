@@ -14,9 +14,10 @@ columns have a companion `<key>#state` categorical.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from array import array
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -67,31 +68,51 @@ def _state_code(row: _Row, qid: str, value: Any) -> int:
 
 
 class _ChoiceReader:
-    def __init__(self, col: Column):
-        self.key, self.qid = col.key, col.question.id
-        self.item = col.item.code if col.item else None
-        self.categories = [c.code for c in col.question.all_choices()] + [SKIPPED]
+    """A single/yesno/scale question (one column) or a matrix question (one column per row item)."""
+
+    def __init__(self, cols: list[Column]):
+        question = cols[0].question
+        self.qid = question.id
+        self.keys = [c.key for c in cols]
+        self.items = [c.item.code for c in cols] if cols[0].item else None
+        self.categories = [c.code for c in question.all_choices()] + [SKIPPED]
         self.index = {code: i for i, code in enumerate(self.categories)}
         self.skipped = len(self.categories) - 1
-        self.codes = array("h")
+        self.codes = [array("h") for _ in cols]
+        self.key = self.keys[0]
         self.unknown = 0
 
     def take(self, row: _Row) -> None:
         value = row.answers.get(self.qid)
-        if self.item is not None:
-            value = value.get(self.item) if isinstance(value, dict) else None
-        if value is None:
-            self.codes.append(-1 if row.relevant(self.qid, self.item) else self.skipped)
+        index = self.index
+        if self.items is None:
+            if value is None:
+                self.codes[0].append(-1 if row.relevant(self.qid) else self.skipped)
+                return
+            idx = index.get(value) if type(value) is str else None
+            if idx is None:
+                self.unknown += 1
+                idx = -1
+            self.codes[0].append(idx)
             return
-        idx = self.index.get(value) if isinstance(value, str) else None
-        if idx is None:
-            self.unknown += 1
-            idx = -1
-        self.codes.append(idx)
+        given = value if type(value) is dict else {}
+        shown_items = None  # worked out once, and only if a row has no answer
+        for item, codes in zip(self.items, self.codes):
+            code = given.get(item)
+            if code is None:
+                if shown_items is None:
+                    shown_items = row.shown[self.qid][2] if row.relevant(self.qid) else frozenset()
+                codes.append(-1 if item in shown_items else self.skipped)
+                continue
+            idx = index.get(code) if type(code) is str else None
+            if idx is None:
+                self.unknown += 1
+                idx = -1
+            codes.append(idx)
 
     def columns(self) -> dict[str, Any]:
-        codes = np.frombuffer(self.codes, dtype=np.int16)
-        return {self.key: pd.Categorical.from_codes(codes, categories=self.categories)}
+        return {key: pd.Categorical.from_codes(np.frombuffer(codes, dtype=np.int16), categories=self.categories)
+                for key, codes in zip(self.keys, self.codes)}
 
 
 class _MultiReader:
@@ -185,7 +206,7 @@ def _readers(schema: Schema) -> list[Any]:
             other = next((c for c in cols if c.key.endswith(OTHER_TEXT_SUFFIX)), None)
             readers.append(_MultiReader(first, options, other))
         elif first.kind == "choice":
-            readers += [_ChoiceReader(c) for c in cols]
+            readers.append(_ChoiceReader(cols))
         else:
             readers.append(_ValueReader(first))
     return readers
@@ -195,44 +216,55 @@ def _shown_map(definition: Questionnaire) -> dict[str, tuple[Question, Section, 
     return {q.id: (q, s, frozenset(i.code for i in q.items)) for s in definition.sections for q in s.questions}
 
 
-def count_rows(db, flt: ExportFilter) -> int:
-    clause, params = where(flt)
-    return db.execute(f"select count(*) from submissions s where {clause}", params).fetchone()[0]
+@contextlib.contextmanager
+def _snapshot(db) -> Iterator[None]:
+    """One read transaction, so that consecutive queries see the same submissions (WAL snapshot)."""
+    if db.conn.in_transaction:
+        yield
+        return
+    db.conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        db.conn.execute("COMMIT")
 
 
 def load_frame(db, schema: Schema, flt: ExportFilter, progress: Progress | None = None) -> pd.DataFrame:
     """The filter's submissions as a frame: metadata columns, then answer columns (see module doc)."""
+    with _snapshot(db):
+        return _load(db, schema, flt, progress)
+
+
+def _load(db, schema: Schema, flt: ExportFilter, progress: Progress | None) -> pd.DataFrame:
     clause, params = where(flt)
-    total = count_rows(db, flt)
-    sql = (
+    order = "order by s.county_code, s.municipality_code, s.created, s.uuid"
+    meta_rows = db.conn.execute(
         "select s.uuid, s.questionnaire_version, s.status, s.county_code, s.municipality_code, s.created, "
-        f"s.modified, s.interviewer, s.answers from submissions s where {clause} "
-        "order by s.county_code, s.municipality_code, s.created, s.uuid"
-    )
+        f"s.modified, s.interviewer from submissions s where {clause} {order}", params).fetchall()
+    total = len(meta_rows)
+    frame = _meta_frame([list(column) for column in zip(*meta_rows)] if meta_rows else [[] for _ in META])
+    del meta_rows
     readers = _readers(schema)
     shown = {version: _shown_map(d) for version, d in schema.versions.items()}
-    meta: list[list[Any]] = [[] for _ in META]
-    cursor = db.conn.execute(sql, params)
+    cursor = db.conn.execute(
+        f"select s.questionnaire_version, s.answers from submissions s where {clause} {order}", params)
     done = 0
     loads = json.loads
     while True:
         batch = cursor.fetchmany(CHUNK)
         if not batch:
             break
-        for record in batch:
-            for values, value in zip(meta, record):
-                values.append(value)
+        for version, text in batch:
             try:
-                answers = loads(record[8] or "{}")
+                answers = loads(text) if text else {}
             except ValueError:
                 answers = {}
-            row = _Row(answers if isinstance(answers, dict) else {}, shown.get(record[1], {}))
+            row = _Row(answers if type(answers) is dict else {}, shown.get(version, {}))
             for reader in readers:
                 reader.take(row)
         done += len(batch)
         if progress:
             progress("load", done, total)
-    frame = _meta_frame(meta)
     data: dict[str, Any] = {}
     for reader in readers:
         data.update(reader.columns())

@@ -183,7 +183,13 @@ def _chart_rows(placed: Placed, table: ChoiceTable) -> list[int]:
     return rows if counties <= MAX_SERIES else rows[-1:]
 
 
-def _place(w: SheetWriter, chart, height_cm: float) -> None:
+#: Tables with more rows than this leave no room for their chart on the same printed page.
+ROWS_SHARING_A_PAGE = 8
+
+
+def _place(w: SheetWriter, chart, height_cm: float, table_rows: int = 0) -> None:
+    if table_rows > ROWS_SHARING_A_PAGE:
+        w.page_break()
     w.ws.add_chart(chart, f"A{w.row + 2}")
     w.blank(rows_for(height_cm) + 1)
 
@@ -192,14 +198,14 @@ def stacked_chart(w: SheetWriter, placed: Placed, share_group: str) -> None:
     ws = w.ws
     share_cols = placed.index(share_group)
     n_bars = placed.last_row - placed.first_row + 1
-    height = max(5.0, 2.2 + 0.62 * n_bars)
+    height = max(5.0, 2.2 + (0.62 if n_bars <= 8 else 0.5) * n_bars)
     series = [(cell_ref(ws, placed.header_row, c),
                Reference(ws, min_col=c, max_col=c, min_row=placed.first_row, max_row=placed.last_row))
               for c in share_cols]
     categories = Reference(ws, min_col=1, max_col=1, min_row=placed.first_row, max_row=placed.last_row)
     chart = bar_chart(ws, categories=categories, series=series, colors=ordinal_colors(len(series)),
                       horizontal=True, stacked=True, height_cm=height)
-    _place(w, chart, height)
+    _place(w, chart, height, n_bars)
 
 
 def clustered_chart(w: SheetWriter, placed: Placed, table: ChoiceTable, share_group: str, horizontal: bool) -> None:
@@ -213,7 +219,7 @@ def clustered_chart(w: SheetWriter, placed: Placed, table: ChoiceTable, share_gr
     height = max(5.5, 2.0 + 0.45 * len(share_cols) * len(series)) if horizontal else 7.5
     chart = bar_chart(ws, categories=categories, series=series, colors=colors, horizontal=horizontal,
                       height_cm=height)
-    _place(w, chart, height)
+    _place(w, chart, height, placed.last_row - placed.first_row + 1)
 
 
 def write_choice(w: SheetWriter, table: ChoiceTable, report: Report) -> None:
@@ -266,7 +272,7 @@ def write_values(w: SheetWriter, table: ValueTable, report: Report) -> None:
             colors=[CATEGORICAL[0]], horizontal=True, percent=False, height_cm=height,
             number_format='#,##0 "kr"' if table.question.type == "money" else "#,##0.0",
         )
-        _place(w, chart, height)
+        _place(w, chart, height, rows)
     w.blank(1)
 
 

@@ -9,6 +9,7 @@ from typing import Any, Iterable
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 
 from .safety import safe_value
@@ -133,6 +134,7 @@ def landscape(ws, fit_width: bool = True) -> None:
     """Print on A4 landscape, as wide as one page."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = 9  # A4
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5, header=0.2, footer=0.2)
     if fit_width:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
