@@ -16,28 +16,34 @@ from fieldkit.config import SETTINGS
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-def _commands(group: click.Group, prefix: str):
+WIDTH = {"terminal_width": 80, "max_content_width": 80}  # the same text on any terminal
+
+
+def _commands(group: click.Group, parent: click.Context):
+    """(path, command, its context) for every command below `group`, depth first."""
     for name in sorted(group.commands):
         command = group.commands[name]
-        path = f"{prefix} {name}"
-        yield path, command
+        ctx = click.Context(command, info_name=name, parent=parent, **WIDTH)
+        yield ctx.command_path, command, ctx
         if isinstance(command, click.Group):
-            yield from _commands(command, path)
+            yield from _commands(command, ctx)
+
+
+def _root() -> click.Context:
+    return click.Context(main, info_name="fieldkit", **WIDTH)
 
 
 def cli_reference() -> str:
     lines = ["# Command-line reference", "", "Generated from `--help` by `tests/test_docs.py`; do not edit by hand.", ""]
-    width = {"terminal_width": 80, "max_content_width": 80}  # the same text on any terminal
-    context = click.Context(main, info_name="fieldkit", **width)
-    lines += ["## fieldkit", "", "```", main.get_help(context).rstrip(), "```", ""]
-    for path, command in _commands(main, "fieldkit"):
-        ctx = click.Context(command, info_name=path, parent=context, **width)
+    root = _root()
+    lines += ["## fieldkit", "", "```", main.get_help(root).rstrip(), "```", ""]
+    for path, command, ctx in _commands(main, root):
         lines += [f"## {path}", "", "```", command.get_help(ctx).rstrip(), "```", ""]
     return "\n".join(lines)
 
 
 def test_every_command_has_help_with_an_example():
-    for path, command in _commands(main, "fieldkit"):
+    for path, command, _ctx in _commands(main, _root()):
         assert command.help, f"{path} has no help"
         assert "Example:" in command.help, f"{path}: its help should end in an example"
 
