@@ -11,6 +11,9 @@ in two fresh subprocesses, so each has its own peak memory:
 - full: everything the export command does: load from SQLite, aggregate,
   write Översikt, the section sheets with charts, Fritext, Data, Kodbok.
 
+With --plain the full export writes every cell through openpyxl's own cell
+writer (exports.xlsx_fast.FAST = False), as the baseline does.
+
 The last line printed is one JSON object: n, seconds, baseline_seconds,
 ratio, peak_rss_mb (of the full export) and baseline_peak_rss_mb.
 """
@@ -74,10 +77,11 @@ def run_baseline(db_path: Path, out: Path) -> dict:
     return {"seconds": seconds, "rows": len(rows) - 1, "columns": len(columns), "peak_rss_mb": peak_rss_mb()}
 
 
-def run_full(db_path: Path, out: Path) -> dict:
-    from exports import ExportFilter, build_report, save_workbook
+def run_full(db_path: Path, out: Path, plain: bool = False) -> dict:
+    from exports import ExportFilter, build_report, save_workbook, xlsx_fast
     from fieldkit import store
 
+    xlsx_fast.FAST = not plain
     started = time.perf_counter()
     db = store.open_db(db_path)
     report = build_report(db, ExportFilter(QUESTIONNAIRE))
@@ -88,10 +92,11 @@ def run_full(db_path: Path, out: Path) -> dict:
             "bytes": out.stat().st_size, "peak_rss_mb": peak_rss_mb()}
 
 
-def phase(name: str, db_path: Path, out: Path) -> dict:
+def phase(name: str, db_path: Path, out: Path, plain: bool = False) -> dict:
     """Run one phase in a fresh interpreter and return its figures."""
     result = subprocess.run(
-        [sys.executable, __file__, "--phase", name, "--db", str(db_path), "--out", str(out)],
+        [sys.executable, __file__, "--phase", name, "--db", str(db_path), "--out", str(out)]
+        + (["--plain"] if plain else []),
         check=True, capture_output=True, text=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -103,11 +108,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", help="Store to use (made if missing); default: a file in the temp folder.")
     parser.add_argument("--out", help="Folder for the workbooks (default: a temporary folder).")
+    parser.add_argument("--plain", action="store_true",
+                        help="Write every cell through openpyxl's own cell writer (no fast rows).")
     parser.add_argument("--phase", choices=("baseline", "full"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        runner = run_baseline if args.phase == "baseline" else run_full
-        print(json.dumps(runner(Path(args.db), Path(args.out))))
+        if args.phase == "baseline":
+            print(json.dumps(run_baseline(Path(args.db), Path(args.out))))
+        else:
+            print(json.dumps(run_full(Path(args.db), Path(args.out), args.plain)))
         return
     db_path = Path(args.db or Path(tempfile.gettempdir()) / f"fieldkit-bench-{args.n}-{args.seed}.db")
     make_store(db_path, args.n, args.seed)
@@ -117,14 +126,15 @@ def main() -> None:
         baseline = phase("baseline", db_path, out_dir / "baseline.xlsx")
         print(f"baseline: openpyxl write-only dump of {baseline['rows']} x {baseline['columns']}: "
               f"{baseline['seconds']:.1f} s, peak {baseline['peak_rss_mb']:.0f} MB")
-        full = phase("full", db_path, out_dir / "export.xlsx")
+        full = phase("full", db_path, out_dir / "export.xlsx", args.plain)
         print(f"full workbook: {full['seconds']:.1f} s (load and aggregate {full['report_seconds']:.1f} s), "
               f"{full['bytes'] / 1e6:.1f} MB, peak {full['peak_rss_mb']:.0f} MB")
     ratio = full["seconds"] / baseline["seconds"] if baseline["seconds"] else None
     print(json.dumps({"n": args.n, "seconds": round(full["seconds"], 2),
                       "baseline_seconds": round(baseline["seconds"], 2),
                       "ratio": round(ratio, 3) if ratio else None, "peak_rss_mb": round(full["peak_rss_mb"], 1),
-                      "baseline_peak_rss_mb": round(baseline["peak_rss_mb"], 1), "python": sys.version.split()[0],
+                      "baseline_peak_rss_mb": round(baseline["peak_rss_mb"], 1), "fast_rows": not args.plain,
+                      "python": sys.version.split()[0],
                       "cpus": os.cpu_count()}))
 
 

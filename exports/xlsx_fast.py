@@ -135,6 +135,8 @@ class RowWriter:
         write("".join(parts))
 
     def _cell(self, ref: str, value: Any, style: str) -> str:
+        if value is None:
+            return f'<c r="{ref}"{style}/>' if style else ""
         if isinstance(value, str):
             space = ' xml:space="preserve"' if value != value.strip() and value.strip() else ""
             return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'

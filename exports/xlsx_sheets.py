@@ -16,6 +16,7 @@ from .tabular import freetext_rows, wide_columns, wide_rows
 from .xlsx_charts import CATEGORICAL, bar_chart, cell_ref, rows_for
 from .xlsx_fast import RowWriter, Styled
 from .xlsx_questions import Col, write_table
+from .safety import safe_value
 from .xlsx_style import SheetWriter, cell, landscape, lines_needed, set_widths
 
 Tick = Callable[[int], None]
@@ -152,31 +153,29 @@ def write_codebook(ws, report: Report) -> None:
     set_widths(ws, [34, 30, 24, 16, 10, 22, 60, 8, 30, 10])
     ws.freeze_panes = "A2"
     landscape(ws)
-    ws.append(_header(ws, headers))
+    rows = RowWriter(ws)
+    rows.append(_header(ws, headers))
+
+    def add(*values):  # definition texts may come from anyone's XLSForm: neutralise them too
+        rows.append([Styled(safe_value(v.value), v.style) if isinstance(v, Styled) else safe_value(v)
+                     for v in values])
+
     versions = report.schema.versions
-    rows = 1
     for section in report.schema.sections():
         for q in section.questions:
             in_versions = ", ".join(v for v, d in sorted(versions.items()) if d.question(q.id))
-            ws.append([q.id, q.id, section.text(lang), t("kind_question"), q.type, None,
-                       cell(ws, q.text(lang), "fk_wrap"), None, cell(ws, q.relevant or section.relevant),
-                       in_versions])
-            rows += 1
+            add(q.id, q.id, section.text(lang), t("kind_question"), q.type, None, Styled(q.text(lang), "fk_wrap"),
+                None, q.relevant or section.relevant, in_versions)
             for item in q.items:
-                ws.append([f"{q.id}/{item.code}", q.id, None, t("kind_item"), None, item.code,
-                           cell(ws, item.text(lang))])
-                rows += 1
+                add(f"{q.id}/{item.code}", q.id, None, t("kind_item"), None, item.code, item.text(lang))
             for choice in q.all_choices():
                 kind = t("kind_special") if choice.code in SPECIAL_CODES else t("kind_choice")
                 column = f"{q.id}/{choice.code}" if q.type == "multi" else None
-                ws.append([column, q.id, None, kind, None, choice.code, cell(ws, choice.text(lang)),
-                           choice.score])
-                rows += 1
+                add(column, q.id, None, kind, None, choice.code, choice.text(lang), choice.score)
             if q.type == "multi" and q.other:
-                ws.append([q.id + OTHER_TEXT_SUFFIX, q.id, None, t("kind_question"), "text", None,
-                           cell(ws, f"{q.text(lang)} ({t('other_text')})")])
-                rows += 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows}"
+                add(q.id + OTHER_TEXT_SUFFIX, q.id, None, t("kind_question"), "text", None,
+                    f"{q.text(lang)} ({t('other_text')})")
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows.row}"
 
 
 def sheet_descriptions(report: Report) -> dict[str, str]:

@@ -166,6 +166,34 @@ def test_no_cell_holds_a_formula_and_user_text_is_kept_as_text(workbook):
     assert "'\tcmd|' /C calc'!A0" in seen
 
 
+def test_definition_texts_that_look_like_formulas_stay_text(tmp_path):
+    from forms import from_dict
+
+    from exports_helpers import add_answers, init_store
+
+    db = init_store(tmp_path / "fieldkit.db")
+    questionnaire = from_dict({
+        "id": "formler", "version": "1", "title": {"sv": "=Titel"},
+        "sections": [{"id": "a", "title": {"sv": "@Avsnitt"}, "questions": [
+            {"id": "val", "type": "single", "label": {"sv": "=SUM(A1:A3)"},
+             "choices": [{"code": "x", "label": {"sv": "-Minus"}}, {"code": "y", "label": {"sv": "+Plus"}}]},
+        ]}]})
+    from fieldkit import store
+
+    store.add_questionnaire(db, questionnaire)
+    add_answers(db, questionnaire, "2480", {"a.val": "x"})
+    wb = load_workbook(save_workbook(build_report(db, ExportFilter("formler"), "sv"), tmp_path / "f.xlsx"))
+    texts = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+                if isinstance(c.value, str):
+                    assert not c.value.startswith(("=", "+", "-", "@")), (ws.title, c.coordinate, c.value)
+                    texts.append(c.value)
+    assert {"'=Titel", "'=SUM(A1:A3)", "'-Minus", "'+Plus"} <= set(texts)
+
+
 def test_free_text_sheet_lists_every_answer_with_county_and_municipality(workbook):
     rows = sheet_rows(workbook["Fritext"])
     assert rows[0] == ("Fråge-id", "Fråga", "Län", "Kommun", "Kommunkod", "Svar", "Inlämning")
