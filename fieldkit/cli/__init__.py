@@ -7,7 +7,9 @@ import os
 import click
 
 from ..store import DEFAULT_DB
-from .admin_commands import audit_command, passphrase_group, users_group
+from .admin_commands import (
+    audit_command, backup_command, erase_command, passphrase_group, restore_command, users_group,
+)
 from .export_commands import export_group
 from .forms import forms_group
 from .store_commands import demo_command, init_command, serve_command, submissions_group
@@ -36,6 +38,9 @@ main.add_command(submissions_group)
 main.add_command(users_group)
 main.add_command(audit_command)
 main.add_command(passphrase_group)
+main.add_command(backup_command)
+main.add_command(restore_command)
+main.add_command(erase_command)
 main.add_command(devices_group)
 main.add_command(sync_group)
 main.add_command(export_group)

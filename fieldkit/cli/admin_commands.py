@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .. import accounts, audit, store
+from .. import accounts, audit, safekeeping, store
 from .store_commands import open_store
 
 
@@ -182,3 +182,71 @@ def _require_field(db) -> None:
     if store.get_settings(db).get("mode") == "central":
         raise click.ClickException("this is the central store: it has user accounts (`fieldkit users add`), "
                                    "not a passphrase")
+
+
+# -- safekeeping ------------------------------------------------------------------------
+
+@click.command("backup")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The backup file to write.")
+@click.pass_context
+def backup_command(ctx, out: str) -> None:
+    """Copy the store to one file with SQLite's online backup API; safe while the server runs and syncs.
+
+    Example: fieldkit --db central.db backup --out backups/central-2024-05-01.db
+    """
+    open_store(ctx).conn.close()
+    try:
+        done = safekeeping.backup(ctx.obj["db"], out, actor=cli_actor())
+    except safekeeping.SafekeepingError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {out}: {done['bytes']} bytes, {done['submissions']} submissions, "
+               f"{done['revisions']} revisions")
+    if not done["audited"]:
+        click.echo("the store was busy writing, so the backup is not in the audit log", err=True)
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def restore_command(ctx, file: str) -> None:
+    """Replace the store with a backup, after checking it; the replaced store is kept as <db>.replaced-<time>.
+
+    Refuses a file that fails PRAGMA integrity_check, is not a fieldkit store or was
+    written by a newer fieldkit. Stop `fieldkit serve` first.
+
+    Example: fieldkit --db central.db restore backups/central-2024-05-01.db
+    """
+    try:
+        aside = safekeeping.restore(ctx.obj["db"], file, actor=cli_actor())
+    except safekeeping.SafekeepingError as exc:
+        raise click.ClickException(str(exc)) from None
+    kept = f"; the replaced store is kept as {aside}" if aside else ""
+    click.echo(f"restored {ctx.obj['db']} from {file}{kept}")
+
+
+@click.command("erase")
+@click.option("--kommun", "municipality", metavar="CODE", help="Every interview of this municipality (4-digit code).")
+@click.option("--submission", metavar="UUID", help="One interview.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def erase_command(ctx, municipality: str | None, submission: str | None, yes: bool) -> None:
+    """Remove answers to personal questions for good: from interviews, every old revision and drafts.
+
+    The store is then vacuumed, so the erased answers are gone from the file and from
+    every backup made afterwards (backups made before still hold them). Other answers stay.
+
+    Example: fieldkit --db central.db erase --kommun 2480
+    """
+    db = open_store(ctx)
+    what = f"municipality {municipality}" if municipality else f"submission {submission}"
+    if not yes and (municipality or submission):
+        click.confirm(f"Erase the personal answers of {what} for good?", abort=True)
+    try:
+        erased = safekeeping.erase_personal(db, municipality=municipality, submission=submission, actor=cli_actor())
+    except safekeeping.SafekeepingError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"erased {erased.answers} personal answers in {erased.submissions} interviews "
+               f"({erased.revisions} revisions, {erased.drafts} drafts) of {what}")
+    if not erased.wal_truncated:
+        click.echo("the store is in use, so its write-ahead log could not be emptied; "
+                   "run the command again when the server is stopped", err=True)
