@@ -221,3 +221,21 @@ def test_personal_questions_can_be_left_out(db):
     assert "kontakt.kontaktperson_namn" not in ids and ids
     assert "kontakt.kontaktperson_namn" in {
         col.question.id for col in build_report(db, ExportFilter("smak-kontaktlogg"), "sv").schema.columns}
+
+
+def test_the_seeds_response_rate_for_vasterbotten_13_of_15_is_87_percent(tmp_path):
+    """Seed 003: "Västerbottens län – 87 %, 13 kommuner svarade"."""
+    from forms import registry
+
+    from exports.svg import percent
+
+    database = init_store(tmp_path / "fieldkit.db")
+    v1, _v2 = questionnaires()
+    answered = [m.code for m in registry.in_county("24")][:13]
+    for code in answered:
+        add_answers(database, v1, code, {"bas.samarbete": "ja"})
+    add_answers(database, v1, registry.in_county("24")[14].code, {"bas.samarbete": "ja"}, status="draft")
+    report = build_report(database, ExportFilter("testenkat", counties=("24",)), "sv")
+    assert report.response.in_scope.tolist() == [15, 15] and report.response.answered.tolist() == [13, 13]
+    assert percent(report.response.rates[-1], "sv") == "87\u00a0%"
+    database.conn.close()
