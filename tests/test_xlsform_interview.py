@@ -56,3 +56,43 @@ def test_imported_form_is_interviewed_and_completed_in_the_app(path, client, db)
     assert stored.status == "complete"
     assert stored.answers == clean_answers(questionnaire, answers).answers
     assert client.get(f"/s/{sid}/sammanstallning").status_code == 200
+
+
+@pytest.mark.parametrize("name", ["matrix.xlsx", "likert_scale.xlsx", "or_other.xlsx", "types_basic.xlsx"])
+def test_imported_form_travels_by_bundle_and_is_exported_on_the_central(name, tmp_path):
+    from openpyxl import load_workbook
+
+    from exports.filters import ExportFilter
+    from exports.report import build_report
+    from exports.workbook import save_workbook
+    from fieldkit.demo import make_demo
+    from sync import devices
+    from sync.bundle import write_bundle
+    from sync.ingest import ingest
+
+    questionnaire = import_xlsform(CORPUS / "fieldkit" / name, skip_unsupported=True).questionnaire
+    central = store.open_db(tmp_path / "central.db")
+    store.init_store(central, central=True)
+    laptop = store.open_db(tmp_path / "laptop.db")
+    store.init_store(laptop)
+    _device, code = devices.enrol(central, "laptop-1")
+    devices.setup(laptop, "http://127.0.0.1:9", code)
+    with store.transaction(laptop):
+        store.add_questionnaire(laptop, questionnaire, origin=name)
+    made = make_demo(laptop, 40, seed=5, questionnaire_ids=[questionnaire.id])
+
+    write_bundle(laptop, tmp_path / "laptop.fkb")
+    result = ingest(central, tmp_path / "laptop.fkb")
+    assert result.counts["new"] == made["complete"]
+    assert list(result.questionnaires.values()) == ["added"]
+
+    report = build_report(central, ExportFilter(questionnaire.id, status="complete"))
+    assert report.n == made["complete"]
+    out = save_workbook(report, tmp_path / "out.xlsx")
+    workbook = load_workbook(out, read_only=True)
+    rows = list(workbook["Data"].iter_rows(values_only=True))
+    workbook.close()
+    assert len(rows) - 1 == made["complete"]
+    header = rows[0]
+    answered = [q for q in questionnaire.questions() if q.answerable and q.type not in ("matrix", "multi")]
+    assert all(q.id in header for q in answered)  # a column per question, by the imported ids
