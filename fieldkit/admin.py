@@ -49,9 +49,10 @@ def add_user():
     return redirect(url_for(".users"))
 
 
-@bp.post("/anvandare/<name>/status")
+@bp.post("/anvandare/status")
 @roles_required("admin")
-def user_status(name):
+def user_status():
+    name = request.form.get("name", "")
     disable = request.form.get("disabled") == "1"
     if disable and name.lower() == (actor() or "").lower():
         flash(i18n.translate("cannot_disable_self"), "error")

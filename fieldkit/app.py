@@ -35,6 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config.from_environment())
     if test_config:
         app.config.update(test_config)
+    app.debug = bool((test_config or {}).get("DEBUG"))  # never from FLASK_DEBUG: no debug pages in production
     app.config["DB"] = str(Path(app.config["DB"]))
     if not app.config.get("SECRET_KEY"):
         key = config.read_secret_key(instance)

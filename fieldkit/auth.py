@@ -24,8 +24,9 @@ bp = Blueprint("auth", __name__)
 
 PUBLIC_ENDPOINTS = {"auth.login", "static", "collect.set_language"}
 API_PREFIX = "/api/"
-#: Pages that only exist on the central server.
+#: Pages that only exist on the central server, and pages that only exist on a field laptop.
 CENTRAL_BLUEPRINTS = {"review", "admin"}
+FIELD_BLUEPRINTS = {"sync_pages"}
 #: Who may use each blueprint on the central server; views narrow it further with `roles_required`.
 BLUEPRINT_ROLES: dict[str | None, tuple[str, ...]] = {
     "auth": ROLES,
@@ -131,6 +132,8 @@ def guard():
         if blueprint in CENTRAL_BLUEPRINTS:
             abort(404)
         return None
+    if blueprint in FIELD_BLUEPRINTS:
+        abort(404)
     if user.role not in BLUEPRINT_ROLES.get(blueprint, DEFAULT_ROLES):
         if endpoint == "collect.start":
             return redirect(url_for(HOME[user.role]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fieldkit import audit, store
+from fieldkit import accounts, audit, store
 from fieldkit.cli import main
 from sync import client, devices
 from sync.bundle import write_bundle
@@ -45,7 +45,7 @@ def test_user_changes_on_the_admin_page_are_audited(central_app, cdb):
     response = admin.post("/admin/anvandare", data={"name": "nils", "role": "county", "county": "12",
                                                     "password": "ett långt lösenord", "password_again": "ett långt lösenord"})
     assert response.status_code == 302
-    admin.post("/admin/anvandare/nils/status", data={"disabled": "1"})
+    admin.post("/admin/anvandare/status", data={"name": "nils", "disabled": "1"})
     entries = audit.entries(cdb, target="nils")
     assert [(e["actor"], e["action"]) for e in entries] == [("ada", "user_disabled"), ("ada", "user_added")]
     assert entries[1]["details"] == {"county": "12", "role": "county"}
@@ -53,7 +53,9 @@ def test_user_changes_on_the_admin_page_are_audited(central_app, cdb):
 
 def test_an_admin_cannot_disable_themselves(central_app, cdb):
     admin = logged_in(central_app, "admin")
-    admin.post("/admin/anvandare/ADA/status", data={"disabled": "1"})
+    response = admin.post("/admin/anvandare/status", data={"name": "ADA", "disabled": "1"}, follow_redirects=True)
+    assert "Du kan inte stänga av dig själv." in response.get_data(as_text=True)
+    assert accounts.get_user(cdb, "ada") is not None
     assert admin.get("/admin/logg").status_code == 200
 
 
