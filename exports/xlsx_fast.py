@@ -24,6 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
+from openpyxl.xml import LXML
 
 #: Set to False to write every row through openpyxl's own cell writer.
 FAST = True
@@ -57,12 +58,14 @@ class RowWriter:
         self.row = 0
         self._style_ids: dict[str, int] = {}
         self._heights: dict[int, float] = {}
-        self._letters = [get_column_letter(i) for i in range(1, 200)]
+        self._letters = [get_column_letter(i) for i in range(1, 100)]
         self.fast = FAST and self._hook()
 
     def _hook(self) -> bool:
         """Route the sheet's rows through _write_row, if this openpyxl writes the way we expect."""
         ws = self.ws
+        if LXML:
+            return False  # with lxml openpyxl writes through lxml's xmlfile, which has no plain stream
         try:
             ws._get_writer()
             writer = ws._writer
@@ -121,6 +124,8 @@ class RowWriter:
         else:
             parts = [f'<row r="{row_idx}">']
         letters = self._letters
+        while len(letters) < len(values):
+            letters.append(get_column_letter(len(letters) + 1))
         for col, value in enumerate(values):
             if value is None:
                 continue

@@ -307,3 +307,18 @@ def test_libreoffice_converts_the_workbook_to_pdf(workbook_path, tmp_path):
     assert result.returncode == 0, result.stderr
     assert pdf.exists() and pdf.stat().st_size > 10_000, result.stdout + result.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_fast_row_writer_handles_more_than_a_hundred_columns(tmp_path):
+    from openpyxl import Workbook, load_workbook
+
+    from exports.xlsx_fast import RowWriter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Data")
+    writer = RowWriter(sheet)
+    writer.append([f"kolumn {i}" for i in range(300)])
+    writer.append(list(range(300)))
+    workbook.save(tmp_path / "wide.xlsx")
+    read = load_workbook(tmp_path / "wide.xlsx")["Data"]
+    assert (read.max_column, read["KN1"].value, read["KN2"].value) == (300, "kolumn 299", 299)
