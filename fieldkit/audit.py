@@ -67,6 +67,8 @@ def describe(details: dict[str, Any]) -> str:
     """One line of `key=value` pairs, for the command line and the page."""
     parts = []
     for key, value in details.items():
+        if value is None:
+            continue
         if isinstance(value, (list, tuple)):
             value = ",".join(str(v) for v in value)
         elif isinstance(value, dict):

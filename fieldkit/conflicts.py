@@ -54,6 +54,7 @@ class Sides:
     head: dict[str, Any]
     other: dict[str, Any]
     other_meta: dict[str, Any]
+    head_meta: dict[str, Any]
     differences: list[Difference] = field(default_factory=list)
 
 
@@ -86,7 +87,8 @@ def sides(db: Database, sid: str, conflict_id: int) -> Sides:
         raise store.NotFound(f"conflict {conflict_id} names a revision this store does not hold")
     base = _revision(db, conflict["base_revision"])
     questionnaire = store.get_questionnaire(db, sub.questionnaire_id, sub.questionnaire_version)
-    result = Sides(conflict, sub, questionnaire, sub.answers, other["answers"], other)
+    head = _revision(db, sub.head_revision) or {}
+    result = Sides(conflict, sub, questionnaire, sub.answers, other["answers"], other, head)
     base_answers = base["answers"] if base else {}
     for qid in _ordered(questionnaire, changed_questions(sub.answers, other["answers"])):
         head_part, other_part, base_part = (_part(a, qid) for a in (sub.answers, other["answers"], base_answers))

@@ -68,8 +68,11 @@ def show(sid):
 @roles_required(*READERS)
 def history(sid):
     opened, revisions, rows = reviewing.history(get_db(), sid, current_scope())
+    changed_only = request.args.get("alla") != "1" and any(row["ever_changed"] for row in rows)
+    if changed_only:
+        rows = [row for row in rows if row["ever_changed"]]
     return render_template("review/history.html", o=opened, sub=opened.sub, questionnaire=opened.questionnaire,
-                           revisions=revisions, rows=rows, lang=i18n.current_language(),
+                           revisions=revisions, rows=rows, lang=i18n.current_language(), changed_only=changed_only,
                            municipality=registry.municipality(opened.sub.municipality_code),
                            format_answer=format_answer)
 

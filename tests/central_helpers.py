@@ -13,9 +13,13 @@ from typing import Any
 
 import pytest
 
-from fieldkit import accounts, config, store
+from fieldkit import accounts, config, conflicts, store
 from fieldkit.app import create_app
 from fieldkit.demo import AnswerMaker
+from sync.bundle import write_bundle
+from sync.ingest import ingest
+
+from sync_helpers import copy_submission, edit, make_laptop
 
 PASSWORD = "correct horse battery"
 #: name -> (role, county code). The county user and the interviewer's submissions are in Västerbotten (24).
@@ -101,3 +105,28 @@ def make_submission(db, *, municipality: str = IN_COUNTY, questionnaire_id: str 
     if complete:
         store.complete_submission(db, sid, answers or answers_for(db, questionnaire_id, municipality, seed))
     return sid
+
+
+def make_conflict(db, folder: Path) -> dict[str, Any]:
+    """An interview both Anna and Bertil edited offline; Anna's edit reached the central `db` first.
+
+    Anna changed lok.har_lok and the free-text proposal; Bertil a cooperation rating and the same proposal.
+    """
+    anna = make_laptop(folder / "anna.db", db, "anna")
+    bertil = make_laptop(folder / "bertil.db", db, "bertil")
+    answers = answers_for(db)
+    answers["lok.har_lok"] = "nej"
+    sid = store.create_submission(anna, "kub-webbenkat", IN_COUNTY)
+    store.complete_submission(anna, sid, answers)
+    ingest(db, write_bundle(anna, folder / "a1.fkb").path)
+    copy_submission(anna, bertil, sid)
+    edit(anna, sid, {"lok.har_lok": "vet_ej", "forslag.effektivisering": "Annas förslag"}, author="Anna")
+    rating = "mycket_bra" if answers["samarbete.lansstyrelsen"] != "mycket_bra" else "ganska_bra"
+    edit(bertil, sid, {"samarbete.lansstyrelsen": rating, "forslag.effektivisering": "Bertils förslag"},
+         author="Bertil")
+    ingest(db, write_bundle(anna, folder / "a2.fkb").path)
+    ingest(db, write_bundle(bertil, folder / "b2.fkb").path)
+    (conflict,) = conflicts.open_for(db, sid)
+    anna.conn.close()
+    bertil.conn.close()
+    return {"sid": sid, "conflict": conflict, "rating": rating, "before": answers}

@@ -6,39 +6,15 @@ import pytest
 
 from fieldkit import audit, conflicts, reviewing, store
 from sync import lineage
-from sync.bundle import write_bundle
-from sync.ingest import ingest
 
 from central_helpers import (  # noqa: F401 - fixtures
-    answers_for, central_app, central_path, central_template, cdb, logged_in,
+    central_app, central_path, central_template, cdb, logged_in, make_conflict,
 )
-from sync_helpers import copy_submission, edit, make_laptop
 
 
 @pytest.fixture
 def conflicted(tmp_path, cdb):
-    """An interview both Anna and Bertil edited offline; Anna's edit reached the central first.
-
-    Anna changed lok.har_lok and the free-text proposal; Bertil a cooperation rating and the same proposal.
-    """
-    anna = make_laptop(tmp_path / "anna.db", cdb, "anna")
-    bertil = make_laptop(tmp_path / "bertil.db", cdb, "bertil")
-    answers = answers_for(cdb)
-    answers["lok.har_lok"] = "nej"
-    sid = store.create_submission(anna, "kub-webbenkat", "2480")
-    store.complete_submission(anna, sid, answers)
-    ingest(cdb, write_bundle(anna, tmp_path / "a1.fkb").path)
-    copy_submission(anna, bertil, sid)
-    edit(anna, sid, {"lok.har_lok": "vet_ej", "forslag.effektivisering": "Annas förslag"}, author="Anna")
-    rating = "mycket_bra" if answers["samarbete.lansstyrelsen"] != "mycket_bra" else "ganska_bra"
-    edit(bertil, sid, {"samarbete.lansstyrelsen": rating, "forslag.effektivisering": "Bertils förslag"},
-         author="Bertil")
-    ingest(cdb, write_bundle(anna, tmp_path / "a2.fkb").path)
-    ingest(cdb, write_bundle(bertil, tmp_path / "b2.fkb").path)
-    (conflict,) = conflicts.open_for(cdb, sid)
-    anna.conn.close()
-    bertil.conn.close()
-    return {"sid": sid, "conflict": conflict, "rating": rating, "before": answers}
+    return make_conflict(cdb, tmp_path)
 
 
 def test_the_conflict_screen_shows_only_the_questions_that_differ(central_app, cdb, conflicted):
