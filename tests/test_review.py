@@ -73,6 +73,8 @@ def test_an_invalid_edit_is_refused_and_nothing_is_written(central_app, cdb):
     client = logged_in(central_app, "evaluator")
     response = client.post(f"/granskning/{sid}/andra/{SECTION}", data=_lok_form("kanske"))
     assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Rätta följande innan du går vidare:" in page and "Välj ett av alternativen." in page
     assert store.get_submission(cdb, sid).revision == 1
 
 
