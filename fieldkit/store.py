@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import functools
 import hashlib
 import json
 import os
@@ -145,9 +144,11 @@ def load_registry(db: Database) -> None:
 
 
 def get_settings(db: Database) -> dict[str, str]:
-    if not db["settings"].exists():
+    """The store's settings; empty for a store that is not initialised yet."""
+    try:
+        return dict(db.execute("select key, value from settings").fetchall())
+    except sqlite3.OperationalError:
         return {}
-    return {row["key"]: row["value"] for row in db["settings"].rows}
 
 
 def set_setting(db: Database, key: str, value: str) -> None:
@@ -184,23 +185,32 @@ def add_questionnaire(db: Database, questionnaire: Questionnaire, origin: str = 
     return "added"
 
 
-@functools.lru_cache(maxsize=64)
+#: Parsed questionnaire versions by content hash: a version never changes, so the hash is the whole key.
+_PARSED: dict[str, Questionnaire] = {}
+
+
 def _parse_definition(content_hash: str, definition: str) -> Questionnaire:
     return from_dict(json.loads(definition), filename=f"store:{content_hash[:12]}")
 
 
 def get_questionnaire(db: Database, qid: str, version: str | None = None) -> Questionnaire:
     """A stored questionnaire version (the newest when version is None)."""
-    rows = db.execute(
-        "select version, content_hash, definition from questionnaires where id = ?", [qid]
-    ).fetchall()
+    rows = db.execute("select version, content_hash from questionnaires where id = ?", [qid]).fetchall()
     if version is not None:
         rows = [r for r in rows if r[0] == version]
     if not rows:
         what = f"{qid} version {version}" if version else qid
         raise NotFound(f"unknown questionnaire {what}")
-    row = max(rows, key=lambda r: version_key(r[0]))
-    return _parse_definition(row[1], row[2])
+    version, content_hash = max(rows, key=lambda r: version_key(r[0]))
+    parsed = _PARSED.get(content_hash)
+    if parsed is None:
+        definition = db.execute("select definition from questionnaires where id = ? and version = ?",
+                                [qid, version]).fetchone()[0]
+        parsed = _parse_definition(content_hash, definition)
+        if len(_PARSED) > 64:
+            _PARSED.clear()
+        _PARSED[content_hash] = parsed
+    return parsed
 
 
 def version_key(version: str) -> tuple:
@@ -294,15 +304,16 @@ def create_submission(db: Database, questionnaire_id: str, municipality_code: st
 
 
 def get_submission(db: Database, sid: str) -> Submission:
-    rows = list(db.query("select * from submissions where uuid = ?", [sid]))
-    if not rows:
+    cursor = db.execute("select * from submissions where uuid = ?", [sid])
+    row = cursor.fetchone()
+    if row is None:
         raise NotFound(f"unknown submission {sid}")
-    drafts = list(db.query("select raw, section_id, saved_at, seq from drafts where submission_uuid = ?", [sid]))
+    row = dict(zip([c[0] for c in cursor.description], row))
+    found = db.execute("select raw, section_id, saved_at, seq from drafts where submission_uuid = ?", [sid]).fetchone()
     draft = None
-    if drafts:
-        draft = dict(drafts[0])
-        draft["raw"] = json.loads(draft["raw"] or "{}")
-    return _submission(rows[0], draft)
+    if found:
+        draft = {"raw": json.loads(found[0] or "{}"), "section_id": found[1], "saved_at": found[2], "seq": found[3]}
+    return _submission(row, draft)
 
 
 def save_draft(db: Database, sid: str, raw: dict[str, Any], section_id: str | None,
