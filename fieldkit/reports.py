@@ -194,5 +194,7 @@ def job_file(job_id):
     found = _job_or_404(job_id)
     if found.status != "done":
         return redirect(url_for(".job", job_id=job_id))
+    if not Path(found.path).is_file():
+        abort(404)  # discarded, e.g. by `fieldkit erase`: build it again
     return send_file(found.path, as_attachment=True, download_name=found.filename,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -240,6 +240,21 @@ def erase_personal(db: Database, *, municipality: str | None = None, submission:
     return result
 
 
+def discard_built_exports(instance: Path) -> int:
+    """Delete workbooks the reports pages built and keep for download: they may hold erased answers."""
+    removed = 0
+    folder = Path(instance) / "exports"
+    if not folder.is_dir():
+        return 0
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file():
+            path.unlink()
+            removed += 1
+        elif path.is_dir():
+            path.rmdir()
+    return removed
+
+
 def _erase_one(db: Database, sid: str, cache: dict[str, set[str]], result: Erased) -> None:
     sub = db.execute("select questionnaire_id, answers from submissions where uuid = ?", [sid]).fetchone()
     personal = _personal_ids(db, sub[0], cache)

@@ -282,3 +282,15 @@ def test_erase_asks_before_it_acts(runner, central_path, cdb):
     result = runner.invoke(main, ["--db", str(central_path), "erase", "--submission", sid], input="n\n")
     assert result.exit_code == 1 and "Aborted" in result.output
     assert store.get_submission(cdb, sid).answers["kontakt.kontaktperson_namn"] == NAME
+
+
+def test_erase_deletes_workbooks_built_for_download(runner, central_path, cdb):
+    _contact(cdb)
+    built = central_path.parent / "exports" / "job1" / "smak-kontaktlogg.xlsx"
+    built.parent.mkdir(parents=True)
+    built.write_bytes(NAME.encode())
+    result = runner.invoke(main, ["--db", str(central_path), "erase", "--kommun", IN_COUNTY, "--yes"],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "deleted 1 workbook(s) built for download before the erase" in result.output
+    assert not built.exists()

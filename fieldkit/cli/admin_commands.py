@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .. import accounts, audit, safekeeping, store
+from .. import accounts, audit, config, safekeeping, store
 from .store_commands import open_store
 
 
@@ -247,6 +247,9 @@ def erase_command(ctx, municipality: str | None, submission: str | None, yes: bo
         raise click.ClickException(str(exc)) from None
     click.echo(f"erased {erased.answers} personal answers in {erased.submissions} interviews "
                f"({erased.revisions} revisions, {erased.drafts} drafts) of {what}")
+    discarded = safekeeping.discard_built_exports(config.instance_path_for(ctx.obj["db"]))
+    if discarded:
+        click.echo(f"deleted {discarded} workbook(s) built for download before the erase")
     if not erased.wal_truncated:
         click.echo("the store is in use, so its write-ahead log could not be emptied; "
                    "run the command again when the server is stopped", err=True)
