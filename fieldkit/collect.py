@@ -92,7 +92,10 @@ def section(sid, section_id):
         form = Form(request.form)
         raw = merge_section_raw(raw, current, form.raw_values())
         cleaned, sections = progress(questionnaire, raw)
-        store.save_draft(db, sid, raw, current.id, cleaned.answers)
+        try:
+            store.save_draft(db, sid, raw, current.id, cleaned.answers)
+        except store.NotEditable:
+            return redirect(url_for(".summary", sid=sid))
         action = request.form.get("action", "next")
         if action == "prev":
             target = neighbour(sections, questionnaire, current.id, -1)
@@ -142,7 +145,10 @@ def autosave(sid, section_id):
     form = form_class(questionnaire, current, i18n.current_language())(request.form)
     raw = merge_section_raw(sub.draft["raw"], current, form.raw_values())
     cleaned, _sections = progress(questionnaire, raw)
-    saved = store.save_draft(db, sid, raw, current.id, cleaned.answers)
+    try:
+        saved = store.save_draft(db, sid, raw, current.id, cleaned.answers)
+    except store.NotEditable:
+        return jsonify({"error": "not a draft", "status": 409}), 409
     return jsonify({**saved, "hidden": hidden_questions(current, cleaned)})
 
 
@@ -166,7 +172,10 @@ def _rescue_stale_post():
     form = form_class(questionnaire, current, i18n.current_language())(request.form)
     raw = merge_section_raw(sub.draft["raw"], current, form.raw_values())
     cleaned, _sections = progress(questionnaire, raw)
-    store.save_draft(db, sub.uuid, raw, current.id, cleaned.answers)
+    try:
+        store.save_draft(db, sub.uuid, raw, current.id, cleaned.answers)
+    except store.NotEditable:
+        return None
     return url_for(".section", sid=sub.uuid, section_id=current.id)
 
 

@@ -40,6 +40,10 @@ class NotFound(StoreError):
     pass
 
 
+class NotEditable(StoreError):
+    """A save for a submission that is not open for editing (completed meanwhile, or discarded)."""
+
+
 class VersionConflict(StoreError):
     """Same questionnaire id and version, different content."""
 
@@ -325,7 +329,10 @@ def save_draft(db: Database, sid: str, raw: dict[str, Any], section_id: str | No
         if row is None:
             raise NotFound(f"unknown submission {sid}")
         seq_row = db.execute("select seq from drafts where submission_uuid = ?", [sid]).fetchone()
-        seq = (seq_row[0] if seq_row else 0) + 1
+        if seq_row is None:
+            # Checked inside the transaction: a late autosave must not reopen what was just completed.
+            raise NotEditable(f"submission {sid} is not open for editing")
+        seq = seq_row[0] + 1
         db["drafts"].upsert({"submission_uuid": sid, "raw": canonical_json(raw), "section_id": section_id,
                              "saved_at": stamp, "seq": seq}, pk="submission_uuid")
         update: dict[str, Any] = {"modified": stamp}

@@ -218,3 +218,13 @@ def test_deleting_a_draft_asks_first_and_then_deletes_it(client, db):
     assert client.post(f"/s/{sid}/kasta").headers["Location"] == "/"
     with pytest.raises(store.NotFound):
         store.get_submission(db, sid)
+
+
+def test_an_autosave_after_completion_is_refused_and_changes_nothing(client, db):
+    questionnaire = store.get_questionnaire(db, "smak-kostnader")
+    sid = store.create_submission(db, "smak-kostnader", "2480")
+    store.complete_submission(db, sid, {"kommentarer.kommentar": "Klar"})
+    section = questionnaire.sections[0]
+    response = client.post(f"/s/{sid}/autosave/{section.id}", data={})
+    assert response.status_code == 409
+    assert store.get_submission(db, sid).draft is None

@@ -98,3 +98,12 @@ def test_a_failed_write_leaves_nothing_behind(db):
 def test_unknown_municipality_is_refused(db):
     with pytest.raises(store.NotFound, match="unknown municipality code '9999'"):
         store.create_submission(db, "smak-kostnader", "9999")
+
+
+def test_a_late_autosave_does_not_reopen_a_completed_submission(db):
+    sid = store.create_submission(db, "smak-kostnader", "2480")
+    store.complete_submission(db, sid, {"kommentarer.kommentar": "Klar"})
+    with pytest.raises(store.NotEditable):
+        store.save_draft(db, sid, {"kommentarer.kommentar": "sent efter"}, None)
+    sub = store.get_submission(db, sid)
+    assert sub.draft is None and sub.answers == {"kommentarer.kommentar": "Klar"}
