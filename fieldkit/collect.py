@@ -215,7 +215,10 @@ def complete(sid):
     cleaned = clean_answers(questionnaire, sub.draft["raw"], lang=i18n.current_language())
     if not cleaned.ok:
         return redirect(url_for(".review", sid=sid))
-    store.complete_submission(db, sid, cleaned.answers)
+    try:
+        store.complete_submission(db, sid, cleaned.answers, draft_seq=sub.draft["seq"])
+    except store.NotEditable:
+        return redirect(url_for(".review", sid=sid))  # a save came in meanwhile: check again
     flash(i18n.translate("completed"), "success")
     return redirect(url_for(".summary", sid=sid))
 

@@ -353,11 +353,18 @@ def revision_hash(sid: str, questionnaire_id: str, version: str, municipality_co
 
 
 def complete_submission(db: Database, sid: str, answers: dict[str, Any], *, author: str | None = None,
-                        comment: str | None = None, device_id: str | None = None) -> dict[str, Any]:
-    """Record cleaned answers as a new revision, mark complete and drop the draft; one transaction."""
+                        comment: str | None = None, device_id: str | None = None,
+                        draft_seq: int | None = None) -> dict[str, Any]:
+    """Record cleaned answers as a new revision, mark complete and drop the draft; one transaction.
+
+    With `draft_seq`, the answers were cleaned from that save of the draft: if a later
+    save came in meanwhile, NotEditable is raised and nothing is written.
+    """
     stamp = now()
     with transaction(db):
         sub = get_submission(db, sid)
+        if draft_seq is not None and (sub.draft is None or sub.draft["seq"] != draft_seq):
+            raise NotEditable(f"submission {sid} changed while it was being completed")
         number = sub.revision + 1
         digest = revision_hash(sid, sub.questionnaire_id, sub.questionnaire_version, sub.municipality_code,
                                answers, sub.head_revision)

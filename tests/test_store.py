@@ -107,3 +107,13 @@ def test_a_late_autosave_does_not_reopen_a_completed_submission(db):
         store.save_draft(db, sid, {"kommentarer.kommentar": "sent efter"}, None)
     sub = store.get_submission(db, sid)
     assert sub.draft is None and sub.answers == {"kommentarer.kommentar": "Klar"}
+
+
+def test_completion_refuses_answers_cleaned_from_an_older_save(db):
+    sid = store.create_submission(db, "smak-kostnader", "2480")
+    seen = store.save_draft(db, sid, {"kommentarer.kommentar": "första"}, None)["seq"]
+    store.save_draft(db, sid, {"kommentarer.kommentar": "andra, sparad under tiden"}, None)
+    with pytest.raises(store.NotEditable):
+        store.complete_submission(db, sid, {"kommentarer.kommentar": "första"}, draft_seq=seen)
+    sub = store.get_submission(db, sid)
+    assert sub.status == "draft" and sub.draft["raw"] == {"kommentarer.kommentar": "andra, sparad under tiden"}
