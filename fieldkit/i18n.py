@@ -107,6 +107,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "passphrase_help": {"sv": "Den här datorn är skyddad med en lösenfras.", "en": "This laptop is protected by a passphrase."},
     "logout": {"sv": "Logga ut", "en": "Log out"},
     "nav_review": {"sv": "Granskning", "en": "Review"},
+    "edit_stale": {"sv": "Intervjun fick en nyare version medan du ändrade den, så din rättelse sparades inte. "
+                         "Se de aktuella svaren nedan och rätta igen.",
+                   "en": "The interview got a newer revision while you were editing it, so your correction was not "
+                         "saved. See the current answers below and correct again."},
     "nav_users": {"sv": "Användare", "en": "Users"},
     "nav_audit": {"sv": "Logg", "en": "Audit log"},
     "role": {"sv": "Roll", "en": "Role"},

@@ -104,7 +104,11 @@ def edit(sid, section_id):
             problem, status = i18n.translate("review_invalid"), 422
         else:
             try:
-                reviewing.edit_answers(db, sid, cleaned.answers, actor=actor(), comment=comment)
+                reviewing.edit_answers(db, sid, cleaned.answers, actor=actor(), comment=comment,
+                                       base_revision=request.form.get("base") or "")
+            except reviewing.StaleEdit:
+                flash(i18n.translate("edit_stale"), "error")
+                return redirect(url_for(".show", sid=sid))
             except reviewing.ReviewError:
                 flash(i18n.translate("nothing_changed"), "info")
                 return redirect(url_for(".show", sid=sid))

@@ -25,6 +25,10 @@ class ReviewError(store.StoreError):
     """A review action that cannot be done as asked; the message says why."""
 
 
+class StaleEdit(ReviewError):
+    """The submission got a newer revision after the reviewer opened it."""
+
+
 @dataclass(frozen=True)
 class ReviewFilter:
     """What the review list shows. Empty values mean 'any'. Flags are 'yes', 'no' or ''."""
@@ -119,10 +123,13 @@ def open_submission(db: Database, sid: str, scope: Scope) -> Opened:
     return Opened(sub, questionnaire, answers, skipped, hidden)
 
 
-def edit_answers(db: Database, sid: str, answers: dict[str, Any], *, actor: str, comment: str) -> dict[str, Any]:
+def edit_answers(db: Database, sid: str, answers: dict[str, Any], *, actor: str, comment: str,
+                 base_revision: str | None = None) -> dict[str, Any]:
     """Record corrected answers as a new revision (author and comment kept) and audit it; one transaction.
 
-    `answers` must already be cleaned. Nothing is written when nothing changed.
+    `answers` must already be cleaned. Nothing is written when nothing changed. With
+    `base_revision` (the head the reviewer saw), a newer head raises StaleEdit, so a
+    revision that arrived meanwhile (e.g. by sync) is never silently reverted.
     """
     comment = (comment or "").strip()
     if not comment:
@@ -131,6 +138,8 @@ def edit_answers(db: Database, sid: str, answers: dict[str, Any], *, actor: str,
         sub = store.get_submission(db, sid)
         if sub.status != "complete":
             raise ReviewError("only completed submissions can be corrected in review")
+        if base_revision is not None and sub.head_revision != base_revision:
+            raise StaleEdit(f"submission {sid} has a newer revision than the one corrected")
         changed = changed_questions(sub.answers, answers)
         if not changed:
             raise ReviewError("nothing was changed")

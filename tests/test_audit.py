@@ -22,7 +22,7 @@ def test_review_actions_are_audited_without_answer_values(central_app, cdb):
     page = client_.get(f"/granskning/{sid}/andra/{section}")
     assert page.status_code == 200
     before = store.get_submission(cdb, sid).answers
-    form = {"comment": "Kommunen ringde och rättade svaret"}
+    form = {"comment": "Kommunen ringde och rättade svaret", "base": store.get_submission(cdb, sid).head_revision}
     for key, value in before.items():
         if key.startswith("tillgang_bostader.") and isinstance(value, dict):
             for item, code in value.items():

@@ -12,8 +12,13 @@ from central_helpers import (  # noqa: F401 - fixtures
 SECTION = "lok"
 
 
-def _lok_form(answer: str, comment: str = "Rättat efter samtal med kommunen") -> dict[str, str]:
-    return {"lok.har_lok": answer, "comment": comment}
+def _lok_form(answer: str, comment: str = "Rättat efter samtal med kommunen", *, base: str) -> dict[str, str]:
+    """The correction form as the edit page posts it; `base` is the head revision the page showed."""
+    return {"lok.har_lok": answer, "comment": comment, "base": base}
+
+
+def _head(db, sid) -> str:
+    return store.get_submission(db, sid).head_revision
 
 
 def _flip(db, sid):
@@ -54,11 +59,11 @@ def test_an_edit_needs_a_comment_and_writes_a_new_revision_by_the_reviewer(centr
     before = store.get_submission(cdb, sid)
     answer = _flip(cdb, sid)
     client = logged_in(central_app, "evaluator")
-    refused = client.post(f"/granskning/{sid}/andra/{SECTION}", data=_lok_form(answer, comment="  "))
+    refused = client.post(f"/granskning/{sid}/andra/{SECTION}", data=_lok_form(answer, comment="  ", base=_head(cdb, sid)))
     assert refused.status_code == 422
     assert "Skriv en kommentar om varför svaren ändras." in refused.get_data(as_text=True)
     assert store.get_submission(cdb, sid).revision == 1
-    assert client.post(f"/granskning/{sid}/andra/{SECTION}", data=_lok_form(answer)).status_code == 302
+    assert client.post(f"/granskning/{sid}/andra/{SECTION}", data=_lok_form(answer, base=_head(cdb, sid))).status_code == 302
     after = store.get_submission(cdb, sid)
     assert after.revision == 2 and after.answers["lok.har_lok"] == answer
     newest = store.list_revisions(cdb, sid)[-1]
@@ -71,7 +76,7 @@ def test_an_edit_needs_a_comment_and_writes_a_new_revision_by_the_reviewer(centr
 def test_an_invalid_edit_is_refused_and_nothing_is_written(central_app, cdb):
     sid = make_submission(cdb)
     client = logged_in(central_app, "evaluator")
-    response = client.post(f"/granskning/{sid}/andra/{SECTION}", data=_lok_form("kanske"))
+    response = client.post(f"/granskning/{sid}/andra/{SECTION}", data=_lok_form("kanske", base=_head(cdb, sid)))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Rätta följande innan du går vidare:" in page and "Välj ett av alternativen." in page
@@ -81,7 +86,7 @@ def test_an_invalid_edit_is_refused_and_nothing_is_written(central_app, cdb):
 def test_an_edit_that_changes_nothing_writes_nothing(central_app, cdb):
     sid = make_submission(cdb)
     same = store.get_submission(cdb, sid).answers["lok.har_lok"]
-    data = _lok_form(same)
+    data = _lok_form(same, base=_head(cdb, sid))
     if same == "ja":
         data.update({k: v for k, v in store.get_submission(cdb, sid).answers.items() if k.startswith("lok.")})
     response = logged_in(central_app, "evaluator").post(f"/granskning/{sid}/andra/{SECTION}", data=data,
@@ -108,7 +113,7 @@ def test_history_shows_revisions_side_by_side_with_what_changed(central_app, cdb
     sid = make_submission(cdb)
     answer = _flip(cdb, sid)
     client = logged_in(central_app, "evaluator")
-    client.post(f"/granskning/{sid}/andra/{SECTION}", data=_lok_form(answer))
+    client.post(f"/granskning/{sid}/andra/{SECTION}", data=_lok_form(answer, base=_head(cdb, sid)))
     page = client.get(f"/granskning/{sid}/historik").get_data(as_text=True)
     assert "Version 1" in page and "Version 2" in page and "Rättat efter samtal med kommunen" in page
     _opened, revisions, rows = reviewing.history(cdb, sid, reviewing.accounts.EVERYTHING)
@@ -151,3 +156,24 @@ def test_a_correction_keeps_an_interviewers_edit_in_progress(cdb):
     answers = dict(store.get_submission(cdb, sid).answers, **{"lok.har_lok": "vet_ej"})
     reviewing.edit_answers(cdb, sid, answers, actor="eva", comment="rättning")
     assert store.get_submission(cdb, sid).draft is not None
+
+
+def test_a_correction_of_an_older_revision_is_refused_and_keeps_the_newer_one(central_app, cdb):
+    sid = make_submission(cdb)
+    client = logged_in(central_app, "evaluator")
+    seen = _head(cdb, sid)  # the head when the evaluator opened the edit page
+    newer = dict(store.get_submission(cdb, sid).answers, **{"forslag.effektivisering": "Rättat på laptopen"})
+    store.reopen_submission(cdb, sid)
+    store.complete_submission(cdb, sid, newer)  # e.g. arrived by sync meanwhile
+    response = client.post(f"/granskning/{sid}/andra/{SECTION}", data=_lok_form(_flip(cdb, sid), base=seen),
+                           follow_redirects=True)
+    assert "Intervjun fick en nyare version medan du ändrade den" in response.get_data(as_text=True)
+    sub = store.get_submission(cdb, sid)
+    assert sub.revision == 2 and sub.answers["forslag.effektivisering"] == "Rättat på laptopen"
+
+
+def test_a_correction_without_the_revision_it_started_from_is_refused(central_app, cdb):
+    sid = make_submission(cdb)
+    data = _lok_form(_flip(cdb, sid), base="")
+    logged_in(central_app, "evaluator").post(f"/granskning/{sid}/andra/{SECTION}", data=data)
+    assert store.get_submission(cdb, sid).revision == 1
