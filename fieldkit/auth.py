@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import time
-from urllib.parse import urlparse
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
@@ -19,6 +18,7 @@ from flask.sessions import SecureCookieSessionInterface
 from . import accounts, audit, errors, i18n, store
 from .accounts import ROLES, User
 from .db import get_db
+from .urls import local_target
 
 bp = Blueprint("auth", __name__)
 
@@ -165,13 +165,6 @@ login_required = roles_required(*ROLES)
 
 # -- pages ----------------------------------------------------------------------
 
-def _safe_next(target: str | None) -> str | None:
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parsed = urlparse(target)
-    return None if parsed.scheme or parsed.netloc else target
-
-
 def _home(user: User) -> str:
     return url_for("collect.start") if user.local else url_for(HOME[user.role])
 
@@ -183,7 +176,7 @@ def login():
     central = settings.get("mode") == "central"
     if not central and not settings.get("passphrase_hash"):
         return redirect(url_for("collect.start"))
-    next_url = _safe_next(request.values.get("next"))
+    next_url = local_target(request.values.get("next"))
     if request.method == "GET":
         return render_template("auth/login.html", central=central, next_url=next_url, name="")
     name = (request.form.get("name") or "").strip()[: accounts.MAX_NAME * 2] if central else "local"

@@ -17,6 +17,7 @@ from . import accounts, errors, i18n, store
 from .auth import current_scope, current_user
 from .db import get_db
 from .interview import find_section, form_class, hidden_questions, merge_section_raw, neighbour, progress
+from .urls import local_target
 
 bp = Blueprint("collect", __name__)
 
@@ -276,9 +277,6 @@ def submissions():
 def set_language(code):
     if code not in i18n.LANGUAGES:
         abort(404)
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = redirect(target)
+    response = redirect(local_target(request.args.get("next")) or "/")
     response.set_cookie(i18n.COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response

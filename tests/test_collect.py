@@ -228,3 +228,14 @@ def test_an_autosave_after_completion_is_refused_and_changes_nothing(client, db)
     response = client.post(f"/s/{sid}/autosave/{section.id}", data={})
     assert response.status_code == 409
     assert store.get_submission(db, sid).draft is None
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\t/evil.example", "/\\evil.example", "https://evil.example/",
+                                    "/\n/evil.example", "evil.example"])
+def test_language_switch_only_redirects_within_the_site(client, target):
+    assert client.get("/sprak/en", query_string={"next": target}).headers["Location"] == "/"
+
+
+def test_language_switch_returns_to_the_page_it_came_from(client):
+    assert client.get("/sprak/en", query_string={"next": "/intervjuer?status=draft"}).headers["Location"] == \
+        "/intervjuer?status=draft"
