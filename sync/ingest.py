@@ -190,9 +190,10 @@ class _Importer:
         self.heads = {}
         for part in _chunks(sids):
             marks = ",".join("?" * len(part))
-            for sid, head, conflict in self.conn.execute(
-                    f"select uuid, head_revision, conflict from submissions where uuid in ({marks})", part):
-                self.heads[sid] = {"head_revision": head, "conflict": conflict}
+            for sid, head, conflict, qid, code in self.conn.execute(
+                    "select uuid, head_revision, conflict, questionnaire_id, municipality_code "
+                    f"from submissions where uuid in ({marks})", part):
+                self.heads[sid] = {"head_revision": head, "conflict": conflict, "identity": (qid, code)}
         received: set[str] = set()
         for part in _chunks(ids):
             marks = ",".join("?" * len(part))
@@ -226,13 +227,17 @@ class _Importer:
                 return False
             if self.known[parent][1] != sid:
                 return self.reject(rid, f"its parent {parent} belongs to another submission")
+        head = self.heads.get(sid)
+        identity = (row["questionnaire_id"], row["municipality_code"])
+        if head is not None and head["identity"] != identity:
+            return self.reject(rid, f"it names questionnaire {identity[0]} and municipality {identity[1]}, but its "
+                                    f"submission {sid} is {head['identity'][0]} in municipality {head['identity'][1]}")
         revision.verify_content()
         self.new_revs.append(_revision_tuple(row))
         self.known[rid] = (row["content_hash"], sid)
-        head = self.heads.get(sid)
         if head is None:
             self.new_subs[sid] = self.submission_row(revision)
-            self.heads[sid] = {"head_revision": rid, "conflict": 0}
+            self.heads[sid] = {"head_revision": rid, "conflict": 0, "identity": identity}
             counts["new"] += 1
         elif head["head_revision"] is None or row["parent_id"] == head["head_revision"] \
                 or self.descends(rid, head["head_revision"]):
@@ -280,7 +285,8 @@ class _Importer:
             target.update(values)
         else:
             self.updates[sid] = values
-        self.heads[sid] = {"head_revision": row["id"], "conflict": conflict}
+        self.heads[sid]["head_revision"] = row["id"]
+        self.heads[sid]["conflict"] = conflict
 
     def set_flag(self, sid: str) -> None:
         target = self.new_subs.get(sid)
