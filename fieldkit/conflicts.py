@@ -26,7 +26,11 @@ HEAD, OTHER = "head", "other"
 
 
 class ConflictError(store.StoreError):
-    pass
+    """A resolution that cannot be saved; `missing` lists the questions still without a choice."""
+
+    def __init__(self, message: str, missing: list[str] | None = None):
+        super().__init__(message)
+        self.missing = missing or []
 
 
 def open_for(db: Database, sid: str) -> list[dict[str, Any]]:
@@ -114,7 +118,7 @@ def merged_answers(found: Sides, choices: dict[str, str]) -> dict[str, Any]:
     """
     missing = [d.qid for d in found.differences if choices.get(d.qid) not in (HEAD, OTHER)]
     if missing:
-        raise ConflictError("choose an answer for: " + ", ".join(missing))
+        raise ConflictError("choose an answer for: " + ", ".join(missing), missing)
     merged = dict(found.head)
     for diff in found.differences:
         if choices[diff.qid] == OTHER:

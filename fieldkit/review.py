@@ -163,7 +163,12 @@ def resolve(sid, conflict_id):
         try:
             conflicts.resolve(db, sid, conflict_id, choices, actor=actor(), comment=comment)
         except conflicts.ConflictError as exc:
-            problem, status = str(exc), 422
+            if exc.missing:  # for the reader: question texts in the page's language, not ids
+                texts = [found.questionnaire.question(q).text(i18n.current_language()) for q in exc.missing]
+                problem = i18n.translate("conflict_choose_all", questions="; ".join(texts))
+            else:
+                problem = str(exc)
+            status = 422
         else:
             flash(i18n.translate("conflict_resolved"), "success")
             return redirect(url_for(".show", sid=sid))

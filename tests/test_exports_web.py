@@ -95,7 +95,7 @@ def test_unknown_codes_give_a_400_page_that_lists_the_valid_choices(client):
 
 def test_a_filter_matching_nothing_says_so(client):
     page = client.get("/rapporter/testenkat?kommun=0980&from=2030-01-01").get_data(as_text=True)
-    assert "0 inlämningar" in page and "Inga inlämningar matchar urvalet." in page
+    assert "Antal intervjuer: 0" in page and "Inga inlämningar matchar urvalet." in page
 
 
 def test_csv_downloads_have_a_bom_the_separator_and_the_filter(client):

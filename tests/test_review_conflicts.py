@@ -64,7 +64,8 @@ def test_every_differing_question_needs_a_choice(central_app, cdb, conflicted):
     response = client.post(f"/granskning/{sid}/konflikt/{conflict['id']}", data={
         "choice-lok.har_lok": "head", "choice-samarbete.lansstyrelsen": "other"})
     assert response.status_code == 422
-    assert "choose an answer for: forslag.effektivisering" in response.get_data(as_text=True)
+    assert "Välj vilket svar som ska gälla för: Har ni förslag på hur bosättningsprocessen kan effektiviseras?" \
+        in response.get_data(as_text=True)
     assert store.get_submission(cdb, sid).conflict
     assert not audit.entries(cdb, action="conflict_resolved")
 
