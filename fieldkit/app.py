@@ -10,7 +10,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from . import config, db, errors, i18n
-from .templating import field_choices
+from .templating import field_choices, localtime
 from .api import bp as api_bp
 from .collect import bp as collect_bp
 from .sync_pages import bp as sync_pages_bp
@@ -52,6 +52,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.jinja_env.globals.update(_=i18n.translate, languages=i18n.LANGUAGES, current_language=i18n.current_language,
                                 field_choices=field_choices)
+    app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.register_blueprint(collect_bp)

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+from zoneinfo import ZoneInfo
+
+#: The store keeps UTC; people in Swedish municipalities read Swedish time.
+LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
+
 
 def field_choices(field) -> list[tuple[str, str]]:
     """(value, label) of a WTForms choice field, whether it holds SelectChoice objects or tuples."""
@@ -12,3 +18,19 @@ def field_choices(field) -> list[tuple[str, str]]:
         else:
             pairs.append((choice.value, choice.label))
     return pairs
+
+
+def localtime(value: str | None, seconds: bool = False, time_only: bool = False) -> str:
+    """An ISO 8601 UTC timestamp from the store as Swedish local time: "2024-05-02 14:05"."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    local = moment.astimezone(LOCAL_ZONE)
+    if time_only:
+        return local.strftime("%H:%M:%S")
+    return local.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")

@@ -86,7 +86,7 @@
       self.dirty = false;
       try { localStorage.removeItem(self.key); } catch (e) { /* ignore */ }
       self.form.setAttribute("data-seq", result.seq);
-      self.show(self.text("saved", result.saved_at.substring(11, 19) + " UTC"));
+      self.show(self.text("saved", new Date(result.saved_at).toLocaleTimeString("sv-SE")));
       self.applyRelevance(result.hidden || []);
     }).catch(function () {
       self.show(self.text("offline"), true);
