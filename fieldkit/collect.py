@@ -197,12 +197,20 @@ def review(sid):
         return redirect(url_for(".summary", sid=sid))
     lang = i18n.current_language()
     cleaned = clean_answers(questionnaire, sub.draft["raw"], lang=lang)
-    problems = []
+    problems, unanswered, asked = [], [], 0
+    skipped = set(cleaned.skipped)
     for section in questionnaire.sections:
+        missing = 0
         for question in section.questions:
             if question.id in cleaned.errors:
                 problems.append((section, question, cleaned.errors[question.id]))
+            if question.answerable and question.id not in skipped:
+                asked += 1
+                missing += question.id not in cleaned.answers and question.id not in cleaned.errors
+        if missing:
+            unanswered.append((section, missing))
     return render_template("collect/review.html", sub=sub, questionnaire=questionnaire, problems=problems,
+                           unanswered=unanswered, unanswered_total=sum(n for _s, n in unanswered), asked=asked,
                            answers=cleaned.answers, skipped=set(cleaned.skipped), lang=lang,
                            municipality=registry.municipality(sub.municipality_code),
                            format_answer=format_answer, format_rows=format_rows)

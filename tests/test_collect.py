@@ -239,3 +239,12 @@ def test_language_switch_only_redirects_within_the_site(client, target):
 def test_language_switch_returns_to_the_page_it_came_from(client):
     assert client.get("/sprak/en", query_string={"next": "/intervjuer?status=draft"}).headers["Location"] == \
         "/intervjuer?status=draft"
+
+
+def test_review_page_counts_unanswered_questions_per_section(client, db):
+    sid, _ = start_interview(client, "kub-webbenkat")
+    client.post(f"/s/{sid}/autosave/lok", data={"lok.har_lok": "nej"})
+    html = client.get(f"/s/{sid}/granska").data.decode()
+    # 14 questions (a matrix is one); the LÖK follow-up is skipped after "nej"; one is answered
+    assert "12 av 13 frågor är obesvarade." in html
+    assert f'href="/s/{sid}/del/hinder">Hinder för att ta emot på anvisning</a>: 1' in html
