@@ -278,7 +278,7 @@ def submissions():
     questionnaires = store.list_questionnaires(db)
     return render_template("collect/submissions.html", rows=rows, counts=counts, filters=filters,
                            questionnaires=questionnaires, titles=_titles(questionnaires),
-                           counties=registry.counties())
+                           counties=registry.counties(), limited=len(rows) >= current_app.config["PAGE_SIZE"])
 
 
 @bp.get("/sprak/<code>")

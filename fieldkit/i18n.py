@@ -45,6 +45,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "unanswered_count": {"sv": "{n} av {total} frågor är obesvarade.", "en": "{n} of {total} questions are unanswered."},
     "unanswered_help": {"sv": "De är inte obligatoriska, så intervjun kan slutföras ändå.",
                         "en": "They are not required, so the interview can be completed anyway."},
+    "list_limited": {"sv": "Visar de {n} senast ändrade. Filtrera för att se andra.",
+                     "en": "Showing the {n} most recently modified. Filter to see others."},
     "complete_button": {"sv": "Slutför intervjun", "en": "Complete the interview"},
     "back_to_edit": {"sv": "Tillbaka till frågorna", "en": "Back to the questions"},
     "completed": {"sv": "Intervjun är slutförd och sparad.", "en": "The interview is complete and saved."},

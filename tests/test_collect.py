@@ -248,3 +248,14 @@ def test_review_page_counts_unanswered_questions_per_section(client, db):
     # 14 questions (a matrix is one); the LÖK follow-up is skipped after "nej"; one is answered
     assert "12 av 13 frågor är obesvarade." in html
     assert f'href="/s/{sid}/del/hinder">Hinder för att ta emot på anvisning</a>: 1' in html
+
+
+def test_a_long_list_says_it_shows_only_the_newest(store_path, db):
+    from fieldkit.app import create_app
+    from fieldkit.demo import make_demo
+
+    make_demo(db, 30, seed=4)
+    small = create_app({"DB": str(store_path), "TESTING": True, "WTF_CSRF_ENABLED": False, "PAGE_SIZE": 10})
+    html = small.test_client().get("/intervjuer").data.decode()
+    assert "Visar de 10 senast ändrade. Filtrera för att se andra." in html
+    assert html.count("<tr>") == 11
