@@ -47,6 +47,28 @@ TEXTS: dict[str, dict[str, str]] = {
                         "en": "They are not required, so the interview can be completed anyway."},
     "list_limited": {"sv": "Visar de {n} senast ändrade. Filtrera för att se andra.",
                      "en": "Showing the {n} most recently modified. Filter to see others."},
+    "audit_action_login": {"sv": "Inloggning", "en": "Login"},
+    "audit_action_login_failed": {"sv": "Misslyckad inloggning", "en": "Failed login"},
+    "audit_action_login_throttled": {"sv": "Inloggning spärrad (för många försök)", "en": "Login blocked (too many attempts)"},
+    "audit_action_logout": {"sv": "Utloggning", "en": "Logout"},
+    "audit_action_edit": {"sv": "Rättelse", "en": "Correction"},
+    "audit_action_conflict_resolved": {"sv": "Konflikt löst", "en": "Conflict resolved"},
+    "audit_action_reviewed": {"sv": "Markerad som granskad", "en": "Marked reviewed"},
+    "audit_action_unreviewed": {"sv": "Granskning ångrad", "en": "Review mark removed"},
+    "audit_action_excluded": {"sv": "Exkluderad från analys", "en": "Excluded from analysis"},
+    "audit_action_included": {"sv": "Åter med i analys", "en": "Included in analysis again"},
+    "audit_action_export": {"sv": "Export", "en": "Export"},
+    "audit_action_sync_ingest": {"sv": "Synkronisering mottagen", "en": "Sync received"},
+    "audit_action_device_enrolled": {"sv": "Enhet registrerad", "en": "Device enrolled"},
+    "audit_action_device_revoked": {"sv": "Enhet spärrad", "en": "Device revoked"},
+    "audit_action_user_added": {"sv": "Användare skapad", "en": "User added"},
+    "audit_action_user_disabled": {"sv": "Användare avstängd", "en": "User disabled"},
+    "audit_action_user_enabled": {"sv": "Användare aktiverad", "en": "User enabled"},
+    "audit_action_password_changed": {"sv": "Lösenord bytt", "en": "Password changed"},
+    "audit_action_passphrase_set": {"sv": "Lösenfras satt", "en": "Passphrase set"},
+    "audit_action_backup": {"sv": "Säkerhetskopia", "en": "Backup"},
+    "audit_action_restore": {"sv": "Återställning", "en": "Restore"},
+    "audit_action_erase": {"sv": "Personuppgifter raderade", "en": "Personal data erased"},
     "complete_button": {"sv": "Slutför intervjun", "en": "Complete the interview"},
     "back_to_edit": {"sv": "Tillbaka till frågorna", "en": "Back to the questions"},
     "completed": {"sv": "Intervjun är slutförd och sparad.", "en": "The interview is complete and saved."},
@@ -309,6 +331,12 @@ def current_language() -> str:
     if lang in LANGUAGES:
         return lang
     return current_app.config.get("DEFAULT_LANGUAGE", "sv")
+
+
+def label(prefix: str, code: str) -> str:
+    """The translated label of a code (e.g. an audit action), or the code itself when it has none."""
+    key = f"{prefix}_{code}"
+    return translate(key) if key in TEXTS else code
 
 
 def translate(key: str, **params) -> str:

@@ -100,7 +100,13 @@ def test_the_audit_page_is_for_admins_and_filters_by_action(central_app, cdb):
         assert logged_in(central_app, role).get("/admin/logg").status_code == 403
     page = logged_in(central_app, "admin").get("/admin/logg?action=export").get_data(as_text=True)
     assert "counties=24 questionnaire=kub-webbenkat" in page
-    assert "<code>reviewed</code>" not in page
+    assert '<td title="export">Export</td>' in page
+    assert 'title="reviewed"' not in page
+    english = logged_in(central_app, "admin")
+    english.get("/sprak/en")
+    assert '<td title="reviewed">Marked reviewed</td>' in english.get("/admin/logg?action=reviewed").get_data(as_text=True)
+    swedish = logged_in(central_app, "admin").get("/admin/logg?action=reviewed").get_data(as_text=True)
+    assert '<td title="reviewed">Markerad som granskad</td>' in swedish
 
 
 def test_an_action_must_be_a_word(cdb):
