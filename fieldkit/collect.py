@@ -90,11 +90,8 @@ def section(sid, section_id):
     raw = sub.draft["raw"]
     notice = None
     if request.method == "POST":
-        form = Form(request.form)
-        raw = merge_section_raw(raw, current, form.raw_values())
-        cleaned, sections = progress(questionnaire, raw)
         try:
-            store.save_draft(db, sid, raw, current.id, cleaned.answers)
+            form, raw, cleaned, sections, _saved = _save_posted(db, sub, questionnaire, current)
         except store.NotEditable:
             return redirect(url_for(".summary", sid=sid))
         action = request.form.get("action", "next")
@@ -143,14 +140,23 @@ def autosave(sid, section_id):
         abort(404)
     if sub.draft is None:
         return jsonify({"error": "not a draft", "status": 409}), 409
-    form = form_class(questionnaire, current, i18n.current_language())(request.form)
-    raw = merge_section_raw(sub.draft["raw"], current, form.raw_values())
-    cleaned, _sections = progress(questionnaire, raw)
     try:
-        saved = store.save_draft(db, sid, raw, current.id, cleaned.answers)
+        _form, _raw, cleaned, _sections, saved = _save_posted(db, sub, questionnaire, current)
     except store.NotEditable:
         return jsonify({"error": "not a draft", "status": 409}), 409
     return jsonify({**saved, "hidden": hidden_questions(current, cleaned)})
+
+
+def _save_posted(db, sub, questionnaire, current):
+    """Save the posted values of one section into the draft: (form, raw, cleaned, sections, saved).
+
+    Raises store.NotEditable when the submission is no longer open for editing.
+    """
+    form = form_class(questionnaire, current, i18n.current_language())(request.form)
+    raw = merge_section_raw(sub.draft["raw"], current, form.raw_values())
+    cleaned, sections = progress(questionnaire, raw)
+    saved = store.save_draft(db, sub.uuid, raw, current.id, cleaned.answers)
+    return form, raw, cleaned, sections, saved
 
 
 def _rescue_stale_post():
@@ -170,11 +176,8 @@ def _rescue_stale_post():
     current = find_section(questionnaire, args.get("section_id", ""))
     if current is None or sub.draft is None:
         return None
-    form = form_class(questionnaire, current, i18n.current_language())(request.form)
-    raw = merge_section_raw(sub.draft["raw"], current, form.raw_values())
-    cleaned, _sections = progress(questionnaire, raw)
     try:
-        store.save_draft(db, sub.uuid, raw, current.id, cleaned.answers)
+        _save_posted(db, sub, questionnaire, current)
     except store.NotEditable:
         return None
     return url_for(".section", sid=sub.uuid, section_id=current.id)
