@@ -83,12 +83,7 @@ def users_disable_command(ctx, name: str) -> None:
 
     Example: fieldkit users disable anna.berg
     """
-    db = open_store(ctx)
-    try:
-        accounts.set_disabled(db, name, True, actor=cli_actor())
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"disabled {name}")
+    _set_disabled(ctx, name, True)
 
 
 @users_group.command("enable")
@@ -99,12 +94,16 @@ def users_enable_command(ctx, name: str) -> None:
 
     Example: fieldkit users enable anna.berg
     """
+    _set_disabled(ctx, name, False)
+
+
+def _set_disabled(ctx, name: str, disabled: bool) -> None:
     db = open_store(ctx)
     try:
-        accounts.set_disabled(db, name, False, actor=cli_actor())
+        accounts.set_disabled(db, name, disabled, actor=cli_actor())
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"enabled {name}")
+    click.echo(f"{'disabled' if disabled else 'enabled'} {name}")
 
 
 @users_group.command("password")
