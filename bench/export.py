@@ -38,7 +38,7 @@ def peak_rss_mb() -> float:
 
 
 def make_store(path: Path, n: int, seed: int) -> None:
-    from fieldkit import demo, store
+    from sync import demo, store
 
     if path.exists():
         db = store.open_db(path)
@@ -60,7 +60,7 @@ def run_baseline(db_path: Path, out: Path) -> dict:
 
     from exports import ExportFilter, build_report
     from exports.tabular import wide_columns, wide_rows
-    from fieldkit import store
+    from sync import store
 
     db = store.open_db(db_path)
     report = build_report(db, ExportFilter(QUESTIONNAIRE))
@@ -79,7 +79,7 @@ def run_baseline(db_path: Path, out: Path) -> dict:
 
 def run_full(db_path: Path, out: Path, plain: bool = False) -> dict:
     from exports import ExportFilter, build_report, save_workbook, xlsx_fast
-    from fieldkit import store
+    from sync import store
 
     xlsx_fast.FAST = not plain
     started = time.perf_counter()

@@ -24,9 +24,10 @@ import waitress
 from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from fieldkit import config, store
+from sync import store
+from fieldkit import config
 from fieldkit.app import create_app
-from fieldkit.demo import make_demo
+from sync.demo import make_demo
 
 
 def timed(call, repeat: int) -> list[float]:

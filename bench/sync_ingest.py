@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from fieldkit import demo, store
+from sync import demo, store
 from sync import devices
 from sync.bundle import write_bundle
 from sync.ingest import ingest

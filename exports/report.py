@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fieldkit import store
+from sync import store
 
 from .aggregate import Group, ResponseRate, SectionResult, groups_of, question_tables, response_rate
 from .filters import LOCAL_TZ, ExportFilter, check_filter

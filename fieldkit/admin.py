@@ -6,7 +6,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from forms import registry
 
-from . import accounts, audit, i18n
+from sync import accounts, audit
+from . import i18n
 from .auth import actor, roles_required
 from .db import get_db
 

@@ -13,7 +13,7 @@ from flask import Blueprint, g, jsonify, request
 from sync import acks, catalog, ingest, protocol, signing
 from sync.errors import BundleRejected, SyncError
 
-from . import audit, store
+from sync import audit, store
 from .db import get_db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1/sync")

@@ -15,8 +15,9 @@ import time
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
-from . import accounts, audit, errors, i18n, store
-from .accounts import ROLES, User
+from sync import accounts, audit, store
+from . import errors, i18n
+from sync.accounts import ROLES, User
 from .db import get_db
 from .urls import local_target
 

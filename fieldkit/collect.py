@@ -13,7 +13,8 @@ from forms.answers import clean_answers
 from forms.display import format_answer, format_rows
 from forms.webform import formdata_for
 
-from . import accounts, errors, i18n, store
+from sync import accounts, store
+from . import errors, i18n
 from .auth import current_scope, current_user
 from .db import get_db
 from .interview import find_section, form_class, hidden_questions, merge_section_raw, neighbour, progress

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .store import DEFAULT_DB
+from sync.store import DEFAULT_DB
 
 
 @dataclass(frozen=True)

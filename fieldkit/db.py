@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, g
 from sqlite_utils import Database
 
-from .store import open_db
+from sync.store import open_db
 
 
 def get_db() -> Database:

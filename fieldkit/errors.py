@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from . import i18n
-from .store import NotFound as StoreNotFound
+from sync.store import NotFound as StoreNotFound
 
 #: Views may register a hook that keeps what a rejected (CSRF) post carried.
 CSRF_RESCUERS = []

@@ -18,7 +18,8 @@ from exports.filters import STATUSES, check_filter
 from exports.report import questionnaire_ids
 from forms import registry
 
-from . import audit, i18n, store
+from sync import audit, store
+from . import i18n
 from .auth import actor, address, current_scope, roles_required
 from .db import get_db
 from .export_jobs import JobRunner

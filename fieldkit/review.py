@@ -11,7 +11,8 @@ from forms.answers import clean_answers
 from forms.display import format_answer, format_rows
 from forms.webform import formdata_for
 
-from . import conflicts, i18n, reviewing, store
+from sync import conflicts, reviewing, store
+from . import i18n
 from .auth import actor, current_scope, may, roles_required
 from .db import get_db
 from .interview import find_section, form_class, hidden_questions, merge_section_raw, progress

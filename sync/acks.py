@@ -9,7 +9,7 @@ from typing import Any, Iterable
 
 from sqlite_utils import Database
 
-from fieldkit import store
+from sync import store
 
 from . import devices, records, signing
 from .errors import SyncError

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator
 
 from sqlite_utils import Database
 
-from fieldkit import store
+from sync import store
 
 from . import acks, devices, records, signing
 from .errors import BundleRejected, DeviceError

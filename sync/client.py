@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from sqlite_utils import Database
 
-from fieldkit import store
+from sync import store
 
 from . import acks, catalog, devices, records, signing
 from .bundle import record_line

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from fieldkit import store
+from sync import store
 
 from . import signing
 from .errors import DeviceError, NotSetUp, SyncError, WrongMode

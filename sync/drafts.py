@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from fieldkit import store
+from sync import store
 from forms.answers import _Invalid, clean_answers, clean_value, message
 from forms.model import OTHER_SUFFIX, Question, Questionnaire
 

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from sqlite_utils import Database
 
-from fieldkit import store
+from sync import store
 
 from . import bundle as bundles
 from . import devices, lineage, records

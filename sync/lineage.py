@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from sqlite_utils import Database
 
-from fieldkit import store
+from sync import store
 
 
 class Lineage:

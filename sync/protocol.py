@@ -8,7 +8,7 @@ from typing import Iterator, Mapping
 
 from sqlite_utils import Database
 
-from fieldkit import store
+from sync import store
 
 from . import devices, signing
 from .bundle import split_line

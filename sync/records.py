@@ -9,7 +9,7 @@ from typing import Any, Iterable, Iterator
 
 from sqlite_utils import Database
 
-from fieldkit import store
+from sync import store
 from forms.loader import DefinitionError, from_dict
 from forms.model import Questionnaire
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from fieldkit import store
+from sync import store
 
 from . import records
 

@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from fieldkit import accounts, config, conflicts, store
+from sync import accounts, conflicts, store
+from fieldkit import config
 from fieldkit.app import create_app
-from fieldkit.demo import AnswerMaker
+from sync.demo import AnswerMaker
 from sync.bundle import write_bundle
 from sync.ingest import ingest
 

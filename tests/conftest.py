@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from fieldkit import config, store
+from sync import store
+from fieldkit import config
 from fieldkit.app import create_app
 
 

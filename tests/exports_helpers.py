@@ -19,7 +19,8 @@ from typing import Any
 from forms import from_dict, registry
 from forms.model import DONT_KNOW, NOT_APPLICABLE, Question
 
-from fieldkit import config, demo, store
+from sync import demo, store
+from fieldkit import config
 
 YES_NO_DK = {"type": "yesno", "dont_know": True}
 

@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from forms.webform import formdata_for
 
-from fieldkit.demo import AnswerMaker
+from sync.demo import AnswerMaker
 
 
 def plausible_answers(questionnaire, municipality_code="2480", seed=3):

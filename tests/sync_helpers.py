@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from fieldkit import demo, store
+from sync import demo, store
 from sync import devices
 from sync.bundle import BundleWriter
 

@@ -19,7 +19,8 @@ import time
 
 import pytest
 
-from fieldkit import config, store
+from sync import store
+from fieldkit import config
 from fieldkit.app import create_app
 
 from central_helpers import USERS, central_template, make_submission  # noqa: F401 - fixtures

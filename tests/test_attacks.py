@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from fieldkit import accounts, audit, store
+from sync import accounts, audit, store
 from fieldkit.app import create_app
 from sync import devices, records, signing
 from sync.bundle import record_line

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fieldkit import accounts, audit, store
+from sync import accounts, audit, store
 from fieldkit.cli import main
 from sync import client, devices
 from sync.bundle import write_bundle

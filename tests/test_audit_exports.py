@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldkit import audit
+from sync import audit
 from fieldkit.cli import main
 
 from central_helpers import (  # noqa: F401 - fixtures

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from fieldkit import accounts, audit, store
+from sync import accounts, audit, store
 from fieldkit.app import create_app
 
 from central_helpers import (  # noqa: F401 - fixtures

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldkit import accounts, audit, store
+from sync import accounts, audit, store
 from fieldkit.cli import main
 
 from central_helpers import central_path, central_template, cdb  # noqa: F401 - fixtures

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldkit import accounts, reviewing, store
+from sync import accounts, reviewing, store
 
 from central_helpers import (  # noqa: F401 - fixtures
     IN_COUNTY, OTHER_COUNTY, answers_for, central_app, central_path, central_template, cdb, logged_in,

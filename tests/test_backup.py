@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from fieldkit import audit, safekeeping, store
+from sync import audit, safekeeping, store
 from fieldkit.cli import main
-from fieldkit.migrations import migrations
+from sync.schema import migrations
 
 from central_helpers import (  # noqa: F401 - fixtures
     IN_COUNTY, answers_for, central_path, central_template, cdb, make_submission,

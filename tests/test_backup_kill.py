@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from fieldkit import safekeeping, store
+from sync import safekeeping, store
 
 from central_helpers import central_path, central_template, cdb, make_submission  # noqa: F401 - fixtures
 

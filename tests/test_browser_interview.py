@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fieldkit import store
+from sync import store
 
 from browser_helpers import artifacts_dir, launch, require_chromium
 from server_helpers import Server

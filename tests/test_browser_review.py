@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from fieldkit import store
+from sync import store
 
 from browser_helpers import artifacts_dir, launch, require_chromium
 from central_helpers import (  # noqa: F401 - fixtures

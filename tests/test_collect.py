@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from forms.answers import clean_answers
 from forms.library import SHIPPED
 
-from fieldkit import store
+from sync import store
 
 from field_helpers import plausible_answers, section_post, start_interview
 
@@ -129,7 +129,7 @@ def test_completion_is_refused_while_required_answers_are_missing(client, db):
 
 
 def test_submissions_page_filters_and_counts(client, db):
-    from fieldkit.demo import make_demo
+    from sync.demo import make_demo
 
     make_demo(db, 60, seed=2)
     html = client.get("/intervjuer?county=24&status=complete").data.decode()
@@ -252,7 +252,7 @@ def test_review_page_counts_unanswered_questions_per_section(client, db):
 
 def test_a_long_list_says_it_shows_only_the_newest(store_path, db):
     from fieldkit.app import create_app
-    from fieldkit.demo import make_demo
+    from sync.demo import make_demo
 
     make_demo(db, 30, seed=4)
     small = create_app({"DB": str(store_path), "TESTING": True, "WTF_CSRF_ENABLED": False, "PAGE_SIZE": 10})

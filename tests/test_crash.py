@@ -9,7 +9,7 @@ import urllib.error
 
 import pytest
 
-from fieldkit import store
+from sync import store
 
 from server_helpers import Browser, Server
 

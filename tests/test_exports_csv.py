@@ -29,7 +29,7 @@ def rich_path(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def rich(rich_path):
-    from fieldkit import store
+    from sync import store
 
     db = store.open_db(rich_path)
     yield db

@@ -10,7 +10,7 @@ import time
 import pytest
 from openpyxl import load_workbook
 
-from fieldkit import demo, store
+from sync import demo, store
 from fieldkit.app import create_app
 
 from central_helpers import (  # noqa: F401 - fixtures

@@ -178,7 +178,7 @@ def test_definition_texts_that_look_like_formulas_stay_text(tmp_path):
             {"id": "val", "type": "single", "label": {"sv": "=SUM(A1:A3)"},
              "choices": [{"code": "x", "label": {"sv": "-Minus"}}, {"code": "y", "label": {"sv": "+Plus"}}]},
         ]}]})
-    from fieldkit import store
+    from sync import store
 
     store.add_questionnaire(db, questionnaire)
     add_answers(db, questionnaire, "2480", {"a.val": "x"})

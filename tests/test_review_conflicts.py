@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fieldkit import audit, conflicts, reviewing, store
+from sync import audit, conflicts, reviewing, store
 from sync import lineage
 
 from central_helpers import (  # noqa: F401 - fixtures

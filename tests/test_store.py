@@ -6,8 +6,8 @@ import pytest
 
 from forms.loader import load_text
 
-from fieldkit import store
-from fieldkit.migrations import migrations
+from sync import store
+from sync.schema import migrations
 
 SMALL = """
 id: liten

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from fieldkit import store
+from sync import store
 from forms.loader import from_dict
 from sync import devices, records
 from sync.bundle import record_line, write_bundle

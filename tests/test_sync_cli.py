@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from fieldkit import store
+from sync import store
 from fieldkit.cli import main
 
 from sync_helpers import interview, make_central, make_laptop

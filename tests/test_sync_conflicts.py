@@ -8,7 +8,7 @@ import uuid
 import pytest
 from click.testing import CliRunner
 
-from fieldkit import store
+from sync import store
 from fieldkit.cli import main
 from sync import devices, lineage
 from sync.bundle import write_bundle

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from fieldkit import config, store
+from sync import store
+from fieldkit import config
 from fieldkit.app import create_app
 from forms.loader import from_dict
 from sync import acks, devices, drafts

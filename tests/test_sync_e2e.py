@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from fieldkit import store
+from sync import store
 from fieldkit.cli import main
 from sync import lineage
 

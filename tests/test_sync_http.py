@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from fieldkit import store
+from sync import store
 from forms.loader import from_dict
 from sync import client, devices, records, signing
 from sync.bundle import record_line, write_bundle

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldkit import store
+from sync import store
 from sync.bundle import write_bundle
 from sync.ingest import ingest
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldkit import store
+from sync import store
 from sync.bundle import write_bundle
 
 from sync_helpers import demo_interviews, make_central, make_laptop

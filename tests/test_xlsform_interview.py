@@ -9,7 +9,7 @@ import pytest
 from forms.answers import clean_answers
 from forms.xlsform import XLSFormError, import_xlsform
 
-from fieldkit import store
+from sync import store
 
 from field_helpers import plausible_answers, section_post, start_interview
 
@@ -65,7 +65,7 @@ def test_imported_form_travels_by_bundle_and_is_exported_on_the_central(name, tm
     from exports.filters import ExportFilter
     from exports.report import build_report
     from exports.workbook import save_workbook
-    from fieldkit.demo import make_demo
+    from sync.demo import make_demo
     from sync import devices
     from sync.bundle import write_bundle
     from sync.ingest import ingest

@@ -6,7 +6,7 @@ import os
 
 import click
 
-from ..store import DEFAULT_DB
+from sync.store import DEFAULT_DB
 from .admin_commands import (
     audit_command, backup_command, erase_command, passphrase_group, restore_command, users_group,
 )

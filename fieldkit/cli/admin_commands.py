@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from .. import accounts, audit, config, safekeeping, store
+from sync import accounts, audit, safekeeping, store
+from .. import config
 from .store_commands import open_store
 
 

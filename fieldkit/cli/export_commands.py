@@ -11,7 +11,7 @@ from exports import ExportFilter, FilterError, build_report, save_workbook, writ
 from exports.filters import STATUSES
 from exports.labels import LANGUAGES
 
-from .. import audit
+from sync import audit
 from .admin_commands import cli_actor
 from .store_commands import open_store
 

@@ -6,7 +6,8 @@ import click
 
 from forms.loader import DefinitionError
 
-from .. import accounts, config, demo, store
+from sync import accounts, demo, store
+from .. import config
 
 
 def open_store(ctx: click.Context, *, check: bool = True):

@@ -11,7 +11,7 @@ from sync.bundle import write_bundle
 from sync.errors import BundleRejected, SyncError
 from sync.ingest import ingest
 
-from .. import audit, store
+from sync import audit, store
 from .admin_commands import cli_actor
 from .store_commands import open_store
 

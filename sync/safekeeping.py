@@ -26,7 +26,7 @@ from sqlite_utils import Database
 from forms import registry
 
 from . import accounts, audit, store
-from .migrations import migrations
+from .schema import migrations
 
 MIGRATIONS_TABLE = "_sqlite_migrations"
 

@@ -26,7 +26,7 @@ from forms.library import load_library
 from forms.loader import from_dict
 from forms.model import Questionnaire
 
-from .migrations import migrations
+from .schema import migrations
 
 DEFAULT_DB = "instance/fieldkit.db"
 STATUSES = ("draft", "complete")

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from forms.answers import clean_answers
 from forms.model import Questionnaire
-from sync import lineage
+from . import lineage
 
 from . import accounts, audit, store
 from .accounts import Scope

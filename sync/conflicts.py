@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from forms.answers import clean_answers
 from forms.model import Question, Questionnaire
-from sync import lineage
+from . import lineage
 
 from . import audit, store
 from .reviewing import changed_questions
