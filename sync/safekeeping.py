@@ -26,9 +26,7 @@ from sqlite_utils import Database
 from forms import registry
 
 from . import accounts, audit, store
-from .schema import migrations
-
-MIGRATIONS_TABLE = "_sqlite_migrations"
+from . import schema
 
 
 class SafekeepingError(store.StoreError):
@@ -116,16 +114,14 @@ def check_backup(path: str | os.PathLike) -> dict[str, int]:
                 raise SafekeepingError(f"{path} fails PRAGMA integrity_check ({'; '.join(result[:3])}); "
                                        "nothing was restored")
             tables = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
-            applied = [row[0] for row in conn.execute(
-                f"select name from {MIGRATIONS_TABLE} where migration_set = 'fieldkit'")] \
-                if MIGRATIONS_TABLE in tables else []
+            applied = schema.applied(Database(conn))
+            unknown = schema.unknown(Database(conn))
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise SafekeepingError(f"{path} is not an SQLite database ({exc}); nothing was restored") from None
     if not applied or "submissions" not in tables:
         raise SafekeepingError(f"{path} is not a fieldkit store (it has no fieldkit migrations); nothing was restored")
-    unknown = sorted(set(applied) - {m.name for m in migrations._migrations})
     if unknown:
         raise SafekeepingError(f"{path} was written by a newer fieldkit (unknown migrations: {', '.join(unknown)}); "
                                "upgrade fieldkit before restoring it")

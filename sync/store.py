@@ -26,7 +26,7 @@ from forms.library import load_library
 from forms.loader import from_dict
 from forms.model import Questionnaire
 
-from .schema import migrations
+from . import schema
 
 DEFAULT_DB = "instance/fieldkit.db"
 STATUSES = ("draft", "complete")
@@ -94,34 +94,24 @@ def transaction(db: Database) -> Iterator[Database]:
 
 # -- schema ------------------------------------------------------------------
 
-def schema_state(db: Database) -> tuple[list[str], list[str]]:
-    """(applied migrations this code knows, applied migrations it does not know)."""
-    known = {m.name for m in migrations._migrations}
-    applied = [m.name for m in migrations.applied(db)]
-    return [n for n in applied if n in known], [n for n in applied if n not in known]
-
-
 def check_schema(db: Database) -> None:
     """Refuse a store made by a newer fieldkit, or one not yet initialised."""
-    _known, unknown = schema_state(db)
+    unknown = schema.unknown(db)
     if unknown:
         raise StoreError(
             f"this store was written by a newer fieldkit (unknown migrations: {', '.join(unknown)}); "
             "upgrade fieldkit before opening it"
         )
-    if migrations.pending(db):
+    if schema.pending(db):
         raise StoreError("the store is not initialised or needs an upgrade: run `fieldkit init`")
 
 
 def init_store(db: Database, *, central: bool = False, interviewer: str | None = None) -> dict[str, Any]:
     """Create or upgrade the store, load the registry and the form library. Safe to run twice."""
-    _known, unknown = schema_state(db)
-    if unknown:
+    if schema.unknown(db):
         check_schema(db)
     db.execute("PRAGMA journal_mode=WAL")
-    pending = [m.name for m in migrations.pending(db)]
-    migrations.apply(db)
-    report: dict[str, Any] = {"migrations": pending, "questionnaires": {}}
+    report: dict[str, Any] = {"migrations": schema.upgrade(db), "questionnaires": {}}
     with transaction(db):
         settings = get_settings(db)
         if "device_id" not in settings:

@@ -9,7 +9,6 @@ import pytest
 
 from sync import audit, safekeeping, store
 from fieldkit.cli import main
-from sync.schema import migrations
 
 from central_helpers import (  # noqa: F401 - fixtures
     IN_COUNTY, answers_for, central_path, central_template, cdb, make_submission,
@@ -203,7 +202,6 @@ def test_restore_refuses_a_store_from_a_newer_fieldkit(runner, central_path, cdb
     conn.commit()
     conn.close()
     _assert_refused(runner, central_path, cdb, backup, "was written by a newer fieldkit (unknown migrations: m999_future)")
-    assert len(migrations._migrations) >= 3
 
 
 def test_restore_refuses_a_store_in_use(central_path, cdb, tmp_path):
