@@ -24,8 +24,6 @@ from .schema import SKIPPED, Column
 CHUNK = 5000
 Converter = Callable[[int, int], np.ndarray]
 
-META_HEADERS = ("submission", "version", "status", "county_code", "county", "municipality_code", "municipality",
-                "created", "modified", "interviewer")
 
 
 @dataclass

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from forms import registry
-
 from sync import accounts, audit
+
 from . import i18n
 from .auth import actor, roles_required
 from .db import get_db

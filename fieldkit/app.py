@@ -9,15 +9,14 @@ from typing import Any, Mapping
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import config, db, errors, i18n
-from .templating import field_choices, localtime
+from . import auth, config, db, errors, i18n
+from .admin import bp as admin_bp
 from .api import bp as api_bp
 from .collect import bp as collect_bp
-from .sync_pages import bp as sync_pages_bp
-from . import auth
-from .admin import bp as admin_bp
-from .review import bp as review_bp
 from .reports import bp as reports_bp
+from .review import bp as review_bp
+from .sync_pages import bp as sync_pages_bp
+from .templating import field_choices, localtime
 
 csrf = CSRFProtect()
 

@@ -12,12 +12,23 @@ from __future__ import annotations
 import functools
 import time
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
 
 from sync import accounts, audit, store
-from . import errors, i18n
 from sync.accounts import ROLES, User
+
+from . import errors, i18n
 from .db import get_db
 from .urls import local_target
 

@@ -5,19 +5,36 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from flask import (
-    Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for,
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
 )
 
 from forms import registry
 from forms.answers import clean_answers
 from forms.display import format_answer, format_rows
 from forms.webform import formdata_for
+from sync import store
+from sync.selection import Selection
 
-from sync import accounts, store
 from . import errors, i18n
 from .auth import current_scope, current_user
 from .db import get_db
-from .interview import find_section, form_class, hidden_questions, merge_section_raw, neighbour, progress
+from .interview import (
+    find_section,
+    form_class,
+    hidden_questions,
+    merge_section_raw,
+    neighbour,
+    progress,
+)
 from .urls import local_target
 
 bp = Blueprint("collect", __name__)
@@ -34,7 +51,7 @@ def _municipalities_by_county():
 def start():
     db = get_db()
     questionnaires = store.list_questionnaires(db)
-    drafts = [row for row in accounts.scoped_submissions(db, current_scope(), limit=100) if row["has_draft"]]
+    drafts = [row for row in store.list_submissions(db, scope=current_scope(), limit=100) if row["has_draft"]]
     return render_template("collect/start.html", questionnaires=questionnaires, groups=_municipalities_by_county(),
                            drafts=drafts, titles=_titles(questionnaires))
 
@@ -276,9 +293,10 @@ def submissions():
         "county_code": request.args.get("county") or None,
         "status": request.args.get("status") if request.args.get("status") in store.STATUSES else None,
     }
-    rows = accounts.scoped_submissions(db, current_scope(), **filters, limit=current_app.config["PAGE_SIZE"])
-    counts = accounts.scoped_counts(db, current_scope(), questionnaire_id=filters["questionnaire_id"],
-                                    county_code=filters["county_code"])
+    selection = Selection(questionnaire=filters["questionnaire_id"], status=filters["status"],
+                          counties=(filters["county_code"],) if filters["county_code"] else ())
+    rows = store.list_submissions(db, selection, current_scope(), limit=current_app.config["PAGE_SIZE"])
+    counts = store.count_by_status(db, selection, current_scope())
     questionnaires = store.list_questionnaires(db)
     return render_template("collect/submissions.html", rows=rows, counts=counts, filters=filters,
                            questionnaires=questionnaires, titles=_titles(questionnaires),

@@ -6,8 +6,9 @@ from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
+from forms.errors import FieldkitError
+
 from . import i18n
-from sync.store import NotFound as StoreNotFound
 
 #: Views may register a hook that keeps what a rejected (CSRF) post carried.
 CSRF_RESCUERS = []
@@ -46,8 +47,20 @@ def handle_csrf(exc: CSRFError):
     return render_error(400, i18n.translate("csrf_error"), extra=extra, link=kept_link)
 
 
-def handle_store_not_found(exc: StoreNotFound):
-    return handle_http(NotFound())
+def handle_domain(exc: FieldkitError):
+    """Any domain error: its status, its message for API clients, and a page for people.
+
+    A page shows what the person can act on, except for 404: whether something exists
+    outside the user's scope is not told.
+    """
+    if wants_json():
+        body = {"error": str(exc), "reason": exc.reason, "status": exc.status, **getattr(exc, "extra", {})}
+        return jsonify(body), exc.status
+    if exc.status == 404:
+        return handle_http(NotFound())
+    key = f"error_{exc.status}"
+    message = i18n.translate(key if key in i18n.TEXTS else "error_400")
+    return render_error(exc.status, message, extra=str(exc))
 
 
 def handle_unexpected(exc: Exception):
@@ -60,6 +73,6 @@ def handle_unexpected(exc: Exception):
 def init_app(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
-    app.register_error_handler(StoreNotFound, handle_store_not_found)
+    app.register_error_handler(FieldkitError, handle_domain)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

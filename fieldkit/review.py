@@ -4,18 +4,34 @@ evaluators and admins may change."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from forms import registry
 from forms.answers import clean_answers
 from forms.display import format_answer, format_rows
 from forms.webform import formdata_for
-
 from sync import conflicts, reviewing, store
+
 from . import i18n
 from .auth import actor, current_scope, may, roles_required
 from .db import get_db
-from .interview import find_section, form_class, hidden_questions, merge_section_raw, progress
+from .interview import (
+    find_section,
+    form_class,
+    hidden_questions,
+    merge_section_raw,
+    progress,
+)
 
 bp = Blueprint("review", __name__, url_prefix="/granskning")
 

@@ -6,9 +6,8 @@ import json
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 
-from sync import drafts, status
+from sync import drafts, status, store
 
-from sync import store
 from .db import get_db
 
 bp = Blueprint("sync_pages", __name__, url_prefix="/sync")

@@ -15,8 +15,11 @@ from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forms import registry
+from forms.errors import FieldkitError
 
 from . import audit, store
+from .selection import EVERYTHING, Scope, Selection
+from .selection import where as selection_where
 
 ROLES = ("admin", "evaluator", "county", "interviewer")
 MIN_PASSWORD = 10
@@ -25,31 +28,8 @@ MAX_NAME = 64
 _DUMMY_HASH = generate_password_hash("not a password of anyone")
 
 
-class AccountError(ValueError):
+class AccountError(FieldkitError, ValueError):
     """A problem with an account that the person can act on."""
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a user may see: forced filters for every submission query, and whether personal answers show."""
-
-    county_code: str | None = None
-    interviewer: str | None = None
-    personal: bool = True
-
-    def forced(self) -> dict[str, str]:
-        """Filters that override whatever the request asked for."""
-        return {k: v for k, v in (("county_code", self.county_code), ("interviewer", self.interviewer)) if v}
-
-    def allows(self, county_code: str | None, interviewer: str | None) -> bool:
-        if self.county_code and county_code != self.county_code:
-            return False
-        if self.interviewer and interviewer != self.interviewer:
-            return False
-        return True
-
-
-EVERYTHING = Scope()
 
 
 @dataclass(frozen=True)
@@ -218,19 +198,10 @@ def clear_failures(db: Database, account: str) -> None:
 
 # -- scoped queries --------------------------------------------------------------
 
-def scoped_submissions(db: Database, scope: Scope, **filters: Any) -> list[dict[str, Any]]:
-    """`store.list_submissions` with the scope's filters forced over the requested ones."""
-    return store.list_submissions(db, **{**filters, **scope.forced()})
-
-
-def scoped_counts(db: Database, scope: Scope, **filters: Any) -> dict[str, int]:
-    return store.count_by_status(db, **{**filters, **scope.forced()})
-
-
 def scoped_submission(db: Database, sid: str, scope: Scope) -> store.Submission:
     """One submission, or NotFound, also when it exists outside the scope (nothing leaks)."""
-    row = db.execute("select county_code, interviewer from submissions where uuid = ?", [sid]).fetchone()
-    if row is None or not scope.allows(row[0], row[1]):
+    where, params = selection_where(Selection(), scope)
+    if db.execute(f"select 1 from submissions s where s.uuid = ? and {where}", [sid, *params]).fetchone() is None:
         raise store.NotFound(f"unknown submission {sid}")
     return store.get_submission(db, sid)
 

@@ -21,9 +21,7 @@ from typing import Any, Callable, Iterator
 
 from sqlite_utils import Database
 
-from sync import store
-
-from . import acks, devices, records, signing
+from . import acks, devices, records, signing, store
 from .errors import BundleRejected, DeviceError
 
 FORMAT = "fieldkit-bundle"

@@ -25,8 +25,7 @@ from sqlite_utils import Database
 
 from forms import registry
 
-from . import accounts, audit, store
-from . import schema
+from . import accounts, audit, schema, store
 
 
 class SafekeepingError(store.StoreError):

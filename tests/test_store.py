@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from forms.loader import load_text
-
-from sync import store
-from sync import schema
+from sync import schema, store
 
 SMALL = """
 id: liten
