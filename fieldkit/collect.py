@@ -157,11 +157,8 @@ def autosave(sid, section_id):
     if current is None:
         abort(404)
     if sub.draft is None:
-        return jsonify({"error": "not a draft", "status": 409}), 409
-    try:
-        _form, _raw, cleaned, _sections, saved = _save_posted(db, sub, questionnaire, current)
-    except store.NotEditable:
-        return jsonify({"error": "not a draft", "status": 409}), 409
+        raise store.NotEditable(f"submission {sid} is not open for editing")
+    _form, _raw, cleaned, _sections, saved = _save_posted(db, sub, questionnaire, current)  # NotEditable: 409
     return jsonify({**saved, "hidden": hidden_questions(current, cleaned)})
 
 

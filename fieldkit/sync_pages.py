@@ -30,9 +30,9 @@ def move(sid: str):
     db = get_db()
     try:
         drafts.move_draft(db, sid)
-    except store.NotFound:
-        raise
     except store.StoreError as exc:
+        if exc.status == 404:
+            raise
         flash(str(exc), "error")
         return redirect(url_for(".movable"))
     return redirect(url_for(".moved", sid=sid))
