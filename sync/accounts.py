@@ -32,6 +32,20 @@ class AccountError(FieldkitError, ValueError):
     """A problem with an account that the person can act on."""
 
 
+class LoginFailed(FieldkitError):
+    """A wrong name, password or passphrase (which one is not told)."""
+
+    status = 401
+    reason = "login_failed"
+
+
+class LoginThrottled(FieldkitError):
+    """Too many failed logins for this account or address in the window."""
+
+    status = 429
+    reason = "login_throttled"
+
+
 @dataclass(frozen=True)
 class User:
     name: str
@@ -194,6 +208,60 @@ def note_failure(db: Database, account: str, address: str, limits: Limits, *, at
 
 def clear_failures(db: Database, account: str) -> None:
     db.execute("delete from login_failures where account = ?", [account.strip().lower()])
+
+
+def log_in(db: Database, name: str, secret: str, address: str, limits: Limits, *,
+           at: float | None = None) -> User:
+    """Check a login (a user's password on the central, the passphrase on a laptop) and audit it.
+
+    Raises LoginThrottled or LoginFailed. The throttle is checked and the attempt counted as a
+    failure in one transaction, before the (slow) password check runs, so parallel attempts
+    cannot all pass the check: a successful login then clears the account's failures.
+    """
+    settings = store.get_settings(db)
+    central = settings.get("mode") == "central"
+    account = name if central else "local"
+    stamp = at or time.time()
+    with store.transaction(db):
+        blocked = throttled(db, account, address, limits, at=stamp)
+        if blocked:
+            audit.record(db, None, "login_throttled", target=account or None, address=address)
+        else:
+            note_failure(db, account, address, limits, at=stamp)
+    if blocked:
+        raise LoginThrottled(f"too many failed logins for {account!r}; wait and try again")
+    if central:
+        user = verify(db, account, secret) if account else None
+    else:
+        user = local_user(settings) if verify_passphrase(settings, secret) else None
+    with store.transaction(db):
+        if user is None:
+            audit.record(db, None, "login_failed", target=account or None, address=address)
+        else:
+            clear_failures(db, account)
+            audit.record(db, user.name, "login", {"role": "local" if user.local else user.role}, address=address)
+    if user is None:
+        raise LoginFailed("wrong name or password")
+    return user
+
+
+def log_out(db: Database, user: User, address: str | None = None) -> None:
+    """End every session of the user (a copied session cookie stops working too) and audit it."""
+    with store.transaction(db):
+        if user.local:
+            epoch = int(store.get_settings(db).get("session_epoch") or 0)
+            store.set_setting(db, "session_epoch", str(epoch + 1))
+        else:
+            db.execute("update users set epoch = epoch + 1 where name = ?", [user.name])
+        audit.record(db, user.name, "logout", address=address)
+
+
+def local_session_key(settings: dict[str, str]) -> str | None:
+    """What a laptop's session must carry to be valid: the passphrase's and the logouts' generation."""
+    passphrase = settings.get("passphrase_hash")
+    if not passphrase:
+        return None
+    return f"{passphrase[-16:]}.{settings.get('session_epoch') or 0}"
 
 
 # -- scoped queries --------------------------------------------------------------
