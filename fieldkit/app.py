@@ -45,6 +45,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # interviews last hours; the token is per session
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
+    if app.config.get("TRUSTED_HOSTS") is None:  # Flask answers 400 to any other Host header
+        app.config["TRUSTED_HOSTS"] = config.trusted_hosts(app.config["ALLOWED_HOSTS"], app.config.get("LISTEN_HOST"))
 
     csrf.init_app(app)
     db.init_app(app)

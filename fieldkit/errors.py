@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, SecurityError
 
 from forms.errors import FieldkitError
 
@@ -63,6 +63,12 @@ def handle_domain(exc: FieldkitError):
     return render_error(exc.status, message, extra=str(exc))
 
 
+def handle_untrusted_host(exc: SecurityError):
+    """A Host header the app does not answer to: a bare answer (no page, no links to an unknown host)."""
+    return ("Okänd värd – begäran kunde inte behandlas. / Unknown host – the request could not be handled.\n",
+            400, {"Content-Type": "text/plain; charset=utf-8"})
+
+
 def handle_unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return handle_http(exc)
@@ -73,6 +79,7 @@ def handle_unexpected(exc: Exception):
 def init_app(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(FieldkitError, handle_domain)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

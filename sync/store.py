@@ -77,10 +77,27 @@ def open_db(path: str | os.PathLike) -> Database:
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
+        private(path)
     conn = sqlite3.connect(str(path), timeout=15, check_same_thread=False, isolation_level=None)
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     return Database(conn)
+
+
+def private(path: Path) -> None:
+    """Make the store file (created empty if missing) and its WAL readable by its owner only.
+
+    The store holds device keys and personal answers. SQLite gives the -wal and -shm files
+    the mode of the database file, so creating it 0600 covers them too.
+    """
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if part.stat().st_mode & 0o077:
+                os.chmod(part, 0o600)
+        except FileNotFoundError:
+            pass
 
 
 @contextlib.contextmanager

@@ -57,7 +57,8 @@ def test_backup_writes_one_intact_file_and_is_audited(runner, central_path, cdb,
     assert result.output.startswith(f"wrote {out}: ") and "1 submissions, 1 revisions" in result.output
     assert not out.with_name("central.db-wal").exists()
     assert _consistent(out) == (1, 1)
-    assert safekeeping.check_backup(out) == {"submissions": 1, "revisions": 1}
+    found = safekeeping.check_backup(out)
+    assert (found["submissions"], found["revisions"], found["mode"]) == (1, 1, "central")
     assert audit.entries(cdb, action="backup")[0]["details"]["file"] == str(out)
 
 

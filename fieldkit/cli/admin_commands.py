@@ -196,16 +196,19 @@ def backup_command(ctx, out: str) -> None:
 
 @click.command("restore")
 @click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--other-store", is_flag=True,
+              help="Allow a backup of another store (another installation) to replace this one.")
 @click.pass_context
-def restore_command(ctx, file: str) -> None:
+def restore_command(ctx, file: str, other_store: bool) -> None:
     """Replace the store with a backup, after checking it; the replaced store is kept as <db>.replaced-<time>.
 
-    Refuses a file that fails PRAGMA integrity_check, is not a fieldkit store or was
-    written by a newer fieldkit. Stop `fieldkit serve` first.
+    Refuses a file that fails PRAGMA integrity_check, is not a fieldkit store, was written
+    by a newer fieldkit, or is of the other mode (a laptop's store over the central's, or
+    the reverse); a backup of another store only with --other-store. Stop `fieldkit serve` first.
 
     Example: fieldkit --db central.db restore backups/central-2024-05-01.db
     """
-    aside = safekeeping.restore(ctx.obj["db"], file, actor=cli_actor())
+    aside = safekeeping.restore(ctx.obj["db"], file, actor=cli_actor(), other_store=other_store)
     kept = f"; the replaced store is kept as {aside}" if aside else ""
     click.echo(f"restored {ctx.obj['db']} from {file}{kept}")
 

@@ -61,11 +61,16 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int) -> Non
 
     open_store(ctx)
     try:
-        app = create_app({"DB": ctx.obj["db"]})
+        app = create_app({"DB": ctx.obj["db"], "LISTEN_HOST": host})
     except RuntimeError as exc:  # a missing secret key or a bad setting, named in the message
         raise click.ClickException(str(exc)) from None
+    try:
+        server = waitress.create_server(app, host=host, port=port, threads=threads, ident="fieldkit")
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; is another program "
+                                   "using that port? Choose another with --port") from None
     click.echo(f"fieldkit on http://{host}:{port}/ (store {ctx.obj['db']})")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="fieldkit")
+    server.run()
 
 
 @click.command("demo")
