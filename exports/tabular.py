@@ -204,12 +204,12 @@ def _codes(report: Report, col: Column) -> Converter:
     frame = report.frame
     if col.kind == "choice":
         cat = frame[col.key].cat
-        table = np.array([None if c == SKIPPED else c for c in cat.categories] + [None], dtype=object)
+        table = np.array([None if c == SKIPPED else safe_text(str(c)) for c in cat.categories] + [None], dtype=object)
         codes = cat.codes.to_numpy()
         return lambda a, b: table[codes[a:b]]
     if col.kind == "option":
         flags = frame[col.key].to_numpy() == 1
-        values = np.where(flags, col.option.code, None)
+        values = np.where(flags, safe_text(col.option.code), None)
         return lambda a, b: values[a:b]
     states = frame[col.key + STATE_SUFFIX].cat.codes.to_numpy() if col.kind != "text" or col.option is None \
         else np.full(len(frame), -1, dtype=np.int8)
