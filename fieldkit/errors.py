@@ -31,6 +31,9 @@ def _limit_text() -> str:
 
 def handle_http(exc: HTTPException):
     status = exc.code or 500
+    if status == 413 and request.path.startswith("/api/"):  # a laptop's push, not a person's form
+        return jsonify({"error": f"the request is larger than the central accepts (at most {_limit_text()}); "
+                                 "push with a smaller --chunk-kb", "reason": "too_large", "status": 413}), 413
     key = f"error_{status}"
     if key in i18n.TEXTS:
         message = i18n.translate(key, limit=_limit_text()) if status == 413 else i18n.translate(key)

@@ -91,7 +91,9 @@ def add_user(db: Database, name: str, role: str, password: str, *, county_code: 
         code = (county_code or "").strip().zfill(2)
         if registry.county(code) is None:
             valid = ", ".join(f"{c.code} ({c.name})" for c in registry.counties())
-            raise AccountError(f"a county user needs a county code (--lan); valid choices: {valid}")
+            problem = f"unknown county code {county_code.strip()!r}" if (county_code or "").strip() else \
+                "a county user needs a county code (--lan)"
+            raise AccountError(f"{problem}; valid choices: {valid}")
         county_code = code
     elif county_code:
         raise AccountError("only county users have a county (--lan)")

@@ -136,7 +136,7 @@ def sync_ingest(ctx, files: tuple[str, ...]) -> None:
 
 
 @sync_group.command("push")
-@click.option("--chunk-kb", default=client.CHUNK_BYTES // 1024, show_default=True, type=int,
+@click.option("--chunk-kb", default=client.CHUNK_BYTES // 1024, show_default=True, type=click.IntRange(1, 1024),
               help="Largest request body in kB.")
 @click.pass_context
 def sync_push(ctx, chunk_kb: int) -> None:
