@@ -14,9 +14,10 @@ import time
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext
 
 from sync import accounts, audit, store
-from . import errors, i18n
+from . import errors
 from sync.accounts import ROLES, User
 from .db import get_db
 from .urls import local_target
@@ -110,7 +111,7 @@ def _session_user(settings: dict[str, str]) -> User | None:
 
 def login_needed_response():
     if errors.wants_json():
-        return errors.render_error(401, i18n.translate("login_needed"))
+        return errors.render_error(401, gettext("You need to log in."))
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("auth.login", next=target))
 
@@ -186,7 +187,7 @@ def login():
     if accounts.throttled(db, name, where, limits()):
         audit.record(db, None, "login_throttled", target=name or None, address=where)
         return render_template("auth/login.html", central=central, next_url=next_url, name=name,
-                               error=i18n.translate("login_throttled")), 429
+                               error=gettext("Too many failed logins. Wait a while and try again.")), 429
     if central:
         user = accounts.verify(db, name, secret) if name else None
     else:
@@ -195,7 +196,7 @@ def login():
         accounts.note_failure(db, name, where, limits())
         audit.record(db, None, "login_failed", target=name or None, address=where)
         return render_template("auth/login.html", central=central, next_url=next_url, name=name,
-                               error=i18n.translate("login_failed")), 401
+                               error=gettext("Wrong user name or password.")), 401
     accounts.clear_failures(db, name)
     session.clear()
     if central:
