@@ -71,6 +71,17 @@ def test_every_text_is_translated_in_swedish_and_english(package, lang):
     assert problems == []  # e.g. a placeholder the translation lost or misspelt
 
 
+def test_page_translations_have_no_markup_characters():
+    """Templates output a translation as it is (only its parameters are escaped)."""
+    for lang in LANGUAGES:
+        catalog = _read(ROOT / "fieldkit" / "locale" / lang / "LC_MESSAGES" / "fieldkit.po", lang)
+        for m in catalog:
+            in_template = any(path.endswith(".html") for path, _line in m.locations)
+            strings = m.string if isinstance(m.string, tuple) else (m.string,)
+            bad = "<>&\"" if in_template else "<>&"
+            assert not any(c in s for s in strings for c in bad), (lang, m.id)
+
+
 def test_no_text_is_marked_inside_an_f_string():
     """pybabel cannot see a `_()` inside an f-string: its text would never be translated."""
     found = []
