@@ -184,13 +184,10 @@ def write_codebook(ws, report: Report) -> None:
 
 
 def sheet_descriptions(report: Report) -> dict[str, str]:
-    lang = report.lang
+    _ = report.gettext
     return {
-        "freetext": {"sv": "Alla fritextsvar med län, kommun och fråga.",
-                     "en": "Every free-text answer with county, municipality and question."}[lang],
-        "data": {"sv": "En rad per inlämning: metadata, sedan varje svar (0/1 per alternativ för flerval).",
-                 "en": "One row per submission: metadata, then each answer (0/1 per option of multi questions)."}[lang],
-        "codebook": {"sv": "Varje fråga med id, text, typ, alternativ och koder.",
-                     "en": "Every question with id, text, type, options and codes."}[lang],
+        "freetext": _("Every free-text answer with county, municipality and question."),
+        "data": _("One row per submission: metadata, then each answer (0/1 per option of multi questions)."),
+        "codebook": _("Every question with id, text, type, options and codes."),
     }
 
