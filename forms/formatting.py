@@ -2,8 +2,8 @@
 
 Swedish groups thousands with a no-break space (U+00A0) and writes a decimal
 comma: "12 500,5", "87 %", "12 500 kr". English writes "12,500.5", "87%",
-"SEK 12,500". A missing value (None, NaN) is shown as an en dash, one that is not a number
-as it is.
+"SEK 12,500". A missing value (None, NaN) is shown as an en dash, and a value
+that is not a number as it is.
 """
 
 from __future__ import annotations
@@ -70,8 +70,11 @@ def format_money(value: Any, lang: str = DEFAULT_LANGUAGE, *, decimals: int = 0)
     pattern = locale.currency_formats["standard"].pattern
     pattern = pattern.replace(".00", "." + "#" * decimals if decimals else "")
     pattern = pattern.replace("¤#", "¤\u00a0#")  # CLDR's currency spacing, which Babel leaves out: "SEK 12,500"
-    return numbers.format_currency(_plain(value, decimals), "SEK", format=pattern, locale=locale,
-                                   currency_digits=False)
+    try:
+        return numbers.format_currency(_plain(value, decimals), "SEK", format=pattern, locale=locale,
+                                       currency_digits=False)
+    except decimal.InvalidOperation:
+        return str(value)
 
 
 def format_percent(share: Any, lang: str = DEFAULT_LANGUAGE) -> str:
