@@ -21,7 +21,7 @@ from .aggregate import (
 )
 from .filters import LOCAL_TZ, ExportFilter, FilterError, check_filter, within
 from .frame import Progress, load_frame
-from .labels import LANGUAGES, text
+from .labels import LANGUAGES, gettext, ngettext
 from .schema import Schema, build_schema
 
 
@@ -48,8 +48,12 @@ class Report:
     def title(self) -> str:
         return self.schema.questionnaire.text(self.lang)
 
-    def t(self, key: str, **params: Any) -> str:
-        return text(key, self.lang, **params)
+    def gettext(self, message: str, **params: Any) -> str:
+        """The export's text `message` in the report's language."""
+        return gettext(message, self.lang, **params)
+
+    def ngettext(self, singular: str, plural: str, n: int, **params: Any) -> str:
+        return ngettext(singular, plural, n, self.lang, **params)
 
 
 def questionnaire_ids(db) -> list[str]:
@@ -77,12 +81,12 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
     include_personal = include_personal and scope.personal
     schema, versions = load_schema(db, flt.questionnaire, include_personal)
     frame = load_frame(db, schema, flt, progress, scope)
-    groups, g = groups_of(frame, text("total", lang))
+    groups, g = groups_of(frame, gettext("Total", lang))
     sections = question_tables(frame, schema, groups, g)
     counts = frame["version"].value_counts() if len(frame) else pd.Series(dtype=int)
     version_counts = {v: int(counts.get(v, 0)) for v in versions}
     now = datetime.datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
-    return Report(flt, lang, schema, frame, groups, sections, response_rate(db, flt, text("total", lang), scope),
+    return Report(flt, lang, schema, frame, groups, sections, response_rate(db, flt, gettext("Total", lang), scope),
                   now, version_counts, include_personal)
 
 

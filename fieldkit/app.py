@@ -51,8 +51,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     db.init_app(app)
     errors.init_app(app)
-    app.jinja_env.globals.update(_=i18n.translate, label=i18n.label, languages=i18n.LANGUAGES,
-                                current_language=i18n.current_language, field_choices=field_choices)
+    i18n.init_app(app)
+    app.jinja_env.globals.update(field_choices=field_choices)
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -24,15 +24,23 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext
 
+from forms.catalogues import N_
 from sync import accounts, store
 from sync.accounts import ROLES, User
 
-from . import errors, i18n
+from . import errors
 from .db import get_db
 from .urls import local_target
 
 bp = Blueprint("auth", __name__)
+
+#: What the login page says for each refusal of `accounts.log_in`.
+LOGIN_ERRORS = {
+    "login_failed": N_("Wrong user name or password."),
+    "login_throttled": N_("Too many failed logins. Wait a while and try again."),
+}
 
 PUBLIC_ENDPOINTS = {"auth.login", "static", "collect.set_language"}
 API_PREFIX = "/api/"
@@ -121,7 +129,7 @@ def _session_user(settings: dict[str, str]) -> User | None:
 
 def login_needed_response():
     if errors.wants_json():
-        return errors.render_error(401, i18n.translate("login_needed"))
+        return errors.render_error(401, gettext("You need to log in."))
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("auth.login", next=target))
 
@@ -196,7 +204,7 @@ def login():
         user = accounts.log_in(db, name, request.form.get("password") or "", address(), limits())
     except (accounts.LoginThrottled, accounts.LoginFailed) as exc:
         return render_template("auth/login.html", central=central, next_url=next_url, name=name,
-                               error=i18n.translate(exc.reason)), exc.status
+                               error=gettext(LOGIN_ERRORS[exc.reason])), exc.status
     session.clear()
     if central:
         session.update(user=user.name, epoch=user.epoch, at=time.time())

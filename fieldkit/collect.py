@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 
 from forms import registry
 from forms.answers import clean_answers
@@ -68,7 +69,7 @@ def start_post():
     code = request.form.get("municipality", "")
     known = {q["id"] for q in store.list_questionnaires(db)}
     if qid not in known or registry.municipality(code) is None:
-        flash(i18n.translate("unknown_choice"), "error")
+        flash(gettext("Choose a questionnaire and a municipality."), "error")
         return redirect(url_for(".start"))
     user = current_user()
     sid = store.create_submission(db, qid, code, interviewer=None if user.local else user.name)
@@ -120,7 +121,7 @@ def section(sid, section_id):
         visible = [q.id for q in current.questions if q.id not in set(cleaned.skipped)]
         newly_shown = set(visible) - set(request.form.getlist("shown")) if "shown" in request.form else set()
         if newly_shown:
-            notice = i18n.translate("new_questions")
+            notice = gettext("Your answers made new questions appear on this page. Answer them and continue.")
         if not form.section_errors() and not newly_shown and action != "stay":
             target = neighbour(sections, questionnaire, current.id, 1)
             if target is None:
@@ -246,7 +247,7 @@ def complete(sid):
         store.complete_submission(db, sid, cleaned.answers, draft_seq=sub.draft["seq"])
     except store.NotEditable:
         return redirect(url_for(".review", sid=sid))  # a save came in meanwhile: check again
-    flash(i18n.translate("completed"), "success")
+    flash(gettext("The interview is complete and saved."), "success")
     return redirect(url_for(".summary", sid=sid))
 
 
