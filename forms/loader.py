@@ -15,16 +15,18 @@ from typing import Any
 
 import yaml
 
-from . import conditions
+from . import conditions, registry
 from .errors import FieldkitError
 from .model import (
     CHOICE_TYPES,
     NUMBER_TYPES,
+    UNITS,
     OTHER,
     QUESTION_TYPES,
     SPECIAL_CODES,
     YESNO_CHOICES_DATA,
     Choice,
+    Frame,
     Item,
     Question,
     Questionnaire,
@@ -36,7 +38,8 @@ SLUG_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")
 CODE_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
 
-TOP_KEYS = {"id", "version", "title", "description", "languages", "choice_lists", "sections"}
+TOP_KEYS = {"id", "version", "title", "description", "languages", "choice_lists", "sections", "unit", "frame"}
+FRAME_KEYS = {"counties", "municipalities"}
 SECTION_KEYS = {"id", "title", "description", "relevant", "questions"}
 QUESTION_KEYS = {
     "id", "type", "label", "help", "required", "choices", "items", "other", "dont_know",
@@ -237,10 +240,46 @@ class _Builder:
             languages=self.languages,
             sections=sections,
             source=self.filename,
+            unit=self.unit(data),
+            frame=self.frame(data),
         )
         self.check_ids(questionnaire)
         self.check_conditions(questionnaire)
         return questionnaire
+
+    def unit(self, data: dict) -> str:
+        unit = data.get("unit", "record")
+        if unit not in UNITS:
+            self.problem(_line(data, "unit"), f"unit must be one of {', '.join(UNITS)}: record when every submission "
+                                              f"counts, municipality when each answers once (got {unit!r})", "unit")
+            return "record"
+        return unit
+
+    def frame(self, data: dict) -> Frame | None:
+        raw = data.get("frame")
+        if raw is None or raw == "all":
+            return None
+        line = _line(data, "frame")
+        if not isinstance(raw, dict) or not raw:
+            self.problem(line, "frame must be `all` or a mapping with counties and/or municipalities, "
+                               "e.g. frame: {counties: [\"24\"]}", "frame")
+            return None
+        self.unknown_keys(raw, FRAME_KEYS, "frame")
+        found: dict[str, tuple[str, ...]] = {}
+        for key, lookup, width in (("counties", registry.county, 2), ("municipalities", registry.municipality, 4)):
+            values = raw.get(key, [])
+            if not isinstance(values, list):
+                self.problem(_line(raw, key, line), f"frame {key} must be a list of codes", "frame")
+                continue
+            codes = []
+            for value in values:
+                code = str(value).strip().zfill(width)
+                if lookup(code) is None:
+                    self.problem(_line(raw, key, line), f"frame {key}: unknown code {value!r}", "frame")
+                elif code not in codes:
+                    codes.append(code)
+            found[key] = tuple(codes)
+        return Frame(**found) if any(found.values()) else None
 
     def unknown_keys(self, data: dict, allowed: set[str], what: str) -> None:
         for key in data:
