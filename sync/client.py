@@ -81,7 +81,7 @@ class Client:
             raise TransferError(f"could not reach the central at {self.url}: {reason}") from None
         try:
             data = json.loads(payload) if payload else {}
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: brackets nested too deep to be an answer
             raise TransferError(f"the central at {self.url} answered {status} with something that is not JSON") from None
         if status == 200 and not (signature and signing.verify(self.key, signing.response_message(nonce, status, payload),
                                                                signature)):
