@@ -78,6 +78,8 @@ api.push                 POST  401 401 401 401 401
 api.questionnaires       GET   401 401 401 401 401
 api.questionnaire        GET   401 401 401 401 401
 api.registry             GET   401 401 401 401 401
+api.heads                GET   401 401 401 401 401
+api.head_revisions       POST  401 401 401 401 401
 """
 
 
