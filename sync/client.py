@@ -109,7 +109,8 @@ def push(db: Database, client: Client | None = None, *, chunk_bytes: int = CHUNK
     """Send every unacknowledged revision in chunks; record the central's acknowledgement after each.
 
     First asks which revisions the central already holds from this device (e.g. acknowledged
-    in a response that was lost), so nothing acknowledged is sent again.
+    in a response that was lost), so nothing acknowledged is sent again, and which questionnaire
+    versions it holds, so only the definitions it lacks travel (a slow link carries answers first).
     """
     client = client or Client.for_store(db)
     report = PushReport()
@@ -117,7 +118,7 @@ def push(db: Database, client: Client | None = None, *, chunk_bytes: int = CHUNK
     with store.transaction(db):
         report.already_acknowledged = acks.record_acks(db, held, "http")
     pending = records.unacknowledged_ids(db)
-    sent_versions: set[tuple[str, str]] = set()
+    sent_versions = _versions_held(db, client)
     sent_ids: list[str] = []
     try:
         for chunk in _chunks(db, pending, sent_versions, chunk_bytes):
@@ -141,6 +142,14 @@ def push(db: Database, client: Client | None = None, *, chunk_bytes: int = CHUNK
         with store.transaction(db):
             db["sync_events"].update(event, {"acked": report.acknowledged})
     return report
+
+
+def _versions_held(db: Database, client: Client) -> set[tuple[str, str]]:
+    """(id, version) of the questionnaires the central holds with exactly this laptop's content."""
+    theirs = {(q.get("id"), q.get("version")): q.get("content_hash")
+              for q in client.call("GET", "/questionnaires").get("questionnaires", [])}
+    return {(row[0], row[1]) for row in db.execute("select id, version, content_hash from questionnaires")
+            if theirs.get((row[0], row[1])) == row[2]}
 
 
 def _chunks(db: Database, pending: list[tuple[str, str, str]], sent_versions: set[tuple[str, str]],
