@@ -33,6 +33,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "unsaved": {"sv": "Ändringar ej sparade ännu", "en": "Changes not saved yet"},
     "offline": {"sv": "Kunde inte spara till servern – svaren finns kvar i webbläsaren och sparas så snart det går.",
                 "en": "Could not save to the server – the answers are kept in the browser and saved as soon as possible."},
+    "offline_stay": {"sv": "Servern svarar inte, så sidan byttes inte. Svaren finns kvar i webbläsaren och sparas så snart servern svarar.",
+                     "en": "The server is not answering, so the page was not changed. The answers are kept in the browser and saved as soon as the server answers."},
     "restored": {"sv": "Osparade svar från webbläsaren har återställts.", "en": "Unsaved answers from the browser were restored."},
     "error_summary": {"sv": "Rätta följande innan du går vidare:", "en": "Please correct the following:"},
     "new_questions": {"sv": "Dina svar gjorde att nya frågor visas på sidan. Besvara dem och fortsätt.",
