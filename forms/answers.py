@@ -324,10 +324,11 @@ def _date(value: Any) -> str:
 
 
 def _limits(question: Question, value: Any) -> Any:
+    shown = str if question.type == "year" else (lambda limit: limit)  # a year is written 2014, never 2 014
     if question.min is not None and value < question.min:
-        raise _Invalid("min", limit=question.min)
+        raise _Invalid("min", limit=shown(question.min))
     if question.max is not None and value > question.max:
-        raise _Invalid("max", limit=question.max)
+        raise _Invalid("max", limit=shown(question.max))
     return value
 
 
