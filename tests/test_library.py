@@ -17,7 +17,7 @@ from forms.model import Questionnaire
 ROOT = Path(__file__).resolve().parent.parent
 SEED_003 = ROOT.parent / "shared" / "seeds" / "003_8e28f4ebc27c7f21.txt"
 #: The shipped version of each questionnaire: a new version for every change (docs/forms.md, versioning).
-VERSIONS = {"kub-webbenkat": "1", "kub-intervju": "1", "smak-lanskartlaggning": "1", "smak-kostnader": "2",
+VERSIONS = {"kub-webbenkat": "2", "kub-intervju": "2", "smak-lanskartlaggning": "2", "smak-kostnader": "2",
             "smak-kontaktlogg": "2", "nad-aktivitet": "2"}
 
 

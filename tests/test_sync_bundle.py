@@ -215,21 +215,22 @@ def test_questionnaire_version_with_other_content_is_refused_naming_both_hashes(
     record["content_hash"] = from_dict(record["definition"]).content_hash
     texts[0] = records.dumps(record)
     bad = resign(bundle, tmp_path / "edited.fkb", me.device_id, me.key, texts=texts)
-    message = assert_refused(central, bad, "questionnaire_conflict", "questionnaire kub-webbenkat version 1")
+    message = assert_refused(central, bad, "questionnaire_conflict",
+                             f"questionnaire kub-webbenkat version {record['version']}")
     assert held in message and record["content_hash"] in message
 
 
 def test_unknown_questionnaire_version_travels_with_the_bundle(tmp_path, central, laptop):
     definition = store.get_questionnaire(laptop, "kub-webbenkat").to_dict()
-    definition["version"] = "2"
+    definition["version"] = "9"
     store.add_questionnaire(laptop, from_dict(definition))
-    sid = store.create_submission(laptop, "kub-webbenkat", "2480", version="2")
+    sid = store.create_submission(laptop, "kub-webbenkat", "2480", version="9")
     store.complete_submission(laptop, sid, {"lok.har_lok": "ja"})
-    path = write_bundle(laptop, tmp_path / "v2.fkb").path
+    path = write_bundle(laptop, tmp_path / "v9.fkb").path
     result = ingest(central, path)
-    assert result.questionnaires["kub-webbenkat@2"] == "added"
-    assert store.get_questionnaire(central, "kub-webbenkat", "2").version == "2"
-    assert store.get_submission(central, sid).questionnaire_version == "2"
+    assert result.questionnaires["kub-webbenkat@9"] == "added"
+    assert store.get_questionnaire(central, "kub-webbenkat", "9").version == "9"
+    assert store.get_submission(central, sid).questionnaire_version == "9"
 
 
 def test_revision_whose_parent_never_arrives_is_rejected_not_acknowledged(tmp_path, central, laptop, bundle):

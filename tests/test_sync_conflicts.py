@@ -121,9 +121,10 @@ def test_a_revision_that_merges_both_branches_resolves_the_conflict(central, ann
     bertil["revisions"].insert(next(anna.query("select * from revisions where id = ?", [a2["id"]])))
     answers = {"lok.har_lok": "ja"}
     merge = {"id": str(uuid.uuid4()), "submission_uuid": shared, "number": 3, "parent_id": a2["id"],
-             "merge_parent_id": b2["id"], "questionnaire_id": "kub-webbenkat", "questionnaire_version": "1",
+             "merge_parent_id": b2["id"], "questionnaire_id": "kub-webbenkat", "questionnaire_version": a2["questionnaire_version"],
              "municipality_code": a2["municipality_code"], "status": "complete", "answers": store.canonical_json(answers),
-             "content_hash": store.revision_hash(shared, "kub-webbenkat", "1", a2["municipality_code"], answers,
+             "content_hash": store.revision_hash(shared, "kub-webbenkat", a2["questionnaire_version"],
+                                                 a2["municipality_code"], answers,
                                                  a2["id"], b2["id"]),
              "device_id": "bertil", "author": "Bertil", "created": store.now(), "comment": "merged"}
     bertil["revisions"].insert(merge)

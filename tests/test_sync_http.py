@@ -101,12 +101,12 @@ def test_push_after_a_lost_answer_does_not_send_acknowledged_revisions_again(lap
 
 def test_pull_brings_a_new_questionnaire_version_and_the_registry(laptop, central):
     definition = store.get_questionnaire(central, "kub-webbenkat").to_dict()
-    definition["version"] = "2"
-    definition["title"]["sv"] = "KUB webbenkät, version 2"
+    definition["version"] = "9"
+    definition["title"]["sv"] = "KUB webbenkät, version 9"
     store.add_questionnaire(central, from_dict(definition))
     report = client.pull(laptop)
-    assert report.added == ["kub-webbenkat@2"] and report.conflicts == []
-    assert store.get_questionnaire(laptop, "kub-webbenkat").version == "2"
+    assert report.added == ["kub-webbenkat@9"] and report.conflicts == []
+    assert store.get_questionnaire(laptop, "kub-webbenkat").version == "9"
     assert report.registry == {"added": 0, "changed": 0}
     again = client.pull(laptop)
     assert again.added == [] and again.registry is None
@@ -114,14 +114,14 @@ def test_pull_brings_a_new_questionnaire_version_and_the_registry(laptop, centra
 
 def test_pull_refuses_a_version_that_differs_under_the_same_number(laptop, central):
     definition = store.get_questionnaire(laptop, "kub-webbenkat").to_dict()
-    definition["version"] = "2"
+    definition["version"] = "9"
     store.add_questionnaire(laptop, from_dict(definition))
     definition["title"]["sv"] = "Annan titel"
     store.add_questionnaire(central, from_dict(definition))
     report = client.pull(laptop)
     assert report.added == []
     assert len(report.conflicts) == 1
-    assert report.conflicts[0].startswith("questionnaire kub-webbenkat version 2 has content hash ")
+    assert report.conflicts[0].startswith("questionnaire kub-webbenkat version 9 has content hash ")
 
 
 def _ident(db):

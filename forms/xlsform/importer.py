@@ -168,6 +168,12 @@ class _Importer:
         if description:
             data["description"] = description
         data["languages"] = self.texts.languages
+        if row.text("fieldkit_unit"):
+            data["unit"] = row.text("fieldkit_unit")
+        frame = {key: row.text(f"fieldkit_frame_{key}").split() for key in ("counties", "municipalities")
+                 if row.text(f"fieldkit_frame_{key}")}
+        if frame:
+            data["frame"] = frame
         self.form_id, self.title = form_id, title
         return data
 
