@@ -104,7 +104,7 @@ def data_header(col: Column, lang: str) -> str:
     """
     question = col.question
     if col.kind == "option" or (col.kind == "text" and col.option is not None):
-        option = col.option.text(lang) if col.kind == "option" else gettext("other, specified", lang)
+        option = col.option.text(lang) if col.kind == "option" else gettext("other, specified (text)", lang)
         return shorten(f"{stem(question, lang)}: {option}")
     if col.item is not None:
         head = stem(question, lang)

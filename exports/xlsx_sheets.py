@@ -251,7 +251,6 @@ def sheet_descriptions(report: Report) -> dict[str, str]:
     return {
         "freetext": _("Every free-text answer with county, municipality and question."),
         "data": _("One row per submission: metadata, then each answer (0/1 per option of multi questions)."),
-        "codebook": _("Every question with id, text, type, options and codes."),
     }
 
 
