@@ -19,7 +19,7 @@ YEAR_RANGE = (1900, 2100)
 #: Longest Data header, in characters; longer labels are shortened in the middle.
 HEADER_LIMIT = 90
 #: Longest question stem in front of a matrix row's or an option's label in a Data header.
-STEM_LIMIT = 36
+STEM_LIMIT = 40
 ELLIPSIS = "…"
 
 
@@ -53,7 +53,7 @@ def _tail(text: str, limit: int) -> str:
     cut = text[len(text) - limit + 1:]
     if " " in cut[: len(cut) // 2]:
         cut = cut[cut.find(" ") + 1:]
-    return ELLIPSIS + cut.lstrip(" ,.:;-/")
+    return ELLIPSIS + " " + cut.lstrip(" ,.:;-/")
 
 
 def shorten(text: str, limit: int = HEADER_LIMIT) -> str:
@@ -66,7 +66,7 @@ def shorten(text: str, limit: int = HEADER_LIMIT) -> str:
     if len(text) <= limit:
         return text
     head = _head(text, limit * 5 // 9)
-    tail = _tail(text, limit - len(head) - 1)
+    tail = _tail(text, limit - len(head) - 2)
     return head.removesuffix(ELLIPSIS) + " " + tail
 
 
