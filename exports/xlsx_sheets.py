@@ -110,25 +110,37 @@ def _header(ws, headers: list[str]) -> list:
 
 
 def write_freetext(ws, report: Report, tick: Tick | None = None) -> int:
-    """Every free-text answer (and "other, specify" text) with its question, county and municipality."""
+    """Every free-text answer (and "other, specify" text) with its question, county and municipality.
+
+    A heading row with the whole question starts each question's answers; in the answer rows the
+    question is cut to its column (filter on it), so a row is as tall as its answer needs.
+    """
     _ = report.gettext
     headers = [_("Question"), _("County"), _("Municipality"), _("Municipality code"), _("Answer"), _("Submission")]
-    widths = [34, 18, 16, 10, 70, 37]
+    widths = [30, 16, 16, 10, 80, 37]
     set_widths(ws, widths)
     ws.freeze_panes = "A2"
     page_setup(ws, report.title, _("Page &P of &N"), title_rows="1:1")
     rows = RowWriter(ws)
     rows.append(_header(ws, headers), height=18)
+    current, answers = None, 0
     for values in freetext_rows(report):
         question, answer = values[1], values[5]
-        lines = max(lines_needed(answer, widths[4]), lines_needed(question, widths[0]))
+        if question != current:
+            current = question
+            lines = lines_needed(question, sum(widths) * 0.9)
+            row = rows.append([Styled(question, "fk_section")] + [Styled(None, "fk_section")] * 5,
+                              height=15 * lines + 4)
+            ws.merged_cells.add(f"A{row}:F{row}")
+        lines = lines_needed(answer, widths[4])
         # an explicit height: LibreOffice does not grow wrapped rows by itself
-        rows.append((Styled(question, "fk_wrap"),) + values[2:5] + (Styled(answer, "fk_answer"), values[6]),
+        rows.append((Styled(question, "fk_muted"),) + values[2:5] + (Styled(answer, "fk_answer"), values[6]),
                     height=15 * min(lines, 27) if lines > 1 else None)
+        answers += 1
         if tick and rows.row % 5000 == 0:
             tick(rows.row)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows.row}"
-    return rows.row - 1
+    return answers
 
 
 DATA_STYLES = {"datetime": "fk_datetime", "money": "fk_sek", "date": "fk_date_cell", "year": "fk_year_cell"}

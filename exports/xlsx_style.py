@@ -53,7 +53,9 @@ STYLES = {
     "fk_answer": dict(alignment=Alignment(wrap_text=True)),
     "fk_top": dict(alignment=Alignment(vertical="top")),
     "fk_bold": dict(font=Font(bold=True)),
-    "fk_section": dict(font=Font(bold=True, size=11, color="16324F"), border=Border(bottom=_thin)),
+    "fk_muted": dict(font=Font(size=9, color="5B6472")),
+    "fk_section": dict(font=Font(bold=True, size=11, color="16324F"), border=Border(bottom=_thin),
+                       alignment=Alignment(wrap_text=True, vertical="top")),
     "fk_marked": dict(fill=PatternFill("solid", fgColor="FFF2CC"), alignment=Alignment(vertical="top")),
 }
 
