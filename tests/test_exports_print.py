@@ -352,3 +352,41 @@ def test_the_reports_page_charts_show_whole_labels(kost_db, tmp_path):
     svg = stacked_chart("t", [(label, [0.5, 0.5])], ["Ja", "Nej"])
     spans = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
     assert " ".join(spans) == label and all(len(s) <= 32 for s in spans)
+
+
+# -- the whole thing, as LibreOffice prints it ------------------------------------------------------
+
+@pytest.mark.slow
+def test_one_countys_kub_workbook_prints_in_under_15_pages_and_every_chart_is_titled(tmp_path):
+    """`fieldkit demo --submissions 400`, then the workbook of county 24, converted to PDF by LibreOffice."""
+    import os
+    import shutil
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from fieldkit.cli import main
+
+    binary = shutil.which("libreoffice") or shutil.which("soffice")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("libreoffice is required in CI (Debian package libreoffice-calc-nogui)")
+        pytest.skip("libreoffice is not installed")
+    db, out = str(tmp_path / "fieldkit.db"), tmp_path / "vasterbotten.xlsx"
+    for args in (["init"], ["demo", "--submissions", "400", "--seed", "1"],
+                 ["export", "xlsx", "--questionnaire", "kub-webbenkat", "--lan", "24", "--out", str(out)]):
+        result = CliRunner().invoke(main, ["--db", db, *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    workbook = load_workbook(out)
+    titles = [chart_title(c) for ws in workbook.worksheets for c in ws._charts]
+    # response rate, 2 yes/no on housing, 3 matrices, 3 ratings of cooperation, 2 yes/no on the local agreement
+    assert len(titles) == 11
+    assert all(re.search(r"\(n = [\d–]+; Västerbottens län\)$", t) for t in titles), titles
+    result = subprocess.run(
+        [binary, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(out)], capture_output=True, text=True, timeout=300)
+    pdf = tmp_path / "vasterbotten.pdf"
+    assert result.returncode == 0 and pdf.exists(), result.stdout + result.stderr
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
+    # before: 51 pages, a page per matrix statement; now a page or two per section
+    assert 10 <= pages < 15, pages
