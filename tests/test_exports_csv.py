@@ -98,18 +98,18 @@ def test_the_long_csv_has_one_row_per_answer(rich_path, tmp_path):
     run(rich_path, "csv", "--questionnaire", "testenkat", "--out", str(tmp_path / "wide.csv"))
     long_rows = read_csv(tmp_path / "long.csv")
     assert long_rows[0] == ["Inlämning", "Version", "Status", "Länskod", "Län", "Kommunkod", "Kommun", "Skapad",
-                            "Fråge-id", "Kolumn i Data", "Kod", "Svar"]
+                            "Fråge-id", "Kolumn-id", "Kod", "Svar"]
     wide = read_csv(tmp_path / "wide.csv")
     header, records = wide[0], [dict(zip(wide[0], row)) for row in wide[1:]]
     answers = [dict(zip(long_rows[0], row)) for row in long_rows[1:]]
     for key in ("bas.samarbete", "betyg.hinder/bostader", "bas.kostnad", "fritt.kommentar"):
         in_wide = sum(1 for r in records if r[key] not in ("", "Ej tillämplig"))
-        assert in_wide == sum(1 for a in answers if a["Kolumn i Data"] == key), key
+        assert in_wide == sum(1 for a in answers if a["Kolumn-id"] == key), key
     chosen = sum(1 for r in records for k in header if k.startswith("betyg.kanaler/") and r[k] == "1")
-    assert chosen == sum(1 for a in answers if a["Fråge-id"] == "betyg.kanaler" and a["Kolumn i Data"] !=
+    assert chosen == sum(1 for a in answers if a["Fråge-id"] == "betyg.kanaler" and a["Kolumn-id"] !=
                          "betyg.kanaler/annat_text")
-    assert {a["Svar"] for a in answers if a["Kolumn i Data"] == "betyg.kanaler/telefon"} == {"Telefon"}
-    assert {(a["Kod"], a["Svar"]) for a in answers if a["Kolumn i Data"] == "bas.samarbete"} == {
+    assert {a["Svar"] for a in answers if a["Kolumn-id"] == "betyg.kanaler/telefon"} == {"Telefon"}
+    assert {(a["Kod"], a["Svar"]) for a in answers if a["Kolumn-id"] == "bas.samarbete"} == {
         ("ja", "Ja"), ("nej", "Nej"), ("vet_ej", "Vet ej")}
 
 
