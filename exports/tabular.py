@@ -108,7 +108,7 @@ def data_header(col: Column, lang: str) -> str:
         return shorten(f"{stem(question, lang)}: {option}")
     if col.item is not None:
         head = stem(question, lang)
-        return f"{head}: {shorten(col.item.text(lang), max(30, HEADER_LIMIT - len(head) - 2))}"
+        return f"{head}: {shorten(col.item.text(lang), max(60, HEADER_LIMIT - len(head) - 2))}"
     return shorten(question.text(lang))
 
 

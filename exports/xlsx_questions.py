@@ -1,9 +1,11 @@
 """One sheet per section: each question's table (per county and total) and a native chart.
 
 Every block starts with the question text, then a note, then two header rows
-(a group row and a label row) and one row per county, the total last; its
-chart (titled with the question, n and the filter) is anchored right below it
-and a page break before the block keeps the two on one printed page.
+(a group row and a label row) and one row per county, the total last. Its
+chart, titled with the question, n and the filter, is anchored beside the
+table when the sheet has room for it there or the table is long, else right
+below it; a page break before a block that would not fit on what is left of
+the page keeps table and chart on one printed page.
 """
 
 from __future__ import annotations

@@ -158,7 +158,7 @@ def write_data(ws, report: Report, tick: Tick | None = None) -> int:
     page_setup(ws, report.title, report.gettext("Page &P of &N"), title_rows="1:1")
     rows = RowWriter(ws)
     header_lines = max([lines_needed(c.header, c.width, 1.05) for c in columns] or [1])
-    rows.append(_header(ws, [c.header for c in columns]), height=14.5 * min(header_lines, 6) + 3)
+    rows.append(_header(ws, [c.header for c in columns]), height=14.5 * min(header_lines, 8) + 3)
     styled = {i: DATA_STYLES[c.kind] for i, c in enumerate(columns) if c.kind in DATA_STYLES}
     for values in wide_rows(columns, report.n):
         if styled:
