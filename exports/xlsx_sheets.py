@@ -216,7 +216,7 @@ def write_codebook(ws, report: Report, version: str, definition: Questionnaire) 
              "questionnaire: the last column says which versions have them.", version=version) if several else \
         _("The texts are those of version %(version)s.", version=version)
     rows.append([Styled(note, "fk_note")])
-    rows.append(_header(ws, headers), height=18)
+    rows.append(_header(ws, headers), height=31)
     in_versions, ordered = _versions_of(report)
     columns = {c.key: c for c in report.schema.columns}
     shown = data_headers(report)
@@ -226,7 +226,7 @@ def write_codebook(ws, report: Report, version: str, definition: Questionnaire) 
         partial = len(versions) < len(ordered)
         values = values + [", ".join(v for v in ordered if v in versions) if partial else None]
         row = [safe_value(v) for v in values]
-        row[6] = Styled(row[6], "fk_marked" if partial else "fk_wrap") if row[6] is not None else row[6]
+        row[6] = Styled(row[6], "fk_marked" if partial else "fk_answer") if row[6] is not None else row[6]
         if partial:
             row[9] = Styled(row[9], "fk_marked")
         lines = lines_needed(values[6] or "", widths[6])
@@ -239,7 +239,9 @@ def write_codebook(ws, report: Report, version: str, definition: Questionnaire) 
         questions = [q for q in section.questions if report.schema.questionnaire.question(q.id) is not None]
         if not questions:
             continue
-        rows.append([Styled(safe_value(section.text(lang)), "fk_section")] + [Styled(None, "fk_section")] * 9)
+        row = rows.append([Styled(safe_value(section.text(lang)), "fk_section")] + [Styled(None, "fk_section")] * 9,
+                          height=19)
+        ws.merged_cells.add(f"A{row}:J{row}")
         for q in questions:
             add((q.id, "question", None), [q.id, *column(q.id), _("question"), q.type, None, q.text(lang), None,
                                            q.relevant or section.relevant])

@@ -56,7 +56,7 @@ STYLES = {
     "fk_muted": dict(font=Font(size=9, color="5B6472")),
     "fk_section": dict(font=Font(bold=True, size=11, color="16324F"), border=Border(bottom=_thin),
                        alignment=Alignment(wrap_text=True, vertical="top")),
-    "fk_marked": dict(fill=PatternFill("solid", fgColor="FFF2CC"), alignment=Alignment(vertical="top")),
+    "fk_marked": dict(fill=PatternFill("solid", fgColor="FFF2CC"), alignment=Alignment(wrap_text=True)),
 }
 
 #: Number formats of the table cells: fk_<name> and fk_<name>_total (bold, shaded) are made for each.
