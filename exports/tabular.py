@@ -66,24 +66,33 @@ def _times(series: pd.Series, excel: bool) -> Converter:
     return lambda a, b: values[a:b]
 
 
+def meta_headers(report: Report) -> list[str]:
+    """The headers of the metadata columns, in the report's language."""
+    _ = report.gettext
+    return [_("Submission"), _("Version"), _("Status"), _("County code"), _("County"), _("Municipality code"),
+            _("Municipality"), _("Created"), _("Modified"), _("Interviewer")]
+
+
 def meta_columns(report: Report, excel: bool) -> list[TableColumn]:
     frame, _ = report.frame, report.gettext
     counties = {c.code: c.name for c in registry.counties()}
     municipalities = {m.code: m.name for m in registry.municipalities()}
     status = {"complete": _("Complete"), "draft": _("Draft")}
     uuid = frame["uuid"].astype(object).to_numpy()
-    return [
-        TableColumn(_("Submission"), "text", lambda a, b: uuid[a:b], 37),
-        TableColumn(_("Version"), "text", _names(frame["version"], {}), 8),
-        TableColumn(_("Status"), "text", _names(frame["status"], status), 10),
-        TableColumn(_("County code"), "text", _names(frame["county_code"], {}), 7),
-        TableColumn(_("County"), "text", _names(frame["county_code"], counties), 18),
-        TableColumn(_("Municipality code"), "text", _names(frame["municipality_code"], {}), 10),
-        TableColumn(_("Municipality"), "text", _names(frame["municipality_code"], municipalities), 16),
-        TableColumn(_("Created"), "datetime", _times(frame["created"], excel), 16),
-        TableColumn(_("Modified"), "datetime", _times(frame["modified"], excel), 16),
-        TableColumn(_("Interviewer"), "text", _names(frame["interviewer"], {}), 14),
+    specs = [
+        ("text", lambda a, b: uuid[a:b], 37),
+        ("text", _names(frame["version"], {}), 8),
+        ("text", _names(frame["status"], status), 10),
+        ("text", _names(frame["county_code"], {}), 7),
+        ("text", _names(frame["county_code"], counties), 18),
+        ("text", _names(frame["municipality_code"], {}), 10),
+        ("text", _names(frame["municipality_code"], municipalities), 16),
+        ("datetime", _times(frame["created"], excel), 16),
+        ("datetime", _times(frame["modified"], excel), 16),
+        ("text", _names(frame["interviewer"], {}), 14),
     ]
+    return [TableColumn(header, kind, convert, width)
+            for header, (kind, convert, width) in zip(meta_headers(report), specs)]
 
 
 def choice_labels(question: Question, lang: str) -> dict[str, str]:
@@ -112,9 +121,9 @@ def data_header(col: Column, lang: str) -> str:
     return shorten(question.text(lang))
 
 
-def data_headers(report: Report, taken: list[str] | None = None) -> dict[str, str]:
-    """Data header of every answer column, by its key; unique within the sheet (`taken`: the metadata's)."""
-    taken = list(taken or [])
+def data_headers(report: Report) -> dict[str, str]:
+    """Data header of every answer column, by its key; unique within the sheet, metadata included."""
+    taken = meta_headers(report)
     keys = [col.key for col in report.schema.columns]
     headers = unique(taken + [data_header(col, report.lang) for col in report.schema.columns])[len(taken):]
     return dict(zip(keys, headers))
@@ -194,7 +203,7 @@ def wide_columns(report: Report, excel: bool) -> list[TableColumn]:
     (`key`); with `excel`, date answers are dates rather than text.
     """
     meta = meta_columns(report, excel)
-    headers = data_headers(report, [c.header for c in meta]) if excel else {}
+    headers = data_headers(report) if excel else {}
     return meta + [answer_column(report, col, excel, headers.get(col.key)) for col in report.schema.columns]
 
 

@@ -390,3 +390,16 @@ def test_one_countys_kub_workbook_prints_in_under_15_pages_and_every_chart_is_ti
     pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
     # before: 51 pages, a page per matrix statement; now a page or two per section
     assert 10 <= pages < 15, pages
+
+
+def test_a_label_that_repeats_a_header_gets_a_number_in_data_and_in_the_codebook(tmp_path):
+    db = init_store(tmp_path / "fieldkit.db")
+    twice = from_dict({"id": "dubbel", "version": "1", "title": {"sv": "Dubbletter"}, "sections": [
+        {"id": "a", "title": {"sv": "A"}, "questions": [
+            {"id": "kommun", "type": "text", "label": {"sv": "Kommun"}},
+            {"id": "igen", "type": "text", "label": {"sv": "Kommun"}}]}]})
+    store.add_questionnaire(db, twice)
+    add_answers(db, twice, "2480", {"a.kommun": "Umeå", "a.igen": "Umeå igen"})
+    wb = load_workbook(save_workbook(build_report(db, ExportFilter("dubbel"), "sv"), tmp_path / "d.xlsx"))
+    assert sheet_rows(wb["Data"])[0][6:] == ("Kommun", "Skapad", "Ändrad", "Intervjuare", "Kommun (2)", "Kommun (3)")
+    assert column_ids(wb) == {"Kommun (2)": "a.kommun", "Kommun (3)": "a.igen"}
