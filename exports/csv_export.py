@@ -31,7 +31,7 @@ def _check_sep(sep: str) -> str:
 def long_header(report: Report) -> list[str]:
     _ = report.gettext
     return [_("Submission"), _("Version"), _("Status"), _("County code"), _("County"), _("Municipality code"),
-            _("Municipality"), _("Created"), _("Question id"), _("Column in Data"), _("Code"), _("Answer")]
+            _("Municipality"), _("Created"), _("Question id"), _("Column id"), _("Code"), _("Answer")]
 
 
 def _rows(report: Report, long: bool) -> Iterator[list]:

@@ -27,12 +27,32 @@ def percent(value: float | None, lang: str = "sv") -> str:
     return format_percent(value, lang)
 
 
+LINE_H = 14  # a label line
+LABEL_CHARS = 32  # characters of a label line in LABEL_W at 12 px (wide letters included)
+MAX_LINES = 4
+
+
 def _clip(text: str, limit: int = 32) -> str:
-    """A short label: the part after "stem: " when there is one, cut to `limit` characters."""
-    if len(text) > limit and ": " in text:
-        text = text.split(": ", 1)[1]
-        text = text[:1].upper() + text[1:]
+    """A short label (for legends): cut to `limit` characters."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _lines(text: str, width: int = LABEL_CHARS) -> list[str]:
+    """The label in lines of at most `width` characters, broken between words (at most MAX_LINES)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > MAX_LINES:
+        lines = lines[:MAX_LINES]
+        lines[-1] = _clip(lines[-1] + " …", width)
+    return lines or [""]
+
+
+def _row_heights(labels: Sequence[str]) -> list[int]:
+    return [max(BAR_H, len(_lines(label)) * LINE_H) for label in labels]
 
 
 def _open(height: int, title: str) -> tuple[list[str], str]:
@@ -43,21 +63,34 @@ def _open(height: int, title: str) -> tuple[list[str], str]:
     return head, ident
 
 
-def _label(y: float, text: str) -> str:
-    return (f'<text class="rc-label" x="{LABEL_W - 8}" y="{y + BAR_H * 0.72:.1f}" text-anchor="end">'
-            f'<title>{escape(text)}</title>{escape(_clip(text))}</text>')
+def _label(y: float, text: str, row_h: int) -> str:
+    """The whole label, right-aligned before the bar, in as many lines as it needs, centred on the bar."""
+    lines = _lines(text)
+    first = y + BAR_H / 2 - (len(lines) - 1) * LINE_H / 2 + 4
+    spans = "".join(f'<tspan x="{LABEL_W - 8}" y="{first + i * LINE_H:.1f}">{escape(line)}</tspan>'
+                    for i, line in enumerate(lines))
+    return f'<text class="rc-label" text-anchor="end">{spans}</text>'
+
+
+def _tops(heights: Sequence[int]) -> list[float]:
+    """The top of each bar: rows as tall as their labels, the bar centred in its row."""
+    tops, y = [], float(GAP)
+    for h in heights:
+        tops.append(y + (h - BAR_H) / 2)
+        y += h + GAP
+    return tops
 
 
 def bar_chart(title: str, rows: Sequence[tuple[str, float | None, str]], *, series_class: str = "rc-c0",
               scale_max: float = 1.0) -> str:
     """Horizontal bars: (label, value 0..scale_max, text shown after the bar) per row."""
-    height = len(rows) * (BAR_H + GAP) + GAP
+    heights = _row_heights([label for label, _v, _s in rows])
+    height = sum(heights) + GAP * (len(rows) + 1)
     out, _ = _open(height, title)
     plot = WIDTH - LABEL_W - 120  # room for the value after a full bar
-    for i, (label, value, shown) in enumerate(rows):
-        y = GAP + i * (BAR_H + GAP)
+    for (label, value, shown), y, row_h in zip(rows, _tops(heights), heights):
         width = 0.0 if value is None or math.isnan(value) or scale_max <= 0 else plot * max(0.0, value) / scale_max
-        out.append(_label(y, label))
+        out.append(_label(y, label, row_h))
         out.append(f'<rect class="rc-track" x="{LABEL_W}" y="{y}" width="{plot}" height="{BAR_H}"/>')
         out.append(f'<rect class="rc-bar {series_class}" x="{LABEL_W}" y="{y}" width="{width:.1f}" height="{BAR_H}"/>')
         out.append(f'<text class="rc-value" x="{LABEL_W + width + 6:.1f}" y="{y + BAR_H * 0.72:.1f}">'
@@ -71,12 +104,13 @@ def stacked_chart(title: str, rows: Sequence[tuple[str, Sequence[float | None]]]
     """100 % stacked bars: per row its shares of each level, with a legend under the bars."""
     per_line = 3
     legend_lines = math.ceil(len(legend) / per_line)
-    height = len(rows) * (BAR_H + GAP) + GAP + legend_lines * 20 + 6
+    heights = _row_heights([label for label, _s in rows])
+    bars_h = sum(heights) + GAP * (len(rows) + 1)
+    height = bars_h + legend_lines * 20 + 6
     out, _ = _open(height, title)
     plot = WIDTH - LABEL_W - 10
-    for i, (label, shares) in enumerate(rows):
-        y = GAP + i * (BAR_H + GAP)
-        out.append(_label(y, label))
+    for (label, shares), y, row_h in zip(rows, _tops(heights), heights):
+        out.append(_label(y, label, row_h))
         x = float(LABEL_W)
         if all(s is None or math.isnan(s) for s in shares):
             out.append(f'<rect class="rc-track" x="{LABEL_W}" y="{y}" width="{plot}" height="{BAR_H}"/>')
@@ -92,7 +126,7 @@ def stacked_chart(title: str, rows: Sequence[tuple[str, Sequence[float | None]]]
                 out.append(f'<text class="rc-in" x="{x + width / 2:.1f}" y="{y + BAR_H * 0.72:.1f}" '
                            f'text-anchor="middle">{escape(percent(share, lang))}</text>')
             x += width
-    top = GAP + len(rows) * (BAR_H + GAP) + 4
+    top = bars_h + 4
     column = (WIDTH - LABEL_W) / per_line
     for j, name in enumerate(legend):
         lx = LABEL_W + (j % per_line) * column

@@ -2,6 +2,10 @@
 
 Columns are converted a chunk of rows at a time with numpy, so a 100 000-row
 export never holds more than one chunk of Python values.
+
+A cell of a question that was not shown (its condition did not hold, or the
+version answered lacks it) says "Ej tillämplig" / "Not applicable (skipped)";
+a question shown and left empty is an empty cell.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import pandas as pd
 from forms import registry
 from forms.model import Question
 
+from .captions import HEADER_LIMIT, is_year, shorten, stem, unique
 from .frame import STATE_SUFFIX, STATES
 from .labels import gettext
 from .report import Report
@@ -28,10 +33,16 @@ Converter = Callable[[int, int], np.ndarray]
 
 @dataclass
 class TableColumn:
+    """A column of the Data sheet and the wide CSV: `header` heads it in the sheet, `key` in the CSV."""
+
     header: str
-    kind: str  # text | int | decimal | money | datetime | flag | date
+    kind: str  # text | int | year | decimal | money | datetime | flag | date
     convert: Converter
     width: float = 14
+    key: str = ""
+
+    def __post_init__(self):
+        self.key = self.key or self.header
 
 
 def _labelled(codes: np.ndarray, labels: list[str | None]) -> Converter:
@@ -55,24 +66,33 @@ def _times(series: pd.Series, excel: bool) -> Converter:
     return lambda a, b: values[a:b]
 
 
+def meta_headers(report: Report) -> list[str]:
+    """The headers of the metadata columns, in the report's language."""
+    _ = report.gettext
+    return [_("Submission"), _("Version"), _("Status"), _("County code"), _("County"), _("Municipality code"),
+            _("Municipality"), _("Created"), _("Modified"), _("Interviewer")]
+
+
 def meta_columns(report: Report, excel: bool) -> list[TableColumn]:
     frame, _ = report.frame, report.gettext
     counties = {c.code: c.name for c in registry.counties()}
     municipalities = {m.code: m.name for m in registry.municipalities()}
     status = {"complete": _("Complete"), "draft": _("Draft")}
     uuid = frame["uuid"].astype(object).to_numpy()
-    return [
-        TableColumn(_("Submission"), "text", lambda a, b: uuid[a:b], 38),
-        TableColumn(_("Version"), "text", _names(frame["version"], {}), 9),
-        TableColumn(_("Status"), "text", _names(frame["status"], status), 11),
-        TableColumn(_("County code"), "text", _names(frame["county_code"], {}), 9),
-        TableColumn(_("County"), "text", _names(frame["county_code"], counties), 20),
-        TableColumn(_("Municipality code"), "text", _names(frame["municipality_code"], {}), 11),
-        TableColumn(_("Municipality"), "text", _names(frame["municipality_code"], municipalities), 18),
-        TableColumn(_("Created"), "datetime", _times(frame["created"], excel), 17),
-        TableColumn(_("Modified"), "datetime", _times(frame["modified"], excel), 17),
-        TableColumn(_("Interviewer"), "text", _names(frame["interviewer"], {}), 16),
+    specs = [
+        ("text", lambda a, b: uuid[a:b], 37),
+        ("text", _names(frame["version"], {}), 8),
+        ("text", _names(frame["status"], status), 10),
+        ("text", _names(frame["county_code"], {}), 7),
+        ("text", _names(frame["county_code"], counties), 18),
+        ("text", _names(frame["municipality_code"], {}), 10),
+        ("text", _names(frame["municipality_code"], municipalities), 16),
+        ("datetime", _times(frame["created"], excel), 16),
+        ("datetime", _times(frame["modified"], excel), 16),
+        ("text", _names(frame["interviewer"], {}), 14),
     ]
+    return [TableColumn(header, kind, convert, width)
+            for header, (kind, convert, width) in zip(meta_headers(report), specs)]
 
 
 def choice_labels(question: Question, lang: str) -> dict[str, str]:
@@ -85,32 +105,71 @@ def _multi_label(combo: str, labels: dict[str, str]) -> str:
     return "; ".join(labels.get(code, code) for code in combo.split(";"))
 
 
-def answer_column(report: Report, col: Column) -> TableColumn:
-    """The Data column of one answer column, in the report's language."""
+def data_header(col: Column, lang: str) -> str:
+    """The Data sheet's header of an answer column: its question's label, shortened.
+
+    A matrix row is "question stem: row", a multi option "question stem: option". The ids
+    (the CSV's headers) are in the codebook.
+    """
+    question = col.question
+    if col.kind == "option" or (col.kind == "text" and col.option is not None):
+        option = col.option.text(lang) if col.kind == "option" else gettext("other, specified (text)", lang)
+        return shorten(f"{stem(question, lang)}: {option}")
+    if col.item is not None:
+        head = stem(question, lang)
+        return f"{head}: {shorten(col.item.text(lang), max(60, HEADER_LIMIT - len(head) - 2))}"
+    return shorten(question.text(lang))
+
+
+def data_headers(report: Report) -> dict[str, str]:
+    """Data header of every answer column, by its key; unique within the sheet, metadata included."""
+    taken = meta_headers(report)
+    keys = [col.key for col in report.schema.columns]
+    headers = unique(taken + [data_header(col, report.lang) for col in report.schema.columns])[len(taken):]
+    return dict(zip(keys, headers))
+
+
+def answer_column(report: Report, col: Column, excel: bool = False, header: str | None = None) -> TableColumn:
+    """The Data column of one answer column, in the report's language (dates as dates for Excel)."""
     frame, lang = report.frame, report.lang
     question = col.question
+    header = header or col.key
     if col.kind == "choice":
         labels = choice_labels(question, lang)
         cat = frame[col.key].cat
-        return TableColumn(col.key, "text", _labelled(cat.codes.to_numpy(), [labels.get(c, c) for c in cat.categories]))
+        return TableColumn(header, "text", _labelled(cat.codes.to_numpy(), [labels.get(c, c) for c in cat.categories]),
+                           18, col.key)
     if col.kind == "multi":
         labels = choice_labels(question, lang)
         cat = frame[col.key].cat
         combos = [labels[SKIPPED] if c == SKIPPED else _multi_label(c, labels) for c in cat.categories]
-        return TableColumn(col.key, "text", _labelled(cat.codes.to_numpy(), combos), 24)
+        return TableColumn(header, "text", _labelled(cat.codes.to_numpy(), combos), 24, col.key)
     if col.kind == "option":
         combos = frame[question.id]
         answered = (combos.notna() & (combos != SKIPPED)).to_numpy(dtype=bool, na_value=False)
         flags = frame[col.key].to_numpy().astype(object)
         flags[~answered] = None
-        return TableColumn(col.key, "flag", lambda a, b: flags[a:b], 10)
+        flags[(combos == SKIPPED).to_numpy(dtype=bool, na_value=False)] = gettext("Not applicable (skipped)", lang)
+        return TableColumn(header, "flag", lambda a, b: flags[a:b], 12, col.key)
     if col.kind in ("number", "date"):
-        return _value_column(report, col)
+        return _value_column(report, col, excel, header)
+    return TableColumn(header, "text", _text_values(report, col), 30, col.key)
+
+
+def _text_values(report: Report, col: Column) -> Converter:
+    """Free texts; "not applicable" where the question, or the "other" option of its text, was not there."""
+    frame = report.frame
     values = safe_series(frame[col.key])
-    return TableColumn(col.key, "text", lambda a, b: values[a:b], 40)
+    skipped = gettext("Not applicable (skipped)", report.lang)
+    if col.option is None:
+        not_shown = (frame[col.key + STATE_SUFFIX].cat.codes.to_numpy() == STATES.index(SKIPPED))
+    else:  # the "other, specify" text is asked only when "other" was chosen
+        not_shown = frame[f"{col.question.id}/{col.option.code}"].to_numpy() != 1
+    values[not_shown & pd.isna(values)] = skipped
+    return lambda a, b: values[a:b]
 
 
-def _value_column(report: Report, col: Column) -> TableColumn:
+def _value_column(report: Report, col: Column, excel: bool, header: str) -> TableColumn:
     frame, lang = report.frame, report.lang
     question = col.question
     states = frame[col.key + STATE_SUFFIX].cat.codes.to_numpy()
@@ -121,7 +180,11 @@ def _value_column(report: Report, col: Column) -> TableColumn:
         raw = frame[col.key].astype(object).to_numpy()
         has = frame[col.key].notna().to_numpy() & (states < 0)
         values = np.where(has, raw, state_labels[states])
-        return TableColumn(col.key, "date", lambda a, b: values[a:b], 12)
+        if excel and has.any():  # real dates, which Excel can sort and compute with
+            days = pd.to_datetime(pd.Series(raw[has]), format="%Y-%m-%d", errors="coerce")
+            valid = days.notna().to_numpy()
+            values[np.flatnonzero(has)[valid]] = np.array(days[valid].dt.date.to_numpy(), dtype=object)
+        return TableColumn(header, "date", lambda a, b: values[a:b], 12, col.key)
     raw = frame[col.key].to_numpy(dtype=float)
     has = ~np.isnan(raw) & (states < 0)
     values = state_labels[states]
@@ -129,13 +192,19 @@ def _value_column(report: Report, col: Column) -> TableColumn:
         values[has] = np.rint(raw[has]).astype(np.int64).astype(object)
     else:
         values[has] = raw[has].astype(object)
-    kind = {"money": "money", "integer": "int", "year": "int"}.get(question.type, "decimal")
-    return TableColumn(col.key, kind, lambda a, b: values[a:b], 14)
+    kind = "year" if is_year(question) else {"money": "money", "integer": "int"}.get(question.type, "decimal")
+    return TableColumn(header, kind, lambda a, b: values[a:b], 14, col.key)
 
 
 def wide_columns(report: Report, excel: bool) -> list[TableColumn]:
-    """Metadata columns first, then one column per answer column of the schema."""
-    return meta_columns(report, excel) + [answer_column(report, col) for col in report.schema.columns]
+    """Metadata columns first, then one column per answer column of the schema.
+
+    Each answer column is headed by its label in the Data sheet and by its id in the CSV
+    (`key`); with `excel`, date answers are dates rather than text.
+    """
+    meta = meta_columns(report, excel)
+    headers = data_headers(report) if excel else {}
+    return meta + [answer_column(report, col, excel, headers.get(col.key)) for col in report.schema.columns]
 
 
 def wide_rows(columns: list[TableColumn], n: int, chunk: int = CHUNK) -> Iterator[tuple]:

@@ -14,12 +14,20 @@ from .frame import Progress
 from .report import Report
 from .xlsx_questions import write_section
 from .xlsx_frame import write_missing
-from .xlsx_sheets import sheet_descriptions, write_codebook, write_data, write_freetext, write_overview
+from .xlsx_sheets import (
+    codebook_description,
+    codebook_versions,
+    sheet_descriptions,
+    write_codebook,
+    write_data,
+    write_freetext,
+    write_overview,
+)
 from .xlsx_style import register_styles, sheet_name
 
 
 def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress: Progress | None = None) -> None:
-    """Översikt, one sheet per section, Fritext, Data and Kodbok; `out` is a path or a binary file."""
+    """Översikt, one sheet per section, Fritext, Data and a Kodbok per version; `out` is a path or a binary file."""
     _ = report.gettext
     wb = Workbook(write_only=True)
     register_styles(wb)
@@ -27,12 +35,16 @@ def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress:
     overview = sheet_name(_("Overview"), taken)
     sections = [sheet_name(f"{i}. {r.section.text(report.lang)}", taken)
                 for i, r in enumerate(report.sections, 1)]
-    freetext, data, codebook = (sheet_name(name, taken) for name in (_("Free text"), _("Data"), _("Codebook")))
-    not_answered = sheet_name(_("Not answered"), taken)
+    freetext, data = (sheet_name(name, taken) for name in (_("Free text"), _("Data")))
+    versions = codebook_versions(report)
+    codebooks = [sheet_name(_("Codebook") if len(versions) == 1 else _("Codebook %(version)s", version=version),
+                            taken) for version, _definition in versions]
     described = sheet_descriptions(report)
     listing = [(name, r.section.text(report.lang)) for name, r in zip(sections, report.sections)]
+    not_answered = sheet_name(_("Not answered"), taken)
     listing += [(not_answered, _("Municipalities in the frame without a completed submission, per county"))]
-    listing += [(freetext, described["freetext"]), (data, described["data"]), (codebook, described["codebook"])]
+    listing += [(freetext, described["freetext"]), (data, described["data"])]
+    listing += [(name, codebook_description(report, version)) for name, (version, _d) in zip(codebooks, versions)]
 
     def tick(stage: str, total: int):
         return (lambda done: progress(stage, done, total)) if progress else None
@@ -45,7 +57,8 @@ def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress:
     write_missing(wb.create_sheet(not_answered), report)
     write_freetext(wb.create_sheet(freetext), report, tick("freetext", report.n))
     write_data(wb.create_sheet(data), report, tick("data", report.n))
-    write_codebook(wb.create_sheet(codebook), report)
+    for name, (version, definition) in zip(codebooks, versions):
+        write_codebook(wb.create_sheet(name), report, version, definition)
     if progress:
         progress("save", 0, 1)
     wb.save(out)

@@ -8,7 +8,7 @@ from .filters import LOCAL_TZ
 from .report import Report
 from .safety import safe_value
 from .xlsx_fast import RowWriter, Styled
-from .xlsx_style import cell, landscape, set_widths
+from .xlsx_style import cell, page_setup, set_widths
 
 
 def _local(stamp) -> str | None:
@@ -21,7 +21,7 @@ def _local(stamp) -> str | None:
 def write_missing(ws, report: Report) -> None:
     """Per county, the municipalities of the frame that have not answered (or only have a draft)."""
     _ = report.gettext
-    landscape(ws)
+    page_setup(ws, report.title, _("Page &P of &N"), title_rows="1:1")
     set_widths(ws, [22, 10, 22, 26, 20])
     ws.freeze_panes = "A2"
     rows = RowWriter(ws)

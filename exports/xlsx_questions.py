@@ -1,24 +1,31 @@
 """One sheet per section: each question's table (per county and total) and a native chart.
 
-Every block starts with the question text, then a row whose first cell is the
-question's key (its Data column, e.g. `lok.har_lok` or `hinder.hinder/arbete`),
-then two header rows (a group row and a label row) and one row per county,
-the total last.
+Every block starts with the question text, then a note, then two header rows
+(a group row and a label row) and one row per county, the total last. Its
+chart, titled with the question, n and the filter, is anchored beside the
+table when the sheet has room for it there or the table is long, else right
+below it; a page break before a block that would not fit on what is left of
+the page keeps table and chart on one printed page.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
 from openpyxl.chart import Reference
+from openpyxl.utils import get_column_letter
+
+from forms.formatting import DASH
 
 from .aggregate import ChoiceTable, MatrixTable, SectionResult, ValueTable
+from .captions import chart_caption, filter_summary, is_year
 from .report import Report
-from .xlsx_charts import CATEGORICAL, bar_chart, cell_ref, ordinal_colors, rows_for
-from .xlsx_style import SheetWriter, cell, landscape, lines_needed
+from .xlsx_charts import CATEGORICAL, POINTS_PER_CM, WIDTH_CM, bar_chart, cell_ref, ordinal_colors, title_lines
+from .xlsx_style import DEFAULT_ROW, SheetWriter, cell, column_points, lines_needed, page_setup
 
 MAX_SERIES = 4  # clustered charts show each county only when there are this few
 
@@ -28,7 +35,7 @@ class Col:
     group: str | None
     header: str
     values: Sequence[Any]
-    style: str  # label | int | pct | dec | sek | text
+    style: str  # label | int | pct | dec | sek | text | date | year | yearmean
 
 
 @dataclass
@@ -53,7 +60,8 @@ def _value(value: Any) -> Any:
     return value
 
 
-WIDTHS = {"label": 34.0, "int": 9.0, "pct": 9.0, "dec": 10.0, "sek": 15.0, "text": 12.0}
+WIDTHS = {"label": 30.0, "int": 8.0, "pct": 7.5, "dec": 9.0, "sek": 14.0, "text": 12.0, "date": 11.0,
+          "year": 8.0, "yearmean": 8.0}
 
 
 def column_widths(blocks: list[list[Col]], label_width: float = WIDTHS["label"]) -> list[float]:
@@ -65,7 +73,7 @@ def column_widths(blocks: list[list[Col]], label_width: float = WIDTHS["label"])
                 need = label_width
             else:  # wide enough for the longest word of the header, so wrapping never splits a word
                 longest = max((len(word) for word in col.header.split()), default=0)
-                need = max(WIDTHS[col.style], min(16.0, longest + 2.5))
+                need = max(WIDTHS[col.style], min(15.0, longest + 1.5))
             if i < len(widths):
                 widths[i] = max(widths[i], need)
             else:
@@ -73,8 +81,8 @@ def column_widths(blocks: list[list[Col]], label_width: float = WIDTHS["label"])
     return widths or [label_width]
 
 
-def write_table(w: SheetWriter, title: str, key: str, note: str, columns: list[Col], total_last: bool = True) -> Placed:
-    """Title, key and note rows, the two header rows, then one row per group.
+def write_table(w: SheetWriter, title: str, note: str, columns: list[Col], total_last: bool = True) -> Placed:
+    """Title and note rows, the two header rows, then one row per group.
 
     The title and the note are merged across the table and wrapped; header
     rows get the height their wrapped labels need.
@@ -84,9 +92,9 @@ def write_table(w: SheetWriter, title: str, key: str, note: str, columns: list[C
     table_width = w.width(1, last_col)
     w.append([cell(ws, title, "fk_qtitle")], height=16.5 * lines_needed(title, table_width, 1.25) + 3)
     w.merge(1, last_col)
-    note_lines = lines_needed(note, w.width(2, last_col), 0.8) if note else 1
-    w.append([cell(ws, key, "fk_key"), cell(ws, note or None, "fk_notewrap")], height=12.5 * note_lines + 3)
-    w.merge(2, last_col)
+    note_lines = lines_needed(note, table_width, 0.8) if note else 1
+    w.append([cell(ws, note or None, "fk_notewrap")], height=12.5 * note_lines + 3)
+    w.merge(1, last_col)
     group_cells, spans = [], []
     for i, col in enumerate(columns, 1):
         if col.group and (i == 1 or columns[i - 2].group != col.group):
@@ -159,21 +167,41 @@ def choice_columns(table: ChoiceTable, report: Report, row_header: str) -> list[
     return cols
 
 
+def _dates(values) -> list:
+    """ISO date strings as dates (Excel sorts and formats them); anything else as it is."""
+    out = []
+    for value in values:
+        try:
+            out.append(datetime.date.fromisoformat(value) if isinstance(value, str) else value)
+        except ValueError:
+            out.append(value)
+    return out
+
+
 def value_columns(table: ValueTable, report: Report) -> list[Col]:
     _, lang = report.gettext, report.lang
     qtype = table.question.type
+    year = is_year(table.question)
     number = "sek" if qtype == "money" else ("int" if qtype == "integer" else "dec")
+    average = "sek" if qtype == "money" else "dec"
+    if year:
+        number, average = "year", "yearmean"
     stat = _("Statistics")
+    answers = table.stats["n"]
+
+    def stats(key: str):  # a dash, not 0 kr or an empty cell, where there is nothing to count
+        return [DASH if n == 0 else v for n, v in zip(answers, table.stats[key])]
+
     cols = [Col(None, _("County"), [g.name for g in table.groups], "label"),
-            Col(stat, _("Answers"), table.stats["n"], "int")]
+            Col(stat, _("Answers"), answers, "int")]
     if table.kind == "number":
-        cols += [Col(stat, _("Mean"), table.stats["mean"], "sek" if qtype == "money" else "dec"),
-                 Col(stat, _("Median"), table.stats["median"], "sek" if qtype == "money" else "dec")]
-        cols += [Col(stat, name, table.stats[key], number) for key, name in (("min", _("Min")), ("max", _("Max")),
-                                                                              ("sum", _("Sum")))]
+        cols += [Col(stat, _("Mean"), stats("mean"), average), Col(stat, _("Median"), stats("median"), average),
+                 Col(stat, _("Min"), stats("min"), number), Col(stat, _("Max"), stats("max"), number)]
+        if not year:  # a sum of years means nothing
+            cols.append(Col(stat, _("Sum"), stats("sum"), number))
     elif table.kind == "date":
-        cols += [Col(stat, _("Earliest"), table.stats["first_date"], "text"),
-                 Col(stat, _("Latest"), table.stats["last_date"], "text")]
+        cols += [Col(stat, _("Earliest"), _dates(stats("first_date")), "date"),
+                 Col(stat, _("Latest"), _dates(stats("last_date")), "date")]
     outside = _("Outside the shares")
     answered = table.stats["n"] + table.special_counts.sum(axis=1)
     for j, special in enumerate(table.specials):
@@ -186,46 +214,99 @@ def value_columns(table: ValueTable, report: Report) -> list[Col]:
     return cols
 
 
-def _row_series(ws, placed: Placed, share_cols: list[int], rows: list[int]) -> list[tuple[str, Reference]]:
-    return [(cell_ref(ws, r, 1), Reference(ws, min_col=share_cols[0], max_col=share_cols[-1], min_row=r, max_row=r))
-            for r in rows]
+# -- charts -------------------------------------------------------------------
 
-
-def _chart_rows(placed: Placed, table: ChoiceTable) -> list[int]:
-    """Rows shown as series in a clustered chart: one county alone, a few counties, or the total."""
-    counties = len(table.groups) - 1
-    rows = list(range(placed.first_row, placed.last_row + 1))
-    if counties == 1:
-        return rows[:1]
-    return rows if counties <= MAX_SERIES else rows[-1:]
-
-
-#: Tables with more rows than this leave no room for their chart on the same printed page.
+#: Section sheets are planned at least this wide (points), so they print at about 70 % and a
+#: page holds a few questions; a table and its chart side by side may make a sheet up to
+#: BESIDE_MAX wide (about 60 %).
+MIN_WIDTH = 1100.0
+BESIDE_MAX = 1300.0
+#: Tables with more rows than this get their chart beside them: below, both would not fit a page.
 ROWS_SHARING_A_PAGE = 8
+GAP_COLUMNS = 1
+BESIDE_CM = (10.0, 16.0)  # narrowest and widest chart beside a table
 
 
-def _place(w: SheetWriter, chart, height_cm: float, table_rows: int = 0) -> None:
-    if table_rows > ROWS_SHARING_A_PAGE:
-        w.page_break()
-    w.ws.add_chart(chart, f"A{w.row + 2}")
-    w.blank(rows_for(height_cm) + 1)
+@dataclass
+class Layout:
+    """Where a section sheet's charts go: the sheet's planned width and its column widths."""
+
+    widths: list[float]
+    width: float = MIN_WIDTH
+
+    def left(self, col: int) -> float:
+        """Points from the sheet's left edge to the left edge of column `col` (1-based)."""
+        return sum(column_points(self.widths[i] if i < len(self.widths) else 9.0) for i in range(col - 1))
+
+    def beside(self, columns: int, rows: int) -> float | None:
+        """The width (cm) of a chart beside a table of this many columns and rows, or None: below it."""
+        room = (self.width - self.left(columns + 1 + GAP_COLUMNS)) / POINTS_PER_CM
+        if rows > ROWS_SHARING_A_PAGE:
+            return max(BESIDE_CM[0], min(BESIDE_CM[1], room))
+        return min(BESIDE_CM[1], room) if room >= BESIDE_CM[0] else None
+
+    def need(self, columns: int, rows: int) -> float:
+        """The width a table and its chart need, to plan the sheet's width."""
+        table = self.left(columns + 1)
+        if rows > ROWS_SHARING_A_PAGE:
+            return self.left(columns + 1 + GAP_COLUMNS) + BESIDE_CM[1] * POINTS_PER_CM
+        if self.left(columns + 1 + GAP_COLUMNS) + BESIDE_CM[0] * POINTS_PER_CM <= BESIDE_MAX:
+            return self.left(columns + 1 + GAP_COLUMNS) + BESIDE_CM[0] * POINTS_PER_CM
+        return max(table, WIDTH_CM * POINTS_PER_CM)
 
 
-def stacked_chart(w: SheetWriter, placed: Placed, share_group: str) -> None:
+def _counties(table) -> int:
+    return len(table.groups) - 1
+
+
+def _place(w: SheetWriter, chart, placed: Placed, mark: tuple[int, float], height_cm: float,
+           beside: bool) -> None:
+    """Anchor the chart beside the table (from its title row) or two rows below it, and keep its rows free."""
+    height = height_cm * POINTS_PER_CM
+    if beside:
+        w.ws.add_chart(chart, f"{get_column_letter(len(placed.columns) + 1 + GAP_COLUMNS)}{mark[0]}")
+        taken = w.used - mark[1]
+    else:
+        w.ws.add_chart(chart, f"A{w.row + 2}")
+        w.blank(1)
+        taken = 0.0
+    if height > taken:
+        w.blank(math.ceil((height - taken) / DEFAULT_ROW) + 1)
+
+
+def _titled_height(height_cm: float, title: str, width_cm: float = WIDTH_CM) -> float:
+    return height_cm + 0.45 * title_lines(title, width_cm) + 0.3
+
+
+def _chart_width(w: SheetWriter, placed: Placed) -> tuple[float, bool]:
+    """The width (cm) of the chart of this table, and whether it goes beside it."""
+    layout: Layout = w.layout
+    width = layout.beside(len(placed.columns), placed.last_row - placed.first_row + 1)
+    return (width, True) if width else (WIDTH_CM, False)
+
+
+def stacked_chart(w: SheetWriter, placed: Placed, mark, share_group: str, title: str, rows: list[int] | None = None,
+                  ordered: bool = True) -> None:
+    """100 % stacked bars, one per row of the table (or per row in `rows`, consecutive)."""
     ws = w.ws
     share_cols = placed.index(share_group)
-    n_bars = placed.last_row - placed.first_row + 1
-    height = max(5.0, 2.2 + (0.62 if n_bars <= 8 else 0.5) * n_bars)
-    series = [(cell_ref(ws, placed.header_row, c),
-               Reference(ws, min_col=c, max_col=c, min_row=placed.first_row, max_row=placed.last_row))
+    first, last = (rows[0], rows[-1]) if rows else (placed.first_row, placed.last_row)
+    n_bars = last - first + 1
+    width, beside = _chart_width(w, placed)
+    height = _titled_height(max(3.2, 2.0 + (0.62 if n_bars <= 8 else 0.5) * n_bars), title, width)
+    if beside and n_bars > ROWS_SHARING_A_PAGE:  # as tall as the table beside it, so every label shows
+        height = max(height, 0.9 * (w.used - mark[1]) / POINTS_PER_CM)
+    series = [(cell_ref(ws, placed.header_row, c), Reference(ws, min_col=c, max_col=c, min_row=first, max_row=last))
               for c in share_cols]
-    categories = Reference(ws, min_col=1, max_col=1, min_row=placed.first_row, max_row=placed.last_row)
-    chart = bar_chart(ws, categories=categories, series=series, colors=ordinal_colors(len(series)),
-                      horizontal=True, stacked=True, height_cm=height)
-    _place(w, chart, height, n_bars)
+    colors = ordinal_colors(len(series)) if ordered else [CATEGORICAL[i % len(CATEGORICAL)] for i in range(len(series))]
+    categories = Reference(ws, min_col=1, max_col=1, min_row=first, max_row=last)
+    chart = bar_chart(ws, categories=categories, series=series, colors=colors, horizontal=True, stacked=True,
+                      height_cm=height, width_cm=width, title=title)
+    _place(w, chart, placed, mark, height, beside)
 
 
-def clustered_chart(w: SheetWriter, placed: Placed, table: ChoiceTable, share_group: str, horizontal: bool) -> None:
+def clustered_chart(w: SheetWriter, placed: Placed, mark, table: ChoiceTable, share_group: str, title: str) -> None:
+    """Horizontal bars per option; a series per county when there are a few, else the total."""
     ws = w.ws
     share_cols = placed.index(share_group)
     rows = _chart_rows(placed, table)
@@ -233,98 +314,149 @@ def clustered_chart(w: SheetWriter, placed: Placed, table: ChoiceTable, share_gr
                            max_row=placed.header_row)
     series = _row_series(ws, placed, share_cols, rows)
     colors = [CATEGORICAL[i % len(CATEGORICAL)] for i in range(len(series))]
-    height = max(5.5, 2.0 + 0.45 * len(share_cols) * len(series)) if horizontal else 7.5
-    chart = bar_chart(ws, categories=categories, series=series, colors=colors, horizontal=horizontal,
-                      height_cm=height)
-    _place(w, chart, height, placed.last_row - placed.first_row + 1)
+    width, beside = _chart_width(w, placed)
+    height = _titled_height(max(3.2, 1.6 + 0.5 * len(share_cols) * len(series)), title, width)
+    chart = bar_chart(ws, categories=categories, series=series, colors=colors, horizontal=True,
+                      height_cm=height, width_cm=width, title=title)
+    _place(w, chart, placed, mark, height, beside)
 
+
+def _row_series(ws, placed: Placed, share_cols: list[int], rows: list[int]) -> list[tuple[str, Reference]]:
+    return [(cell_ref(ws, r, 1), Reference(ws, min_col=share_cols[0], max_col=share_cols[-1], min_row=r, max_row=r))
+            for r in rows]
+
+
+def _chart_rows(placed: Placed, table: ChoiceTable) -> list[int]:
+    """Rows shown as series in a clustered chart: one county alone, a few counties, or the total."""
+    counties = _counties(table)
+    rows = list(range(placed.first_row, placed.last_row + 1))
+    if counties == 1:
+        return rows[:1]
+    return rows if counties <= MAX_SERIES else rows[-1:]
+
+
+# -- questions ------------------------------------------------------------------
 
 def write_choice(w: SheetWriter, table: ChoiceTable, report: Report) -> None:
+    """A single, yes/no, scale or multi question: its table and its chart, on one printed page."""
     _ = report.gettext
+    mark = w.block()
     note = note_multi(report) if table.kind == "multi" else note_choice(report)
     cols = choice_columns(table, report, _("County"))
-    placed = write_table(w, table.question.text(report.lang), table.key, note, cols)
+    text = table.question.text(report.lang)
+    placed = write_table(w, text, note, cols)
     share_group = cols[len(table.options) + 2].group
     if table.base[-1] > 0 and table.options:
-        if table.question.type == "scale":
-            stacked_chart(w, placed, share_group)
+        title = chart_caption(report, text, [table.base[-1]])
+        if table.kind == "multi":
+            clustered_chart(w, placed, mark, table, share_group, title)
+        elif _counties(table) > 1:  # a bar per county, and the total
+            stacked_chart(w, placed, mark, share_group, title, ordered=table.question.type == "scale")
+        elif table.question.type == "scale":
+            stacked_chart(w, placed, mark, share_group, title, rows=[placed.first_row])
         else:
-            clustered_chart(w, placed, table, share_group, horizontal=table.kind == "multi")
+            clustered_chart(w, placed, mark, table, share_group, title)
     w.blank(1)
+    w.end_block(mark)
 
 
 def write_matrix(w: SheetWriter, table: MatrixTable, report: Report) -> None:
+    """A summary of all statements with its chart; with several counties, each statement per county."""
     _, lang = report.gettext, report.lang
     summary = table.summary(lang)
     cols = choice_columns(summary, report, _("Statement"))
-    note = _("Summary of all statements (total), then each statement per county.") + " " + note_choice(report)
-    placed = write_table(w, table.question.text(lang), table.key, note, cols, total_last=False)
+    several = _counties(table.rows[0]) > 1
+    note = (_("Summary of all statements (total), then each statement per county.") if several
+            else _("Summary of all statements.")) + " " + note_choice(report)
+    text = table.question.text(lang)
+    mark = w.block()
+    placed = write_table(w, text, note, cols, total_last=False)
     share_group = cols[len(summary.options) + 2].group
     if summary.base.sum() > 0:
-        stacked_chart(w, placed, share_group)
+        stacked_chart(w, placed, mark, share_group, chart_caption(report, text, summary.base))
     w.blank(1)
+    w.end_block(mark)
+    if not several:  # with one county, its figures are the summary's
+        return
     for row in table.rows:
-        w.page_break()
+        mark = w.block()
         cols = choice_columns(row, report, _("County"))
-        placed = write_table(w, row.item.text(lang), row.key, table.question.text(lang), cols)
-        if row.base[-1] > 0 and len(row.groups) > 2:
-            stacked_chart(w, placed, share_group)
+        item = row.item.text(lang)
+        placed = write_table(w, item, text, cols)
+        if row.base[-1] > 0:
+            stacked_chart(w, placed, mark, share_group, chart_caption(report, item, [row.base[-1]]))
         w.blank(1)
+        w.end_block(mark)
 
 
 def write_values(w: SheetWriter, table: ValueTable, report: Report) -> None:
+    """A number, date or text question: statistics per county; with several counties, a chart of the means."""
     _ = report.gettext
     note = ""
     if table.kind == "number":
         note = _("The statistics cover the answers that are numbers. \"Don't know\" is counted apart.")
     elif table.kind == "text":
         note = _("The free-text answers are in the sheet Free text.")
+    mark = w.block()
     cols = value_columns(table, report)
-    placed = write_table(w, table.question.text(report.lang), table.key, note, cols)
-    if table.kind == "number" and table.stats["n"][-1] > 0:
+    text = table.question.text(report.lang)
+    placed = write_table(w, text, note, cols)
+    if table.kind == "number" and table.stats["n"][-1] > 0 and _counties(table) > 1 \
+            and not is_year(table.question):
         ws = w.ws
         mean_col = 3
         rows = placed.last_row - placed.first_row + 1
-        height = max(5.0, 2.0 + 0.55 * rows)
+        title = chart_caption(report, _("%(question)s: mean", question=text), [table.stats["n"][-1]])
+        width, beside = _chart_width(w, placed)
+        height = _titled_height(max(3.2, 1.6 + 0.55 * rows), title, width)
         chart = bar_chart(
             ws, categories=Reference(ws, min_col=1, min_row=placed.first_row, max_row=placed.last_row),
             series=[(cell_ref(ws, placed.header_row, mean_col),
                      Reference(ws, min_col=mean_col, min_row=placed.first_row, max_row=placed.last_row))],
-            colors=[CATEGORICAL[0]], horizontal=True, percent=False, height_cm=height,
-            number_format='#,##0 "kr"' if table.question.type == "money" else "#,##0.0",
+            colors=[CATEGORICAL[0]], horizontal=True, percent=False, height_cm=height, width_cm=width,
+            number_format='#,##0 "kr"' if table.question.type == "money" else "#,##0.0", title=title,
         )
-        _place(w, chart, height, rows)
+        _place(w, chart, placed, mark, height, beside)
     w.blank(1)
+    w.end_block(mark)
 
 
-def _blocks(result: SectionResult, report: Report) -> list[list[Col]]:
-    """The column lists of every table of a section, to size the sheet's columns before writing."""
+def _blocks(result: SectionResult, report: Report) -> list[tuple[list[Col], bool]]:
+    """The column lists of every table of a section, and whether it gets a chart: to plan the sheet."""
     _ = report.gettext
     blocks = []
     for table in result.tables:
         if isinstance(table, MatrixTable):
-            blocks.append(choice_columns(table.summary(report.lang), report, _("Statement")))
-            blocks += [choice_columns(row, report, _("County")) for row in table.rows]
+            blocks.append((choice_columns(table.summary(report.lang), report, _("Statement")), True))
+            if _counties(table.rows[0]) > 1:
+                blocks += [(choice_columns(row, report, _("County")), True) for row in table.rows]
         elif isinstance(table, ChoiceTable):
-            blocks.append(choice_columns(table, report, _("County")))
+            blocks.append((choice_columns(table, report, _("County")), True))
         else:
-            blocks.append(value_columns(table, report))
+            charted = table.kind == "number" and _counties(table) > 1 and not is_year(table.question)
+            blocks.append((value_columns(table, report), charted))
     return blocks
 
 
 def write_section(ws, result: SectionResult, report: Report, number: int) -> None:
-    """Fill a (write-only) section sheet: one printed page per question."""
-    landscape(ws)
+    """Fill a (write-only) section sheet: each question's table with its chart, kept on one printed page."""
+    _ = report.gettext
+    page_setup(ws, report.title, _("Page &P of &N"))
     has_matrix = any(isinstance(table, MatrixTable) for table in result.tables)
-    w = SheetWriter(ws, column_widths(_blocks(result, report), 44.0 if has_matrix else WIDTHS["label"]))
+    blocks = _blocks(result, report)
+    widths = column_widths([cols for cols, _charted in blocks], 44.0 if has_matrix else WIDTHS["label"])
+    layout = Layout(widths)
+    layout.width = max([MIN_WIDTH] + [layout.need(len(cols), len(cols[0].values)) if charted
+                                      else layout.left(len(cols) + 1) for cols, charted in blocks])
+    w = SheetWriter(ws, widths, extra_width=layout.width)
+    w.layout = layout
     ws.freeze_panes = "B1"
     title = f"{number}. {result.section.text(report.lang)}"
     w.append([cell(ws, title, "fk_title")], height=22)
-    w.append([cell(ws, report.title, "fk_note")])
+    w.append([cell(ws, f"{report.title} · {filter_summary(report)}", "fk_note")])
     w.blank(1)
-    for i, table in enumerate(result.tables):
-        if i and not (isinstance(table, ValueTable) and table.kind != "number"):
-            w.page_break()
+    w.repeat_rows()
+    for table in result.tables:
         if isinstance(table, MatrixTable):
             write_matrix(w, table, report)
         elif isinstance(table, ChoiceTable):

@@ -9,16 +9,17 @@ from openpyxl.utils import get_column_letter
 
 from forms import registry
 from forms.formatting import format_number
-from forms.model import SPECIAL_CODES
+from forms.model import SPECIAL_CODES, Questionnaire
 
+from .captions import chart_caption
 from .report import Report
 from .schema import OTHER_TEXT_SUFFIX
-from .tabular import freetext_rows, wide_columns, wide_rows
-from .xlsx_charts import CATEGORICAL, bar_chart, cell_ref, rows_for
+from .tabular import data_headers, freetext_rows, wide_columns, wide_rows
+from .xlsx_charts import CATEGORICAL, bar_chart, cell_ref, rows_for, title_lines
 from .xlsx_fast import RowWriter, Styled
 from .xlsx_questions import Col, write_table
 from .safety import safe_value
-from .xlsx_style import SheetWriter, cell, landscape, lines_needed, set_widths
+from .xlsx_style import Paper, SheetWriter, cell, lines_needed, page_setup, set_widths
 
 Tick = Callable[[int], None]
 
@@ -44,8 +45,8 @@ def _filter_lines(report: Report) -> list[tuple[str, str]]:
 def write_overview(ws, report: Report, sheet_names: list[tuple[str, str]]) -> None:
     """Questionnaire, versions, filter, export time, submissions, response rate (table and chart)."""
     _ = report.gettext
-    landscape(ws)
-    w = SheetWriter(ws, [30, 16, 16, 16, 16, 40])
+    page_setup(ws, report.title, _("Page &P of &N"), landscape=False)
+    w = SheetWriter(ws, [30, 16, 16, 16, 16, 40], paper=Paper(landscape=False))
     w.append([cell(ws, report.title, "fk_title")])
     w.append([cell(ws, _("Findings"), "fk_note")])
     w.blank()
@@ -88,17 +89,20 @@ def _response_table(w: SheetWriter, report: Report) -> None:
         Col(None, _("Submissions"), submissions, "int"),
     ]
     note = _("Municipalities with at least one completed submission in the filter, of the municipalities in scope.")
-    placed = write_table(w, _("Response rate"), "response_rate", note, cols)
+    mark = w.block()
+    placed = write_table(w, _("Response rate"), note, cols)
     if rate.in_scope[-1]:
-        height = max(5.0, 2.0 + 0.5 * len(rate.groups))
+        title = chart_caption(report, _("Response rate"), [rate.in_scope[-1]])
+        height = max(4.0, 2.0 + 0.5 * len(rate.groups)) + 0.45 * title_lines(title) + 0.3
         chart = bar_chart(
             ws, categories=Reference(ws, min_col=1, min_row=placed.first_row, max_row=placed.last_row),
             series=[(cell_ref(ws, placed.header_row, 4),
                      Reference(ws, min_col=4, min_row=placed.first_row, max_row=placed.last_row))],
-            colors=[CATEGORICAL[0]], horizontal=True, height_cm=height)
+            colors=[CATEGORICAL[0]], horizontal=True, height_cm=height, title=title)
         ws.add_chart(chart, f"A{w.row + 2}")
         w.blank(rows_for(height) + 1)
     w.blank()
+    w.end_block(mark)
 
 
 def _header(ws, headers: list[str]) -> list:
@@ -106,37 +110,56 @@ def _header(ws, headers: list[str]) -> list:
 
 
 def write_freetext(ws, report: Report, tick: Tick | None = None) -> int:
-    """Every free-text answer (and "other, specify" text) with its question, county and municipality."""
+    """Every free-text answer (and "other, specify" text) with its question, county and municipality.
+
+    A heading row with the whole question starts each question's answers; in the answer rows the
+    question is cut to its column (filter on it), so a row is as tall as its answer needs.
+    """
     _ = report.gettext
-    headers = [_("Question id"), _("Question"), _("County"), _("Municipality"), _("Municipality code"), _("Answer"),
-               _("Submission")]
-    widths = [24, 34, 18, 16, 10, 70, 37]
+    headers = [_("Question"), _("County"), _("Municipality"), _("Municipality code"), _("Answer"), _("Submission")]
+    widths = [30, 16, 16, 10, 80, 37]
     set_widths(ws, widths)
     ws.freeze_panes = "A2"
-    landscape(ws)
+    page_setup(ws, report.title, _("Page &P of &N"), title_rows="1:1")
     rows = RowWriter(ws)
-    rows.append(_header(ws, headers))
+    rows.append(_header(ws, headers), height=18)
+    current, answers = None, 0
     for values in freetext_rows(report):
-        answer = values[5]
-        lines = lines_needed(answer, widths[5])
+        question, answer = values[1], values[5]
+        if question != current:
+            current = question
+            lines = lines_needed(question, sum(widths) * 0.9)
+            row = rows.append([Styled(question, "fk_section")] + [Styled(None, "fk_section")] * 5,
+                              height=15 * lines + 4)
+            ws.merged_cells.add(f"A{row}:F{row}")
+        lines = lines_needed(answer, widths[4])
         # an explicit height: LibreOffice does not grow wrapped rows by itself
-        rows.append(values[:5] + (Styled(answer, "fk_answer"), values[6]),
+        rows.append((Styled(question, "fk_muted"),) + values[2:5] + (Styled(answer, "fk_answer"), values[6]),
                     height=15 * min(lines, 27) if lines > 1 else None)
+        answers += 1
         if tick and rows.row % 5000 == 0:
             tick(rows.row)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows.row}"
-    return rows.row - 1
+    return answers
+
+
+DATA_STYLES = {"datetime": "fk_datetime", "money": "fk_sek", "date": "fk_date_cell", "year": "fk_year_cell"}
 
 
 def write_data(ws, report: Report, tick: Tick | None = None) -> int:
-    """One row per submission: metadata first, then every answer column (labels in the report's language)."""
+    """One row per submission: metadata first, then every answer column, headed by its label.
+
+    Prints one page wide (a record of the data; read it on screen), with the header row on every page.
+    """
     columns = wide_columns(report, excel=True)
-    set_widths(ws, [c.width for c in columns])
+    widths = [c.width for c in columns]
+    set_widths(ws, widths)
     ws.freeze_panes = "H2"
+    page_setup(ws, report.title, report.gettext("Page &P of &N"), title_rows="1:1")
     rows = RowWriter(ws)
-    rows.append(_header(ws, [c.header for c in columns]))
-    styled = {i: "fk_datetime" if c.kind == "datetime" else "fk_sek"
-              for i, c in enumerate(columns) if c.kind in ("datetime", "money")}
+    header_lines = max([lines_needed(c.header, c.width, 1.05) for c in columns] or [1])
+    rows.append(_header(ws, [c.header for c in columns]), height=14.5 * min(header_lines, 8) + 3)
+    styled = {i: DATA_STYLES[c.kind] for i, c in enumerate(columns) if c.kind in DATA_STYLES}
     for values in wide_rows(columns, report.n):
         if styled:
             values = list(values)
@@ -150,41 +173,99 @@ def write_data(ws, report: Report, tick: Tick | None = None) -> int:
     return rows.row - 1
 
 
-def write_codebook(ws, report: Report) -> None:
-    """Every question: id, section, text, type, condition; then its rows, options and codes."""
-    _, lang = report.gettext, report.lang
-    headers = [_("Column in Data"), _("Question id"), _("Section"), _("Kind"), _("Type"), _("Code"), _("Text"),
-               _("Score"), _("Condition"), _("Versions")]
-    set_widths(ws, [34, 30, 24, 16, 10, 22, 60, 8, 30, 10])
-    ws.freeze_panes = "A2"
-    landscape(ws)
-    rows = RowWriter(ws)
-    rows.append(_header(ws, headers))
+def codebook_versions(report: Report) -> list[tuple[str, Questionnaire]]:
+    """The stored versions of the questionnaire, newest first (one codebook sheet each)."""
+    return list(report.schema.versions.items())
 
-    def add(*values):  # definition texts may come from anyone's XLSForm: neutralise them too
-        rows.append([Styled(safe_value(v.value), v.style) if isinstance(v, Styled) else safe_value(v)
-                     for v in values])
 
-    versions = report.schema.versions
-    for section in report.schema.sections():
-        for q in section.questions:
-            in_versions = ", ".join(v for v, d in sorted(versions.items()) if d.question(q.id))
-            add(q.id, q.id, section.text(lang), _kind(q, _), q.type, None, Styled(q.text(lang), "fk_wrap"),
-                None, q.relevant or section.relevant, in_versions)
-            if q.derived:  # computed from the answers: say how, and what a broken rule tells the interviewer
-                add(None, q.id, None, _("expression"), None, None, Styled(q.expression, "fk_wrap"))
-                if q.rule:
-                    add(None, q.id, None, _("message"), None, None, Styled(q.message_text(lang), "fk_wrap"))
+def _versions_of(report: Report) -> tuple[dict, list[str]]:
+    """Which versions hold each question, matrix row and option: {(qid, kind, code): {versions}}."""
+    found: dict[tuple, set[str]] = {}
+    for version, definition in report.schema.versions.items():
+        for q in definition.questions():
+            found.setdefault((q.id, "question", None), set()).add(version)
             for item in q.items:
-                add(f"{q.id}/{item.code}", q.id, None, _("row"), None, item.code, item.text(lang))
+                found.setdefault((q.id, "row", item.code), set()).add(version)
+            for choice in q.all_choices():
+                found.setdefault((q.id, "choice", choice.code), set()).add(version)
+    return found, sorted(report.schema.versions, key=_version_order)
+
+
+def _version_order(version: str):
+    return [int(p) if p.isdigit() else p for p in version.replace("-", ".").split(".")]
+
+
+def write_codebook(ws, report: Report, version: str, definition: Questionnaire) -> None:
+    """One version's questions in that version's words: ids, Data columns, type, condition, rows and options.
+
+    Questions, matrix rows and options that are not in every stored version are marked, with the
+    versions that have them.
+    """
+    _, lang = report.gettext, report.lang
+    headers = [_("Question id"), _("Column id"), _("Column in Data"), _("Kind"), _("Type"), _("Code"), _("Text"),
+               _("Score"), _("Condition"), _("Only in versions")]
+    widths = [26, 28, 30, 12, 9, 18, 50, 7, 26, 12]
+    set_widths(ws, widths)
+    ws.freeze_panes = "A4"
+    page_setup(ws, report.title, _("Page &P of &N"), title_rows="3:3")
+    rows = RowWriter(ws)
+    several = len(report.schema.versions) > 1
+    title = _("Codebook, version %(version)s", version=version)
+    rows.append([Styled(safe_value(f"{title} · {report.title}"), "fk_title")], height=22)
+    note = _("The texts are those of version %(version)s. Rows marked in yellow are not in every version of the "
+             "questionnaire: the last column says which versions have them.", version=version) if several else \
+        _("The texts are those of version %(version)s.", version=version)
+    rows.append([Styled(note, "fk_note")])
+    rows.append(_header(ws, headers), height=31)
+    in_versions, ordered = _versions_of(report)
+    columns = {c.key: c for c in report.schema.columns}
+    shown = data_headers(report)
+
+    def add(key: tuple, values: list) -> None:  # definition texts come from anyone's XLSForm: neutralise them
+        versions = in_versions.get(key, set())
+        partial = len(versions) < len(ordered)
+        values = values + [", ".join(v for v in ordered if v in versions) if partial else None]
+        row = [safe_value(v) for v in values]
+        row[6] = Styled(row[6], "fk_marked" if partial else "fk_answer") if row[6] is not None else row[6]
+        if partial:
+            row[9] = Styled(row[9], "fk_marked")
+        lines = lines_needed(values[6] or "", widths[6])
+        rows.append(row, height=15 * min(lines, 8) if lines > 1 else None)
+
+    def column(key: str) -> list:
+        return [key, shown[key]] if key in columns else [None, None]
+
+    for section in definition.sections:
+        questions = [q for q in section.questions if report.schema.questionnaire.question(q.id) is not None]
+        if not questions:
+            continue
+        row = rows.append([Styled(safe_value(section.text(lang)), "fk_section")] + [Styled(None, "fk_section")] * 9,
+                          height=19)
+        ws.merged_cells.add(f"A{row}:J{row}")
+        for q in questions:
+            if q.derived:  # as the export shows it: its value's type and, for a rule, its yes/no choices
+                q = report.schema.questionnaire.question(q.id)
+            add((q.id, "question", None), [q.id, *column(q.id), _kind(q, _), q.type, None, q.text(lang), None,
+                                           q.relevant or section.relevant])
+            if q.derived:  # computed from the answers: say how, and what a broken rule tells the interviewer
+                add((q.id, "question", None), [q.id, None, None, _("expression"), None, None, q.expression, None,
+                                               None])
+                if q.rule:
+                    add((q.id, "question", None), [q.id, None, None, _("message"), None, None,
+                                                   q.message_text(lang), None, None])
+            for item in q.items:
+                add((q.id, "row", item.code), [q.id, *column(f"{q.id}/{item.code}"), _("row"), None, item.code,
+                                               item.text(lang), None, None])
             for choice in q.all_choices():
                 kind = _("special answer") if choice.code in SPECIAL_CODES else _("option")
-                column = f"{q.id}/{choice.code}" if q.type == "multi" else None
-                add(column, q.id, None, kind, None, choice.code, choice.text(lang), choice.score)
+                key = column(f"{q.id}/{choice.code}") if q.type == "multi" else [None, None]
+                add((q.id, "choice", choice.code), [q.id, *key, kind, None, choice.code, choice.text(lang),
+                                                    choice.score, None])
             if q.type == "multi" and q.other:
-                add(q.id + OTHER_TEXT_SUFFIX, q.id, None, _("question"), "text", None,
-                    _("%(question)s (other, specified)", question=q.text(lang)))
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows.row}"
+                add((q.id, "choice", "annat"), [q.id, *column(q.id + OTHER_TEXT_SUFFIX), _("question"), "text", None,
+                                                _("%(question)s (other, specified)", question=q.text(lang)), None,
+                                                None])
+    ws.auto_filter.ref = f"A3:{get_column_letter(len(headers))}{rows.row}"
 
 
 def _kind(question, _) -> str:
@@ -199,6 +280,9 @@ def sheet_descriptions(report: Report) -> dict[str, str]:
     return {
         "freetext": _("Every free-text answer with county, municipality and question."),
         "data": _("One row per submission: metadata, then each answer (0/1 per option of multi questions)."),
-        "codebook": _("Every question with id, text, type, options and codes."),
     }
 
+
+def codebook_description(report: Report, version: str) -> str:
+    return report.gettext("Every question of version %(version)s with id, Data column, text, type, options and "
+                          "codes.", version=version)

@@ -1,4 +1,8 @@
-"""A report's tables as rows of formatted cells and an SVG chart each, for the reports page."""
+"""A report's tables as rows of formatted cells and an SVG chart each, for the reports page.
+
+The page says what the workbook says: each chart is captioned with its question, n and the
+filter; years have no thousands separator; a statistic of no answers is a dash, not "0 kr".
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,14 @@ from typing import Any
 from flask_babel import gettext
 from markupsafe import Markup
 
+from babel import numbers
+
 from exports.aggregate import ChoiceTable, MatrixTable, ValueTable
+from exports.captions import chart_caption, is_year
 from exports.report import Report
 from exports.svg import bar_chart, percent, stacked_chart
 from forms.catalogues import N_
-from forms.formatting import format_money, format_number
+from forms.formatting import DASH, format_money, format_number, locale_of
 
 
 @dataclass
@@ -33,6 +40,7 @@ class TableView:
     chart: Markup | None = None
     total_last: bool = True
     parts: list["TableView"] = field(default_factory=list)
+    caption: str = ""  # the chart's title: question, n and filter
 
 
 #: Headers of the statistics of number and date questions, as in the workbook.
@@ -64,6 +72,13 @@ def _number(value: Any, lang: str, money: bool = False) -> str:
     return format_number(value, lang, decimals=2)
 
 
+def _year(value: Any, lang: str) -> str:
+    """A year (or a mean year) without a thousands separator: 2013, 2013,5."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return DASH
+    return numbers.format_decimal(round(float(value), 1), format="0.#", locale=locale_of(lang))
+
+
 def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: str | None = None,
                 chart: bool = True, total_last: bool = True) -> TableView:
     lang = report.lang
@@ -85,18 +100,24 @@ def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: s
             cells.append(Cell(_number(table.means[g], lang)))
         rows.append((group.name, cells))
     name = title or table.question.text(lang)
-    svg = None
+    svg, caption = None, ""
     if chart and table.base[-1] > 0:
-        if table.question.type in ("scale", "matrix"):
-            svg = stacked_chart(name, [(g.name, list(shares[i])) for i, g in enumerate(table.groups)],
+        counts = [table.base[-1]] if total_last else list(table.base)
+        caption = chart_caption(report, name, counts)
+        several = len(table.groups) > 2 or not total_last
+        if table.question.type in ("scale", "matrix") or (several and not multi):
+            # a bar per county (and the total), or per statement; one county alone when there is one
+            groups = list(enumerate(table.groups)) if several else [(0, table.groups[0])]
+            svg = stacked_chart(caption, [(g.name, list(shares[i])) for i, g in groups],
                                 [o.text(lang) for o in table.options], lang)
         else:
             bars = [(o.text(lang), shares[-1, i],
                      f"{percent(shares[-1, i], lang)} ({_count(table.counts[-1, i], lang)})")
                     for i, o in enumerate(table.options)]
-            svg = bar_chart(name, bars)
+            svg = bar_chart(caption, bars)
     note = _note_multi() if multi else _note_choice()
-    return TableView(table.key, name, note, header, rows, Markup(svg) if svg else None, total_last)
+    return TableView(table.key, name, note, header, rows, Markup(svg) if svg else None, total_last,
+                     caption=caption)
 
 
 def matrix_view(table: MatrixTable, report: Report) -> TableView:
@@ -104,46 +125,57 @@ def matrix_view(table: MatrixTable, report: Report) -> TableView:
                           title=table.question.text(report.lang),
                           total_last=False)
     summary.key = table.key
+    several = len(table.rows[0].groups) > 2
+    if not several:  # with one county, its figures are the summary's
+        summary.note = gettext("Summary of all statements.") + " " + _note_choice()
+        return summary
     summary.note = gettext("Summary of all statements (total), then each statement per county.") + " " + _note_choice()
-    summary.parts = [choice_view(row, report, gettext("County"), title=row.item.text(report.lang),
-                                 chart=len(row.groups) > 2) for row in table.rows]
+    summary.parts = [choice_view(row, report, gettext("County"), title=row.item.text(report.lang))
+                     for row in table.rows]
     return summary
 
 
 def value_view(table: ValueTable, report: Report) -> TableView:
     lang = report.lang
     money = table.question.type == "money"
+    year = is_year(table.question)
     header = [gettext("County"), gettext("Answers")]
     names: list[str] = []
     if table.kind == "number":
-        names = ["mean", "median", "min", "max", "sum"]
+        names = ["mean", "median", "min", "max"] + ([] if year else ["sum"])  # a sum of years means nothing
     elif table.kind == "date":
         names = ["first_date", "last_date"]
     header += [gettext(STATISTICS[name]) for name in names] + [s.text(lang) for s in table.specials]
     header += [gettext("Not applicable (skipped)"), gettext("Not answered")]
     rows = []
     for g, group in enumerate(table.groups):
-        cells = [Cell(_count(table.stats["n"][g], lang))]
+        answers = table.stats["n"][g]
+        cells = [Cell(_count(answers, lang))]
         for name in names:
             value = table.stats[name][g]
-            cells.append(Cell(value or "–", numeric=False) if table.kind == "date"
-                         else Cell(_number(value, lang, money)))
+            if not answers:  # nothing to count: a dash, not "0 kr"
+                cells.append(Cell(DASH))
+            elif table.kind == "date":
+                cells.append(Cell(value or DASH, numeric=False))
+            else:
+                cells.append(Cell(_year(value, lang) if year else _number(value, lang, money)))
         cells += [Cell(_count(table.special_counts[g, j], lang)) for j in range(len(table.specials))]
         cells += [Cell(_count(table.skipped[g], lang)), Cell(_count(table.missing[g], lang))]
         rows.append((group.name, cells))
-    svg = None
+    svg, caption = None, ""
     title = table.question.text(lang)
-    if table.kind == "number" and table.stats["n"][-1] > 0:
+    if table.kind == "number" and table.stats["n"][-1] > 0 and len(table.groups) > 2 and not year:
         means = table.stats["mean"]
         top = float(max(m for m in means if not math.isnan(m)))
-        svg = bar_chart(title, [(g.name, means[i], _number(means[i], lang, money)) for i, g in enumerate(table.groups)],
-                        scale_max=top or 1.0)
+        caption = chart_caption(report, gettext("%(question)s: mean", question=title), [table.stats["n"][-1]])
+        svg = bar_chart(caption, [(g.name, means[i], _number(means[i], lang, money))
+                                  for i, g in enumerate(table.groups)], scale_max=top or 1.0)
     note = ""
     if table.kind == "number":
         note = gettext("The statistics cover the answers that are numbers. \"Don't know\" is counted apart.")
     elif table.kind == "text":
         note = gettext("The free-text answers are in the sheet Free text.")
-    return TableView(table.key, title, note, header, rows, Markup(svg) if svg else None)
+    return TableView(table.key, title, note, header, rows, Markup(svg) if svg else None, caption=caption)
 
 
 def section_views(report: Report) -> list[tuple[str, list[TableView]]]:
@@ -171,11 +203,12 @@ def response_view(report: Report) -> TableView:
     bars = [(g.name, rates[i],
              f"{percent(rates[i], lang)} ({_count(rate.answered[i], lang)}/{_count(rate.in_scope[i], lang)})")
             for i, g in enumerate(rate.groups)]
-    svg = bar_chart(gettext("Response rate"), bars) if rate.in_scope[-1] else None
+    caption = chart_caption(report, gettext("Response rate"), [rate.in_scope[-1]]) if rate.in_scope[-1] else ""
+    svg = bar_chart(caption, bars) if rate.in_scope[-1] else None
     note = gettext("Municipalities with at least one completed submission in the filter, of the municipalities in "
                    "scope.")
     header = [gettext("County"), gettext("Municipalities in scope"), gettext("Municipalities that answered"),
               gettext("Response rate")]
     return TableView("response_rate", gettext("Response rate"), note, header, rows,
-                     Markup(svg) if svg else None)
+                     Markup(svg) if svg else None, caption=caption)
 

@@ -160,27 +160,56 @@ def sheet_rows(ws) -> list[tuple]:
     return [tuple(row) for row in ws.iter_rows(values_only=True)]
 
 
-def data_records(ws) -> list[dict[str, Any]]:
+def codebook_sheets(workbook) -> list:
+    """The codebook sheets: "Kodbok", or one per version ("Kodbok 2", "Kodbok 1")."""
+    return [ws for ws in workbook.worksheets if ws.title.startswith(("Kodbok", "Codebook"))]
+
+
+def codebook_rows(ws) -> list[dict[str, Any]]:
+    """A codebook sheet's rows under its header row (the third), as dicts; section rows left out."""
     rows = sheet_rows(ws)
-    header = rows[0]
+    header = rows[2]
+    return [dict(zip(header, row)) for row in rows[3:] if any(v is not None for v in row[1:])]
+
+
+def column_ids(workbook) -> dict[str, str]:
+    """Data header -> column id, as a reader finds them in the codebook ("Kolumn i Data", "Kolumn-id")."""
+    found = {}
+    for ws in codebook_sheets(workbook):
+        for row in codebook_rows(ws):
+            shown = row.get("Kolumn i Data", row.get("Column in Data"))
+            key = row.get("Kolumn-id", row.get("Column id"))
+            if shown and key:
+                assert found.get(shown, key) == key, (shown, key)
+                found[shown] = key
+    return found
+
+
+def data_records(ws, ids: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The Data sheet's rows as dicts by header; with `ids` (see column_ids), answer columns by their id."""
+    rows = sheet_rows(ws)
+    header = [ids.get(h, h) for h in rows[0]] if ids else rows[0]
     return [dict(zip(header, row)) for row in rows[1:]]
 
 
 def blocks(ws) -> dict[str, dict[str, Any]]:
-    """Every table on a sheet by its key: {'headers': [(group, label)], 'rows': {row label: [values]}}."""
+    """Every table on a sheet by its title: {'headers': [(group, label)], 'rows': {row label: [values]}, 'note': ...}.
+
+    A table is a title row, a note row, a group header row (first cell empty) and a label header row.
+    """
     rows = sheet_rows(ws)
     found: dict[str, dict[str, Any]] = {}
     for i, row in enumerate(rows):
-        if i < 1 or not row or not isinstance(row[0], str) or i + 3 >= len(rows):
+        if i < 3 or not row or not isinstance(row[0], str):
             continue
-        groups, labels = rows[i + 1], rows[i + 2]
-        if not labels or labels[0] is None or rows[i - 1][0] is None:
+        groups, labels = rows[i - 1], row
+        if not groups or groups[0] is not None or not any(g is not None for g in groups):
+            continue
+        title = rows[i - 3][0]
+        if not isinstance(title, str):
             continue
         header = [label for label in labels if label is not None]
-        if not header or any(label is None for label in labels[: len(header)]):
-            continue
-        # the key row is followed by the group row (first cell empty) and the label row
-        if groups[0] is not None:
+        if any(label is None for label in labels[: len(header)]):
             continue
         keys, group = [], None
         for j in range(len(header)):
@@ -188,11 +217,12 @@ def blocks(ws) -> dict[str, dict[str, Any]]:
                 group = groups[j]
             keys.append((group if j else None, header[j]))
         body = {}
-        for data_row in rows[i + 3:]:
+        for data_row in rows[i + 1:]:
             if not data_row or data_row[0] is None:
                 break
             body[data_row[0]] = list(data_row[: len(header)])
-        found[row[0]] = {"headers": keys, "rows": body}
+        assert title not in found, f"two tables titled {title!r}"
+        found[title] = {"headers": keys, "rows": body, "note": rows[i - 2][0]}
     return found
 
 
@@ -272,13 +302,14 @@ def expected_values(records, question: Question, labels: dict[str, str], lang: s
     for group, values in per.items():
         real = [v for v in values if v is not None and v not in special_labels]
         row: dict[tuple, Any] = {("n",): len(real)}
+        # with no answers the statistics say "–" (a sum of nothing is not 0 kr)
         if question.type in ("integer", "decimal", "money"):
-            row.update({("mean",): statistics.fmean(real) if real else None,
-                        ("median",): statistics.median(real) if real else None,
-                        ("min",): min(real) if real else None, ("max",): max(real) if real else None,
-                        ("sum",): sum(real)})
+            row.update({("mean",): statistics.fmean(real) if real else "–",
+                        ("median",): statistics.median(real) if real else "–",
+                        ("min",): min(real) if real else "–", ("max",): max(real) if real else "–",
+                        ("sum",): sum(real) if real else "–"})
         elif question.type == "date":
-            row.update({("first",): min(real) if real else None, ("last",): max(real) if real else None})
+            row.update({("first",): min(real) if real else "–", ("last",): max(real) if real else "–"})
         special_counts = [sum(1 for v in values if v == c.text(lang)) for c in specials]
         for c, n in zip(specials, special_counts):
             row[("special", c.text(lang))] = n
@@ -292,6 +323,8 @@ def expected_values(records, question: Question, labels: dict[str, str], lang: s
 def close(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is None and b is None
+    if isinstance(a, (datetime.date, str)) and isinstance(b, (datetime.date, str)):  # a date cell and a CSV date
+        return str(a)[:10] == str(b)[:10]
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
     return a == b

@@ -12,7 +12,7 @@ from exports import ExportFilter, build_report, iter_csv, save_workbook
 from forms import from_dict
 from sync import store
 
-from exports_helpers import add_answers, blocks, data_records, sheet_rows
+from exports_helpers import add_answers, blocks, codebook_sheets, column_ids, data_records, sheet_rows
 
 NAD_BASE = {
     "forening.namn": "Fotbollsklubben", "forening.knutpunkt": "syd", "forening.kontaktperson_namn": "Eva Ek",
@@ -67,9 +67,22 @@ def by_municipality(records):
     return {r["Kommunkod"]: r for r in records}
 
 
+def records(book):
+    """The Data sheet's rows, answer columns by their id (looked up in the codebook, as a reader would)."""
+    return data_records(book["Data"], column_ids(book))
+
+
+def table(book, sheet, questionnaire_id, qid):
+    """The table of one question on a section sheet: tables are titled with the question's text."""
+    from forms.library import load_library
+
+    question = next(q for q in load_library() if q.id == questionnaire_id).question(qid)
+    return blocks(book[sheet])[question.text("sv")]
+
+
 def test_data_sheet_has_the_rules_as_yes_no_and_the_eligible_amount(nad_workbook):
     book, _ = nad_workbook
-    rows = by_municipality(data_records(book["Data"]))
+    rows = by_municipality(records(book))
     cells = {code: tuple(rows[code][key] for key in RULES + ("ersattning.berattigat_belopp",)) for code in rows}
     assert cells == {
         "1280": ("Ja", "Ja", "Ja", 18_000),
@@ -81,7 +94,8 @@ def test_data_sheet_has_the_rules_as_yes_no_and_the_eligible_amount(nad_workbook
     }
     # an amount is a number formatted as kronor, like the answers
     data = book["Data"]
-    header = [c.value for c in data[1]]
+    ids = column_ids(book)
+    header = [ids.get(c.value, c.value) for c in data[1]]
     cell = data.cell(row=2, column=header.index("ersattning.berattigat_belopp") + 1)
     assert isinstance(cell.value, int) and "kr" in cell.number_format
 
@@ -99,26 +113,27 @@ def test_csv_has_the_same_cells(nad_workbook):
 
 def test_codebook_shows_kind_expression_and_message(nad_workbook):
     book, _ = nad_workbook
-    rows = [row[:7] for row in sheet_rows(book["Kodbok"]) if row[1] == "omfattning.ledare_per_10_deltagare"]
+    newest = codebook_sheets(book)[0]  # version 2, which has the rules
+    rows = [(row[0], row[3], row[4], row[5], row[6]) for row in sheet_rows(newest)
+            if row[0] == "omfattning.ledare_per_10_deltagare"]
     assert rows == [
-        ("omfattning.ledare_per_10_deltagare", "omfattning.ledare_per_10_deltagare", "Omfattning", "kontroll (varning)",
-         "yesno", None, "Regel: minst en ledare per 10 deltagare"),
-        (None, "omfattning.ledare_per_10_deltagare", None, "uttryck", None, None,
-         "omfattning.deltagare <= 10 * omfattning.ledare"),
-        (None, "omfattning.ledare_per_10_deltagare", None, "meddelande", None, None,
+        ("omfattning.ledare_per_10_deltagare", "kontroll (varning)", "yesno", None,
+         "Regel: minst en ledare per 10 deltagare"),
+        ("omfattning.ledare_per_10_deltagare", "uttryck", None, None, "omfattning.deltagare <= 10 * omfattning.ledare"),
+        ("omfattning.ledare_per_10_deltagare", "meddelande", None, None,
          "Ersättning kräver minst en ledare per 10 deltagare."),
-        (None, "omfattning.ledare_per_10_deltagare", None, "svarsalternativ", None, "ja", "Ja"),
-        (None, "omfattning.ledare_per_10_deltagare", None, "svarsalternativ", None, "nej", "Nej"),
+        ("omfattning.ledare_per_10_deltagare", "svarsalternativ", None, "ja", "Ja"),
+        ("omfattning.ledare_per_10_deltagare", "svarsalternativ", None, "nej", "Nej"),
     ]
-    value = [row[:7] for row in sheet_rows(book["Kodbok"]) if row[1] == "ersattning.berattigat_belopp"]
-    assert value[0][3:5] == ("beräknat värde", "money")
-    assert value[1][3:] == ("uttryck", None, None, "min(ersattning.begard, 1500 * omfattning.deltagare)")
+    value = [(row[3], row[4], row[6]) for row in sheet_rows(newest) if row[0] == "ersattning.berattigat_belopp"]
+    assert value[0][:2] == ("beräknat värde", "money")
+    assert value[1] == ("uttryck", None, "min(ersattning.begard, 1500 * omfattning.deltagare)")
 
 
 def test_rules_are_tabulated_as_yes_no_shares(nad_workbook):
     book, _ = nad_workbook
-    table = blocks(book["3. Omfattning"])["omfattning.ledare_per_10_deltagare"]
-    row = dict(zip(table["headers"], table["rows"]["Totalt"]))
+    found = table(book, "3. Omfattning", "nad-aktivitet", "omfattning.ledare_per_10_deltagare")
+    row = dict(zip(found["headers"], found["rows"]["Totalt"]))
     # judged in 4 submissions: 1280, 1282 and 1283 hold, 1281 does not; 1284 cannot be judged
     assert row[("Antal", "Ja")] == 3
     assert row[("Antal", "Nej")] == 1
@@ -128,8 +143,8 @@ def test_rules_are_tabulated_as_yes_no_shares(nad_workbook):
 
 def test_derived_amounts_get_value_statistics(nad_workbook):
     book, _ = nad_workbook
-    table = blocks(book["4. Ersättning"])["ersattning.berattigat_belopp"]
-    row = dict(zip(table["headers"], table["rows"]["Totalt"]))
+    found = table(book, "4. Ersättning", "nad-aktivitet", "ersattning.berattigat_belopp")
+    row = dict(zip(found["headers"], found["rows"]["Totalt"]))
     # 18 000 + 37 500 + 9 000 + 13 500 = 78 000 over 4
     assert row[("Statistik", "Antal svar")] == 4
     assert row[("Statistik", "Summa")] == 78_000
@@ -147,11 +162,11 @@ def test_contact_log_days_from_request_to_answer_in_the_data_sheet(db, tmp_path)
     add_answers(db, log, "2401", {**base, "arende.amne": ["kvotgrupp"]})         # not a request
     save_workbook(build_report(db, ExportFilter("smak-kontaktlogg"), lang="sv"), tmp_path / "log.xlsx")
     book = load_workbook(tmp_path / "log.xlsx")
-    rows = by_municipality(data_records(book["Data"]))
+    rows = by_municipality(records(book))
     assert {code: rows[code]["svar.dagar_till_svar"] for code in rows} == {
         "2480": 44, "2481": 0, "2482": None, "2401": "Ej tillämplig"}
-    table = blocks(book["3. Kommunens svar"])["svar.dagar_till_svar"]
-    total = dict(zip(table["headers"], table["rows"]["Totalt"]))
+    found = table(book, "3. Kommunens svar", "smak-kontaktlogg", "svar.dagar_till_svar")
+    total = dict(zip(found["headers"], found["rows"]["Totalt"]))
     assert total[("Statistik", "Medelvärde")] == 22  # (44 + 0) / 2
     assert total[("Utanför andelarna", "Ej tillämplig")] == 1
 
@@ -162,14 +177,14 @@ def test_a_year_is_counted_per_year_and_never_summed(db, tmp_path):
         add_answers(db, costs, code, {"period.ar": year})
     save_workbook(build_report(db, ExportFilter("smak-kostnader"), lang="sv"), tmp_path / "costs.xlsx")
     book = load_workbook(tmp_path / "costs.xlsx")
-    table = blocks(book["1. År och mottagna personer"])["period.ar"]
-    labels = [label for _group, label in table["headers"]]
+    found = table(book, "1. År och mottagna personer", "smak-kostnader", "period.ar")
+    labels = [label for _group, label in found["headers"]]
     assert "Summa" not in labels and "Medelvärde" not in labels
-    total = dict(zip(table["headers"], table["rows"]["Totalt"]))
+    total = dict(zip(found["headers"], found["rows"]["Totalt"]))
     assert total[("Antal", "2013")] == 1
     assert total[("Antal", "2014")] == 3
     assert total[("Andel av substantiella svar", "2014")] == pytest.approx(0.75)
-    vasterbotten = dict(zip(table["headers"], table["rows"]["Västerbottens län"]))
+    vasterbotten = dict(zip(found["headers"], found["rows"]["Västerbottens län"]))
     assert (vasterbotten[("Antal", "2013")], vasterbotten[("Antal", "2014")]) == (1, 2)
-    years = {r["Kommunkod"]: r["period.ar"] for r in data_records(book["Data"])}
+    years = {r["Kommunkod"]: r["period.ar"] for r in records(book)}
     assert years == {"2480": 2013, "2481": 2014, "2482": 2014, "0180": 2014}

@@ -13,9 +13,10 @@ from fieldkit.cli import main
 from exports import ExportFilter, build_report, iter_csv, save_workbook
 
 from exports_helpers import (
-    blocks, data_records, expected_choice, expected_multi, expected_values, make_rich_store, questionnaires,
+    blocks, column_ids, data_records, expected_choice, expected_multi, expected_values, make_rich_store,
+    questionnaires,
 )
-from test_exports_workbook import SV, check_block, county_name
+from test_exports_workbook import SV, check_block, county_name, title
 
 NUMBER_COLUMNS = {"bas.antal": int, "bas.kostnad": int, "bas.andel": float}
 
@@ -78,14 +79,17 @@ def test_every_figure_of_the_workbook_is_recomputed_from_the_wide_csv(rich_path,
         if question.type == "matrix":
             for item in question.items:
                 key = f"{question.id}/{item.code}"
-                compared += check_block(tables[key], expected_choice(records, question, key, SV, "sv", county_name))
+                compared += check_block(tables[title(question, item)],
+                                        expected_choice(records, question, key, SV, "sv", county_name))
         elif question.type == "multi":
-            compared += check_block(tables[question.id], expected_multi(records, question, SV, "sv", county_name))
+            compared += check_block(tables[title(question)],
+                                    expected_multi(records, question, SV, "sv", county_name))
         elif question.type in ("single", "yesno", "scale"):
-            compared += check_block(tables[question.id],
+            compared += check_block(tables[title(question)],
                                     expected_choice(records, question, question.id, SV, "sv", county_name))
         else:
-            compared += check_block(tables[question.id], expected_values(records, question, SV, "sv", county_name))
+            compared += check_block(tables[title(question)],
+                                    expected_values(records, question, SV, "sv", county_name))
     assert compared > 1000
 
 
@@ -94,18 +98,18 @@ def test_the_long_csv_has_one_row_per_answer(rich_path, tmp_path):
     run(rich_path, "csv", "--questionnaire", "testenkat", "--out", str(tmp_path / "wide.csv"))
     long_rows = read_csv(tmp_path / "long.csv")
     assert long_rows[0] == ["Inlämning", "Version", "Status", "Länskod", "Län", "Kommunkod", "Kommun", "Skapad",
-                            "Fråge-id", "Kolumn i Data", "Kod", "Svar"]
+                            "Fråge-id", "Kolumn-id", "Kod", "Svar"]
     wide = read_csv(tmp_path / "wide.csv")
     header, records = wide[0], [dict(zip(wide[0], row)) for row in wide[1:]]
     answers = [dict(zip(long_rows[0], row)) for row in long_rows[1:]]
     for key in ("bas.samarbete", "betyg.hinder/bostader", "bas.kostnad", "fritt.kommentar"):
         in_wide = sum(1 for r in records if r[key] not in ("", "Ej tillämplig"))
-        assert in_wide == sum(1 for a in answers if a["Kolumn i Data"] == key), key
+        assert in_wide == sum(1 for a in answers if a["Kolumn-id"] == key), key
     chosen = sum(1 for r in records for k in header if k.startswith("betyg.kanaler/") and r[k] == "1")
-    assert chosen == sum(1 for a in answers if a["Fråge-id"] == "betyg.kanaler" and a["Kolumn i Data"] !=
+    assert chosen == sum(1 for a in answers if a["Fråge-id"] == "betyg.kanaler" and a["Kolumn-id"] !=
                          "betyg.kanaler/annat_text")
-    assert {a["Svar"] for a in answers if a["Kolumn i Data"] == "betyg.kanaler/telefon"} == {"Telefon"}
-    assert {(a["Kod"], a["Svar"]) for a in answers if a["Kolumn i Data"] == "bas.samarbete"} == {
+    assert {a["Svar"] for a in answers if a["Kolumn-id"] == "betyg.kanaler/telefon"} == {"Telefon"}
+    assert {(a["Kod"], a["Svar"]) for a in answers if a["Kolumn-id"] == "bas.samarbete"} == {
         ("ja", "Ja"), ("nej", "Nej"), ("vet_ej", "Vet ej")}
 
 
@@ -162,15 +166,18 @@ def test_a_command_with_a_filter_matching_nothing_writes_a_workbook_that_says_so
 def test_the_wide_csv_matches_the_data_sheet(rich, tmp_path):
     report = build_report(rich, ExportFilter("testenkat", status="all"), "sv")
     save_workbook(report, tmp_path / "d.xlsx")
-    sheet = list(load_workbook(tmp_path / "d.xlsx")["Data"].iter_rows(values_only=True))
+    workbook = load_workbook(tmp_path / "d.xlsx")
+    sheet = list(workbook["Data"].iter_rows(values_only=True))
     rows = list(csv.reader(io.StringIO("".join(iter_csv(report)).removeprefix("\ufeff"), newline="")))
-    assert rows[0] == list(sheet[0])
+    ids = column_ids(workbook)  # the sheet is headed by labels, the CSV by the ids the codebook gives them
+    assert rows[0] == [ids.get(h, h) for h in sheet[0]]
+    dates = {i for i, key in enumerate(rows[0]) if key == "fritt.datum"}
     for from_csv, from_sheet in zip(rows[1:], sheet[1:]):
-        for text, value in zip(from_csv, from_sheet):
+        for i, (text, value) in enumerate(zip(from_csv, from_sheet)):
             if value is None:
                 assert text == ""
-            elif hasattr(value, "strftime"):
-                assert text == value.strftime("%Y-%m-%d %H:%M:%S")
+            elif hasattr(value, "strftime"):  # a date answer is a date cell in the sheet, YYYY-MM-DD in the CSV
+                assert text == value.strftime("%Y-%m-%d" if i in dates else "%Y-%m-%d %H:%M:%S")
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 assert float(text) == value
             else:

@@ -108,7 +108,7 @@ def test_csv_downloads_have_a_bom_the_separator_and_the_filter(client):
     assert len(rows) > 2 and {r[3] for r in rows[1:]} == {"24"}
     long_rows = list(csv.reader(io.StringIO(client.get("/rapporter/testenkat/csv?lan=24&form=long")
                                             .data.decode("utf-8-sig"))))
-    assert long_rows[0][-4:] == ["Fråge-id", "Kolumn i Data", "Kod", "Svar"]
+    assert long_rows[0][-4:] == ["Fråge-id", "Kolumn-id", "Kod", "Svar"]
     assert {r[1] for r in rows[1:]} <= {"1", "2"} and len(long_rows) > len(rows)
 
 

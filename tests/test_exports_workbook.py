@@ -15,13 +15,13 @@ from exports import xlsx_fast
 from forms import registry
 
 from exports_helpers import (
-    INJECTIONS, blocks, close, data_records, expected_choice, expected_multi, expected_values, make_rich_store,
-    questionnaires, sheet_rows,
+    INJECTIONS, blocks, close, codebook_rows, column_ids, data_records, expected_choice, expected_multi,
+    expected_values, make_rich_store, questionnaires, sheet_rows,
 )
 
 SV = {"total": "Totalt", "skipped": "Ej tillämplig"}
 SHEETS_SV = ["Översikt", "1. Grunder", "2. Bedömning samarbete betyg", "3. Fritt", "Ej besvarad", "Fritext", "Data",
-             "Kodbok"]
+             "Kodbok 2", "Kodbok 1"]
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +68,16 @@ def county_name(record) -> str:
     return record["Län"]
 
 
+def records_of(workbook) -> list[dict]:
+    """The Data sheet's rows, answer columns by their id (looked up in the codebook, as a reader would)."""
+    return data_records(workbook["Data"], column_ids(workbook))
+
+
+def title(question, item=None) -> str:
+    """A table is titled with its question's (or its matrix row's) text."""
+    return (item or question).text("sv")
+
+
 def check_block(block: dict, expected: dict) -> int:
     """Compare every cell of a table with the recomputed figures; returns how many were compared."""
     compared = 0
@@ -83,7 +93,7 @@ def check_block(block: dict, expected: dict) -> int:
 
 
 def test_every_figure_of_the_workbook_is_recomputed_from_its_data_sheet(workbook):
-    records = data_records(workbook["Data"])
+    records = records_of(workbook)
     v1, v2 = questionnaires()
     assert {r["Version"] for r in records} == {"1", "2"}
     assert len({r["Län"] for r in records}) >= 5
@@ -95,27 +105,31 @@ def test_every_figure_of_the_workbook_is_recomputed_from_its_data_sheet(workbook
         if question.type == "matrix":
             for item in question.items:
                 key = f"{question.id}/{item.code}"
-                compared += check_block(tables[key], expected_choice(records, question, key, SV, "sv", county_name))
+                compared += check_block(tables[title(question, item)],
+                                        expected_choice(records, question, key, SV, "sv", county_name))
         elif question.type == "multi":
-            compared += check_block(tables[question.id], expected_multi(records, question, SV, "sv", county_name))
+            compared += check_block(tables[title(question)],
+                                    expected_multi(records, question, SV, "sv", county_name))
         elif question.type in ("single", "yesno", "scale"):
             expected = expected_choice(records, question, question.id, SV, "sv", county_name)
-            compared += check_block(tables[question.id], expected)
+            compared += check_block(tables[title(question)], expected)
         else:
-            compared += check_block(tables[question.id], expected_values(records, question, SV, "sv", county_name))
+            compared += check_block(tables[title(question)],
+                                    expected_values(records, question, SV, "sv", county_name))
     assert compared > 1000
 
 
 def test_matrix_summary_rows_are_the_totals_of_each_item(workbook):
     tables = blocks(workbook["2. Bedömning samarbete betyg"])
-    summary = tables["betyg.hinder"]
+    summary = tables["Hur stora är hindren?"]
     assert list(summary["rows"]) == ["Brist på bostäder", "Få jobb", "Skolplatser"]
-    for code, label in (("bostader", "Brist på bostäder"), ("arbete", "Få jobb"), ("skola", "Skolplatser")):
-        assert summary["rows"][label][1:] == tables[f"betyg.hinder/{code}"]["rows"]["Totalt"][1:]
+    for label in ("Brist på bostäder", "Få jobb", "Skolplatser"):
+        assert summary["rows"][label][1:] == tables[label]["rows"]["Totalt"][1:]
+        assert tables[label]["note"] == "Hur stora är hindren?"
 
 
 def test_skipped_questions_count_as_not_applicable_not_missing(workbook):
-    records = data_records(workbook["Data"])
+    records = records_of(workbook)
     not_yes = [r for r in records if r["bas.samarbete"] != "Ja"]
     assert not_yes and all(r["bas.antal"] in ("Ej tillämplig", None) for r in not_yes)
     assert sum(r["bas.antal"] == "Ej tillämplig" for r in records) > 10
@@ -123,13 +137,13 @@ def test_skipped_questions_count_as_not_applicable_not_missing(workbook):
     assert all(r["bas.andel"] == "Ej tillämplig" for r in records if r["Version"] == "1")
     assert all(r["betyg.hinder/skola"] == "Ej tillämplig" for r in records if r["Version"] == "1"), \
         "a matrix row added in version 2 was not shown to version 1"
-    total = blocks(workbook["1. Grunder"])["bas.antal"]["rows"]["Totalt"]
-    headers = [h for _, h in blocks(workbook["1. Grunder"])["bas.antal"]["headers"]]
+    table = blocks(workbook["1. Grunder"])["Hur många lägenheter per år?"]
+    total, headers = table["rows"]["Totalt"], [h for _, h in table["headers"]]
     assert total[headers.index("Ej tillämplig")] == sum(r["bas.antal"] == "Ej tillämplig" for r in records)
 
 
 def test_overview_gives_submissions_and_response_rate_recomputed_from_data(workbook):
-    records = data_records(workbook["Data"])
+    records = records_of(workbook)
     rows = sheet_rows(workbook["Översikt"])
     assert rows[0][0] == "Testenkät om bosättning"
     values = {row[0]: row[1] for row in rows if row and row[0]}
@@ -137,7 +151,7 @@ def test_overview_gives_submissions_and_response_rate_recomputed_from_data(workb
     assert values["Frågeformulär"] == "testenkat"
     assert "version 1: 90 inlämningar" in values["Versioner"]
     answered = {r["Kommunkod"] for r in records if r["Status"] == "Slutförd"}
-    table = blocks(workbook["Översikt"])["response_rate"]["rows"]
+    table = blocks(workbook["Översikt"])["Svarsfrekvens"]["rows"]
     counties = {c.code: c.name for c in registry.counties()}
     for code, name in counties.items():
         in_county = [m.code for m in registry.in_county(code)]
@@ -197,14 +211,17 @@ def test_definition_texts_that_look_like_formulas_stay_text(tmp_path):
 
 def test_free_text_sheet_lists_every_answer_with_county_and_municipality(workbook):
     rows = sheet_rows(workbook["Fritext"])
-    assert rows[0] == ("Fråge-id", "Fråga", "Län", "Kommun", "Kommunkod", "Svar", "Inlämning")
-    records = data_records(workbook["Data"])
+    assert rows[0] == ("Fråga", "Län", "Kommun", "Kommunkod", "Svar", "Inlämning")
+    records = records_of(workbook)
     expected = sum(1 for r in records if r["fritt.kommentar"] not in (None, "Ej tillämplig"))
-    expected += sum(1 for r in records if r.get("betyg.kanaler/annat_text"))
-    assert len(rows) - 1 == expected
-    umea = [r for r in rows if r[3] == "Umeå" and r[0] == "fritt.kommentar"]
-    assert {r[5] for r in umea} >= {"'=HYPERLINK(\"http://evil.example\",\"klicka\")", "<b>&amp; å ä ö</b>"}
-    assert workbook["Fritext"].auto_filter.ref == f"A1:G{len(rows)}"
+    expected += sum(1 for r in records if r.get("betyg.kanaler/annat_text") not in (None, "Ej tillämplig"))
+    answers = [r for r in rows[1:] if r[4] is not None]  # a heading row with the question starts each question
+    assert len(answers) == expected
+    headings = [r[0] for r in rows[1:] if r[4] is None]
+    assert headings == ["Vilka kanaler används? (annat, nämligen)", "Övriga kommentarer"]
+    umea = [r for r in rows if r[2] == "Umeå" and r[0] == "Övriga kommentarer"]
+    assert {r[4] for r in umea} >= {"'=HYPERLINK(\"http://evil.example\",\"klicka\")", "<b>&amp; å ä ö</b>"}
+    assert workbook["Fritext"].auto_filter.ref == f"A1:F{len(rows)}"
     assert workbook["Fritext"].freeze_panes == "A2"
 
 
@@ -212,12 +229,15 @@ def test_data_sheet_has_metadata_first_and_a_flag_per_multi_option(workbook):
     ws = workbook["Data"]
     header = sheet_rows(ws)[0]
     assert header[:7] == ("Inlämning", "Version", "Status", "Länskod", "Län", "Kommunkod", "Kommun")
-    for code in ("telefon", "mote", "epost", "annat", "vet_ej"):
-        assert f"betyg.kanaler/{code}" in header
-    records = data_records(ws)
+    ids = column_ids(workbook)
+    assert [h for h in header if ids.get(h, "").startswith("betyg.kanaler/")] == [
+        "Vilka kanaler används?: Telefon", "Vilka kanaler används?: Möte", "Vilka kanaler används?: E-post",
+        "Vilka kanaler används?: Annat, nämligen", "Vilka kanaler används?: Vet ej",
+        "Vilka kanaler används?: annat, nämligen (text)"]
+    records = records_of(workbook)
     flags = {r["betyg.kanaler/telefon"] for r in records}
-    assert flags <= {0, 1, None}
-    money = header.index("bas.kostnad") + 1
+    assert flags == {0, 1, None, "Ej tillämplig"} or flags <= {0, 1, None}
+    money = header.index("Tomhyror (kr)") + 1
     cells = [row[money - 1] for row in ws.iter_rows(min_row=2) if isinstance(row[money - 1].value, int)]
     assert cells and all(c.number_format == '#,##0 "kr"' for c in cells)
     assert ws.freeze_panes == "H2"
@@ -230,10 +250,11 @@ def test_sheet_names_are_valid_and_unique(workbook):
 
 
 def test_codebook_lists_every_question_and_code(workbook):
-    rows = sheet_rows(workbook["Kodbok"])
-    ids = {row[1] for row in rows[1:]}
-    assert ids == {q.id for q in questionnaires()[1].questions()}
-    codes = {(row[1], row[5]) for row in rows[1:] if row[5]}
+    v1, v2 = questionnaires()
+    for name, version in (("Kodbok 2", v2), ("Kodbok 1", v1)):
+        rows = codebook_rows(workbook[name])
+        assert {row["Fråge-id"] for row in rows} == {q.id for q in version.questions()}, name
+    codes = {(row["Fråge-id"], row["Kod"]) for row in codebook_rows(workbook["Kodbok 2"]) if row["Kod"]}
     assert ("bas.storlek", "mellan") in codes and ("betyg.kanaler", "vet_ej") in codes
     assert ("betyg.hinder", "skola") in codes
 
@@ -255,15 +276,16 @@ def test_a_filter_matching_nothing_gives_a_workbook_that_says_so(rich, tmp_path)
     texts = [row[0] for row in sheet_rows(wb["Översikt"])]
     assert "Inga inlämningar matchar urvalet." in texts
     assert len(sheet_rows(wb["Data"])) == 1
-    rate = blocks(wb["Översikt"])["response_rate"]["rows"]
+    rate = blocks(wb["Översikt"])["Svarsfrekvens"]["rows"]
     assert rate["Totalt"][1:4] == [1, 0, 0]
 
 
 def test_english_workbook_translates_labels(rich, tmp_path):
     report = build_report(rich, ExportFilter("testenkat", counties=("24",)), "en")
     wb = load_workbook(save_workbook(report, tmp_path / "en.xlsx"))
-    assert wb.sheetnames[0] == "Overview" and wb.sheetnames[-3:] == ["Free text", "Data", "Codebook"]
-    values = {r["bas.samarbete"] for r in data_records(wb["Data"])}
+    assert wb.sheetnames[0] == "Overview"
+    assert wb.sheetnames[-4:] == ["Free text", "Data", "Codebook 2", "Codebook 1"]
+    values = {r["bas.samarbete"] for r in data_records(wb["Data"], column_ids(wb))}
     assert values <= {"Yes", "No", "Don't know", None}
 
 

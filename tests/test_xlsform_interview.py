@@ -91,8 +91,12 @@ def test_imported_form_travels_by_bundle_and_is_exported_on_the_central(name, tm
     out = save_workbook(report, tmp_path / "out.xlsx")
     workbook = load_workbook(out, read_only=True)
     rows = list(workbook["Data"].iter_rows(values_only=True))
+    codebook = list(workbook["Kodbok"].iter_rows(values_only=True))
     workbook.close()
     assert len(rows) - 1 == made["complete"]
     header = rows[0]
+    columns = dict(zip(codebook[2], zip(*codebook[3:])))
+    data_ids = {key: shown for key, shown in zip(columns["Kolumn-id"], columns["Kolumn i Data"]) if key}
     answered = [q for q in questionnaire.questions() if q.answerable and q.type not in ("matrix", "multi")]
-    assert all(q.id in header for q in answered)  # a column per question, by the imported ids
+    # a column per question, by the imported ids (the codebook names each one's header in Data)
+    assert all(q.id in data_ids and data_ids[q.id] in header for q in answered)
