@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from sync import accounts, reviewing, store
 
-from central_helpers import (  # noqa: F401 - fixtures
-    IN_COUNTY, OTHER_COUNTY, answers_for, central_app, central_path, central_template, cdb, logged_in,
-    make_submission,
-)
+from central_helpers import IN_COUNTY, OTHER_COUNTY, answers_for, logged_in, make_submission
 
 CONTACT = "smak-kontaktlogg"
 

@@ -11,9 +11,7 @@ from sync import audit, safekeeping, store
 from fieldkit.cli import main
 from sync.schema import migrations
 
-from central_helpers import (  # noqa: F401 - fixtures
-    IN_COUNTY, answers_for, central_path, central_template, cdb, make_submission,
-)
+from central_helpers import IN_COUNTY, answers_for, make_submission
 
 NAME = "Kerstin Hemligsson"
 
@@ -87,10 +85,11 @@ def test_a_backup_while_another_connection_writes_is_a_consistent_snapshot(centr
 
 
 @pytest.mark.slow
-def test_a_backup_during_a_sync_ingest_holds_all_of_it_or_none(monkeypatch, central_path, cdb, tmp_path):
+def test_a_backup_during_a_sync_ingest_holds_all_of_it_or_none(monkeypatch, central_path, cdb, tmp_path,
+                                                               make_laptop):
     from sync import ingest as ingest_module
     from sync.bundle import write_bundle
-    from sync_helpers import demo_interviews, make_laptop
+    from sync_helpers import demo_interviews
 
     laptop = make_laptop(tmp_path / "laptop.db", cdb, "anna")
     demo_interviews(laptop, 120)

@@ -10,9 +10,7 @@ import pytest
 from sync import store
 
 from browser_helpers import artifacts_dir, launch, require_chromium
-from central_helpers import (  # noqa: F401 - fixtures
-    OTHER_COUNTY, PASSWORD, central_path, central_template, cdb, make_conflict, make_submission,
-)
+from central_helpers import OTHER_COUNTY, PASSWORD, make_conflict, make_submission
 from server_helpers import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -30,11 +28,12 @@ def _logout(page):
     page.wait_for_url("**/logga-in")
 
 
-def test_evaluator_resolves_a_conflict_and_corrects_an_answer_admin_sees_both(central_path, cdb, tmp_path):
+def test_evaluator_resolves_a_conflict_and_corrects_an_answer_admin_sees_both(central_path, cdb, tmp_path,
+                                                                               make_laptop):
     require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
-    found = make_conflict(cdb, tmp_path)
+    found = make_conflict(cdb, tmp_path, make_laptop)
     sid = found["sid"]
     for seed in range(3):
         make_submission(cdb, seed=seed)

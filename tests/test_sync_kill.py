@@ -15,7 +15,7 @@ import pytest
 from sync import store
 from sync.bundle import write_bundle
 
-from sync_helpers import demo_interviews, make_central, make_laptop
+from sync_helpers import demo_interviews
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +35,7 @@ def fingerprint(path: Path) -> tuple[str, dict[str, int], bool]:
         db.conn.close()
 
 
-def test_kill_9_during_ingest_leaves_the_store_as_before_and_ingest_again_succeeds(tmp_path):
+def test_kill_9_during_ingest_leaves_the_store_as_before_and_ingest_again_succeeds(tmp_path, make_central, make_laptop):
     central_path = tmp_path / "central.db"
     central = make_central(central_path)
     laptop = make_laptop(tmp_path / "laptop.db", central, "anna")

@@ -59,24 +59,19 @@ def test_imported_form_is_interviewed_and_completed_in_the_app(path, client, db)
 
 
 @pytest.mark.parametrize("name", ["matrix.xlsx", "likert_scale.xlsx", "or_other.xlsx", "types_basic.xlsx"])
-def test_imported_form_travels_by_bundle_and_is_exported_on_the_central(name, tmp_path):
+def test_imported_form_travels_by_bundle_and_is_exported_on_the_central(name, tmp_path, make_central, make_laptop):
     from openpyxl import load_workbook
 
     from exports.filters import ExportFilter
     from exports.report import build_report
     from exports.workbook import save_workbook
     from sync.demo import make_demo
-    from sync import devices
     from sync.bundle import write_bundle
     from sync.ingest import ingest
 
     questionnaire = import_xlsform(CORPUS / "fieldkit" / name, skip_unsupported=True).questionnaire
-    central = store.open_db(tmp_path / "central.db")
-    store.init_store(central, central=True)
-    laptop = store.open_db(tmp_path / "laptop.db")
-    store.init_store(laptop)
-    _device, code = devices.enrol(central, "laptop-1")
-    devices.setup(laptop, "http://127.0.0.1:9", code)
+    central = make_central(tmp_path / "central.db")
+    laptop = make_laptop(tmp_path / "laptop.db", central, "laptop-1")
     with store.transaction(laptop):
         store.add_questionnaire(laptop, questionnaire, origin=name)
     made = make_demo(laptop, 40, seed=5, questionnaire_ids=[questionnaire.id])
