@@ -18,6 +18,7 @@ from sync import accounts, devices, store
 from fieldkit import config
 from fieldkit.app import create_app
 
+from browser_helpers import launch, require_chromium
 from central_helpers import PASSWORD, USERS
 from exports_helpers import init_store as init_exports_store
 from exports_helpers import make_rich_store
@@ -204,3 +205,17 @@ def central_app(central_path):
 @pytest.fixture
 def central_csrf_app(central_path):
     return create_app({"DB": str(central_path), "TESTING": True})
+
+
+# -- the browser -----------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Chromium, launched once for every browser test; each test opens a page (its own context)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
