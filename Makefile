@@ -1,11 +1,12 @@
 # Two commands: `make run` (the app with demo content) and `make test` (every test).
+# `make test-quick` leaves out the browser and slow tests, for running often while working.
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 DB ?= instance/fieldkit.db
 DEMO_SUBMISSIONS ?= 200
 
-.PHONY: install run test bench clean
+.PHONY: install run test test-quick bench clean
 
 $(BIN)/fieldkit: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,9 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+test-quick: install
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 clean:
 	rm -rf $(VENV) instance test-artifacts .pytest_cache

@@ -209,6 +209,7 @@ def test_restore_refuses_a_store_from_a_newer_fieldkit(runner, central_path, cdb
     assert len(migrations._migrations) >= 3
 
 
+@pytest.mark.slow  # waits out restore's 5 s lock timeout
 def test_restore_refuses_a_store_in_use(central_path, cdb, tmp_path):
     make_submission(cdb)
     backup = tmp_path / "b.db"

@@ -142,6 +142,7 @@ def big_app(tmp_path_factory):
     return create_app({"DB": str(path), "TESTING": True, "WTF_CSRF_ENABLED": False})
 
 
+@pytest.mark.slow
 def test_the_download_of_a_10000_submission_workbook_starts_within_two_seconds(big_app):
     client = big_app.test_client()
     started = time.perf_counter()
