@@ -13,10 +13,10 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import threading
 import re
 import statistics
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -24,9 +24,9 @@ import waitress
 from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from sync import store
 from fieldkit import config
 from fieldkit.app import create_app
+from sync import store
 from sync.demo import make_demo
 
 

@@ -25,8 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sync import demo, store
-from sync import devices
+from sync import demo, devices, store
 from sync.bundle import write_bundle
 from sync.ingest import ingest
 

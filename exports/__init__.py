@@ -9,10 +9,10 @@ A library over the store (it never imports Flask). Typical use::
 
 from .csv_export import csv_filename, iter_csv, write_csv
 from .filters import ExportFilter, FilterError
-from .report import Report, build_report
+from .report import Report, build_report, export_report
 from .workbook import save_workbook, workbook_filename, write_workbook
 
 __all__ = [
-    "ExportFilter", "FilterError", "Report", "build_report", "csv_filename", "iter_csv", "save_workbook",
+    "ExportFilter", "FilterError", "Report", "build_report", "csv_filename", "export_report", "iter_csv", "save_workbook",
     "workbook_filename", "write_csv", "write_workbook",
 ]

@@ -16,8 +16,9 @@ import pandas as pd
 
 from forms import registry
 from forms.model import SPECIAL_CODES, Choice, Item, Question, Section
+from sync.selection import EVERYTHING, Scope
 
-from .filters import ExportFilter, scope, where
+from .filters import ExportFilter, municipalities_of, where
 from .frame import STATE_SUFFIX, STATES
 from .schema import SKIPPED, Column, Schema
 
@@ -28,10 +29,6 @@ class Group:
 
     code: str | None
     name: str
-
-    @property
-    def is_total(self) -> bool:
-        return self.code is None
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -276,12 +273,12 @@ def question_tables(frame: pd.DataFrame, schema: Schema, groups: list[Group], g:
     return results
 
 
-def response_rate(db, flt: ExportFilter, total_label: str) -> ResponseRate:
-    """Municipalities with a completed submission / municipalities in scope, per county and in total."""
-    clause, params = where(flt, completed_only=True)
+def response_rate(db, flt: ExportFilter, total_label: str, scope: Scope = EVERYTHING) -> ResponseRate:
+    """Municipalities with a completed submission / municipalities in the filter, per county and in total."""
+    clause, params = where(flt, scope, completed_only=True)
     answered = {row[0] for row in db.execute(
         f"select distinct s.municipality_code from submissions s where {clause}", params)}
-    in_scope = scope(flt)
+    in_scope = municipalities_of(flt)
     names = {c.code: c.name for c in registry.counties()}
     codes = sorted({m.county_code for m in in_scope})
     groups = [Group(code, names[code]) for code in codes] + [Group(None, total_label)]

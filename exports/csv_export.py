@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .filters import ExportFilter
-from .labels import text
+from .labels import gettext
 from .report import Report
 from .tabular import long_rows, wide_columns, wide_rows
 
@@ -29,9 +29,9 @@ def _check_sep(sep: str) -> str:
 
 
 def long_header(report: Report) -> list[str]:
-    t = report.t
-    return [t("submission"), t("version"), t("status"), t("county_code"), t("county"), t("municipality_code"),
-            t("municipality"), t("created"), t("question_id"), t("column"), t("code"), t("answer")]
+    _ = report.gettext
+    return [_("Submission"), _("Version"), _("Status"), _("County code"), _("County"), _("Municipality code"),
+            _("Municipality"), _("Created"), _("Question id"), _("Column in Data"), _("Code"), _("Answer")]
 
 
 def _rows(report: Report, long: bool) -> Iterator[list]:
@@ -101,5 +101,6 @@ def csv_filename(flt: ExportFilter, long: bool, lang: str = "sv") -> str:
     parts = [flt.questionnaire]
     if flt.counties:
         parts.append("lan-" + "-".join(flt.counties))
-    parts.append(text("long_suffix" if long else "wide_suffix", lang))
+    # The suffix is part of a file name: ASCII, no spaces.
+    parts.append(gettext("long", lang) if long else gettext("wide", lang))
     return "-".join(parts) + ".csv"

@@ -7,6 +7,9 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 from forms import registry
+from forms.errors import FieldkitError
+from sync.selection import EVERYTHING, Scope, Selection
+from sync.selection import where as selection_where
 
 STATUSES = ("complete", "all")
 
@@ -18,7 +21,7 @@ except Exception:  # pragma: no cover - depends on the system's tz database
     LOCAL_TZ = datetime.timezone.utc
 
 
-class FilterError(ValueError):
+class FilterError(FieldkitError, ValueError):
     """A filter naming something that does not exist; the message lists the valid choices."""
 
 
@@ -93,7 +96,7 @@ def check_filter(flt: ExportFilter, questionnaire_ids: Iterable[str]) -> ExportF
     return replace(flt, counties=tuple(sorted(counties)), municipalities=tuple(sorted(municipalities)))
 
 
-def scope(flt: ExportFilter) -> list[registry.Municipality]:
+def municipalities_of(flt: ExportFilter) -> list[registry.Municipality]:
     """The municipalities the response rate is counted over."""
     found = list(registry.municipalities())
     if flt.municipalities:
@@ -109,23 +112,24 @@ def local_midnight_utc(day: datetime.date) -> str:
     return start.astimezone(datetime.timezone.utc).isoformat(timespec="milliseconds")
 
 
-def where(flt: ExportFilter, *, alias: str = "s", completed_only: bool = False) -> tuple[str, list[Any]]:
-    """SQL conditions on the submissions table for the filter (excluded ones always left out)."""
-    a = alias
-    clauses = [f"{a}.questionnaire_id = ?", f"coalesce({a}.excluded, 0) = 0"]
-    params: list[Any] = [flt.questionnaire]
-    if completed_only or flt.status == "complete":
-        clauses.append(f"{a}.status = 'complete'")
-    if flt.counties:
-        clauses.append(f"{a}.county_code in ({', '.join('?' * len(flt.counties))})")
-        params += list(flt.counties)
-    if flt.municipalities:
-        clauses.append(f"{a}.municipality_code in ({', '.join('?' * len(flt.municipalities))})")
-        params += list(flt.municipalities)
-    if flt.date_from:
-        clauses.append(f"{a}.created >= ?")
-        params.append(local_midnight_utc(flt.date_from))
-    if flt.date_to:
-        clauses.append(f"{a}.created < ?")
-        params.append(local_midnight_utc(flt.date_to + datetime.timedelta(days=1)))
-    return " and ".join(clauses), params
+def within(flt: ExportFilter, scope: Scope) -> ExportFilter:
+    """The filter as a user of this scope may have it: a county user's county replaces any other."""
+    if scope.county_code and flt.counties != (scope.county_code,):
+        return replace(flt, counties=(scope.county_code,))
+    return flt
+
+
+def selection(flt: ExportFilter, *, completed_only: bool = False) -> Selection:
+    """The filter as a store selection: excluded submissions always left out, days in Swedish time."""
+    return Selection(
+        questionnaire=flt.questionnaire, counties=flt.counties, municipalities=flt.municipalities,
+        status="complete" if completed_only or flt.status == "complete" else None, excluded=False,
+        created_from=local_midnight_utc(flt.date_from) if flt.date_from else None,
+        created_before=local_midnight_utc(flt.date_to + datetime.timedelta(days=1)) if flt.date_to else None,
+    )
+
+
+def where(flt: ExportFilter, scope: Scope = EVERYTHING, *, alias: str = "s",
+          completed_only: bool = False) -> tuple[str, list[Any]]:
+    """SQL conditions on the submissions table for the filter within the scope (see `sync.selection`)."""
+    return selection_where(selection(flt, completed_only=completed_only), scope, alias=alias)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from forms.answers import is_relevant
 from forms.model import DONT_KNOW, NOT_APPLICABLE, Question, Questionnaire, Section
+from sync.selection import EVERYTHING, Scope
 
 from .filters import LOCAL_TZ, ExportFilter, where
 from .schema import OTHER_TEXT_SUFFIX, SKIPPED, Column, Schema
@@ -229,14 +230,15 @@ def _snapshot(db) -> Iterator[None]:
         db.conn.execute("COMMIT")
 
 
-def load_frame(db, schema: Schema, flt: ExportFilter, progress: Progress | None = None) -> pd.DataFrame:
-    """The filter's submissions as a frame: metadata columns, then answer columns (see module doc)."""
+def load_frame(db, schema: Schema, flt: ExportFilter, progress: Progress | None = None,
+               scope: Scope = EVERYTHING) -> pd.DataFrame:
+    """The filter's submissions within the scope as a frame: metadata columns, then answer columns (see module doc)."""
     with _snapshot(db):
-        return _load(db, schema, flt, progress)
+        return _load(db, schema, flt, progress, scope)
 
 
-def _load(db, schema: Schema, flt: ExportFilter, progress: Progress | None) -> pd.DataFrame:
-    clause, params = where(flt)
+def _load(db, schema: Schema, flt: ExportFilter, progress: Progress | None, scope: Scope) -> pd.DataFrame:
+    clause, params = where(flt, scope)
     order = "order by s.county_code, s.municipality_code, s.created, s.uuid"
     meta_rows = db.conn.execute(
         "select s.uuid, s.questionnaire_version, s.status, s.county_code, s.municipality_code, s.created, "

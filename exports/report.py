@@ -6,15 +6,22 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from sync import store
+from sync import audit, store
+from sync.selection import EVERYTHING, Scope
 
-from .aggregate import Group, ResponseRate, SectionResult, groups_of, question_tables, response_rate
-from .filters import LOCAL_TZ, ExportFilter, check_filter
+from .aggregate import (
+    Group,
+    ResponseRate,
+    SectionResult,
+    groups_of,
+    question_tables,
+    response_rate,
+)
+from .filters import LOCAL_TZ, ExportFilter, FilterError, check_filter, within
 from .frame import Progress, load_frame
-from .labels import LANGUAGES, text
+from .labels import LANGUAGES, gettext, ngettext
 from .schema import Schema, build_schema
 
 
@@ -27,12 +34,11 @@ class Report:
     schema: Schema
     frame: pd.DataFrame
     groups: list[Group]
-    group_index: np.ndarray
     sections: list[SectionResult]
     response: ResponseRate
     exported_at: datetime.datetime
-    stored_versions: list[str]
     version_counts: dict[str, int] = field(default_factory=dict)
+    include_personal: bool = True
 
     @property
     def n(self) -> int:
@@ -42,8 +48,12 @@ class Report:
     def title(self) -> str:
         return self.schema.questionnaire.text(self.lang)
 
-    def t(self, key: str, **params: Any) -> str:
-        return text(key, self.lang, **params)
+    def gettext(self, message: str, **params: Any) -> str:
+        """The export's text `message` in the report's language."""
+        return gettext(message, self.lang, **params)
+
+    def ngettext(self, singular: str, plural: str, n: int, **params: Any) -> str:
+        return ngettext(singular, plural, n, self.lang, **params)
 
 
 def questionnaire_ids(db) -> list[str]:
@@ -59,20 +69,37 @@ def load_schema(db, questionnaire_id: str, include_personal: bool = True) -> tup
 
 
 def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | None = None, *,
-                 include_personal: bool = True) -> Report:
-    """Check `flt` (FilterError lists valid choices), load its submissions and aggregate them.
+                 include_personal: bool = True, scope: Scope = EVERYTHING) -> Report:
+    """Check `flt` (FilterError lists valid choices), load its submissions within the scope and aggregate them.
 
-    `include_personal=False` leaves out questions marked personal (for users who may not see them).
+    `include_personal=False` leaves out questions marked personal; a scope without personal
+    answers always does. A county user's scope replaces the filter's counties with their own.
     """
     if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; valid choices: {', '.join(LANGUAGES)}")
-    flt = check_filter(flt, questionnaire_ids(db))
+        raise FilterError(f"unknown language {lang!r}; valid choices: {', '.join(LANGUAGES)}")
+    flt = within(check_filter(flt, questionnaire_ids(db)), scope)
+    include_personal = include_personal and scope.personal
     schema, versions = load_schema(db, flt.questionnaire, include_personal)
-    frame = load_frame(db, schema, flt, progress)
-    groups, g = groups_of(frame, text("total", lang))
+    frame = load_frame(db, schema, flt, progress, scope)
+    groups, g = groups_of(frame, gettext("Total", lang))
     sections = question_tables(frame, schema, groups, g)
     counts = frame["version"].value_counts() if len(frame) else pd.Series(dtype=int)
     version_counts = {v: int(counts.get(v, 0)) for v in versions}
     now = datetime.datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
-    return Report(flt, lang, schema, frame, groups, g, sections, response_rate(db, flt, text("total", lang)),
-                  now, versions, version_counts)
+    return Report(flt, lang, schema, frame, groups, sections, response_rate(db, flt, gettext("Total", lang), scope),
+                  now, version_counts, include_personal)
+
+
+def export_report(db, flt: ExportFilter, fmt: str, *, actor: str | None, lang: str = "sv",
+                  include_personal: bool = False, scope: Scope = EVERYTHING, address: str | None = None,
+                  progress: Progress | None = None) -> Report:
+    """`build_report` for a download in format `fmt` (xlsx, csv, csv-long), recorded in the audit log.
+
+    The entry names the filter, the format, whether personal answers were included and how many
+    submissions went out; it never holds answers.
+    """
+    report = build_report(db, flt, lang, progress, include_personal=include_personal, scope=scope)
+    audit.record(db, actor, "export", {"format": fmt, **report.filter.describe(),
+                                       "include_personal": report.include_personal, "submissions": report.n},
+                 target=report.filter.questionnaire, address=address)
+    return report

@@ -13,6 +13,8 @@ from html import escape
 from itertools import count
 from typing import Sequence
 
+from forms.formatting import format_percent
+
 WIDTH = 640
 LABEL_W = 230
 BAR_H = 18
@@ -21,11 +23,8 @@ _ids = count(1)
 
 
 def percent(value: float | None, lang: str = "sv") -> str:
-    """57 % in Swedish, 57% in English; an en dash when there is no value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    number = round(value * 100)
-    return f"{number}\u00a0%" if lang == "sv" else f"{number}%"
+    """57 % in Swedish (a no-break space), 57% in English; an en dash when there is no value."""
+    return format_percent(value, lang)
 
 
 def _clip(text: str, limit: int = 32) -> str:

@@ -16,7 +16,7 @@ from forms import registry
 from forms.model import Question
 
 from .frame import STATE_SUFFIX, STATES
-from .labels import text
+from .labels import gettext
 from .report import Report
 from .safety import safe_series, safe_text
 from .schema import SKIPPED, Column
@@ -24,8 +24,6 @@ from .schema import SKIPPED, Column
 CHUNK = 5000
 Converter = Callable[[int, int], np.ndarray]
 
-META_HEADERS = ("submission", "version", "status", "county_code", "county", "municipality_code", "municipality",
-                "created", "modified", "interviewer")
 
 
 @dataclass
@@ -58,28 +56,28 @@ def _times(series: pd.Series, excel: bool) -> Converter:
 
 
 def meta_columns(report: Report, excel: bool) -> list[TableColumn]:
-    frame, t = report.frame, report.t
+    frame, _ = report.frame, report.gettext
     counties = {c.code: c.name for c in registry.counties()}
     municipalities = {m.code: m.name for m in registry.municipalities()}
-    status = {"complete": t("status_complete"), "draft": t("status_draft")}
+    status = {"complete": _("Complete"), "draft": _("Draft")}
     uuid = frame["uuid"].astype(object).to_numpy()
     return [
-        TableColumn(t("submission"), "text", lambda a, b: uuid[a:b], 38),
-        TableColumn(t("version"), "text", _names(frame["version"], {}), 9),
-        TableColumn(t("status"), "text", _names(frame["status"], status), 11),
-        TableColumn(t("county_code"), "text", _names(frame["county_code"], {}), 9),
-        TableColumn(t("county"), "text", _names(frame["county_code"], counties), 20),
-        TableColumn(t("municipality_code"), "text", _names(frame["municipality_code"], {}), 11),
-        TableColumn(t("municipality"), "text", _names(frame["municipality_code"], municipalities), 18),
-        TableColumn(t("created"), "datetime", _times(frame["created"], excel), 17),
-        TableColumn(t("modified"), "datetime", _times(frame["modified"], excel), 17),
-        TableColumn(t("interviewer"), "text", _names(frame["interviewer"], {}), 16),
+        TableColumn(_("Submission"), "text", lambda a, b: uuid[a:b], 38),
+        TableColumn(_("Version"), "text", _names(frame["version"], {}), 9),
+        TableColumn(_("Status"), "text", _names(frame["status"], status), 11),
+        TableColumn(_("County code"), "text", _names(frame["county_code"], {}), 9),
+        TableColumn(_("County"), "text", _names(frame["county_code"], counties), 20),
+        TableColumn(_("Municipality code"), "text", _names(frame["municipality_code"], {}), 11),
+        TableColumn(_("Municipality"), "text", _names(frame["municipality_code"], municipalities), 18),
+        TableColumn(_("Created"), "datetime", _times(frame["created"], excel), 17),
+        TableColumn(_("Modified"), "datetime", _times(frame["modified"], excel), 17),
+        TableColumn(_("Interviewer"), "text", _names(frame["interviewer"], {}), 16),
     ]
 
 
 def choice_labels(question: Question, lang: str) -> dict[str, str]:
     labels = {c.code: c.text(lang) for c in question.all_choices()}
-    labels[SKIPPED] = text("skipped", lang)
+    labels[SKIPPED] = gettext("Not applicable (skipped)", lang)
     return labels
 
 
@@ -116,7 +114,8 @@ def _value_column(report: Report, col: Column) -> TableColumn:
     frame, lang = report.frame, report.lang
     question = col.question
     states = frame[col.key + STATE_SUFFIX].cat.codes.to_numpy()
-    state_labels = np.array([question.choice(code).text(lang) if question.choice(code) else text("skipped", lang)
+    skipped = gettext("Not applicable (skipped)", lang)
+    state_labels = np.array([question.choice(code).text(lang) if question.choice(code) else skipped
                              for code in STATES] + [None], dtype=object)
     if col.kind == "date":
         raw = frame[col.key].astype(object).to_numpy()
@@ -162,7 +161,7 @@ def freetext_rows(report: Report) -> Iterator[tuple]:
         question = col.question
         label = question.text(lang)
         if col.option is not None:
-            label = f"{label} ({text('other_text', lang)})"
+            label = gettext("%(question)s (other, specified)", lang, question=label)
         label = safe_text(label)
         values = safe_series(frame[col.key])
         for i in np.flatnonzero(pd.notna(values)):
@@ -206,12 +205,12 @@ def _codes(report: Report, col: Column) -> Converter:
     frame = report.frame
     if col.kind == "choice":
         cat = frame[col.key].cat
-        table = np.array([None if c == SKIPPED else c for c in cat.categories] + [None], dtype=object)
+        table = np.array([None if c == SKIPPED else safe_text(str(c)) for c in cat.categories] + [None], dtype=object)
         codes = cat.codes.to_numpy()
         return lambda a, b: table[codes[a:b]]
     if col.kind == "option":
         flags = frame[col.key].to_numpy() == 1
-        values = np.where(flags, col.option.code, None)
+        values = np.where(flags, safe_text(col.option.code), None)
         return lambda a, b: values[a:b]
     states = frame[col.key + STATE_SUFFIX].cat.codes.to_numpy() if col.kind != "text" or col.option is None \
         else np.full(len(frame), -1, dtype=np.int8)

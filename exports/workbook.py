@@ -19,14 +19,14 @@ from .xlsx_style import register_styles, sheet_name
 
 def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress: Progress | None = None) -> None:
     """Översikt, one sheet per section, Fritext, Data and Kodbok; `out` is a path or a binary file."""
-    t = report.t
+    _ = report.gettext
     wb = Workbook(write_only=True)
     register_styles(wb)
     taken: set[str] = set()
-    overview = sheet_name(t("sheet_overview"), taken)
+    overview = sheet_name(_("Overview"), taken)
     sections = [sheet_name(f"{i}. {r.section.text(report.lang)}", taken)
                 for i, r in enumerate(report.sections, 1)]
-    freetext, data, codebook = (sheet_name(t(k), taken) for k in ("sheet_freetext", "sheet_data", "sheet_codebook"))
+    freetext, data, codebook = (sheet_name(name, taken) for name in (_("Free text"), _("Data"), _("Codebook")))
     described = sheet_descriptions(report)
     listing = [(name, r.section.text(report.lang)) for name, r in zip(sections, report.sections)]
     listing += [(freetext, described["freetext"]), (data, described["data"]), (codebook, described["codebook"])]

@@ -123,49 +123,66 @@ def write_table(w: SheetWriter, title: str, key: str, note: str, columns: list[C
     return Placed(header_row, first, w.row, columns)
 
 
+def note_choice(report: Report) -> str:
+    """The note under a choice question: what the shares are of, and what the columns outside them mean."""
+    return report.gettext(
+        "Shares are of the substantive answers. \"Don't know\" and other special answers are reported apart, as "
+        "counts and as shares of all answers. \"Not applicable (skipped)\": the question was not shown (condition "
+        "or another version). \"Not answered\": shown but left empty.")
+
+
+def note_multi(report: Report) -> str:
+    return report.gettext(
+        "Several choices allowed: the share is of the respondents who chose at least one substantive option. "
+        "\"Don't know\" is reported apart, as a count and a share of all answers.")
+
+
 def choice_columns(table: ChoiceTable, report: Report, row_header: str) -> list[Col]:
-    t, lang = report.t, report.lang
+    _, lang = report.gettext, report.lang
     multi = table.kind == "multi"
-    share_group = t("share_respondents" if multi else "share_substantive")
-    outside = t("not_in_tables")
+    share_group = _("Share of respondents (several choices allowed)") if multi else _("Share of substantive answers")
+    outside = _("Outside the shares")
     cols = [Col(None, row_header, [g.name for g in table.groups], "label")]
-    cols += [Col(t("count"), o.text(lang), table.counts[:, i], "int") for i, o in enumerate(table.options)]
-    cols.append(Col(t("count"), t("base_respondents" if multi else "base_substantive"), table.base, "int"))
+    cols += [Col(_("Count"), o.text(lang), table.counts[:, i], "int") for i, o in enumerate(table.options)]
+    cols.append(Col(_("Count"), _("Respondents") if multi else _("Substantive answers"), table.base, "int"))
     shares = table.shares()
     cols += [Col(share_group, o.text(lang), shares[:, i], "pct") for i, o in enumerate(table.options)]
     special_shares = table.special_shares()
     for j, special in enumerate(table.specials):
         cols.append(Col(outside, special.text(lang), table.special_counts[:, j], "int"))
-        cols.append(Col(outside, f"{special.text(lang)}, {t('share_of_all')}", special_shares[:, j], "pct"))
-    cols.append(Col(outside, t("skipped"), table.skipped, "int"))
-    cols.append(Col(outside, t("missing"), table.missing, "int"))
+        cols.append(Col(outside, _("%(answer)s, share of all answers", answer=special.text(lang)), special_shares[:, j],
+                        "pct"))
+    cols.append(Col(outside, _("Not applicable (skipped)"), table.skipped, "int"))
+    cols.append(Col(outside, _("Not answered"), table.missing, "int"))
     if table.means is not None:
-        cols.append(Col(t("statistics"), t("mean_score"), table.means, "dec"))
+        cols.append(Col(_("Statistics"), _("Mean score"), table.means, "dec"))
     return cols
 
 
 def value_columns(table: ValueTable, report: Report) -> list[Col]:
-    t, lang = report.t, report.lang
+    _, lang = report.gettext, report.lang
     qtype = table.question.type
     number = "sek" if qtype == "money" else ("int" if qtype == "integer" else "dec")
-    stat = t("statistics")
-    cols = [Col(None, t("county"), [g.name for g in table.groups], "label"),
-            Col(stat, t("n"), table.stats["n"], "int")]
+    stat = _("Statistics")
+    cols = [Col(None, _("County"), [g.name for g in table.groups], "label"),
+            Col(stat, _("Answers"), table.stats["n"], "int")]
     if table.kind == "number":
-        cols += [Col(stat, t("mean"), table.stats["mean"], "sek" if qtype == "money" else "dec"),
-                 Col(stat, t("median"), table.stats["median"], "sek" if qtype == "money" else "dec")]
-        cols += [Col(stat, t(name), table.stats[name], number) for name in ("min", "max", "sum")]
+        cols += [Col(stat, _("Mean"), table.stats["mean"], "sek" if qtype == "money" else "dec"),
+                 Col(stat, _("Median"), table.stats["median"], "sek" if qtype == "money" else "dec")]
+        cols += [Col(stat, name, table.stats[key], number) for key, name in (("min", _("Min")), ("max", _("Max")),
+                                                                              ("sum", _("Sum")))]
     elif table.kind == "date":
-        cols += [Col(stat, t(name), table.stats[name], "text") for name in ("first_date", "last_date")]
-    outside = t("not_in_tables")
+        cols += [Col(stat, _("Earliest"), table.stats["first_date"], "text"),
+                 Col(stat, _("Latest"), table.stats["last_date"], "text")]
+    outside = _("Outside the shares")
     answered = table.stats["n"] + table.special_counts.sum(axis=1)
     for j, special in enumerate(table.specials):
         share = np.divide(table.special_counts[:, j], answered, out=np.full(len(answered), np.nan),
                           where=answered > 0)
         cols.append(Col(outside, special.text(lang), table.special_counts[:, j], "int"))
-        cols.append(Col(outside, f"{special.text(lang)}, {t('share_of_all')}", share, "pct"))
-    cols.append(Col(outside, t("skipped"), table.skipped, "int"))
-    cols.append(Col(outside, t("missing"), table.missing, "int"))
+        cols.append(Col(outside, _("%(answer)s, share of all answers", answer=special.text(lang)), share, "pct"))
+    cols.append(Col(outside, _("Not applicable (skipped)"), table.skipped, "int"))
+    cols.append(Col(outside, _("Not answered"), table.missing, "int"))
     return cols
 
 
@@ -223,9 +240,9 @@ def clustered_chart(w: SheetWriter, placed: Placed, table: ChoiceTable, share_gr
 
 
 def write_choice(w: SheetWriter, table: ChoiceTable, report: Report) -> None:
-    t = report.t
-    note = t("note_multi" if table.kind == "multi" else "note_choice")
-    cols = choice_columns(table, report, t("county"))
+    _ = report.gettext
+    note = note_multi(report) if table.kind == "multi" else note_choice(report)
+    cols = choice_columns(table, report, _("County"))
     placed = write_table(w, table.question.text(report.lang), table.key, note, cols)
     share_group = cols[len(table.options) + 2].group
     if table.base[-1] > 0 and table.options:
@@ -237,10 +254,10 @@ def write_choice(w: SheetWriter, table: ChoiceTable, report: Report) -> None:
 
 
 def write_matrix(w: SheetWriter, table: MatrixTable, report: Report) -> None:
-    t, lang = report.t, report.lang
+    _, lang = report.gettext, report.lang
     summary = table.summary(lang)
-    cols = choice_columns(summary, report, t("statement"))
-    note = f"{t('note_matrix')} {t('note_choice')}"
+    cols = choice_columns(summary, report, _("Statement"))
+    note = _("Summary of all statements (total), then each statement per county.") + " " + note_choice(report)
     placed = write_table(w, table.question.text(lang), table.key, note, cols, total_last=False)
     share_group = cols[len(summary.options) + 2].group
     if summary.base.sum() > 0:
@@ -248,7 +265,7 @@ def write_matrix(w: SheetWriter, table: MatrixTable, report: Report) -> None:
     w.blank(1)
     for row in table.rows:
         w.page_break()
-        cols = choice_columns(row, report, t("county"))
+        cols = choice_columns(row, report, _("County"))
         placed = write_table(w, row.item.text(lang), row.key, table.question.text(lang), cols)
         if row.base[-1] > 0 and len(row.groups) > 2:
             stacked_chart(w, placed, share_group)
@@ -256,8 +273,12 @@ def write_matrix(w: SheetWriter, table: MatrixTable, report: Report) -> None:
 
 
 def write_values(w: SheetWriter, table: ValueTable, report: Report) -> None:
-    t = report.t
-    note = t("note_number") if table.kind == "number" else (t("note_text") if table.kind == "text" else "")
+    _ = report.gettext
+    note = ""
+    if table.kind == "number":
+        note = _("The statistics cover the answers that are numbers. \"Don't know\" is counted apart.")
+    elif table.kind == "text":
+        note = _("The free-text answers are in the sheet Free text.")
     cols = value_columns(table, report)
     placed = write_table(w, table.question.text(report.lang), table.key, note, cols)
     if table.kind == "number" and table.stats["n"][-1] > 0:
@@ -278,14 +299,14 @@ def write_values(w: SheetWriter, table: ValueTable, report: Report) -> None:
 
 def _blocks(result: SectionResult, report: Report) -> list[list[Col]]:
     """The column lists of every table of a section, to size the sheet's columns before writing."""
-    t = report.t
+    _ = report.gettext
     blocks = []
     for table in result.tables:
         if isinstance(table, MatrixTable):
-            blocks.append(choice_columns(table.summary(report.lang), report, t("statement")))
-            blocks += [choice_columns(row, report, t("county")) for row in table.rows]
+            blocks.append(choice_columns(table.summary(report.lang), report, _("Statement")))
+            blocks += [choice_columns(row, report, _("County")) for row in table.rows]
         elif isinstance(table, ChoiceTable):
-            blocks.append(choice_columns(table, report, t("county")))
+            blocks.append(choice_columns(table, report, _("County")))
         else:
             blocks.append(value_columns(table, report))
     return blocks

@@ -8,6 +8,7 @@ from openpyxl.chart import Reference
 from openpyxl.utils import get_column_letter
 
 from forms import registry
+from forms.formatting import format_number
 from forms.model import SPECIAL_CODES
 
 from .report import Report
@@ -23,67 +24,71 @@ Tick = Callable[[int], None]
 
 
 def _filter_lines(report: Report) -> list[tuple[str, str]]:
-    t, flt = report.t, report.filter
+    _, flt = report.gettext, report.filter
     counties = {c.code: c.name for c in registry.counties()}
     municipalities = {m.code: m.name for m in registry.municipalities()}
     lines = [
-        (t("filter_counties"), ", ".join(f"{c} {counties[c]}" for c in flt.counties) or t("filter_all")),
-        (t("filter_municipalities"),
-         ", ".join(f"{m} {municipalities[m]}" for m in flt.municipalities) or t("filter_all")),
+        (_("Counties"), ", ".join(f"{c} {counties[c]}" for c in flt.counties) or _("all")),
+        (_("Municipalities"),
+         ", ".join(f"{m} {municipalities[m]}" for m in flt.municipalities) or _("all")),
     ]
     if flt.date_from or flt.date_to:
-        period = t("from_to", start=flt.date_from or "…", end=flt.date_to or "…")
+        period = _("%(start)s – %(end)s", start=flt.date_from or "…", end=flt.date_to or "…")
     else:
-        period = t("any_date")
-    lines.append((t("filter_period"), period))
-    lines.append((t("filter_status"), t(f"status_filter_{flt.status}")))
+        period = _("any date")
+    lines.append((_("Period (created)"), period))
+    lines.append((_("Status"), _("complete only") if flt.status == "complete" else _("complete and drafts")))
     return lines
 
 
 def write_overview(ws, report: Report, sheet_names: list[tuple[str, str]]) -> None:
     """Questionnaire, versions, filter, export time, submissions, response rate (table and chart)."""
-    t = report.t
+    _ = report.gettext
     landscape(ws)
     w = SheetWriter(ws, [30, 16, 16, 16, 16, 40])
     w.append([cell(ws, report.title, "fk_title")])
-    w.append([cell(ws, t("overview_title"), "fk_note")])
+    w.append([cell(ws, _("Findings"), "fk_note")])
     w.blank()
-    versions = "; ".join(t("version_count", version=v, n=n) for v, n in report.version_counts.items())
-    pairs = [(t("questionnaire"), report.filter.questionnaire), (t("versions"), versions)]
-    pairs += [(f"{t('filter')}: {label}", value) for label, value in _filter_lines(report)]
+    versions = "; ".join(report.ngettext("version %(version)s: %(num)s submission",
+                                         "version %(version)s: %(num)s submissions",
+                                         n, version=v, num=format_number(n, report.lang))
+                         for v, n in report.version_counts.items())
+    pairs = [(_("Questionnaire"), report.filter.questionnaire), (_("Versions"), versions)]
+    pairs += [(_("Filter: %(part)s", part=label), value) for label, value in _filter_lines(report)]
     for label, value in pairs:
         w.append([cell(ws, label, "fk_bold"), cell(ws, value)])
-    w.append([None, cell(ws, t("excluded_note"), "fk_note")])
-    w.append([cell(ws, t("exported_at"), "fk_bold"), cell(ws, report.exported_at, "fk_datetime"),
-              cell(ws, f"({t('local_time')})", "fk_note")])
-    w.append([cell(ws, t("submissions"), "fk_bold"), cell(ws, report.n, "fk_int")])
+    w.append([None, cell(ws, _("Submissions marked as excluded are always left out."), "fk_note")])
+    w.append([cell(ws, _("Exported"), "fk_bold"), cell(ws, report.exported_at, "fk_datetime"),
+              cell(ws, _("(Swedish time)"), "fk_note")])
+    w.append([cell(ws, _("Submissions"), "fk_bold"), cell(ws, report.n, "fk_int")])
     if report.n == 0:
-        w.append([cell(ws, t("no_submissions"), "fk_qtitle")])
+        w.append([cell(ws, _("No submissions match the filter."), "fk_qtitle")])
     w.blank()
     _response_table(w, report)
     if report.schema.warnings:
-        w.append([cell(ws, t("warnings"), "fk_qtitle")])
+        w.append([cell(ws, _("Notes"), "fk_qtitle")])
         for warning in report.schema.warnings:
             w.append([cell(ws, warning)])
         w.blank()
-    w.append([cell(ws, t("sheets"), "fk_qtitle")])
+    w.append([cell(ws, _("Sheets"), "fk_qtitle")])
     for name, description in sheet_names:
         w.append([cell(ws, name, "fk_bold"), cell(ws, description)])
 
 
 def _response_table(w: SheetWriter, report: Report) -> None:
-    t, ws, rate = report.t, w.ws, report.response
+    _, ws, rate = report.gettext, w.ws, report.response
     per_county = report.frame["county_code"].astype(object).value_counts() if report.n else {}
     submissions = [int(per_county.get(g.code, 0)) for g in rate.groups[:-1]]
     submissions.append(report.n)
     cols = [
-        Col(None, t("county"), [g.name for g in rate.groups], "label"),
-        Col(t("response_rate"), t("in_scope"), rate.in_scope, "int"),
-        Col(t("response_rate"), t("answered_municipalities"), rate.answered, "int"),
-        Col(t("response_rate"), t("response_rate"), rate.rates, "pct"),
-        Col(None, t("submissions"), submissions, "int"),
+        Col(None, _("County"), [g.name for g in rate.groups], "label"),
+        Col(_("Response rate"), _("Municipalities in scope"), rate.in_scope, "int"),
+        Col(_("Response rate"), _("Municipalities that answered"), rate.answered, "int"),
+        Col(_("Response rate"), _("Response rate"), rate.rates, "pct"),
+        Col(None, _("Submissions"), submissions, "int"),
     ]
-    placed = write_table(w, t("response_rate"), "response_rate", t("response_rate_note"), cols)
+    note = _("Municipalities with at least one completed submission in the filter, of the municipalities in scope.")
+    placed = write_table(w, _("Response rate"), "response_rate", note, cols)
     if rate.in_scope[-1]:
         height = max(5.0, 2.0 + 0.5 * len(rate.groups))
         chart = bar_chart(
@@ -102,9 +107,9 @@ def _header(ws, headers: list[str]) -> list:
 
 def write_freetext(ws, report: Report, tick: Tick | None = None) -> int:
     """Every free-text answer (and "other, specify" text) with its question, county and municipality."""
-    t = report.t
-    headers = [t("question_id"), t("question"), t("county"), t("municipality"), t("municipality_code"), t("answer"),
-               t("submission")]
+    _ = report.gettext
+    headers = [_("Question id"), _("Question"), _("County"), _("Municipality"), _("Municipality code"), _("Answer"),
+               _("Submission")]
     widths = [24, 34, 18, 16, 10, 70, 37]
     set_widths(ws, widths)
     ws.freeze_panes = "A2"
@@ -147,9 +152,9 @@ def write_data(ws, report: Report, tick: Tick | None = None) -> int:
 
 def write_codebook(ws, report: Report) -> None:
     """Every question: id, section, text, type, condition; then its rows, options and codes."""
-    t, lang = report.t, report.lang
-    headers = [t("column"), t("question_id"), t("section"), t("kind"), t("type"), t("code"), t("label"),
-               t("score"), t("condition"), t("versions")]
+    _, lang = report.gettext, report.lang
+    headers = [_("Column in Data"), _("Question id"), _("Section"), _("Kind"), _("Type"), _("Code"), _("Text"),
+               _("Score"), _("Condition"), _("Versions")]
     set_widths(ws, [34, 30, 24, 16, 10, 22, 60, 8, 30, 10])
     ws.freeze_panes = "A2"
     landscape(ws)
@@ -164,28 +169,25 @@ def write_codebook(ws, report: Report) -> None:
     for section in report.schema.sections():
         for q in section.questions:
             in_versions = ", ".join(v for v, d in sorted(versions.items()) if d.question(q.id))
-            add(q.id, q.id, section.text(lang), t("kind_question"), q.type, None, Styled(q.text(lang), "fk_wrap"),
+            add(q.id, q.id, section.text(lang), _("question"), q.type, None, Styled(q.text(lang), "fk_wrap"),
                 None, q.relevant or section.relevant, in_versions)
             for item in q.items:
-                add(f"{q.id}/{item.code}", q.id, None, t("kind_item"), None, item.code, item.text(lang))
+                add(f"{q.id}/{item.code}", q.id, None, _("row"), None, item.code, item.text(lang))
             for choice in q.all_choices():
-                kind = t("kind_special") if choice.code in SPECIAL_CODES else t("kind_choice")
+                kind = _("special answer") if choice.code in SPECIAL_CODES else _("option")
                 column = f"{q.id}/{choice.code}" if q.type == "multi" else None
                 add(column, q.id, None, kind, None, choice.code, choice.text(lang), choice.score)
             if q.type == "multi" and q.other:
-                add(q.id + OTHER_TEXT_SUFFIX, q.id, None, t("kind_question"), "text", None,
-                    f"{q.text(lang)} ({t('other_text')})")
+                add(q.id + OTHER_TEXT_SUFFIX, q.id, None, _("question"), "text", None,
+                    _("%(question)s (other, specified)", question=q.text(lang)))
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows.row}"
 
 
 def sheet_descriptions(report: Report) -> dict[str, str]:
-    lang = report.lang
+    _ = report.gettext
     return {
-        "freetext": {"sv": "Alla fritextsvar med län, kommun och fråga.",
-                     "en": "Every free-text answer with county, municipality and question."}[lang],
-        "data": {"sv": "En rad per inlämning: metadata, sedan varje svar (0/1 per alternativ för flerval).",
-                 "en": "One row per submission: metadata, then each answer (0/1 per option of multi questions)."}[lang],
-        "codebook": {"sv": "Varje fråga med id, text, typ, alternativ och koder.",
-                     "en": "Every question with id, text, type, options and codes."}[lang],
+        "freetext": _("Every free-text answer with county, municipality and question."),
+        "data": _("One row per submission: metadata, then each answer (0/1 per option of multi questions)."),
+        "codebook": _("Every question with id, text, type, options and codes."),
     }
 

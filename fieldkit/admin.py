@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from forms import registry
-
 from sync import accounts, audit
-from . import i18n
 from .auth import actor, roles_required
 from .db import get_db
 
@@ -36,7 +35,7 @@ def add_user():
     password, again = request.form.get("password", ""), request.form.get("password_again", "")
     error = None
     if password != again:
-        error = i18n.translate("passwords_differ")
+        error = gettext("The passwords differ.")
     else:
         try:
             accounts.add_user(db, form["name"], form["role"], password,
@@ -46,7 +45,7 @@ def add_user():
     if error:
         return render_template("admin/users.html", users=accounts.list_users(db), roles=accounts.ROLES,
                                counties=registry.counties(), devices=_devices(db), form=form, error=error), 422
-    flash(i18n.translate("user_added", name=form["name"].strip()), "success")
+    flash(gettext("The user %(name)s was added.", name=form["name"].strip()), "success")
     return redirect(url_for(".users"))
 
 
@@ -56,13 +55,14 @@ def user_status():
     name = request.form.get("name", "")
     disable = request.form.get("disabled") == "1"
     if disable and name.lower() == (actor() or "").lower():
-        flash(i18n.translate("cannot_disable_self"), "error")
+        flash(gettext("You cannot disable yourself."), "error")
         return redirect(url_for(".users"))
     try:
         accounts.set_disabled(get_db(), name, disable, actor=actor())
     except accounts.AccountError:
         abort(404)
-    flash(i18n.translate("user_disabled" if disable else "user_enabled", name=name), "success")
+    flash(gettext("The user %(name)s is disabled.", name=name) if disable
+          else gettext("The user %(name)s is active again.", name=name), "success")
     return redirect(url_for(".users"))
 
 

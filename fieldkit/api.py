@@ -10,10 +10,8 @@ import uuid
 
 from flask import Blueprint, g, jsonify, request
 
-from sync import acks, catalog, ingest, protocol, signing
-from sync.errors import BundleRejected, SyncError
+from sync import acks, catalog, ingest, protocol, signing, store
 
-from sync import audit, store
 from .db import get_db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1/sync")
@@ -30,11 +28,7 @@ def authenticate():
     db = get_db()
     if store.get_settings(db).get("mode") != "central":
         return error(404, "not_central", "this fieldkit store is not a central store; it serves no sync API")
-    try:
-        g.device = protocol.authenticate(db, request.method, request.path, request.headers,
-                                         request.get_data(cache=True))
-    except protocol.AuthError as exc:
-        return error(exc.status, exc.reason, str(exc), **exc.extra)
+    g.device = protocol.authenticate(db, request.method, request.path, request.headers, request.get_data(cache=True))
     return None
 
 
@@ -53,12 +47,8 @@ def push():
     """Ingest one chunk of records in one transaction; answer with what the central now holds."""
     chunk_id = request.headers.get("X-Fieldkit-Chunk") or str(uuid.uuid4())
     lines = protocol.chunk_lines(request.get_data(cache=True), chunk_id)
-    try:
-        result = ingest.apply_records(get_db(), g.device, lines, source="http", bundle_id=chunk_id)
-    except BundleRejected as exc:
-        return error(422, exc.reason, str(exc))
-    audit.record(get_db(), f"device:{g.device.name}", "sync_ingest", audit.ingest_details(result),
-                 target=g.device.id, address=request.remote_addr)
+    result = ingest.apply_records(get_db(), g.device, lines, source="http", bundle_id=chunk_id,
+                                  address=request.remote_addr)
     return jsonify({
         "counts": result.counts, "acknowledged": result.acknowledged, "questionnaires": result.questionnaires,
         "rejected": [{"id": rid, "reason": reason} for rid, reason in result.rejected],
@@ -77,17 +67,9 @@ def questionnaires():
 
 @bp.get("/questionnaires/<qid>/<version>")
 def questionnaire(qid: str, version: str):
-    try:
-        return jsonify(catalog.questionnaire_definition(get_db(), qid, version))
-    except store.NotFound as exc:
-        return error(404, "unknown_questionnaire", str(exc))
+    return jsonify(catalog.questionnaire_definition(get_db(), qid, version))
 
 
 @bp.get("/registry")
 def registry():
     return jsonify(catalog.registry_document(get_db()))
-
-
-@bp.errorhandler(SyncError)
-def sync_error(exc: SyncError):
-    return error(400, getattr(exc, "reason", "sync_error"), str(exc))

@@ -9,15 +9,14 @@ from typing import Any, Mapping
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import config, db, errors, i18n
-from .templating import field_choices, localtime
+from . import auth, config, db, errors, i18n
+from .admin import bp as admin_bp
 from .api import bp as api_bp
 from .collect import bp as collect_bp
-from .sync_pages import bp as sync_pages_bp
-from . import auth
-from .admin import bp as admin_bp
-from .review import bp as review_bp
 from .reports import bp as reports_bp
+from .review import bp as review_bp
+from .sync_pages import bp as sync_pages_bp
+from .templating import field_choices, localtime
 
 csrf = CSRFProtect()
 
@@ -46,12 +45,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # interviews last hours; the token is per session
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
+    if app.config.get("TRUSTED_HOSTS") is None:  # Flask answers 400 to any other Host header
+        app.config["TRUSTED_HOSTS"] = config.trusted_hosts(app.config["ALLOWED_HOSTS"], app.config.get("LISTEN_HOST"))
 
     csrf.init_app(app)
     db.init_app(app)
     errors.init_app(app)
-    app.jinja_env.globals.update(_=i18n.translate, label=i18n.label, languages=i18n.LANGUAGES,
-                                current_language=i18n.current_language, field_choices=field_choices)
+    i18n.init_app(app)
+    app.jinja_env.globals.update(field_choices=field_choices)
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

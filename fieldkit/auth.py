@@ -12,16 +12,35 @@ from __future__ import annotations
 import functools
 import time
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext
 
-from sync import accounts, audit, store
-from . import errors, i18n
+from forms.catalogues import N_
+from sync import accounts, store
 from sync.accounts import ROLES, User
+
+from . import errors
 from .db import get_db
 from .urls import local_target
 
 bp = Blueprint("auth", __name__)
+
+#: What the login page says for each refusal of `accounts.log_in`.
+LOGIN_ERRORS = {
+    "login_failed": N_("Wrong user name or password."),
+    "login_throttled": N_("Too many failed logins. Wait a while and try again."),
+}
 
 PUBLIC_ENDPOINTS = {"auth.login", "static", "collect.set_language"}
 API_PREFIX = "/api/"
@@ -102,15 +121,15 @@ def _session_user(settings: dict[str, str]) -> User | None:
         if not name or time.time() - at > current_app.config["SESSION_HOURS"] * 3600:
             return None
         return accounts.get_user(get_db(), name, epoch)
-    passphrase = settings.get("passphrase_hash")
-    if passphrase and session.get("local") != passphrase[-16:]:
+    key = accounts.local_session_key(settings)
+    if key and session.get("local") != key:
         return None
     return accounts.local_user(settings)
 
 
 def login_needed_response():
     if errors.wants_json():
-        return errors.render_error(401, i18n.translate("login_needed"))
+        return errors.render_error(401, gettext("You need to log in."))
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("auth.login", next=target))
 
@@ -181,28 +200,16 @@ def login():
     if request.method == "GET":
         return render_template("auth/login.html", central=central, next_url=next_url, name="")
     name = (request.form.get("name") or "").strip()[: accounts.MAX_NAME * 2] if central else "local"
-    secret = request.form.get("password") or ""
-    where = address()
-    if accounts.throttled(db, name, where, limits()):
-        audit.record(db, None, "login_throttled", target=name or None, address=where)
+    try:
+        user = accounts.log_in(db, name, request.form.get("password") or "", address(), limits())
+    except (accounts.LoginThrottled, accounts.LoginFailed) as exc:
         return render_template("auth/login.html", central=central, next_url=next_url, name=name,
-                               error=i18n.translate("login_throttled")), 429
-    if central:
-        user = accounts.verify(db, name, secret) if name else None
-    else:
-        user = accounts.local_user(settings) if accounts.verify_passphrase(settings, secret) else None
-    if user is None:
-        accounts.note_failure(db, name, where, limits())
-        audit.record(db, None, "login_failed", target=name or None, address=where)
-        return render_template("auth/login.html", central=central, next_url=next_url, name=name,
-                               error=i18n.translate("login_failed")), 401
-    accounts.clear_failures(db, name)
+                               error=gettext(LOGIN_ERRORS[exc.reason])), exc.status
     session.clear()
     if central:
         session.update(user=user.name, epoch=user.epoch, at=time.time())
     else:
-        session["local"] = settings["passphrase_hash"][-16:]
-    audit.record(db, user.name, "login", {"role": "local" if user.local else user.role}, address=where)
+        session["local"] = accounts.local_session_key(store.get_settings(db))
     return redirect(next_url or _home(user))
 
 
@@ -210,6 +217,6 @@ def login():
 def logout():
     user = current_user()
     if user is not None:
-        audit.record(get_db(), user.name, "logout", address=address())
+        accounts.log_out(get_db(), user, address())
     session.clear()
     return redirect(url_for("auth.login"))

@@ -5,19 +5,37 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from flask import (
-    Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for,
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
 )
+from flask_babel import gettext
 
 from forms import registry
 from forms.answers import clean_answers
 from forms.display import format_answer, format_rows
 from forms.webform import formdata_for
+from sync import store
+from sync.selection import Selection
 
-from sync import accounts, store
 from . import errors, i18n
 from .auth import current_scope, current_user
 from .db import get_db
-from .interview import find_section, form_class, hidden_questions, merge_section_raw, neighbour, progress
+from .interview import (
+    find_section,
+    form_class,
+    hidden_questions,
+    merge_section_raw,
+    neighbour,
+    progress,
+)
 from .urls import local_target
 
 bp = Blueprint("collect", __name__)
@@ -34,7 +52,7 @@ def _municipalities_by_county():
 def start():
     db = get_db()
     questionnaires = store.list_questionnaires(db)
-    drafts = [row for row in accounts.scoped_submissions(db, current_scope(), limit=100) if row["has_draft"]]
+    drafts = [row for row in store.list_submissions(db, scope=current_scope(), limit=100) if row["has_draft"]]
     return render_template("collect/start.html", questionnaires=questionnaires, groups=_municipalities_by_county(),
                            drafts=drafts, titles=_titles(questionnaires))
 
@@ -51,7 +69,7 @@ def start_post():
     code = request.form.get("municipality", "")
     known = {q["id"] for q in store.list_questionnaires(db)}
     if qid not in known or registry.municipality(code) is None:
-        flash(i18n.translate("unknown_choice"), "error")
+        flash(gettext("Choose a questionnaire and a municipality."), "error")
         return redirect(url_for(".start"))
     user = current_user()
     sid = store.create_submission(db, qid, code, interviewer=None if user.local else user.name)
@@ -103,7 +121,7 @@ def section(sid, section_id):
         visible = [q.id for q in current.questions if q.id not in set(cleaned.skipped)]
         newly_shown = set(visible) - set(request.form.getlist("shown")) if "shown" in request.form else set()
         if newly_shown:
-            notice = i18n.translate("new_questions")
+            notice = gettext("Your answers made new questions appear on this page. Answer them and continue.")
         if not form.section_errors() and not newly_shown and action != "stay":
             target = neighbour(sections, questionnaire, current.id, 1)
             if target is None:
@@ -140,11 +158,8 @@ def autosave(sid, section_id):
     if current is None:
         abort(404)
     if sub.draft is None:
-        return jsonify({"error": "not a draft", "status": 409}), 409
-    try:
-        _form, _raw, cleaned, _sections, saved = _save_posted(db, sub, questionnaire, current)
-    except store.NotEditable:
-        return jsonify({"error": "not a draft", "status": 409}), 409
+        raise store.NotEditable(f"submission {sid} is not open for editing")
+    _form, _raw, cleaned, _sections, saved = _save_posted(db, sub, questionnaire, current)  # NotEditable: 409
     return jsonify({**saved, "hidden": hidden_questions(current, cleaned)})
 
 
@@ -232,7 +247,7 @@ def complete(sid):
         store.complete_submission(db, sid, cleaned.answers, draft_seq=sub.draft["seq"])
     except store.NotEditable:
         return redirect(url_for(".review", sid=sid))  # a save came in meanwhile: check again
-    flash(i18n.translate("completed"), "success")
+    flash(gettext("The interview is complete and saved."), "success")
     return redirect(url_for(".summary", sid=sid))
 
 
@@ -276,9 +291,10 @@ def submissions():
         "county_code": request.args.get("county") or None,
         "status": request.args.get("status") if request.args.get("status") in store.STATUSES else None,
     }
-    rows = accounts.scoped_submissions(db, current_scope(), **filters, limit=current_app.config["PAGE_SIZE"])
-    counts = accounts.scoped_counts(db, current_scope(), questionnaire_id=filters["questionnaire_id"],
-                                    county_code=filters["county_code"])
+    selection = Selection(questionnaire=filters["questionnaire_id"], status=filters["status"],
+                          counties=(filters["county_code"],) if filters["county_code"] else ())
+    rows = store.list_submissions(db, selection, current_scope(), limit=current_app.config["PAGE_SIZE"])
+    counts = store.count_by_status(db, selection, current_scope())
     questionnaires = store.list_questionnaires(db)
     return render_template("collect/submissions.html", rows=rows, counts=counts, filters=filters,
                            questionnaires=questionnaires, titles=_titles(questionnaires),

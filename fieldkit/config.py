@@ -34,7 +34,24 @@ SETTINGS = (
     Setting("LOGIN_MAX_FAILURES", 5, "Failed logins per account within the window before that account is throttled."),
     Setting("LOGIN_MAX_FAILURES_PER_ADDRESS", 20, "Failed logins from one address within the window before it is throttled."),
     Setting("LOGIN_WINDOW_SECONDS", 900, "The window, in seconds, over which failed logins are counted."),
+    Setting("ALLOWED_HOSTS", "", "Host names the pages answer to, comma-separated (e.g. `fieldkit.lst.se`), besides "
+            "the address `fieldkit serve` listens on and localhost. A request naming another host gets 400, so a web "
+            "page cannot reach a laptop's server by DNS rebinding. When serving on every address (0.0.0.0) and this "
+            "is empty, any host is accepted."),
 )
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")  # Werkzeug matches no IPv6 literal: serve on IPv4
+WILDCARD_HOSTS = ("0.0.0.0", "::", "[::]", "")
+
+
+def trusted_hosts(allowed: str, listen_host: str | None) -> list[str] | None:
+    """The Host names to accept: localhost, the listening address and ALLOWED_HOSTS; None accepts any."""
+    names = [name.strip().lower() for name in (allowed or "").split(",") if name.strip()]
+    if listen_host in WILDCARD_HOSTS and not names:
+        return None
+    if listen_host and listen_host not in WILDCARD_HOSTS:
+        names.append(listen_host.lower())
+    return [*LOOPBACK_HOSTS, *names]
 
 SECRET_KEY_FILE = "secret_key"
 

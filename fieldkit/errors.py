@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, render_template, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, SecurityError
 
-from . import i18n
-from sync.store import NotFound as StoreNotFound
+from forms.errors import FieldkitError
+
 
 #: Views may register a hook that keeps what a rejected (CSRF) post carried.
 CSRF_RESCUERS = []
@@ -28,13 +29,28 @@ def _limit_text() -> str:
     return f"{limit / (1024 * 1024):.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} kB"
 
 
+def _status_text(status: int) -> str | None:
+    """Our own words for the statuses people meet; None for the others (their description is shown)."""
+    if status == 400:
+        return gettext("The request could not be handled.")
+    if status == 403:
+        return gettext("You do not have access to this page.")
+    if status == 404:
+        return gettext("The page does not exist.")
+    if status == 413:
+        return gettext("What you sent is too large (at most %(limit)s). Nothing of it was saved; go back and "
+                       "shorten the text.", limit=_limit_text())
+    if status == 500:
+        return gettext("An internal error occurred. Your saved answers are kept.")
+    return None
+
+
 def handle_http(exc: HTTPException):
     status = exc.code or 500
-    key = f"error_{status}"
-    if key in i18n.TEXTS:
-        message = i18n.translate(key, limit=_limit_text()) if status == 413 else i18n.translate(key)
-    else:
-        message = exc.description or i18n.translate("error_400")
+    if status == 413 and request.path.startswith("/api/"):  # a laptop's push, not a person's form
+        return jsonify({"error": f"the request is larger than the central accepts (at most {_limit_text()}); "
+                                 "push with a smaller --chunk-kb", "reason": "too_large", "status": 413}), 413
+    message = _status_text(status) or exc.description or gettext("The request could not be handled.")
     return render_error(status, message)
 
 
@@ -42,12 +58,32 @@ def handle_csrf(exc: CSRFError):
     kept_link = None
     for rescue in CSRF_RESCUERS:
         kept_link = rescue() or kept_link
-    extra = i18n.translate("csrf_kept") if kept_link else None
-    return render_error(400, i18n.translate("csrf_error"), extra=extra, link=kept_link)
+    extra = None
+    if kept_link:
+        extra = gettext("Your typed answers were kept in the draft. Open the interview again and continue.")
+    return render_error(400, gettext("The page had gone stale (the security token was missing or had expired)."),
+                        extra=extra, link=kept_link)
 
 
-def handle_store_not_found(exc: StoreNotFound):
-    return handle_http(NotFound())
+def handle_domain(exc: FieldkitError):
+    """Any domain error: its status, its message for API clients, and a page for people.
+
+    A page shows what the person can act on, except for 404: whether something exists
+    outside the user's scope is not told.
+    """
+    if wants_json():
+        body = {"error": str(exc), "reason": exc.reason, "status": exc.status, **getattr(exc, "extra", {})}
+        return jsonify(body), exc.status
+    if exc.status == 404:
+        return handle_http(NotFound())
+    message = _status_text(exc.status) or gettext("The request could not be handled.")
+    return render_error(exc.status, message, extra=str(exc))
+
+
+def handle_untrusted_host(exc: SecurityError):
+    """A Host header the app does not answer to: a bare answer (no page, no links to an unknown host)."""
+    return ("Okänd värd – begäran kunde inte behandlas. / Unknown host – the request could not be handled.\n",
+            400, {"Content-Type": "text/plain; charset=utf-8"})
 
 
 def handle_unexpected(exc: Exception):
@@ -60,6 +96,7 @@ def handle_unexpected(exc: Exception):
 def init_app(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
-    app.register_error_handler(StoreNotFound, handle_store_not_found)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
+    app.register_error_handler(FieldkitError, handle_domain)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

@@ -1,328 +1,84 @@
-"""User-facing text of the pages in Swedish and English, and the remembered language choice."""
+"""The pages' language: the reader's choice, Flask-Babel with fieldkit's catalogue, and numbers for the reader.
+
+Text for people is written in English as gettext messages (`_()`, `ngettext()`
+and `pgettext()` in templates, `gettext` from flask_babel in views); the
+Swedish and English translations are in fieldkit/locale (docs/translating.md).
+Swedish is the default; the choice is remembered in the `fieldkit_lang` cookie.
+"""
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+from typing import Any
+
 from flask import current_app, request
+from flask_babel import Babel, Domain, get_locale, gettext
+
+from forms import formatting
+from forms.catalogues import DEFAULT_LANGUAGE, Catalogue, N_
 
 LANGUAGES = {"sv": "Svenska", "en": "English"}
 COOKIE = "fieldkit_lang"
+CATALOGUE = Catalogue(Path(__file__).resolve().parent / "locale", "fieldkit")
 
-TEXTS: dict[str, dict[str, str]] = {
-    "app_name": {"sv": "fieldkit", "en": "fieldkit"},
-    "nav_start": {"sv": "Ny intervju", "en": "New interview"},
-    "nav_submissions": {"sv": "Mina intervjuer", "en": "My interviews"},
-    "skip_to_content": {"sv": "Hoppa till innehållet", "en": "Skip to content"},
-    "start_title": {"sv": "Starta en intervju", "en": "Start an interview"},
-    "questionnaire": {"sv": "Frågeformulär", "en": "Questionnaire"},
-    "municipality": {"sv": "Kommun", "en": "Municipality"},
-    "county": {"sv": "Län", "en": "County"},
-    "search_municipality": {"sv": "Sök kommun (namn eller kod)", "en": "Search municipality (name or code)"},
-    "choose": {"sv": "Välj…", "en": "Choose…"},
-    "start_button": {"sv": "Starta intervjun", "en": "Start the interview"},
-    "drafts_title": {"sv": "Påbörjade intervjuer", "en": "Interviews in progress"},
-    "no_drafts": {"sv": "Inga påbörjade intervjuer.", "en": "No interviews in progress."},
-    "resume": {"sv": "Fortsätt", "en": "Resume"},
-    "version": {"sv": "version", "en": "version"},
-    "section_of": {"sv": "Del {n} av {total}", "en": "Part {n} of {total}"},
-    "previous": {"sv": "Föregående", "en": "Previous"},
-    "next": {"sv": "Nästa", "en": "Next"},
-    "to_review": {"sv": "Granska och slutför", "en": "Review and complete"},
-    "save": {"sv": "Spara", "en": "Save"},
-    "saved_at": {"sv": "Sparat {time}", "en": "Saved {time}"},
-    "saving": {"sv": "Sparar…", "en": "Saving…"},
-    "unsaved": {"sv": "Ändringar ej sparade ännu", "en": "Changes not saved yet"},
-    "offline": {"sv": "Kunde inte spara till servern – svaren finns kvar i webbläsaren och sparas så snart det går.",
-                "en": "Could not save to the server – the answers are kept in the browser and saved as soon as possible."},
-    "restored": {"sv": "Osparade svar från webbläsaren har återställts.", "en": "Unsaved answers from the browser were restored."},
-    "error_summary": {"sv": "Rätta följande innan du går vidare:", "en": "Please correct the following:"},
-    "new_questions": {"sv": "Dina svar gjorde att nya frågor visas på sidan. Besvara dem och fortsätt.",
-                      "en": "Your answers made new questions appear on this page. Answer them and continue."},
-    "required_mark": {"sv": "obligatorisk", "en": "required"},
-    "special_answer": {"sv": "Eller:", "en": "Or:"},
-    "clear_choice": {"sv": "Rensa svar", "en": "Clear answer"},
-    "complete_title": {"sv": "Granska och slutför", "en": "Review and complete"},
-    "review_errors": {"sv": "Intervjun kan inte slutföras ännu:", "en": "The interview cannot be completed yet:"},
-    "unanswered_count": {"sv": "{n} av {total} frågor är obesvarade.", "en": "{n} of {total} questions are unanswered."},
-    "unanswered_help": {"sv": "De är inte obligatoriska, så intervjun kan slutföras ändå.",
-                        "en": "They are not required, so the interview can be completed anyway."},
-    "list_limited": {"sv": "Visar de {n} senast ändrade. Filtrera för att se andra.",
-                     "en": "Showing the {n} most recently modified. Filter to see others."},
-    "audit_action_login": {"sv": "Inloggning", "en": "Login"},
-    "audit_action_login_failed": {"sv": "Misslyckad inloggning", "en": "Failed login"},
-    "audit_action_login_throttled": {"sv": "Inloggning spärrad (för många försök)", "en": "Login blocked (too many attempts)"},
-    "audit_action_logout": {"sv": "Utloggning", "en": "Logout"},
-    "audit_action_edit": {"sv": "Rättelse", "en": "Correction"},
-    "audit_action_conflict_resolved": {"sv": "Konflikt löst", "en": "Conflict resolved"},
-    "audit_action_reviewed": {"sv": "Markerad som granskad", "en": "Marked reviewed"},
-    "audit_action_unreviewed": {"sv": "Granskning ångrad", "en": "Review mark removed"},
-    "audit_action_excluded": {"sv": "Exkluderad från analys", "en": "Excluded from analysis"},
-    "audit_action_included": {"sv": "Åter med i analys", "en": "Included in analysis again"},
-    "audit_action_export": {"sv": "Export", "en": "Export"},
-    "audit_action_sync_ingest": {"sv": "Synkronisering mottagen", "en": "Sync received"},
-    "audit_action_device_enrolled": {"sv": "Enhet registrerad", "en": "Device enrolled"},
-    "audit_action_device_revoked": {"sv": "Enhet spärrad", "en": "Device revoked"},
-    "audit_action_user_added": {"sv": "Användare skapad", "en": "User added"},
-    "audit_action_user_disabled": {"sv": "Användare avstängd", "en": "User disabled"},
-    "audit_action_user_enabled": {"sv": "Användare aktiverad", "en": "User enabled"},
-    "audit_action_password_changed": {"sv": "Lösenord bytt", "en": "Password changed"},
-    "audit_action_passphrase_set": {"sv": "Lösenfras satt", "en": "Passphrase set"},
-    "audit_action_backup": {"sv": "Säkerhetskopia", "en": "Backup"},
-    "audit_action_restore": {"sv": "Återställning", "en": "Restore"},
-    "audit_action_erase": {"sv": "Personuppgifter raderade", "en": "Personal data erased"},
-    "complete_button": {"sv": "Slutför intervjun", "en": "Complete the interview"},
-    "back_to_edit": {"sv": "Tillbaka till frågorna", "en": "Back to the questions"},
-    "completed": {"sv": "Intervjun är slutförd och sparad.", "en": "The interview is complete and saved."},
-    "summary_title": {"sv": "Sammanställning", "en": "Summary"},
-    "not_answered": {"sv": "Ej besvarad", "en": "Not answered"},
-    "not_relevant": {"sv": "Ej tillämplig", "en": "Not applicable (skipped)"},
-    "reopen": {"sv": "Öppna för ändring", "en": "Reopen for editing"},
-    "reopen_help": {"sv": "Ändringar sparas som en ny version; den gamla finns kvar.",
-                    "en": "Changes are saved as a new revision; the old one is kept."},
-    "discard_edit": {"sv": "Avbryt ändringen", "en": "Discard the edit"},
-    "discard_draft": {"sv": "Ta bort utkastet", "en": "Delete the draft"},
-    "discard_confirm_draft": {"sv": "Vill du ta bort utkastet? Alla svar i det försvinner.",
-                              "en": "Delete the draft? All its answers will be lost."},
-    "discard_confirm_edit": {"sv": "Vill du avbryta ändringen? Den slutförda versionen finns kvar oförändrad.",
-                             "en": "Discard the edit? The completed revision stays as it was."},
-    "keep": {"sv": "Nej, behåll", "en": "No, keep it"},
-    "editing_notice": {"sv": "Du ändrar en slutförd intervju. Slutför igen för att spara en ny version.",
-                       "en": "You are editing a completed interview. Complete it again to save a new revision."},
-    "revisions": {"sv": "Versioner", "en": "Revisions"},
-    "revision": {"sv": "Version", "en": "Revision"},
-    "author": {"sv": "Av", "en": "By"},
-    "created": {"sv": "Skapad", "en": "Created"},
-    "modified": {"sv": "Ändrad", "en": "Modified"},
-    "status": {"sv": "Status", "en": "Status"},
-    "status_draft": {"sv": "Utkast", "en": "Draft"},
-    "status_complete": {"sv": "Slutförd", "en": "Complete"},
-    "status_editing": {"sv": "Under ändring", "en": "Being edited"},
-    "all": {"sv": "Alla", "en": "All"},
-    "filter": {"sv": "Filtrera", "en": "Filter"},
-    "submissions_title": {"sv": "Mina intervjuer", "en": "My interviews"},
-    "no_submissions": {"sv": "Inga intervjuer matchar.", "en": "No interviews match."},
-    "open": {"sv": "Öppna", "en": "Open"},
-    "interviewer": {"sv": "Intervjuare", "en": "Interviewer"},
-    "counts": {"sv": "Antal per status", "en": "Count per status"},
-    "error_title": {"sv": "Något gick fel", "en": "Something went wrong"},
-    "error_404": {"sv": "Sidan finns inte.", "en": "The page does not exist."},
-    "error_403": {"sv": "Du har inte behörighet till sidan.", "en": "You do not have access to this page."},
-    "error_413": {"sv": "Det du skickade är för stort (högst {limit}). Inget av det sparades; gå tillbaka och korta texten.",
-                  "en": "What you sent is too large (at most {limit}). Nothing of it was saved; go back and shorten the text."},
-    "error_400": {"sv": "Begäran kunde inte behandlas.", "en": "The request could not be handled."},
-    "error_500": {"sv": "Ett internt fel inträffade. Dina sparade svar finns kvar.",
-                  "en": "An internal error occurred. Your saved answers are kept."},
-    "csrf_error": {"sv": "Sidan hade blivit inaktuell (säkerhetstoken saknades eller hade gått ut).",
-                   "en": "The page had gone stale (the security token was missing or had expired)."},
-    "csrf_kept": {"sv": "Dina inskrivna svar har sparats i utkastet. Öppna intervjun igen och fortsätt.",
-                  "en": "Your typed answers were kept in the draft. Open the interview again and continue."},
-    "back_to_interview": {"sv": "Tillbaka till intervjun", "en": "Back to the interview"},
-    "back_home": {"sv": "Till startsidan", "en": "To the start page"},
-    "unknown_choice": {"sv": "Välj ett frågeformulär och en kommun.", "en": "Choose a questionnaire and a municipality."},
-    "language": {"sv": "Språk", "en": "Language"},
-    "dont_know_help": {"sv": "\"Vet ej\" räknas som ett svar.", "en": "\"Don't know\" counts as an answer."},
-    # -- central server: login, review, admin (issue 6) --
-    "login_title": {"sv": "Logga in", "en": "Log in"},
-    "login_button": {"sv": "Logga in", "en": "Log in"},
-    "login_needed": {"sv": "Du behöver logga in.", "en": "You need to log in."},
-    "login_failed": {"sv": "Fel användarnamn eller lösenord.", "en": "Wrong user name or password."},
-    "login_throttled": {"sv": "För många misslyckade inloggningar. Vänta en stund och försök igen.",
-                        "en": "Too many failed logins. Wait a while and try again."},
-    "user_name": {"sv": "Användarnamn", "en": "User name"},
-    "password": {"sv": "Lösenord", "en": "Password"},
-    "password_again": {"sv": "Lösenord igen", "en": "Password again"},
-    "passphrase": {"sv": "Lösenfras", "en": "Passphrase"},
-    "passphrase_help": {"sv": "Den här datorn är skyddad med en lösenfras.", "en": "This laptop is protected by a passphrase."},
-    "logout": {"sv": "Logga ut", "en": "Log out"},
-    "nav_review": {"sv": "Granskning", "en": "Review"},
-    "conflict_choose_all": {"sv": "Välj vilket svar som ska gälla för: {questions}",
-                            "en": "Choose which answer to keep for: {questions}"},
-    "edit_stale": {"sv": "Intervjun fick en nyare version medan du ändrade den, så din rättelse sparades inte. "
-                         "Se de aktuella svaren nedan och rätta igen.",
-                   "en": "The interview got a newer revision while you were editing it, so your correction was not "
-                         "saved. See the current answers below and correct again."},
-    "nav_users": {"sv": "Användare", "en": "Users"},
-    "nav_audit": {"sv": "Logg", "en": "Audit log"},
-    "role": {"sv": "Roll", "en": "Role"},
-    "role_admin": {"sv": "administratör", "en": "admin"},
-    "role_evaluator": {"sv": "utvärderare", "en": "evaluator"},
-    "role_county": {"sv": "länsstyrelse", "en": "county"},
-    "role_interviewer": {"sv": "intervjuare", "en": "interviewer"},
-    "review_title": {"sv": "Granskning", "en": "Review"},
-    "county_scope_note": {"sv": "Du ser endast ditt läns intervjuer. Personuppgifter visas inte.",
-                          "en": "You see only your county's interviews. Personal data is not shown."},
-    "flag_conflict": {"sv": "Konflikt", "en": "Conflict"},
-    "flag_reviewed": {"sv": "Granskad", "en": "Reviewed"},
-    "flag_excluded": {"sv": "Exkluderad", "en": "Excluded"},
-    "yes": {"sv": "Ja", "en": "Yes"},
-    "no": {"sv": "Nej", "en": "No"},
-    "search": {"sv": "Sök", "en": "Search"},
-    "search_help": {"sv": "Kommun, intervjuare, id eller text", "en": "Municipality, interviewer, id or text"},
-    "n_found": {"sv": "Träffar: {n}", "en": "Matches: {n}"},
-    "pages": {"sv": "Sidor", "en": "Pages"},
-    "question": {"sv": "Fråga", "en": "Question"},
-    "personal_hidden": {"sv": "Personuppgift – visas inte", "en": "Personal data – not shown"},
-    "history_title": {"sv": "Versionshistorik", "en": "Revision history"},
-    "history_help": {"sv": "Varje kolumn är en version; markerade celler ändrades i den versionen.",
-                     "en": "Each column is a revision; highlighted cells changed in that revision."},
-    "back_to_submission": {"sv": "Tillbaka till intervjun", "en": "Back to the interview"},
-    "history_show_all": {"sv": "Visa alla frågor", "en": "Show every question"},
-    "history_show_changed": {"sv": "Visa bara ändrade frågor", "en": "Show changed questions only"},
-    "merge": {"sv": "sammanslagning", "en": "merge"},
-    "changed": {"sv": "ändrad", "en": "changed"},
-    "mark_reviewed": {"sv": "Markera som granskad", "en": "Mark as reviewed"},
-    "unmark_reviewed": {"sv": "Ta bort markeringen granskad", "en": "Unmark reviewed"},
-    "marked_reviewed": {"sv": "Intervjun är markerad som granskad.", "en": "The interview is marked as reviewed."},
-    "marked_unreviewed": {"sv": "Markeringen granskad är borttagen.", "en": "The reviewed mark was removed."},
-    "exclude": {"sv": "Exkludera från analys", "en": "Exclude from analysis"},
-    "exclude_reason": {"sv": "Skäl till exkludering", "en": "Reason for excluding"},
-    "include_again": {"sv": "Ta med i analys igen", "en": "Include in analysis again"},
-    "excluded_because": {"sv": "Exkluderad från analys:", "en": "Excluded from analysis:"},
-    "excluded_done": {"sv": "Intervjun är exkluderad från exporter och rapporter.",
-                      "en": "The interview is excluded from exports and reports."},
-    "included_done": {"sv": "Intervjun ingår i analysen igen.", "en": "The interview is included in the analysis again."},
-    "reason_required": {"sv": "Ange ett skäl till exkluderingen.", "en": "Give a reason for excluding."},
-    "edit_section": {"sv": "Rätta svar", "en": "Correct answers"},
-    "edit_title": {"sv": "Rätta svar", "en": "Correct answers"},
-    "edit_help": {"sv": "Rättelsen sparas som en ny version med ditt namn och din kommentar; tidigare versioner finns kvar.",
-                  "en": "The correction is saved as a new revision with your name and comment; earlier revisions are kept."},
-    "edit_comment": {"sv": "Kommentar: varför ändras svaren?", "en": "Comment: why are the answers changed?"},
-    "save_edit": {"sv": "Spara rättelsen", "en": "Save the correction"},
-    "cancel": {"sv": "Avbryt", "en": "Cancel"},
-    "comment_required": {"sv": "Skriv en kommentar om varför svaren ändras.", "en": "Write a comment saying why the answers change."},
-    "review_invalid": {"sv": "Svaren är inte giltiga; rätta felen nedan.", "en": "The answers are not valid; correct the errors below."},
-    "review_not_complete": {"sv": "Endast slutförda intervjuer kan rättas.", "en": "Only completed interviews can be corrected."},
-    "nothing_changed": {"sv": "Inget ändrades; ingen ny version sparades.", "en": "Nothing changed; no new revision was saved."},
-    "edit_saved": {"sv": "Rättelsen är sparad som en ny version.", "en": "The correction is saved as a new revision."},
-    "users_title": {"sv": "Användare och enheter", "en": "Users and devices"},
-    "add_user": {"sv": "Lägg till användare", "en": "Add a user"},
-    "county_for_county_users": {"sv": "Län (för länsanvändare)", "en": "County (for county users)"},
-    "passwords_differ": {"sv": "Lösenorden är inte lika.", "en": "The passwords differ."},
-    "user_added": {"sv": "Användaren {name} är tillagd.", "en": "The user {name} was added."},
-    "user_disabled": {"sv": "Användaren {name} är avstängd.", "en": "The user {name} is disabled."},
-    "user_enabled": {"sv": "Användaren {name} är aktiv igen.", "en": "The user {name} is active again."},
-    "cannot_disable_self": {"sv": "Du kan inte stänga av dig själv.", "en": "You cannot disable yourself."},
-    "change": {"sv": "Ändra", "en": "Change"},
-    "disabled": {"sv": "Avstängd", "en": "Disabled"},
-    "active": {"sv": "Aktiv", "en": "Active"},
-    "enable": {"sv": "Aktivera", "en": "Enable"},
-    "disable": {"sv": "Stäng av", "en": "Disable"},
-    "devices_title": {"sv": "Enheter", "en": "Devices"},
-    "device": {"sv": "Enhet", "en": "Device"},
-    "last_seen": {"sv": "Senast kontakt", "en": "Last seen"},
-    "revoked": {"sv": "Spärrad", "en": "Revoked"},
-    "no_devices": {"sv": "Inga enheter är registrerade.", "en": "No devices are enrolled."},
-    "devices_help": {"sv": "Enheter registreras och spärras med fieldkit devices add/revoke på servern.",
-                     "en": "Devices are enrolled and revoked with fieldkit devices add/revoke on the server."},
-    "audit_title": {"sv": "Händelselogg", "en": "Audit log"},
-    "action": {"sv": "Händelse", "en": "Action"},
-    "actor": {"sv": "Vem", "en": "Who"},
-    "when": {"sv": "När (UTC)", "en": "When (UTC)"},
-    "target": {"sv": "Gäller", "en": "Concerns"},
-    "details": {"sv": "Detaljer", "en": "Details"},
-    "address": {"sv": "Adress", "en": "Address"},
-    "no_entries": {"sv": "Inga händelser.", "en": "No entries."},
-    "conflict_notice": {"sv": "Två versioner av intervjun ändrades samtidigt på olika datorer (synkkonflikt).",
-                        "en": "Two versions of this interview were changed at the same time on different laptops (sync conflict)."},
-    "resolve_conflict": {"sv": "Lös konflikten", "en": "Resolve the conflict"},
-    "conflict_title": {"sv": "Lös synkkonflikt", "en": "Resolve a sync conflict"},
-    "conflict_help": {"sv": "{n} frågor har olika svar i de två versionerna. Välj för varje fråga vilket svar som ska gälla.",
-                      "en": "{n} questions have different answers in the two versions. Choose for each question which answer to keep."},
-    "conflict_head": {"sv": "Nuvarande version", "en": "Current version"},
-    "conflict_other": {"sv": "Den andra versionen", "en": "The other version"},
-    "conflict_base": {"sv": "Före ändringarna", "en": "Before the changes"},
-    "conflict_comment": {"sv": "Kommentar (frivillig)", "en": "Comment (optional)"},
-    "conflict_save": {"sv": "Spara det valda som en ny version", "en": "Save the chosen answers as a new revision"},
-    "conflict_resolved": {"sv": "Konflikten är löst; de valda svaren är sparade som en ny version.",
-                          "en": "The conflict is resolved; the chosen answers are saved as a new revision."},
-    "rep_personal_help": {"sv": "Nedladdningarna ovan saknar personuppgifter (namn, telefon, e-post). Behöver du dem, hämta här; det loggas.",
-                          "en": "The downloads above leave out personal data (names, phone numbers, e-mail). If you need it, download here; this is logged."},
-    "rep_xlsx_personal": {"sv": "Excel med personuppgifter", "en": "Excel with personal data"},
-    "rep_csv_personal": {"sv": "CSV med personuppgifter", "en": "CSV with personal data"},
-    # Sync (issue 4): the laptop's sync status page and moving drafts to a new questionnaire version.
-    "nav_sync": {"sv": "Synkronisering", "en": "Sync"},
-    "sync_title": {"sv": "Synkronisering med servern", "en": "Sync with the central server"},
-    "sync_not_set_up": {"sv": "Datorn är inte kopplad till någon server. Kör fieldkit sync setup ADRESS KOD.",
-                        "en": "This laptop is not connected to a server. Run fieldkit sync setup URL CODE."},
-    "sync_central": {"sv": "Server", "en": "Central server"},
-    "sync_waiting": {"sv": "Väntar på att skickas", "en": "Waiting to be sent"},
-    "sync_waiting_count": {"sv": "{revisions} versioner av {submissions} intervjuer",
-                           "en": "{revisions} revisions of {submissions} interviews"},
-    "sync_nothing_waiting": {"sv": "Allt är skickat och kvitterat.", "en": "Everything is sent and acknowledged."},
-    "sync_drafts_note": {"sv": "{n} utkast skickas när de har slutförts.",
-                         "en": "{n} drafts are sent once they are completed."},
-    "sync_last_sent": {"sv": "Senast skickat", "en": "Last sent"},
-    "sync_never_sent": {"sv": "Inget har skickats än.", "en": "Nothing has been sent yet."},
-    "sync_kind_bundle": {"sv": "fil", "en": "file"},
-    "sync_kind_push": {"sv": "över nätet", "en": "over the network"},
-    "sync_acknowledged_all": {"sv": "Servern har kvitterat allt.", "en": "The server acknowledged everything."},
-    "sync_acknowledged_some": {"sv": "Servern har kvitterat {acked} av {sent}.",
-                               "en": "The server has acknowledged {acked} of {sent}."},
-    "sync_last_ack": {"sv": "Senaste kvittens", "en": "Last acknowledgement"},
-    "sync_last_pull": {"sv": "Senast hämtat från servern", "en": "Last fetched from the server"},
-    "sync_never": {"sv": "Aldrig", "en": "Never"},
-    "sync_how": {"sv": "Skicka med fieldkit sync push, eller skriv en fil med fieldkit sync bundle --out FIL.",
-                 "en": "Send with fieldkit sync push, or write a file with fieldkit sync bundle --out FILE."},
-    "move_title": {"sv": "Utkast med en nyare formulärversion", "en": "Drafts with a newer questionnaire version"},
-    "move_help": {"sv": "Utkastet fortsätter på sin version tills du flyttar det. Svar vars fråga finns kvar med "
-                        "en förenlig typ följer med; övriga listas efter flytten och sparas i loggen.",
-                  "en": "A draft stays on its version until you move it. Answers whose question still exists with "
-                        "a compatible type are carried; the others are listed after the move and kept in the log."},
-    "move_none": {"sv": "Inga utkast har en nyare version.", "en": "No draft has a newer version."},
-    "move_button": {"sv": "Flytta till version {version}", "en": "Move to version {version}"},
-    "moved_title": {"sv": "Utkastet har flyttats", "en": "The draft was moved"},
-    "moved_summary": {"sv": "Från version {old} till {new}: {carried} svar följde med.",
-                      "en": "From version {old} to {new}: {carried} answers were carried."},
-    "moved_dropped": {"sv": "Följande svar kunde inte följa med:", "en": "These answers could not be carried:"},
-    "moved_all": {"sv": "Alla svar följde med.", "en": "Every answer was carried."},
-    "moved_question": {"sv": "Fråga", "en": "Question"},
-    "moved_reason": {"sv": "Orsak", "en": "Reason"},
-    # reports (fieldkit/reports.py)
-    "nav_reports": {"sv": "Rapporter", "en": "Reports"},
-    "rep_title": {"sv": "Rapporter", "en": "Reports"},
-    "rep_intro": {"sv": "Resultat per frågeformulär: svarsfrekvens, diagram och tabeller per fråga och län, "
-                        "med nedladdning som Excel och CSV.",
-                  "en": "Findings per questionnaire: response rate, charts and tables per question and county, "
-                        "to download as Excel and CSV."},
-    "rep_scope_county": {"sv": "Du ser resultat för {county}.", "en": "You see the findings for {county}."},
-    "rep_completed": {"sv": "{n} slutförda", "en": "{n} complete"},
-    "rep_none": {"sv": "Inga frågeformulär finns.", "en": "There are no questionnaires."},
-    "rep_back": {"sv": "← Alla rapporter", "en": "← All reports"},
-    "rep_counties": {"sv": "Län", "en": "Counties"},
-    "rep_municipalities": {"sv": "Kommuner", "en": "Municipalities"},
-    "rep_from": {"sv": "Skapad från och med", "en": "Created from"},
-    "rep_to": {"sv": "Till och med", "en": "Up to and including"},
-    "rep_status_complete": {"sv": "Endast slutförda", "en": "Complete only"},
-    "rep_status_all": {"sv": "Slutförda och utkast", "en": "Complete and drafts"},
-    "rep_apply": {"sv": "Visa", "en": "Show"},
-    "rep_multi_help": {"sv": "Välj flera län eller kommuner med Ctrl (Cmd på Mac). Inget val betyder alla.",
-                       "en": "Choose several counties or municipalities with Ctrl (Cmd on a Mac). No choice means all."},
-    "rep_submissions": {"sv": "Antal intervjuer: {n}", "en": "Interviews: {n}"},
-    "rep_versions": {"sv": "Versioner", "en": "Versions"},
-    "rep_excluded": {"sv": "Exkluderade inlämningar räknas aldrig.", "en": "Excluded submissions never count."},
-    "rep_download": {"sv": "Ladda ner med samma urval", "en": "Download with the same filter"},
-    "rep_xlsx": {"sv": "Excel-arbetsbok", "en": "Excel workbook"},
-    "rep_csv": {"sv": "CSV, en rad per inlämning", "en": "CSV, one row per submission"},
-    "rep_csv_long": {"sv": "CSV, en rad per svar", "en": "CSV, one row per answer"},
-    "rep_csv_semicolon": {"sv": "CSV med semikolon (svenskt Excel)", "en": "CSV with semicolons (Swedish Excel)"},
-    "rep_response_rate": {"sv": "Svarsfrekvens", "en": "Response rate"},
-    "rep_empty": {"sv": "Inga inlämningar matchar urvalet.", "en": "No submissions match the filter."},
-    "rep_sections": {"sv": "Avsnitt", "en": "Sections"},
-    "rep_parts": {"sv": "Varje påstående per län", "en": "Each statement per county"},
-    "rep_job_title": {"sv": "Excel-arbetsboken byggs", "en": "Building the Excel workbook"},
-    "rep_job_running": {"sv": "{percent} % klart.", "en": "{percent}% done."},
-    "rep_job_refresh": {"sv": "Sidan uppdateras av sig själv varje sekund.",
-                        "en": "The page refreshes itself every second."},
-    "rep_job_reload": {"sv": "Uppdatera nu", "en": "Refresh now"},
-    "rep_job_done": {"sv": "Arbetsboken är klar och hämtningen startar av sig själv. Annars:",
-                     "en": "The workbook is ready and the download starts by itself. Otherwise:"},
-    "rep_job_download": {"sv": "Hämta {name}", "en": "Download {name}"},
-    "rep_job_failed": {"sv": "Arbetsboken kunde inte byggas:", "en": "The workbook could not be built:"},
-    "rep_job_back": {"sv": "Tillbaka till rapporten", "en": "Back to the report"},
-    "rep_stage_load": {"sv": "läser inlämningarna", "en": "reading the submissions"},
-    "rep_stage_sections": {"sv": "tabeller och diagram", "en": "tables and charts"},
-    "rep_stage_freetext": {"sv": "fritextsvar", "en": "free-text answers"},
-    "rep_stage_data": {"sv": "databladet", "en": "the data sheet"},
-    "rep_stage_save": {"sv": "sparar filen", "en": "saving the file"},
+#: Texts of stored codes (statuses, roles, audit actions...) by kind of code; translated when shown.
+LABELS: dict[str, dict[str, str]] = {
+    "status": {
+        "draft": N_("Draft"),
+        "complete": N_("Complete"),
+        "editing": N_("Being edited"),
+    },
+    "role": {
+        "admin": N_("admin"),
+        "evaluator": N_("evaluator"),
+        "county": N_("county"),
+        "interviewer": N_("interviewer"),
+    },
+    "flag": {
+        "conflict": N_("Conflict"),
+        "reviewed": N_("Reviewed"),
+        "excluded": N_("Excluded"),
+    },
+    "sync_kind": {
+        "bundle": N_("file"),
+        "push": N_("over the network"),
+    },
+    "report_status": {
+        "complete": N_("Complete only"),
+        "all": N_("Complete and drafts"),
+    },
+    "report_stage": {
+        "load": N_("reading the submissions"),
+        "sections": N_("tables and charts"),
+        "freetext": N_("free-text answers"),
+        "data": N_("the data sheet"),
+        "save": N_("saving the file"),
+    },
+    "audit_action": {
+        "login": N_("Login"),
+        "login_failed": N_("Failed login"),
+        "login_throttled": N_("Login blocked (too many attempts)"),
+        "logout": N_("Logout"),
+        "edit": N_("Correction"),
+        "conflict_resolved": N_("Conflict resolved"),
+        "reviewed": N_("Marked reviewed"),
+        "unreviewed": N_("Review mark removed"),
+        "excluded": N_("Excluded from analysis"),
+        "included": N_("Included in analysis again"),
+        "export": N_("Export"),
+        "sync_ingest": N_("Sync received"),
+        "device_enrolled": N_("Device enrolled"),
+        "device_revoked": N_("Device revoked"),
+        "user_added": N_("User added"),
+        "user_disabled": N_("User disabled"),
+        "user_enabled": N_("User enabled"),
+        "password_changed": N_("Password changed"),
+        "passphrase_set": N_("Passphrase set"),
+        "backup": N_("Backup"),
+        "restore": N_("Restore"),
+        "erase": N_("Personal data erased"),
+    },
 }
 
 
@@ -330,18 +86,45 @@ def current_language() -> str:
     lang = request.cookies.get(COOKIE) if request else None
     if lang in LANGUAGES:
         return lang
-    return current_app.config.get("DEFAULT_LANGUAGE", "sv")
+    return current_app.config.get("DEFAULT_LANGUAGE", DEFAULT_LANGUAGE)
 
 
-def label(prefix: str, code: str) -> str:
-    """The translated label of a code (e.g. an audit action), or the code itself when it has none."""
-    key = f"{prefix}_{code}"
-    return translate(key) if key in TEXTS else code
+def label(kind: str, code: str) -> str:
+    """The translated text of a stored code (e.g. an audit action), or the code itself when it has none."""
+    text = LABELS.get(kind, {}).get(code)
+    return gettext(text) if text else code
 
 
-def translate(key: str, **params) -> str:
-    texts = TEXTS.get(key)
-    if texts is None:
-        return key
-    text = texts.get(current_language()) or texts["sv"]
-    return text.format(**params) if params else text
+def number(value: Any, decimals: int = 2) -> str:
+    """A number for the page's reader: 12 500,5 in Swedish, 12,500.5 in English."""
+    return formatting.format_number(value, current_language(), decimals=decimals)
+
+
+def money(value: Any, decimals: int = 0) -> str:
+    return formatting.format_money(value, current_language(), decimals=decimals)
+
+
+def percent(share: Any) -> str:
+    return formatting.format_percent(share, current_language())
+
+
+class _CatalogueDomain(Domain):
+    """Flask-Babel's translations, compiled in memory from fieldkit's .po files (no .mo files)."""
+
+    def get_translations(self):
+        locale = get_locale()
+        return CATALOGUE.translations(str(locale) if locale else DEFAULT_LANGUAGE)
+
+
+class _Babel(Babel):
+    @functools.cached_property
+    def domain_instance(self) -> Domain:
+        return _CatalogueDomain(domain=CATALOGUE.domain)
+
+
+def init_app(app) -> None:
+    """Translate pages with Flask-Babel in the reader's language; give templates the labels and number filters."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config.get("DEFAULT_LANGUAGE", DEFAULT_LANGUAGE))
+    _Babel(app, locale_selector=current_language)
+    app.jinja_env.globals.update(label=label, languages=LANGUAGES, current_language=current_language)
+    app.jinja_env.filters.update(number=number, money=money, percent=percent)

@@ -8,7 +8,6 @@ from forms.answers import Cleaned, clean_answers, relevant_sections
 from forms.model import Questionnaire, Section
 from forms.webform import SectionForm, build_section_form
 
-
 _FORM_CLASSES: dict[tuple[str, str, str], type[SectionForm]] = {}
 
 

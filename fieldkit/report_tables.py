@@ -6,12 +6,14 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext
 from markupsafe import Markup
 
 from exports.aggregate import ChoiceTable, MatrixTable, ValueTable
 from exports.report import Report
 from exports.svg import bar_chart, percent, stacked_chart
-from forms.display import format_number
+from forms.catalogues import N_
+from forms.formatting import format_money, format_number
 
 
 @dataclass
@@ -33,36 +35,54 @@ class TableView:
     parts: list["TableView"] = field(default_factory=list)
 
 
-def _count(value: Any) -> str:
-    return format_number(int(value))
+#: Headers of the statistics of number and date questions, as in the workbook.
+STATISTICS = {
+    "mean": N_("Mean"), "median": N_("Median"), "min": N_("Min"), "max": N_("Max"), "sum": N_("Sum"),
+    "first_date": N_("Earliest"), "last_date": N_("Latest"),
+}
 
 
-def _number(value: Any, money: bool = False) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    shown = format_number(round(float(value), 2), 2)
-    return f"{shown} kr" if money else shown
+def _note_choice() -> str:
+    return gettext("Shares are of the substantive answers. \"Don't know\" and other special answers are reported "
+                   "apart, as counts and as shares of all answers. \"Not applicable (skipped)\": the question was not "
+                   "shown (condition or another version). \"Not answered\": shown but left empty.")
+
+
+def _note_multi() -> str:
+    return gettext("Several choices allowed: the share is of the respondents who chose at least one substantive "
+                   "option. \"Don't know\" is reported apart, as a count and a share of all answers.")
+
+
+def _count(value: Any, lang: str) -> str:
+    return format_number(int(value), lang)
+
+
+def _number(value: Any, lang: str, money: bool = False) -> str:
+    """A mean or sum with at most two decimals; an en dash when there is none."""
+    if money:
+        return format_money(value, lang, decimals=2)
+    return format_number(value, lang, decimals=2)
 
 
 def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: str | None = None,
                 chart: bool = True, total_last: bool = True) -> TableView:
-    lang, t = report.lang, report.t
+    lang = report.lang
     multi = table.kind == "multi"
     header = [row_header] + [o.text(lang) for o in table.options]
-    header.append(t("base_respondents" if multi else "base_substantive"))
-    header += [s.text(lang) for s in table.specials] + [t("skipped"), t("missing")]
+    header.append(gettext("Respondents") if multi else gettext("Substantive answers"))
+    header += [s.text(lang) for s in table.specials] + [gettext("Not applicable (skipped)"), gettext("Not answered")]
     if table.means is not None:
-        header.append(t("mean_score"))
+        header.append(gettext("Mean score"))
     shares, special_shares = table.shares(), table.special_shares()
     rows = []
     for g, group in enumerate(table.groups):
-        cells = [Cell(percent(shares[g, i], lang), _count(table.counts[g, i])) for i in range(len(table.options))]
-        cells.append(Cell(_count(table.base[g])))
-        cells += [Cell(_count(table.special_counts[g, j]), percent(special_shares[g, j], lang))
+        cells = [Cell(percent(shares[g, i], lang), _count(table.counts[g, i], lang)) for i in range(len(table.options))]
+        cells.append(Cell(_count(table.base[g], lang)))
+        cells += [Cell(_count(table.special_counts[g, j], lang), percent(special_shares[g, j], lang))
                   for j in range(len(table.specials))]
-        cells += [Cell(_count(table.skipped[g])), Cell(_count(table.missing[g]))]
+        cells += [Cell(_count(table.skipped[g], lang)), Cell(_count(table.missing[g], lang))]
         if table.means is not None:
-            cells.append(Cell(_number(table.means[g])))
+            cells.append(Cell(_number(table.means[g], lang)))
         rows.append((group.name, cells))
     name = title or table.question.text(lang)
     svg = None
@@ -71,53 +91,59 @@ def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: s
             svg = stacked_chart(name, [(g.name, list(shares[i])) for i, g in enumerate(table.groups)],
                                 [o.text(lang) for o in table.options], lang)
         else:
-            bars = [(o.text(lang), shares[-1, i], f"{percent(shares[-1, i], lang)} ({_count(table.counts[-1, i])})")
+            bars = [(o.text(lang), shares[-1, i],
+                     f"{percent(shares[-1, i], lang)} ({_count(table.counts[-1, i], lang)})")
                     for i, o in enumerate(table.options)]
             svg = bar_chart(name, bars)
-    note = t("note_multi" if multi else "note_choice")
+    note = _note_multi() if multi else _note_choice()
     return TableView(table.key, name, note, header, rows, Markup(svg) if svg else None, total_last)
 
 
 def matrix_view(table: MatrixTable, report: Report) -> TableView:
-    t = report.t
-    summary = choice_view(table.summary(report.lang), report, t("statement"), title=table.question.text(report.lang),
+    summary = choice_view(table.summary(report.lang), report, gettext("Statement"),
+                          title=table.question.text(report.lang),
                           total_last=False)
     summary.key = table.key
-    summary.note = f"{t('note_matrix')} {t('note_choice')}"
-    summary.parts = [choice_view(row, report, t("county"), title=row.item.text(report.lang),
+    summary.note = gettext("Summary of all statements (total), then each statement per county.") + " " + _note_choice()
+    summary.parts = [choice_view(row, report, gettext("County"), title=row.item.text(report.lang),
                                  chart=len(row.groups) > 2) for row in table.rows]
     return summary
 
 
 def value_view(table: ValueTable, report: Report) -> TableView:
-    lang, t = report.lang, report.t
+    lang = report.lang
     money = table.question.type == "money"
-    header = [t("county"), t("n")]
+    header = [gettext("County"), gettext("Answers")]
     names: list[str] = []
     if table.kind == "number":
         names = ["mean", "median", "min", "max", "sum"]
     elif table.kind == "date":
         names = ["first_date", "last_date"]
-    header += [t(name) for name in names] + [s.text(lang) for s in table.specials] + [t("skipped"), t("missing")]
+    header += [gettext(STATISTICS[name]) for name in names] + [s.text(lang) for s in table.specials]
+    header += [gettext("Not applicable (skipped)"), gettext("Not answered")]
     rows = []
     for g, group in enumerate(table.groups):
-        cells = [Cell(_count(table.stats["n"][g]))]
+        cells = [Cell(_count(table.stats["n"][g], lang))]
         for name in names:
             value = table.stats[name][g]
-            cells.append(Cell(value or "–", numeric=False) if table.kind == "date" else Cell(_number(value, money)))
-        cells += [Cell(_count(table.special_counts[g, j])) for j in range(len(table.specials))]
-        cells += [Cell(_count(table.skipped[g])), Cell(_count(table.missing[g]))]
+            cells.append(Cell(value or "–", numeric=False) if table.kind == "date"
+                         else Cell(_number(value, lang, money)))
+        cells += [Cell(_count(table.special_counts[g, j], lang)) for j in range(len(table.specials))]
+        cells += [Cell(_count(table.skipped[g], lang)), Cell(_count(table.missing[g], lang))]
         rows.append((group.name, cells))
     svg = None
     title = table.question.text(lang)
     if table.kind == "number" and table.stats["n"][-1] > 0:
         means = table.stats["mean"]
         top = float(max(m for m in means if not math.isnan(m)))
-        svg = bar_chart(title, [(g.name, means[i], _number(means[i], money)) for i, g in enumerate(table.groups)],
+        svg = bar_chart(title, [(g.name, means[i], _number(means[i], lang, money)) for i, g in enumerate(table.groups)],
                         scale_max=top or 1.0)
-    notes = {"number": "note_number", "text": "note_text"}
-    return TableView(table.key, title, t(notes[table.kind]) if table.kind in notes else "", header, rows,
-                     Markup(svg) if svg else None)
+    note = ""
+    if table.kind == "number":
+        note = gettext("The statistics cover the answers that are numbers. \"Don't know\" is counted apart.")
+    elif table.kind == "text":
+        note = gettext("The free-text answers are in the sheet Free text.")
+    return TableView(table.key, title, note, header, rows, Markup(svg) if svg else None)
 
 
 def section_views(report: Report) -> list[tuple[str, list[TableView]]]:
@@ -129,7 +155,7 @@ def section_views(report: Report) -> list[tuple[str, list[TableView]]]:
             if isinstance(table, MatrixTable):
                 views.append(matrix_view(table, report))
             elif isinstance(table, ChoiceTable):
-                views.append(choice_view(table, report, report.t("county")))
+                views.append(choice_view(table, report, gettext("County")))
             else:
                 views.append(value_view(table, report))
         out.append((result.section.text(report.lang), views))
@@ -137,14 +163,19 @@ def section_views(report: Report) -> list[tuple[str, list[TableView]]]:
 
 
 def response_view(report: Report) -> TableView:
-    t, lang, rate = report.t, report.lang, report.response
+    lang, rate = report.lang, report.response
     rates = rate.rates
-    rows = [(g.name, [Cell(_count(rate.in_scope[i])), Cell(_count(rate.answered[i])), Cell(percent(rates[i], lang))])
+    rows = [(g.name, [Cell(_count(rate.in_scope[i], lang)), Cell(_count(rate.answered[i], lang)),
+                      Cell(percent(rates[i], lang))])
             for i, g in enumerate(rate.groups)]
-    bars = [(g.name, rates[i], f"{percent(rates[i], lang)} ({_count(rate.answered[i])}/{_count(rate.in_scope[i])})")
+    bars = [(g.name, rates[i],
+             f"{percent(rates[i], lang)} ({_count(rate.answered[i], lang)}/{_count(rate.in_scope[i], lang)})")
             for i, g in enumerate(rate.groups)]
-    svg = bar_chart(t("response_rate"), bars) if rate.in_scope[-1] else None
-    return TableView("response_rate", t("response_rate"), t("response_rate_note"),
-                     [t("county"), t("in_scope"), t("answered_municipalities"), t("response_rate")], rows,
+    svg = bar_chart(gettext("Response rate"), bars) if rate.in_scope[-1] else None
+    note = gettext("Municipalities with at least one completed submission in the filter, of the municipalities in "
+                   "scope.")
+    header = [gettext("County"), gettext("Municipalities in scope"), gettext("Municipalities that answered"),
+              gettext("Response rate")]
+    return TableView("response_rate", gettext("Response rate"), note, header, rows,
                      Markup(svg) if svg else None)
 

@@ -11,14 +11,35 @@ import datetime
 import threading
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
-from exports import ExportFilter, FilterError, build_report, csv_filename, iter_csv, save_workbook, workbook_filename
+from exports import (
+    ExportFilter,
+    FilterError,
+    build_report,
+    csv_filename,
+    export_report,
+    iter_csv,
+    save_workbook,
+    workbook_filename,
+)
 from exports.filters import STATUSES, check_filter
 from exports.report import questionnaire_ids
 from forms import registry
+from sync import store
+from sync.selection import Selection
+from sync.selection import where as selection_where
 
-from sync import audit, store
 from . import i18n
 from .auth import actor, address, current_scope, roles_required
 from .db import get_db
@@ -82,12 +103,9 @@ def _titles(db) -> dict[str, str]:
 def index():
     db = get_db()
     scope = current_scope()
-    where, params = "coalesce(excluded, 0) = 0 and status = 'complete'", []
-    if scope.county_code:
-        where += " and county_code = ?"
-        params.append(scope.county_code)
-    counts = dict(db.execute(f"select questionnaire_id, count(*) from submissions where {where} "
-                             "group by questionnaire_id", params).fetchall())
+    where, params = selection_where(Selection(status="complete", excluded=False), scope)
+    counts = dict(db.execute(f"select s.questionnaire_id, count(*) from submissions s where {where} "
+                             "group by s.questionnaire_id", params).fetchall())
     rows = [(q, counts.get(q["id"], 0)) for q in store.list_questionnaires(db)]
     county = registry.county(scope.county_code) if scope.county_code else None
     return render_template("reports/index.html", rows=rows, titles=_titles(db), county=county)
@@ -107,7 +125,7 @@ def report(qid):
     counties, groups = _form_choices(scope)
     try:
         flt = request_filter(qid)
-        built = build_report(db, flt, i18n.current_language(), include_personal=scope.personal)
+        built = build_report(db, flt, i18n.current_language(), scope=scope)
     except FilterError as exc:
         if qid not in questionnaire_ids(db):
             abort(404)
@@ -130,13 +148,6 @@ def _export_personal() -> bool:
     return current_scope().personal and request.values.get("personal") == "1"
 
 
-def _audit(db, flt: ExportFilter, what: str, n: int | None = None) -> None:
-    details = {"format": what, **flt.describe(), "include_personal": _export_personal()}
-    if n is not None:
-        details["submissions"] = n
-    audit.record(db, actor(), "export", details, target=flt.questionnaire, address=address())
-
-
 @bp.get("/<qid>/csv")
 @roles_required(*READERS)
 def csv_download(qid):
@@ -144,8 +155,8 @@ def csv_download(qid):
     flt = _checked(db, qid)
     long_form = request.args.get("form") == "long"
     sep = ";" if request.args.get("sep") == ";" else ","
-    built = build_report(db, flt, i18n.current_language(), include_personal=_export_personal())
-    _audit(db, flt, "csv-long" if long_form else "csv", built.n)
+    built = export_report(db, flt, "csv-long" if long_form else "csv", actor=actor(), lang=i18n.current_language(),
+                          include_personal=_export_personal(), scope=current_scope(), address=address())
     response = Response(iter_csv(built, long=long_form, sep=sep), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     name = csv_filename(flt, long_form, i18n.current_language())
@@ -161,17 +172,19 @@ def xlsx_start(qid):
     lang = i18n.current_language()
     personal = _export_personal()
     db_path = current_app.config["DB"]
+    who, scope, where = actor(), current_scope(), address()
 
     def build(path, progress):
         job_db = store.open_db(db_path)
         try:
-            save_workbook(build_report(job_db, flt, lang, progress, include_personal=personal), path, progress)
+            report = export_report(job_db, flt, "xlsx", actor=who, lang=lang, include_personal=personal, scope=scope,
+                                   address=where, progress=progress)
+            save_workbook(report, path, progress)
         finally:
             job_db.conn.close()
 
     back = url_for(".report", qid=qid, **_query(flt))
-    job = runner().submit(actor(), workbook_filename(flt), build, back)
-    _audit(db, flt, "xlsx")
+    job = runner().submit(who, workbook_filename(flt), build, back)
     return redirect(url_for(".job", job_id=job.id), code=303)
 
 

@@ -5,17 +5,24 @@ evaluators and admins may change."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from forms import registry
 from forms.answers import clean_answers
 from forms.display import format_answer, format_rows
 from forms.webform import formdata_for
-
 from sync import conflicts, reviewing, store
+
 from . import i18n
 from .auth import actor, current_scope, may, roles_required
 from .db import get_db
-from .interview import find_section, form_class, hidden_questions, merge_section_raw, progress
+from .interview import (
+    find_section,
+    form_class,
+    hidden_questions,
+    merge_section_raw,
+    progress,
+)
 
 bp = Blueprint("review", __name__, url_prefix="/granskning")
 
@@ -88,7 +95,7 @@ def edit(sid, section_id):
     if current is None:
         abort(404)
     if sub.status != "complete":
-        flash(i18n.translate("review_not_complete"), "error")
+        flash(gettext("Only completed interviews can be corrected."), "error")
         return redirect(url_for(".show", sid=sid))
     lang = i18n.current_language()
     Form = form_class(questionnaire, current, lang)
@@ -100,20 +107,21 @@ def edit(sid, section_id):
         form.validate_answers(raw)
         cleaned = clean_answers(questionnaire, raw, lang=lang)
         if not comment:
-            problem, status = i18n.translate("comment_required"), 422
+            problem, status = gettext("Write a comment saying why the answers change."), 422
         elif form.section_errors() or not cleaned.ok:
-            problem, status = i18n.translate("review_invalid"), 422
+            problem, status = gettext("The answers are not valid; correct the errors below."), 422
         else:
             try:
                 reviewing.edit_answers(db, sid, cleaned.answers, actor=actor(), comment=comment,
                                        base_revision=request.form.get("base") or "")
             except reviewing.StaleEdit:
-                flash(i18n.translate("edit_stale"), "error")
+                flash(gettext("The interview got a newer revision while you were editing it, so your correction "
+                              "was not saved. See the current answers below and correct again."), "error")
                 return redirect(url_for(".show", sid=sid))
             except reviewing.ReviewError:
-                flash(i18n.translate("nothing_changed"), "info")
+                flash(gettext("Nothing changed; no new revision was saved."), "info")
                 return redirect(url_for(".show", sid=sid))
-            flash(i18n.translate("edit_saved"), "success")
+            flash(gettext("The correction is saved as a new revision."), "success")
             return redirect(url_for(".show", sid=sid))
     else:
         form = Form(data=formdata_for(questionnaire, current, raw))
@@ -132,7 +140,8 @@ def mark_reviewed(sid):
     _opened(sid)
     reviewed = request.form.get("reviewed") == "1"
     reviewing.set_reviewed(get_db(), sid, reviewed, actor=actor())
-    flash(i18n.translate("marked_reviewed" if reviewed else "marked_unreviewed"), "success")
+    flash(gettext("The interview is marked as reviewed.") if reviewed else gettext("The reviewed mark was removed."),
+          "success")
     return redirect(url_for(".show", sid=sid))
 
 
@@ -144,9 +153,10 @@ def exclude(sid):
     try:
         reviewing.set_excluded(get_db(), sid, excluded, actor=actor(), reason=request.form.get("reason", ""))
     except reviewing.ReviewError:
-        flash(i18n.translate("reason_required"), "error")
+        flash(gettext("Give a reason for excluding."), "error")
         return redirect(url_for(".show", sid=sid))
-    flash(i18n.translate("excluded_done" if excluded else "included_done"), "success")
+    flash(gettext("The interview is excluded from exports and reports.") if excluded
+          else gettext("The interview is included in the analysis again."), "success")
     return redirect(url_for(".show", sid=sid))
 
 
@@ -166,12 +176,12 @@ def resolve(sid, conflict_id):
         except conflicts.ConflictError as exc:
             if exc.missing:  # for the reader: question texts in the page's language, not ids
                 texts = [found.questionnaire.question(q).text(i18n.current_language()) for q in exc.missing]
-                problem = i18n.translate("conflict_choose_all", questions="; ".join(texts))
+                problem = gettext("Choose which answer to keep for: %(questions)s", questions="; ".join(texts))
             else:
                 problem = str(exc)
             status = 422
         else:
-            flash(i18n.translate("conflict_resolved"), "success")
+            flash(gettext("The conflict is resolved; the chosen answers are saved as a new revision."), "success")
             return redirect(url_for(".show", sid=sid))
     lang = i18n.current_language()
     return render_template("review/conflict.html", found=found, sub=found.sub, questionnaire=found.questionnaire,

@@ -6,9 +6,8 @@ import json
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 
-from sync import drafts, status
+from sync import drafts, status, store
 
-from sync import store
 from .db import get_db
 
 bp = Blueprint("sync_pages", __name__, url_prefix="/sync")
@@ -31,9 +30,9 @@ def move(sid: str):
     db = get_db()
     try:
         drafts.move_draft(db, sid)
-    except store.NotFound:
-        raise
     except store.StoreError as exc:
+        if exc.status == 404:
+            raise
         flash(str(exc), "error")
         return redirect(url_for(".movable"))
     return redirect(url_for(".moved", sid=sid))

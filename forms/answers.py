@@ -16,37 +16,57 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Mapping
 
+from .catalogues import Catalogue, N_
 from .conditions import Condition, parse
+from .formatting import format_number
 from .model import OTHER, OTHER_SUFFIX, SPECIAL_CODES, Question, Questionnaire, Section
 
+#: Validation messages by error code, as gettext msgids (Swedish and English in forms/locale).
 MESSAGES = {
-    "required": {"sv": "Frågan måste besvaras.", "en": "This question must be answered."},
-    "required_rows": {"sv": "Besvara varje rad.", "en": "Answer every row."},
-    "choice": {"sv": "Välj ett av alternativen.", "en": "Choose one of the options."},
-    "integer": {"sv": "Ange ett heltal, t.ex. 12.", "en": "Enter a whole number, e.g. 12."},
-    "decimal": {"sv": "Ange ett tal, t.ex. 12,5.", "en": "Enter a number, e.g. 12.5."},
-    "money": {"sv": "Ange ett belopp i hela kronor, t.ex. 12 500.", "en": "Enter an amount in whole kronor, e.g. 12 500."},
-    "date": {"sv": "Ange ett datum som ÅÅÅÅ-MM-DD.", "en": "Enter a date as YYYY-MM-DD."},
-    "min": {"sv": "Värdet får inte vara mindre än {limit}.", "en": "The value may not be less than {limit}."},
-    "max": {"sv": "Värdet får inte vara större än {limit}.", "en": "The value may not be greater than {limit}."},
-    "min_choices": {"sv": "Välj minst {limit} alternativ.", "en": "Choose at least {limit} option(s)."},
-    "max_choices": {"sv": "Välj högst {limit} alternativ.", "en": "Choose at most {limit} option(s)."},
-    "pattern": {"sv": "Svaret har inte rätt format.", "en": "The answer is not in the expected format."},
-    "max_length": {"sv": "Högst {limit} tecken.", "en": "At most {limit} characters."},
-    "other": {"sv": "Skriv vad som avses med \"annat\".", "en": "Say what \"other\" means."},
-    "exclusive": {"sv": "\"{label}\" kan inte kombineras med andra svar.", "en": "\"{label}\" cannot be combined with other answers."},
-    "text": {"sv": "Ange text.", "en": "Enter text."},
+    "required": N_("This question must be answered."),
+    "required_rows": N_("Answer every row."),
+    "choice": N_("Choose one of the options."),
+    "integer": N_("Enter a whole number, e.g. 12."),
+    "decimal": N_("Enter a number, e.g. 12.5."),
+    "money": N_("Enter an amount in whole kronor, e.g. 12 500."),
+    "date": N_("Enter a date as YYYY-MM-DD."),
+    "min": N_("The value may not be less than %(limit)s."),
+    "max": N_("The value may not be greater than %(limit)s."),
+    "pattern": N_("The answer is not in the expected format."),
+    "other": N_('Say what "other" means.'),
+    "exclusive": N_('"%(label)s" cannot be combined with other answers.'),
+    "text": N_("Enter text."),
 }
+#: Codes whose message counts its `limit`, so it has plural forms ("1 option", "2 options").
+COUNTED = ("min_choices", "max_choices", "max_length")
+TEXTS = Catalogue(Path(__file__).resolve().parent / "locale", "forms")
 
 MAX_TEXT = 20_000
 
 
 def message(code: str, lang: str = "sv", **params: Any) -> str:
-    texts = MESSAGES[code]
-    params = {k: (v.get(lang) or v.get("sv", "")) if isinstance(v, dict) else v for k, v in params.items()}
-    return (texts.get(lang) or texts["sv"]).format(**params)
+    """The message for an error code in `lang`; numbers in params are written as the language writes them."""
+    shown = {key: _shown(value, lang) for key, value in params.items()}
+    if code not in COUNTED:
+        return TEXTS.gettext(MESSAGES[code], lang, **shown)
+    n, num = params["limit"], shown["limit"]
+    if code == "min_choices":
+        return TEXTS.ngettext("Choose at least %(num)s option.", "Choose at least %(num)s options.", n, lang, num=num)
+    if code == "max_choices":
+        return TEXTS.ngettext("Choose at most %(num)s option.", "Choose at most %(num)s options.", n, lang, num=num)
+    return TEXTS.ngettext("At most %(num)s character.", "At most %(num)s characters.", n, lang, num=num)
+
+
+def _shown(value: Any, lang: str) -> Any:
+    """A label in `lang`; a number as the language writes it ("20 000"); anything else as it is."""
+    if isinstance(value, dict):
+        return value.get(lang) or value.get("sv", "")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_number(value, lang)
+    return value
 
 
 @dataclass

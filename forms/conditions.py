@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .errors import FieldkitError
+
 CMP_OPS = ("==", "!=", "<=", ">=", "<", ">")
 KEYWORDS = ("and", "or", "not", "in", "is", "answered", "true", "false")
 
@@ -36,7 +38,7 @@ _TOKEN = re.compile(
 )
 
 
-class ConditionError(ValueError):
+class ConditionError(FieldkitError, ValueError):
     """A condition that cannot be parsed; `position` is a character offset."""
 
     def __init__(self, message: str, position: int = 0):

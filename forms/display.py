@@ -1,19 +1,11 @@
-"""Human-readable text of stored answers, in one language."""
+"""Human-readable text of stored answers, in one language (numbers and money as its readers write them)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from .formatting import format_money, format_number
 from .model import OTHER, OTHER_SUFFIX, Question
-
-
-def format_number(value: float | int, decimals: int | None = None) -> str:
-    """Swedish-style grouping with a narrow space: 12 500."""
-    if isinstance(value, float) and not value.is_integer():
-        text = f"{value:,.{decimals if decimals is not None else 2}f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{int(value):,}"
-    return text.replace(",", "\u202f")
 
 
 def format_answer(question: Question, value: Any, lang: str = "sv", answers: dict[str, Any] | None = None) -> str:
@@ -36,9 +28,9 @@ def format_answer(question: Question, value: Any, lang: str = "sv", answers: dic
             parts.append(text)
         return "; ".join(parts)
     if qtype == "money":
-        return f"{format_number(value)} kr"
+        return format_money(value, lang)
     if qtype in ("integer", "decimal"):
-        return format_number(value)
+        return format_number(value, lang)
     if qtype == "matrix":
         return "; ".join(f"{label}: {text}" for label, text in format_rows(question, value, lang))
     return str(value)

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from . import conditions
+from .errors import FieldkitError
 from .model import (
     CHOICE_TYPES,
     NUMBER_TYPES,
@@ -43,7 +44,7 @@ QUESTION_KEYS = {
 }
 
 
-class DefinitionError(Exception):
+class DefinitionError(FieldkitError):
     """A definition file with problems; `problems` lists every one of them."""
 
     def __init__(self, problems: list["Problem"]):

@@ -166,12 +166,6 @@ class Questionnaire:
     def question(self, qid: str) -> Question | None:
         return self._index().get(qid)
 
-    def section_of(self, qid: str) -> Section | None:
-        for section in self.sections:
-            if any(q.id == qid for q in section.questions):
-                return section
-        return None
-
     def _index(self) -> dict[str, Question]:
         index = self.__dict__.get("_qindex")
         if index is None:

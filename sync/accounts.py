@@ -17,8 +17,11 @@ from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forms import registry
+from forms.errors import FieldkitError
 
 from . import audit, store
+from .selection import EVERYTHING, Scope, Selection
+from .selection import where as selection_where
 
 ROLES = ("admin", "evaluator", "county", "interviewer")
 MIN_PASSWORD = 10
@@ -48,31 +51,22 @@ def _dummy_hash_by(method: str) -> str:
     return generate_password_hash("not a password of anyone", method=method)
 
 
-class AccountError(ValueError):
+class AccountError(FieldkitError, ValueError):
     """A problem with an account that the person can act on."""
 
 
-@dataclass(frozen=True)
-class Scope:
-    """What a user may see: forced filters for every submission query, and whether personal answers show."""
+class LoginFailed(FieldkitError):
+    """A wrong name, password or passphrase (which one is not told)."""
 
-    county_code: str | None = None
-    interviewer: str | None = None
-    personal: bool = True
-
-    def forced(self) -> dict[str, str]:
-        """Filters that override whatever the request asked for."""
-        return {k: v for k, v in (("county_code", self.county_code), ("interviewer", self.interviewer)) if v}
-
-    def allows(self, county_code: str | None, interviewer: str | None) -> bool:
-        if self.county_code and county_code != self.county_code:
-            return False
-        if self.interviewer and interviewer != self.interviewer:
-            return False
-        return True
+    status = 401
+    reason = "login_failed"
 
 
-EVERYTHING = Scope()
+class LoginThrottled(FieldkitError):
+    """Too many failed logins for this account or address in the window."""
+
+    status = 429
+    reason = "login_throttled"
 
 
 @dataclass(frozen=True)
@@ -120,7 +114,9 @@ def add_user(db: Database, name: str, role: str, password: str, *, county_code: 
         code = (county_code or "").strip().zfill(2)
         if registry.county(code) is None:
             valid = ", ".join(f"{c.code} ({c.name})" for c in registry.counties())
-            raise AccountError(f"a county user needs a county code (--lan); valid choices: {valid}")
+            problem = f"unknown county code {county_code.strip()!r}" if (county_code or "").strip() else \
+                "a county user needs a county code (--lan)"
+            raise AccountError(f"{problem}; valid choices: {valid}")
         county_code = code
     elif county_code:
         raise AccountError("only county users have a county (--lan)")
@@ -239,21 +235,66 @@ def clear_failures(db: Database, account: str) -> None:
     db.execute("delete from login_failures where account = ?", [account.strip().lower()])
 
 
+def log_in(db: Database, name: str, secret: str, address: str, limits: Limits, *,
+           at: float | None = None) -> User:
+    """Check a login (a user's password on the central, the passphrase on a laptop) and audit it.
+
+    Raises LoginThrottled or LoginFailed. The throttle is checked and the attempt counted as a
+    failure in one transaction, before the (slow) password check runs, so parallel attempts
+    cannot all pass the check: a successful login then clears the account's failures.
+    """
+    settings = store.get_settings(db)
+    central = settings.get("mode") == "central"
+    account = name if central else "local"
+    stamp = at or time.time()
+    with store.transaction(db):
+        blocked = throttled(db, account, address, limits, at=stamp)
+        if blocked:
+            audit.record(db, None, "login_throttled", target=account or None, address=address)
+        else:
+            note_failure(db, account, address, limits, at=stamp)
+    if blocked:
+        raise LoginThrottled(f"too many failed logins for {account!r}; wait and try again")
+    if central:
+        user = verify(db, account, secret) if account else None
+    else:
+        user = local_user(settings) if verify_passphrase(settings, secret) else None
+    with store.transaction(db):
+        if user is None:
+            audit.record(db, None, "login_failed", target=account or None, address=address)
+        else:
+            clear_failures(db, account)
+            audit.record(db, user.name, "login", {"role": "local" if user.local else user.role}, address=address)
+    if user is None:
+        raise LoginFailed("wrong name or password")
+    return user
+
+
+def log_out(db: Database, user: User, address: str | None = None) -> None:
+    """End every session of the user (a copied session cookie stops working too) and audit it."""
+    with store.transaction(db):
+        if user.local:
+            epoch = int(store.get_settings(db).get("session_epoch") or 0)
+            store.set_setting(db, "session_epoch", str(epoch + 1))
+        else:
+            db.execute("update users set epoch = epoch + 1 where name = ?", [user.name])
+        audit.record(db, user.name, "logout", address=address)
+
+
+def local_session_key(settings: dict[str, str]) -> str | None:
+    """What a laptop's session must carry to be valid: the passphrase's and the logouts' generation."""
+    passphrase = settings.get("passphrase_hash")
+    if not passphrase:
+        return None
+    return f"{passphrase[-16:]}.{settings.get('session_epoch') or 0}"
+
+
 # -- scoped queries --------------------------------------------------------------
-
-def scoped_submissions(db: Database, scope: Scope, **filters: Any) -> list[dict[str, Any]]:
-    """`store.list_submissions` with the scope's filters forced over the requested ones."""
-    return store.list_submissions(db, **{**filters, **scope.forced()})
-
-
-def scoped_counts(db: Database, scope: Scope, **filters: Any) -> dict[str, int]:
-    return store.count_by_status(db, **{**filters, **scope.forced()})
-
 
 def scoped_submission(db: Database, sid: str, scope: Scope) -> store.Submission:
     """One submission, or NotFound, also when it exists outside the scope (nothing leaks)."""
-    row = db.execute("select county_code, interviewer from submissions where uuid = ?", [sid]).fetchone()
-    if row is None or not scope.allows(row[0], row[1]):
+    where, params = selection_where(Selection(), scope)
+    if db.execute(f"select 1 from submissions s where s.uuid = ? and {where}", [sid, *params]).fetchone() is None:
         raise store.NotFound(f"unknown submission {sid}")
     return store.get_submission(db, sid)
 

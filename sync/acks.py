@@ -9,9 +9,7 @@ from typing import Any, Iterable
 
 from sqlite_utils import Database
 
-from sync import store
-
-from . import devices, records, signing
+from . import devices, records, signing, store
 from .errors import SyncError
 
 ACK_FORMAT = "fieldkit-ack"

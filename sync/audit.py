@@ -12,19 +12,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from forms.errors import FieldkitError
+
 from . import store
 
-#: Actions written by fieldkit itself; `record` accepts others (e.g. from sync) as long as they are words.
-ACTIONS = (
-    "login", "login_failed", "login_throttled", "logout",
-    "user_added", "user_disabled", "user_enabled", "password_changed", "passphrase_set",
-    "edit", "reviewed", "unreviewed", "excluded", "included", "conflict_resolved",
-    "export", "sync_ingest", "device_enrolled", "device_revoked",
-    "erase", "backup", "restore",
-)
 
 
-class AuditError(ValueError):
+class AuditError(FieldkitError, ValueError):
     pass
 
 
@@ -75,8 +69,3 @@ def describe(details: dict[str, Any]) -> str:
             value = store.canonical_json(value)
         parts.append(f"{key}={value}")
     return " ".join(parts)
-
-
-def ingest_details(result: Any) -> dict[str, Any]:
-    """What to log of a sync ingest (a `sync.ingest.Result`): source, bundle or chunk, counts per outcome."""
-    return {"source": result.source, "bundle": result.bundle_id, **result.counts}

@@ -21,10 +21,8 @@ from typing import Any, Callable, Iterator
 
 from sqlite_utils import Database
 
-from sync import store
-
-from . import acks, devices, records, signing
-from .errors import BundleRejected, DeviceError
+from . import acks, devices, records, signing, store
+from .errors import BundleRejected, DeviceError, SyncError
 
 FORMAT = "fieldkit-bundle"
 FORMAT_VERSION = 1
@@ -130,6 +128,9 @@ class BundleWriter:
 
 def write_bundle(db: Database, path: str | os.PathLike, *, log: bool = True) -> Written:
     """Write every revision the central has not acknowledged, with its questionnaire versions, to `path`."""
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise SyncError(f"the folder {folder} does not exist (is the USB drive connected?); no bundle was written")
     ident = devices.identity(db)
     keys = db.execute("select distinct r.questionnaire_id, r.questionnaire_version from revisions r "
                       "where not exists (select 1 from sync_acks a where a.revision_id = r.id)").fetchall()

@@ -7,11 +7,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from sync import store
-
-from . import records
+from . import records, store
 from .errors import SyncError
-
 
 # -- the central's side -------------------------------------------------------------
 

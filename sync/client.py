@@ -21,9 +21,7 @@ from typing import Any, Callable
 
 from sqlite_utils import Database
 
-from sync import store
-
-from . import acks, catalog, devices, records, signing
+from . import acks, catalog, devices, records, signing, store
 from .bundle import record_line
 from .errors import TransferError
 

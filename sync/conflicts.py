@@ -17,9 +17,8 @@ from sqlite_utils import Database
 
 from forms.answers import clean_answers
 from forms.model import Question, Questionnaire
-from . import lineage
 
-from . import audit, store
+from . import audit, lineage, store
 from .reviewing import changed_questions
 
 HEAD, OTHER = "head", "other"

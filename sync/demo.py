@@ -11,7 +11,14 @@ from sqlite_utils import Database
 
 from forms import registry
 from forms.answers import clean_answers, is_relevant
-from forms.model import DONT_KNOW, NOT_APPLICABLE, OTHER, OTHER_SUFFIX, Question, Questionnaire
+from forms.model import (
+    DONT_KNOW,
+    NOT_APPLICABLE,
+    OTHER,
+    OTHER_SUFFIX,
+    Question,
+    Questionnaire,
+)
 
 from . import store
 

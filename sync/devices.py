@@ -8,9 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from sync import store
-
-from . import signing
+from . import audit, signing, store
 from .errors import DeviceError, NotSetUp, SyncError, WrongMode
 
 
@@ -52,8 +50,8 @@ def require_mode(db: Database, mode: str) -> None:
         raise WrongMode("this is the central store; run this on a field laptop's store")
 
 
-def enrol(db: Database, name: str) -> tuple[Device, str]:
-    """Enrol a laptop under a new name: returns the device and its one-line enrolment code."""
+def enrol(db: Database, name: str, *, actor: str | None = None) -> tuple[Device, str]:
+    """Enrol a laptop under a new name (audited): returns the device and its one-line enrolment code."""
     require_mode(db, "central")
     name = name.strip()
     if not name:
@@ -65,6 +63,7 @@ def enrol(db: Database, name: str) -> tuple[Device, str]:
         device = Device(id=str(uuid.uuid4()), name=name, key=signing.new_key(), created=store.now())
         db["sync_devices"].insert({"id": device.id, "name": device.name, "key": device.key,
                                    "created": device.created, "revoked_at": None, "last_seen": None})
+        audit.record(db, actor, "device_enrolled", {"id": device.id}, target=device.name)
     return device, signing.enrolment_code(device.id, device.key)
 
 
@@ -72,8 +71,8 @@ def list_devices(db: Database) -> list[Device]:
     return [Device(**row) for row in db.query("select * from sync_devices order by name")]
 
 
-def revoke(db: Database, name: str) -> Device:
-    """Revoke a device by name: its bundles and requests are refused from now on."""
+def revoke(db: Database, name: str, *, actor: str | None = None) -> Device:
+    """Revoke a device by name (audited): its bundles and requests are refused from now on."""
     require_mode(db, "central")
     with store.transaction(db):
         row = db.execute("select id, revoked_at from sync_devices where name = ?", [name]).fetchone()
@@ -81,6 +80,7 @@ def revoke(db: Database, name: str) -> Device:
             raise SyncError(f"no device named {name!r}; see `fieldkit devices list`")
         if row[1] is None:
             db["sync_devices"].update(row[0], {"revoked_at": store.now()})
+            audit.record(db, actor, "device_revoked", {"id": row[0]}, target=name)
     return get_device(db, row[0], allow_revoked=True)
 
 

@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from sync import store
 from forms.answers import _Invalid, clean_answers, clean_value, message
 from forms.model import OTHER_SUFFIX, Question, Questionnaire
+
+from . import store
 
 #: Question types whose values can move to another type unchanged (then cleaned by the new question).
 COMPATIBLE = {

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from forms.errors import FieldkitError
 
-class SyncError(Exception):
+
+class SyncError(FieldkitError):
     """A sync problem a user can act on."""
 
 
@@ -14,6 +16,8 @@ class BundleRejected(SyncError):
     future_format, not_a_bundle, invalid_record, questionnaire_conflict.
     """
 
+    status = 422
+
     def __init__(self, reason: str, message: str):
         super().__init__(message)
         self.reason = reason
@@ -21,6 +25,8 @@ class BundleRejected(SyncError):
 
 class DeviceError(SyncError):
     """An unknown or revoked device; `reason` is unknown_device or revoked_device."""
+
+    status = 403
 
     def __init__(self, reason: str, message: str):
         super().__init__(message)
@@ -37,3 +43,5 @@ class WrongMode(SyncError):
 
 class TransferError(SyncError):
     """The central could not be reached, or answered with an error."""
+
+    status = 502

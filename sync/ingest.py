@@ -15,10 +15,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 from sqlite_utils import Database
 
-from sync import store
-
+from . import audit, devices, lineage, records, store
 from . import bundle as bundles
-from . import devices, lineage, records
 from .errors import BundleRejected
 
 OUTCOMES = ("new", "updated", "unchanged", "conflicts", "rejected")
@@ -65,19 +63,27 @@ class Result:
         return parts
 
 
-def ingest(db: Database, path: str | os.PathLike, *, progress: Callable[[int, int], None] | None = None) -> Result:
-    """Verify a bundle file, then import it in one transaction. BundleRejected leaves the store untouched."""
+def ingest(db: Database, path: str | os.PathLike, *, actor: str | None = None,
+           progress: Callable[[int, int], None] | None = None) -> Result:
+    """Verify a bundle file, then import it in one transaction. BundleRejected leaves the store untouched.
+
+    The import is recorded in the audit log in the same transaction, by `actor` (who ran it).
+    """
     devices.require_mode(db, "central")
     bundle = bundles.read_bundle(path, bundles.bundle_key_lookup(db))
     total = bundle.manifest["records"]["lines"]
     return apply_records(db, bundle.device, bundle.lines(), source="file", bundle_id=bundle.bundle_id,
-                         records_sha256=bundle.records_sha256, total=total, progress=progress)
+                         records_sha256=bundle.records_sha256, total=total, progress=progress, actor=actor)
 
 
 def apply_records(db: Database, device: devices.Device, lines: Iterable[tuple[str, str, bytes]], *, source: str,
                   bundle_id: str | None = None, records_sha256: str | None = None, total: int = 0,
-                  progress: Callable[[int, int], None] | None = None) -> Result:
+                  progress: Callable[[int, int], None] | None = None, actor: str | None = None,
+                  address: str | None = None) -> Result:
     """Import records, given as (where, SHA-256 hex, JSON text), from one device in one transaction.
+
+    The audit entry (`sync_ingest`: source, bundle or chunk, counts) is written in that transaction;
+    `actor` defaults to the device itself (`device:NAME`), `address` is where a push came from.
 
     A record whose exact text this device delivered before is counted unchanged without being parsed:
     records are content-addressed by their SHA-256 and the central never deletes a revision.
@@ -86,14 +92,15 @@ def apply_records(db: Database, device: devices.Device, lines: Iterable[tuple[st
     cache = db.execute("PRAGMA cache_size").fetchone()[0]
     db.execute(f"PRAGMA cache_size={IMPORT_CACHE_KIB}")  # random UUID keys: a larger page cache saves re-reads
     try:
-        return _apply(db, device, lines, result, source, bundle_id, records_sha256, total, progress)
+        return _apply(db, device, lines, result, source, bundle_id, records_sha256, total, progress,
+                      actor or f"device:{device.name}", address)
     finally:
         db.execute(f"PRAGMA cache_size={int(cache)}")
 
 
 def _apply(db: Database, device: devices.Device, lines: Iterable[tuple[str, str, bytes]], result: Result,
            source: str, bundle_id: str | None, records_sha256: str | None, total: int,
-           progress: Callable[[int, int], None] | None) -> Result:
+           progress: Callable[[int, int], None] | None, actor: str, address: str | None) -> Result:
     """The import itself, in one transaction: parse, check, decide and write in batches."""
     counts, acknowledged = result.counts, result.acknowledged
     with store.transaction(db):
@@ -125,6 +132,8 @@ def _apply(db: Database, device: devices.Device, lines: Iterable[tuple[str, str,
                                    "source": source, "at": store.now(), "records_sha256": records_sha256,
                                    "counts": records.dumps(counts)})
         devices.touch(db, device.id)
+        audit.record(db, actor, "sync_ingest", {"source": source, "bundle": bundle_id, **counts},
+                     target=device.id, address=address)
     if progress:
         progress(done, total)
     return result

@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from sqlite_utils import Database
 
-from sync import store
+from . import store
 
 
 class Lineage:

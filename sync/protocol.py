@@ -8,9 +8,7 @@ from typing import Iterator, Mapping
 
 from sqlite_utils import Database
 
-from sync import store
-
-from . import devices, signing
+from . import devices, signing, store
 from .bundle import split_line
 from .errors import BundleRejected, DeviceError, SyncError
 

@@ -9,10 +9,10 @@ from typing import Any, Iterable, Iterator
 
 from sqlite_utils import Database
 
-from sync import store
 from forms.loader import DefinitionError, from_dict
 from forms.model import Questionnaire
 
+from . import store
 from .errors import BundleRejected
 
 REVISION_FIELDS = (

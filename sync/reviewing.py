@@ -1,13 +1,12 @@
 """Review on the central store: find submissions, edit answers as new revisions, mark reviewed, exclude,
 compare revisions. Plain functions over a Database and a scope; no Flask.
 
-Every query takes the user's `accounts.Scope`, whose filters override the requested ones, so
+Every query takes the user's `Scope` and goes through `sync.selection`, whose scope overrides the request, so
 a county user cannot reach another county's submissions whatever the URL or the parameters say.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -15,10 +14,10 @@ from sqlite_utils import Database
 
 from forms.answers import clean_answers
 from forms.model import Questionnaire
-from . import lineage
 
-from . import accounts, audit, store
-from .accounts import Scope
+from . import accounts, audit, lineage, store
+from .selection import Scope, Selection
+from .selection import where as selection_where
 
 
 class ReviewError(store.StoreError):
@@ -27,6 +26,8 @@ class ReviewError(store.StoreError):
 
 class StaleEdit(ReviewError):
     """The submission got a newer revision after the reviewer opened it."""
+
+    status = 409
 
 
 @dataclass(frozen=True)
@@ -52,50 +53,28 @@ class ReviewFilter:
             values["status"] = ""
         return cls(**values)
 
-
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _where(flt: ReviewFilter, scope: Scope) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    county = scope.county_code or flt.county
-    interviewer = scope.interviewer
-    for column, value in (("s.questionnaire_id", flt.questionnaire), ("s.county_code", county),
-                          ("s.municipality_code", flt.municipality), ("s.status", flt.status),
-                          ("s.interviewer", interviewer)):
-        if value:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    for column, value in (("s.conflict", flt.conflict), ("s.reviewed", flt.reviewed), ("s.excluded", flt.excluded)):
-        if value:
-            clauses.append(f"coalesce({column}, 0) = ?")
-            params.append(1 if value == "yes" else 0)
-    if flt.q:
-        # Answers are searched only by those who may see all of them: a search is an oracle otherwise.
-        searched = ["m.name like ? escape '\\'", "s.uuid like ? escape '\\'", "s.interviewer like ? escape '\\'"]
-        if scope.personal:
-            searched.append("s.answers like ? escape '\\'")
-        clauses.append("(" + " or ".join(searched) + ")")
-        params += [_like(flt.q)] * len(searched)
-    return (" where " + " and ".join(clauses)) if clauses else "", params
+    def selection(self) -> Selection:
+        def flag(value: str) -> bool | None:
+            return {"yes": True, "no": False}.get(value)
+        return Selection(questionnaire=self.questionnaire or None, counties=(self.county,) if self.county else (),
+                         municipalities=(self.municipality,) if self.municipality else (),
+                         status=self.status or None, conflict=flag(self.conflict), reviewed=flag(self.reviewed),
+                         excluded=flag(self.excluded), text=self.q)
 
 
 def find(db: Database, flt: ReviewFilter, scope: Scope, *, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
     """Submissions matching the filter within the scope, newest change first."""
-    where, params = _where(flt, scope)
+    where, params = selection_where(flt.selection(), scope)
     sql = ("select s.uuid, s.questionnaire_id, s.questionnaire_version, s.municipality_code, m.name as municipality, "
            "s.county_code, m.county, s.interviewer, s.status, s.modified, s.revision, s.conflict, s.reviewed, "
            "s.excluded from submissions s join municipalities m on m.code = s.municipality_code"
-           f"{where} order by s.modified desc, s.uuid limit ? offset ?")
+           f" where {where} order by s.modified desc, s.uuid limit ? offset ?")
     return list(db.query(sql, params + [limit, offset]))
 
 
 def count(db: Database, flt: ReviewFilter, scope: Scope) -> int:
-    where, params = _where(flt, scope)
-    return db.execute("select count(*) from submissions s join municipalities m on m.code = s.municipality_code"
-                      f"{where}", params).fetchone()[0]
+    where, params = selection_where(flt.selection(), scope)
+    return db.execute(f"select count(*) from submissions s where {where}", params).fetchone()[0]
 
 
 # -- one submission --------------------------------------------------------------
@@ -206,10 +185,3 @@ def history(db: Database, sid: str, scope: Scope) -> tuple[Opened, list[dict[str
         if any(c["value"] is not None for c in cells):
             rows.append({"question": question, "cells": cells, "ever_changed": any(c["changed"] for c in cells[1:])})
     return opened, revisions, rows
-
-
-def answers_of(db: Database, revision_id: str) -> dict[str, Any]:
-    row = db.execute("select answers from revisions where id = ?", [revision_id]).fetchone()
-    if row is None:
-        raise store.NotFound(f"unknown revision {revision_id}")
-    return json.loads(row[0])

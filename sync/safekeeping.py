@@ -25,10 +25,7 @@ from sqlite_utils import Database
 
 from forms import registry
 
-from . import accounts, audit, store
-from .schema import migrations
-
-MIGRATIONS_TABLE = "_sqlite_migrations"
+from . import accounts, audit, schema, store
 
 
 class SafekeepingError(store.StoreError):
@@ -47,6 +44,7 @@ def _copy(source: sqlite3.Connection, target: Path, journal_mode: str) -> None:
     """Copy a whole database into a new file with the backup API, in one step (one snapshot)."""
     if target.exists():
         target.unlink()
+    store.private(target)  # backups hold what the store holds
     dest = sqlite3.connect(str(target), isolation_level=None)
     try:
         source.backup(dest)
@@ -103,11 +101,13 @@ def _counts(path: Path) -> dict[str, int]:
 
 # -- restore --------------------------------------------------------------------------
 
-def check_backup(path: str | os.PathLike) -> dict[str, int]:
-    """Refuse a file that is not an intact fieldkit store this fieldkit can open; returns its counts."""
+def check_backup(path: str | os.PathLike) -> dict[str, Any]:
+    """Refuse a file that is not an intact fieldkit store this fieldkit can open; returns its counts and identity."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise SafekeepingError(f"no such file: {path}")
+    if not path.is_file():
+        raise SafekeepingError(f"{path} is not a regular file (a backup is one .db file); nothing was restored")
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -116,31 +116,62 @@ def check_backup(path: str | os.PathLike) -> dict[str, int]:
                 raise SafekeepingError(f"{path} fails PRAGMA integrity_check ({'; '.join(result[:3])}); "
                                        "nothing was restored")
             tables = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
-            applied = [row[0] for row in conn.execute(
-                f"select name from {MIGRATIONS_TABLE} where migration_set = 'fieldkit'")] \
-                if MIGRATIONS_TABLE in tables else []
+            applied = schema.applied(Database(conn))
+            unknown = schema.unknown(Database(conn))
+            identity = _identity(conn) if "settings" in tables else {}
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise SafekeepingError(f"{path} is not an SQLite database ({exc}); nothing was restored") from None
     if not applied or "submissions" not in tables:
         raise SafekeepingError(f"{path} is not a fieldkit store (it has no fieldkit migrations); nothing was restored")
-    unknown = sorted(set(applied) - {m.name for m in migrations._migrations})
     if unknown:
         raise SafekeepingError(f"{path} was written by a newer fieldkit (unknown migrations: {', '.join(unknown)}); "
                                "upgrade fieldkit before restoring it")
-    return _counts(path)
+    return {**_counts(path), **identity}
 
 
-def restore(db_path: str | os.PathLike, backup_file: str | os.PathLike, *, actor: str | None = None) -> Path | None:
+def _identity(conn: sqlite3.Connection) -> dict[str, str]:
+    """A store's mode (central or field) and the id it was made with (kept by its backups)."""
+    settings = dict(conn.execute("select key, value from settings where key in ('mode', 'device_id')").fetchall())
+    return {"mode": settings.get("mode", "field"), "store_id": settings.get("device_id", "")}
+
+
+def _check_same_kind(db_path: Path, backup_file: Path, found: dict[str, Any], other_store: bool) -> None:
+    """Refuse a backup of the other mode, or (unless asked) of another store, over an existing store."""
+    if not db_path.exists():
+        return
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        current = _identity(conn)
+    except sqlite3.DatabaseError:
+        return  # not a store we can read: nothing to compare with, the old file is kept aside anyway
+    finally:
+        conn.close()
+    if found.get("mode") != current["mode"]:
+        raise SafekeepingError(
+            f"{backup_file} is a {found.get('mode')} store and {db_path} is a {current['mode']} store: restoring it "
+            f"would turn this {current['mode']} store into a {found.get('mode')} one; nothing was restored")
+    if found.get("store_id") != current["store_id"] and not other_store:
+        raise SafekeepingError(
+            f"{backup_file} is a backup of another store (id {found.get('store_id')}, this one is "
+            f"{current['store_id']}); nothing was restored. To replace this store with it anyway, "
+            "restore with --other-store")
+
+
+def restore(db_path: str | os.PathLike, backup_file: str | os.PathLike, *, actor: str | None = None,
+            other_store: bool = False) -> Path | None:
     """Replace the store with a checked backup; returns where the replaced store was kept (None if there was none).
 
     Stop the server first: a store that other connections are still reading is refused.
     """
     db_path, backup_file = Path(db_path), Path(backup_file)
-    counts = check_backup(backup_file)
+    found = check_backup(backup_file)
     if backup_file.resolve() == db_path.resolve():
         raise SafekeepingError("that file is the store itself")
+    _check_same_kind(db_path, backup_file, found, other_store)
+    counts = {"submissions": found["submissions"], "revisions": found["revisions"]}
+    db_path.parent.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     for stale in db_path.parent.glob(f"{db_path.name}.restore-*.tmp"):  # left by a restore that was killed
         stale.unlink()

@@ -1,6 +1,12 @@
-"""Named, forward-only schema migrations of the fieldkit store (sqlite-utils Migrations).
+"""The store's schema: named, forward-only migrations, one set per part of the store (sqlite-utils Migrations).
 
-Add a new migration at the end; never edit one that has shipped.
+- `store`: the record of interviews (questionnaires, the registry, submissions, revisions, drafts);
+- `sync`: what moves between machines (devices, what was received, conflicts, acks, the sync log);
+- `accounts`: users of the central, failed logins, the audit log.
+
+Each set is applied in that order by `upgrade`. Add a new migration at the end of its set;
+never edit one that has shipped. Stores made before the sets were split (one set named
+`fieldkit`) are adopted in place by `upgrade`: same tables, new names, nothing rewritten.
 """
 
 from __future__ import annotations
@@ -8,10 +14,24 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-migrations = Migrations("fieldkit")
+MIGRATIONS_TABLE = Migrations.migrations_table
+
+store_migrations = Migrations("store")
+sync_migrations = Migrations("sync")
+accounts_migrations = Migrations("accounts")
+
+#: Every set, in the order they apply (later sets may refer to earlier sets' tables).
+SETS = (store_migrations, sync_migrations, accounts_migrations)
+
+#: (set, name) of the single `fieldkit` set of fieldkit 0.1 -> (set, name) that replaced it.
+LEGACY = {
+    ("fieldkit", "m001_initial"): ("store", "m001_initial"),
+    ("fieldkit", "m002_sync"): ("sync", "m001_sync"),
+    ("fieldkit", "m003_accounts_audit"): ("accounts", "m001_accounts_audit"),
+}
 
 
-@migrations()
+@store_migrations()
 def m001_initial(db: Database) -> None:
     db["settings"].create({"key": str, "value": str}, pk="key")
     db["counties"].create({"code": str, "name": str}, pk="code")
@@ -61,8 +81,8 @@ def m001_initial(db: Database) -> None:
     )
 
 
-@migrations()
-def m002_sync(db: Database) -> None:
+@sync_migrations()
+def m001_sync(db: Database) -> None:
     """Sync (issue 4): enrolled devices, what the central received, conflicts; the laptop's acks and log."""
     # Central side.
     db["sync_devices"].create(
@@ -101,8 +121,8 @@ def m002_sync(db: Database) -> None:
     )
 
 
-@migrations()
-def m003_accounts_audit(db: Database) -> None:
+@accounts_migrations()
+def m001_accounts_audit(db: Database) -> None:
     """Central server (issue 6): user accounts, failed logins for throttling, the audit log."""
     db.execute("""
         create table users (
@@ -121,3 +141,56 @@ def m003_accounts_audit(db: Database) -> None:
     db.execute("create table audit_log (id integer primary key autoincrement, at text not null, actor text, "
                "action text not null, target text, details text, address text)")
     db.execute("create index audit_log_action on audit_log (action, id)")
+
+
+# -- applying ------------------------------------------------------------------------
+
+
+def known() -> list[tuple[str, str]]:
+    """(set, name) of every migration this fieldkit has, in the order they apply."""
+    return [(s.name, m.name) for s in SETS for m in s._migrations]
+
+
+def applied(db: Database) -> list[tuple[str, str]]:
+    """(set, name) of every migration recorded in the store, in the order they were applied."""
+    if not db[MIGRATIONS_TABLE].exists():
+        return []
+    return [(row[0], row[1]) for row in db.execute(f"select migration_set, name from {MIGRATIONS_TABLE} order by rowid")]
+
+
+def label(entry: tuple[str, str]) -> str:
+    return f"{entry[0]}/{entry[1]}"
+
+
+def unknown(db: Database) -> list[str]:
+    """Applied migrations this fieldkit does not know (the store was written by a newer one)."""
+    ours = set(known()) | set(LEGACY)
+    return [name for s, name in applied(db) if (s, name) not in ours]
+
+
+def pending(db: Database) -> list[str]:
+    """Migrations still to apply, as `set/name` (a legacy store's adopted ones count as applied)."""
+    done = {LEGACY.get(entry, entry) for entry in applied(db)}
+    return [label(entry) for entry in known() if entry not in done]
+
+
+def adopt_legacy(db: Database) -> list[str]:
+    """Rename the entries of fieldkit 0.1's single set to the sets that replaced it; one transaction."""
+    found = [entry for entry in applied(db) if entry in LEGACY]
+    if not found:
+        return []
+    with db.atomic():
+        for old in found:
+            new = LEGACY[old]
+            db.execute(f"update {MIGRATIONS_TABLE} set migration_set = ?, name = ? where migration_set = ? and name = ?",
+                       [new[0], new[1], old[0], old[1]])
+    return [f"{label(old)} -> {label(LEGACY[old])}" for old in found]
+
+
+def upgrade(db: Database) -> list[str]:
+    """Adopt a legacy store, then apply every pending migration of every set; returns what was applied."""
+    adopt_legacy(db)
+    todo = pending(db)
+    for migrations in SETS:
+        migrations.apply(db)
+    return todo

@@ -7,9 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from sync import store
-
-from . import records
+from . import records, store
 
 
 def _event(db: Database, *kinds: str) -> dict[str, Any] | None:

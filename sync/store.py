@@ -15,37 +15,45 @@ import json
 import os
 import sqlite3
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterator
 
 from sqlite_utils import Database
 
 from forms import registry
+from forms.errors import FieldkitError
 from forms.library import load_library
 from forms.loader import from_dict
 from forms.model import Questionnaire
 
-from .schema import migrations
+from . import schema
+from .selection import EVERYTHING, Scope, Selection
+from .selection import where as selection_where
 
 DEFAULT_DB = "instance/fieldkit.db"
 STATUSES = ("draft", "complete")
 
 
-class StoreError(Exception):
+class StoreError(FieldkitError):
     """A problem with the store that a user can act on."""
 
 
 class NotFound(StoreError):
-    pass
+    status = 404
+    reason = "not_found"
 
 
 class NotEditable(StoreError):
     """A save for a submission that is not open for editing (completed meanwhile, or discarded)."""
 
+    status = 409
+
 
 class VersionConflict(StoreError):
     """Same questionnaire id and version, different content."""
+
+    status = 409
 
 
 def now() -> str:
@@ -69,10 +77,27 @@ def open_db(path: str | os.PathLike) -> Database:
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
+        private(path)
     conn = sqlite3.connect(str(path), timeout=15, check_same_thread=False, isolation_level=None)
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     return Database(conn)
+
+
+def private(path: Path) -> None:
+    """Make the store file (created empty if missing) and its WAL readable by its owner only.
+
+    The store holds device keys and personal answers. SQLite gives the -wal and -shm files
+    the mode of the database file, so creating it 0600 covers them too.
+    """
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if part.stat().st_mode & 0o077:
+                os.chmod(part, 0o600)
+        except FileNotFoundError:
+            pass
 
 
 @contextlib.contextmanager
@@ -94,34 +119,24 @@ def transaction(db: Database) -> Iterator[Database]:
 
 # -- schema ------------------------------------------------------------------
 
-def schema_state(db: Database) -> tuple[list[str], list[str]]:
-    """(applied migrations this code knows, applied migrations it does not know)."""
-    known = {m.name for m in migrations._migrations}
-    applied = [m.name for m in migrations.applied(db)]
-    return [n for n in applied if n in known], [n for n in applied if n not in known]
-
-
 def check_schema(db: Database) -> None:
     """Refuse a store made by a newer fieldkit, or one not yet initialised."""
-    _known, unknown = schema_state(db)
+    unknown = schema.unknown(db)
     if unknown:
         raise StoreError(
             f"this store was written by a newer fieldkit (unknown migrations: {', '.join(unknown)}); "
             "upgrade fieldkit before opening it"
         )
-    if migrations.pending(db):
+    if schema.pending(db):
         raise StoreError("the store is not initialised or needs an upgrade: run `fieldkit init`")
 
 
 def init_store(db: Database, *, central: bool = False, interviewer: str | None = None) -> dict[str, Any]:
     """Create or upgrade the store, load the registry and the form library. Safe to run twice."""
-    _known, unknown = schema_state(db)
-    if unknown:
+    if schema.unknown(db):
         check_schema(db)
     db.execute("PRAGMA journal_mode=WAL")
-    pending = [m.name for m in migrations.pending(db)]
-    migrations.apply(db)
-    report: dict[str, Any] = {"migrations": pending, "questionnaires": {}}
+    report: dict[str, Any] = {"migrations": schema.upgrade(db), "questionnaires": {}}
     with transaction(db):
         settings = get_settings(db)
         if "device_id" not in settings:
@@ -419,40 +434,28 @@ def list_revisions(db: Database, sid: str) -> list[dict[str, Any]]:
     return rows
 
 
-def list_submissions(db: Database, *, questionnaire_id: str | None = None, county_code: str | None = None,
-                     status: str | None = None, municipality_code: str | None = None,
-                     interviewer: str | None = None, limit: int = 500, offset: int = 0) -> list[dict[str, Any]]:
-    """Submissions matching the filters, newest first, with municipality names and a draft flag."""
-    where, params = _filters(questionnaire_id, county_code, status, municipality_code, interviewer)
+def list_submissions(db: Database, selection: Selection = Selection(), scope: Scope = EVERYTHING, *,
+                     limit: int = 500, offset: int = 0) -> list[dict[str, Any]]:
+    """Submissions of the selection within the scope, newest first, with municipality names and a draft flag."""
+    where, params = selection_where(selection, scope)
     sql = (
         "select s.uuid, s.questionnaire_id, s.questionnaire_version, s.municipality_code, m.name as municipality, "
         "s.county_code, m.county, s.interviewer, s.status, s.created, s.modified, s.revision, s.conflict, "
         "(d.submission_uuid is not null) as has_draft "
         "from submissions s join municipalities m on m.code = s.municipality_code "
         "left join drafts d on d.submission_uuid = s.uuid"
-        f"{where} order by s.modified desc limit ? offset ?"
+        f" where {where} order by s.modified desc limit ? offset ?"
     )
     return list(db.query(sql, params + [limit, offset]))
 
 
-def count_by_status(db: Database, **filters: Any) -> dict[str, int]:
-    where, params = _filters(filters.get("questionnaire_id"), filters.get("county_code"), None,
-                             filters.get("municipality_code"), filters.get("interviewer"))
+def count_by_status(db: Database, selection: Selection = Selection(), scope: Scope = EVERYTHING) -> dict[str, int]:
+    """How many submissions of the selection (whatever its status) within the scope have each status."""
+    where, params = selection_where(replace(selection, status=None), scope)
     counts = {status: 0 for status in STATUSES}
-    for row in db.query(f"select s.status, count(*) as n from submissions s{where} group by s.status", params):
+    for row in db.query(f"select s.status, count(*) as n from submissions s where {where} group by s.status", params):
         counts[row["status"]] = row["n"]
     return counts
-
-
-def _filters(questionnaire_id, county_code, status, municipality_code, interviewer) -> tuple[str, list[Any]]:
-    clauses, params = [], []
-    for column, value in (("s.questionnaire_id", questionnaire_id), ("s.county_code", county_code),
-                          ("s.status", status), ("s.municipality_code", municipality_code),
-                          ("s.interviewer", interviewer)):
-        if value:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    return (" where " + " and ".join(clauses) if clauses else ""), params
 
 
 def integrity_ok(db: Database) -> bool:

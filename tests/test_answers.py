@@ -113,11 +113,19 @@ def test_multi_dont_know_cannot_be_combined_with_other_answers():
         "s.hinder": '"Don\'t know" cannot be combined with other answers.'}
 
 
+def test_a_limit_of_one_choice_or_character_is_said_in_the_singular():
+    q = hinder(min=1, max=1)
+    assert clean(q, {"s.hinder": ["kostnad", "kotid"]}).errors == {"s.hinder": "Välj högst 1 alternativ."}
+    assert clean(q, {"s.hinder": ["kostnad", "kotid"]}, lang="en").errors == {"s.hinder": "Choose at most 1 option."}
+    q = make_questionnaire({"id": "kod", "type": "text", "label": "Kod", "max_length": 1})
+    assert clean(q, {"s.kod": "ab"}, lang="en").errors == {"s.kod": "At most 1 character."}
+
+
 def test_multi_min_and_max_count_substantive_choices():
     q = hinder(min=2, max=2, dont_know=True)
     assert clean(q, {"s.hinder": ["kostnad"]}).errors == {"s.hinder": "Välj minst 2 alternativ."}
     assert clean(q, {"s.hinder": ["kostnad", "kotid", "hyresvardar"]}, lang="en").errors == {
-        "s.hinder": "Choose at most 2 option(s)."}
+        "s.hinder": "Choose at most 2 options."}
     assert clean(q, {"s.hinder": ["kostnad", "kotid"]}).answers == {"s.hinder": ["kostnad", "kotid"]}
     assert clean(q, {"s.hinder": ["vet_ej"]}).answers == {"s.hinder": ["vet_ej"]}
 
@@ -245,8 +253,8 @@ def test_integer_rejects_anything_else(raw):
 def test_integer_min_and_max():
     q = make_questionnaire({"id": "antal", "type": "integer", "label": "Antal", "min": 0, "max": 1000})
     assert clean(q, {"s.antal": "-1"}).errors == {"s.antal": "Värdet får inte vara mindre än 0."}
-    assert clean(q, {"s.antal": "1 001"}).errors == {"s.antal": "Värdet får inte vara större än 1000."}
-    assert clean(q, {"s.antal": "1 001"}, lang="en").errors == {"s.antal": "The value may not be greater than 1000."}
+    assert clean(q, {"s.antal": "1 001"}).errors == {"s.antal": "Värdet får inte vara större än 1\u00a0000."}
+    assert clean(q, {"s.antal": "1 001"}, lang="en").errors == {"s.antal": "The value may not be greater than 1,000."}
     assert clean(q, {"s.antal": "-1"}, lang="en").errors == {"s.antal": "The value may not be less than 0."}
     assert clean(q, {"s.antal": "0"}).answers == {"s.antal": 0}
     assert clean(q, {"s.antal": "1 000"}).answers == {"s.antal": 1000}
@@ -340,7 +348,8 @@ def test_text_max_length():
 
 def test_text_without_max_length_is_still_bounded():
     q = make_questionnaire({"id": "namn", "type": "text", "label": "Namn"})
-    assert clean(q, {"s.namn": "x" * 20_001}).errors == {"s.namn": "Högst 20000 tecken."}
+    assert clean(q, {"s.namn": "x" * 20_001}).errors == {"s.namn": "Högst 20\u00a0000 tecken."}
+    assert clean(q, {"s.namn": "x" * 20_001}, lang="en").errors == {"s.namn": "At most 20,000 characters."}
 
 
 def test_text_rejects_structures():

@@ -258,3 +258,54 @@ def test_a_new_interview_on_the_central_is_the_logged_in_interviewers(central_ap
     response = client.post("/start", data={"questionnaire": "kub-webbenkat", "municipality": "2480"})
     sid = response.headers["Location"].split("/")[2]
     assert store.get_submission(cdb, sid).interviewer == "ivar"
+
+
+def test_a_session_cookie_copied_before_logout_opens_nothing_after_it(central_app, cdb):
+    client = logged_in(central_app, "ada")
+    other_tab = logged_in(central_app, "ada")  # a second session of the same user, e.g. another browser
+    cookie = client.get_cookie("session").value
+    assert client.post("/logga-ut").status_code == 302
+    thief = central_app.test_client()
+    thief.set_cookie("session", cookie)
+    assert thief.get("/admin/anvandare").status_code == 302
+    assert other_tab.get("/admin/anvandare").status_code == 302, "logout ends every session of the user"
+
+
+def test_a_laptop_session_cookie_copied_before_logout_opens_nothing_after_it(app, db):
+    accounts.set_passphrase(db, "lång hemlig fras", actor="test")
+    client = app.test_client()
+    assert client.post("/logga-in", data={"password": "lång hemlig fras"}).status_code == 302
+    cookie = client.get_cookie("session").value
+    client.post("/logga-ut")
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    assert thief.get("/").status_code == 302
+    assert client.post("/logga-in", data={"password": "lång hemlig fras"}).status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_parallel_wrong_passwords_get_no_more_checks_than_the_limit(central_path):
+    import threading
+
+    limits = accounts.Limits(per_account=5, per_address=100, window=900)
+    outcomes: list[str] = []
+    start = threading.Barrier(30)
+
+    def attempt(i: int) -> None:
+        db = store.open_db(central_path)
+        try:
+            start.wait()
+            accounts.log_in(db, "eva", f"guess {i}", f"10.0.0.{i}", limits)
+        except accounts.LoginFailed:
+            outcomes.append("checked")
+        except accounts.LoginThrottled:
+            outcomes.append("throttled")
+        finally:
+            db.conn.close()
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["checked"] * 5 + ["throttled"] * 25

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from exports import ExportFilter, build_report
 from sync import accounts, reviewing, store
+from sync.selection import Selection
 
 from central_helpers import IN_COUNTY, OTHER_COUNTY, answers_for, logged_in, make_submission
 
@@ -58,8 +60,13 @@ def test_the_scope_is_forced_in_the_query_layer(cdb):
     scope = accounts.get_user(cdb, "lena").scope
     found = {r["uuid"] for r in reviewing.find(cdb, reviewing.ReviewFilter(county="01"), scope)}
     assert found == {mine}, "the user's county overrides the one asked for"
-    assert {r["uuid"] for r in accounts.scoped_submissions(cdb, scope, county_code="01")} == {mine}
+    asked_for_theirs = Selection(counties=("01",), municipalities=(OTHER_COUNTY, IN_COUNTY))
+    assert {r["uuid"] for r in store.list_submissions(cdb, asked_for_theirs, scope)} == {mine}
+    assert store.count_by_status(cdb, asked_for_theirs, scope) == {"draft": 0, "complete": 1}
     assert reviewing.count(cdb, reviewing.ReviewFilter(), scope) == 1
+    report = build_report(cdb, ExportFilter("kub-webbenkat", counties=("01",)), scope=scope)
+    assert report.filter.counties == ("24",) and list(report.frame["uuid"]) == [mine]
+    assert report.response.groups[0].code == "24"
     try:
         accounts.scoped_submission(cdb, theirs, scope)
     except store.NotFound as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sync import store
+from sync.selection import Selection
 
 from browser_helpers import artifacts_dir
 from server_helpers import Server
@@ -87,7 +88,7 @@ def test_kub_survey_end_to_end_with_relevance_and_autosave(chromium, store_path)
         page.close()
 
     db = store.open_db(store_path)
-    row = store.list_submissions(db, status="complete")[0]
+    row = store.list_submissions(db, Selection(status="complete"))[0]
     answers = store.get_submission(db, row["uuid"]).answers
     assert row["municipality_code"] == "2480"
     assert answers["samarbete_bostader.kommunalt_bostadsbolag"] == "ja"

@@ -9,6 +9,7 @@ from forms.answers import clean_answers
 from forms.library import SHIPPED
 
 from sync import store
+from sync.selection import Selection
 
 from field_helpers import plausible_answers, section_post, start_interview
 
@@ -133,9 +134,9 @@ def test_submissions_page_filters_and_counts(client, db):
 
     make_demo(db, 60, seed=2)
     html = client.get("/intervjuer?county=24&status=complete").data.decode()
-    counts = store.count_by_status(db, county_code="24")
+    counts = store.count_by_status(db, Selection(counties=("24",)))
     assert f"Slutförd: {counts['complete']}" in html
-    rows = store.list_submissions(db, county_code="24", status="complete")
+    rows = store.list_submissions(db, Selection(counties=("24",), status="complete"))
     assert html.count("<tr>") == len(rows) + 1 or not rows
     assert "Stockholms län</td>" not in html
 

@@ -113,7 +113,7 @@ def test_the_pages_show_the_status_and_move_a_draft(tmp_path, laptop):
     app = create_app({"DB": str(tmp_path / "laptop.db"), "TESTING": True})
     client = app.test_client()
     page = client.get("/sync/").get_data(as_text=True)
-    assert "Allt är skickat och kvitterat." in page and "1 utkast skickas när de har slutförts." in page
+    assert "Allt är skickat och kvitterat." in page and "1 utkast skickas när det har slutförts." in page
     page = client.get("/sync/drafts").get_data(as_text=True)
     assert "Flytta till version 2" in page
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
@@ -137,7 +137,7 @@ def test_the_status_page_says_what_waits_and_whether_it_was_acknowledged(tmp_pat
     client = create_app({"DB": str(tmp_path / "laptop.db"), "TESTING": True}).test_client()
     client.set_cookie("fieldkit_lang", "en")
     page = client.get("/sync/").get_data(as_text=True)
-    assert "1 revisions of 1 interviews" in page and "Nothing has been sent yet." in page
+    assert "1 revision of 1 interview" in page and "Nothing has been sent yet." in page
     written = write_bundle(laptop, tmp_path / "a.fkb")
     page = client.get("/sync/").get_data(as_text=True)
     assert "The server has acknowledged 0 of 1." in page

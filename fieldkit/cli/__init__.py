@@ -6,9 +6,16 @@ import os
 
 import click
 
+from forms.errors import FieldkitError
 from sync.store import DEFAULT_DB
+
 from .admin_commands import (
-    audit_command, backup_command, erase_command, passphrase_group, restore_command, users_group,
+    audit_command,
+    backup_command,
+    erase_command,
+    passphrase_group,
+    restore_command,
+    users_group,
 )
 from .export_commands import export_group
 from .forms import forms_group
@@ -16,7 +23,17 @@ from .store_commands import demo_command, init_command, serve_command, submissio
 from .sync_commands import devices_group, sync_group
 
 
-@click.group()
+class Group(click.Group):
+    """The top command: a domain error anywhere below becomes `Error: <message>` and exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except FieldkitError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=Group)
 @click.version_option(package_name="fieldkit")
 @click.option("--db", "db_path", envvar="FIELDKIT_DB", default=DEFAULT_DB, show_default=True,
               help="Path of the SQLite store (or set FIELDKIT_DB).")

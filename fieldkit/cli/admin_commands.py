@@ -8,6 +8,7 @@ import sys
 import click
 
 from sync import accounts, audit, safekeeping, store
+
 from .. import config
 from .store_commands import open_store
 
@@ -55,10 +56,7 @@ def users_add_command(ctx, name: str, role: str, county: str | None, password_st
     """
     db = open_store(ctx)
     password = read_secret("password", password_stdin)
-    try:
-        user = accounts.add_user(db, name, role, password, county_code=county, actor=cli_actor())
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from None
+    user = accounts.add_user(db, name, role, password, county_code=county, actor=cli_actor())
     where = f" for county {user.county_code}" if user.county_code else ""
     click.echo(f"added {user.role} {user.name}{where}")
 
@@ -100,10 +98,7 @@ def users_enable_command(ctx, name: str) -> None:
 
 def _set_disabled(ctx, name: str, disabled: bool) -> None:
     db = open_store(ctx)
-    try:
-        accounts.set_disabled(db, name, disabled, actor=cli_actor())
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from None
+    accounts.set_disabled(db, name, disabled, actor=cli_actor())
     click.echo(f"{'disabled' if disabled else 'enabled'} {name}")
 
 
@@ -117,10 +112,7 @@ def users_password_command(ctx, name: str, password_stdin: bool) -> None:
     Example: fieldkit users password anna.berg
     """
     db = open_store(ctx)
-    try:
-        accounts.set_password(db, name, read_secret("password", password_stdin), actor=cli_actor())
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from None
+    accounts.set_password(db, name, read_secret("password", password_stdin), actor=cli_actor())
     click.echo(f"password of {name} changed")
 
 
@@ -195,10 +187,7 @@ def backup_command(ctx, out: str) -> None:
     Example: fieldkit --db central.db backup --out backups/central-2024-05-01.db
     """
     open_store(ctx).conn.close()
-    try:
-        done = safekeeping.backup(ctx.obj["db"], out, actor=cli_actor())
-    except safekeeping.SafekeepingError as exc:
-        raise click.ClickException(str(exc)) from None
+    done = safekeeping.backup(ctx.obj["db"], out, actor=cli_actor())
     click.echo(f"wrote {out}: {done['bytes']} bytes, {done['submissions']} submissions, "
                f"{done['revisions']} revisions")
     if not done["audited"]:
@@ -207,19 +196,19 @@ def backup_command(ctx, out: str) -> None:
 
 @click.command("restore")
 @click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--other-store", is_flag=True,
+              help="Allow a backup of another store (another installation) to replace this one.")
 @click.pass_context
-def restore_command(ctx, file: str) -> None:
+def restore_command(ctx, file: str, other_store: bool) -> None:
     """Replace the store with a backup, after checking it; the replaced store is kept as <db>.replaced-<time>.
 
-    Refuses a file that fails PRAGMA integrity_check, is not a fieldkit store or was
-    written by a newer fieldkit. Stop `fieldkit serve` first.
+    Refuses a file that fails PRAGMA integrity_check, is not a fieldkit store, was written
+    by a newer fieldkit, or is of the other mode (a laptop's store over the central's, or
+    the reverse); a backup of another store only with --other-store. Stop `fieldkit serve` first.
 
     Example: fieldkit --db central.db restore backups/central-2024-05-01.db
     """
-    try:
-        aside = safekeeping.restore(ctx.obj["db"], file, actor=cli_actor())
-    except safekeeping.SafekeepingError as exc:
-        raise click.ClickException(str(exc)) from None
+    aside = safekeeping.restore(ctx.obj["db"], file, actor=cli_actor(), other_store=other_store)
     kept = f"; the replaced store is kept as {aside}" if aside else ""
     click.echo(f"restored {ctx.obj['db']} from {file}{kept}")
 
@@ -241,10 +230,7 @@ def erase_command(ctx, municipality: str | None, submission: str | None, yes: bo
     what = f"municipality {municipality}" if municipality else f"submission {submission}"
     if not yes and (municipality or submission):
         click.confirm(f"Erase the personal answers of {what} for good?", abort=True)
-    try:
-        erased = safekeeping.erase_personal(db, municipality=municipality, submission=submission, actor=cli_actor())
-    except safekeeping.SafekeepingError as exc:
-        raise click.ClickException(str(exc)) from None
+    erased = safekeeping.erase_personal(db, municipality=municipality, submission=submission, actor=cli_actor())
     click.echo(f"erased {erased.answers} personal answers in {erased.submissions} interviews "
                f"({erased.revisions} revisions, {erased.drafts} drafts) of {what}")
     discarded = safekeeping.discard_built_exports(config.instance_path_for(ctx.obj["db"]))

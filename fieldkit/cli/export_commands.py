@@ -7,11 +7,10 @@ import time
 
 import click
 
-from exports import ExportFilter, FilterError, build_report, save_workbook, write_csv
+from exports import ExportFilter, export_report, save_workbook, write_csv
 from exports.filters import STATUSES
 from exports.labels import LANGUAGES
 
-from sync import audit
 from .admin_commands import cli_actor
 from .store_commands import open_store
 
@@ -68,14 +67,7 @@ def _report(ctx: click.Context, questionnaire, counties, municipalities, date_fr
     db = open_store(ctx)
     flt = ExportFilter(questionnaire, tuple(counties), tuple(municipalities), date_from, date_to, status)
     personal = ctx.meta.get("include_personal", False)
-    try:
-        report = build_report(db, flt, lang, include_personal=personal)
-    except FilterError as exc:
-        raise click.ClickException(str(exc)) from None
-    audit.record(db, cli_actor(), "export", {"format": ctx.command.name, **report.filter.describe(),
-                                             "include_personal": personal, "submissions": report.n},
-                 target=flt.questionnaire)
-    return report
+    return export_report(db, flt, ctx.command.name, actor=cli_actor(), lang=lang, include_personal=personal)
 
 
 @click.group("export")

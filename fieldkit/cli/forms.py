@@ -9,8 +9,8 @@ import click
 from forms.library import library_files
 from forms.loader import load_file
 from forms.xlsform import XLSFormError, import_xlsform
-
 from sync import store
+
 from .store_commands import open_store
 from .xlsform import export_command, import_command
 

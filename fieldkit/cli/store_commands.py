@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from forms.loader import DefinitionError
-
 from sync import accounts, demo, store
+from sync.selection import Selection
+
 from .. import config
 
 
@@ -33,16 +33,10 @@ def init_command(ctx: click.Context, central: bool, interviewer: str | None, pas
     Example: fieldkit --db instance/fieldkit.db init --interviewer "Anna Berg"
     """
     db = open_store(ctx, check=False)
-    try:
-        report = store.init_store(db, central=central, interviewer=interviewer)
-    except (store.StoreError, DefinitionError) as exc:
-        raise click.ClickException(str(exc)) from None
+    report = store.init_store(db, central=central, interviewer=interviewer)
     config.ensure_secret_key(config.instance_path_for(ctx.obj["db"]))
     if passphrase:
-        try:
-            accounts.set_passphrase(db, click.prompt("Passphrase", hide_input=True, confirmation_prompt=True))
-        except accounts.AccountError as exc:
-            raise click.ClickException(str(exc)) from None
+        accounts.set_passphrase(db, click.prompt("Passphrase", hide_input=True, confirmation_prompt=True))
     settings = store.get_settings(db)
     for name in report["migrations"]:
         click.echo(f"applied migration {name}")
@@ -67,11 +61,16 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int) -> Non
 
     open_store(ctx)
     try:
-        app = create_app({"DB": ctx.obj["db"]})
-    except RuntimeError as exc:
+        app = create_app({"DB": ctx.obj["db"], "LISTEN_HOST": host})
+    except RuntimeError as exc:  # a missing secret key or a bad setting, named in the message
         raise click.ClickException(str(exc)) from None
+    try:
+        server = waitress.create_server(app, host=host, port=port, threads=threads, ident="fieldkit")
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; is another program "
+                                   "using that port? Choose another with --port") from None
     click.echo(f"fieldkit on http://{host}:{port}/ (store {ctx.obj['db']})")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="fieldkit")
+    server.run()
 
 
 @click.command("demo")
@@ -89,10 +88,7 @@ def demo_command(ctx, n: int, seed: int, questionnaires: tuple[str, ...], if_emp
     if if_empty and db["submissions"].count:
         click.echo(f"the store already has {db['submissions'].count} submissions; no demo data added")
         return
-    try:
-        counts = demo.make_demo(db, n, seed, list(questionnaires) or None)
-    except store.NotFound as exc:
-        raise click.ClickException(str(exc)) from None
+    counts = demo.make_demo(db, n, seed, list(questionnaires) or None)
     click.echo(f"added {counts['complete']} complete and {counts['draft']} draft interviews (seed {seed})")
 
 
@@ -116,10 +112,11 @@ def list_submissions_command(ctx, questionnaire, county, status, limit) -> None:
     Example: fieldkit submissions list --questionnaire kub-webbenkat --lan 24
     """
     db = open_store(ctx)
-    rows = store.list_submissions(db, questionnaire_id=questionnaire, county_code=county, status=status, limit=limit)
+    selection = Selection(questionnaire=questionnaire, counties=(county,) if county else (), status=status)
+    rows = store.list_submissions(db, selection, limit=limit)
     for row in rows:
         click.echo("\t".join([row["uuid"], row["questionnaire_id"], row["questionnaire_version"],
                               row["municipality_code"], row["municipality"], row["status"], str(row["revision"]),
                               row["modified"]]))
-    counts = store.count_by_status(db, questionnaire_id=questionnaire, county_code=county)
+    counts = store.count_by_status(db, selection)
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()), err=True)

@@ -8,21 +8,11 @@ import click
 
 from sync import acks, client, devices, drafts, lineage, status
 from sync.bundle import write_bundle
-from sync.errors import BundleRejected, SyncError
+from sync.errors import BundleRejected
 from sync.ingest import ingest
 
-from sync import audit, store
 from .admin_commands import cli_actor
 from .store_commands import open_store
-
-
-def run(call, *args, **kwargs):
-    """Call a library function; its user-facing errors become click errors."""
-    try:
-        return call(*args, **kwargs)
-    except (SyncError, store.StoreError) as exc:
-        raise click.ClickException(str(exc)) from None
-
 
 # -- devices --------------------------------------------------------------------------
 
@@ -43,8 +33,7 @@ def devices_add(ctx, name: str) -> None:
     Example: fieldkit --db central.db devices add lund-anna
     """
     db = open_store(ctx)
-    device, code = run(devices.enrol, db, name)
-    audit.record(db, cli_actor(), "device_enrolled", {"id": device.id}, target=device.name)
+    device, code = devices.enrol(db, name, actor=cli_actor())
     click.echo(f"enrolled {device.name} as device {device.id}; on the laptop run: "
                "fieldkit sync setup URL CODE, with this code:")
     click.echo(code)
@@ -73,8 +62,7 @@ def devices_revoke(ctx, name: str) -> None:
     Example: fieldkit --db central.db devices revoke lund-anna
     """
     db = open_store(ctx)
-    device = run(devices.revoke, db, name)
-    audit.record(db, cli_actor(), "device_revoked", {"id": device.id}, target=device.name)
+    device = devices.revoke(db, name, actor=cli_actor())
     click.echo(f"revoked {device.label} on {device.revoked_at}")
 
 
@@ -97,7 +85,7 @@ def sync_setup(ctx, url: str, code: str) -> None:
 
     Example: fieldkit sync setup https://fieldkit.example.se fk1-...
     """
-    ident = run(devices.setup, open_store(ctx), url, code)
+    ident = devices.setup(open_store(ctx), url, code)
     click.echo(f"this laptop is device {ident.device_id}; central {ident.url}")
 
 
@@ -109,7 +97,7 @@ def sync_bundle(ctx, out: str) -> None:
 
     Example: fieldkit sync bundle --out /media/usb/anna.fkb
     """
-    written = run(write_bundle, open_store(ctx), out)
+    written = write_bundle(open_store(ctx), out)
     counts = written.counts
     click.echo(f"wrote {written.path}: {counts['revisions']} revisions of {counts['submissions']} interviews, "
                f"{counts['questionnaires']} questionnaire versions (bundle {written.bundle_id})")
@@ -135,15 +123,12 @@ def sync_ingest(ctx, files: tuple[str, ...]) -> None:
     refused = 0
     for path in files:
         try:
-            result = ingest(db, path, progress=_progress)
+            result = ingest(db, path, actor=cli_actor(), progress=_progress)
         except BundleRejected as exc:
             refused += 1
             click.echo(f"{path}: REFUSED ({exc.reason}): {exc}; nothing was imported", err=True)
             continue
-        except SyncError as exc:
-            raise click.ClickException(str(exc)) from None
         click.echo(f"{path}: {result.summary()}")
-        audit.record(db, cli_actor(), "sync_ingest", audit.ingest_details(result), target=result.device_id)
         for rid, reason in result.rejected[:20]:
             click.echo(f"  rejected revision {rid}: {reason}")
     if refused:
@@ -151,7 +136,7 @@ def sync_ingest(ctx, files: tuple[str, ...]) -> None:
 
 
 @sync_group.command("push")
-@click.option("--chunk-kb", default=client.CHUNK_BYTES // 1024, show_default=True, type=int,
+@click.option("--chunk-kb", default=client.CHUNK_BYTES // 1024, show_default=True, type=click.IntRange(1, 1024),
               help="Largest request body in kB.")
 @click.pass_context
 def sync_push(ctx, chunk_kb: int) -> None:
@@ -164,7 +149,7 @@ def sync_push(ctx, chunk_kb: int) -> None:
     def progress(report, total):
         click.echo(f"... sent {report.sent} of {total} revisions", err=True)
 
-    report = run(client.push, db, chunk_bytes=chunk_kb * 1024, progress=progress)
+    report = client.push(db, chunk_bytes=chunk_kb * 1024, progress=progress)
     click.echo(f"sent {report.sent} revisions in {report.chunks} chunks; central: "
                + ", ".join(f"{v} {k}" for k, v in report.counts.items())
                + f"; acknowledged {report.acknowledged} (+{report.already_acknowledged} already held); "
@@ -180,7 +165,7 @@ def sync_pull(ctx) -> None:
 
     Example: fieldkit sync pull
     """
-    report = run(client.pull, open_store(ctx))
+    report = client.pull(open_store(ctx))
     click.echo("questionnaire versions added: " + (", ".join(report.added) or "none"))
     if report.registry is not None:
         click.echo(f"registry: {report.registry['added']} municipalities added, {report.registry['changed']} changed")
@@ -199,7 +184,7 @@ def sync_ack(ctx, name: str, out: str) -> None:
 
     Example: fieldkit --db central.db sync ack --device lund-anna --out /media/usb/anna.ack.json
     """
-    document = run(acks.write_ack_file, open_store(ctx), name, out)
+    document = acks.write_ack_file(open_store(ctx), name, out)
     click.echo(f"wrote {out}: {len(document['revision_ids'])} revisions acknowledged for {name}")
 
 
@@ -211,7 +196,7 @@ def sync_ingest_ack(ctx, file: str) -> None:
 
     Example: fieldkit sync ingest-ack /media/usb/anna.ack.json
     """
-    result = run(acks.read_ack_file, open_store(ctx), file)
+    result = acks.read_ack_file(open_store(ctx), file)
     click.echo(f"{file}: {result['listed']} listed, {result['newly_acknowledged']} newly acknowledged; "
                f"waiting {result['waiting']}")
 
@@ -254,7 +239,7 @@ def sync_move_draft(ctx, submission: str, version: str | None) -> None:
 
     Example: fieldkit sync move-draft 1b4e28ba-2fa1-41d2-883f-0016d3cca427
     """
-    move = run(drafts.move_draft, open_store(ctx), submission, version)
+    move = drafts.move_draft(open_store(ctx), submission, version)
     click.echo(f"moved {move.submission_uuid} from version {move.from_version} to {move.to_version}: "
                f"{len(move.carried)} answers carried, {len(move.dropped)} not carried")
     for item in move.dropped:

@@ -321,6 +321,10 @@ def write_xlsx(sheets: dict[str, list[list[Any]]], path: Path) -> None:
         sheet = workbook.create_sheet(name)
         for row in rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                # A label such as "=Titel" is text in the form, never a formula in the workbook.
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

@@ -1,6 +1,6 @@
 """Translate XLSForm expressions (XPath) into fieldkit conditions and limits.
 
-`relevant_to_condition` turns a parsed `relevant` into fieldkit's condition
+`translate_relevant` and `render` turn a parsed `relevant` into fieldkit's condition
 language and `constraint_to_limits` turns a `constraint` into
 min/max/pattern/max_length. Anything else raises `Untranslatable` with a
 reason. `to_xpath` goes the other way.
@@ -21,7 +21,6 @@ from typing import Callable
 from .xpath import Expression
 
 FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "=": "=", "!=": "!="}
-CHOICE_ONE = ("single", "scale", "yesno", "matrix-item")
 
 
 class Untranslatable(ValueError):
@@ -39,11 +38,6 @@ class Target:
 Resolver = Callable[[tuple], Target]
 
 # ---------------------------------------------------------------- import
-
-
-def relevant_to_condition(expression: Expression, resolve: Resolver) -> str:
-    """The fieldkit condition for a parsed XLSForm `relevant`."""
-    return render(translate_relevant(expression, resolve))
 
 
 def translate_relevant(expression: Expression, resolve: Resolver) -> tuple:
