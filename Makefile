@@ -5,6 +5,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 DB ?= instance/fieldkit.db
 DEMO_SUBMISSIONS ?= 200
+PORT ?= 5000
 
 .PHONY: install run test test-quick bench clean messages
 
@@ -19,7 +20,7 @@ install: $(BIN)/fieldkit
 run: install
 	$(BIN)/fieldkit --db $(DB) init
 	$(BIN)/fieldkit --db $(DB) demo --submissions $(DEMO_SUBMISSIONS) --seed 1 --if-empty
-	$(BIN)/fieldkit --db $(DB) serve --host 127.0.0.1 --port 5000
+	$(BIN)/fieldkit --db $(DB) serve --host 127.0.0.1 --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest

@@ -273,12 +273,14 @@ def question_tables(frame: pd.DataFrame, schema: Schema, groups: list[Group], g:
     return results
 
 
-def response_rate(db, flt: ExportFilter, total_label: str, scope: Scope = EVERYTHING) -> ResponseRate:
-    """Municipalities with a completed submission / municipalities in the filter, per county and in total."""
+def response_rate(db, flt: ExportFilter, total_label: str, scope: Scope = EVERYTHING,
+                  in_scope: list[registry.Municipality] | None = None) -> ResponseRate:
+    """Municipalities with a completed submission / municipalities expected (the frame), per county and in total."""
     clause, params = where(flt, scope, completed_only=True)
     answered = {row[0] for row in db.execute(
         f"select distinct s.municipality_code from submissions s where {clause}", params)}
-    in_scope = municipalities_of(flt)
+    if in_scope is None:
+        in_scope = municipalities_of(flt)
     names = {c.code: c.name for c in registry.counties()}
     codes = sorted({m.county_code for m in in_scope})
     groups = [Group(code, names[code]) for code in codes] + [Group(None, total_label)]

@@ -40,6 +40,9 @@ class ExportFilter:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     status: str = "complete"
+    #: The municipalities expected to answer, when given with the export (e.g. a network's members);
+    #: otherwise the questionnaire's frame, or every municipality.
+    frame: tuple[str, ...] = ()
 
     def describe(self) -> dict[str, Any]:
         """A plain description for display and for tests."""
@@ -50,6 +53,7 @@ class ExportFilter:
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "status": self.status,
+            **({"frame": list(self.frame)} if self.frame else {}),
         }
 
 
@@ -91,6 +95,14 @@ def check_filter(flt: ExportFilter, questionnaire_ids: Iterable[str]) -> ExportF
             )
         if code not in municipalities:
             municipalities.append(code)
+    frame = []
+    for raw in flt.frame:
+        code = _pad(raw, 4)
+        if registry.municipality(code) is None:
+            raise FilterError(f"the frame names an unknown municipality code {str(raw)!r}")
+        if code not in frame:
+            frame.append(code)
+    flt = replace(flt, frame=tuple(sorted(frame)))
     if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
         raise FilterError(f"the start date {flt.date_from} is after the end date {flt.date_to}")
     return replace(flt, counties=tuple(sorted(counties)), municipalities=tuple(sorted(municipalities)))

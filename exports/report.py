@@ -23,6 +23,7 @@ from .filters import LOCAL_TZ, ExportFilter, FilterError, check_filter, within
 from .frame import Progress, load_frame
 from .labels import LANGUAGES, gettext, ngettext
 from .schema import Schema, build_schema
+from .survey import Missing, expected, missing, one_per_municipality
 
 
 @dataclass
@@ -39,6 +40,14 @@ class Report:
     exported_at: datetime.datetime
     version_counts: dict[str, int] = field(default_factory=dict)
     include_personal: bool = True
+    #: With `unit: municipality`: the submissions that do not count (an earlier interview of the same municipality).
+    duplicates: pd.DataFrame | None = None
+    #: Expected municipalities without a completed submission.
+    missing: list[Missing] = field(default_factory=list)
+
+    @property
+    def unit(self) -> str:
+        return self.schema.questionnaire.unit
 
     @property
     def n(self) -> int:
@@ -81,13 +90,18 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
     include_personal = include_personal and scope.personal
     schema, versions = load_schema(db, flt.questionnaire, include_personal)
     frame = load_frame(db, schema, flt, progress, scope)
+    duplicates = None
+    if schema.questionnaire.unit == "municipality":
+        frame, duplicates = one_per_municipality(db, flt, frame, scope)
+    in_frame = expected(flt, schema.questionnaire)
     groups, g = groups_of(frame, gettext("Total", lang))
     sections = question_tables(frame, schema, groups, g)
     counts = frame["version"].value_counts() if len(frame) else pd.Series(dtype=int)
     version_counts = {v: int(counts.get(v, 0)) for v in versions}
     now = datetime.datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
-    return Report(flt, lang, schema, frame, groups, sections, response_rate(db, flt, gettext("Total", lang), scope),
-                  now, version_counts, include_personal)
+    return Report(flt, lang, schema, frame, groups, sections,
+                  response_rate(db, flt, gettext("Total", lang), scope, in_frame), now, version_counts,
+                  include_personal, duplicates, missing(db, flt, scope, in_frame))
 
 
 def export_report(db, flt: ExportFilter, fmt: str, *, actor: str | None, lang: str = "sv",

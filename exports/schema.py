@@ -91,6 +91,7 @@ def merge_versions(ordered: list[Questionnaire], warnings: list[str] | None = No
     return Questionnaire(
         id=newest.id, version=newest.version, title=newest.title, sections=sections,
         description=newest.description, languages=newest.languages, source=newest.source,
+        unit=newest.unit, frame=newest.frame,
     )
 
 

@@ -13,6 +13,7 @@ from .filters import ExportFilter
 from .frame import Progress
 from .report import Report
 from .xlsx_questions import write_section
+from .xlsx_frame import write_missing
 from .xlsx_sheets import sheet_descriptions, write_codebook, write_data, write_freetext, write_overview
 from .xlsx_style import register_styles, sheet_name
 
@@ -27,8 +28,10 @@ def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress:
     sections = [sheet_name(f"{i}. {r.section.text(report.lang)}", taken)
                 for i, r in enumerate(report.sections, 1)]
     freetext, data, codebook = (sheet_name(name, taken) for name in (_("Free text"), _("Data"), _("Codebook")))
+    not_answered = sheet_name(_("Not answered"), taken)
     described = sheet_descriptions(report)
     listing = [(name, r.section.text(report.lang)) for name, r in zip(sections, report.sections)]
+    listing += [(not_answered, _("Municipalities in the frame without a completed submission, per county"))]
     listing += [(freetext, described["freetext"]), (data, described["data"]), (codebook, described["codebook"])]
 
     def tick(stage: str, total: int):
@@ -39,6 +42,7 @@ def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress:
         write_section(wb.create_sheet(name), result, report, i)
         if progress:
             progress("sections", i, len(sections))
+    write_missing(wb.create_sheet(not_answered), report)
     write_freetext(wb.create_sheet(freetext), report, tick("freetext", report.n))
     write_data(wb.create_sheet(data), report, tick("data", report.n))
     write_codebook(wb.create_sheet(codebook), report)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import segno
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from forms import registry
-from sync import accounts, audit
+from sync import accounts, audit, devices
+from sync.errors import SyncError
+
 from .auth import actor, roles_required
 from .db import get_db
 
@@ -63,6 +66,56 @@ def user_status():
         abort(404)
     flash(gettext("The user %(name)s is disabled.", name=name) if disable
           else gettext("The user %(name)s is active again.", name=name), "success")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/anvandare/losenord")
+@roles_required("admin")
+def reset_password():
+    """Give a user a new password (audited); their sessions end."""
+    db = get_db()
+    name = request.form.get("name", "")
+    password, again = request.form.get("password", ""), request.form.get("password_again", "")
+    if password != again:
+        flash(gettext("The passwords differ."), "error")
+        return redirect(url_for(".users"))
+    try:
+        accounts.set_password(db, name, password, actor=actor())
+    except accounts.AccountError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".users"))
+    flash(gettext("The password of %(name)s was changed; their sessions have ended.", name=name), "success")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/enheter")
+@roles_required("admin")
+def enrol_device():
+    """Enrol a laptop; its code is shown on this answer only (never stored in a page or a log)."""
+    db = get_db()
+    name = request.form.get("device", "")
+    try:
+        device, code = devices.enrol(db, name, actor=actor())
+    except SyncError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".users"))
+    qr = segno.make(code, error="m").svg_data_uri(scale=4, border=2)
+    response = make_response(render_template("admin/enrolled.html", device=device, code=code, qr=qr))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/enheter/aterkalla")
+@roles_required("admin")
+def revoke_device():
+    name = request.form.get("device", "")
+    try:
+        devices.revoke(get_db(), name, actor=actor())
+    except SyncError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".users"))
+    flash(gettext("The device %(name)s is revoked: its bundles and requests are refused from now on.", name=name),
+          "success")
     return redirect(url_for(".users"))
 
 

@@ -73,3 +73,16 @@ def questionnaire(qid: str, version: str):
 @bp.get("/registry")
 def registry():
     return jsonify(catalog.registry_document(get_db()))
+
+
+@bp.get("/heads")
+def heads():
+    """The central's head of every interview this device sent."""
+    return jsonify({"device_id": g.device.id, "heads": catalog.device_heads(get_db(), g.device.id)})
+
+
+@bp.post("/heads/revisions")
+def head_revisions():
+    """The revisions leading to those heads that the laptop lacks (it says which it holds)."""
+    wanted = protocol.heads_request(request.get_data(cache=True))
+    return jsonify(catalog.head_revisions(get_db(), g.device.id, wanted))

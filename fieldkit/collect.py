@@ -40,6 +40,9 @@ from .urls import local_target
 
 bp = Blueprint("collect", __name__)
 
+#: More open drafts than this on one laptop is not a working state; the start page says how many there are.
+MAX_DRAFTS_LISTED = 1000
+
 
 def _municipalities_by_county():
     groups = []
@@ -52,7 +55,7 @@ def _municipalities_by_county():
 def start():
     db = get_db()
     questionnaires = store.list_questionnaires(db)
-    drafts = [row for row in store.list_submissions(db, scope=current_scope(), limit=100) if row["has_draft"]]
+    drafts = store.list_submissions(db, Selection(open_draft=True), current_scope(), limit=MAX_DRAFTS_LISTED)
     return render_template("collect/start.html", questionnaires=questionnaires, groups=_municipalities_by_county(),
                            drafts=drafts, titles=_titles(questionnaires))
 
@@ -244,10 +247,13 @@ def complete(sid):
     if not cleaned.ok:
         return redirect(url_for(".review", sid=sid))
     try:
-        store.complete_submission(db, sid, cleaned.answers, draft_seq=sub.draft["seq"])
+        revision = store.complete_submission(db, sid, cleaned.answers, draft_seq=sub.draft["seq"])
     except store.NotEditable:
         return redirect(url_for(".review", sid=sid))  # a save came in meanwhile: check again
-    flash(gettext("The interview is complete and saved."), "success")
+    if revision.get("unchanged"):
+        flash(gettext("Nothing was changed, so no new revision was saved."), "info")
+    else:
+        flash(gettext("The interview is complete and saved."), "success")
     return redirect(url_for(".summary", sid=sid))
 
 
@@ -293,12 +299,15 @@ def submissions():
     }
     selection = Selection(questionnaire=filters["questionnaire_id"], status=filters["status"],
                           counties=(filters["county_code"],) if filters["county_code"] else ())
-    rows = store.list_submissions(db, selection, current_scope(), limit=current_app.config["PAGE_SIZE"])
+    size = current_app.config["PAGE_SIZE"]
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows = store.list_submissions(db, selection, current_scope(), limit=size, offset=(page - 1) * size)
     counts = store.count_by_status(db, selection, current_scope())
+    total = counts[filters["status"]] if filters["status"] else sum(counts.values())
     questionnaires = store.list_questionnaires(db)
     return render_template("collect/submissions.html", rows=rows, counts=counts, filters=filters,
                            questionnaires=questionnaires, titles=_titles(questionnaires),
-                           counties=registry.counties(), limited=len(rows) >= current_app.config["PAGE_SIZE"])
+                           counties=registry.counties(), page=page, pages=max(1, -(-total // size)), total=total)
 
 
 @bp.get("/sprak/<code>")

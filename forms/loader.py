@@ -3,6 +3,9 @@
 The pipeline is read -> check -> build: `load_file` returns a `LoadResult`
 with the questionnaire (or None) and every `Problem` found, each naming the
 file and line. Nothing here prints.
+
+A definition is read within limits (`MAX_BYTES`, `MAX_DEPTH`, `MAX_VALUES`, no YAML aliases), so a
+hostile or broken file is refused with a problem instead of exhausting memory or the stack.
 """
 
 from __future__ import annotations
@@ -15,16 +18,18 @@ from typing import Any
 
 import yaml
 
-from . import conditions
+from . import conditions, registry
 from .errors import FieldkitError
 from .model import (
     CHOICE_TYPES,
     NUMBER_TYPES,
+    UNITS,
     OTHER,
     QUESTION_TYPES,
     SPECIAL_CODES,
     YESNO_CHOICES_DATA,
     Choice,
+    Frame,
     Item,
     Question,
     Questionnaire,
@@ -36,7 +41,15 @@ SLUG_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")
 CODE_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
 
-TOP_KEYS = {"id", "version", "title", "description", "languages", "choice_lists", "sections"}
+#: The largest definition file read, in bytes. The shipped questionnaires are under 20 kB.
+MAX_BYTES = 512 * 1024
+#: The deepest nesting of lists and mappings; the format itself needs 8 (a choice's label).
+MAX_DEPTH = 20
+#: The most YAML nodes (keys, texts, numbers, lists, mappings); the largest shipped questionnaire has 1 071.
+MAX_VALUES = 50_000
+
+TOP_KEYS = {"id", "version", "title", "description", "languages", "choice_lists", "sections", "unit", "frame"}
+FRAME_KEYS = {"counties", "municipalities"}
 SECTION_KEYS = {"id", "title", "description", "relevant", "questions"}
 QUESTION_KEYS = {
     "id", "type", "label", "help", "required", "choices", "items", "other", "dont_know",
@@ -86,8 +99,47 @@ class _List(list):
     line = 0
 
 
+class _Refused(Exception):
+    """A file beyond the limits of the definition format; reading stops at the first one."""
+
+    def __init__(self, line: int, message: str, code: str):
+        super().__init__(message)
+        self.line, self.message, self.code = line, message, code
+
+
 class _LineLoader(yaml.SafeLoader):
-    pass
+    """A safe loader that refuses aliases, deep nesting and too many nodes while it composes.
+
+    The checks run before PyYAML recurses into a node, so neither an alias bomb (a few hundred
+    bytes that expand to gigabytes) nor thousands of nested brackets get anywhere.
+    """
+
+    depth = 0
+    values = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(line, f"alias *{event.anchor} is not allowed: a definition may not use YAML anchors "
+                                 "and aliases; write the value out, or reuse choices through a named choice list "
+                                 "(choice_lists)", "alias")
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise _Refused(line, f"the definition has more than {MAX_VALUES:,} values (keys, texts, numbers, lists "
+                                 "and mappings), the most fieldkit reads; the largest shipped questionnaire has "
+                                 "about 1,100: split it into several questionnaires", "too-large")
+        nested = isinstance(event, yaml.CollectionStartEvent)
+        if nested:
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _Refused(line, f"lists and mappings are nested more than {MAX_DEPTH} levels deep here "
+                                     "(a questionnaire needs 8): check the brackets and the indentation", "too-deep")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            if nested:
+                self.depth -= 1
 
 
 def _construct_map(loader, node):
@@ -130,10 +182,19 @@ def load_file(path: str | Path) -> LoadResult:
     """Load and check one definition file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)  # never more: the file may be huge, or endless like a device
+        if len(data) > MAX_BYTES:
+            return LoadResult(None, [_too_large(str(path))])
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return LoadResult(None, [Problem(str(path), 0, f"cannot read the file: {exc}", "unreadable")])
     return load_text(text, str(path))
+
+
+def _too_large(filename: str) -> Problem:
+    return Problem(filename, 0, f"the file is larger than {MAX_BYTES // 1024} kB, the most a definition may be "
+                                "(the shipped questionnaires are under 20 kB): is it the right file?", "too-large")
 
 
 def load(path: str | Path) -> Questionnaire:
@@ -146,10 +207,17 @@ def load(path: str | Path) -> Questionnaire:
 
 def load_text(text: str, filename: str = "<string>") -> LoadResult:
     """Load and check a definition from YAML text."""
-    loader = _LineLoader(text)
+    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        return LoadResult(None, [_too_large(filename)])
+    try:
+        loader = _LineLoader(text)
+    except yaml.reader.ReaderError as exc:  # the reader checks every character before anything is parsed
+        return LoadResult(None, [_bad_character(text, exc, filename)])
     loader.duplicate_keys = []
     try:
         data = loader.get_single_data()
+    except _Refused as exc:
+        return LoadResult(None, [Problem(filename, exc.line, exc.message, exc.code)])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
@@ -170,12 +238,53 @@ def load_text(text: str, filename: str = "<string>") -> LoadResult:
 
 
 def from_dict(data: dict, filename: str = "<dict>") -> Questionnaire:
-    """Build and check a questionnaire from plain data (as `to_dict` gives)."""
+    """Build and check a questionnaire from plain data (as `to_dict` gives).
+
+    The data is held to the same limits as a file (`MAX_DEPTH`, `MAX_VALUES`): it may come
+    from another machine, as JSON in a bundle or a pull.
+    """
+    refused = _beyond_limits(data, filename)
+    if refused:
+        raise DefinitionError([refused])
     builder = _Builder(filename)
     questionnaire = builder.build(data)
     if builder.problems:
         raise DefinitionError(builder.problems)
     return questionnaire
+
+
+def _bad_character(text: str, exc: yaml.reader.ReaderError, filename: str) -> Problem:
+    """The problem for a character YAML does not allow (a NUL byte, a control character)."""
+    position = exc.position
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    name = " (NUL)" if code == 0 else ""
+    return Problem(filename, line, f"character U+{code:04X}{name} in column {column} is not allowed in a YAML "
+                                   "file: remove it (a definition is plain text; is this the right file?)", "character")
+
+
+def _beyond_limits(data: Any, filename: str) -> Problem | None:
+    """A problem if plain data nests deeper than MAX_DEPTH or has more than MAX_VALUES values (no recursion)."""
+    stack = [(data, 1)]
+    values = 0
+    while stack:
+        value, depth = stack.pop()
+        values += 1
+        if values > MAX_VALUES:
+            return Problem(filename, 0, f"the definition has more than {MAX_VALUES:,} values, the most fieldkit "
+                                        "reads", "too-large")
+        if isinstance(value, dict):
+            children = [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            return Problem(filename, 0, f"lists and mappings are nested more than {MAX_DEPTH} levels deep "
+                                        "(a questionnaire needs 8)", "too-deep")
+        stack.extend((child, depth + 1) for child in children)
+    return None
 
 
 def _line(obj: Any, key: str | None = None, default: int = 0) -> int:
@@ -237,10 +346,46 @@ class _Builder:
             languages=self.languages,
             sections=sections,
             source=self.filename,
+            unit=self.unit(data),
+            frame=self.frame(data),
         )
         self.check_ids(questionnaire)
         self.check_conditions(questionnaire)
         return questionnaire
+
+    def unit(self, data: dict) -> str:
+        unit = data.get("unit", "record")
+        if unit not in UNITS:
+            self.problem(_line(data, "unit"), f"unit must be one of {', '.join(UNITS)}: record when every submission "
+                                              f"counts, municipality when each answers once (got {unit!r})", "unit")
+            return "record"
+        return unit
+
+    def frame(self, data: dict) -> Frame | None:
+        raw = data.get("frame")
+        if raw is None or raw == "all":
+            return None
+        line = _line(data, "frame")
+        if not isinstance(raw, dict) or not raw:
+            self.problem(line, "frame must be `all` or a mapping with counties and/or municipalities, "
+                               "e.g. frame: {counties: [\"24\"]}", "frame")
+            return None
+        self.unknown_keys(raw, FRAME_KEYS, "frame")
+        found: dict[str, tuple[str, ...]] = {}
+        for key, lookup, width in (("counties", registry.county, 2), ("municipalities", registry.municipality, 4)):
+            values = raw.get(key, [])
+            if not isinstance(values, list):
+                self.problem(_line(raw, key, line), f"frame {key} must be a list of codes", "frame")
+                continue
+            codes = []
+            for value in values:
+                code = str(value).strip().zfill(width)
+                if lookup(code) is None:
+                    self.problem(_line(raw, key, line), f"frame {key}: unknown code {value!r}", "frame")
+                elif code not in codes:
+                    codes.append(code)
+            found[key] = tuple(codes)
+        return Frame(**found) if any(found.values()) else None
 
     def unknown_keys(self, data: dict, allowed: set[str], what: str) -> None:
         for key in data:

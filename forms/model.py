@@ -144,9 +144,34 @@ class Section:
         return text_in(self.title, lang, self.id)
 
 
+#: What one submission stands for in the findings: every record counts, or each municipality once.
+UNITS = ("record", "municipality")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The municipalities a survey expects answers from: all of them, some counties, or a list."""
+
+    counties: tuple[str, ...] = ()
+    municipalities: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, list[str]]:
+        data = {}
+        if self.counties:
+            data["counties"] = list(self.counties)
+        if self.municipalities:
+            data["municipalities"] = list(self.municipalities)
+        return data
+
+
 @dataclass
 class Questionnaire:
-    """One version of a questionnaire."""
+    """One version of a questionnaire.
+
+    `unit` is `record` (every submission counts: a contact log, an activity report) or
+    `municipality` (a municipality answers once: the latest completed interview counts).
+    `frame` names the municipalities the survey expects; None means every municipality.
+    """
 
     id: str
     version: str
@@ -155,6 +180,8 @@ class Questionnaire:
     description: dict[str, str] = field(default_factory=dict)
     languages: list[str] = field(default_factory=lambda: ["sv", "en"])
     source: str | None = None
+    unit: str = "record"
+    frame: Frame | None = None
 
     def text(self, lang: str) -> str:
         return text_in(self.title, lang, self.id)
@@ -182,6 +209,9 @@ class Questionnaire:
             "description": self.description,
             "languages": self.languages,
             "sections": [_section_dict(s) for s in self.sections],
+            # Only when set: definitions without them keep the content hash they were published with.
+            **({"unit": self.unit} if self.unit != "record" else {}),
+            **({"frame": self.frame.to_dict()} if self.frame else {}),
         }
 
     @property

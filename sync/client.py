@@ -3,7 +3,8 @@
 Every request is signed with the device key (docs/sync.md, "HTTP"); every response is checked
 against the central's signature before the laptop believes it. `push` sends the unacknowledged
 revisions in chunks and records the central's acknowledgement after each chunk, so an
-interrupted push resumes where it stopped.
+interrupted push resumes where it stopped. `pull` brings questionnaire versions, the registry
+and the central's current revision of the interviews this laptop sent (`catalog.apply_heads`).
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ class Client:
             raise TransferError(f"could not reach the central at {self.url}: {reason}") from None
         try:
             data = json.loads(payload) if payload else {}
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: brackets nested too deep to be an answer
             raise TransferError(f"the central at {self.url} answered {status} with something that is not JSON") from None
         if status == 200 and not (signature and signing.verify(self.key, signing.response_message(nonce, status, payload),
                                                                signature)):
@@ -108,7 +109,8 @@ def push(db: Database, client: Client | None = None, *, chunk_bytes: int = CHUNK
     """Send every unacknowledged revision in chunks; record the central's acknowledgement after each.
 
     First asks which revisions the central already holds from this device (e.g. acknowledged
-    in a response that was lost), so nothing acknowledged is sent again.
+    in a response that was lost), so nothing acknowledged is sent again, and which questionnaire
+    versions it holds, so only the definitions it lacks travel (a slow link carries answers first).
     """
     client = client or Client.for_store(db)
     report = PushReport()
@@ -116,7 +118,7 @@ def push(db: Database, client: Client | None = None, *, chunk_bytes: int = CHUNK
     with store.transaction(db):
         report.already_acknowledged = acks.record_acks(db, held, "http")
     pending = records.unacknowledged_ids(db)
-    sent_versions: set[tuple[str, str]] = set()
+    sent_versions = _versions_held(db, client)
     sent_ids: list[str] = []
     try:
         for chunk in _chunks(db, pending, sent_versions, chunk_bytes):
@@ -140,6 +142,14 @@ def push(db: Database, client: Client | None = None, *, chunk_bytes: int = CHUNK
         with store.transaction(db):
             db["sync_events"].update(event, {"acked": report.acknowledged})
     return report
+
+
+def _versions_held(db: Database, client: Client) -> set[tuple[str, str]]:
+    """(id, version) of the questionnaires the central holds with exactly this laptop's content."""
+    theirs = {(q.get("id"), q.get("version")): q.get("content_hash")
+              for q in client.call("GET", "/questionnaires").get("questionnaires", [])}
+    return {(row[0], row[1]) for row in db.execute("select id, version, content_hash from questionnaires")
+            if theirs.get((row[0], row[1])) == row[2]}
 
 
 def _chunks(db: Database, pending: list[tuple[str, str, str]], sent_versions: set[tuple[str, str]],
@@ -176,10 +186,11 @@ class PullReport:
     added: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     registry: dict[str, int] | None = None
+    heads: catalog.HeadsReport = field(default_factory=catalog.HeadsReport)
 
 
 def pull(db: Database, client: Client | None = None) -> PullReport:
-    """Fetch questionnaire versions this laptop lacks and the municipality registry if it changed."""
+    """Fetch new questionnaire versions, the registry if it changed, and the heads of the interviews this laptop sent."""
     client = client or Client.for_store(db)
     report = PullReport()
     index = client.call("GET", "/questionnaires").get("questionnaires", [])
@@ -196,7 +207,24 @@ def pull(db: Database, client: Client | None = None) -> PullReport:
     registry = client.call("GET", "/registry")
     if registry.get("sha256") != store.get_settings(db).get("registry_sha256"):
         report.registry = catalog.apply_registry(db, registry)
+    report.heads = pull_heads(db, client)
     with store.transaction(db):
-        acks.log_event(db, "pull", client.url, 0, 0, {"added": report.added, "conflicts": report.conflicts,
-                                                      "registry": report.registry})
+        acks.log_event(db, "pull", client.url, 0, 0,
+                       {"added": report.added, "conflicts": report.conflicts, "registry": report.registry,
+                        "heads": report.heads.as_dict()})
     return report
+
+
+def pull_heads(db: Database, client: Client) -> catalog.HeadsReport:
+    """`GET /heads`, then the revisions this laptop lacks in batches, then store them all in one transaction."""
+    heads = {h["submission_uuid"]: h for h in catalog.checked_heads(client.call("GET", "/heads").get("heads"))}
+    wanted = catalog.heads_to_fetch(db, list(heads.values()))
+    fetched: list[Any] = []
+    order = sorted(wanted)
+    for start in range(0, len(order), catalog.HEADS_PER_REQUEST):
+        batch = {sid: wanted[sid] for sid in order[start:start + catalog.HEADS_PER_REQUEST]}
+        answer = client.call("POST", "/heads/revisions", records.dumps({"submissions": batch}).encode("utf-8"))
+        for head in catalog.checked_heads(answer.get("heads")):
+            heads[head["submission_uuid"]] = head  # the head may have moved since GET /heads: take the newer
+        fetched.extend(answer.get("revisions") or [])
+    return catalog.apply_heads(db, list(heads.values()), fetched)

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from typing import Iterator, Mapping
 
 from sqlite_utils import Database
 
-from . import devices, signing, store
+from . import catalog, devices, signing, store
 from .bundle import split_line
 from .errors import BundleRejected, DeviceError, SyncError
 
 #: How far a request's timestamp may be from the central's clock (the client corrects itself once).
 WINDOW_SECONDS = 300
 _NONCE = re.compile(r"^[0-9a-f]{16,64}$")
+
+
+class RequestError(SyncError):
+    """A request body the central cannot read."""
+
+    status = 400
+    reason = "bad_request"
 
 
 class AuthError(SyncError):
@@ -71,3 +79,19 @@ def chunk_lines(body: bytes, chunk_id: str) -> Iterator[tuple[str, str, bytes]]:
         raise BundleRejected("invalid_record", f"chunk {chunk_id}: no records")
     for number, line in enumerate(lines, 1):
         yield split_line(line, f"chunk {chunk_id}: record {number}")
+
+
+def heads_request(body: bytes) -> dict[str, list[str]]:
+    """A `POST /heads/revisions` body, `{"submissions": {uuid: [revision ids held]}}`, checked; RequestError if not."""
+    try:
+        request = json.loads(body)
+    except (ValueError, RecursionError):
+        request = None
+    wanted = request.get("submissions") if isinstance(request, dict) else None
+    if not isinstance(wanted, dict) or not all(
+            isinstance(ids, list) and all(isinstance(i, str) for i in ids) for ids in wanted.values()):
+        raise RequestError('the request must be JSON: {"submissions": {submission uuid: [revision ids held]}}')
+    if len(wanted) > catalog.HEADS_PER_REQUEST:
+        raise RequestError(f"ask for at most {catalog.HEADS_PER_REQUEST} submissions in one request, "
+                           f"not {len(wanted)}")
+    return wanted

@@ -139,12 +139,15 @@ def parse(where: str, text: bytes) -> tuple[Any, str | None]:
                 if type(record) is dict and "answers" not in record:
                     record["answers"] = answers
                     return record, decoded[len(_ANSWERS_FIRST):end]
-        except (ValueError, IndexError):
+        except (ValueError, IndexError, RecursionError):
             pass  # not the usual layout: the general path below decides
     try:
         return json.loads(decoded), None
     except ValueError as exc:
         raise BundleRejected("invalid_record", f"{where}: not valid JSON ({exc})") from None
+    except RecursionError:
+        # Hundreds of nested brackets: no record nests like that, and deeper would exhaust the stack.
+        raise BundleRejected("invalid_record", f"{where}: not valid JSON (nested too deeply)") from None
 
 
 class Revision:
@@ -173,7 +176,10 @@ class Revision:
         if self.answers_text is not None and revision_hash(row, self.answers_text) == row["content_hash"]:
             row["answers"] = self.answers_text
             return
-        row["answers"] = dumps(self.answers)
+        try:
+            row["answers"] = dumps(self.answers)
+        except RecursionError:
+            raise _invalid(self.where, f"revision {row['id']} has answers nested too deeply") from None
         actual = revision_hash(row, row["answers"])
         if actual != row["content_hash"]:
             raise _invalid(self.where, f"revision {row['id']} has content hash {row['content_hash'][:12]} but "

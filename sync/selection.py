@@ -45,6 +45,8 @@ class Selection:
     reviewed: bool | None = None
     excluded: bool | None = None
     text: str = ""
+    #: Only submissions with a draft open (never completed, or reopened for editing).
+    open_draft: bool = False
 
 
 def _like(text: str) -> str:
@@ -85,6 +87,8 @@ def where(selection: Selection, scope: Scope = EVERYTHING, *, alias: str = "s") 
                          ("excluded", selection.excluded)):
         if flag is not None:
             add(f"coalesce({a}.{column}, 0) = ?", 1 if flag else 0)
+    if selection.open_draft:
+        add(f"exists (select 1 from drafts d where d.submission_uuid = {a}.uuid)")
     if selection.text:
         # Answers are searched only by those who may see all of them: a search is an oracle otherwise.
         searched = [f"{a}.municipality_code in (select code from municipalities where name like ? escape '\\')",

@@ -373,13 +373,18 @@ def complete_submission(db: Database, sid: str, answers: dict[str, Any], *, auth
     """Record cleaned answers as a new revision, mark complete and drop the draft; one transaction.
 
     With `draft_seq`, the answers were cleaned from that save of the draft: if a later
-    save came in meanwhile, NotEditable is raised and nothing is written.
+    save came in meanwhile, NotEditable is raised and nothing is written. Completing a
+    reopened interview with the answers it already has makes no revision: the edit is
+    closed and the current head returned with `unchanged` set.
     """
     stamp = now()
     with transaction(db):
         sub = get_submission(db, sid)
         if draft_seq is not None and (sub.draft is None or sub.draft["seq"] != draft_seq):
             raise NotEditable(f"submission {sid} changed while it was being completed")
+        if sub.status == "complete" and answers == sub.answers and not comment:
+            db["drafts"].delete_where("submission_uuid = ?", [sid])
+            return {"id": sub.head_revision, "number": sub.revision, "unchanged": True}
         number = sub.revision + 1
         digest = revision_hash(sid, sub.questionnaire_id, sub.questionnaire_version, sub.municipality_code,
                                answers, sub.head_revision)

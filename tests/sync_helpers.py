@@ -156,15 +156,22 @@ class DroppingProxy:
     def pump(self, source: socket.socket, target: socket.socket, way: str) -> None:
         try:
             while data := source.recv(4096):
+                truncated = False
                 if way == self.direction:
                     with self.lock:
                         room = self.limit - self.passed
                         if room <= 0 or self.cut:
                             self.cut = True
                             break
+                        truncated = len(data) > room
                         data = data[:room]
                         self.passed += len(data)
+                        self.cut = self.cut or truncated
                 target.sendall(data)
+                if truncated:
+                    # Cut now: waiting for more to arrive would wait for a client that has sent everything
+                    # and waits for an answer (until its timeout, a minute).
+                    break
         except OSError:
             pass
         for sock in (source, target):

@@ -60,6 +60,9 @@ admin.users              GET   200 403 403 403 302
 admin.add_user           POST  422 403 403 403 302
 admin.user_status        POST  404 403 403 403 302
 admin.audit_page         GET   200 403 403 403 302
+admin.reset_password     POST  302 403 403 403 302
+admin.enrol_device       POST  302 403 403 403 302
+admin.revoke_device      POST  302 403 403 403 302
 reports.index            GET   200 200 200 403 302
 reports.report           GET   200 200 200 403 302
 reports.csv_download     GET   200 200 200 403 302
@@ -75,6 +78,8 @@ api.push                 POST  401 401 401 401 401
 api.questionnaires       GET   401 401 401 401 401
 api.questionnaire        GET   401 401 401 401 401
 api.registry             GET   401 401 401 401 401
+api.heads                GET   401 401 401 401 401
+api.head_revisions       POST  401 401 401 401 401
 """
 
 

@@ -21,7 +21,8 @@ from exports_helpers import (
 )
 
 SV = {"total": "Totalt", "skipped": "Ej tillämplig"}
-SHEETS_SV = ["Översikt", "1. Grunder", "2. Bedömning samarbete betyg", "3. Fritt", "Fritext", "Data", "Kodbok"]
+SHEETS_SV = ["Översikt", "1. Grunder", "2. Bedömning samarbete betyg", "3. Fritt", "Ej besvarad", "Fritext", "Data",
+             "Kodbok"]
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ import click
 
 from exports import ExportFilter, export_report, save_workbook, write_csv
 from exports.filters import STATUSES
+from exports.survey import read_frame_file
 from exports.labels import LANGUAGES
 
 from .admin_commands import cli_actor
@@ -49,6 +50,11 @@ def filter_options(command):
                      help="Language of labels and headers."),
         click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
                      help="File to write."),
+        click.option("--frame", type=click.Path(dir_okay=False, exists=True), expose_value=False,
+                     callback=_remember_frame,
+                     help="A CSV of the municipality codes expected to answer (first column), e.g. a network's "
+                          "members; the response rate and the Not answered sheet use it instead of the "
+                          "questionnaire's frame."),
         click.option("--include-personal", is_flag=True, expose_value=False, callback=_remember_personal,
                      help="Include answers to questions marked personal (names, phone numbers, e-mail); "
                           "left out unless asked. Logged in the audit log."),
@@ -58,6 +64,11 @@ def filter_options(command):
     return command
 
 
+def _remember_frame(ctx: click.Context, _param, value: str | None) -> str | None:
+    ctx.meta["frame"] = read_frame_file(value) if value else ()
+    return value
+
+
 def _remember_personal(ctx: click.Context, _param, value: bool) -> bool:
     ctx.meta["include_personal"] = value
     return value
@@ -65,7 +76,8 @@ def _remember_personal(ctx: click.Context, _param, value: bool) -> bool:
 
 def _report(ctx: click.Context, questionnaire, counties, municipalities, date_from, date_to, status, lang):
     db = open_store(ctx)
-    flt = ExportFilter(questionnaire, tuple(counties), tuple(municipalities), date_from, date_to, status)
+    flt = ExportFilter(questionnaire, tuple(counties), tuple(municipalities), date_from, date_to, status,
+                       ctx.meta.get("frame", ()))
     personal = ctx.meta.get("include_personal", False)
     return export_report(db, flt, ctx.command.name, actor=cli_actor(), lang=lang, include_personal=personal)
 

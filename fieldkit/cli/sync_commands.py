@@ -161,7 +161,11 @@ def sync_push(ctx, chunk_kb: int) -> None:
 @sync_group.command("pull")
 @click.pass_context
 def sync_pull(ctx) -> None:
-    """Fetch new questionnaire versions and registry updates from the central.
+    """Fetch new questionnaire versions, registry updates and the central's version of this laptop's interviews.
+
+    An interview this laptop sent that was changed on the central (a conflict resolved, an
+    answer corrected) is updated here, so the next edit builds on it. An edit on this laptop
+    that is not sent yet is kept: the next push sends it and the central lists the conflict.
 
     Example: fieldkit sync pull
     """
@@ -169,10 +173,27 @@ def sync_pull(ctx) -> None:
     click.echo("questionnaire versions added: " + (", ".join(report.added) or "none"))
     if report.registry is not None:
         click.echo(f"registry: {report.registry['added']} municipalities added, {report.registry['changed']} changed")
+    for line in _heads_lines(report.heads):
+        click.echo(line)
     for problem in report.conflicts:
         click.echo(f"REFUSED: {problem}", err=True)
     if report.conflicts:
         sys.exit(1)
+
+
+def _heads_lines(heads) -> list[str]:
+    """What pulling the heads did, in English: the count updated, then each interview whose local edit was kept."""
+    n = len(heads.updated)
+    lines = [f"{n} {'interview' if n == 1 else 'interviews'} updated from the central"]
+    for sid in heads.kept_edit:
+        lines.append(f"  kept {sid}: this laptop has an edit the central does not have yet; the next push sends "
+                     "it and the central lists a conflict to resolve")
+    for sid in heads.kept_draft:
+        lines.append(f"  kept {sid}: an edit is open on this laptop; complete it (the next push then lists a "
+                     "conflict on the central) or discard it and pull again to take the central's version")
+    for sid, reason in heads.skipped:
+        lines.append(f"  not updated {sid}: {reason}")
+    return lines
 
 
 @sync_group.command("ack")

@@ -29,16 +29,42 @@
     });
   }
 
+  // The browser keeps a copy of the page's answers (localStorage) from the first keystroke until the server has
+  // acknowledged exactly that content. A page change first saves; if the server cannot be reached the page stays.
   function Autosave(form) {
     this.form = form;
     this.url = form.getAttribute("data-autosave-url");
     this.delay = parseInt(form.getAttribute("data-autosave-delay"), 10) || 2500;
     this.key = "fieldkit:draft:" + form.getAttribute("data-submission") + ":" + form.getAttribute("data-section");
     this.state = document.getElementById("save-state");
+    this.seq = parseInt(form.getAttribute("data-seq"), 10) || 0;
+    this.version = draftVersion(this.seq, form.getAttribute("data-saved-at"));
+    this.acked = null;     // the content (serialized) the server is known to hold
+    this.beacon = null;    // the content last sent while the page was being hidden
     this.timer = null;
-    this.inflight = false;
+    this.inflight = 0;
     this.again = false;
-    this.dirty = false;
+    this.leaving = null;   // the button of a page change that waits for its save
+    this.submitting = false;
+  }
+
+  var KEEPALIVE = (function () {
+    try { return "keepalive" in new Request(""); } catch (e) { return false; }
+  })();
+
+  function storageWorks() {
+    try {
+      localStorage.setItem("fieldkit:probe", "1");
+      localStorage.removeItem("fieldkit:probe");
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  // Which save of the draft the server has: a reopened draft starts again at seq 0, with a new time.
+  function draftVersion(seq, savedAt) {
+    return seq + "@" + (savedAt || "");
   }
 
   Autosave.prototype.text = function (name, time) {
@@ -52,50 +78,145 @@
     this.state.classList.toggle("offline", !!offline);
   };
 
-  Autosave.prototype.snapshot = function () {
+  // The answers as the form would post them (FormData's order), or with `rendered` as the server sent them:
+  // a reload can put back values of the browser's own before this script runs.
+  Autosave.prototype.snapshot = function (rendered) {
     var data = {};
-    new FormData(this.form).forEach(function (value, name) {
-      if (name === "csrf_token" || name === "shown" || name === "action") return;
-      (data[name] = data[name] || []).push(value);
+    Array.prototype.forEach.call(this.form.elements, function (el) {
+      var name = el.name, type = el.type, values = [];
+      if (!name || el.disabled || name === "csrf_token" || name === "shown" || name === "action") return;
+      if (el.tagName === "BUTTON" || type === "submit" || type === "button" || type === "reset" || type === "file") return;
+      if (type === "radio" || type === "checkbox") {
+        if (rendered ? el.defaultChecked : el.checked) values.push(el.value);
+      } else if (el.tagName === "SELECT") {
+        var picked = Array.prototype.filter.call(el.options, function (o) { return rendered ? o.defaultSelected : o.selected; });
+        if (rendered && !el.multiple) picked = picked.length ? picked.slice(-1) : Array.prototype.slice.call(el.options, 0, 1);
+        picked.forEach(function (o) { values.push(o.value); });
+      } else if (el.tagName === "INPUT" || el.tagName === "TEXTAREA") {
+        values.push(rendered ? el.defaultValue : el.value);
+      }
+      values.forEach(function (value) { (data[name] = data[name] || []).push(value); });
     });
     return data;
   };
 
-  Autosave.prototype.changed = function (soon) {
-    this.dirty = true;
-    try { localStorage.setItem(this.key, JSON.stringify({ at: Date.now(), values: this.snapshot() })); } catch (e) { /* storage full or off */ }
-    this.show(this.text("unsaved"));
-    clearTimeout(this.timer);
-    var self = this;
-    this.timer = setTimeout(function () { self.save(); }, soon ? 300 : this.delay);
+  Autosave.prototype.serialize = function () {
+    return JSON.stringify(this.snapshot());
   };
 
-  Autosave.prototype.save = function () {
-    if (this.inflight) { this.again = true; return; }
+  Autosave.prototype.unsaved = function () {
+    return this.serialize() !== this.acked;
+  };
+
+  // The copy records what the server held when it was made, so a later visit can tell whether it is stale.
+  Autosave.prototype.keep = function () {
+    try {
+      localStorage.setItem(this.key, JSON.stringify({
+        at: Date.now(), values: this.snapshot(), base: this.acked, version: this.version
+      }));
+    } catch (e) { /* storage full or off */ }
+  };
+
+  Autosave.prototype.forget = function () {
+    try { localStorage.removeItem(this.key); } catch (e) { /* ignore */ }
+  };
+
+  Autosave.prototype.schedule = function (ms) {
     var self = this;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(function () { self.timer = null; self.save(); }, ms);
+  };
+
+  Autosave.prototype.changed = function (soon) {
+    this.keep();
+    this.show(this.text("unsaved"));
+    this.schedule(soon ? 300 : this.delay);
+  };
+
+  // Send the form as it is now. `keepalive` is for a page being hidden or closed: it goes out at once, even
+  // beside another save, and outlives the page.
+  Autosave.prototype.save = function (keepalive) {
+    if (this.submitting) return;  // the page change carries the answers now
+    if (this.inflight && !keepalive) { this.again = true; return; }
+    var self = this;
+    var sent = this.serialize();
     var body = new FormData(this.form);
-    this.inflight = true;
-    this.show(this.text("saving"));
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.inflight += 1;
+    if (keepalive) this.beacon = sent;
+    else this.show(this.text("saving"));
+    var controller = !keepalive && window.AbortController ? new AbortController() : null;
+    var limit = controller ? setTimeout(function () { controller.abort(); }, 15000) : null;
     fetch(this.url, {
-      method: "POST", body: body, credentials: "same-origin",
+      method: "POST", body: body, credentials: "same-origin", keepalive: !!keepalive,
+      signal: controller ? controller.signal : undefined,
       headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
     }).then(function (response) {
-      if (!response.ok) throw new Error("status " + response.status);
+      if (!response.ok) {
+        var error = new Error("status " + response.status);
+        error.status = response.status;
+        throw error;
+      }
       return response.json();
     }).then(function (result) {
-      self.dirty = false;
-      try { localStorage.removeItem(self.key); } catch (e) { /* ignore */ }
-      self.form.setAttribute("data-seq", result.seq);
-      self.show(self.text("saved", new Date(result.saved_at).toLocaleTimeString("sv-SE")));
-      self.applyRelevance(result.hidden || []);
-    }).catch(function () {
-      self.show(self.text("offline"), true);
-      clearTimeout(self.timer);
-      self.timer = setTimeout(function () { self.save(); }, 10000);
+      self.acknowledged(sent, result);
+    }).catch(function (error) {
+      if (keepalive) self.beacon = null;
+      self.failed(error);
     }).finally(function () {
-      self.inflight = false;
-      if (self.again) { self.again = false; self.save(); }
+      clearTimeout(limit);
+      self.inflight -= 1;
+      if (self.again && !self.inflight) { self.again = false; self.save(); }
     });
+  };
+
+  Autosave.prototype.acknowledged = function (sent, result) {
+    if (result.seq < this.seq) return;  // a reply overtaken by a later save's
+    this.seq = result.seq;
+    this.version = draftVersion(result.seq, result.saved_at);
+    this.acked = sent;
+    this.form.setAttribute("data-seq", result.seq);
+    this.applyRelevance(result.hidden || []);
+    if (this.serialize() === sent) {
+      this.forget();
+      this.show(this.text("saved", new Date(result.saved_at).toLocaleTimeString("sv-SE")));
+      if (this.leaving) this.go();
+    } else {
+      // Changed while the request was under way: the copy stays, and the rest is saved too.
+      this.keep();
+      this.show(this.text("unsaved"));
+      if (this.leaving) this.save();
+      else if (!this.timer) this.schedule(this.delay);
+    }
+  };
+
+  Autosave.prototype.failed = function (error) {
+    this.again = false;
+    var leaving = this.leaving;
+    if (leaving && error.status && error.status < 500) {
+      this.go();  // the server is there and refused the save: the page change lets it say why
+      return;
+    }
+    this.leaving = null;
+    this.show(this.text(leaving ? "offline-stay" : "offline"), true);
+    this.schedule(10000);
+  };
+
+  // Change the page the way the button asked, now that the server has the answers.
+  Autosave.prototype.go = function () {
+    var button = this.leaving;
+    this.leaving = null;
+    this.submitting = true;
+    clearTimeout(this.timer);
+    this.timer = null;
+    if (button && button.name) {
+      var action = document.createElement("input");
+      action.type = "hidden"; action.name = button.name; action.value = button.value;
+      action.setAttribute("data-leaving", "");
+      this.form.appendChild(action);
+    }
+    HTMLFormElement.prototype.submit.call(this.form);
   };
 
   Autosave.prototype.applyRelevance = function (hidden) {
@@ -114,42 +235,77 @@
     });
   };
 
-  // Values kept in the browser that the server never acknowledged (e.g. it was down): put them back.
+  // Answers kept in the browser that the server never acknowledged (it was down, the tab was closed): put
+  // them back, unless the server's draft has moved on since the copy was made.
   Autosave.prototype.restore = function () {
     var saved;
     try { saved = JSON.parse(localStorage.getItem(this.key) || "null"); } catch (e) { saved = null; }
     if (!saved || !saved.values) return;
-    var serverAt = Date.parse(this.form.getAttribute("data-saved-at") || "") || 0;
-    if (saved.at <= serverAt) { localStorage.removeItem(this.key); return; }
-    var form = this.form;
-    Object.keys(saved.values).forEach(function (name) {
-      var values = saved.values[name];
-      Array.prototype.forEach.call(form.elements, function (el) {
-        if (el.name !== name) return;
-        if (el.type === "radio" || el.type === "checkbox") el.checked = values.indexOf(el.value) !== -1;
-        else el.value = values[0];
-      });
+    if (JSON.stringify(saved.values) === this.acked) { this.forget(); return; }
+    var current;
+    if (saved.version === undefined) {  // a copy made before copies recorded their base
+      current = saved.at > (Date.parse(this.form.getAttribute("data-saved-at") || "") || 0);
+    } else {
+      current = saved.version === this.version || (saved.base !== null && saved.base === this.acked);
+    }
+    if (!current) { this.forget(); return; }
+    var form = this.form, seen = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      var name = el.name;
+      if (!name || name === "csrf_token" || name === "shown" || name === "action" || el.type === "submit") return;
+      var values = saved.values[name] || [];
+      if (el.type === "radio" || el.type === "checkbox") {
+        el.checked = values.indexOf(el.value) !== -1;
+      } else {
+        seen[name] = (seen[name] || 0) + 1;
+        el.value = values[seen[name] - 1] || "";
+      }
     });
+    this.keep();
     this.show(this.text("restored"));
     this.save();
   };
 
+  // Everything not yet acknowledged goes out before the page is hidden; the copy stays until it is.
+  Autosave.prototype.flush = function () {
+    if (this.submitting || !this.unsaved()) return;
+    var content = this.serialize();
+    if (this.inflight && this.beacon === content) return;
+    this.keep();
+    if (KEEPALIVE || !navigator.sendBeacon) this.save(true);
+    else navigator.sendBeacon(this.url, new FormData(this.form));  // no reply to read, but it outlives the page
+  };
+
   Autosave.prototype.start = function () {
     var self = this;
+    this.acked = JSON.stringify(this.snapshot(true));
+    if (this.unsaved()) {
+      // The browser put back values of its own (a reload). The copy has every keystroke and is checked
+      // against the server's draft; without storage those values are the only copy, so they are kept.
+      if (storageWorks()) this.form.reset();
+      else this.changed();
+    }
     this.restore();
     this.form.addEventListener("input", function (event) {
       var t = event.target;
       self.exclusive(t);
       self.changed(t.type === "radio" || t.type === "checkbox");
     });
-    this.form.addEventListener("submit", function () {
-      clearTimeout(self.timer);
-      try { localStorage.removeItem(self.key); } catch (e) { /* ignore */ }
+    this.form.addEventListener("submit", function (event) {
+      if (self.submitting) return;
+      event.preventDefault();
+      self.leaving = event.submitter || null;
+      self.show(self.text("saving"));
+      self.save();
     });
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden" && self.dirty && navigator.sendBeacon) {
-        navigator.sendBeacon(self.url, new FormData(self.form));
-      }
+      if (document.visibilityState === "hidden") self.flush();
+    });
+    window.addEventListener("pagehide", function () { self.flush(); });
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) return;  // back from the page cache: this page may change pages again
+      self.submitting = false;
+      Array.prototype.forEach.call(self.form.querySelectorAll("input[data-leaving]"), function (el) { el.remove(); });
     });
   };
 

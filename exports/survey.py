@@ -1,0 +1,117 @@
+"""Who a survey expects answers from, who has not answered, and what one submission stands for.
+
+- The frame: the municipalities a survey expects (the questionnaire's `frame`, or a list given
+  with the export, e.g. a network's members), narrowed by the filter's counties and municipalities.
+- The unit: with `unit: municipality` each municipality counts once, by its latest completed
+  interview (latest change); the earlier ones are listed as duplicates. With `unit: record`
+  (the default) every submission counts.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from forms import registry
+from forms.model import Questionnaire
+from sync.selection import EVERYTHING, Scope
+
+from .filters import ExportFilter, FilterError, where
+
+
+def read_frame_file(path: str | os.PathLike) -> tuple[str, ...]:
+    """Municipality codes from a CSV or text file: the first column of each line; a header line is skipped.
+
+    Separators `,`, `;` and tab are accepted. A line whose first cell is not a municipality code
+    (after the header) is refused with `FILE:LINE: ...`.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FilterError(f"{path}: cannot read the frame file ({exc})") from None
+    codes: list[str] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        first = re.split(r"[,;\t]", line, maxsplit=1)[0].strip().strip('"')
+        if not first:
+            continue
+        code = first.zfill(4) if first.isdigit() else first
+        if registry.municipality(code) is None:
+            if number == 1 and not first.isdigit():
+                continue  # a header such as "kommunkod"
+            raise FilterError(f"{path}:{number}: {first!r} is not a municipality code (4 digits, e.g. 2480)")
+        if code not in codes:
+            codes.append(code)
+    if not codes:
+        raise FilterError(f"{path}: no municipality codes found (one per line, first column)")
+    return tuple(codes)
+
+
+def expected(flt: ExportFilter, questionnaire: Questionnaire) -> list[registry.Municipality]:
+    """The municipalities the response rate is counted over, in registry order."""
+    found = list(registry.municipalities())
+    if flt.frame:
+        found = [m for m in found if m.code in flt.frame]
+    elif questionnaire.frame is not None:
+        frame = questionnaire.frame
+        found = [m for m in found if m.county_code in frame.counties or m.code in frame.municipalities]
+    if flt.municipalities:
+        found = [m for m in found if m.code in flt.municipalities]
+    if flt.counties:
+        found = [m for m in found if m.county_code in flt.counties]
+    return found
+
+
+def one_per_municipality(db, flt: ExportFilter, frame: pd.DataFrame,
+                         scope: Scope = EVERYTHING) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the submission that counts for each municipality, the others) of the loaded frame.
+
+    A completed submission counts before a draft, then the one changed last (to the millisecond,
+    then the one stored last).
+    """
+    if not len(frame):
+        return frame, frame.iloc[0:0]
+    clause, params = where(flt, scope)
+    counted = {row[0] for row in db.execute(
+        "select uuid from (select s.uuid, row_number() over (partition by s.municipality_code "
+        "order by s.status = 'complete' desc, s.modified desc, s.rowid desc) as n "
+        f"from submissions s where {clause}) where n = 1", params)}
+    keep = frame["uuid"].astype(object).isin(counted).to_numpy()
+    return frame.loc[keep].reset_index(drop=True), frame.loc[~keep].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """An expected municipality without a completed submission in the filter."""
+
+    county_code: str
+    county: str
+    code: str
+    name: str
+    has_draft: bool
+    last_contact: str | None  # when one of its submissions last changed (UTC, as stored)
+
+
+def missing(db, flt: ExportFilter, scope: Scope = EVERYTHING,
+            expected_municipalities: list[registry.Municipality] | None = None) -> list[Missing]:
+    """Expected municipalities with no completed submission, by county; a draft and the last contact if any."""
+    clause, params = where(flt, scope, completed_only=True)
+    answered = {row[0] for row in db.execute(
+        f"select distinct s.municipality_code from submissions s where {clause}", params)}
+    any_status, any_params = where(ExportFilter(flt.questionnaire, flt.counties, flt.municipalities,
+                                                flt.date_from, flt.date_to, "all"), scope)
+    seen = {row[0]: (row[1], bool(row[2])) for row in db.execute(
+        "select s.municipality_code, max(s.modified), max(s.status = 'draft') from submissions s "
+        f"where {any_status} group by s.municipality_code", any_params)}
+    counties = {c.code: c.name for c in registry.counties()}
+    out = []
+    for m in expected_municipalities or []:
+        if m.code in answered:
+            continue
+        last, draft = seen.get(m.code, (None, False))
+        out.append(Missing(m.county_code, counties.get(m.county_code, m.county_code), m.code, m.name, draft, last))
+    return out
