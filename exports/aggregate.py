@@ -196,6 +196,26 @@ def multi_table(frame: pd.DataFrame, col: Column, option_cols: list[Column], gro
                        special_counts, skipped, missing, _per_group(g, n, any_substantive))
 
 
+def year_table(frame: pd.DataFrame, col: Column, groups: list[Group], g: np.ndarray) -> ChoiceTable:
+    """A year question counted per year like a choice question: a year is a category, never an amount."""
+    question = col.question
+    n = len(groups)
+    states = frame[col.key + STATE_SUFFIX].cat.codes.to_numpy()
+    values = frame[col.key].to_numpy(dtype=float)
+    has_value = ~np.isnan(values) & (states < 0)
+    years = sorted({int(v) for v in values[has_value]})
+    options = [Choice(str(year), {}) for year in years]
+    counts = np.column_stack([_per_group(g, n, has_value & (values == year)) for year in years]) if years else \
+        np.zeros((n, 0), dtype=np.int64)
+    specials = _specials(question)
+    special_counts = np.column_stack(
+        [_per_group(g, n, states == STATES.index(c.code)) for c in specials]
+    ) if specials else np.zeros((n, 0), dtype=np.int64)
+    return ChoiceTable(col.key, question, "choice", options, specials, groups, counts, special_counts,
+                       _per_group(g, n, states == STATES.index(SKIPPED)), _per_group(g, n, (states < 0) & ~has_value),
+                       counts.sum(axis=1))
+
+
 def value_table(frame: pd.DataFrame, col: Column, groups: list[Group], g: np.ndarray) -> ValueTable:
     question = col.question
     n = len(groups)
@@ -267,6 +287,8 @@ def question_tables(frame: pd.DataFrame, schema: Schema, groups: list[Group], g:
                 result.tables.append(multi_table(frame, cols[0], options, groups, g))
             elif cols[0].kind == "choice":
                 result.tables.append(choice_table(frame, cols[0], groups, g))
+            elif question.type == "year":
+                result.tables.append(year_table(frame, cols[0], groups, g))
             else:
                 result.tables.append(value_table(frame, cols[0], groups, g))
         results.append(result)

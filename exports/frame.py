@@ -10,6 +10,12 @@ Every answer cell is in one of these states: a value; a special answer
 condition or because the version answered lacks it); or missing (shown,
 left empty). Choice columns hold the state among their categories; the other
 columns have a companion `<key>#state` categorical.
+
+Derived values and rules are computed per submission from its answers while
+it is read (`forms.derived`), with the newest definition of each, for every
+version answered: a rule added in version 2 is checked on version 1's answers
+too. A rule is read as a yesno answer (ja: it holds); a derived value that needs
+a missing answer is missing, and one whose condition does not hold is SKIPPED.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from typing import Any, Callable, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
+from forms import derived
 from forms.answers import is_relevant
 from forms.model import DONT_KNOW, NOT_APPLICABLE, Question, Questionnaire, Section
 from sync.selection import EVERYTHING, Scope
@@ -248,6 +255,11 @@ def _load(db, schema: Schema, flt: ExportFilter, progress: Progress | None, scop
     del meta_rows
     readers = _readers(schema)
     shown = {version: _shown_map(d) for version, d in schema.versions.items()}
+    plan = derived.plan(schema.questionnaire)
+    if plan.steps:
+        computed = {step.question.id: (step.question, step.section, frozenset()) for step in plan.steps}
+        for entries in shown.values():
+            entries.update(computed)
     cursor = db.conn.execute(
         f"select s.questionnaire_version, s.answers from submissions s where {clause} {order}", params)
     done = 0
@@ -261,7 +273,10 @@ def _load(db, schema: Schema, flt: ExportFilter, progress: Progress | None, scop
                 answers = loads(text) if text else {}
             except ValueError:
                 answers = {}
-            row = _Row(answers if type(answers) is dict else {}, shown.get(version, {}))
+            answers = answers if type(answers) is dict else {}
+            if plan.steps:
+                answers = _with_derived(answers, plan.evaluate(answers))
+            row = _Row(answers, shown.get(version, {}))
             for reader in readers:
                 reader.take(row)
         done += len(batch)
@@ -274,6 +289,16 @@ def _load(db, schema: Schema, flt: ExportFilter, progress: Progress | None, scop
             schema.warnings.append(f"{reader.key}: {reader.unknown} answers not valid for the question were left out")
     answers = pd.DataFrame(data, index=frame.index) if data else pd.DataFrame(index=frame.index)
     return pd.concat([frame, answers], axis=1)
+
+
+def _with_derived(answers: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """The answers with the derived values beside them; a rule as the yesno code its column holds."""
+    if not values:
+        return answers
+    merged = dict(answers)
+    for qid, value in values.items():
+        merged[qid] = ("ja" if value else "nej") if isinstance(value, bool) else value
+    return merged
 
 
 def _meta_frame(meta: list[list[Any]]) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from forms.model import OTHER, Choice, Item, Question, Questionnaire, Section
+from forms.model import OTHER, Choice, Item, Question, Questionnaire, Section, yesno_choices
 
 #: Internal code of a question that was not shown (relevance, or absent from the version answered).
 SKIPPED = "_ej_tillamplig"
@@ -13,7 +13,9 @@ SKIPPED = "_ej_tillamplig"
 OTHER_TEXT_SUFFIX = "/annat_text"
 
 CHOICE_KINDS = ("single", "yesno", "scale")
-NUMBER_KINDS = ("integer", "decimal", "money")
+NUMBER_KINDS = ("integer", "decimal", "money", "year")
+#: Type changes that keep answers readable as they are: no warning.
+SAME_ANSWERS = ({"integer", "year"},)
 
 
 @dataclass
@@ -78,7 +80,7 @@ def merge_versions(ordered: list[Questionnaire], warnings: list[str] | None = No
                     questions[question.id] = merged
                     target.questions.append(merged)
                     continue
-                if merged.type != question.type:
+                if merged.type != question.type and {merged.type, question.type} not in SAME_ANSWERS:
                     warnings.append(
                         f"{question.id}: type {question.type} in version {definition.version}, "
                         f"{merged.type} in a newer version; answers are read as {merged.type}"
@@ -93,6 +95,16 @@ def merge_versions(ordered: list[Questionnaire], warnings: list[str] | None = No
         description=newest.description, languages=newest.languages, source=newest.source,
         unit=newest.unit, frame=newest.frame,
     )
+
+
+def as_result(question: Question) -> Question:
+    """A derived entry as the exports see it: a question of its result type (a rule is a yesno).
+
+    It keeps its expression, so `question.derived` still tells it apart; its values come
+    from `forms.derived.evaluate`, never from the stored answers.
+    """
+    choices = yesno_choices() if question.result == "yesno" else []
+    return dataclasses.replace(question, type=question.result, choices=choices)
 
 
 def columns_for(question: Question) -> list[Column]:
@@ -125,9 +137,11 @@ def build_schema(definitions: list[Questionnaire], include_personal: bool = True
     """
     warnings: list[str] = []
     merged = merge_versions(definitions, warnings)
+    for section in merged.sections:
+        section.questions = [as_result(q) if q.derived else q for q in section.questions if q.result or not q.derived]
     if not include_personal:
         for section in merged.sections:
             section.questions = [q for q in section.questions if not q.personal]
-        merged.__dict__.pop("_qindex", None)
+    merged.__dict__.pop("_qindex", None)
     columns = [col for question in merged.questions() for col in columns_for(question)]
     return Schema(merged, {d.version: d for d in definitions}, columns, warnings)

@@ -125,11 +125,11 @@ def _value_column(report: Report, col: Column) -> TableColumn:
     raw = frame[col.key].to_numpy(dtype=float)
     has = ~np.isnan(raw) & (states < 0)
     values = state_labels[states]
-    if question.type in ("integer", "money"):
+    if question.type in ("integer", "money", "year"):
         values[has] = np.rint(raw[has]).astype(np.int64).astype(object)
     else:
         values[has] = raw[has].astype(object)
-    kind = {"money": "money", "integer": "int"}.get(question.type, "decimal")
+    kind = {"money": "money", "integer": "int", "year": "int"}.get(question.type, "decimal")
     return TableColumn(col.key, kind, lambda a, b: values[a:b], 14)
 
 
@@ -219,7 +219,7 @@ def _codes(report: Report, col: Column) -> Converter:
         raw = frame[col.key].to_numpy(dtype=float)
         has = ~np.isnan(raw) & (states < 0)
         values = state_codes[states]
-        if col.question.type in ("integer", "money"):
+        if col.question.type in ("integer", "money", "year"):
             values[has] = np.rint(raw[has]).astype(np.int64).astype(object)
         else:
             values[has] = raw[has].astype(object)

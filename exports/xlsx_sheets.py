@@ -169,8 +169,12 @@ def write_codebook(ws, report: Report) -> None:
     for section in report.schema.sections():
         for q in section.questions:
             in_versions = ", ".join(v for v, d in sorted(versions.items()) if d.question(q.id))
-            add(q.id, q.id, section.text(lang), _("question"), q.type, None, Styled(q.text(lang), "fk_wrap"),
+            add(q.id, q.id, section.text(lang), _kind(q, _), q.type, None, Styled(q.text(lang), "fk_wrap"),
                 None, q.relevant or section.relevant, in_versions)
+            if q.derived:  # computed from the answers: say how, and what a broken rule tells the interviewer
+                add(None, q.id, None, _("expression"), None, None, Styled(q.expression, "fk_wrap"))
+                if q.rule:
+                    add(None, q.id, None, _("message"), None, None, Styled(q.message_text(lang), "fk_wrap"))
             for item in q.items:
                 add(f"{q.id}/{item.code}", q.id, None, _("row"), None, item.code, item.text(lang))
             for choice in q.all_choices():
@@ -181,6 +185,13 @@ def write_codebook(ws, report: Report) -> None:
                 add(q.id + OTHER_TEXT_SUFFIX, q.id, None, _("question"), "text", None,
                     _("%(question)s (other, specified)", question=q.text(lang)))
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows.row}"
+
+
+def _kind(question, _) -> str:
+    """What a codebook row describes: a question, or a value or rule derived from the answers."""
+    if not question.derived:
+        return _("question")
+    return {"check": _("check (warning)"), "constraint": _("constraint (error)")}.get(question.rule, _("derived value"))
 
 
 def sheet_descriptions(report: Report) -> dict[str, str]:

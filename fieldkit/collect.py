@@ -35,6 +35,7 @@ from .interview import (
     merge_section_raw,
     neighbour,
     progress,
+    section_warnings,
 )
 from .urls import local_target
 
@@ -123,9 +124,14 @@ def section(sid, section_id):
         form.validate_answers(raw)
         visible = [q.id for q in current.questions if q.id not in set(cleaned.skipped)]
         newly_shown = set(visible) - set(request.form.getlist("shown")) if "shown" in request.form else set()
+        # A warning stops the interviewer once, so that it is read; posted again with it shown, the page goes on.
+        newly_warned = {q.id for q in section_warnings(current, cleaned)} - set(request.form.getlist("warned")) \
+            if "shown" in request.form else set()
         if newly_shown:
             notice = gettext("Your answers made new questions appear on this page. Answer them and continue.")
-        if not form.section_errors() and not newly_shown and action != "stay":
+        elif newly_warned and not form.section_errors():
+            notice = gettext("Check the warnings on this page. You can continue anyway.")
+        if not form.section_errors() and not newly_shown and not newly_warned and action != "stay":
             target = neighbour(sections, questionnaire, current.id, 1)
             if target is None:
                 return redirect(url_for(".review", sid=sid))
@@ -144,6 +150,7 @@ def section(sid, section_id):
     response = make_response(render_template(
         "collect/section.html", sub=sub, questionnaire=questionnaire, section=current, form=form,
         hidden=hidden, position=position, total=len(sections), notice=notice,
+        warnings={q.id for q in section_warnings(current, cleaned)},
         has_previous=neighbour(sections, questionnaire, current.id, -1) is not None,
         has_next=neighbour(sections, questionnaire, current.id, 1) is not None,
         municipality=registry.municipality(sub.municipality_code), lang=lang,
@@ -231,9 +238,11 @@ def review(sid):
                 missing += question.id not in cleaned.answers and question.id not in cleaned.errors
         if missing:
             unanswered.append((section, missing))
+    warnings = [(section, q) for section in questionnaire.sections for q in section_warnings(section, cleaned)]
     return render_template("collect/review.html", sub=sub, questionnaire=questionnaire, problems=problems,
                            unanswered=unanswered, unanswered_total=sum(n for _s, n in unanswered), asked=asked,
-                           answers=cleaned.answers, skipped=set(cleaned.skipped), lang=lang,
+                           warnings=warnings, answers=cleaned.answers, derived=cleaned.derived,
+                           skipped=set(cleaned.skipped), lang=lang,
                            municipality=registry.municipality(sub.municipality_code),
                            format_answer=format_answer, format_rows=format_rows)
 
@@ -261,9 +270,10 @@ def complete(sid):
 def summary(sid):
     db, sub, questionnaire = _load(sid)
     lang = i18n.current_language()
-    skipped = set(clean_answers(questionnaire, sub.answers, partial=True).skipped)
+    cleaned = clean_answers(questionnaire, sub.answers, partial=True)
     return render_template("collect/summary.html", sub=sub, questionnaire=questionnaire, answers=sub.answers,
-                           skipped=skipped, lang=lang, revisions=store.list_revisions(db, sid),
+                           derived=cleaned.derived, skipped=set(cleaned.skipped), lang=lang,
+                           revisions=store.list_revisions(db, sid),
                            municipality=registry.municipality(sub.municipality_code),
                            format_answer=format_answer, format_rows=format_rows)
 

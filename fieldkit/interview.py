@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from forms.answers import Cleaned, clean_answers, relevant_sections
-from forms.model import Questionnaire, Section
+from forms.model import Question, Questionnaire, Section
 from forms.webform import SectionForm, build_section_form
 
 _FORM_CLASSES: dict[tuple[str, str, str], type[SectionForm]] = {}
@@ -35,6 +35,12 @@ def progress(questionnaire: Questionnaire, raw: dict[str, Any]) -> tuple[Cleaned
         if not any(q.answerable for q in s.questions) or any(q.id not in skipped for q in s.questions if q.answerable)
     ]
     return cleaned, sections
+
+
+def section_warnings(section: Section, cleaned: Cleaned) -> list[Question]:
+    """The section's checks that the answers break, in page order."""
+    broken = set(cleaned.warnings)
+    return [q for q in section.questions if q.id in broken]
 
 
 def hidden_questions(section: Section, cleaned: Cleaned) -> list[str]:

@@ -22,6 +22,7 @@ from .interview import (
     hidden_questions,
     merge_section_raw,
     progress,
+    section_warnings,
 )
 
 bp = Blueprint("review", __name__, url_prefix="/granskning")
@@ -129,6 +130,7 @@ def edit(sid, section_id):
     response = make_response(render_template(
         "review/edit.html", sub=sub, questionnaire=questionnaire, section=current, form=form, lang=lang,
         hidden=set(hidden_questions(current, cleaned)), comment=comment, problem=problem,
+        warnings={q.id for q in section_warnings(current, cleaned)},
         municipality=registry.municipality(sub.municipality_code)), status)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,7 +1,9 @@
 """Clean raw submitted values against a questionnaire: types, limits, relevance.
 
 `clean_answers` is the one place that decides what an answer is. The web
-form, the command line, sync and XLSForm imports all go through it.
+form, the command line, sync and XLSForm imports all go through it. It also
+computes the derived values (`derived.evaluate`): a broken constraint is an
+error like an invalid answer, a broken check a warning that does not block.
 
 Raw values may come from an HTML form (strings, lists of strings) or from
 JSON (numbers, lists, dicts). Keys are question ids; a matrix row may also
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from . import derived
 from .catalogues import Catalogue, N_
 from .conditions import Condition, parse
 from .formatting import format_number
@@ -33,6 +36,7 @@ MESSAGES = {
     "decimal": N_("Enter a number, e.g. 12.5."),
     "money": N_("Enter an amount in whole kronor, e.g. 12 500."),
     "date": N_("Enter a date as YYYY-MM-DD."),
+    "year": N_("Enter a year with four digits, e.g. 2014."),
     "min": N_("The value may not be less than %(limit)s."),
     "max": N_("The value may not be greater than %(limit)s."),
     "pattern": N_("The answer is not in the expected format."),
@@ -71,11 +75,17 @@ def _shown(value: Any, lang: str) -> Any:
 
 @dataclass
 class Cleaned:
-    """The result of cleaning: answers, per-question errors and what was skipped."""
+    """The result of cleaning: answers, per-question errors, what was skipped, derived values, warnings.
+
+    `errors` holds broken constraints too (keyed by the constraint's id); `warnings`
+    lists the ids of broken checks, which never stop an interview from being completed.
+    """
 
     answers: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    derived: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -140,6 +150,10 @@ def clean_answers(
                 result.errors[question.id] = message("required_rows", lang)
             result.answers[question.id] = value
             result.answers.update(extra)
+    result.derived = derived.evaluate(questionnaire, result.answers)
+    for rule in derived.broken(questionnaire, result.derived, "constraint"):
+        result.errors[rule.id] = rule.message_text(lang)
+    result.warnings = [rule.id for rule in derived.broken(questionnaire, result.derived, "check")]
     return result
 
 
@@ -160,6 +174,8 @@ def clean_value(question: Question, raw: Mapping[str, Any]) -> tuple[Any, dict[s
         return _clean_choice(question, value), {}
     if qtype in ("integer", "money"):
         return _limits(question, _whole(value, qtype)), {}
+    if qtype == "year":
+        return _limits(question, _year(value)), {}
     if qtype == "decimal":
         return _limits(question, _decimal(value)), {}
     if qtype == "date":
@@ -263,6 +279,16 @@ def _whole(value: Any, qtype: str) -> int:
     return int(text)
 
 
+def _year(value: Any) -> int:
+    try:
+        year = _whole(value.strip() if isinstance(value, str) else value, "integer")
+    except _Invalid:
+        raise _Invalid("year") from None
+    if not 1000 <= year <= 9999:
+        raise _Invalid("year")
+    return year
+
+
 def _decimal(value: Any) -> float | int:
     if isinstance(value, bool):
         raise _Invalid("decimal")
@@ -298,10 +324,11 @@ def _date(value: Any) -> str:
 
 
 def _limits(question: Question, value: Any) -> Any:
+    shown = str if question.type == "year" else (lambda limit: limit)  # a year is written 2014, never 2 014
     if question.min is not None and value < question.min:
-        raise _Invalid("min", limit=question.min)
+        raise _Invalid("min", limit=shown(question.min))
     if question.max is not None and value > question.max:
-        raise _Invalid("max", limit=question.max)
+        raise _Invalid("max", limit=shown(question.max))
     return value
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from .formatting import format_money, format_number
-from .model import OTHER, OTHER_SUFFIX, Question
+from .model import OTHER, OTHER_SUFFIX, YESNO_CHOICES_DATA, Question, text_in
 
 
 def format_answer(question: Question, value: Any, lang: str = "sv", answers: dict[str, Any] | None = None) -> str:
     """One line of text for an answer (matrix answers: use `format_rows`)."""
     if value is None:
         return ""
+    if question.derived:
+        return format_derived(question, value, lang)
     if isinstance(value, str) and value in question.special_codes:
         return question.choice(value).text(lang)
     qtype = question.type
@@ -33,6 +35,17 @@ def format_answer(question: Question, value: Any, lang: str = "sv", answers: dic
         return format_number(value, lang)
     if qtype == "matrix":
         return "; ".join(f"{label}: {text}" for label, text in format_rows(question, value, lang))
+    return str(value)
+
+
+def format_derived(question: Question, value: Any, lang: str = "sv") -> str:
+    """A derived value as text: true/false as yes/no, amounts and numbers as the language writes them."""
+    if isinstance(value, bool):
+        return text_in(dict(YESNO_CHOICES_DATA)["ja" if value else "nej"], lang)
+    if question.result == "money":
+        return format_money(value, lang)
+    if question.result in ("integer", "decimal"):
+        return format_number(value, lang)
     return str(value)
 
 

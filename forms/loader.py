@@ -18,10 +18,12 @@ from typing import Any
 
 import yaml
 
-from . import conditions, registry
+from . import conditions, derived, registry
 from .errors import FieldkitError
 from .model import (
     CHOICE_TYPES,
+    DERIVED,
+    DERIVED_KEYS,
     NUMBER_TYPES,
     UNITS,
     OTHER,
@@ -54,6 +56,7 @@ SECTION_KEYS = {"id", "title", "description", "relevant", "questions"}
 QUESTION_KEYS = {
     "id", "type", "label", "help", "required", "choices", "items", "other", "dont_know",
     "not_applicable", "min", "max", "pattern", "max_length", "relevant", "personal",
+    "expression", "check", "constraint", "message",
 }
 
 
@@ -351,6 +354,8 @@ class _Builder:
         )
         self.check_ids(questionnaire)
         self.check_conditions(questionnaire)
+        for found in derived.check(questionnaire):
+            self.problem(found.line, found.message, found.code)
         return questionnaire
 
     def unit(self, data: dict) -> str:
@@ -515,12 +520,47 @@ class _Builder:
             self.problem(_line(raw, "required"), f"note {question.id!r} is never answered and cannot be required", "flag")
         if question.other and question.type != "multi":
             self.problem(_line(raw, "other"), "other: true is only for multi questions", "flag")
+        self.derived_entry(raw, question)
         self.question_choices(raw, question, lists)
         if question.other and any(c.code == OTHER for c in question.choices):
             self.problem(_line(raw, "other"), f"choice code {OTHER!r} is reserved for other: true in {question.id!r}: "
                          "remove that choice or rename it", "choices")
         self.question_limits(raw, question)
         return question
+
+    def derived_entry(self, raw: dict, question: Question) -> None:
+        """A derived entry's expression and message; those keys anywhere else are problems."""
+        given = [key for key in DERIVED_KEYS if key in raw]
+        if question.type != DERIVED:
+            for key in given + (["message"] if "message" in raw else []):
+                self.problem(_line(raw, key), f"{key} is only for derived entries (type: derived)", "unknown-key")
+            return
+        if len(given) != 1:
+            self.problem(_line(raw, given[1] if given else "type"),
+                         f"derived entry {question.id!r} needs exactly one of expression, check or constraint"
+                         + (f" (got {', '.join(given)})" if given else ""), "derived")
+        for flag in ("required", "other", "dont_know", "not_applicable"):
+            if raw.get(flag) is True:
+                self.problem(_line(raw, flag), f"{flag} has no meaning for derived entry {question.id!r}: "
+                             "it is computed, never answered", "flag")
+        if not given:
+            return
+        key = given[0]
+        value = raw[key]
+        if not isinstance(value, str) or not value.strip():
+            self.problem(_line(raw, key), f"{key} of {question.id!r} must be an expression written as text", "expression")
+            return
+        question.expression = value
+        question.rule = None if key == "expression" else key
+        question.expression_line = _line(raw, key)
+        if question.rule is None and "message" in raw:
+            self.problem(_line(raw, "message"), f"message is only for a check or a constraint, not for "
+                         f"derived value {question.id!r}", "derived")
+        elif question.rule is not None and "message" not in raw:
+            self.problem(_line(raw, key), f"{key} {question.id!r} needs a message, shown when it fails, "
+                         f"with a text per language ({', '.join(self.languages)})", "label")
+        elif question.rule is not None:
+            question.message = self.labels(raw, "message", required=True)
 
     def question_choices(self, raw: dict, question: Question, lists: dict[str, list[Choice]]) -> None:
         qtype = question.type
@@ -573,8 +613,8 @@ class _Builder:
             if key not in raw:
                 continue
             value = raw[key]
-            if qtype in NUMBER_TYPES or qtype == "multi":
-                whole = qtype in ("integer", "money", "multi")
+            if qtype in NUMBER_TYPES or qtype in ("multi", "year"):
+                whole = qtype in ("integer", "money", "multi", "year")
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not float(value).is_integer()):
                     kind = "a whole number" if whole else "a number"
                     self.problem(_line(raw, key), f"{key} of {question.id!r} must be {kind} (got {value!r})", "limits")
@@ -622,24 +662,29 @@ class _Builder:
 
     def check_conditions(self, questionnaire: Questionnaire) -> None:
         order = {q.id: i for i, q in enumerate(questionnaire.questions())}
+        computed = {q.id for q in questionnaire.questions() if q.type == DERIVED}
         for section in questionnaire.sections:
             first = min((order.get(q.id, 0) for q in section.questions), default=0)
             if section.relevant:
                 self.check_condition(section.relevant, section.relevant_line, f"section {section.id!r}", order, first,
-                                     own={q.id for q in section.questions})
+                                     own={q.id for q in section.questions}, computed=computed)
             for question in section.questions:
                 if question.relevant:
                     self.check_condition(question.relevant, question.relevant_line, f"question {question.id!r}", order,
-                                         order.get(question.id, 0), own={question.id})
+                                         order.get(question.id, 0), own={question.id}, computed=computed)
 
-    def check_condition(self, source: str, line: int, what: str, order: dict, position: int, own: set[str]) -> None:
+    def check_condition(self, source: str, line: int, what: str, order: dict, position: int, own: set[str],
+                        computed: set[str] = frozenset()) -> None:
         try:
             condition = conditions.parse(source)
         except conditions.ConditionError as exc:
             self.problem(line, f"relevant of {what}: {exc}", "condition")
             return
         for ref in condition.references():
-            if ref in own:
+            if ref in computed:
+                self.problem(line, f"relevant of {what} names derived entry {ref!r}: conditions may only use answers",
+                             "derived-reference")
+            elif ref in own:
                 self.problem(line, f"relevant of {what} refers to {ref!r}, which depends on this condition itself: a cycle", "cycle")
             elif ref not in order:
                 self.problem(line, f"relevant of {what} names unknown question {ref!r}", "unknown-reference")

@@ -24,7 +24,11 @@ OTHER_SUFFIX = "/annat"
 CHOICE_TYPES = ("single", "multi", "scale", "matrix", "yesno")
 NUMBER_TYPES = ("integer", "decimal", "money")
 TEXT_TYPES = ("text", "longtext")
-QUESTION_TYPES = CHOICE_TYPES + NUMBER_TYPES + TEXT_TYPES + ("date", "note")
+#: A derived entry is computed from answers, never asked: a value, a check (a warning) or a constraint (an error).
+DERIVED = "derived"
+QUESTION_TYPES = CHOICE_TYPES + NUMBER_TYPES + TEXT_TYPES + ("year", "date", "note", DERIVED)
+#: The key that holds a derived entry's expression: a value, or a rule of either severity.
+DERIVED_KEYS = ("expression", "check", "constraint")
 
 YESNO_CHOICES_DATA = [
     ("ja", {"sv": "Ja", "en": "Yes"}),
@@ -54,6 +58,11 @@ class Choice:
 
     def text(self, lang: str) -> str:
         return text_in(self.label, lang, self.code)
+
+
+def yesno_choices() -> list[Choice]:
+    """The fixed choices of a yesno question (and of a derived true/false result): ja, nej."""
+    return [Choice(code, dict(label)) for code, label in YESNO_CHOICES_DATA]
 
 
 @dataclass(frozen=True)
@@ -87,8 +96,16 @@ class Question:
     max_length: int | None = None
     relevant: str | None = None
     personal: bool = False
+    #: Derived entries: the expression, None (a value) or "check"/"constraint" (a rule), the rule's message.
+    expression: str | None = None
+    rule: str | None = None
+    message: dict[str, str] = field(default_factory=dict)
+    #: Derived entries: the type of the result, as a question type (integer, decimal, money, date, text,
+    #: yesno for true/false). Set by the loader from the expression; not part of the definition.
+    result: str | None = None
     line: int = 0
     relevant_line: int = 0
+    expression_line: int = 0
 
     def text(self, lang: str) -> str:
         return text_in(self.label, lang, self.id)
@@ -96,9 +113,17 @@ class Question:
     def help_text(self, lang: str) -> str:
         return text_in(self.help, lang)
 
+    def message_text(self, lang: str) -> str:
+        return text_in(self.message, lang, self.text(lang))
+
     @property
     def answerable(self) -> bool:
-        return self.type != "note"
+        return self.type not in ("note", DERIVED)
+
+    @property
+    def derived(self) -> bool:
+        """Computed from answers (a derived value or a rule), never asked."""
+        return self.expression is not None
 
     @property
     def special_codes(self) -> list[str]:
@@ -243,6 +268,10 @@ def _question_dict(q: Question, section_id: str) -> dict[str, Any]:
     data: dict[str, Any] = {"id": q.id.removeprefix(section_id + "."), "type": q.type, "label": q.label}
     if q.help:
         data["help"] = q.help
+    if q.expression is not None:
+        data[q.rule or "expression"] = q.expression
+        if q.message:
+            data["message"] = q.message
     for name in ("required", "other", "dont_know", "not_applicable", "personal"):
         if getattr(q, name):
             data[name] = True

@@ -57,6 +57,8 @@ class SectionForm(Form):
     section: Section
     lang: str = "sv"
     layout: list[QuestionLayout] = []
+    #: Broken constraints of this section after `validate_answers`: {constraint id: message}.
+    rule_errors: dict[str, str] = {}
 
     def raw_values(self) -> dict[str, Any]:
         """The submitted values, keyed as `clean_answers` reads them."""
@@ -85,17 +87,21 @@ class SectionForm(Form):
         cleaned = clean_answers(self.questionnaire, merged, partial=partial, lang=self.lang)
         # Later sections are not answered yet: their required questions are not this page's errors.
         cleaned.errors = {qid: error for qid, error in cleaned.errors.items() if qid in own}
+        self.rule_errors = {}
         for entry in self.layout:
             error = cleaned.errors.get(entry.question.id)
             if error:
                 name = entry.field or (entry.rows[0][0] if entry.rows else None)
                 if name:
                     self[name].errors = [error]
+                elif entry.question.derived:
+                    self.rule_errors[entry.question.id] = error
         return cleaned
 
     def section_errors(self) -> list[tuple[str, str]]:
-        """(field name, message) for the error summary at the top of the page."""
-        return [(name, error) for name, field in self._fields.items() for error in field.errors]
+        """(field name, message) for the error summary at the top of the page; a broken constraint by its id."""
+        fields = [(name, error) for name, field in self._fields.items() for error in field.errors]
+        return fields + list(self.rule_errors.items())
 
 
 def build_section_form(questionnaire: Questionnaire, section: Section | str, lang: str = "sv",
@@ -118,7 +124,7 @@ def _add_fields(q: Question, lang: str, attrs: dict[str, Any], entry: QuestionLa
     label = q.text(lang)
     description = q.help_text(lang)
     choices = [SelectChoice(c.code, c.text(lang)) for c in q.all_choices()]
-    if q.type == "note":
+    if not q.answerable:  # a note, or a derived entry: shown, never answered
         return
     if q.type in ("single", "scale", "yesno"):
         attrs[q.id] = LenientRadioField(label, choices=choices, description=description, validate_choice=False)
@@ -150,7 +156,7 @@ def _add_fields(q: Question, lang: str, attrs: dict[str, Any], entry: QuestionLa
 
 def _input_attrs(q: Question) -> dict[str, Any]:
     attrs: dict[str, Any] = {}
-    if q.type in ("integer", "money"):
+    if q.type in ("integer", "money", "year"):
         attrs["inputmode"] = "numeric"
     elif q.type == "decimal":
         attrs["inputmode"] = "decimal"

@@ -118,7 +118,11 @@ class AnswerMaker:
         if qtype in ("integer", "money", "decimal"):
             return self.number(question)
         if qtype == "date":
-            return self.date(question)
+            return self.date(question, answers)
+        if qtype == "year":
+            low = question.min if question.min is not None else 2013
+            high = question.max if question.max is not None else 2016
+            return rng.randint(max(low, min(high, 2013)), min(high, max(low, 2016)))
         if qtype == "text":
             return self.text(question)
         if qtype == "longtext":
@@ -143,9 +147,16 @@ class AnswerMaker:
             return round(min(float(high), value + rng.random()), 1)
         return int(value)
 
-    def date(self, question: Question) -> str:
+    def date(self, question: Question, answers: dict[str, Any]) -> str:
+        """A date; after the dates already answered, within two months of the latest (a request, then its answer)."""
         low = datetime.date.fromisoformat(question.min) if question.min else datetime.date(2013, 1, 1)
         high = datetime.date.fromisoformat(question.max) if question.max else datetime.date(2014, 12, 31)
+        earlier = [datetime.date.fromisoformat(v) for k, v in answers.items()
+                   if isinstance(v, str) and self.q.question(k) is not None and self.q.question(k).type == "date"]
+        if earlier and low <= max(earlier) <= high:
+            low, high = max(earlier), min(high, max(earlier) + datetime.timedelta(days=60))
+        else:
+            high = min(high, max(low, datetime.date(2014, 12, 31)))
         span = max(0, (high - low).days)
         return (low + datetime.timedelta(days=self.rng.randint(0, span))).isoformat()
 

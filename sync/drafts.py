@@ -15,7 +15,8 @@ from . import store
 
 #: Question types whose values can move to another type unchanged (then cleaned by the new question).
 COMPATIBLE = {
-    "integer": {"integer", "decimal", "money"},
+    "integer": {"integer", "decimal", "money", "year"},
+    "year": {"year", "integer"},
     "money": {"money", "integer", "decimal"},
     "decimal": {"decimal"},
     "text": {"text", "longtext"},

@@ -2,10 +2,12 @@
 
 Stages: `to_sheets` turns the questionnaire into plain rows (survey,
 choices, settings), `write_xlsx` writes them. fieldkit-only meaning travels
-in extra columns that pyxform ignores: `fieldkit_type` (money, yesno,
-matrix), `fieldkit_flags` (personal, dont_know, not_applicable) and
-`fieldkit_relevant` (the exact condition, when the XPath would not
-translate back to the same text).
+in extra columns that pyxform ignores: `fieldkit_type` (money, yesno, year,
+matrix; derived, check, constraint on a calculate row), `fieldkit_flags`
+(personal, dont_know, not_applicable), `fieldkit_relevant` (the exact
+condition, when the XPath would not translate back to the same text), and
+`fieldkit_expression` and `fieldkit_message` (a derived entry's exact
+expression and its rule's message; `calculation` holds the XPath for ODK).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from ..model import (
 from . import xpath
 from .expressions import Target, Untranslatable, render, translate_relevant
 from .languages import language_tag
-from .to_xpath import condition_to_xpath, limits_to_constraint
+from .to_xpath import condition_to_xpath, expression_to_xpath, limits_to_constraint
 
 ROOT = "data"
 #: Names pyxform refuses; a section or question with such an id is written as `<id>_fieldkit`, its id in
@@ -37,10 +39,10 @@ ROOT = "data"
 RESERVED = {"meta"}
 XLSFORM_TYPES = {
     "single": "select_one", "scale": "select_one", "yesno": "select_one", "matrix": "select_one",
-    "multi": "select_multiple", "integer": "integer", "money": "integer", "decimal": "decimal",
-    "text": "text", "longtext": "text", "date": "date", "note": "note",
+    "multi": "select_multiple", "integer": "integer", "money": "integer", "year": "integer", "decimal": "decimal",
+    "text": "text", "longtext": "text", "date": "date", "note": "note", "derived": "calculate",
 }
-MARKED_TYPES = ("money", "yesno")
+MARKED_TYPES = ("money", "yesno", "year")
 APPEARANCES = {"scale": "likert", "longtext": "multiline"}
 CHOICE_TYPES = ("single", "scale", "yesno", "multi", "matrix")
 
@@ -80,7 +82,8 @@ class _Exporter:
         self.langs = questionnaire.languages
         self.tags = {code: language_tag(code) for code in self.langs}
         self.places: dict[str, _Place] = {}
-        self.types = {q.id: q.type for q in questionnaire.questions()}
+        # A derived entry counts as its result type: XPath needs to know which values are dates.
+        self.types = {q.id: q.result if q.derived else q.type for q in questionnaire.questions()}
         self.items = {q.id: [i.code for i in q.items] for q in questionnaire.questions() if q.type == "matrix"}
         self.lists: dict[tuple, str] = {}
         self.list_names: set[str] = set()
@@ -142,9 +145,10 @@ class _Exporter:
 
     def survey_columns(self, rows: list[dict]) -> list[str]:
         columns = ["type", "name"] + [f"label::{self.tags[c]}" for c in self.langs]
-        for base in ("hint", "required", "relevant", "constraint", "constraint_message", "appearance",
-                     "fieldkit_type", "fieldkit_flags", "fieldkit_relevant", "fieldkit_id"):
-            if base in ("hint", "constraint_message"):
+        for base in ("hint", "required", "relevant", "constraint", "constraint_message", "calculation", "appearance",
+                     "fieldkit_type", "fieldkit_flags", "fieldkit_relevant", "fieldkit_id", "fieldkit_expression",
+                     "fieldkit_message"):
+            if base in ("hint", "constraint_message", "fieldkit_message"):
                 keys = [f"{base}::{self.tags[c]}" for c in self.langs]
                 if any(row.get(k) for row in rows for k in keys):
                     columns += keys
@@ -203,6 +207,8 @@ class _Exporter:
         local = self.local(question, section)
         if question.type == "matrix":
             return self.matrix_rows(question, local)
+        if question.derived:
+            return [self.derived_row(question, local)]
         kind = XLSFORM_TYPES[question.type]
         name = xlsform_name(local)
         row = {"name": name, **self.texts("label", question.label), **self.texts("hint", question.help)}
@@ -225,6 +231,21 @@ class _Exporter:
                          **self.texts("label", {c: OTHER_LABEL.get(c, OTHER_LABEL["sv"]) for c in self.langs}),
                          "relevant": f"selected({self.ref_text(question.id, None)}, '{OTHER}')"})
         return rows
+
+    def derived_row(self, question: Question, local: str) -> dict:
+        """A derived entry as a calculate row: XPath for ODK, the exact expression for fieldkit."""
+        name = xlsform_name(local)
+        row = {"type": "calculate", "name": name, **self.texts("label", question.label),
+               **self.texts("hint", question.help)}
+        if name != local:
+            row["fieldkit_id"] = local
+        self.relevant(row, question.relevant)
+        row["calculation"] = expression_to_xpath(question.expression, self.ref_text, self.types, self.items)
+        row["fieldkit_type"] = question.rule or "derived"
+        row["fieldkit_flags"] = self.flags(question)
+        row["fieldkit_expression"] = question.expression
+        row.update(self.texts("fieldkit_message", question.message))
+        return row
 
     def flags(self, question: Question) -> str | None:
         flags = ["personal"] if question.personal else []

@@ -277,7 +277,7 @@ def _limit(node: tuple, qtype: str, is_self: Callable[[tuple], bool], limits: di
             raise Untranslatable("count-selected(.) is supported only on select_multiple, compared with a number")
         _bound(limits, op, _whole(right[1]), 1)
         return
-    if qtype in ("integer", "money"):
+    if qtype in ("integer", "money", "year"):
         if right[0] != "num":
             raise Untranslatable("the limit of a number must be a number")
         _bound(limits, op, _whole(right[1]), 1)

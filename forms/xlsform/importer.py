@@ -37,9 +37,11 @@ NO = {"no", "false", "false()", "0"}
 FLAGS = ("personal", "dont_know", "not_applicable")
 #: fieldkit_type values each XLSForm base type may carry.
 FIELDKIT_TYPES = {
-    "text": {"text", "longtext"}, "integer": {"integer", "money"}, "decimal": {"decimal"}, "date": {"date"},
+    "text": {"text", "longtext"}, "integer": {"integer", "money", "year"}, "decimal": {"decimal"}, "date": {"date"},
     "note": {"note"}, "select_one": {"single", "scale", "yesno"}, "select_multiple": {"multi"},
 }
+#: fieldkit_type of a calculate row that fieldkit's export wrote for a derived entry -> its expression key.
+DERIVED_MARKERS = {"derived": "expression", "check": "check", "constraint": "constraint"}
 OR_OTHER_CODE = "other"
 OR_OTHER_LABELS = {"sv": "Annat", "en": "Other"}
 OR_OTHER_QUESTION = {"sv": "Ange annat", "en": "Specify other"}
@@ -199,6 +201,9 @@ class _Importer:
                                                         "fieldkit does not collect; the row is left out", "metadata")
             elif node.kind == "unknown":
                 self.msg.unsupported("survey", node.number, f"unknown type {node.type_text!r}")
+            elif node.kind == "unsupported" and self.is_derived(node):
+                run = run or self.new_run(groups, node.number)
+                self.add(run, self.derived(node, run))
             elif node.kind == "unsupported":
                 self.msg.unsupported("survey", node.number, f"type {node.type_text!r} is not supported")
             else:
@@ -347,6 +352,37 @@ class _Importer:
             self.msg.warning("survey", entry.number, "the label refers to other answers with ${...}; fieldkit shows "
                                                      "it as written", "piping")
         return data, extra, consumed
+
+    @staticmethod
+    def is_derived(entry: Entry) -> bool:
+        """A calculate row that fieldkit's export wrote for a derived entry (other calculate rows are unsupported)."""
+        return (entry.type_text.lower() == "calculate" and bool(entry.row.text("fieldkit_expression"))
+                and entry.row.text("fieldkit_type").lower() in DERIVED_MARKERS)
+
+    def derived(self, entry: Entry, run: _Run) -> _Data | None:
+        """A derived entry from its calculate row: the exact expression is in fieldkit_expression."""
+        row = entry.row
+        reasons: list[str] = []
+        relevant = self.refs.relevant(row, entry.number, reasons)
+        for reason in reasons:
+            self.msg.unsupported("survey", entry.number, reason)
+        if reasons:
+            return None
+        sid = run.data["id"]
+        local = unique(make_id(_own_id(entry)), run.local_ids)
+        data = _Data(entry.number, id=local, type="derived", label=self.texts.label(row, "label", entry.name))
+        help_text = self.texts.texts(row, "hint")
+        if help_text:
+            data["help"] = help_text
+        if relevant:
+            data["relevant"] = relevant
+        data[DERIVED_MARKERS[row.text("fieldkit_type").lower()]] = row.text("fieldkit_expression")
+        message = self.texts.texts(row, "fieldkit_message")
+        if message:
+            data["message"] = message
+        data.update(self.flags(row))
+        self.register(entry, f"{sid}.{local}", "derived", local, _own_id(entry))
+        return data
 
     def folds_other(self, entry: Entry, choice_set: ChoiceSet, following) -> bool:
         """fieldkit's own export writes "other" as an `annat` choice plus a `<name>_annat` text row."""

@@ -3,6 +3,11 @@
 Missing answers: in fieldkit a comparison with a missing answer is false, in
 XPath an unanswered question is '' and `'' != 'x'` is true; so `sec.x != 'x'`
 is written `${x} != '' and ${x} != 'x'`, and `not in` gets the same guard.
+
+Arithmetic and functions (derived values, `expression_to_xpath`) use ODK's
+XPath: `div` for /, dates through `decimal-date-time()` (days since 1970) and
+back through `date()`, `if()`, `min()`, `max()`, `round()`. fieldkit's exact
+expression travels beside it in `fieldkit_expression`, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from decimal import Decimal
 from typing import Callable
 
 from .. import conditions
+from ..arithmetic import as_date
 
 RefText = Callable[[str, str | None], str]  # (question id, matrix item or None) -> XPath reference
 
@@ -22,8 +28,67 @@ def condition_to_xpath(source: str, ref_text: RefText, types: dict[str, str],
     return _x(tree, ref_text, types, items or {})[0]
 
 
+def expression_to_xpath(source: str, ref_text: RefText, types: dict[str, str],
+                        items: dict[str, list[str]] | None = None) -> str:
+    """The XPath `calculation` for a derived entry's expression; `types` maps ids to (result) types."""
+    tree = conditions.parse(source).tree
+    if tree[0] in _VALUE_NODES:
+        return _xvalue(tree, ref_text, types, items or {})[0]
+    return _x(tree, ref_text, types, items or {})[0]
+
+
+_VALUE_NODES = ("lit", "ref", "arith", "neg", "call")
+_NUMBER_TYPES = ("integer", "decimal", "money", "year")
+
+
+def _xvalue(node: tuple, ref: RefText, types: dict, items: dict) -> tuple[str, str]:
+    """(XPath, kind) of a value: kind is number, date, duration (days as a number) or other."""
+    kind = node[0]
+    if kind == "ref":
+        found = types.get(node[1])
+        shown = "date" if found == "date" and node[2] is None else "number" if found in _NUMBER_TYPES else "other"
+        return ref(node[1], node[2]), shown
+    if kind == "lit":
+        value = node[1]
+        if isinstance(value, str) and as_date(value) is not None:
+            return f"date({_xliteral(value)})", "date"
+        return _xliteral(value), "number" if isinstance(value, (int, float)) and not isinstance(value, bool) else "other"
+    if kind == "arith":
+        op = node[1]
+        (a, ka), (b, kb) = _xvalue(node[2], ref, types, items), _xvalue(node[3], ref, types, items)
+        if op == "-" and ka == kb == "date":
+            return f"(decimal-date-time({a}) - decimal-date-time({b}))", "duration"
+        if op in ("+", "-") and ka == "date":
+            return f"date(decimal-date-time({a}) {op} {b})", "date"
+        if op == "+" and kb == "date":
+            return f"date({a} + decimal-date-time({b}))", "date"
+        return f"({a} {'div' if op == '/' else op} {b})", "duration" if "duration" in (ka, kb) else "number"
+    if kind == "neg":
+        inner, shown = _xvalue(node[1], ref, types, items)
+        return f"-{inner}", shown
+    if kind == "call":
+        name, args = node[1], node[3:]
+        if name == "if":
+            test = _x(args[0], ref, types, items)[0]
+            (a, ka), (b, _kb) = _xvalue(args[1], ref, types, items), _xvalue(args[2], ref, types, items)
+            return f"if({test}, {a}, {b})", ka
+        values = [_xvalue(arg, ref, types, items) for arg in args]
+        if name == "days":
+            return f"round({values[0][0]}, 0)", "number"
+        if name == "round":
+            digits = values[1][0] if len(values) > 1 else "0"
+            return f"round({values[0][0]}, {digits})", "number"
+        if all(k == "date" for _text, k in values):
+            inner = ", ".join(f"decimal-date-time({text})" for text, _k in values)
+            return f"date({name}({inner}))", "date"
+        return f"{name}({', '.join(text for text, _k in values)})", "number"
+    return f"({_x(node, ref, types, items)[0]})", "other"
+
+
 def _x(node: tuple, ref: RefText, types: dict, items: dict) -> tuple[str, int]:
     kind = node[0]
+    if kind in ("arith", "neg", "call"):
+        return _xvalue(node, ref, types, items)[0], 4
     if kind == "or":
         left, right = (_x(n, ref, types, items)[0] if n[0] == "or" else _xwrap(n, 3, ref, types, items)
                        for n in node[1:])
@@ -77,6 +142,8 @@ def _xcmp(node: tuple, ref: RefText, types: dict, items: dict) -> tuple[str, int
 
 
 def _xoperand(node: tuple, ref: RefText, types: dict, items: dict, dated: bool = False) -> str:
+    if node[0] in ("arith", "neg", "call"):
+        return _xvalue(node, ref, types, items)[0]
     if node[0] == "ref":
         return ref(node[1], node[2])
     if node[0] == "lit":

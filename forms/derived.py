@@ -1,0 +1,401 @@
+"""Derived values and rules: checked when a definition is loaded, computed from answers.
+
+A derived entry (`type: derived`) is a question-like entry that is never asked:
+an `expression` (a value: a number, a date, a text or true/false), a `check`
+(a rule whose failure is a warning) or a `constraint` (a rule whose failure is
+a validation error). `check` finds what is wrong with them in a definition
+(unknown references, types that do not fit, cycles) and sets each entry's
+result type; `evaluate` computes them for one submission's cleaned answers.
+The web pages, answer cleaning and the exports all use `evaluate`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any, Iterator, Mapping
+
+from .arithmetic import as_date
+from .arithmetic import result as _stored
+from .conditions import Condition, ConditionError, parse
+from .model import DERIVED, Question, Questionnaire, Section
+
+#: The type of an answer as the expression language sees it, by question type.
+ANSWER_TYPES = {
+    "integer": "integer", "decimal": "decimal", "money": "money", "year": "integer", "date": "date",
+    "text": "text", "longtext": "text", "single": "text", "scale": "text", "yesno": "text",
+    "multi": "multi", "matrix": "matrix",
+}
+NUMBERS = ("integer", "decimal", "money")
+#: Expression types that can be a result, and the question type the result is shown and exported as.
+RESULT_TYPES = {"integer": "integer", "decimal": "decimal", "money": "money", "date": "date", "text": "text",
+                "bool": "yesno"}
+_SHOWN = {"integer": "a number", "decimal": "a number", "money": "an amount", "date": "a date",
+          "duration": "a difference of dates", "text": "text", "bool": "true or false",
+          "multi": "a list of choices", "matrix": "a matrix", "any": "a value"}
+
+
+# -- checking a definition --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DerivedProblem:
+    """One problem with a derived entry: the loader reports it as FILE:LINE: message."""
+
+    line: int
+    message: str
+    code: str
+
+
+class _TypeProblem(Exception):
+    pass
+
+
+def entries(questionnaire: Questionnaire) -> Iterator[tuple[Question, Section]]:
+    """The derived entries in questionnaire order, each with its section."""
+    for section in questionnaire.sections:
+        for question in section.questions:
+            if question.type == DERIVED or question.derived:
+                yield question, section
+
+
+def _what(question: Question) -> str:
+    return f"{question.rule or 'expression'} of {question.id!r}"
+
+
+def check(questionnaire: Questionnaire) -> list[DerivedProblem]:
+    """Every problem with the derived entries; sets `result` on each entry that has none."""
+    problems: list[DerivedProblem] = []
+    questions = {q.id: q for q in questionnaire.questions()}
+    parsed: dict[str, Condition] = {}
+    for question, _section in entries(questionnaire):
+        if question.expression is None:
+            continue  # the loader already said that one of expression, check or constraint is missing
+        try:
+            parsed[question.id] = parse(question.expression)
+        except ConditionError as exc:
+            problems.append(DerivedProblem(question.expression_line, f"{_what(question)}: {exc}", "expression"))
+    usable = set(parsed)
+    for qid, condition in parsed.items():
+        question = questions[qid]
+        for ref in condition.references():
+            target = questions.get(ref)
+            message = None
+            if target is None:
+                message = f"{_what(question)} names unknown question {ref!r}"
+            elif target.type == "note":
+                message = f"{_what(question)} names note {ref!r}, which has no answer"
+            if message:
+                problems.append(DerivedProblem(question.expression_line, message, "unknown-reference"))
+                usable.discard(qid)
+    cycles = _cycles({qid: [r for r in c.references() if r in parsed] for qid, c in parsed.items()})
+    for cycle in cycles:
+        first = questions[cycle[0]]
+        problems.append(DerivedProblem(
+            first.expression_line,
+            f"derived values depend on each other in a cycle: {' -> '.join(cycle + [cycle[0]])}", "cycle"))
+        usable.difference_update(cycle)
+    types: dict[str, str] = {}
+    for qid in _ordered({qid: [r for r in parsed[qid].references() if r in parsed] for qid in parsed}):
+        question = questions[qid]
+        needs = [r for r in parsed[qid].references() if r in parsed]
+        if qid not in usable or any(r not in types for r in needs):
+            continue
+        try:
+            kind = _infer(parsed[qid].tree, _reference_type(questions, types))
+            _check_result(question, kind)
+        except _TypeProblem as exc:
+            problems.append(DerivedProblem(question.expression_line, f"{_what(question)}: {exc}", "type"))
+            continue
+        types[qid] = kind
+        if question.result is None:
+            question.result = RESULT_TYPES[kind]
+        personal = [r for r in _reach(qid, parsed) if questions.get(r) is not None and questions[r].personal]
+        if personal and kind == "text" and not question.personal:
+            problems.append(DerivedProblem(
+                question.expression_line, f"{_what(question)} gives text from personal question {personal[0]!r}: "
+                "mark it personal: true", "personal"))
+    return problems
+
+
+def _check_result(question: Question, kind: str) -> None:
+    if question.rule and kind != "bool":
+        raise _TypeProblem(f"a {question.rule} must be true or false, such as a comparison "
+                           f"(this one gives {_SHOWN[kind]})")
+    if kind == "duration":
+        raise _TypeProblem("the result is a difference of dates: write days(...) around it for the number of days")
+    if kind not in RESULT_TYPES:
+        raise _TypeProblem(f"the result is {_SHOWN[kind]}, which cannot be shown as one value")
+
+
+def _reach(qid: str, parsed: dict[str, Condition]) -> list[str]:
+    """Every question id a derived entry reads, through the derived entries it reads."""
+    seen: list[str] = []
+    stack = [qid]
+    while stack:
+        for ref in parsed[stack.pop()].references():
+            if ref not in seen:
+                seen.append(ref)
+                if ref in parsed:
+                    stack.append(ref)
+    return seen
+
+
+def _cycles(edges: dict[str, list[str]]) -> list[list[str]]:
+    """Each cycle among derived entries once, in the order found."""
+    found: list[list[str]] = []
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        path.append(node)
+        for nxt in edges.get(node, []):
+            if state.get(nxt) == 1:
+                found.append(path[path.index(nxt):])
+            elif nxt not in state:
+                visit(nxt, path)
+        path.pop()
+        state[node] = 2
+
+    for node in edges:
+        if node not in state:
+            visit(node, [])
+    return found
+
+
+def _ordered(edges: dict[str, list[str]]) -> list[str]:
+    """Derived ids with the ones each reads first (cycles are left where they fall)."""
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(node: str) -> None:
+        if node in seen:
+            return
+        seen.add(node)
+        for nxt in edges.get(node, []):
+            visit(nxt)
+        order.append(node)
+
+    for node in edges:
+        visit(node)
+    return order
+
+
+def _reference_type(questions: dict[str, Question], types: dict[str, str]):
+    def typeof(node: tuple) -> str:
+        target = questions[node[1]]
+        if target.derived:
+            return types.get(target.id, "any")
+        kind = ANSWER_TYPES.get(target.type, "any")
+        if kind == "matrix" and node[2] is not None:
+            return "text"
+        return kind
+    return typeof
+
+
+def _shown(node: tuple, kind: str) -> str:
+    if node[0] == "ref":
+        return f"{node[1]!r} ({_SHOWN[kind]})"
+    if node[0] == "lit":
+        return repr(node[1])
+    return _SHOWN[kind]
+
+
+def _widest(kinds: list[str]) -> str:
+    if "money" in kinds:
+        return "money"
+    return "decimal" if "decimal" in kinds else "integer"
+
+
+def _infer(node: tuple, typeof) -> str:
+    """The type of an expression, or _TypeProblem saying what does not fit."""
+    kind = node[0]
+    if kind == "lit":
+        value = node[1]
+        if isinstance(value, bool):
+            return "bool"
+        if isinstance(value, int):
+            return "integer"
+        if isinstance(value, float):
+            return "decimal"
+        return "text"
+    if kind == "ref":
+        return typeof(node)
+    if kind in ("or", "and", "not"):
+        for child in node[1:]:
+            _infer(child, typeof)
+        return "bool"
+    if kind in ("in", "not_in", "answered"):
+        for child in node[1:]:
+            if child[0] != "list":
+                _infer(child, typeof)
+        return "bool"
+    if kind == "cmp":
+        left, right = _infer(node[2], typeof), _infer(node[3], typeof)
+        if node[1] not in ("==", "!=") and not _orderable(left, right, node[2], node[3]):
+            raise _TypeProblem(f"cannot compare {_shown(node[2], left)} with {_shown(node[3], right)} "
+                               f"using {node[1]}: compare numbers with numbers, dates with dates")
+        return "bool"
+    if kind == "neg":
+        inner = _infer(node[1], typeof)
+        if inner in NUMBERS or inner in ("duration", "any"):
+            return inner
+        raise _TypeProblem(f"cannot negate {_shown(node[1], inner)}: arithmetic needs numbers")
+    if kind == "arith":
+        return _arith_type(node, typeof)
+    if kind == "call":
+        return _call_type(node, typeof)
+    raise _TypeProblem(f"unexpected expression {kind!r}")
+
+
+def _date_text(node: tuple) -> bool:
+    return node[0] == "lit" and isinstance(node[1], str) and as_date(node[1]) is not None
+
+
+def _orderable(left: str, right: str, left_node: tuple, right_node: tuple) -> bool:
+    if "any" in (left, right):
+        return True
+    if left in NUMBERS and right in NUMBERS:
+        return True
+    if left == right and left in ("date", "duration", "text"):
+        return True
+    return (left == "date" and _date_text(right_node)) or (right == "date" and _date_text(left_node))
+
+
+def _arith_type(node: tuple, typeof) -> str:
+    op, left_node, right_node = node[1], node[2], node[3]
+    left, right = _infer(left_node, typeof), _infer(right_node, typeof)
+    if "any" in (left, right):
+        return "any"
+    if left in NUMBERS and right in NUMBERS:
+        if op == "/":
+            return "money" if left == "money" and right != "money" else "decimal"
+        return _widest([left, right])
+    if op == "-" and left == "date" and right == "date":
+        return "duration"
+    if op in ("+", "-") and left == "date" and right in ("integer", "duration"):
+        return "date"
+    if op == "+" and right == "date" and left in ("integer", "duration"):
+        return "date"
+    if op in ("+", "-") and left == right == "duration":
+        return "duration"
+    a, b = _shown(left_node, left), _shown(right_node, right)
+    what = {"+": f"add {a} and {b}", "-": f"subtract {b} from {a}", "*": f"multiply {a} by {b}",
+            "/": f"divide {a} by {b}"}[op]
+    raise _TypeProblem(f"cannot {what}: arithmetic needs numbers (with dates: date - date, date + days, date - days)")
+
+
+def _call_type(node: tuple, typeof) -> str:
+    name, args = node[1], node[3:]
+    if name == "if":
+        _infer(args[0], typeof)
+        a, b = _infer(args[1], typeof), _infer(args[2], typeof)
+        if "any" in (a, b):
+            return "any"
+        if a in NUMBERS and b in NUMBERS:
+            return _widest([a, b])
+        if a != b:
+            raise _TypeProblem(f"if() gives {_SHOWN[a]} in one case and {_SHOWN[b]} in the other: "
+                               "give both cases the same type")
+        return a
+    kinds = [_infer(arg, typeof) for arg in args]
+    if name == "days":
+        if kinds[0] not in ("duration", "any"):
+            raise _TypeProblem(f"days() takes a difference of two dates, such as days(s.svar - s.fraga), "
+                               f"not {_shown(args[0], kinds[0])}")
+        return "integer"
+    if name in ("min", "max"):
+        if all(k in NUMBERS or k == "any" for k in kinds):
+            return _widest(kinds)
+        if all(k == "date" or k == "any" or _date_text(a) for k, a in zip(kinds, args)):
+            return "date"
+        raise _TypeProblem(f"{name}() takes numbers, or dates, not {_SHOWN[next(k for k in kinds if k not in NUMBERS)]}")
+    if name == "round":
+        if kinds[0] not in NUMBERS and kinds[0] != "any":
+            raise _TypeProblem(f"round() takes a number, not {_shown(args[0], kinds[0])}")
+        if len(args) > 1:
+            if not (args[1][0] == "lit" and isinstance(args[1][1], int) and not isinstance(args[1][1], bool)
+                    and 0 <= args[1][1] <= 10):
+                raise _TypeProblem("round() takes the number of decimals as a whole number from 0 to 10")
+            return "decimal" if args[1][1] else ("money" if kinds[0] == "money" else "integer")
+        return "money" if kinds[0] == "money" else "integer"
+    raise _TypeProblem(f"unknown function {name!r}")
+
+
+# -- computing values --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Step:
+    question: Question
+    section: Section
+    condition: Condition
+
+
+class Plan:
+    """The derived entries of one questionnaire, parsed once, in the order they can be computed."""
+
+    def __init__(self, questionnaire: Questionnaire):
+        found = {q.id: (q, s) for q, s in entries(questionnaire) if q.expression is not None}
+        parsed: dict[str, Condition] = {}
+        for qid, (question, _section) in found.items():
+            try:
+                parsed[qid] = parse(question.expression)
+            except ConditionError:
+                continue  # the loader refuses such a definition; a plan simply leaves it out
+        edges = {qid: [r for r in c.references() if r in parsed] for qid, c in parsed.items()}
+        in_cycles = {qid for cycle in _cycles(edges) for qid in cycle}
+        self.steps = [_Step(found[qid][0], found[qid][1], parsed[qid]) for qid in _ordered(edges)
+                      if qid not in in_cycles]
+        self.ids = frozenset(step.question.id for step in self.steps)
+        self.booleans = frozenset(step.question.id for step in self.steps if step.question.result == "yesno")
+
+    def evaluate(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        if not self.steps:
+            return values
+        ids = self.ids
+
+        def lookup(qid: str) -> Any:
+            return values.get(qid) if qid in ids else answers.get(qid)
+
+        for step in self.steps:
+            if not (_holds(step.section.relevant, answers) and _holds(step.question.relevant, answers)):
+                continue
+            value = _stored(step.condition.value(lookup, self.booleans))
+            if value is not None:
+                values[step.question.id] = value
+        return values
+
+
+def plan(questionnaire: Questionnaire) -> Plan:
+    """The questionnaire's plan, made once (a questionnaire does not change once built)."""
+    found = questionnaire.__dict__.get("_derived_plan")
+    if found is None:
+        found = questionnaire.__dict__["_derived_plan"] = Plan(questionnaire)
+    return found
+
+
+def evaluate(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The derived values for cleaned answers: {full id: value}.
+
+    Numbers, dates (ISO text), texts; a rule is True when it holds and False when it
+    is broken. An entry that is skipped (its condition or its section's does not
+    hold) or that needs a missing answer has no key, like an unanswered question.
+    """
+    return plan(questionnaire).evaluate(answers)
+
+
+def broken(questionnaire: Questionnaire, values: Mapping[str, Any], rule: str) -> list[Question]:
+    """The rules of one kind ("check" or "constraint") that `values` (from `evaluate`) say are broken."""
+    return [step.question for step in plan(questionnaire).steps
+            if step.question.rule == rule and values.get(step.question.id) is False]
+
+
+def _holds(source: str | None, answers: Mapping[str, Any]) -> bool:
+    return not source or _parsed(source).evaluate(answers.get)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(source: str) -> Condition:
+    return parse(source)
