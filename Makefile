@@ -1,4 +1,5 @@
 # Two commands: `make run` (the app with demo content) and `make test` (every test).
+# `make test-quick` leaves out the browser and slow tests, for running often while working.
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
@@ -6,7 +7,7 @@ DB ?= instance/fieldkit.db
 DEMO_SUBMISSIONS ?= 200
 PORT ?= 5000
 
-.PHONY: install run test bench clean messages
+.PHONY: install run test test-quick bench clean messages
 
 $(BIN)/fieldkit: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +24,9 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+test-quick: install
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 # Texts for people: extract them into each package's .pot and merge that into its sv and en .po files
 # (docs/translating.md). The .po files are compiled when the app reads them; there is no compile step.

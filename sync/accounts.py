@@ -7,6 +7,8 @@ A field laptop has no accounts: one local interviewer, optionally behind a passp
 
 from __future__ import annotations
 
+import functools
+import os
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -24,8 +26,29 @@ from .selection import where as selection_where
 ROLES = ("admin", "evaluator", "county", "interviewer")
 MIN_PASSWORD = 10
 MAX_NAME = 64
-#: Checked against when the account does not exist, so that a wrong name costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not a password of anyone")
+#: werkzeug's method string for new password and passphrase hashes, e.g. "pbkdf2:sha256:1" in the tests.
+PASSWORD_HASH_ENV = "FIELDKIT_PASSWORD_HASH"
+DEFAULT_PASSWORD_HASH = "scrypt"
+
+
+def hash_secret(secret: str) -> str:
+    """A salted hash of a password or passphrase, by the method in FIELDKIT_PASSWORD_HASH (default scrypt)."""
+    return generate_password_hash(secret, method=_hash_method())
+
+
+def _hash_method() -> str:
+    return os.environ.get(PASSWORD_HASH_ENV) or DEFAULT_PASSWORD_HASH
+
+
+def _dummy_hash() -> str:
+    """Checked against when the account does not exist, so that a wrong name costs as long as a wrong password."""
+    return _dummy_hash_by(_hash_method())
+
+
+@functools.cache
+def _dummy_hash_by(method: str) -> str:
+    # Made on first use, not at import: that would cost every command and server start one slow hash.
+    return generate_password_hash("not a password of anyone", method=method)
 
 
 class AccountError(FieldkitError, ValueError):
@@ -102,7 +125,7 @@ def add_user(db: Database, name: str, role: str, password: str, *, county_code: 
         if db.execute("select 1 from users where name = ?", [name]).fetchone():
             raise AccountError(f"a user named {name!r} already exists")
         db["users"].insert({"name": name, "role": role, "county_code": county_code,
-                            "password_hash": generate_password_hash(password), "created": store.now(),
+                            "password_hash": hash_secret(password), "created": store.now(),
                             "disabled_at": None, "epoch": 0})
         audit.record(db, actor, "user_added", {"role": role, "county": county_code}, target=name)
     return User(name, role, county_code)
@@ -140,7 +163,7 @@ def set_password(db: Database, name: str, password: str, *, actor: str | None = 
     check_password(password)
     with store.transaction(db):
         changed = db.execute("update users set password_hash = ?, epoch = epoch + 1 where name = ?",
-                             [generate_password_hash(password), name]).rowcount
+                             [hash_secret(password), name]).rowcount
         if not changed:
             raise AccountError(f"no user named {name!r}; see `fieldkit users list`")
         audit.record(db, actor, "password_changed", target=name)
@@ -150,7 +173,7 @@ def verify(db: Database, name: str, password: str) -> User | None:
     """The active user if name and password match, else None (in about the same time either way)."""
     row = db.execute("select name, role, county_code, epoch, disabled_at, password_hash from users where name = ?",
                      [(name or "").strip()]).fetchone()
-    ok = check_password_hash(row[5] if row else _DUMMY_HASH, password or "")
+    ok = check_password_hash(row[5] if row else _dummy_hash(), password or "")
     if not ok or row is None or row[4] is not None:
         return None
     return User(row[0], row[1], row[2], row[3])
@@ -172,12 +195,12 @@ def set_passphrase(db: Database, passphrase: str | None, *, actor: str | None = 
         if passphrase is None:
             db.execute("delete from settings where key = 'passphrase_hash'")
         else:
-            store.set_setting(db, "passphrase_hash", generate_password_hash(passphrase))
+            store.set_setting(db, "passphrase_hash", hash_secret(passphrase))
         audit.record(db, actor, "passphrase_set", {"on": passphrase is not None})
 
 
 def verify_passphrase(settings: dict[str, str], passphrase: str) -> bool:
-    return check_password_hash(settings.get("passphrase_hash") or _DUMMY_HASH, passphrase or "") \
+    return check_password_hash(settings.get("passphrase_hash") or _dummy_hash(), passphrase or "") \
         and bool(settings.get("passphrase_hash"))
 
 

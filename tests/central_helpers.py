@@ -1,26 +1,21 @@
-"""Builders for the central-server tests: a central store with one user per role, logins, submissions.
+"""Builders for the central-server tests: the users of the central store, logins, submissions, conflicts.
 
-Hashing passwords is slow on purpose, so the users are made once per session in a template
-store that each test copies.
+The store itself comes from conftest.py (`central_path`, `cdb`, `central_app`): its users are made once
+per session in a template that each test copies.
 """
 
 from __future__ import annotations
 
 import random
-import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-import pytest
-
-from sync import accounts, conflicts, store
-from fieldkit import config
-from fieldkit.app import create_app
+from sync import conflicts, store
 from sync.demo import AnswerMaker
 from sync.bundle import write_bundle
 from sync.ingest import ingest
 
-from sync_helpers import copy_submission, edit, make_laptop
+from sync_helpers import copy_submission, edit
 
 PASSWORD = "correct horse battery"
 #: name -> (role, county code). The county user and the interviewer's submissions are in Västerbotten (24).
@@ -36,48 +31,6 @@ ROLE_USER = {"admin": "ada", "evaluator": "eva", "county": "lena", "interviewer"
 QID = "kub-webbenkat"
 IN_COUNTY = "2480"  # Umeå, county 24
 OTHER_COUNTY = "0180"  # Stockholm, county 01
-
-
-@pytest.fixture(scope="session")
-def central_template(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("central-template")
-    path = folder / "central.db"
-    db = store.open_db(path)
-    store.init_store(db, central=True)
-    for name, (role, county) in USERS.items():
-        accounts.add_user(db, name, role, PASSWORD, county_code=county, actor="test")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.conn.close()
-    return path
-
-
-def copy_central(template: Path, folder: Path) -> Path:
-    path = folder / "central.db"
-    shutil.copyfile(template, path)
-    config.ensure_secret_key(folder)
-    return path
-
-
-@pytest.fixture
-def central_path(central_template, tmp_path) -> Path:
-    return copy_central(central_template, tmp_path)
-
-
-@pytest.fixture
-def cdb(central_path):
-    database = store.open_db(central_path)
-    yield database
-    database.conn.close()
-
-
-@pytest.fixture
-def central_app(central_path):
-    return create_app({"DB": str(central_path), "TESTING": True, "WTF_CSRF_ENABLED": False})
-
-
-@pytest.fixture
-def central_csrf_app(central_path):
-    return create_app({"DB": str(central_path), "TESTING": True})
 
 
 def login(client, name: str, password: str = PASSWORD, *, environ_base=None, **extra):
@@ -108,8 +61,10 @@ def make_submission(db, *, municipality: str = IN_COUNTY, questionnaire_id: str 
     return sid
 
 
-def make_conflict(db, folder: Path) -> dict[str, Any]:
+def make_conflict(db, folder: Path, make_laptop: Callable) -> dict[str, Any]:
     """An interview both Anna and Bertil edited offline; Anna's edit reached the central `db` first.
+
+    `make_laptop` is conftest's fixture of that name.
 
     Anna changed lok.har_lok and the free-text proposal; Bertil a cooperation rating and the same proposal.
     """

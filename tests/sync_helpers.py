@@ -1,4 +1,7 @@
-"""Builders for the sync tests: a central store, enrolled laptops, interviews and edits, store dumps."""
+"""Builders for the sync tests: interviews and edits, store dumps, bundles rewritten, a real server, a bad network.
+
+The stores come from conftest.py's factories `make_central` and `make_laptop`.
+"""
 
 from __future__ import annotations
 
@@ -13,26 +16,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from sync import demo, store
-from sync import devices
 from sync.bundle import BundleWriter
 
 QID = "kub-webbenkat"
 MUNICIPALITY = "2480"  # Umeå
-
-
-def make_central(path: Path) -> Database:
-    db = store.open_db(path)
-    store.init_store(db, central=True)
-    return db
-
-
-def make_laptop(path: Path, central: Database, name: str, url: str = "http://127.0.0.1:9") -> Database:
-    """A field store enrolled on `central` as device `name`."""
-    db = store.open_db(path)
-    store.init_store(db, interviewer=f"Intervjuare {name}")
-    _device, code = devices.enrol(central, name)
-    devices.setup(db, url, code)
-    return db
 
 
 def interview(db: Database, answers: dict[str, Any] | None = None, *, municipality: str = MUNICIPALITY) -> str:
@@ -115,7 +102,8 @@ class Server:
         self.app = create_app({"DB": str(db_path), "TESTING": True})
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll: shutdown() waits for the loop to notice, half a second per server by default.
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     def __enter__(self) -> "Server":
         self.thread.start()
@@ -168,15 +156,22 @@ class DroppingProxy:
     def pump(self, source: socket.socket, target: socket.socket, way: str) -> None:
         try:
             while data := source.recv(4096):
+                truncated = False
                 if way == self.direction:
                     with self.lock:
                         room = self.limit - self.passed
                         if room <= 0 or self.cut:
                             self.cut = True
                             break
+                        truncated = len(data) > room
                         data = data[:room]
                         self.passed += len(data)
+                        self.cut = self.cut or truncated
                 target.sendall(data)
+                if truncated:
+                    # Cut now: waiting for more to arrive would wait for a client that has sent everything
+                    # and waits for an answer (until its timeout, a minute).
+                    break
         except OSError:
             pass
         for sock in (source, target):

@@ -23,7 +23,7 @@ from sync import store
 from fieldkit import config
 from fieldkit.app import create_app
 
-from central_helpers import USERS, central_template, make_submission  # noqa: F401 - fixtures
+from central_helpers import USERS, make_submission
 
 ROLES = ("admin", "evaluator", "county", "interviewer", "anonymous")
 USER_OF = {"admin": "ada", "evaluator": "eva", "county": "lena", "interviewer": "ivar"}
@@ -102,11 +102,11 @@ CASES = [(endpoint, method, path, role) for endpoint, method, path in RULES for 
 
 
 @pytest.fixture(scope="module")
-def matrix_store(central_template, tmp_path_factory):
+def matrix_store(users_template, tmp_path_factory):
     """The central template with a complete interview of Ivar's in county 24, in conflict with another branch."""
     folder = tmp_path_factory.mktemp("matrix")
     path = folder / "central.db"
-    shutil.copyfile(central_template, path)
+    shutil.copyfile(users_template, path)
     db = store.open_db(path)
     sid = make_submission(db, interviewer="ivar")
     head = store.get_submission(db, sid)

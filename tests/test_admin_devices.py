@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-from central_helpers import (  # noqa: F401 - fixtures
-    PASSWORD, cdb, central_app, central_path, central_template, logged_in, login,
-)
+from central_helpers import PASSWORD, logged_in, login
 
 from sync import audit, devices
 

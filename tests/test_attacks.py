@@ -13,10 +13,8 @@ from fieldkit.app import create_app
 from sync import devices, records, signing
 from sync.bundle import record_line
 
-from central_helpers import (  # noqa: F401 - fixtures
-    PASSWORD, central_app, central_csrf_app, central_path, central_template, cdb, logged_in, login, make_submission,
-)
-from sync_helpers import interview, make_laptop
+from central_helpers import PASSWORD, logged_in, login, make_submission
+from sync_helpers import interview
 
 SCRIPT = "<script>alert('x')</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -175,7 +173,7 @@ def _signed(laptop, method, path, body=b""):
                                                                                      body))}
 
 
-def test_a_replayed_key_of_a_revoked_device_is_rejected(central_app, cdb, tmp_path):
+def test_a_replayed_key_of_a_revoked_device_is_rejected(central_app, cdb, tmp_path, make_laptop):
     laptop = make_laptop(tmp_path / "laptop.db", cdb, "anna")
     interview(laptop)
     (_rid, _sid, text), = records.unacknowledged(laptop)

@@ -9,9 +9,7 @@ from fieldkit.cli import main
 from sync import client, devices
 from sync.bundle import write_bundle
 
-from central_helpers import (  # noqa: F401 - fixtures
-    central_app, central_path, central_template, cdb, logged_in, make_submission,
-)
+from central_helpers import logged_in, make_submission
 from sync_helpers import Server, interview
 
 
@@ -59,11 +57,10 @@ def test_an_admin_cannot_disable_themselves(central_app, cdb):
     assert admin.get("/admin/logg").status_code == 200
 
 
-def test_device_enrolment_revocation_and_cli_ingest_are_audited(runner, central_path, cdb, tmp_path):
+def test_device_enrolment_revocation_and_cli_ingest_are_audited(runner, central_path, cdb, tmp_path, make_field_store):
     enrolled = runner.invoke(main, ["--db", str(central_path), "devices", "add", "anna"], catch_exceptions=False)
     code = enrolled.output.strip().splitlines()[-1]
-    laptop = store.open_db(tmp_path / "laptop.db")
-    store.init_store(laptop, interviewer="Anna")
+    laptop = make_field_store(tmp_path / "laptop.db", "Anna")
     devices.setup(laptop, "http://127.0.0.1:9", code)
     interview(laptop)
     bundle = write_bundle(laptop, tmp_path / "anna.fkb").path
@@ -79,11 +76,10 @@ def test_device_enrolment_revocation_and_cli_ingest_are_audited(runner, central_
 
 
 @pytest.mark.slow
-def test_a_push_over_http_is_audited_as_the_device(central_path, cdb, tmp_path):
+def test_a_push_over_http_is_audited_as_the_device(central_path, cdb, tmp_path, make_field_store):
     with Server(central_path) as server:
         _device, code = devices.enrol(cdb, "berit")
-        laptop = store.open_db(tmp_path / "laptop.db")
-        store.init_store(laptop, interviewer="Berit")
+        laptop = make_field_store(tmp_path / "laptop.db", "Berit")
         devices.setup(laptop, server.url, code)
         interview(laptop)
         client.push(laptop)

@@ -5,10 +5,7 @@ from __future__ import annotations
 from sync import audit
 from fieldkit.cli import main
 
-from central_helpers import (  # noqa: F401 - fixtures
-    IN_COUNTY, OTHER_COUNTY, answers_for, central_app, central_path, central_template, cdb, logged_in,
-    make_submission,
-)
+from central_helpers import IN_COUNTY, OTHER_COUNTY, answers_for, logged_in, make_submission
 
 QID = "smak-kontaktlogg"
 

@@ -14,10 +14,8 @@ from sync.bundle import write_bundle
 from sync.ingest import ingest
 from sync.selection import Scope
 
-from central_helpers import (  # noqa: F401 - fixtures
-    IN_COUNTY, central_path, central_template, cdb, make_submission,
-)
-from sync_helpers import interview, make_laptop
+from central_helpers import IN_COUNTY, make_submission
+from sync_helpers import interview
 
 
 class Refused(Exception):
@@ -32,7 +30,9 @@ def break_audit(monkeypatch):
     return lambda: monkeypatch.setattr(audit, "record", refuse)
 
 
-def _bundle(cdb, tmp_path):
+@pytest.fixture
+def bundle(cdb, tmp_path, make_laptop):
+    """A bundle of one interview from Anna's laptop, enrolled on the central."""
     laptop = make_laptop(tmp_path / "laptop.db", cdb, "anna")
     interview(laptop)
     path = write_bundle(laptop, tmp_path / "anna.fkb").path
@@ -40,8 +40,7 @@ def _bundle(cdb, tmp_path):
     return path
 
 
-def test_an_ingest_records_itself_as_the_device_unless_someone_ran_it(cdb, tmp_path):
-    bundle = _bundle(cdb, tmp_path)
+def test_an_ingest_records_itself_as_the_device_unless_someone_ran_it(cdb, bundle):
     ingest(cdb, bundle)
     entry = audit.entries(cdb, action="sync_ingest")[0]
     assert entry["actor"] == "device:anna" and entry["details"]["new"] == 1 and entry["details"]["source"] == "file"
@@ -49,8 +48,7 @@ def test_an_ingest_records_itself_as_the_device_unless_someone_ran_it(cdb, tmp_p
     assert audit.entries(cdb, action="sync_ingest")[0]["actor"] == "cli:root"
 
 
-def test_an_ingest_whose_audit_entry_fails_imports_nothing(cdb, tmp_path, break_audit):
-    bundle = _bundle(cdb, tmp_path)
+def test_an_ingest_whose_audit_entry_fails_imports_nothing(cdb, bundle, break_audit):
     break_audit()
     with pytest.raises(Refused):
         ingest(cdb, bundle)

@@ -9,9 +9,7 @@ import pytest
 from sync import accounts, audit, store
 from fieldkit.app import create_app
 
-from central_helpers import (  # noqa: F401 - fixtures
-    PASSWORD, central_app, central_csrf_app, central_path, central_template, cdb, logged_in, login, make_submission,
-)
+from central_helpers import PASSWORD, logged_in, login, make_submission
 
 
 def test_central_pages_send_the_anonymous_to_the_login_page(central_app):
@@ -136,6 +134,23 @@ def test_a_new_password_ends_old_sessions(central_app, cdb):
     assert client.get("/granskning/").status_code == 302
     assert login(client, "eva").status_code == 401
     assert login(client, "eva", "another long password").status_code == 302
+
+
+def test_passwords_are_hashed_with_scrypt_unless_fieldkit_password_hash_names_another_method(monkeypatch, cdb):
+    monkeypatch.delenv("FIELDKIT_PASSWORD_HASH", raising=False)
+    accounts.add_user(cdb, "kim", "evaluator", "a long enough password")
+    stored = cdb.execute("select password_hash from users where name = 'kim'").fetchone()[0]
+    assert stored.startswith("scrypt:")
+    assert accounts.verify(cdb, "kim", "a long enough password").role == "evaluator"
+    assert accounts.verify(cdb, "nobody", "a long enough password") is None
+    assert accounts._dummy_hash().startswith("scrypt:")  # a wrong name costs as much as a wrong password
+
+    monkeypatch.setenv("FIELDKIT_PASSWORD_HASH", "pbkdf2:sha256:1")
+    accounts.set_password(cdb, "kim", "another long password")
+    stored = cdb.execute("select password_hash from users where name = 'kim'").fetchone()[0]
+    assert stored.startswith("pbkdf2:sha256:1$")
+    assert accounts.verify(cdb, "kim", "another long password").role == "evaluator"
+    assert accounts._dummy_hash().startswith("pbkdf2:sha256:1$")
 
 
 def test_a_session_expires_after_the_configured_hours(central_path):

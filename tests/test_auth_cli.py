@@ -5,8 +5,6 @@ from __future__ import annotations
 from sync import accounts, audit, store
 from fieldkit.cli import main
 
-from central_helpers import central_path, central_template, cdb  # noqa: F401 - fixtures
-
 
 def run(runner, path, *args, input=None):
     return runner.invoke(main, ["--db", str(path), *args], input=input, catch_exceptions=False)

@@ -6,10 +6,7 @@ from exports import ExportFilter, build_report
 from sync import accounts, reviewing, store
 from sync.selection import Selection
 
-from central_helpers import (  # noqa: F401 - fixtures
-    IN_COUNTY, OTHER_COUNTY, answers_for, central_app, central_path, central_template, cdb, logged_in,
-    make_submission,
-)
+from central_helpers import IN_COUNTY, OTHER_COUNTY, answers_for, logged_in, make_submission
 
 CONTACT = "smak-kontaktlogg"
 

@@ -14,7 +14,7 @@ import pytest
 
 from sync import safekeeping, store
 
-from central_helpers import central_path, central_template, cdb, make_submission  # noqa: F401 - fixtures
+from central_helpers import make_submission
 
 pytestmark = pytest.mark.slow
 BALLAST_MB = 48

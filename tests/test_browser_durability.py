@@ -10,7 +10,7 @@ import pytest
 
 from sync import store
 
-from browser_helpers import artifacts_dir, launch, require_chromium
+from browser_helpers import artifacts_dir
 from server_helpers import Browser, Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -78,15 +78,13 @@ def _type_during_a_held_autosave(page, expect):
     expect(form).not_to_have_attribute("data-seq", seq)  # the reply has been handled
 
 
-def test_a_page_change_while_the_server_is_down_stays_on_the_page_and_keeps_the_answer(store_path):
-    require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+def test_a_page_change_while_the_server_is_down_stays_on_the_page_and_keeps_the_answer(chromium, store_path):
+    from playwright.sync_api import expect
 
     sid = _new_interview(store_path)
     shots = artifacts_dir("durability")
-    with Server(store_path) as server, sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+    with Server(store_path) as server:
+        page = chromium.new_page(viewport={"width": 1280, "height": 800})
         url = f"{server.base}/s/{sid}/del/{SECTION}"
         page.goto(url)
         state = page.locator("#save-state")
@@ -117,17 +115,15 @@ def test_a_page_change_while_the_server_is_down_stays_on_the_page_and_keeps_the_
         page.get_by_role("button", name="Nästa").click()
         page.wait_for_url("**/del/ersattning")
         assert _copy(page, sid) is None, "a page change the server took leaves no copy behind"
-        browser.close()
+        page.close()
 
 
-def test_the_page_saves_again_when_the_server_comes_back(store_path):
-    require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+def test_the_page_saves_again_when_the_server_comes_back(chromium, store_path):
+    from playwright.sync_api import expect
 
     sid = _new_interview(store_path)
-    with Server(store_path) as server, sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+    with Server(store_path) as server:
+        page = chromium.new_page(viewport={"width": 1280, "height": 800})
         page.goto(f"{server.base}/s/{sid}/del/{SECTION}")
         server.kill()
         page.locator(f'textarea[name="{TEXT}"]').fill("Skrivet medan servern var nere.")
@@ -139,17 +135,15 @@ def test_the_page_saves_again_when_the_server_comes_back(store_path):
         expect(page.locator("#save-state")).to_contain_text("Sparat", timeout=15000)
         _wait_for_draft_text(store_path, sid, "Skrivet medan servern var nere.")
         assert _copy(page, sid) is None
-        browser.close()
+        page.close()
 
 
-def test_keys_typed_while_an_autosave_is_under_way_survive_closing_the_tab(store_path):
-    require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+def test_keys_typed_while_an_autosave_is_under_way_survive_closing_the_tab(chromium, store_path):
+    from playwright.sync_api import expect
 
     sid = _new_interview(store_path)
-    with Server(store_path) as server, sync_playwright() as p:
-        browser = launch(p)
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
+    with Server(store_path) as server:
+        context = chromium.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()
         url = f"{server.base}/s/{sid}/del/{SECTION}"
         page.goto(url)
@@ -165,33 +159,28 @@ def test_keys_typed_while_an_autosave_is_under_way_survive_closing_the_tab(store
         expect(page.locator(f'textarea[name="{TEXT}"]')).to_have_value("Första delen. Andra delen.")
         expect(page.locator("#save-state")).to_contain_text("Sparat", timeout=10000)
         _wait_for_draft_text(store_path, sid, "Första delen. Andra delen.")
-        browser.close()
+        context.close()
 
 
-def test_closing_the_tab_sends_what_the_server_has_not_acknowledged(store_path):
-    require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+def test_closing_the_tab_sends_what_the_server_has_not_acknowledged(chromium, store_path):
+    from playwright.sync_api import expect
 
     sid = _new_interview(store_path)
-    with Server(store_path) as server, sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+    with Server(store_path) as server:
+        page = chromium.new_page(viewport={"width": 1280, "height": 800})
         page.goto(f"{server.base}/s/{sid}/del/{SECTION}")
         _type_during_a_held_autosave(page, expect)
         page.unroute_all()  # the network is back
         page.close()  # well within the autosave delay
         _wait_for_draft_text(store_path, sid, "Första delen. Andra delen.")
-        browser.close()
 
 
-def test_a_copy_left_in_the_browser_does_not_overwrite_newer_answers_on_the_server(store_path):
-    require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+def test_a_copy_left_in_the_browser_does_not_overwrite_newer_answers_on_the_server(chromium, store_path):
+    from playwright.sync_api import expect
 
     sid = _new_interview(store_path)
-    with Server(store_path) as server, sync_playwright() as p:
-        browser = launch(p)
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
+    with Server(store_path) as server:
+        context = chromium.new_context(viewport={"width": 1280, "height": 800})
         # The tablet's clock runs an hour ahead of the server's: the age of a copy must not decide.
         context.add_init_script("(() => { const now = Date.now; Date.now = () => now() + 3600 * 1000; })()")
         page = context.new_page()
@@ -212,22 +201,17 @@ def test_a_copy_left_in_the_browser_does_not_overwrite_newer_answers_on_the_serv
         expect(page.locator(f'textarea[name="{TEXT}"]')).to_have_value("Nytt från servern.")
         assert _copy(page, sid) is None
         assert _draft(store_path, sid)["raw"][TEXT] == "Nytt från servern."
-        browser.close()
+        context.close()
 
 
-def test_enter_in_a_one_line_field_goes_to_the_next_section(store_path):
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
+def test_enter_in_a_one_line_field_goes_to_the_next_section(chromium, store_path):
     sid = _new_interview(store_path)
-    with Server(store_path) as server, sync_playwright() as p:
-        browser = launch(p)
+    with Server(store_path) as server:
         for javascript in (True, False):
-            page = browser.new_page(java_script_enabled=javascript)
+            page = chromium.new_page(java_script_enabled=javascript)
             page.goto(f"{server.base}/s/{sid}/del/kostnader")
             page.locator('input[name="kostnader.initiala"]').fill("12000")
             page.locator('input[name="kostnader.initiala"]').press("Enter")
             page.wait_for_url(f"**/s/{sid}/del/{SECTION}")
             assert _draft(store_path, sid)["raw"]["kostnader.initiala"] == "12000"
             page.close()
-        browser.close()

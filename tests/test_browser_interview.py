@@ -7,20 +7,18 @@ import pytest
 from sync import store
 from sync.selection import Selection
 
-from browser_helpers import artifacts_dir, launch, require_chromium
+from browser_helpers import artifacts_dir
 from server_helpers import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_kub_survey_end_to_end_with_relevance_and_autosave(store_path):
-    require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+def test_kub_survey_end_to_end_with_relevance_and_autosave(chromium, store_path):
+    from playwright.sync_api import expect
 
     shots = artifacts_dir("interview")
-    with Server(store_path) as server, sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with Server(store_path) as server:
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
         page.goto(server.base + "/")
         page.get_by_label("KUB webbenkät", exact=False).check()
         filter_box = page.get_by_placeholder("Sök kommun (namn eller kod)")
@@ -87,7 +85,7 @@ def test_kub_survey_end_to_end_with_relevance_and_autosave(store_path):
         page.screenshot(path=shots / "08-summary.png", full_page=True)
         page.set_viewport_size({"width": 800, "height": 1100})
         page.screenshot(path=shots / "09-summary-tablet.png", full_page=True)
-        browser.close()
+        page.close()
 
     db = store.open_db(store_path)
     row = store.list_submissions(db, Selection(status="complete"))[0]

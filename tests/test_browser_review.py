@@ -9,10 +9,8 @@ import pytest
 
 from sync import store
 
-from browser_helpers import artifacts_dir, launch, require_chromium
-from central_helpers import (  # noqa: F401 - fixtures
-    OTHER_COUNTY, PASSWORD, central_path, central_template, cdb, make_conflict, make_submission,
-)
+from browser_helpers import artifacts_dir
+from central_helpers import OTHER_COUNTY, PASSWORD, make_conflict, make_submission
 from server_helpers import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -30,20 +28,19 @@ def _logout(page):
     page.wait_for_url("**/logga-in")
 
 
-def test_evaluator_resolves_a_conflict_and_corrects_an_answer_admin_sees_both(central_path, cdb, tmp_path):
-    require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+def test_evaluator_resolves_a_conflict_and_corrects_an_answer_admin_sees_both(chromium, central_path, cdb, tmp_path,
+                                                                               make_laptop):
+    from playwright.sync_api import expect
 
-    found = make_conflict(cdb, tmp_path)
+    found = make_conflict(cdb, tmp_path, make_laptop)
     sid = found["sid"]
     for seed in range(3):
         make_submission(cdb, seed=seed)
     make_submission(cdb, municipality=OTHER_COUNTY, interviewer="inez", seed=7)
     cdb.conn.close()
     shots = artifacts_dir("review")
-    with Server(central_path) as server, sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with Server(central_path) as server:
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
         errors, missing = [], []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("console", lambda message: errors.append(message.text)
@@ -100,7 +97,7 @@ def test_evaluator_resolves_a_conflict_and_corrects_an_answer_admin_sees_both(ce
         _logout(page)
         assert not errors, errors
         assert not missing, missing
-        browser.close()
+        page.close()
     db = store.open_db(central_path)
     sub = store.get_submission(db, sid)
     assert not sub.conflict and sub.answers["lok.har_lok"] == "nej"
@@ -108,9 +105,8 @@ def test_evaluator_resolves_a_conflict_and_corrects_an_answer_admin_sees_both(ce
     db.conn.close()
 
 
-def test_a_county_user_sees_only_their_county_in_the_reports(central_path, cdb):
-    require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+def test_a_county_user_sees_only_their_county_in_the_reports(chromium, central_path, cdb):
+    from playwright.sync_api import expect
 
     for seed in range(4):
         make_submission(cdb, municipality=["2480", "2481", "2482", "2404"][seed], seed=seed)
@@ -118,9 +114,8 @@ def test_a_county_user_sees_only_their_county_in_the_reports(central_path, cdb):
         make_submission(cdb, municipality=OTHER_COUNTY, interviewer="inez", seed=10 + seed)
     cdb.conn.close()
     shots = artifacts_dir("review/county")
-    with Server(central_path) as server, sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with Server(central_path) as server:
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
         _login(page, server.base, "lena")
         page.wait_for_url("**/granskning/")
         expect(page.get_by_text("Träffar: 4")).to_be_visible()
@@ -139,4 +134,4 @@ def test_a_county_user_sees_only_their_county_in_the_reports(central_path, cdb):
         expect(page.locator("main")).not_to_contain_text("Stockholms län")
         expect(page.locator("main")).to_contain_text("Antal intervjuer: 4")
         page.screenshot(path=shots / "04-county-report-asked-for-another.png", full_page=True)
-        browser.close()
+        page.close()

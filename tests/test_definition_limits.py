@@ -18,7 +18,6 @@ from sync import catalog, devices, ingest, protocol, store
 from sync.bundle import record_line
 from sync.errors import BundleRejected
 
-from sync_helpers import make_central
 
 VALID = """\
 id: liten-enkat
@@ -197,7 +196,7 @@ def test_a_pulled_questionnaire_nested_too_deeply_is_refused(db):
         "lists and mappings are nested more than 20 levels deep (a questionnaire needs 8)")
 
 
-def test_a_pushed_chunk_nested_deeper_than_json_can_read_is_refused_whole(tmp_path):
+def test_a_pushed_chunk_nested_deeper_than_json_can_read_is_refused_whole(tmp_path, make_central):
     central = make_central(tmp_path / "central.db")
     device, _code = devices.enrol(central, "anna")
     body = record_line('{"kind":"questionnaire","definition":' + "[" * 5000 + "]" * 5000 + "}")

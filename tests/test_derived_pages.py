@@ -6,9 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from sync import store
 
-from central_helpers import (  # noqa: F401 - fixtures
-    central_app, central_path, central_template, cdb, logged_in, make_submission,
-)
+from central_helpers import logged_in, make_submission
 from field_helpers import section_post, start_interview
 
 NAD = {

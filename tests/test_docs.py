@@ -12,6 +12,7 @@ import click
 
 from fieldkit.cli import main
 from fieldkit.config import SETTINGS
+from sync.accounts import PASSWORD_HASH_ENV
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -60,6 +61,12 @@ def test_every_setting_is_documented():
     text = (DOCS / "config.md").read_text(encoding="utf-8")
     for setting in SETTINGS:
         assert f"`{setting.env}`" in text, f"{setting.env} is not in docs/config.md"
+
+
+def test_the_variables_read_outside_the_settings_are_documented():
+    text = (DOCS / "config.md").read_text(encoding="utf-8")
+    for name in ("FIELDKIT_INSTANCE", PASSWORD_HASH_ENV):
+        assert f"`{name}`" in text, f"{name} is not in docs/config.md"
 
 
 def test_readme_names_the_two_commands():

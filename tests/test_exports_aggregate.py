@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import datetime
+import shutil
 
 import pytest
 
 from exports import ExportFilter, FilterError, build_report
 from exports.aggregate import ChoiceTable, MatrixTable, ValueTable
+from sync import store
 
-from exports_helpers import add_answers, init_store, questionnaires
+from exports_helpers import add_answers, questionnaires
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
+def db(exports_template, tmp_path_factory):
     """Four completed submissions (three of version 1, one of version 2), a draft and an excluded one.
 
     Umeå and Skellefteå are in Västerbotten (24), Stockholm in Stockholms län (01).
     """
-    database = init_store(tmp_path_factory.mktemp("aggregate") / "fieldkit.db")
+    path = tmp_path_factory.mktemp("aggregate") / "fieldkit.db"
+    shutil.copyfile(exports_template, path)
+    database = store.open_db(path)
     v1, v2 = questionnaires()
     add_answers(database, v1, "2480", {
         "bas.samarbete": "ja", "bas.antal": 10, "bas.kostnad": 1000, "bas.storlek": "liten", "betyg.af": "bra",
@@ -223,13 +227,13 @@ def test_personal_questions_can_be_left_out(db):
         col.question.id for col in build_report(db, ExportFilter("smak-kontaktlogg"), "sv").schema.columns}
 
 
-def test_the_seeds_response_rate_for_vasterbotten_13_of_15_is_87_percent(tmp_path):
+def test_the_seeds_response_rate_for_vasterbotten_13_of_15_is_87_percent(tmp_path, make_exports_store):
     """Seed 003: "Västerbottens län – 87 %, 13 kommuner svarade"."""
     from forms import registry
 
     from exports.svg import percent
 
-    database = init_store(tmp_path / "fieldkit.db")
+    database = make_exports_store(tmp_path / "fieldkit.db")
     v1, _v2 = questionnaires()
     answered = [m.code for m in registry.in_county("24")][:13]
     for code in answered:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -13,8 +14,7 @@ from fieldkit.cli import main
 from exports import ExportFilter, build_report, iter_csv, save_workbook
 
 from exports_helpers import (
-    blocks, column_ids, data_records, expected_choice, expected_multi, expected_values, make_rich_store,
-    questionnaires,
+    blocks, column_ids, data_records, expected_choice, expected_multi, expected_values, questionnaires,
 )
 from test_exports_workbook import SV, check_block, county_name, title
 
@@ -22,9 +22,9 @@ NUMBER_COLUMNS = {"bas.antal": int, "bas.kostnad": int, "bas.andel": float}
 
 
 @pytest.fixture(scope="module")
-def rich_path(tmp_path_factory):
+def rich_path(rich_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("csv") / "fieldkit.db"
-    make_rich_store(path).conn.close()
+    shutil.copyfile(rich_template, path)
     return path
 
 

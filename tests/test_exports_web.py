@@ -5,25 +5,25 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import time
 
 import pytest
 from openpyxl import load_workbook
 
 from sync import demo, store
+from fieldkit import config
 from fieldkit.app import create_app
 
-from central_helpers import (  # noqa: F401 - fixtures
-    IN_COUNTY, OTHER_COUNTY, answers_for, central_app, central_path, central_template, cdb, logged_in,
-    make_submission,
-)
-from exports_helpers import data_records, make_rich_store
+from central_helpers import IN_COUNTY, OTHER_COUNTY, answers_for, logged_in, make_submission
+from exports_helpers import data_records
 
 
 @pytest.fixture(scope="module")
-def field_app(tmp_path_factory):
+def field_app(rich_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("reports") / "fieldkit.db"
-    make_rich_store(path).conn.close()
+    shutil.copyfile(rich_template, path)
+    config.ensure_secret_key(path.parent)
     return create_app({"DB": str(path), "TESTING": True, "WTF_CSRF_ENABLED": False})
 
 
@@ -138,12 +138,11 @@ def big_app(tmp_path_factory):
     store.init_store(db)
     demo.make_demo(db, 10_000, 1, ["kub-webbenkat"])
     db.conn.close()
-    from fieldkit import config
-
     config.ensure_secret_key(path.parent)
     return create_app({"DB": str(path), "TESTING": True, "WTF_CSRF_ENABLED": False})
 
 
+@pytest.mark.slow
 def test_the_download_of_a_10000_submission_workbook_starts_within_two_seconds(big_app):
     client = big_app.test_client()
     started = time.perf_counter()

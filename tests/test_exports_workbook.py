@@ -13,10 +13,11 @@ from openpyxl import load_workbook
 from exports import ExportFilter, build_report, save_workbook
 from exports import xlsx_fast
 from forms import registry
+from sync import store
 
 from exports_helpers import (
     INJECTIONS, blocks, close, codebook_rows, column_ids, data_records, expected_choice, expected_multi,
-    expected_values, make_rich_store, questionnaires, sheet_rows,
+    expected_values, questionnaires, sheet_rows,
 )
 
 SV = {"total": "Totalt", "skipped": "Ej tillämplig"}
@@ -25,9 +26,10 @@ SHEETS_SV = ["Översikt", "1. Grunder", "2. Bedömning samarbete betyg", "3. Fri
 
 
 @pytest.fixture(scope="module")
-def rich(tmp_path_factory):
+def rich(rich_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("exports") / "fieldkit.db"
-    db = make_rich_store(path)
+    shutil.copyfile(rich_template, path)
+    db = store.open_db(path)
     yield db
     db.conn.close()
 
@@ -181,20 +183,18 @@ def test_no_cell_holds_a_formula_and_user_text_is_kept_as_text(workbook):
     assert "'\tcmd|' /C calc'!A0" in seen
 
 
-def test_definition_texts_that_look_like_formulas_stay_text(tmp_path):
+def test_definition_texts_that_look_like_formulas_stay_text(tmp_path, make_exports_store):
     from forms import from_dict
 
-    from exports_helpers import add_answers, init_store
+    from exports_helpers import add_answers
 
-    db = init_store(tmp_path / "fieldkit.db")
+    db = make_exports_store(tmp_path / "fieldkit.db")
     questionnaire = from_dict({
         "id": "formler", "version": "1", "title": {"sv": "=Titel"},
         "sections": [{"id": "a", "title": {"sv": "@Avsnitt"}, "questions": [
             {"id": "val", "type": "single", "label": {"sv": "=SUM(A1:A3)"},
              "choices": [{"code": "x", "label": {"sv": "-Minus"}}, {"code": "y", "label": {"sv": "+Plus"}}]},
         ]}]})
-    from sync import store
-
     store.add_questionnaire(db, questionnaire)
     add_answers(db, questionnaire, "2480", {"a.val": "x"})
     wb = load_workbook(save_workbook(build_report(db, ExportFilter("formler"), "sv"), tmp_path / "f.xlsx"))

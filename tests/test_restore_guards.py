@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import stat
 
-from central_helpers import cdb, central_path, central_template, make_submission  # noqa: F401 - fixtures
+from central_helpers import make_submission
 from click.testing import CliRunner
 
 from fieldkit.cli import main
@@ -15,18 +15,16 @@ def _restore(db_path, backup, *extra):
     return CliRunner().invoke(main, ["--db", str(db_path), "restore", str(backup), *extra], catch_exceptions=False)
 
 
-def _laptop_backup(tmp_path):
+def _laptop_backup(tmp_path, make_field_store):
     laptop = tmp_path / "laptop" / "fieldkit.db"
-    db = store.open_db(laptop)
-    store.init_store(db, interviewer="Anna")
-    db.conn.close()
+    make_field_store(laptop, "Anna").conn.close()
     backup = tmp_path / "laptop.db"
     safekeeping.backup(laptop, backup)
     return backup
 
 
-def test_a_laptops_store_cannot_replace_the_central(central_path, cdb, tmp_path):
-    backup = _laptop_backup(tmp_path)
+def test_a_laptops_store_cannot_replace_the_central(central_path, cdb, tmp_path, make_field_store):
+    backup = _laptop_backup(tmp_path, make_field_store)
     result = _restore(central_path, backup, "--other-store")
     assert result.exit_code == 1
     assert (f"Error: {backup} is a field store and {central_path} is a central store: restoring it would turn "
@@ -35,11 +33,9 @@ def test_a_laptops_store_cannot_replace_the_central(central_path, cdb, tmp_path)
     assert not list(central_path.parent.glob("*.replaced-*"))
 
 
-def test_a_backup_of_another_store_needs_to_be_asked_for(central_path, cdb, tmp_path):
+def test_a_backup_of_another_store_needs_to_be_asked_for(central_path, cdb, tmp_path, make_central):
     other = tmp_path / "other" / "central.db"
-    db = store.open_db(other)
-    store.init_store(db, central=True)
-    db.conn.close()
+    make_central(other).conn.close()
     backup = tmp_path / "other-backup.db"
     safekeeping.backup(other, backup)
     refused = _restore(central_path, backup)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from exports import ExportFilter, build_report
 from sync import reviewing, store
 
-from central_helpers import (  # noqa: F401 - fixtures
-    IN_COUNTY, OTHER_COUNTY, central_app, central_path, central_template, cdb, logged_in, make_submission,
-)
+from central_helpers import IN_COUNTY, OTHER_COUNTY, logged_in, make_submission
 
 SECTION = "lok"
 

@@ -7,14 +7,12 @@ import pytest
 from sync import audit, conflicts, reviewing, store
 from sync import lineage
 
-from central_helpers import (  # noqa: F401 - fixtures
-    central_app, central_path, central_template, cdb, logged_in, make_conflict,
-)
+from central_helpers import logged_in, make_conflict
 
 
 @pytest.fixture
-def conflicted(tmp_path, cdb):
-    return make_conflict(cdb, tmp_path)
+def conflicted(tmp_path, cdb, make_laptop):
+    return make_conflict(cdb, tmp_path, make_laptop)
 
 
 def test_the_conflict_screen_shows_only_the_questions_that_differ(central_app, cdb, conflicted):

@@ -8,14 +8,14 @@ from fieldkit import config
 from fieldkit.app import create_app
 from fieldkit.cli import main
 
-from sync_helpers import interview, make_central, make_laptop
+from sync_helpers import interview
 
 
 def _run(db_path, *args):
     return CliRunner().invoke(main, ["--db", str(db_path), *args])
 
 
-def test_a_bundle_into_a_missing_folder_names_the_folder(tmp_path):
+def test_a_bundle_into_a_missing_folder_names_the_folder(tmp_path, make_central, make_laptop):
     central = make_central(tmp_path / "central.db")
     laptop = make_laptop(tmp_path / "laptop.db", central, "anna")
     interview(laptop)
@@ -33,7 +33,7 @@ def test_push_refuses_a_chunk_size_of_zero_or_less(tmp_path):
         assert "Invalid value for '--chunk-kb'" in result.output and "1<=x<=1024" in result.output
 
 
-def test_a_county_user_with_an_unknown_county_code_is_told_it_is_unknown(tmp_path):
+def test_a_county_user_with_an_unknown_county_code_is_told_it_is_unknown(tmp_path, make_central):
     make_central(tmp_path / "central.db").conn.close()
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "central.db"), "users", "add", "lst-x", "--role",
                                        "county", "--lan", "99", "--password-stdin"], input="ett långt lösenord\n")
@@ -41,7 +41,7 @@ def test_a_county_user_with_an_unknown_county_code_is_told_it_is_unknown(tmp_pat
     assert "Error: unknown county code '99'; valid choices: 01 (Stockholms län)" in result.output
 
 
-def test_an_oversize_push_gets_an_answer_for_a_laptop_not_for_a_form(tmp_path):
+def test_an_oversize_push_gets_an_answer_for_a_laptop_not_for_a_form(tmp_path, make_central):
     make_central(tmp_path / "central.db").conn.close()
     config.ensure_secret_key(tmp_path)
     app = create_app({"DB": str(tmp_path / "central.db"), "TESTING": True, "MAX_CONTENT_LENGTH": 1024})

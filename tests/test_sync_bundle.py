@@ -15,21 +15,18 @@ from sync.bundle import record_line, write_bundle
 from sync.errors import BundleRejected
 from sync.ingest import ingest
 
-from sync_helpers import (
-    copy_submission, counts, dump, edit, interview, make_central, make_laptop, manifest, record_texts, resign,
-    rewrite_zip,
-)
+from sync_helpers import copy_submission, counts, dump, edit, interview, manifest, record_texts, resign, rewrite_zip
 
 
 @pytest.fixture
-def central(tmp_path):
+def central(tmp_path, make_central):
     db = make_central(tmp_path / "central.db")
     yield db
     db.conn.close()
 
 
 @pytest.fixture
-def laptop(tmp_path, central):
+def laptop(tmp_path, central, make_laptop):
     db = make_laptop(tmp_path / "laptop.db", central, "anna")
     for n in range(3):
         interview(db, {"lok.har_lok": "ja" if n % 2 else "nej"})
@@ -166,7 +163,7 @@ def test_ingest_rejects_tampered_manifest(tmp_path, bundle, central):
                    "tampered.fkb: the signature does not match: the manifest was changed after device anna")
 
 
-def test_ingest_rejects_bundle_from_unknown_device(tmp_path, bundle, central):
+def test_ingest_rejects_bundle_from_unknown_device(tmp_path, bundle, central, make_central, make_laptop):
     other = make_central(tmp_path / "other.db")
     stranger = make_laptop(tmp_path / "stranger.db", other, "stranger")
     interview(stranger)
@@ -246,7 +243,7 @@ def test_revision_whose_parent_never_arrives_is_rejected_not_acknowledged(tmp_pa
     assert result.rejected[0][0] not in result.acknowledged
 
 
-def test_interview_copied_to_a_second_laptop_arrives_once(tmp_path, central, laptop, bundle):
+def test_interview_copied_to_a_second_laptop_arrives_once(tmp_path, central, laptop, bundle, make_laptop):
     ingest(central, bundle)
     other = make_laptop(tmp_path / "b.db", central, "bertil")
     sid = next(laptop.query("select uuid from submissions"))["uuid"]

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from sync import store
 from fieldkit.cli import main
 
-from sync_helpers import interview, make_central, make_laptop
+from sync_helpers import interview
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "sync.md"
 
@@ -25,7 +25,7 @@ def runner():
 
 
 @pytest.fixture
-def central_path(tmp_path):
+def central_path(tmp_path, make_central):
     path = tmp_path / "central.db"
     make_central(path).conn.close()
     return path
@@ -81,7 +81,7 @@ def test_bundle_before_setup_says_what_to_run(runner, tmp_path):
     assert "Error: this laptop is not set up for sync: run `fieldkit sync setup URL CODE`" in out
 
 
-def test_ingest_prints_each_bundle_and_refuses_bad_ones_with_exit_status_1(runner, tmp_path, central_path):
+def test_ingest_prints_each_bundle_and_refuses_bad_ones_with_exit_status_1(runner, tmp_path, central_path, make_laptop):
     central = store.open_db(central_path)
     laptop = make_laptop(tmp_path / "laptop.db", central, "anna")
     interview(laptop)
@@ -94,7 +94,7 @@ def test_ingest_prints_each_bundle_and_refuses_bad_ones_with_exit_status_1(runne
     central.conn.close()
 
 
-def test_an_ack_file_for_another_device_or_changed_is_refused(runner, tmp_path, central_path):
+def test_an_ack_file_for_another_device_or_changed_is_refused(runner, tmp_path, central_path, make_laptop):
     central = store.open_db(central_path)
     anna = make_laptop(tmp_path / "anna.db", central, "anna")
     make_laptop(tmp_path / "bertil.db", central, "bertil").conn.close()

@@ -14,23 +14,23 @@ from sync import devices, lineage
 from sync.bundle import write_bundle
 from sync.ingest import ingest
 
-from sync_helpers import copy_submission, edit, interview, make_central, make_laptop, record_texts, resign
+from sync_helpers import copy_submission, edit, interview, record_texts, resign
 
 
 @pytest.fixture
-def central(tmp_path):
+def central(tmp_path, make_central):
     db = make_central(tmp_path / "central.db")
     yield db
     db.conn.close()
 
 
 @pytest.fixture
-def anna(tmp_path, central):
+def anna(tmp_path, central, make_laptop):
     return make_laptop(tmp_path / "anna.db", central, "anna")
 
 
 @pytest.fixture
-def bertil(tmp_path, central):
+def bertil(tmp_path, central, make_laptop):
     return make_laptop(tmp_path / "bertil.db", central, "bertil")
 
 

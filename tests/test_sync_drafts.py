@@ -14,7 +14,6 @@ from sync import acks, devices, drafts
 from sync.bundle import write_bundle
 
 from forms_helpers import choices, section
-from sync_helpers import make_central
 
 OLD = {
     "id": "enkat", "version": "1", "title": {"sv": "Enkät", "en": "Survey"},
@@ -52,9 +51,8 @@ def new_version():
 
 
 @pytest.fixture
-def laptop(tmp_path):
-    db = store.open_db(tmp_path / "laptop.db")
-    store.init_store(db)
+def laptop(tmp_path, make_field_store):
+    db = make_field_store(tmp_path / "laptop.db", interviewer=None)
     store.add_questionnaire(db, from_dict(OLD))
     config.ensure_secret_key(tmp_path)
     yield db
@@ -130,7 +128,7 @@ def test_the_pages_show_the_status_and_move_a_draft(tmp_path, laptop):
     assert store.get_submission(laptop, sid).questionnaire_version == "2"
 
 
-def test_the_status_page_says_what_waits_and_whether_it_was_acknowledged(tmp_path, laptop):
+def test_the_status_page_says_what_waits_and_whether_it_was_acknowledged(tmp_path, laptop, make_central):
     central = make_central(tmp_path / "central" / "central.db")
     _device, code = devices.enrol(central, "anna")
     devices.setup(laptop, "http://127.0.0.1:9", code)

@@ -9,7 +9,7 @@ from sync import store
 from fieldkit.cli import main
 from sync import lineage
 
-from sync_helpers import Server, copy_submission, demo_interviews, edit, make_central
+from sync_helpers import Server, copy_submission, demo_interviews, edit
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def open_(path):
     return store.open_db(path)
 
 
-def test_two_laptops_and_a_central_by_file_and_by_http_with_a_conflict(tmp_path, runner):
+def test_two_laptops_and_a_central_by_file_and_by_http_with_a_conflict(tmp_path, runner, make_central):
     central = tmp_path / "central" / "central.db"
     anna, bertil = tmp_path / "anna" / "anna.db", tmp_path / "bertil" / "bertil.db"
     make_central(central).conn.close()

@@ -17,11 +17,11 @@ from sync.bundle import record_line, write_bundle
 from sync.errors import TransferError
 from sync.ingest import ingest
 
-from sync_helpers import DroppingProxy, Server, demo_interviews, edit, interview, make_central, make_laptop
+from sync_helpers import DroppingProxy, Server, demo_interviews, edit, interview
 
 
 @pytest.fixture
-def central_path(tmp_path):
+def central_path(tmp_path, make_central):
     path = tmp_path / "central" / "central.db"
     make_central(path).conn.close()
     return path
@@ -41,7 +41,7 @@ def server(central_path):
 
 
 @pytest.fixture
-def laptop(tmp_path, central, server):
+def laptop(tmp_path, central, server, make_laptop):
     db = make_laptop(tmp_path / "laptop.db", central, "anna", url=server.url)
     yield db
     db.conn.close()

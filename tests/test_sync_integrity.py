@@ -7,10 +7,10 @@ from sync.bundle import write_bundle
 from sync.ingest import ingest
 
 from field_helpers import plausible_answers
-from sync_helpers import interview, make_central, make_laptop
+from sync_helpers import interview
 
 
-def test_a_revision_naming_another_questionnaire_or_municipality_is_rejected(tmp_path):
+def test_a_revision_naming_another_questionnaire_or_municipality_is_rejected(tmp_path, make_central, make_laptop):
     central = make_central(tmp_path / "central.db")
     laptop = make_laptop(tmp_path / "laptop.db", central, "anna")
     sid = interview(laptop, plausible_answers(store.get_questionnaire(laptop, "kub-webbenkat")))

@@ -10,13 +10,13 @@ from sync import catalog, client, conflicts, lineage, records, store
 from sync.errors import SyncError, TransferError
 
 from central_helpers import answers_for
-from sync_helpers import Server, copy_submission, edit, make_central, make_laptop
+from sync_helpers import Server, copy_submission, edit
 
 MUNICIPALITY = "2480"
 
 
 @pytest.fixture
-def central_path(tmp_path):
+def central_path(tmp_path, make_central):
     path = tmp_path / "central" / "central.db"
     make_central(path).conn.close()
     return path
@@ -36,14 +36,14 @@ def server(central_path):
 
 
 @pytest.fixture
-def anna(tmp_path, central, server):
+def anna(tmp_path, central, server, make_laptop):
     db = make_laptop(tmp_path / "anna.db", central, "anna", url=server.url)
     yield db
     db.conn.close()
 
 
 @pytest.fixture
-def bertil(tmp_path, central, server):
+def bertil(tmp_path, central, server, make_laptop):
     db = make_laptop(tmp_path / "bertil.db", central, "bertil", url=server.url)
     yield db
     db.conn.close()
