@@ -1,28 +1,49 @@
-"""Import bundles and pushed chunks into the central store, each in one transaction.
+"""Import bundles and pushed chunks into the central store: check everything first, then import in batches.
 
 Every revision ends as one of: new (it created a submission), updated (it became the head),
-unchanged (already held), conflicts (it derives from an older base than the head: both kept,
-the submission flagged) or rejected (with a reason; not acknowledged, so the laptop sends it again).
+unchanged (already held, or the same answers as the head on another branch), conflicts (it derives
+from an older base than the head and says something else: both kept, the submission flagged) or
+rejected (with a reason; not acknowledged, so the laptop sends it again).
+
+An import reads the records twice. The first pass checks every record (its SHA-256, JSON, fields,
+content hash, questionnaire versions) without writing: a bundle that fails a check is refused whole,
+and only the refusal's audit entry is written. The second pass imports the checked records in
+transactions of at most BATCH revisions, so logins, reviews and sync requests get the store in
+between; only the last transaction records the ingest (`sync_ingests`, audit `sync_ingest`). An
+ingest that stops halfway leaves whole batches, and the same records ingested again finish it:
+revisions are content-addressed, so what is held counts unchanged and nothing is doubled.
 """
 
 from __future__ import annotations
 
 import operator
 import os
+import sqlite3
 import uuid
+from array import array
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from sqlite_utils import Database
+
+from forms.model import Questionnaire
 
 from . import audit, devices, lineage, records, store
 from . import bundle as bundles
 from .errors import BundleRejected
 
 OUTCOMES = ("new", "updated", "unchanged", "conflicts", "rejected")
-BATCH = 2000
+#: Revisions per transaction: big enough to keep an ingest near the speed of one transaction, small
+#: enough that other writers wait a fraction of a second, far below the store's busy timeout.
+BATCH = 5000
 IMPORT_CACHE_KIB = -65536  # 64 MiB of SQLite page cache while importing (negative: KiB)
 SQL_PARAMS = 900
+#: How much of a refusal's message goes into its audit entry.
+REFUSAL_MESSAGE_CHARS = 500
+#: Per line, what the first pass found: held already, a questionnaire, or (>= 0) a revision to import,
+#: given as where its canonical answers text ends (`records.answers_end`; 0: parse it whole again).
+HELD, QUESTIONNAIRE = -1, -2
 
 REVISION_COLUMNS = ("id", "submission_uuid", "number", "parent_id", "merge_parent_id", "questionnaire_id",
                     "questionnaire_version", "municipality_code", "status", "answers", "content_hash",
@@ -34,6 +55,8 @@ _revision_tuple = operator.itemgetter(*REVISION_COLUMNS)
 _submission_tuple = operator.itemgetter(*SUBMISSION_COLUMNS)
 HEAD_COLUMNS = ("questionnaire_version", "status", "modified", "revision", "head_revision", "content_hash",
                 "answers", "conflict")
+
+Lines = Iterable[tuple[str, str, bytes]]
 
 
 @dataclass
@@ -65,78 +88,180 @@ class Result:
 
 def ingest(db: Database, path: str | os.PathLike, *, actor: str | None = None,
            progress: Callable[[int, int], None] | None = None) -> Result:
-    """Verify a bundle file, then import it in one transaction. BundleRejected leaves the store untouched.
+    """Verify a bundle file, check every record, then import it (see the module's docstring).
 
-    The import is recorded in the audit log in the same transaction, by `actor` (who ran it).
+    A BundleRejected leaves nothing imported but its audit entry (`sync_refused`, by `actor`).
+    `progress(lines done, lines)` is called between the import's transactions, never inside one.
     """
     devices.require_mode(db, "central")
-    bundle = bundles.read_bundle(path, bundles.bundle_key_lookup(db))
+    try:
+        bundle = bundles.read_bundle(path, bundles.bundle_key_lookup(db))
+    except BundleRejected as exc:
+        _record_refusal(db, exc, actor, {"source": "file", "file": Path(path).name})
+        raise
     total = bundle.manifest["records"]["lines"]
-    return apply_records(db, bundle.device, bundle.lines(), source="file", bundle_id=bundle.bundle_id,
+    return apply_records(db, bundle.device, bundle, source="file", bundle_id=bundle.bundle_id,
                          records_sha256=bundle.records_sha256, total=total, progress=progress, actor=actor)
 
 
-def apply_records(db: Database, device: devices.Device, lines: Iterable[tuple[str, str, bytes]], *, source: str,
+def apply_records(db: Database, device: devices.Device, lines: Lines, *, source: str,
                   bundle_id: str | None = None, records_sha256: str | None = None, total: int = 0,
                   progress: Callable[[int, int], None] | None = None, actor: str | None = None,
                   address: str | None = None) -> Result:
-    """Import records, given as (where, SHA-256 hex, JSON text), from one device in one transaction.
+    """Import records, given as (where, SHA-256 hex, JSON text), from one device: check all, then import.
 
-    The audit entry (`sync_ingest`: source, bundle or chunk, counts) is written in that transaction;
-    `actor` defaults to the device itself (`device:NAME`), `address` is where a push came from.
+    `lines` is read twice: pass a list or a `Bundle` (a one-shot iterator is read into a list first).
+    The audit entry (`sync_ingest`: source, bundle or chunk, counts) is written in the last transaction;
+    a refusal writes `sync_refused` (reason, message) in a transaction of its own. `actor` defaults to the
+    device itself (`device:NAME`), `address` is where a push came from.
 
     A record whose exact text this device delivered before is counted unchanged without being parsed:
     records are content-addressed by their SHA-256 and the central never deletes a revision.
     """
+    actor = actor or f"device:{device.name}"
     result = Result(bundle_id, device.id, source)
     cache = db.execute("PRAGMA cache_size").fetchone()[0]
     db.execute(f"PRAGMA cache_size={IMPORT_CACHE_KIB}")  # random UUID keys: a larger page cache saves re-reads
     try:
-        return _apply(db, device, lines, result, source, bundle_id, records_sha256, total, progress,
-                      actor or f"device:{device.name}", address)
+        if iter(lines) is lines:
+            lines = list(lines)
+        seen = dict(db.execute("select record_sha256, revision_id from sync_received "
+                               "where device_id = ? and record_sha256 is not null", [device.id]).fetchall())
+        checked = _check(db, lines, seen)
+        _import(db, device, lines, checked, seen, result, records_sha256=records_sha256,
+                total=total or len(checked.plans), progress=progress, actor=actor, address=address)
+        return result
+    except BundleRejected as exc:
+        _record_refusal(db, exc, actor, {"source": source, "bundle": bundle_id}, target=device.id, address=address)
+        raise
     finally:
         db.execute(f"PRAGMA cache_size={int(cache)}")
 
 
-def _apply(db: Database, device: devices.Device, lines: Iterable[tuple[str, str, bytes]], result: Result,
-           source: str, bundle_id: str | None, records_sha256: str | None, total: int,
-           progress: Callable[[int, int], None] | None, actor: str, address: str | None) -> Result:
-    """The import itself, in one transaction: parse, check, decide and write in batches."""
-    counts, acknowledged = result.counts, result.acknowledged
-    with store.transaction(db):
-        importer = _Importer(db, device, result)
-        seen = dict(db.execute("select record_sha256, revision_id from sync_received "
-                               "where device_id = ? and record_sha256 is not null", [device.id]).fetchall())
-        done = 0
-        batch: list[records.Revision] = []
-        for where, digest, text in lines:
-            done += 1
-            held = seen.get(digest)
-            if held is not None:
-                counts["unchanged"] += 1
-                acknowledged.append(held)
-                continue
-            record, answers_text = records.parse(where, text)
-            if records.kind_of(record, where) == "questionnaire":
-                importer.questionnaire(record, where)
-                continue
-            batch.append(records.check_revision(record, where, digest, answers_text))
+def _record_refusal(db: Database, exc: BundleRejected, actor: str | None, details: dict[str, Any], *,
+                    target: str | None = None, address: str | None = None) -> None:
+    """Audit a refusal in a transaction of its own: the import's own transaction, if any, was rolled back."""
+    try:
+        audit.record(db, actor, "sync_refused",
+                     {**details, "reason": exc.reason, "message": str(exc)[:REFUSAL_MESSAGE_CHARS]},
+                     target=target, address=address)
+    except sqlite3.Error as error:  # the refusal is what matters; say that its entry is missing
+        exc.add_note(f"(the refusal could not be written to the audit log: {error})")
+
+
+# -- first pass: check every record, write nothing ----------------------------------
+
+@dataclass
+class _Checked:
+    """What the first pass found: each line's SHA-256 and plan (see HELD), and the questionnaire versions."""
+
+    digests: bytearray = field(default_factory=bytearray)
+    plans: array = field(default_factory=lambda: array("q"))
+    questionnaires: list[tuple[Questionnaire, str]] = field(default_factory=list)
+    revisions: int = 0
+
+
+def _check(db: Database, lines: Lines, seen: dict[str, str]) -> _Checked:
+    """Check every record without writing; BundleRejected names the first that fails."""
+    checked = _Checked()
+    versions = {(qid, version): digest
+                for qid, version, digest in db.execute("select id, version, content_hash from questionnaires")}
+    in_bundle: set[tuple[str, str]] = set()
+    for where, digest, text in lines:
+        checked.digests += bytes.fromhex(digest)
+        if digest in seen:
+            checked.plans.append(HELD)
+            continue
+        record, answers_text = records.parse(where, text)
+        if records.kind_of(record, where) == "questionnaire":
+            questionnaire = records.check_questionnaire(record, where)
+            key = (questionnaire.id, questionnaire.version)
+            held = versions.get(key)
+            if held is not None and held != questionnaire.content_hash:
+                raise _version_conflict(where, questionnaire, held,
+                                        "earlier in the bundle" if key in in_bundle else "in this store")
+            if key not in in_bundle:
+                in_bundle.add(key)
+                versions[key] = questionnaire.content_hash
+                checked.questionnaires.append((questionnaire, where))
+            checked.plans.append(QUESTIONNAIRE)
+            continue
+        revision = records.check_revision(record, where, digest, answers_text)
+        checked.plans.append(records.answers_end(answers_text) if revision.verify_content() else 0)
+        checked.revisions += 1
+    return checked
+
+
+def _version_conflict(where: str, questionnaire: Questionnaire, held: str, place: str) -> BundleRejected:
+    return BundleRejected("questionnaire_conflict", (
+        f"{where}: questionnaire {questionnaire.id} version {questionnaire.version} has content hash "
+        f"{questionnaire.content_hash} in the bundle but {held} {place}: the same version must "
+        "not be edited in place; publish the change as a new version"))
+
+
+# -- second pass: import the checked records in bounded transactions ------------------
+
+def _batches(lines: Lines, checked: _Checked, seen: dict[str, str], result: Result
+             ) -> Iterator[tuple[list[records.Revision], int]]:
+    """The checked revisions in batches of at most BATCH, each with the number of lines read through it.
+
+    Each line must be the one the first pass checked (same SHA-256). Held lines are counted here.
+    The last batch (possibly empty) comes after the last line.
+    """
+    batch: list[records.Revision] = []
+    number = 0
+    for where, digest, text in lines:
+        if number >= len(checked.plans) or checked.digests[32 * number:32 * number + 32] != bytes.fromhex(digest):
+            raise BundleRejected("tampered", (
+                f"{where}: not the record checked before the import began (the file changed while it was being "
+                f"imported); what was imported before came from the checked records: ingest the file again"))
+        plan = checked.plans[number]
+        number += 1
+        if plan == HELD:
+            result.counts["unchanged"] += 1
+            result.acknowledged.append(seen[digest])
+        elif plan != QUESTIONNAIRE:
+            batch.append(records.checked_revision(where, text, plan, digest))
             if len(batch) >= BATCH:
-                importer.batch(batch)
+                yield batch, number
                 batch = []
-                if progress:
-                    progress(done, total)
-        importer.batch(batch)
-        importer.finish()
-        db["sync_ingests"].insert({"id": importer.ingest_id, "bundle_id": bundle_id, "device_id": device.id,
-                                   "source": source, "at": store.now(), "records_sha256": records_sha256,
-                                   "counts": records.dumps(counts)})
-        devices.touch(db, device.id)
-        audit.record(db, actor, "sync_ingest", {"source": source, "bundle": bundle_id, **counts},
-                     target=device.id, address=address)
-    if progress:
-        progress(done, total)
-    return result
+    if number != len(checked.plans):
+        raise BundleRejected("tampered", f"{number} record lines, but {len(checked.plans)} were checked before the "
+                                         "import began (the file changed while it was being imported)")
+    yield batch, number
+
+
+def _import(db: Database, device: devices.Device, lines: Lines, checked: _Checked, seen: dict[str, str],
+            result: Result, *, records_sha256: str | None, total: int, progress: Callable[[int, int], None] | None,
+            actor: str, address: str | None) -> None:
+    """Import the checked records, BATCH revisions per transaction; the last one records the ingest.
+
+    The next batch is read and parsed before the current one's transaction begins, so a transaction
+    holds the store's write lock only while it decides and writes.
+    """
+    importer = _Importer(db, device, result, checked.questionnaires)
+    batches = _batches(lines, checked, seen, result)
+    current, done = next(batches)
+    first = True
+    while True:
+        following = next(batches, None)
+        with store.transaction(db):
+            if first:
+                importer.add_questionnaires(checked.questionnaires)
+                if following is not None:  # an import of several transactions says when it began
+                    audit.record(db, actor, "sync_ingest_started",
+                                 {"source": result.source, "bundle": result.bundle_id, "revisions": checked.revisions},
+                                 target=device.id, address=address)
+            importer.batch(current)
+            if following is None:
+                importer.finish()
+                importer.complete(records_sha256, actor, address)
+        if following is None:
+            return
+        if progress:
+            progress(done, total)
+        first = False
+        current, done = following
 
 
 def _chunks(values: list[str], size: int = SQL_PARAMS) -> Iterator[list[str]]:
@@ -147,7 +272,8 @@ def _chunks(values: list[str], size: int = SQL_PARAMS) -> Iterator[list[str]]:
 class _Importer:
     """The state of one ingest: what is known, what waits to be written, and the lineage."""
 
-    def __init__(self, db: Database, device: devices.Device, result: Result):
+    def __init__(self, db: Database, device: devices.Device, result: Result,
+                 questionnaires: list[tuple[Questionnaire, str]]):
         self.db = db
         self.conn = db.conn
         self.device = device
@@ -156,6 +282,7 @@ class _Importer:
         self.stamp = store.now()
         self.counties = dict(db.execute("select code, county_code from municipalities").fetchall())
         self.versions = {tuple(r) for r in db.execute("select id, version from questionnaires")}
+        self.versions.update((q.id, q.version) for q, _where in questionnaires)
         self.lineage = lineage.Lineage(db)
         self.deferred: list[records.Revision] = []
         # Per batch: what the store holds of it, and the writes that wait for the batch's end.
@@ -167,20 +294,26 @@ class _Importer:
 
     # -- questionnaires --
 
-    def questionnaire(self, record: dict[str, Any], where: str) -> None:
-        questionnaire = records.check_questionnaire(record, where)
-        key = f"{questionnaire.id}@{questionnaire.version}"
-        try:
-            outcome = store.add_questionnaire(self.db, questionnaire, origin=f"sync:{self.device.name}")
-        except store.VersionConflict:
-            held = self.db.execute("select content_hash from questionnaires where id = ? and version = ?",
-                                   [questionnaire.id, questionnaire.version]).fetchone()[0]
-            raise BundleRejected("questionnaire_conflict", (
-                f"{where}: questionnaire {questionnaire.id} version {questionnaire.version} has content hash "
-                f"{questionnaire.content_hash} in the bundle but {held} in this store: the same version must "
-                "not be edited in place; publish the change as a new version")) from None
-        self.versions.add((questionnaire.id, questionnaire.version))
-        self.result.questionnaires[key] = outcome
+    def add_questionnaires(self, questionnaires: list[tuple[Questionnaire, str]]) -> None:
+        """Add the bundle's questionnaire versions (checked by the first pass) before any revision."""
+        for questionnaire, where in questionnaires:
+            try:
+                outcome = store.add_questionnaire(self.db, questionnaire, origin=f"sync:{self.device.name}")
+            except store.VersionConflict:  # added by someone else since the first pass
+                held = self.db.execute("select content_hash from questionnaires where id = ? and version = ?",
+                                       [questionnaire.id, questionnaire.version]).fetchone()[0]
+                raise _version_conflict(where, questionnaire, held, "in this store") from None
+            self.result.questionnaires[f"{questionnaire.id}@{questionnaire.version}"] = outcome
+
+    def complete(self, records_sha256: str | None, actor: str, address: str | None) -> None:
+        """Record the ingest as done: `sync_ingests`, the device's last-seen time and the audit entry."""
+        result = self.result
+        self.db["sync_ingests"].insert({"id": self.ingest_id, "bundle_id": result.bundle_id,
+                                        "device_id": self.device.id, "source": result.source, "at": store.now(),
+                                        "records_sha256": records_sha256, "counts": records.dumps(result.counts)})
+        devices.touch(self.db, self.device.id)
+        audit.record(self.db, actor, "sync_ingest", {"source": result.source, "bundle": result.bundle_id,
+                                                     **result.counts}, target=self.device.id, address=address)
 
     # -- revisions --
 
@@ -203,14 +336,8 @@ class _Importer:
                     "select uuid, head_revision, conflict, questionnaire_id, municipality_code "
                     f"from submissions where uuid in ({marks})", part):
                 self.heads[sid] = {"head_revision": head, "conflict": conflict, "identity": (qid, code)}
-        received: set[str] = set()
-        for part in _chunks(ids):
-            marks = ",".join("?" * len(part))
-            received.update(row[0] for row in self.conn.execute(
-                f"select revision_id from sync_received where device_id = ? and revision_id in ({marks})",
-                [self.device.id, *part]))
         acked = [revision for revision in batch if self.one(revision)]
-        self.flush([r for r in acked if r.id not in received])
+        self.flush(acked)  # what this device delivered before keeps its row: `insert or ignore`
         self.result.acknowledged.extend(r.id for r in acked)
 
     def one(self, revision: records.Revision) -> bool:
@@ -241,7 +368,6 @@ class _Importer:
         if head is not None and head["identity"] != identity:
             return self.reject(rid, f"it names questionnaire {identity[0]} and municipality {identity[1]}, but its "
                                     f"submission {sid} is {head['identity'][0]} in municipality {head['identity'][1]}")
-        revision.verify_content()
         self.new_revs.append(_revision_tuple(row))
         self.known[rid] = (row["content_hash"], sid)
         if head is None:
@@ -258,9 +384,14 @@ class _Importer:
             counts["updated"] += 1
         else:
             self.flush_pending()
-            lineage.record_conflict(self.db, self.lineage, sid, head["head_revision"], rid, self.device.id)
-            self.set_flag(sid)
-            counts["conflicts"] += 1
+            outcome = lineage.record_conflict(self.db, self.lineage, sid, head["head_revision"], rid, self.device.id)
+            if outcome == "agreed":  # the same answers as the head: no conflict, and the branch's one is settled
+                counts["unchanged"] += 1
+                if head["conflict"] and not lineage.open_conflicts(self.db, sid):
+                    self.clear_flag(sid)
+            else:
+                self.set_flag(sid)
+                counts["conflicts"] += 1
         return True
 
     def descends(self, rid: str, ancestor: str) -> bool:
@@ -306,6 +437,11 @@ class _Importer:
         else:
             self.conn.execute("update submissions set conflict = 1, modified = ? where uuid = ?", [self.stamp, sid])
         self.heads[sid]["conflict"] = 1
+
+    def clear_flag(self, sid: str) -> None:
+        """Rare path: the last open conflict of a submission was settled (what waits was written before)."""
+        self.conn.execute("update submissions set conflict = 0, modified = ? where uuid = ?", [self.stamp, sid])
+        self.heads[sid]["conflict"] = 0
 
     def flush_pending(self) -> None:
         """Write what waits (rare path: conflicts read and write the store directly)."""

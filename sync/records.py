@@ -116,8 +116,15 @@ def revision_hash(row: dict[str, Any], answers_text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-_DECODER = json.JSONDecoder()
+_SCAN = json.JSONDecoder().scan_once  # one JSON value at an index: (value, end); no whitespace around it
 _ANSWERS_FIRST = '{"answers":'
+
+
+def _rest(decoded: str, comma: int) -> dict[str, Any] | None:
+    """The object `{` + what follows the comma after the answers, or None if that is not exactly one object."""
+    rest = "{" + decoded[comma + 1:]
+    record, end = _SCAN(rest, 0)
+    return record if end == len(rest) and type(record) is dict and "answers" not in record else None
 
 
 def parse(where: str, text: bytes) -> tuple[Any, str | None]:
@@ -133,18 +140,49 @@ def parse(where: str, text: bytes) -> tuple[Any, str | None]:
         raise BundleRejected("invalid_record", f"{where}: not UTF-8 text ({exc})") from None
     if decoded.startswith(_ANSWERS_FIRST):
         try:
-            answers, end = _DECODER.raw_decode(decoded, len(_ANSWERS_FIRST))
-            if decoded[end] == ",":
-                record = json.loads("{" + decoded[end + 1:])
-                if type(record) is dict and "answers" not in record:
-                    record["answers"] = answers
-                    return record, decoded[len(_ANSWERS_FIRST):end]
-        except (ValueError, IndexError):
+            answers, end = _SCAN(decoded, len(_ANSWERS_FIRST))
+            record = _rest(decoded, end) if decoded[end] == "," else None
+            if record is not None:
+                record["answers"] = answers
+                return record, decoded[len(_ANSWERS_FIRST):end]
+        except (ValueError, IndexError, StopIteration, RecursionError):
             pass  # not the usual layout: the general path below decides
     try:
         return json.loads(decoded), None
     except ValueError as exc:
         raise BundleRejected("invalid_record", f"{where}: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise BundleRejected("invalid_record", f"{where}: the JSON is nested too deeply") from None
+
+
+def answers_end(answers_text: str | None) -> int:
+    """Where the answers end in a record of the usual layout (`parse` gave their text), else 0."""
+    return len(_ANSWERS_FIRST) + len(answers_text) if answers_text is not None else 0
+
+
+def checked_revision(where: str, text: bytes, end: int, record_sha256: str) -> "Revision":
+    """Rebuild a revision from a record line that `check_revision` and `verify_content` passed before.
+
+    The second pass of an ingest reads the same line again (its SHA-256 proves it): `end` (from
+    `answers_end`) says where its canonical answers text ends, so only the small rest is parsed.
+    """
+    decoded = text.decode("utf-8")
+    if end:
+        answers_text = decoded[len(_ANSWERS_FIRST):end]
+        record = _rest(decoded, end)
+    else:
+        record = json.loads(decoded)
+        answers_text = dumps(record["answers"])
+    row = {key: record.get(key) for key in REVISION_FIELDS}
+    row["answers"] = answers_text
+    return Revision(row, None, _submission_meta(record, row), where, record_sha256, answers_text)
+
+
+def _submission_meta(record: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """What a new submission needs (when, by whom, on which device), from the record's `submission`."""
+    meta = record.get("submission") or {}
+    return {"created": meta.get("created") or row["created"], "interviewer": meta.get("interviewer"),
+            "device_id": meta.get("device_id") or row["device_id"]}
 
 
 class Revision:
@@ -167,17 +205,22 @@ class Revision:
         self.record_sha256 = record_sha256
         self.parents = [p for p in (row["parent_id"], row["merge_parent_id"]) if p]
 
-    def verify_content(self) -> None:
-        """Set the row's canonical answers text and check the content hash; BundleRejected if it differs."""
+    def verify_content(self) -> bool:
+        """Set the row's canonical answers text and check the content hash; BundleRejected if it differs.
+
+        True if the record's own answers text is that canonical text (`checked_revision` can reuse it).
+        """
         row = self.row
         if self.answers_text is not None and revision_hash(row, self.answers_text) == row["content_hash"]:
             row["answers"] = self.answers_text
-            return
+            return True
+        self.answers_text = None
         row["answers"] = dumps(self.answers)
         actual = revision_hash(row, row["answers"])
         if actual != row["content_hash"]:
             raise _invalid(self.where, f"revision {row['id']} has content hash {row['content_hash'][:12]} but "
                                        f"its content hashes to {actual[:12]}")
+        return False
 
 
 def _invalid(where: str, message: str) -> BundleRejected:
@@ -213,8 +256,7 @@ def check_revision(record: dict[str, Any], where: str, record_sha256: str | None
     meta = record.get("submission") or {}
     if type(meta) is not dict:
         raise _invalid(where, "field 'submission' must be a JSON object")
-    submission = {"created": meta.get("created") or row["created"], "interviewer": meta.get("interviewer"),
-                  "device_id": meta.get("device_id") or row["device_id"]}
+    submission = _submission_meta(record, row)
     for key, value in submission.items():
         if value is not None and type(value) is not str:
             raise _invalid(where, f"field 'submission.{key}' must be a string")
