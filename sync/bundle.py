@@ -205,7 +205,7 @@ class Bundle:
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise BundleRejected("corrupted", f"{name}: the records cannot be read ({exc})") from None
         if sha.hexdigest() != self.records_sha256:
-            raise BundleRejected("tampered", f"{name}: the file changed while it was being imported")
+            raise BundleRejected("tampered", f"{name}: the file changed while it was being read: copy it again")
         if number != expected_lines:
             raise BundleRejected("corrupted", f"{name}: {number} record lines, but the manifest says {expected_lines}")
 

@@ -23,6 +23,16 @@ class BundleRejected(SyncError):
         self.reason = reason
 
 
+class ChangedDuringImport(SyncError):
+    """The records changed between the check of a bundle and its import (the file was overwritten).
+
+    What was imported before came from the checked records; ingesting the file again finishes the import.
+    """
+
+    status = 409
+    reason = "changed_during_import"
+
+
 class DeviceError(SyncError):
     """An unknown or revoked device; `reason` is unknown_device or revoked_device."""
 

@@ -31,7 +31,7 @@ from forms.model import Questionnaire
 
 from . import audit, devices, lineage, records, store
 from . import bundle as bundles
-from .errors import BundleRejected
+from .errors import BundleRejected, ChangedDuringImport
 
 OUTCOMES = ("new", "updated", "unchanged", "conflicts", "rejected")
 #: Revisions per transaction: big enough to keep an ingest near the speed of one transaction, small
@@ -208,13 +208,21 @@ def _batches(lines: Lines, checked: _Checked, seen: dict[str, str], result: Resu
     Each line must be the one the first pass checked (same SHA-256). Held lines are counted here.
     The last batch (possibly empty) comes after the last line.
     """
+    try:
+        yield from _checked_batches(lines, checked, seen, result)
+    except BundleRejected as exc:  # the first pass read these lines without fault: they changed since
+        raise ChangedDuringImport(f"{exc}; what was imported before came from the checked records") from None
+
+
+def _checked_batches(lines: Lines, checked: _Checked, seen: dict[str, str], result: Result
+                     ) -> Iterator[tuple[list[records.Revision], int]]:
     batch: list[records.Revision] = []
     number = 0
     for where, digest, text in lines:
         if number >= len(checked.plans) or checked.digests[32 * number:32 * number + 32] != bytes.fromhex(digest):
-            raise BundleRejected("tampered", (
-                f"{where}: not the record checked before the import began (the file changed while it was being "
-                f"imported); what was imported before came from the checked records: ingest the file again"))
+            raise ChangedDuringImport(f"{where}: not the record checked before the import began: the file changed "
+                                      "while it was being imported. What was imported came from the checked "
+                                      "records; ingest the file again once it is complete")
         plan = checked.plans[number]
         number += 1
         if plan == HELD:
@@ -226,8 +234,8 @@ def _batches(lines: Lines, checked: _Checked, seen: dict[str, str], result: Resu
                 yield batch, number
                 batch = []
     if number != len(checked.plans):
-        raise BundleRejected("tampered", f"{number} record lines, but {len(checked.plans)} were checked before the "
-                                         "import began (the file changed while it was being imported)")
+        raise ChangedDuringImport(f"{number} record lines, but {len(checked.plans)} were checked before the import "
+                                  "began: the file changed while it was being imported; ingest it again")
     yield batch, number
 
 
