@@ -13,7 +13,7 @@ class BundleRejected(SyncError):
     """A bundle (or a pushed chunk) that was refused as a whole; nothing of it was imported.
 
     `reason` is a short code: truncated, corrupted, tampered, unknown_device, revoked_device,
-    future_format, not_a_bundle, invalid_record, questionnaire_conflict.
+    future_format, not_a_bundle, unsupported, too_large, invalid_record, questionnaire_conflict.
     """
 
     status = 422
