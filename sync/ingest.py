@@ -89,7 +89,7 @@ def apply_records(db: Database, device: devices.Device, lines: Lines, *, source:
         seen = dict(db.execute("select record_sha256, revision_id from sync_received "
                                "where device_id = ? and record_sha256 is not null", [device.id]).fetchall())
         checked = _check(db, lines, seen)
-        _import(db, device, lines, checked, seen, result, records_sha256=records_sha256,
+        _import(db, device, lines, checked, result, records_sha256=records_sha256,
                 total=total or len(checked.plans), progress=progress, actor=actor, address=address)
         return result
     except BundleRejected as exc:
@@ -114,12 +114,14 @@ def _record_refusal(db: Database, exc: BundleRejected, actor: str | None, detail
 
 @dataclass
 class _Checked:
-    """What the first pass found: each line's SHA-256 and plan (see HELD), and the questionnaire versions."""
+    """What the first pass found: each line's SHA-256 and plan (see HELD), the questionnaire versions,
+    how many revisions to import, and the ids of those this device delivered before."""
 
     digests: bytearray = field(default_factory=bytearray)
     plans: array = field(default_factory=lambda: array("q"))
     questionnaires: list[tuple[Questionnaire, str]] = field(default_factory=list)
     revisions: int = 0
+    held: list[str] = field(default_factory=list)
 
 
 def _check(db: Database, lines: Lines, seen: dict[str, str]) -> _Checked:
@@ -130,8 +132,10 @@ def _check(db: Database, lines: Lines, seen: dict[str, str]) -> _Checked:
     in_bundle: set[tuple[str, str]] = set()
     for where, digest, text in lines:
         checked.digests += bytes.fromhex(digest)
-        if digest in seen:
+        delivered = seen.get(digest)
+        if delivered is not None:
             checked.plans.append(HELD)
+            checked.held.append(delivered)
             continue
         record, answers_text = records.parse(where, text)
         if records.kind_of(record, where) == "questionnaire":
@@ -155,21 +159,22 @@ def _check(db: Database, lines: Lines, seen: dict[str, str]) -> _Checked:
 
 # -- second pass: import the checked records in bounded transactions ------------------
 
-def _batches(lines: Lines, checked: _Checked, seen: dict[str, str], result: Result
-             ) -> Iterator[tuple[list[records.Revision], int]]:
+def _batches(lines: Lines, checked: _Checked) -> Iterator[tuple[list[records.Revision], int]]:
     """The checked revisions in batches of at most BATCH, each with the number of lines read through it.
 
-    Each line must be the one the first pass checked (same SHA-256). Held lines are counted here.
-    The last batch (possibly empty) comes after the last line.
+    Each line must be the one the first pass checked (same SHA-256). The last batch (possibly
+    empty) comes after the last line; when there is nothing to import, the lines are not read again.
     """
+    if not checked.revisions:
+        yield [], len(checked.plans)
+        return
     try:
-        yield from _checked_batches(lines, checked, seen, result)
+        yield from _checked_batches(lines, checked)
     except BundleRejected as exc:  # the first pass read these lines without fault: they changed since
         raise ChangedDuringImport(f"{exc}; what was imported before came from the checked records") from None
 
 
-def _checked_batches(lines: Lines, checked: _Checked, seen: dict[str, str], result: Result
-                     ) -> Iterator[tuple[list[records.Revision], int]]:
+def _checked_batches(lines: Lines, checked: _Checked) -> Iterator[tuple[list[records.Revision], int]]:
     batch: list[records.Revision] = []
     number = 0
     for where, digest, text in lines:
@@ -179,10 +184,7 @@ def _checked_batches(lines: Lines, checked: _Checked, seen: dict[str, str], resu
                                       "records; ingest the file again once it is complete")
         plan = checked.plans[number]
         number += 1
-        if plan == HELD:
-            result.counts["unchanged"] += 1
-            result.acknowledged.append(seen[digest])
-        elif plan != QUESTIONNAIRE:
+        if plan >= 0:
             batch.append(records.checked_revision(where, text, plan, digest))
             if len(batch) >= BATCH:
                 yield batch, number
@@ -193,8 +195,7 @@ def _checked_batches(lines: Lines, checked: _Checked, seen: dict[str, str], resu
     yield batch, number
 
 
-def _import(db: Database, device: devices.Device, lines: Lines, checked: _Checked, seen: dict[str, str],
-            result: Result, *, records_sha256: str | None, total: int, progress: Callable[[int, int], None] | None,
+def _import(db: Database, device: devices.Device, lines: Lines, checked: _Checked, result: Result, *, records_sha256: str | None, total: int, progress: Callable[[int, int], None] | None,
             actor: str, address: str | None) -> None:
     """Import the checked records, BATCH revisions per transaction; the last one records the ingest.
 
@@ -202,7 +203,9 @@ def _import(db: Database, device: devices.Device, lines: Lines, checked: _Checke
     holds the store's write lock only while it decides and writes.
     """
     importer = Importer(db, device, result, checked.questionnaires)
-    batches = _batches(lines, checked, seen, result)
+    result.counts["unchanged"] += len(checked.held)
+    result.acknowledged.extend(checked.held)
+    batches = _batches(lines, checked)
     current, done = next(batches)
     first = True
     while True:
