@@ -151,8 +151,8 @@ def _check(db: Database, lines: Lines, seen: dict[str, str]) -> _Checked:
                 checked.questionnaires.append((questionnaire, where))
             checked.plans.append(QUESTIONNAIRE)
             continue
-        revision = records.check_revision(record, where, digest, answers_text)
-        checked.plans.append(records.answers_end(answers_text) if revision.verify_content() else 0)
+        canonical = records.check_revision(record, where, answers_text)
+        checked.plans.append(records.answers_end(answers_text) if canonical else 0)
         checked.revisions += 1
     return checked
 

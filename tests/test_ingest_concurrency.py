@@ -177,3 +177,17 @@ def test_revisions_before_their_parents_are_put_in_lineage_order_across_batches(
     assert result.counts == {"new": 1, "updated": 2, "unchanged": 0, "conflicts": 0, "rejected": 0}
     sub = store.get_submission(central, sid)
     assert sub.head_revision == third["id"] and sub.revision == 3 and not sub.conflict
+
+
+def test_a_record_of_another_layout_without_its_null_fields_is_imported_by_both_passes(tmp_path, central, laptop):
+    sid = interview(laptop)
+    path = write_bundle(laptop, tmp_path / "anna.fkb").path
+    texts = record_texts(path)
+    record = json.loads(texts[1])
+    slim = {key: value for key, value in sorted(record.items(), reverse=True) if value is not None}
+    assert "parent_id" not in slim and not json.dumps(slim).startswith('{"answers":')
+    me = devices.identity(laptop)
+    other = resign(path, tmp_path / "other.fkb", me.device_id, me.key, texts=[texts[0], json.dumps(slim)])
+    assert ingest(central, other).counts["new"] == 1
+    held = next(central.query("select * from revisions where submission_uuid = ?", [sid]))
+    assert held == next(laptop.query("select * from revisions where submission_uuid = ?", [sid]))
