@@ -202,7 +202,7 @@ class Bundle:
                             raise BundleRejected("corrupted", f"{name}: more record lines than the {expected_lines} "
                                                               "the manifest says")
                         yield split_line(line, f"{name}: record {number}")
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError) as exc:
             raise BundleRejected("corrupted", f"{name}: the records cannot be read ({exc})") from None
         if sha.hexdigest() != self.records_sha256:
             raise BundleRejected("tampered", f"{name}: the file changed while it was being read: copy it again")

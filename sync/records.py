@@ -181,8 +181,8 @@ def checked_revision(where: str, text: bytes, end: int, record_sha256: str) -> "
 def _submission_meta(record: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
     """What a new submission needs (when, by whom, on which device), from the record's `submission`."""
     meta = record.get("submission") or {}
-    return {"created": meta.get("created") or row["created"], "interviewer": meta.get("interviewer"),
-            "device_id": meta.get("device_id") or row["device_id"]}
+    return {"created": meta.get("created") or row.get("created"), "interviewer": meta.get("interviewer"),
+            "device_id": meta.get("device_id") or row.get("device_id")}
 
 
 class Revision:
@@ -236,8 +236,7 @@ def check_revision(record: dict[str, Any], where: str, answers_text: str | None 
     meta = get("submission") or {}
     if type(meta) is not dict:
         raise _invalid(where, "field 'submission' must be a JSON object")
-    for key in ("created", "interviewer", "device_id"):
-        value = meta.get(key)
+    for key, value in _submission_meta(record, record).items():
         if value is not None and type(value) is not str:
             raise _invalid(where, f"field 'submission.{key}' must be a string")
     if answers_text is not None and revision_hash(record, answers_text) == digest:
