@@ -139,15 +139,18 @@ def main() -> None:
 
         context = multiprocessing.get_context("fork")
         stop, queue = context.Event(), context.Queue()
-        child = context.Process(target=serve, args=(str(path), device["id"], device["key"], stop, queue))
+        child = context.Process(target=serve, args=(str(path), device["id"], device["key"], stop, queue),
+                                daemon=True)
         child.start()
-        time.sleep(IDLE_SECONDS)
-        began = time.monotonic()
-        result = ingest(central, folder / "bench.fkb")
-        ended = time.monotonic()
-        seconds = ended - began
-        time.sleep(0.5)
-        stop.set()
+        try:
+            time.sleep(IDLE_SECONDS)
+            began = time.monotonic()
+            result = ingest(central, folder / "bench.fkb")
+            ended = time.monotonic()
+            seconds = ended - began
+            time.sleep(0.5)
+        finally:  # the requests stop with the ingest, also when it fails
+            stop.set()
         samples = queue.get()
         child.join()
         central.conn.close()
