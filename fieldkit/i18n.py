@@ -68,6 +68,8 @@ LABELS: dict[str, dict[str, str]] = {
         "included": N_("Included in analysis again"),
         "export": N_("Export"),
         "sync_ingest": N_("Sync received"),
+        "sync_ingest_started": N_("Sync import started"),
+        "sync_refused": N_("Sync refused"),
         "device_enrolled": N_("Device enrolled"),
         "device_revoked": N_("Device revoked"),
         "user_added": N_("User added"),

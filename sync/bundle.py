@@ -2,7 +2,11 @@
 
 `write_bundle` streams a laptop's unacknowledged revisions into one; `read_bundle` checks the
 container, the format version, the device, the signature and the SHA-256 of the records before
-it hands out a single record, and `Bundle.records()` checks each record's own SHA-256 as it streams.
+it hands out a single record, and `Bundle.lines()` checks each record's own SHA-256 as it streams.
+
+Anyone can hand a central a file, so nothing is read before it is bounded: the entries must be
+stored as the format says (no zip compression, no encryption), the manifest and the signature are
+read with a size limit, and record lines are split in linear time with a length limit.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from sqlite_utils import Database
 
@@ -31,6 +35,11 @@ RECORDS = "records.jsonl.gz"
 SIGNATURE = "signature.json"
 READ_CHUNK = 1 << 20
 INFLATE_BLOCK = 4 << 20
+#: Limits on what a central reads from a bundle before (and while) it checks it.
+MANIFEST_MAX_BYTES = 1 << 20
+SIGNATURE_MAX_BYTES = 16 << 10
+RECORD_MAX_BYTES = 4 << 20  # one record's JSON text
+LINE_MAX_BYTES = 64 + 1 + RECORD_MAX_BYTES
 
 
 @dataclass
@@ -167,8 +176,9 @@ class Bundle:
     device: Any
 
     @property
-    def bundle_id(self) -> str:
-        return self.manifest["bundle_id"]
+    def bundle_id(self) -> str | None:
+        value = self.manifest.get("bundle_id")
+        return value if isinstance(value, str) else None
 
     @property
     def records_sha256(self) -> str:
@@ -177,31 +187,32 @@ class Bundle:
     def lines(self) -> Iterator[tuple[str, str, bytes]]:
         """Yield (where, SHA-256 hex, JSON text) for each record, checking each line's SHA-256 as it goes.
 
-        The whole entry is hashed again while streaming; a difference from the verified hash
-        (the file changed under us) raises BundleRejected after the last record, before a caller commits.
+        Lines are at most LINE_MAX_BYTES and no more than the manifest's count. The whole entry is
+        hashed again while streaming; a difference from the verified hash (the file changed under us)
+        raises BundleRejected after the last record.
         """
         name = self.path.name
         expected_lines = self.manifest["records"]["lines"]
         sha = hashlib.sha256()
         number = 0
         try:
-            with zipfile.ZipFile(self.path) as zf, zf.open(RECORDS) as raw:
-                pending = b""
-                for block in _inflated(raw, sha, name):
-                    lines = (pending + block).split(b"\n")
-                    pending = lines.pop()
-                    for line in lines:
+            with zipfile.ZipFile(self.path) as zf:
+                _stored_entry(zf, RECORDS, name)
+                with zf.open(RECORDS) as raw:
+                    for line in split_lines(_inflated(raw, sha, name), LINE_MAX_BYTES, f"{name}: record"):
                         number += 1
+                        if number > expected_lines:
+                            raise BundleRejected("corrupted", f"{name}: more record lines than the {expected_lines} "
+                                                              "the manifest says")
                         yield split_line(line, f"{name}: record {number}")
-                if pending:
-                    number += 1
-                    yield split_line(pending, f"{name}: record {number}")
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError) as exc:
             raise BundleRejected("corrupted", f"{name}: the records cannot be read ({exc})") from None
         if sha.hexdigest() != self.records_sha256:
-            raise BundleRejected("tampered", f"{name}: the file changed while it was being imported")
+            raise BundleRejected("tampered", f"{name}: the file changed while it was being read: copy it again")
         if number != expected_lines:
             raise BundleRejected("corrupted", f"{name}: {number} record lines, but the manifest says {expected_lines}")
+
+    __iter__ = lines
 
 
 def _inflated(raw, sha, name: str) -> Iterator[bytes]:
@@ -218,8 +229,45 @@ def _inflated(raw, sha, name: str) -> Iterator[bytes]:
         raise BundleRejected("truncated", f"{name}: the records end in the middle of the gzip stream")
 
 
+def split_lines(blocks: Iterable[bytes], limit: int, where: str) -> Iterator[bytes]:
+    """The lines (without their newline) of a stream given in blocks; each byte is copied a fixed number of times.
+
+    A line longer than `limit` bytes is refused as soon as it is seen to be, before it is held whole:
+    BundleRejected (too_large), `where` and the line's number in the message.
+    """
+    parts: list[bytes] = []  # the start of a line that goes on in the next block
+    size = number = 0
+    for block in blocks:
+        pieces = block.split(b"\n")
+        last = pieces.pop()
+        for piece in pieces:
+            number += 1
+            if parts:
+                parts.append(piece)
+                size += len(piece)
+                piece = b"".join(parts)
+                parts = []
+            if len(piece) > limit:
+                raise _too_long(where, number, limit)
+            size = 0
+            yield piece
+        if last:
+            parts.append(last)
+            size += len(last)
+            if size > limit:
+                raise _too_long(where, number + 1, limit)
+    if parts:
+        yield b"".join(parts)
+
+
+def _too_long(where: str, number: int, limit: int) -> BundleRejected:
+    return BundleRejected("too_large", f"{where} {number} is longer than {limit} bytes, the most a record line may have")
+
+
 def split_line(line: bytes, where: str) -> tuple[str, str, bytes]:
-    """(where, SHA-256 hex, JSON text) of one records line, after checking its SHA-256."""
+    """(where, SHA-256 hex, JSON text) of one records line, after checking its length and SHA-256."""
+    if len(line) > LINE_MAX_BYTES:
+        raise BundleRejected("too_large", f"{where} is longer than {LINE_MAX_BYTES} bytes, the most a record line may have")
     digest, _, text = line.partition(b" ")
     actual = hashlib.sha256(text).hexdigest()
     if actual.encode("ascii") != digest:
@@ -245,10 +293,10 @@ def read_bundle(path: str | os.PathLike, key_for: Callable[[str], Any]) -> Bundl
         names = set(zf.namelist())
         if MANIFEST not in names:
             raise BundleRejected("not_a_bundle", f"{name}: no {MANIFEST} inside: not a fieldkit bundle")
-        manifest_bytes = _read_entry(zf, MANIFEST, name)
+        manifest_bytes = _read_entry(zf, MANIFEST, name, MANIFEST_MAX_BYTES)
         try:
             manifest = json.loads(manifest_bytes)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise BundleRejected("corrupted", f"{name}: {MANIFEST} is not valid JSON") from None
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise BundleRejected("not_a_bundle", f"{name}: {MANIFEST} does not describe a {FORMAT}")
@@ -266,13 +314,16 @@ def read_bundle(path: str | os.PathLike, key_for: Callable[[str], Any]) -> Bundl
             device = key_for(str(device_id))
         except DeviceError as exc:
             raise BundleRejected(exc.reason, f"{name}: refused: {exc}") from None
-        if SIGNATURE not in names:
-            raise BundleRejected("tampered", f"{name}: the bundle is not signed (no {SIGNATURE})")
         try:
-            signature = json.loads(_read_entry(zf, SIGNATURE, name))
-            value = signature["value"]
-        except (ValueError, KeyError, TypeError):
-            raise BundleRejected("corrupted", f"{name}: {SIGNATURE} cannot be read") from None
+            signature_bytes = _read_entry(zf, SIGNATURE, name, SIGNATURE_MAX_BYTES)
+        except KeyError:
+            raise BundleRejected("tampered", f"{name}: the bundle is not signed (no {SIGNATURE})") from None
+        try:
+            value = json.loads(signature_bytes)["value"]
+        except (ValueError, KeyError, TypeError, RecursionError):
+            value = None
+        if not isinstance(value, str) or not value.isascii():
+            raise BundleRejected("corrupted", f"{name}: {SIGNATURE} cannot be read")
         if not signing.verify(device.key, manifest_bytes, value):
             raise BundleRejected("tampered", (
                 f"{name}: the signature does not match: the manifest was changed after device "
@@ -290,11 +341,44 @@ def _not_a_zip(path: Path) -> BundleRejected:
     return BundleRejected("not_a_bundle", f"{path.name}: not a fieldkit bundle (not a zip file)")
 
 
-def _read_entry(zf: zipfile.ZipFile, entry: str, name: str) -> bytes:
+def _stored_entry(zf: zipfile.ZipFile, entry: str, name: str) -> zipfile.ZipInfo:
+    """The entry's directory record, if the entry is stored as the format says: uncompressed, not encrypted.
+
+    Checked before a byte of the entry is read, so zip-level inflating (a zip bomb) and the
+    decompressors of other methods are never reached. KeyError if there is no such entry.
+    """
+    info = zf.getinfo(entry)
+    if info.flag_bits & 0x1:
+        raise BundleRejected("unsupported", f"{name}: {entry} is encrypted; the entries of a bundle never are")
+    if info.compress_type != zipfile.ZIP_STORED:
+        raise BundleRejected("unsupported", (
+            f"{name}: {entry} is compressed with zip method {info.compress_type}, but a bundle stores its entries "
+            f"uncompressed (method 0): it was not written by fieldkit"))
+    if info.compress_size != info.file_size:
+        raise BundleRejected("corrupted", f"{name}: {entry} is stored uncompressed, but the zip directory gives it "
+                                          f"{info.compress_size} bytes and {info.file_size} bytes")
+    return info
+
+
+def _read_entry(zf: zipfile.ZipFile, entry: str, name: str, limit: int) -> bytes:
+    """The bytes of a small stored entry, read no further than `limit` (BundleRejected too_large beyond)."""
+    info = _stored_entry(zf, entry, name)
+    if info.file_size > limit:
+        raise _too_large(name, entry, info.file_size, limit)
     try:
-        return zf.read(entry)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        with zf.open(info) as raw:
+            data = raw.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise BundleRejected("corrupted", f"{name}: {entry} is damaged ({exc})") from None
+    except (NotImplementedError, RuntimeError) as exc:  # a local header that says otherwise than the directory
+        raise BundleRejected("unsupported", f"{name}: {entry} cannot be read ({exc})") from None
+    if len(data) > limit:
+        raise _too_large(name, entry, len(data), limit)
+    return data
+
+
+def _too_large(name: str, entry: str, size: int, limit: int) -> BundleRejected:
+    return BundleRejected("too_large", f"{name}: {entry} has {size} bytes, more than the {limit} it may have")
 
 
 def _check_records(zf: zipfile.ZipFile, manifest: dict[str, Any], name: str) -> None:
@@ -303,16 +387,18 @@ def _check_records(zf: zipfile.ZipFile, manifest: dict[str, Any], name: str) -> 
     if not isinstance(meta, dict) or meta.get("name") != RECORDS or not isinstance(meta.get("lines"), int):
         raise BundleRejected("corrupted", f"{name}: the manifest does not describe {RECORDS}")
     try:
-        zf.getinfo(RECORDS)
+        info = _stored_entry(zf, RECORDS, name)
     except KeyError:
         raise BundleRejected("truncated", f"{name}: {RECORDS} is missing") from None
     sha = hashlib.sha256()
     try:
-        with zf.open(RECORDS) as raw:
+        with zf.open(info) as raw:
             while chunk := raw.read(READ_CHUNK):
                 sha.update(chunk)
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise BundleRejected("corrupted", f"{name}: {RECORDS} is damaged ({exc})") from None
+    except (NotImplementedError, RuntimeError) as exc:
+        raise BundleRejected("unsupported", f"{name}: {RECORDS} cannot be read ({exc})") from None
     if sha.hexdigest() != meta.get("sha256"):
         raise BundleRejected("tampered", (
             f"{name}: {RECORDS} has SHA-256 {sha.hexdigest()[:12]} but the signed manifest says "

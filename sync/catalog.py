@@ -180,8 +180,8 @@ def apply_heads(db: Database, heads: list[dict[str, Any]], fetched: list[Any]) -
         where = f"pulled revision {number}"
         if records.kind_of(record, where) != "revision":
             raise SyncError(f"{where}: the central sent a {record['kind']} record where a revision belongs")
-        revision = records.check_revision(record, where)
-        revision.verify_content()
+        records.check_revision(record, where)
+        revision = records.revision_of(record, where)
         by_submission.setdefault(revision.row["submission_uuid"], []).append(revision)
     with store.transaction(db):
         walk = lineage.Lineage(db)

@@ -13,7 +13,7 @@ class BundleRejected(SyncError):
     """A bundle (or a pushed chunk) that was refused as a whole; nothing of it was imported.
 
     `reason` is a short code: truncated, corrupted, tampered, unknown_device, revoked_device,
-    future_format, not_a_bundle, invalid_record, questionnaire_conflict.
+    future_format, not_a_bundle, unsupported, too_large, invalid_record, questionnaire_conflict.
     """
 
     status = 422
@@ -21,6 +21,16 @@ class BundleRejected(SyncError):
     def __init__(self, reason: str, message: str):
         super().__init__(message)
         self.reason = reason
+
+
+class ChangedDuringImport(SyncError):
+    """The records changed between the check of a bundle and its import (the file was overwritten).
+
+    What was imported before came from the checked records; ingesting the file again finishes the import.
+    """
+
+    status = 409
+    reason = "changed_during_import"
 
 
 class DeviceError(SyncError):

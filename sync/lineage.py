@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from typing import Any, Iterable
 
@@ -53,15 +54,36 @@ def open_conflicts(db: Database, sid: str) -> list[dict[str, Any]]:
                          "order by id", [sid]))
 
 
+def content_of(db: Database, revision_id: str) -> tuple[str | None, str] | None:
+    """What a revision says, comparable between branches: (questionnaire version, canonical answers text)."""
+    row = db.execute("select questionnaire_version, answers from revisions where id = ?", [revision_id]).fetchone()
+    return None if row is None else (row[0], store.canonical_json(json.loads(row[1])))
+
+
 def record_conflict(db: Database, lineage: Lineage, sid: str, head: str, other: str, device_id: str | None) -> str:
     """Keep both branches: extend an open conflict whose branch `other` continues, or open a new one.
 
-    Returns 'extended' or 'opened'.
+    Two revisions with the same answers are not a conflict: when `other` says what the head says,
+    no conflict is opened, and an open one whose branch it continues is settled (`resolution_revision`
+    = `other`). When an open conflict against this head already has exactly `other`'s answers on its
+    other side (a third device made the same edit), no second one is opened.
+
+    Returns 'extended', 'opened', 'agreed' (no conflict) or 'covered' (an open conflict has these answers).
     """
-    for conflict in open_conflicts(db, sid):
+    said = content_of(db, other)
+    agrees = said == content_of(db, head)
+    conflicts = open_conflicts(db, sid)
+    for conflict in conflicts:
         if lineage.descends(other, conflict["other_revision"]):
+            if agrees:
+                db["sync_conflicts"].update(conflict["id"], {"resolved_at": store.now(), "resolution_revision": other})
+                return "agreed"
             db["sync_conflicts"].update(conflict["id"], {"other_revision": other})
             return "extended"
+    if agrees:
+        return "agreed"
+    if any(c["head_revision"] == head and content_of(db, c["other_revision"]) == said for c in conflicts):
+        return "covered"
     db["sync_conflicts"].insert({
         "submission_uuid": sid, "base_revision": lineage.base(head, other), "head_revision": head,
         "other_revision": other, "device_id": device_id, "detected_at": store.now(),
@@ -73,15 +95,23 @@ def record_conflict(db: Database, lineage: Lineage, sid: str, head: str, other: 
 def advance_conflicts(db: Database, lineage: Lineage, sid: str, new_head: str) -> bool:
     """The head moved to `new_head`: resolve conflicts it merges, follow the head branch in others.
 
+    A conflict whose other side says what the new head says is settled too (`resolution_revision` =
+    `new_head`): two revisions with the same answers are not a conflict.
     Returns True while the submission still has open conflicts.
     """
     still_open = False
+    said = None
     for conflict in open_conflicts(db, sid):
         ancestry = set(lineage.ancestors(new_head))
         if conflict["head_revision"] in ancestry and conflict["other_revision"] in ancestry:
             db["sync_conflicts"].update(conflict["id"], {"resolved_at": store.now(), "resolution_revision": new_head})
             continue
         if conflict["head_revision"] in ancestry:
+            said = said or content_of(db, new_head)
+            if content_of(db, conflict["other_revision"]) == said:
+                db["sync_conflicts"].update(conflict["id"], {"resolved_at": store.now(),
+                                                             "resolution_revision": new_head})
+                continue
             db["sync_conflicts"].update(conflict["id"], {"head_revision": new_head})
         still_open = True
     return still_open

@@ -109,15 +109,22 @@ def revision_hash(row: dict[str, Any], answers_text: str) -> str:
 
     The keys below are already in sorted order, so this is the canonical JSON `store.revision_hash` hashes.
     """
-    text = ('{"answers":' + answers_text + ',"merge_parent":' + _literal(row["merge_parent_id"])
-            + ',"municipality":' + _string(row["municipality_code"]) + ',"parent":' + _literal(row["parent_id"])
+    text = ('{"answers":' + answers_text + ',"merge_parent":' + _literal(row.get("merge_parent_id"))
+            + ',"municipality":' + _string(row["municipality_code"]) + ',"parent":' + _literal(row.get("parent_id"))
             + ',"questionnaire":' + _string(row["questionnaire_id"]) + ',"submission":'
             + _string(row["submission_uuid"]) + ',"version":' + _string(row["questionnaire_version"]) + "}")
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-_DECODER = json.JSONDecoder()
+_SCAN = json.JSONDecoder().scan_once  # one JSON value at an index: (value, end); no whitespace around it
 _ANSWERS_FIRST = '{"answers":'
+
+
+def _rest(decoded: str, comma: int) -> dict[str, Any] | None:
+    """The object `{` + what follows the comma after the answers, or None if that is not exactly one object."""
+    rest = "{" + decoded[comma + 1:]
+    record, end = _SCAN(rest, 0)
+    return record if end == len(rest) and type(record) is dict and "answers" not in record else None
 
 
 def parse(where: str, text: bytes) -> tuple[Any, str | None]:
@@ -133,57 +140,71 @@ def parse(where: str, text: bytes) -> tuple[Any, str | None]:
         raise BundleRejected("invalid_record", f"{where}: not UTF-8 text ({exc})") from None
     if decoded.startswith(_ANSWERS_FIRST):
         try:
-            answers, end = _DECODER.raw_decode(decoded, len(_ANSWERS_FIRST))
-            if decoded[end] == ",":
-                record = json.loads("{" + decoded[end + 1:])
-                if type(record) is dict and "answers" not in record:
-                    record["answers"] = answers
-                    return record, decoded[len(_ANSWERS_FIRST):end]
-        except (ValueError, IndexError, RecursionError):
+            answers, end = _SCAN(decoded, len(_ANSWERS_FIRST))
+            record = _rest(decoded, end) if decoded[end] == "," else None
+            if record is not None:
+                record["answers"] = answers
+                return record, decoded[len(_ANSWERS_FIRST):end]
+        except (ValueError, IndexError, StopIteration, RecursionError):
             pass  # not the usual layout: the general path below decides
     try:
         return json.loads(decoded), None
     except ValueError as exc:
         raise BundleRejected("invalid_record", f"{where}: not valid JSON ({exc})") from None
     except RecursionError:
-        # Hundreds of nested brackets: no record nests like that, and deeper would exhaust the stack.
         raise BundleRejected("invalid_record", f"{where}: not valid JSON (nested too deeply)") from None
 
 
-class Revision:
-    """An incoming revision: the row for `revisions` and what a new submission head needs.
+def answers_end(answers_text: str | None) -> int:
+    """Where the answers end in a record of the usual layout (`parse` gave their text), else 0."""
+    return len(_ANSWERS_FIRST) + len(answers_text) if answers_text is not None else 0
 
-    `check_revision` checks the fields; `verify_content` (only for revisions not yet held)
-    makes the canonical answers text and checks the content hash against it.
+
+def checked_revision(where: str, text: bytes, end: int, record_sha256: str) -> "Revision":
+    """Rebuild a revision from a record line that `check_revision` passed before.
+
+    The second pass of an ingest reads the same line again (its SHA-256 proves it): `end` (from
+    `answers_end`) says where its canonical answers text ends, so only the small rest is parsed.
     """
+    decoded = text.decode("utf-8")
+    if end:
+        answers_text = decoded[len(_ANSWERS_FIRST):end]
+        record = _rest(decoded, end)
+    else:
+        record = json.loads(decoded)
+        answers_text = dumps(record["answers"])
+    row = {key: record.get(key) for key in REVISION_FIELDS}
+    row["answers"] = answers_text
+    return Revision(row, _submission_meta(record, row), where, record_sha256)
 
-    __slots__ = ("id", "row", "answers", "answers_text", "submission", "where", "record_sha256", "parents")
 
-    def __init__(self, row: dict[str, Any], answers: dict[str, Any], submission: dict[str, Any], where: str,
-                 record_sha256: str | None, answers_text: str | None = None):
+def _submission_meta(record: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """What a new submission needs (when, by whom, on which device), from the record's `submission`."""
+    meta = record.get("submission") or {}
+    return {"created": meta.get("created") or row.get("created"), "interviewer": meta.get("interviewer"),
+            "device_id": meta.get("device_id") or row.get("device_id")}
+
+
+def revision_of(record: dict[str, Any], where: str) -> "Revision":
+    """A revision from a parsed record that `check_revision` passed (e.g. one a pull brought)."""
+    row = {key: record.get(key) for key in REVISION_FIELDS}
+    row["answers"] = dumps(record["answers"])
+    return Revision(row, _submission_meta(record, row), where, None)
+
+
+class Revision:
+    """An incoming, checked revision: the row for `revisions` (answers as canonical text) and what a new
+    submission head needs."""
+
+    __slots__ = ("id", "row", "submission", "where", "record_sha256", "parents")
+
+    def __init__(self, row: dict[str, Any], submission: dict[str, Any], where: str, record_sha256: str | None):
         self.id = row["id"]
         self.row = row
-        self.answers = answers
-        self.answers_text = answers_text
         self.submission = submission
         self.where = where
         self.record_sha256 = record_sha256
         self.parents = [p for p in (row["parent_id"], row["merge_parent_id"]) if p]
-
-    def verify_content(self) -> None:
-        """Set the row's canonical answers text and check the content hash; BundleRejected if it differs."""
-        row = self.row
-        if self.answers_text is not None and revision_hash(row, self.answers_text) == row["content_hash"]:
-            row["answers"] = self.answers_text
-            return
-        try:
-            row["answers"] = dumps(self.answers)
-        except RecursionError:
-            raise _invalid(self.where, f"revision {row['id']} has answers nested too deeply") from None
-        actual = revision_hash(row, row["answers"])
-        if actual != row["content_hash"]:
-            raise _invalid(self.where, f"revision {row['id']} has content hash {row['content_hash'][:12]} but "
-                                       f"its content hashes to {actual[:12]}")
 
 
 def _invalid(where: str, message: str) -> BundleRejected:
@@ -195,36 +216,43 @@ _REQUIRED = ("id", "submission_uuid", "questionnaire_id", "questionnaire_version
 _OPTIONAL = ("parent_id", "merge_parent_id", "device_id", "author", "comment")
 
 
-def check_revision(record: dict[str, Any], where: str, record_sha256: str | None = None,
-                   answers_text: str | None = None) -> Revision:
-    """Check a revision record's fields; BundleRejected (invalid_record) names the first wrong one."""
-    row = {key: record.get(key) for key in REVISION_FIELDS}
+def check_revision(record: dict[str, Any], where: str, answers_text: str | None = None) -> bool:
+    """Check a revision record's fields and its content hash; BundleRejected (invalid_record) names the first wrong one.
+
+    `answers_text` is the record's own text of its answers (from `parse`). Returns True if that text
+    is the canonical one the content hash covers, so the import can store it as it is.
+    """
+    get = record.get
     for key in _REQUIRED:
-        value = row[key]
+        value = get(key)
         if type(value) is not str or not value:
             raise _invalid(where, f"field {key!r} must be a non-empty string")
     for key in _OPTIONAL:
-        value = row[key]
+        value = get(key)
         if value is not None and (type(value) is not str or not value):
             raise _invalid(where, f"field {key!r} must be a non-empty string or null")
-    number = row["number"]
+    number = get("number")
     if type(number) is not int or number < 1:
         raise _invalid(where, "field 'number' must be a whole number of at least 1")
-    answers = row["answers"]
+    answers = get("answers")
     if type(answers) is not dict:
         raise _invalid(where, "field 'answers' must be a JSON object")
-    digest = row["content_hash"]
+    digest = get("content_hash")
     if type(digest) is not str or not _HEX64.match(digest):
         raise _invalid(where, "field 'content_hash' must be 64 lower-case hex digits")
-    meta = record.get("submission") or {}
+    meta = get("submission") or {}
     if type(meta) is not dict:
         raise _invalid(where, "field 'submission' must be a JSON object")
-    submission = {"created": meta.get("created") or row["created"], "interviewer": meta.get("interviewer"),
-                  "device_id": meta.get("device_id") or row["device_id"]}
-    for key, value in submission.items():
+    for key, value in _submission_meta(record, record).items():
         if value is not None and type(value) is not str:
             raise _invalid(where, f"field 'submission.{key}' must be a string")
-    return Revision(row, answers, submission, where, record_sha256, answers_text)
+    if answers_text is not None and revision_hash(record, answers_text) == digest:
+        return True
+    actual = revision_hash(record, dumps(answers))
+    if actual != digest:
+        raise _invalid(where, f"revision {record['id']} has content hash {digest[:12]} but its content hashes "
+                              f"to {actual[:12]}")
+    return False
 
 
 def check_questionnaire(record: dict[str, Any], where: str) -> Questionnaire:

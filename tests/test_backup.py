@@ -88,8 +88,8 @@ def test_a_backup_while_another_connection_writes_is_a_consistent_snapshot(centr
 
 
 @pytest.mark.slow
-def test_a_backup_during_a_sync_ingest_holds_all_of_it_or_none(monkeypatch, central_path, cdb, tmp_path,
-                                                               make_laptop):
+def test_a_backup_during_a_sync_ingest_holds_whole_interviews_and_no_record_of_the_ingest(
+        monkeypatch, central_path, cdb, tmp_path, make_laptop):
     from sync_helpers import demo_interviews
 
     from sync import ingest as ingest_module
@@ -100,7 +100,7 @@ def test_a_backup_during_a_sync_ingest_holds_all_of_it_or_none(monkeypatch, cent
     bundle = write_bundle(laptop, tmp_path / "anna.fkb").path
     expected = laptop["revisions"].count
     laptop.conn.close()
-    monkeypatch.setattr(ingest_module, "BATCH", 20)  # progress is reported inside the ingest's transaction
+    monkeypatch.setattr(ingest_module, "BATCH", 20)  # progress is reported between the ingest's transactions
     halfway, release = threading.Event(), threading.Event()
 
     def progress(done, total):
@@ -125,7 +125,13 @@ def test_a_backup_during_a_sync_ingest_holds_all_of_it_or_none(monkeypatch, cent
         release.set()
         thread.join()
     safekeeping.backup(central_path, tmp_path / "after.db")
-    assert _consistent(tmp_path / "during.db")[1] == 0, "half an ingest is never in a backup"
+    submissions, revisions = _consistent(tmp_path / "during.db")
+    assert 0 < revisions < expected and submissions == revisions, "whole batches of whole interviews"
+    copy = sqlite3.connect(tmp_path / "during.db")
+    try:
+        assert copy.execute("select count(*) from sync_ingests").fetchone()[0] == 0, "not recorded as ingested"
+    finally:
+        copy.close()
     assert _consistent(tmp_path / "after.db")[1] == expected
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from sync import store
 from forms.loader import from_dict
-from sync import devices, records
+from sync import audit, devices, records
 from sync.bundle import record_line, write_bundle
 from sync.errors import BundleRejected
 from sync.ingest import ingest
@@ -104,13 +104,19 @@ def test_revision_hash_from_text_equals_the_store_hash():
 
 # -- refused bundles: nothing imported ----------------------------------------------
 
+def without_audit(lines):
+    return [line for line in lines if "audit_log" not in line]
+
+
 def assert_refused(central, path, reason, message):
     before = dump(central)
     with pytest.raises(BundleRejected) as caught:
         ingest(central, path)
     assert caught.value.reason == reason
     assert message in str(caught.value)
-    assert dump(central) == before
+    assert without_audit(dump(central)) == without_audit(before)
+    (entry,) = audit.entries(central, action="sync_refused")
+    assert entry["details"]["reason"] == reason and message in entry["details"]["message"]
     return str(caught.value)
 
 

@@ -113,9 +113,10 @@ def _progress(done: int, total: int) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.pass_context
 def sync_ingest(ctx, files: tuple[str, ...]) -> None:
-    """Import bundles into the central store, each in one transaction; prints what each did.
+    """Import bundles into the central store, each checked whole first; prints what each did.
 
     A bundle that fails any check is refused whole, with the reason. Exit status 1 if any was refused.
+    The import runs in batches, so the store keeps serving; if it stops halfway, run it again to finish.
 
     Example: fieldkit --db central.db sync ingest /media/usb/*.fkb
     """
