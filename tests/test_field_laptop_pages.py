@@ -116,6 +116,9 @@ def test_a_radio_answer_is_cleared_without_javascript(client, db):
     client.post(f"/s/{sid}/autosave/lok", data={"lok.har_lok": "ja", "lok.bosattning_bostader": "nej"})
     page = client.get(url).get_data(as_text=True)
     assert page.count(">Rensa svar</button>") == 2
+    # Enter in a text field submits with the form's first submit button: Nästa, never a Rensa svar
+    first = page[page.index('id="interview"'):].split('<button type="submit" ', 1)[1]
+    assert first.startswith('name="action" value="next"')
     response = client.post(url, data={"lok.har_lok": "ja", "lok.bosattning_bostader": "nej",
                                       "clear": "lok.bosattning_bostader"})
     assert response.status_code == 200  # the same page again, not the next one
