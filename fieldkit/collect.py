@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     make_response,
     redirect,
@@ -22,11 +23,11 @@ from forms import registry
 from forms.answers import clean_answers
 from forms.display import format_answer, format_rows
 from forms.webform import formdata_for
-from sync import store
+from sync import accounts, store
 from sync.selection import Selection
 
 from . import errors, i18n
-from .auth import current_scope, current_user
+from .auth import actor, current_scope, current_user
 from .db import get_db
 from .interview import (
     find_section,
@@ -36,6 +37,7 @@ from .interview import (
     neighbour,
     progress,
     section_warnings,
+    unanswered,
 )
 from .urls import local_target
 
@@ -58,7 +60,28 @@ def start():
     questionnaires = store.list_questionnaires(db)
     drafts = store.list_submissions(db, Selection(open_draft=True), current_scope(), limit=MAX_DRAFTS_LISTED)
     return render_template("collect/start.html", questionnaires=questionnaires, groups=_municipalities_by_county(),
-                           drafts=drafts, titles=_titles(questionnaires))
+                           drafts=drafts, titles=_titles(questionnaires), field=_on_field_laptop(),
+                           interviewer=store.get_settings(db).get("interviewer"),
+                           name_length=accounts.MAX_NAME)
+
+
+def _on_field_laptop() -> bool:
+    return g.get("mode", "field") != "central"
+
+
+@bp.post("/intervjuare")
+def set_interviewer():
+    """Name the field laptop's interviewer; interviews started afterwards carry the name."""
+    if not _on_field_laptop():
+        abort(404)  # on the central server the logged-in user is the interviewer
+    try:
+        name = accounts.set_interviewer(get_db(), request.form.get("interviewer", ""), actor=actor())
+    except accounts.AccountError:
+        flash(gettext("Write the interviewer's name (at most %(limit)s characters).", limit=accounts.MAX_NAME),
+              "error")
+    else:
+        flash(gettext("New interviews are registered to %(name)s.", name=name), "success")
+    return redirect(url_for(".start"))
 
 
 def _titles(questionnaires):
@@ -74,6 +97,9 @@ def start_post():
     known = {q["id"] for q in store.list_questionnaires(db)}
     if qid not in known or registry.municipality(code) is None:
         flash(gettext("Choose a questionnaire and a municipality."), "error")
+        return redirect(url_for(".start"))
+    if _on_field_laptop() and not store.get_settings(db).get("interviewer"):
+        flash(gettext("Write who is interviewing before starting an interview."), "error")
         return redirect(url_for(".start"))
     user = current_user()
     sid = store.create_submission(db, qid, code, interviewer=None if user.local else user.name)
@@ -117,7 +143,8 @@ def section(sid, section_id):
             form, raw, cleaned, sections, _saved = _save_posted(db, sub, questionnaire, current)
         except store.NotEditable:
             return redirect(url_for(".summary", sid=sid))
-        action = request.form.get("action", "next")
+        # "Clear the answer" posts the page back, as "stay" does, without that question's answer.
+        action = "stay" if "clear" in request.form else request.form.get("action", "next")
         if action == "prev":
             target = neighbour(sections, questionnaire, current.id, -1)
             return redirect(url_for(".section", sid=sid, section_id=target.id) if target else url_for(".resume", sid=sid))
@@ -179,7 +206,12 @@ def _save_posted(db, sub, questionnaire, current):
     Raises store.NotEditable when the submission is no longer open for editing.
     """
     form = form_class(questionnaire, current, i18n.current_language())(request.form)
-    raw = merge_section_raw(sub.draft["raw"], current, form.raw_values())
+    values = form.raw_values()
+    cleared = request.form.get("clear")
+    if any(q.id == cleared and q.type in ("single", "scale", "yesno") for q in current.questions):
+        values[cleared] = None
+        form[cleared].data = None
+    raw = merge_section_raw(sub.draft["raw"], current, values)
     cleaned, sections = progress(questionnaire, raw)
     saved = store.save_draft(db, sub.uuid, raw, current.id, cleaned.answers)
     return form, raw, cleaned, sections, saved
@@ -226,21 +258,13 @@ def review(sid):
         return redirect(url_for(".summary", sid=sid))
     lang = i18n.current_language()
     cleaned = clean_answers(questionnaire, sub.draft["raw"], lang=lang)
-    problems, unanswered, asked = [], [], 0
-    skipped = set(cleaned.skipped)
-    for section in questionnaire.sections:
-        missing = 0
-        for question in section.questions:
-            if question.id in cleaned.errors:
-                problems.append((section, question, cleaned.errors[question.id]))
-            if question.answerable and question.id not in skipped:
-                asked += 1
-                missing += question.id not in cleaned.answers and question.id not in cleaned.errors
-        if missing:
-            unanswered.append((section, missing))
+    problems = [(section, question, cleaned.errors[question.id]) for section in questionnaire.sections
+                for question in section.questions if question.id in cleaned.errors]
+    blank, asked, statements = unanswered(questionnaire, cleaned)
     warnings = [(section, q) for section in questionnaire.sections for q in section_warnings(section, cleaned)]
     return render_template("collect/review.html", sub=sub, questionnaire=questionnaire, problems=problems,
-                           unanswered=unanswered, unanswered_total=sum(n for _s, n in unanswered), asked=asked,
+                           unanswered=blank, unanswered_total=sum(n for _s, n in blank), asked=asked,
+                           statements=statements,
                            warnings=warnings, answers=cleaned.answers, derived=cleaned.derived,
                            skipped=set(cleaned.skipped), lang=lang,
                            municipality=registry.municipality(sub.municipality_code),

@@ -77,6 +77,7 @@ LABELS: dict[str, dict[str, str]] = {
         "user_enabled": N_("User enabled"),
         "password_changed": N_("Password changed"),
         "passphrase_set": N_("Passphrase set"),
+        "interviewer_set": N_("Interviewer's name set"),
         "backup": N_("Backup"),
         "restore": N_("Restore"),
         "erase": N_("Personal data erased"),

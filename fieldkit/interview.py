@@ -64,3 +64,30 @@ def merge_section_raw(raw: dict[str, Any], section: Section, values: dict[str, A
     merged = {k: v for k, v in raw.items() if k.split("/")[0] not in own}
     merged.update({k: v for k, v in values.items() if v not in (None, "", [])})
     return merged
+
+
+def unanswered(questionnaire: Questionnaire, cleaned: Cleaned) -> tuple[list[tuple[Section, int]], int, bool]:
+    """Count what is still blank: ([(section, blank count)], number asked, whether statements were counted).
+
+    Each statement of a matrix counts on its own, since a matrix with one row
+    answered and the rest blank is mostly unanswered. Questions with an error
+    and questions skipped by a condition are not counted as blank.
+    """
+    skipped = set(cleaned.skipped)
+    blank, asked, statements = [], 0, False
+    for section in questionnaire.sections:
+        missing = 0
+        for question in section.questions:
+            if not question.answerable or question.id in skipped:
+                continue
+            if question.type == "matrix" and question.items:
+                statements = True
+                asked += len(question.items)
+                if question.id not in cleaned.errors:
+                    missing += len(question.items) - len(cleaned.answers.get(question.id) or {})
+            else:
+                asked += 1
+                missing += question.id not in cleaned.answers and question.id not in cleaned.errors
+        if missing:
+            blank.append((section, missing))
+    return blank, asked, statements

@@ -185,6 +185,21 @@ def local_user(settings: dict[str, str]) -> User:
     return User(settings.get("interviewer") or "local", "interviewer", local=True)
 
 
+def set_interviewer(db: Database, name: str, *, actor: str | None = None) -> str:
+    """Set the name of the field laptop's interviewer, which new interviews then carry; returns it."""
+    if store.get_settings(db).get("mode") == "central":
+        raise AccountError("on the central server the logged-in user is the interviewer")
+    name = " ".join((name or "").split())
+    if not name:
+        raise AccountError("the interviewer needs a name, e.g. Anna Berg")
+    if len(name) > MAX_NAME:
+        raise AccountError(f"an interviewer's name has at most {MAX_NAME} characters")
+    with store.transaction(db):
+        store.set_setting(db, "interviewer", name)
+        audit.record(db, actor, "interviewer_set", {"name": name})
+    return name
+
+
 def set_passphrase(db: Database, passphrase: str | None, *, actor: str | None = None) -> None:
     """Protect a field laptop's pages with a passphrase (None removes it)."""
     if store.get_settings(db).get("mode") == "central":

@@ -44,6 +44,7 @@ collect.reopen           POST  302 403 403 302 302
 collect.discard          GET   302 403 403 302 302
 collect.discard          POST  302 403 403 302 302
 collect.set_language     GET   302 302 302 302 302
+collect.set_interviewer  POST  404 403 403 404 302
 auth.login               GET   200 200 200 200 200
 auth.login               POST  401 401 401 401 401
 auth.logout              POST  302 302 302 302 302

@@ -246,9 +246,10 @@ def test_review_page_counts_unanswered_questions_per_section(client, db):
     sid, _ = start_interview(client, "kub-webbenkat")
     client.post(f"/s/{sid}/autosave/lok", data={"lok.har_lok": "nej"})
     html = client.get(f"/s/{sid}/granska").data.decode()
-    # 14 questions (a matrix is one); the LÖK follow-up is skipped after "nej"; one is answered
-    assert "12 av 13 frågor är obesvarade." in html
-    assert f'href="/s/{sid}/del/hinder">Hinder för att ta emot på anvisning</a>: 1' in html
+    # 11 questions and 3 matrices of 3, 13 and 5 statements; the LÖK follow-up is skipped after "nej"; one is answered
+    assert "30 av 31 frågor och påståenden saknar svar." in html
+    assert "Varje påstående i en matris räknas för sig." in html
+    assert f'href="/s/{sid}/del/hinder">Hinder för att ta emot på anvisning</a>: 13' in html
 
 
 def test_a_long_list_is_paged_with_the_newest_first(store_path, db):

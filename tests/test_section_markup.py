@@ -37,3 +37,4 @@ def test_the_first_submit_button_of_a_section_goes_to_the_next_one(client):
     buttons = re.findall(r'<button type="submit" name="action" value="(\w+)"', form)
     assert buttons[0] == "next"
     assert "prev" in buttons
+    assert re.search(r'<button type="submit" name="(\w+)"', form).group(1) == "action"  # not a "clear" button

@@ -291,6 +291,15 @@
       self.exclusive(t);
       self.changed(t.type === "radio" || t.type === "checkbox");
     });
+    // "Clear the answer" unchecks the question's radio buttons here instead of posting the page back.
+    this.form.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest('button[name="clear"]');
+      if (!button) return;
+      event.preventDefault();
+      Array.prototype.forEach.call(self.form.querySelectorAll('input[type="radio"][name="' + CSS.escape(button.value) + '"]'),
+        function (radio) { radio.checked = false; });
+      self.changed(true);
+    });
     this.form.addEventListener("submit", function (event) {
       if (self.submitting) return;
       event.preventDefault();
