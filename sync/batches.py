@@ -31,8 +31,9 @@ SUBMISSION_COLUMNS = ("uuid", "questionnaire_id", "questionnaire_version", "muni
                       "content_hash", "answers", "conflict")
 _revision_tuple = operator.itemgetter(*REVISION_COLUMNS)
 _submission_tuple = operator.itemgetter(*SUBMISSION_COLUMNS)
+#: A new head or a new conflict clears "reviewed": what the evaluator reviewed is no longer what the store holds.
 HEAD_COLUMNS = ("questionnaire_version", "status", "modified", "revision", "head_revision", "content_hash",
-                "answers", "conflict")
+                "answers", "conflict", "reviewed")
 
 
 @dataclass
@@ -224,7 +225,8 @@ class Importer:
         row = revision.row
         values = {"questionnaire_version": row["questionnaire_version"], "status": row["status"],
                   "modified": self.stamp, "revision": row["number"], "head_revision": row["id"],
-                  "content_hash": row["content_hash"], "answers": row["answers"], "conflict": conflict}
+                  "content_hash": row["content_hash"], "answers": row["answers"], "conflict": conflict,
+                  "reviewed": 0}
         target = self.new_subs.get(sid)
         if target is not None:
             target.update(values)
@@ -238,9 +240,10 @@ class Importer:
         if target is not None:
             target["conflict"] = 1
         elif sid in self.updates:
-            self.updates[sid]["conflict"] = 1
+            self.updates[sid].update(conflict=1, reviewed=0)
         else:
-            self.conn.execute("update submissions set conflict = 1, modified = ? where uuid = ?", [self.stamp, sid])
+            self.conn.execute("update submissions set conflict = 1, reviewed = 0, modified = ? where uuid = ?",
+                              [self.stamp, sid])
         self.heads[sid]["conflict"] = 1
 
     def clear_flag(self, sid: str) -> None:

@@ -193,3 +193,20 @@ def test_conflicts_command_lists_them(tmp_path, central, anna, bertil, shared, s
     (line,) = [line for line in result.output.splitlines() if line.startswith(shared)]
     assert line.split("\t")[1:3] == ["kub-webbenkat", "2480"]
     assert "\tbertil\t" in line
+
+
+def test_a_new_revision_or_conflict_from_a_laptop_clears_the_reviewed_mark(central, anna, bertil, shared, send):
+    from sync import reviewing
+
+    reviewing.set_reviewed(central, shared, True, actor="eva")
+    edit(anna, shared, {"lok.har_lok": "ja"})
+    send(anna)
+    assert not store.get_submission(central, shared).reviewed, "the head moved: what was reviewed is gone"
+    reviewing.set_reviewed(central, shared, True, actor="eva")
+    edit(bertil, shared, {"lok.har_lok": "vet_ej"})
+    send(bertil)
+    sub = store.get_submission(central, shared)
+    assert sub.conflict and not sub.reviewed, "a new conflict needs a new review"
+    reviewing.set_reviewed(central, shared, True, actor="eva")
+    send(anna)  # nothing new arrives: the mark stays
+    assert store.get_submission(central, shared).reviewed
