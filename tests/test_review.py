@@ -165,7 +165,7 @@ def test_a_correction_of_an_older_revision_is_refused_and_keeps_the_newer_one(ce
     store.complete_submission(cdb, sid, newer)  # e.g. arrived by sync meanwhile
     response = client.post(f"/granskning/{sid}/andra/{SECTION}", data=_lok_form(_flip(cdb, sid), base=seen),
                            follow_redirects=True)
-    assert "Intervjun fick en nyare version medan du ändrade den" in response.get_data(as_text=True)
+    assert "Intervjun fick en nyare revidering medan du ändrade den" in response.get_data(as_text=True)
     sub = store.get_submission(cdb, sid)
     assert sub.revision == 2 and sub.answers["forslag.effektivisering"] == "Rättat på laptopen"
 

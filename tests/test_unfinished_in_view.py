@@ -45,6 +45,6 @@ def test_completing_a_reopened_interview_without_changes_makes_no_new_revision(c
     client.post(f"/s/{sid}/oppna")
     assert store.get_submission(db, sid).editing
     response = client.post(f"/s/{sid}/slutfor", follow_redirects=True)
-    assert "Inget ändrades, så ingen ny version sparades." in response.get_data(as_text=True)
+    assert "Inget ändrades, så ingen ny revidering sparades." in response.get_data(as_text=True)
     sub = store.get_submission(db, sid)
     assert (sub.revision, sub.editing, len(store.list_revisions(db, sid))) == (1, False, 1)
