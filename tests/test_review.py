@@ -113,7 +113,7 @@ def test_history_shows_revisions_side_by_side_with_what_changed(central_app, cdb
     client = logged_in(central_app, "evaluator")
     client.post(f"/granskning/{sid}/andra/{SECTION}", data=_lok_form(answer, base=_head(cdb, sid)))
     page = client.get(f"/granskning/{sid}/historik").get_data(as_text=True)
-    assert "Version 1" in page and "Version 2" in page and "Rättat efter samtal med kommunen" in page
+    assert "Revidering 1" in page and "Revidering 2" in page and "Rättat efter samtal med kommunen" in page
     _opened, revisions, rows = reviewing.history(cdb, sid, reviewing.accounts.EVERYTHING)
     changed = [row["question"].id for row in rows if row["ever_changed"]]
     assert changed == ["lok.har_lok"]
