@@ -10,6 +10,7 @@ from forms import registry
 from sync import accounts, audit, devices
 from sync.errors import SyncError
 
+from . import audit_text
 from .auth import actor, roles_required
 from .db import get_db
 
@@ -128,5 +129,5 @@ def audit_page():
     limit = min(max(request.args.get("limit", 200, type=int) or 200, 1), 2000)
     rows = audit.entries(db, limit=limit, action=action, actor=who)
     return render_template("admin/audit.html", rows=rows, actions=audit.actions_seen(db), action=action or "",
-                           who=who or "", describe=audit.describe, limit=limit,
+                           who=who or "", describe=audit_text.sentence, raw=audit.describe, limit=limit,
                            page_size=current_app.config["PAGE_SIZE"])

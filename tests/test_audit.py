@@ -95,7 +95,7 @@ def test_the_audit_page_is_for_admins_and_filters_by_action(central_app, cdb):
     for role in ("evaluator", "county", "interviewer"):
         assert logged_in(central_app, role).get("/admin/logg").status_code == 403
     page = logged_in(central_app, "admin").get("/admin/logg?action=export").get_data(as_text=True)
-    assert "counties=24 questionnaire=kub-webbenkat" in page
+    assert "counties=24 questionnaire=kub-webbenkat" in page  # details of another shape: as key=value
     assert '<td title="export">Export</td>' in page
     assert 'title="reviewed"' not in page
     english = logged_in(central_app, "admin")
@@ -108,3 +108,20 @@ def test_the_audit_page_is_for_admins_and_filters_by_action(central_app, cdb):
 def test_an_action_must_be_a_word(cdb):
     with pytest.raises(audit.AuditError):
         audit.record(cdb, "eva", "drop table; --")
+
+
+def test_the_audit_log_reads_as_sentences_in_the_pages_language(central_app, cdb):
+    audit.record(cdb, "lena", "export", {"format": "xlsx", "questionnaire": "kub-webbenkat", "counties": ["24"],
+                                         "submissions": 12, "include_personal": False})
+    audit.record(cdb, "device:anna", "sync_ingest", {"source": "http", "bundle": "c1", "new": 3, "updated": 1,
+                                                     "unchanged": 0, "conflicts": 0, "rejected": 0})
+    audit.record(cdb, "eva", "excluded", {"reason": "Dubblett"}, target="x")
+    admin = logged_in(central_app, "admin")
+    page = admin.get("/admin/logg").get_data(as_text=True)
+    assert "XLSX av kub-webbenkat för 24: 12 inlämningar." in page
+    assert "Mottaget över nätet: 3 nya, 1 uppdaterade, 0 oförändrade, 0 konflikter, 0 avvisade." in page
+    assert "Skäl: Dubblett" in page
+    admin.get("/sprak/en")
+    english = admin.get("/admin/logg").get_data(as_text=True)
+    assert "XLSX of kub-webbenkat for 24: 12 submissions." in english
+    assert "Received over the network: 3 new, 1 updated" in english
