@@ -217,14 +217,14 @@ class Importer:
             "questionnaire_version": row["questionnaire_version"], "municipality_code": row["municipality_code"],
             "county_code": self.counties[row["municipality_code"]], "interviewer": meta["interviewer"],
             "device_id": meta["device_id"], "status": row["status"], "created": meta["created"],
-            "modified": self.stamp, "revision": row["number"], "head_revision": row["id"],
+            "modified": row["created"], "revision": row["number"], "head_revision": row["id"],
             "content_hash": row["content_hash"], "answers": row["answers"], "conflict": 0,
         }
 
     def set_head(self, sid: str, revision: records.Revision, conflict: int) -> None:
         row = revision.row
         values = {"questionnaire_version": row["questionnaire_version"], "status": row["status"],
-                  "modified": self.stamp, "revision": row["number"], "head_revision": row["id"],
+                  "modified": row["created"], "revision": row["number"], "head_revision": row["id"],
                   "content_hash": row["content_hash"], "answers": row["answers"], "conflict": conflict,
                   "reviewed": 0}
         target = self.new_subs.get(sid)

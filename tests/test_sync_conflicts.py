@@ -210,3 +210,13 @@ def test_a_new_revision_or_conflict_from_a_laptop_clears_the_reviewed_mark(centr
     reviewing.set_reviewed(central, shared, True, actor="eva")
     send(anna)  # nothing new arrives: the mark stays
     assert store.get_submission(central, shared).reviewed
+
+
+def test_the_central_dates_an_interview_by_its_revision_not_by_when_it_arrived(tmp_path, central, anna, send):
+    from sync_helpers import demo_interviews
+
+    demo_interviews(anna, 5, seed=4)  # interviews dated in the survey's own time (2013)
+    send(anna)
+    for row in central.query("select s.modified, r.created from submissions s "
+                             "join revisions r on r.id = s.head_revision"):
+        assert row["modified"] == row["created"] and row["modified"] < "2020"
