@@ -74,6 +74,11 @@ sync_pages.index         GET   404 404 404 404 302
 sync_pages.movable       GET   404 404 404 404 302
 sync_pages.move          POST  404 404 404 404 302
 sync_pages.moved         GET   404 404 404 404 302
+sync_pages.connect       POST  404 404 404 404 302
+sync_pages.send          POST  404 404 404 404 302
+sync_pages.fetch         POST  404 404 404 404 302
+sync_pages.bundle        POST  404 404 404 404 302
+sync_pages.read_ack      POST  404 404 404 404 302
 api.acknowledgements     GET   401 401 401 401 401
 api.push                 POST  401 401 401 401 401
 api.questionnaires       GET   401 401 401 401 401
