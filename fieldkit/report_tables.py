@@ -174,7 +174,7 @@ def value_view(table: ValueTable, report: Report) -> TableView:
     if table.kind == "number":
         note = gettext("The statistics cover the answers that are numbers. \"Don't know\" is counted apart.")
     elif table.kind == "text":
-        note = gettext("The free-text answers are in the sheet Free text.")
+        note = gettext("The free-text answers are in the Free text sheet of the Excel workbook, and in the CSV.")
     return TableView(table.key, title, note, header, rows, Markup(svg) if svg else None, caption=caption)
 
 
