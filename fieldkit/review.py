@@ -11,7 +11,7 @@ from forms import registry
 from forms.answers import clean_answers
 from forms.display import format_answer, format_rows
 from forms.webform import formdata_for
-from sync import conflicts, reviewing, store
+from sync import conflicts, devices, reviewing, store
 
 from . import i18n
 from .auth import actor, current_scope, may, roles_required
@@ -82,6 +82,7 @@ def history(sid):
         rows = [row for row in rows if row["ever_changed"]]
     return render_template("review/history.html", o=opened, sub=opened.sub, questionnaire=opened.questionnaire,
                            revisions=revisions, rows=rows, lang=i18n.current_language(), changed_only=changed_only,
+                           senders=devices.senders(get_db(), [r["id"] for r in revisions]),
                            municipality=registry.municipality(opened.sub.municipality_code),
                            format_answer=format_answer)
 
@@ -188,5 +189,6 @@ def resolve(sid, conflict_id):
     lang = i18n.current_language()
     return render_template("review/conflict.html", found=found, sub=found.sub, questionnaire=found.questionnaire,
                            choices=choices, comment=comment, problem=problem, lang=lang,
+                           senders=devices.senders(get_db(), [found.head_meta.get("id"), found.other_meta.get("id")]),
                            municipality=registry.municipality(found.sub.municipality_code),
                            format_answer=format_answer), status

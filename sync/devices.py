@@ -67,6 +67,15 @@ def enrol(db: Database, name: str, *, actor: str | None = None) -> tuple[Device,
     return device, signing.enrolment_code(device.id, device.key)
 
 
+def senders(db: Database, revision_ids: list[str]) -> dict[str, str]:
+    """The name of the enrolled device each revision arrived from (a central's record; empty elsewhere)."""
+    if not revision_ids or not db["sync_received"].exists():
+        return {}
+    marks = ", ".join("?" * len(revision_ids))
+    return dict(db.execute(f"select r.revision_id, d.name from sync_received r join sync_devices d on d.id = r.device_id "
+                           f"where r.revision_id in ({marks})", revision_ids).fetchall())
+
+
 def list_devices(db: Database) -> list[Device]:
     return [Device(**row) for row in db.query("select * from sync_devices order by name")]
 

@@ -88,3 +88,12 @@ def test_only_evaluators_and_admins_resolve(central_app, conflicted):
     assert logged_in(central_app, "interviewer").get(url).status_code == 403
     assert logged_in(central_app, "admin").get(url).status_code == 200
     assert logged_in(central_app, "evaluator").get(f"/granskning/{sid}/konflikt/999").status_code == 404
+
+
+def test_the_conflict_and_history_pages_name_the_device_of_each_side(central_app, cdb, conflicted):
+    sid, conflict = conflicted["sid"], conflicted["conflict"]
+    client = logged_in(central_app, "evaluator")
+    page = client.get(f"/granskning/{sid}/konflikt/{conflict['id']}").get_data(as_text=True)
+    assert "Anna (anna)," in page and "Bertil (bertil)," in page
+    history = client.get(f"/granskning/{sid}/historik?alla=1").get_data(as_text=True)
+    assert "· Anna · anna" in history and "· Bertil · bertil" in history
