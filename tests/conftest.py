@@ -198,6 +198,21 @@ def cdb(central_path):
 
 
 @pytest.fixture
+def central(cdb):
+    """The central's connection under the name the sync tests use beside their laptops."""
+    return cdb
+
+
+@pytest.fixture
+def server(central_path):
+    """The central of `central_path` served on a free port of 127.0.0.1 (werkzeug, threaded)."""
+    from sync_helpers import Server
+
+    with Server(central_path) as running:
+        yield running
+
+
+@pytest.fixture
 def central_app(central_path):
     return create_app({"DB": str(central_path), "TESTING": True, "WTF_CSRF_ENABLED": False})
 

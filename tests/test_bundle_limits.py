@@ -17,10 +17,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from fieldkit import config
 from fieldkit.app import create_app
 from fieldkit.cli import main
-from sync import audit, devices, records, signing, store
+from sync import audit, devices, records, signing
 from sync import bundle as bundles
 from sync.bundle import (
     LINE_MAX_BYTES, MANIFEST_MAX_BYTES, SIGNATURE_MAX_BYTES, BundleWriter, record_line, split_lines, write_bundle,
@@ -33,21 +32,6 @@ from sync_helpers import dump, interview, record_texts
 MiB = 1 << 20
 #: The most Python may allocate while refusing any of these files: far below what they would inflate to.
 MEMORY_BOUND = 16 * MiB
-
-
-@pytest.fixture
-def central_path(tmp_path, make_central):
-    path = tmp_path / "central.db"
-    make_central(path).conn.close()
-    config.ensure_secret_key(tmp_path)
-    return path
-
-
-@pytest.fixture
-def central(central_path):
-    db = store.open_db(central_path)
-    yield db
-    db.conn.close()
 
 
 @pytest.fixture

@@ -24,16 +24,10 @@ from sync_helpers import (
 
 @pytest.fixture
 def central_path(tmp_path, make_central):
+    """A central without users: the audit log holds only what these tests do."""
     path = tmp_path / "central.db"
     make_central(path).conn.close()
     return path
-
-
-@pytest.fixture
-def central(central_path):
-    db = store.open_db(central_path)
-    yield db
-    db.conn.close()
 
 
 @pytest.fixture

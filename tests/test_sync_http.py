@@ -21,26 +21,6 @@ from sync_helpers import DroppingProxy, Server, demo_interviews, edit, interview
 
 
 @pytest.fixture
-def central_path(tmp_path, make_central):
-    path = tmp_path / "central" / "central.db"
-    make_central(path).conn.close()
-    return path
-
-
-@pytest.fixture
-def central(central_path):
-    db = store.open_db(central_path)
-    yield db
-    db.conn.close()
-
-
-@pytest.fixture
-def server(central_path):
-    with Server(central_path) as running:
-        yield running
-
-
-@pytest.fixture
 def laptop(tmp_path, central, server, make_laptop):
     db = make_laptop(tmp_path / "laptop.db", central, "anna", url=server.url)
     yield db

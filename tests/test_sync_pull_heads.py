@@ -10,29 +10,9 @@ from sync import catalog, client, conflicts, lineage, records, store
 from sync.errors import SyncError, TransferError
 
 from central_helpers import answers_for
-from sync_helpers import Server, copy_submission, edit
+from sync_helpers import copy_submission, edit
 
 MUNICIPALITY = "2480"
-
-
-@pytest.fixture
-def central_path(tmp_path, make_central):
-    path = tmp_path / "central" / "central.db"
-    make_central(path).conn.close()
-    return path
-
-
-@pytest.fixture
-def central(central_path):
-    db = store.open_db(central_path)
-    yield db
-    db.conn.close()
-
-
-@pytest.fixture
-def server(central_path):
-    with Server(central_path) as running:
-        yield running
 
 
 @pytest.fixture
