@@ -16,9 +16,7 @@ import pandas as pd
 
 from forms import registry
 from forms.model import SPECIAL_CODES, Choice, Item, Question, Section
-from sync.selection import EVERYTHING, Scope
 
-from .filters import ExportFilter, municipalities_of, where
 from .frame import STATE_SUFFIX, STATES
 from .schema import SKIPPED, Column, Schema
 
@@ -295,14 +293,8 @@ def question_tables(frame: pd.DataFrame, schema: Schema, groups: list[Group], g:
     return results
 
 
-def response_rate(db, flt: ExportFilter, total_label: str, scope: Scope = EVERYTHING,
-                  in_scope: list[registry.Municipality] | None = None) -> ResponseRate:
-    """Municipalities with a completed submission / municipalities expected (the frame), per county and in total."""
-    clause, params = where(flt, scope, completed_only=True)
-    answered = {row[0] for row in db.execute(
-        f"select distinct s.municipality_code from submissions s where {clause}", params)}
-    if in_scope is None:
-        in_scope = municipalities_of(flt)
+def response_rate(in_scope: list[registry.Municipality], answered: set[str], total_label: str) -> ResponseRate:
+    """Municipalities that answered / municipalities expected (the frame, see `survey`), per county and in total."""
     names = {c.code: c.name for c in registry.counties()}
     codes = sorted({m.county_code for m in in_scope})
     groups = [Group(code, names[code]) for code in codes] + [Group(None, total_label)]

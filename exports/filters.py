@@ -108,16 +108,6 @@ def check_filter(flt: ExportFilter, questionnaire_ids: Iterable[str]) -> ExportF
     return replace(flt, counties=tuple(sorted(counties)), municipalities=tuple(sorted(municipalities)))
 
 
-def municipalities_of(flt: ExportFilter) -> list[registry.Municipality]:
-    """The municipalities the response rate is counted over."""
-    found = list(registry.municipalities())
-    if flt.municipalities:
-        found = [m for m in found if m.code in flt.municipalities]
-    if flt.counties:
-        found = [m for m in found if m.county_code in flt.counties]
-    return found
-
-
 def local_midnight_utc(day: datetime.date) -> str:
     """The UTC instant (as stored: ISO 8601, milliseconds) when `day` starts in Swedish time."""
     start = datetime.datetime.combine(day, datetime.time(0), tzinfo=LOCAL_TZ)

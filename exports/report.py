@@ -23,7 +23,7 @@ from .filters import LOCAL_TZ, ExportFilter, FilterError, check_filter, within
 from .frame import Progress, load_frame
 from .labels import LANGUAGES, gettext, ngettext
 from .schema import Schema, build_schema
-from .survey import Missing, expected, missing, one_per_municipality
+from .survey import Missing, answered, expected, missing, one_per_municipality
 
 
 @dataclass
@@ -99,9 +99,9 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
     counts = frame["version"].value_counts() if len(frame) else pd.Series(dtype=int)
     version_counts = {v: int(counts.get(v, 0)) for v in versions}
     now = datetime.datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
-    return Report(flt, lang, schema, frame, groups, sections,
-                  response_rate(db, flt, gettext("Total", lang), scope, in_frame), now, version_counts,
-                  include_personal, duplicates, missing(db, flt, scope, in_frame))
+    done = answered(db, flt, scope)
+    return Report(flt, lang, schema, frame, groups, sections, response_rate(in_frame, done, gettext("Total", lang)),
+                  now, version_counts, include_personal, duplicates, missing(db, flt, in_frame, done, scope))
 
 
 def export_report(db, flt: ExportFilter, fmt: str, *, actor: str | None, lang: str = "sv",

@@ -96,12 +96,16 @@ class Missing:
     last_contact: str | None  # when one of its submissions last changed (UTC, as stored)
 
 
-def missing(db, flt: ExportFilter, scope: Scope = EVERYTHING,
-            expected_municipalities: list[registry.Municipality] | None = None) -> list[Missing]:
-    """Expected municipalities with no completed submission, by county; a draft and the last contact if any."""
+def answered(db, flt: ExportFilter, scope: Scope = EVERYTHING) -> set[str]:
+    """Codes of the municipalities with a completed submission in the filter, within the scope."""
     clause, params = where(flt, scope, completed_only=True)
-    answered = {row[0] for row in db.execute(
-        f"select distinct s.municipality_code from submissions s where {clause}", params)}
+    return {row[0] for row in db.execute(f"select distinct s.municipality_code from submissions s where {clause}",
+                                         params)}
+
+
+def missing(db, flt: ExportFilter, expected_municipalities: list[registry.Municipality], done: set[str],
+            scope: Scope = EVERYTHING) -> list[Missing]:
+    """Expected municipalities not in `done` (see `answered`), by county; a draft and the last contact if any."""
     any_status, any_params = where(ExportFilter(flt.questionnaire, flt.counties, flt.municipalities,
                                                 flt.date_from, flt.date_to, "all"), scope)
     seen = {row[0]: (row[1], bool(row[2])) for row in db.execute(
@@ -109,8 +113,8 @@ def missing(db, flt: ExportFilter, scope: Scope = EVERYTHING,
         f"where {any_status} group by s.municipality_code", any_params)}
     counties = {c.code: c.name for c in registry.counties()}
     out = []
-    for m in expected_municipalities or []:
-        if m.code in answered:
+    for m in expected_municipalities:
+        if m.code in done:
             continue
         last, draft = seen.get(m.code, (None, False))
         out.append(Missing(m.county_code, counties.get(m.county_code, m.county_code), m.code, m.name, draft, last))
