@@ -17,6 +17,12 @@ from .db import get_db
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+def _back(message: str, category: str = "success"):
+    """Say what happened on the users and devices page."""
+    flash(message, category)
+    return redirect(url_for(".users"))
+
+
 @bp.get("/anvandare")
 @roles_required("admin")
 def users():
@@ -49,8 +55,7 @@ def add_user():
     if error:
         return render_template("admin/users.html", users=accounts.list_users(db), roles=accounts.ROLES,
                                counties=registry.counties(), devices=_devices(db), form=form, error=error), 422
-    flash(gettext("The user %(name)s was added.", name=form["name"].strip()), "success")
-    return redirect(url_for(".users"))
+    return _back(gettext("The user %(name)s was added.", name=form["name"].strip()))
 
 
 @bp.post("/anvandare/status")
@@ -59,15 +64,13 @@ def user_status():
     name = request.form.get("name", "")
     disable = request.form.get("disabled") == "1"
     if disable and name.lower() == (actor() or "").lower():
-        flash(gettext("You cannot disable yourself."), "error")
-        return redirect(url_for(".users"))
+        return _back(gettext("You cannot disable yourself."), "error")
     try:
         accounts.set_disabled(get_db(), name, disable, actor=actor())
     except accounts.AccountError:
         abort(404)
-    flash(gettext("The user %(name)s is disabled.", name=name) if disable
-          else gettext("The user %(name)s is active again.", name=name), "success")
-    return redirect(url_for(".users"))
+    return _back(gettext("The user %(name)s is disabled.", name=name) if disable
+                 else gettext("The user %(name)s is active again.", name=name))
 
 
 @bp.post("/anvandare/losenord")
@@ -78,15 +81,12 @@ def reset_password():
     name = request.form.get("name", "")
     password, again = request.form.get("password", ""), request.form.get("password_again", "")
     if password != again:
-        flash(gettext("The passwords differ."), "error")
-        return redirect(url_for(".users"))
+        return _back(gettext("The passwords differ."), "error")
     try:
         accounts.set_password(db, name, password, actor=actor())
     except accounts.AccountError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for(".users"))
-    flash(gettext("The password of %(name)s was changed; their sessions have ended.", name=name), "success")
-    return redirect(url_for(".users"))
+        return _back(str(exc), "error")
+    return _back(gettext("The password of %(name)s was changed; their sessions have ended.", name=name))
 
 
 @bp.post("/enheter")
@@ -98,8 +98,7 @@ def enrol_device():
     try:
         device, code = devices.enrol(db, name, actor=actor())
     except SyncError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for(".users"))
+        return _back(str(exc), "error")
     qr = segno.make(code, error="m").svg_data_uri(scale=4, border=2)
     response = make_response(render_template("admin/enrolled.html", device=device, code=code, qr=qr))
     response.headers["Cache-Control"] = "no-store"
@@ -113,11 +112,9 @@ def revoke_device():
     try:
         devices.revoke(get_db(), name, actor=actor())
     except SyncError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for(".users"))
-    flash(gettext("The device %(name)s is revoked: its bundles and requests are refused from now on.", name=name),
-          "success")
-    return redirect(url_for(".users"))
+        return _back(str(exc), "error")
+    return _back(gettext("The device %(name)s is revoked: its bundles and requests are refused from now on.",
+                         name=name))
 
 
 @bp.get("/logg")
