@@ -14,6 +14,8 @@ from .errors import SyncError
 
 ACK_FORMAT = "fieldkit-ack"
 ACK_FORMAT_VERSION = 1
+#: An ack file lists revision ids (about 40 bytes each): 64 MB is well over a million interviews.
+ACK_MAX_BYTES = 64 << 20
 
 
 # -- central -----------------------------------------------------------------------
@@ -54,9 +56,18 @@ def read_ack_file(db: Database, path: str | os.PathLike) -> dict[str, int]:
     ident = devices.identity(db)
     path = Path(path)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        with path.open("rb") as f:
+            raw = f.read(ACK_MAX_BYTES + 1)
+    except OSError as exc:
         raise SyncError(f"{path.name}: not a readable ack file ({exc})") from None
+    if len(raw) > ACK_MAX_BYTES:
+        raise SyncError(f"{path.name}: larger than {ACK_MAX_BYTES >> 20} MB, more than any ack file fieldkit writes")
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except ValueError as exc:
+        raise SyncError(f"{path.name}: not a readable ack file ({exc})") from None
+    except RecursionError:
+        raise SyncError(f"{path.name}: not an ack file: its JSON is nested too deeply") from None
     if not isinstance(document, dict) or document.get("format") != ACK_FORMAT:
         raise SyncError(f"{path.name}: not a fieldkit ack file")
     if document.get("format_version") != ACK_FORMAT_VERSION:

@@ -133,3 +133,18 @@ def test_the_sync_library_never_imports_flask():
             "print(sorted(n for n in sys.modules if n.split('.')[0] in ('flask', 'flask_wtf')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_hostile_ack_file_is_refused_with_its_name(runner, tmp_path, central_path, make_laptop):
+    central = store.open_db(central_path)
+    anna = make_laptop(tmp_path / "anna.db", central, "anna")
+    deep = tmp_path / "deep.ack"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    out = fieldkit(runner, tmp_path / "anna.db", "sync", "ingest-ack", str(deep), code=1)
+    assert "deep.ack: not an ack file: its JSON is nested too deeply" in out
+    garbage = tmp_path / "garbage.ack"
+    garbage.write_bytes(b"\x00\xff not json")
+    out = fieldkit(runner, tmp_path / "anna.db", "sync", "ingest-ack", str(garbage), code=1)
+    assert "garbage.ack: not a readable ack file" in out
+    assert anna.execute("select count(*) from sync_acks").fetchone()[0] == 0
+    central.conn.close()
