@@ -15,6 +15,9 @@ SHIPPED = (
     "smak-kostnader",
     "smak-kontaktlogg",
     "nad-aktivitet",
+    "smak-kvartal",
+    "nad-deltagarenkat",
+    "smak-uppfoljning",
 )
 
 

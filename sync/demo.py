@@ -20,7 +20,7 @@ from forms.model import (
     Questionnaire,
 )
 
-from . import store
+from . import demo_seeds, store
 
 PHRASES = [
     "Bostadsbristen är det största hindret för mottagandet.",
@@ -58,6 +58,14 @@ class AnswerMaker:
         self.rng = rng
         self.dont_know_rate = dont_know_rate
         self.skip_rate = skip_rate
+
+    def place(self, default):
+        """The municipality of the next demo interview: `default` (the planned makers choose their own)."""
+        return default
+
+    def when(self, answers: dict[str, Any], default: datetime.datetime) -> datetime.datetime:
+        """When the interview was made: `default` (the planned makers date it by its answers)."""
+        return default
 
     def make(self, municipality_code: str) -> dict[str, Any]:
         answers: dict[str, Any] = {}
@@ -188,21 +196,35 @@ def _spread(n: int, questionnaires: list[Questionnaire]) -> list[Questionnaire]:
     return [questionnaires[i % len(questionnaires)] for i in range(n)]
 
 
+def _weighted_spread(n: int, questionnaires: list[Questionnaire]) -> list[Questionnaire]:
+    """Like _spread, with a contact log and the quarterly follow-up repeated (demo_seeds.WEIGHTS)."""
+    cycle = [q for q in questionnaires for _ in range(demo_seeds.WEIGHTS.get(q.id, 1))]
+    return _spread(n, cycle)
+
+
+def maker_for(questionnaire: Questionnaire, rng: random.Random):
+    """The demo's answer maker for a questionnaire: a planned one for the seed systems' records, else AnswerMaker."""
+    generic = AnswerMaker(questionnaire, rng)
+    planned = demo_seeds.PLANNED.get(questionnaire.id)
+    return planned(questionnaire, rng, generic, pressure) if planned else generic
+
+
 def demo_rows(questionnaires: list[Questionnaire], n: int, seed: int, *, device_id: str,
               interviewer: str = "Demo", draft_rate: float = 0.05,
               start: datetime.datetime | None = None) -> Iterable[tuple[dict, dict | None, dict | None]]:
     """Yield (submission, revision or None, draft or None) rows for n synthetic interviews."""
     rng = random.Random(seed)
-    makers = {q.id: AnswerMaker(q, rng) for q in questionnaires}
+    makers = {q.id: maker_for(q, rng) for q in questionnaires}
     municipalities = list(registry.municipalities())
     start = start or datetime.datetime(2013, 3, 1, 8, 0, tzinfo=datetime.timezone.utc)
     order = list(municipalities)
     rng.shuffle(order)
-    for i, questionnaire in enumerate(_spread(n, questionnaires)):
-        municipality = order[i % len(order)]
-        answers = makers[questionnaire.id].make(municipality.code)
+    for i, questionnaire in enumerate(_weighted_spread(n, questionnaires)):
+        maker = makers[questionnaire.id]
+        municipality = maker.place(order[i % len(order)])
+        answers = maker.make(municipality.code)
         sid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-        created = _office_hours(start, i, n, rng).isoformat(timespec="milliseconds")
+        created = maker.when(answers, _office_hours(start, i, n, rng)).isoformat(timespec="milliseconds")
         submission = {
             "uuid": sid, "questionnaire_id": questionnaire.id, "questionnaire_version": questionnaire.version,
             "municipality_code": municipality.code, "county_code": municipality.county_code,

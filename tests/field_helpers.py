@@ -9,12 +9,15 @@ from werkzeug.datastructures import MultiDict
 
 from forms.webform import formdata_for
 
-from sync.demo import AnswerMaker
+from sync.demo import AnswerMaker, maker_for
 
 
 def plausible_answers(questionnaire, municipality_code="2480", seed=3):
     """A complete, valid answer set as the demo generator makes it."""
-    return AnswerMaker(questionnaire, random.Random(seed), skip_rate=0.0).make(municipality_code)
+    maker = maker_for(questionnaire, random.Random(seed))
+    if isinstance(maker, AnswerMaker):
+        maker.skip_rate = 0.0
+    return maker.make(municipality_code)
 
 
 def section_post(questionnaire, section, answers, action="next"):

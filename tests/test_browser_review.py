@@ -121,7 +121,7 @@ def test_a_county_user_sees_only_their_county_in_the_reports(chromium, central_p
         expect(page.get_by_text("Träffar: 4")).to_be_visible()
         page.screenshot(path=shots / "01-county-review-list.png", full_page=True)
         page.get_by_role("link", name="Rapporter").click()
-        expect(page.locator("main")).to_contain_text("kub-webbenkat · version 2 · 4 slutförda")
+        expect(page.locator("main")).to_contain_text("kub-webbenkat · version 3 · 4 slutförda")
         page.screenshot(path=shots / "02-county-reports.png", full_page=True)
         page.get_by_role("link", name="KUB webbenkät", exact=False).click()
         page.wait_for_load_state()

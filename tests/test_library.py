@@ -17,8 +17,9 @@ from forms.model import Questionnaire
 ROOT = Path(__file__).resolve().parent.parent
 SEED_003 = ROOT.parent / "shared" / "seeds" / "003_8e28f4ebc27c7f21.txt"
 #: The shipped version of each questionnaire: a new version for every change (docs/forms.md, versioning).
-VERSIONS = {"kub-webbenkat": "2", "kub-intervju": "2", "smak-lanskartlaggning": "2", "smak-kostnader": "2",
-            "smak-kontaktlogg": "2", "nad-aktivitet": "2"}
+VERSIONS = {"kub-webbenkat": "3", "kub-intervju": "3", "smak-lanskartlaggning": "2", "smak-kostnader": "2",
+            "smak-kontaktlogg": "3", "nad-aktivitet": "3", "smak-kvartal": "1", "nad-deltagarenkat": "1",
+            "smak-uppfoljning": "1"}
 
 
 @pytest.fixture(scope="module")
@@ -147,8 +148,9 @@ SEED_WORDING = {
     "underlatta[differentierad_schablon]": "Differentierad statlig schablonersättning till kommunen beroende på den nyanländes utbildningsbakgrund",
     "underlatta[tydligare_ansvarsfordelning]": "Tydligare ansvarsfördelning mellan Arbetsförmedling och kommun",
     "tillgang": "Hur svårt/lätt är det för kommunen att få tillgång till bostäder för nyanlända flyktingar?",
-    "af_bosattning": "Hur bedömer ni samarbetet är mellan Arbetsförmedlingens centrala bosättningsfunktion och kommunen?",
-    "migrationsverket": "Hur bedömer ni samarbetet är mellan Migrationsverkets bosättningsfunktion och kommunen?",
+    # Slides 38 and 40 lack the "att" of slide 42; version 3 adds it (see test_kub_cooperation_questions_have_att).
+    "af_bosattning": "samarbetet är mellan Arbetsförmedlingens centrala bosättningsfunktion och kommunen?",
+    "migrationsverket": "samarbetet är mellan Migrationsverkets bosättningsfunktion och kommunen?",
     "lansstyrelsen": "Hur bedömer ni att dialogen och samarbetet är mellan Länsstyrelsen och kommunen kring frågor om bosättning av nyanlända flyktingar?",
     "har_lok": "Har kommunen och Arbetsförmedlingen en lokal överenskommelse om samarbete och ansvarsfördelning kring nyanlända invandrare som omfattas av lagen om etableringsinsatser?",
     "bosattning_bostader": "Behandlar den lokala överenskommelsen frågor om bosättning eller bostäder för nyanlända flyktingar?",
@@ -200,8 +202,18 @@ def test_kub_every_barrier(kub):
     items = {i.code: i.label["sv"] for i in question.items}
     assert items["privata_hyresvardar_etableringsersattning"].startswith("Privata hyresvärdar")
     assert items["kommunala_hyresvardar_etableringsersattning"].startswith("Kommunala hyresvärdar")
-    assert "Konkurrens om tillgängliga lägenheter" in items["konkurrens_ensamkommande"]
-    assert "Konkurrens om tillgängliga lägenheter" in items["konkurrens_anhoriga"]
+    # Slide 24's competition items are statements one can agree with (version 3).
+    assert items["konkurrens_ensamkommande"] == "Ensamkommande flyktingungdomar konkurrerar om de tillgängliga lägenheterna"
+    assert items["konkurrens_anhoriga"] == "Flyktinganhöriga konkurrerar om de tillgängliga lägenheterna"
+
+
+def test_kub_cooperation_questions_have_att(kub):
+    """Slide 42's "Hur bedömer ni att ... är mellan" for all three, and länsstyrelsen in lower case mid-sentence."""
+    for qid in SAMARBETE:
+        assert kub.question(f"samarbete.{qid}").label["sv"].startswith("Hur bedömer ni att "), qid
+    for qid in ("samarbete.lansstyrelsen", "samarbete.lansstyrelsen_kommentar"):
+        label = kub.question(qid).label["sv"]
+        assert "länsstyrelsen" in label and "Länsstyrelsen" not in label, label
 
 
 def test_kub_every_facilitator(kub):
