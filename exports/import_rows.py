@@ -1,0 +1,449 @@
+"""Turn the rows of an exported file back into raw answers, and clean them as an interview is cleaned.
+
+The inverse of `tabular`: choice labels (in either language, or the codes themselves)
+become codes, "Ej tillämplig" becomes no answer, the 0/1 columns of a multi question
+become its chosen codes, "Vet ej" in a number or date column becomes its code. What is
+left goes through `forms.answers.clean_answers` with the version the row names, so an
+imported row obeys exactly the rules an interview does. Every bad cell is a problem
+`FILE:ROW: column: message`; nothing is decided about the store here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from forms import registry
+from forms.answers import clean_answers
+from forms.model import OTHER_SUFFIX, Question, Questionnaire
+
+from sync.store import canonical_json
+
+from .filters import LOCAL_TZ
+from .import_file import Table
+from .labels import LANGUAGES, gettext
+from .schema import Column, Schema
+
+#: The metadata columns, as `tabular.meta_headers` heads them.
+META = (("uuid", "Submission"), ("version", "Version"), ("status", "Status"), ("county_code", "County code"),
+        ("county", "County"), ("municipality_code", "Municipality code"), ("municipality", "Municipality"),
+        ("created", "Created"), ("modified", "Modified"), ("interviewer", "Interviewer"))
+REQUIRED_META = ("municipality_code",)
+#: Problems listed in full; beyond it they are counted.
+LIMIT = 100
+IMPORT_NAMESPACE = uuid.UUID("6f1c8a5e-2b7d-4c1e-9a43-5d0e8f7b2c61")
+SKIP = object()  # "Ej tillämplig": the question was not shown
+
+
+class Problems:
+    """The problems of one file, in the order found; the first LIMIT kept in full."""
+
+    def __init__(self, name: str, limit: int = LIMIT):
+        self.name = name
+        self.limit = limit
+        self.listed: list[str] = []
+        self.total = 0
+
+    def add(self, row: int, column: str, message: str) -> None:
+        self.total += 1
+        if len(self.listed) < self.limit:
+            self.listed.append(f"{self.name}:{row}: {column}: {message}")
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def meta_names() -> dict[str, str]:
+    """Metadata header (either language, any case) -> its key."""
+    names = {}
+    for key, msgid in META:
+        for code in LANGUAGES:
+            names[gettext(msgid, code).casefold()] = key
+    return names
+
+
+def file_language(headers: list[str], default: str) -> str:
+    """The language whose metadata headers the file uses most."""
+    counts = {code: sum(1 for _key, msgid in META if gettext(msgid, code) in headers) for code in LANGUAGES}
+    best = max(LANGUAGES, key=lambda code: counts[code])
+    return best if counts[best] > counts.get(default, 0) else default
+
+
+@dataclass
+class Layout:
+    """Where each metadata column and answer column of a questionnaire is in a file."""
+
+    table: Table
+    schema: Schema
+    lang: str
+    file_lang: str
+    meta: dict[str, int] = field(default_factory=dict)
+    answers: dict[str, int] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+
+    def header(self, key: str) -> str:
+        """The file's header of a column, or the name a missing metadata column would have."""
+        if key in self.answers:
+            return self.table.headers[self.answers[key]]
+        if key in self.meta:
+            return self.table.headers[self.meta[key]]
+        return gettext(dict(META).get(key, key), self.file_lang)
+
+    def question_column(self, qid: str) -> str | None:
+        """The header of the first column of a question in the file."""
+        for col in self.schema.columns:
+            if col.question.id == qid and col.key in self.answers:
+                return self.table.headers[self.answers[col.key]]
+        return None
+
+
+def answer_keys(table: Table) -> list[str]:
+    """The file's columns that are not metadata."""
+    names = meta_names()
+    return [key for key in table.keys if key and key.casefold() not in names]
+
+
+def layout(table: Table, schema: Schema, lang: str, problems: Problems) -> Layout:
+    """Map the file's columns; unknown, repeated and missing required columns are problems of row 1."""
+    plan = Layout(table, schema, lang, file_language(table.headers, lang))
+    names = meta_names()
+    columns = {c.key: c for c in schema.columns}
+    seen: dict[str, int] = {}
+    for index, (header, key) in enumerate(zip(table.headers, table.keys)):
+        if not header:
+            if any(cells[index] is not None for _n, cells in table.rows if index < len(cells)):
+                problems.add(1, _column_name(index), gettext("a column with values has no header", lang))
+            continue
+        meta = names.get(key.casefold())
+        target = meta or key
+        if target in seen:
+            problems.add(1, header, gettext("the column appears twice (also column %(column)s)", lang,
+                                            column=_column_name(seen[target])))
+            continue
+        seen[target] = index
+        if meta:
+            plan.meta[meta] = index
+        elif key in columns:
+            if columns[key].question.derived:
+                plan.ignored.append(header)  # computed from the answers: recomputed, never read
+            else:
+                plan.answers[key] = index
+        else:
+            problems.add(1, header, gettext("not a column of questionnaire %(questionnaire)s (see its codebook)",
+                                            lang, questionnaire=schema.questionnaire.id))
+    for key in REQUIRED_META:
+        if key not in plan.meta:
+            problems.add(1, plan.header(key), gettext("this column is required but missing", lang))
+    return plan
+
+
+def _column_name(index: int) -> str:
+    return get_column_letter(index + 1)
+
+
+@dataclass
+class Incoming:
+    """One row of the file, checked and cleaned: what a completed submission needs."""
+
+    row: int
+    sid: str
+    version: str
+    municipality: str
+    created: str | None
+    interviewer: str | None
+    answers: dict[str, Any]
+
+
+class Reader:
+    """Reads the rows of a file laid out by `layout` into `Incoming` submissions, noting every problem."""
+
+    def __init__(self, plan: Layout, default_version: str | None, problems: Problems):
+        self.plan = plan
+        self.problems = problems
+        self.lang = plan.lang
+        schema = plan.schema
+        self.qid = schema.questionnaire.id
+        self.default_version = default_version or schema.questionnaire.version
+        self.by_question: dict[str, list[Column]] = {}
+        for col in schema.columns:
+            if col.key in plan.answers:
+                self.by_question.setdefault(col.question.id, []).append(col)
+        self.labels = {q.id: _choice_labels(q, schema, plan.file_lang) for q in schema.questionnaire.questions()}
+        self.missing = {q.id for q in schema.questionnaire.questions()
+                        if q.answerable and not q.derived and q.id not in self.by_question}
+        self.missing_required: dict[str, int] = {}
+        self.seen: dict[str, int] = {}
+        self.statuses = {gettext(word, code).casefold(): word.lower() for word in ("Complete", "Draft")
+                         for code in LANGUAGES} | {"complete": "complete", "draft": "draft"}
+
+    def read(self) -> list[Incoming]:
+        found = []
+        for number, cells in self.plan.table.rows:
+            incoming = self.row(number, cells)
+            if incoming is not None:
+                found.append(incoming)
+        for qid, count in self.missing_required.items():
+            self.problems.add(1, qid, gettext(
+                "the file has no column for this question, which must be answered (%(num)s rows); exports leave "
+                "out personal questions unless asked to include them", self.lang, num=count))
+        return found
+
+    def cell(self, cells: list[Any], key: str) -> Any:
+        index = self.plan.meta.get(key)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    def row(self, number: int, cells: list[Any]) -> Incoming | None:
+        before = self.problems.total
+        add = lambda key, message: self.problems.add(number, self.plan.header(key), message)  # noqa: E731
+        _ = self.lang
+        version = _as_text(self.cell(cells, "version")) or self.default_version
+        definition = self.plan.schema.versions.get(version)
+        if definition is None:
+            add("version", gettext("questionnaire %(questionnaire)s has no version %(version)s (stored: %(versions)s)",
+                                   _, questionnaire=self.qid, version=version,
+                                   versions=", ".join(sorted(self.plan.schema.versions))))
+        municipality = self.municipality(cells, add)
+        status = _as_text(self.cell(cells, "status"))
+        if status is not None:
+            word = self.statuses.get(status.casefold())
+            if word is None:
+                add("status", gettext("%(value)s is not a status (%(valid)s)", _, value=status,
+                                      valid=", ".join(gettext(w, self.plan.file_lang) for w in ("Complete",))))
+            elif word == "draft":
+                add("status", gettext("only completed submissions can be imported, not drafts", _))
+        created = self.created(cells, add)
+        raw = self.raw_answers(number, cells)
+        answers: dict[str, Any] = {}
+        if definition is not None and raw is not None:
+            answers = self.cleaned(number, definition, raw)
+        sid = self.submission_id(number, cells, add, version, municipality, created, answers)
+        if self.problems.total > before:
+            return None
+        interviewer = _as_text(self.cell(cells, "interviewer"))
+        return Incoming(number, sid, version, municipality, created, interviewer, answers)
+
+    def municipality(self, cells: list[Any], add) -> str:
+        value = self.cell(cells, "municipality_code")
+        code = _as_text(value)
+        if code is None:
+            add("municipality_code", gettext("a municipality code is required", self.lang))
+            return ""
+        if code.isdigit() and len(code) < 4:  # a code that Excel read as a number lost its leading zero
+            code = code.zfill(4)
+        found = registry.municipality(code)
+        if found is None:
+            add("municipality_code", gettext("unknown municipality code %(code)s", self.lang, code=code))
+            return code
+        county = _as_text(self.cell(cells, "county_code"))
+        if county is not None and county.zfill(2) != found.county_code:
+            add("county_code", gettext("county %(county)s does not match municipality %(code)s (in county %(right)s)",
+                                       self.lang, county=county, code=code, right=found.county_code))
+        return found.code
+
+    def created(self, cells: list[Any], add) -> str | None:
+        value = self.cell(cells, "created")
+        if value is None:
+            return None
+        stamp = value if isinstance(value, datetime.datetime) else None
+        if stamp is None and isinstance(value, str):
+            try:
+                stamp = datetime.datetime.fromisoformat(value.strip())
+            except ValueError:
+                stamp = None
+        if stamp is None:
+            add("created", gettext("%(value)s is not a date and time (YYYY-MM-DD HH:MM:SS)", self.lang, value=value))
+            return None
+        if stamp.tzinfo is None:  # the exports write Swedish local time
+            stamp = stamp.replace(tzinfo=LOCAL_TZ)
+        return stamp.astimezone(datetime.timezone.utc).isoformat(timespec="milliseconds")
+
+    def submission_id(self, number, cells, add, version, municipality, created, answers) -> str:
+        value = _as_text(self.cell(cells, "uuid"))
+        if value is None:  # an earlier round without ids: the same row always gets the same id
+            sid = str(uuid.uuid5(IMPORT_NAMESPACE, canonical_json(
+                [self.qid, version, municipality, created, answers])))
+        else:
+            try:
+                sid = str(uuid.UUID(value))
+            except ValueError:
+                add("uuid", gettext("%(value)s is not a submission id (a UUID such as %(example)s)", self.lang,
+                                    value=value, example="3f2b8c1e-5a7d-4e21-9c0b-7d1e2f3a4b5c"))
+                return ""
+        first = self.seen.setdefault(sid, number)
+        if first != number:
+            add("uuid", gettext("the same submission as row %(row)s", self.lang, row=first))
+        return sid
+
+    def raw_answers(self, number: int, cells: list[Any]) -> dict[str, Any] | None:
+        """The row's cells as raw values keyed as an interview's form data; None if a cell was unreadable."""
+        raw: dict[str, Any] = {}
+        ok = True
+        for qid, cols in self.by_question.items():
+            question = cols[0].question
+            for col in cols:
+                if col.kind == "option":
+                    continue
+                value = cells[self.plan.answers[col.key]]
+                try:
+                    value = self.value(question, col, value)
+                except _Bad as bad:
+                    self.problems.add(number, self.plan.table.headers[self.plan.answers[col.key]], bad.message)
+                    ok = False
+                    continue
+                if value is SKIP or value is None:
+                    continue
+                if col.kind == "text" and col.option is not None:
+                    raw[qid + OTHER_SUFFIX] = value
+                else:
+                    raw[col.key] = value  # a matrix row as "<question>/<item>", as form data gives it
+            if question.type == "multi":
+                try:
+                    chosen = self.options(question, cols, cells)
+                except _Bad as bad:
+                    self.problems.add(number, self.plan.table.headers[self.plan.answers[bad.key]], bad.message)
+                    ok = False
+                    continue
+                if chosen is not None:
+                    raw[qid] = chosen
+        return raw if ok else None
+
+    def value(self, question: Question, col: Column, value: Any) -> Any:
+        """One cell as a raw value, SKIP or None; _Bad if it cannot be one."""
+        if value is None:
+            return None
+        text = value.strip() if isinstance(value, str) else None
+        labels = self.labels[question.id]
+        if text is not None and labels.get(text.casefold()) is SKIP:
+            return SKIP
+        if col.kind == "choice":
+            code = labels.get(str(value).strip().casefold())
+            if code is None:
+                raise _Bad(gettext("%(value)s is not an option (%(valid)s)", self.lang, value=value,
+                                   valid=", ".join(c.text(self.plan.file_lang) for c in question.all_choices())))
+            return code
+        if col.kind == "multi":
+            if text is None:
+                raise _Bad(gettext("%(value)s is not an option (%(valid)s)", self.lang, value=value, valid=""))
+            codes = []
+            for part in text.split(";"):
+                code = labels.get(part.strip().casefold())
+                if code is None or code is SKIP:
+                    raise _Bad(gettext("%(value)s is not an option (%(valid)s)", self.lang, value=part.strip(),
+                                       valid=", ".join(c.text(self.plan.file_lang) for c in question.all_choices())))
+                codes.append(code)
+            return codes
+        if col.kind in ("number", "date") and text is not None:
+            special = labels.get(text.casefold())
+            if special is not None:
+                return special
+        return value
+
+    def options(self, question: Question, cols: list[Column], cells: list[Any]) -> list[str] | None:
+        """A multi question's codes from its 0/1 columns, checked against its label column if both are there."""
+        flags = [c for c in cols if c.kind == "option"]
+        combo_col = next((c for c in cols if c.kind == "multi"), None)
+        combo = None
+        if combo_col is not None:
+            combo = self.value(question, combo_col, cells[self.plan.answers[combo_col.key]])
+        if not flags:
+            return combo if isinstance(combo, list) else None
+        chosen, any_flag = [], False
+        for col in flags:
+            value = cells[self.plan.answers[col.key]]
+            if value is None or (isinstance(value, str) and self.labels[question.id].get(value.strip().casefold())
+                                 is SKIP):
+                continue
+            flag = str(value).strip()
+            if flag in ("1", "1.0", "True"):
+                chosen.append(col.option.code)
+            elif flag not in ("0", "0.0", "False"):
+                raise _Bad(gettext("write 1 (chosen) or 0 (not chosen), not %(value)s", self.lang, value=value),
+                           col.key)
+            any_flag = True
+        if combo_col is not None and isinstance(combo, list) and sorted(combo) != sorted(chosen):
+            raise _Bad(gettext("the options named here do not match the 0/1 columns of the options", self.lang),
+                       combo_col.key)
+        return chosen if chosen else ([] if any_flag else None)
+
+    def cleaned(self, number: int, definition: Questionnaire, raw: dict[str, Any]) -> dict[str, Any]:
+        """`clean_answers` of the row's version; its errors, and answers it would drop, are problems."""
+        cleaned = clean_answers(definition, raw, lang=self.lang)
+        for qid, message in cleaned.errors.items():
+            if qid in self.missing and qid not in raw:
+                self.missing_required[qid] = self.missing_required.get(qid, 0) + 1
+                continue
+            self.problems.add(number, self.plan.question_column(qid) or qid, message)
+        skipped = set(cleaned.skipped)
+        for qid, cols in self.by_question.items():
+            given = [c for c in cols if _given(raw, c)]
+            if not given:
+                continue
+            header = self.plan.table.headers[self.plan.answers[given[0].key]]
+            question = definition.question(qid)
+            if question is None:
+                self.problems.add(number, header, gettext("not a question of version %(version)s", self.lang,
+                                                          version=definition.version))
+            elif qid in skipped:
+                self.problems.add(number, header, gettext(
+                    "answered, but the question is not asked with the other answers of this row (its condition does "
+                    "not hold)", self.lang))
+            elif question.type == "matrix":
+                items = {i.code for i in question.items}
+                for col in given:
+                    if col.item is not None and col.item.code not in items:
+                        self.problems.add(number, self.plan.table.headers[self.plan.answers[col.key]],
+                                          gettext("not a row of version %(version)s", self.lang,
+                                                  version=definition.version))
+        return cleaned.answers
+
+
+def _given(raw: dict[str, Any], col: Column) -> bool:
+    if col.kind == "option":
+        return False
+    if col.kind == "text" and col.option is not None:
+        return raw.get(col.question.id + OTHER_SUFFIX) is not None
+    return raw.get(col.key) is not None
+
+
+class _Bad(Exception):
+    def __init__(self, message: str, key: str | None = None):
+        self.message = message
+        self.key = key
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _choice_labels(question: Question, schema: Schema, file_lang: str) -> dict[str, Any]:
+    """Casefolded label or code -> code for a question's answers (every version's wording); SKIP for "not shown".
+
+    The file's language wins over the codes, and the codes over the other language.
+    """
+    found: dict[str, Any] = {}
+    questions = [question] + [q for d in schema.versions.values() if (q := d.question(question.id)) is not None]
+    order = [file_lang] + [code for code in LANGUAGES if code != file_lang]
+    for code in order[:1]:
+        found.setdefault(gettext("Not applicable (skipped)", code).casefold(), SKIP)
+        for q in questions:
+            for choice in q.all_choices():
+                found.setdefault(choice.text(code).strip().casefold(), choice.code)
+    for q in questions:
+        for choice in q.all_choices():
+            found.setdefault(choice.code.casefold(), choice.code)
+    for code in order[1:]:
+        found.setdefault(gettext("Not applicable (skipped)", code).casefold(), SKIP)
+        for q in questions:
+            for choice in q.all_choices():
+                found.setdefault(choice.text(code).strip().casefold(), choice.code)
+    return found
+
