@@ -100,7 +100,7 @@ def _read_xlsx(path: Path, lang: str) -> Table:
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
         raise SubmissionImportError(gettext("%(file)s: not an Excel workbook", lang, file=path.name)) from None
     try:
-        data_names = {gettext("Data", code) for code in LANGUAGES}
+        data_names = set(gettext("Data", code) for code in LANGUAGES)
         sheets = [ws for ws in workbook.worksheets if ws.title in data_names]
         if not sheets and len(workbook.worksheets) == 1:
             sheets = workbook.worksheets  # a workbook of its own with one sheet in the Data sheet's shape

@@ -177,8 +177,9 @@ class Reader:
                         if q.answerable and not q.derived and q.id not in self.by_question}
         self.missing_required: dict[str, int] = {}
         self.seen: dict[str, int] = {}
-        self.statuses = {gettext(word, code).casefold(): word.lower() for word in ("Complete", "Draft")
-                         for code in LANGUAGES} | {"complete": "complete", "draft": "draft"}
+        self.statuses = {"complete": "complete", "draft": "draft"}
+        for word in ("Complete", "Draft"):
+            self.statuses.update((gettext(word, code).casefold(), word.lower()) for code in LANGUAGES)
 
     def read(self) -> list[Incoming]:
         found = []
@@ -220,10 +221,10 @@ class Reader:
         answers: dict[str, Any] = {}
         if definition is not None and raw is not None:
             answers = self.cleaned(number, definition, raw)
-        sid = self.submission_id(number, cells, add, version, municipality, created, answers)
+        interviewer = _as_text(self.cell(cells, "interviewer"))
+        sid = self.submission_id(number, cells, add, [self.qid, version, municipality, created, interviewer, answers])
         if self.problems.total > before:
             return None
-        interviewer = _as_text(self.cell(cells, "interviewer"))
         return Incoming(number, sid, version, municipality, created, interviewer, answers)
 
     def municipality(self, cells: list[Any], add) -> str:
@@ -261,11 +262,11 @@ class Reader:
             stamp = stamp.replace(tzinfo=LOCAL_TZ)
         return stamp.astimezone(datetime.timezone.utc).isoformat(timespec="milliseconds")
 
-    def submission_id(self, number, cells, add, version, municipality, created, answers) -> str:
+    def submission_id(self, number: int, cells: list[Any], add, content: list[Any]) -> str:
+        """The row's submission id; a row without one gets an id made from its content."""
         value = _as_text(self.cell(cells, "uuid"))
         if value is None:  # an earlier round without ids: the same row always gets the same id
-            sid = str(uuid.uuid5(IMPORT_NAMESPACE, canonical_json(
-                [self.qid, version, municipality, created, answers])))
+            sid = str(uuid.uuid5(IMPORT_NAMESPACE, canonical_json(content)))
         else:
             try:
                 sid = str(uuid.UUID(value))
