@@ -81,16 +81,20 @@ def _read_csv(path: Path, lang: str) -> Table:
     text = _text(path, lang)
     first = text.split("\n", 1)[0]
     sep = max(SEPARATORS, key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    header = next(reader, None)
-    if not header or not any(h.strip() for h in header):
-        raise SubmissionImportError(gettext("%(file)s: the file is empty", lang, file=path.name))
-    headers = [h.strip() for h in header]
-    table = Table(path.name, headers, list(headers))
-    for number, cells in enumerate(reader, start=2):
-        values = [unneutralised(c) if c.strip() else None for c in cells]
-        if any(v is not None for v in values):
-            table.rows.append((number, values))
+    reader = csv.reader(io.StringIO(text.replace("\0", ""), newline=""), delimiter=sep)
+    number = 1
+    try:
+        header = next(reader, None)
+        if not header or not any(h.strip() for h in header):
+            raise SubmissionImportError(gettext("%(file)s: the file is empty", lang, file=path.name))
+        headers = [h.strip() for h in header]
+        table = Table(path.name, headers, list(headers))
+        for number, cells in enumerate(reader, start=2):
+            values = [unneutralised(c) if c.strip() else None for c in cells]
+            if any(v is not None for v in values):
+                table.rows.append((number, values + [None] * (len(headers) - len(values))))
+    except csv.Error as exc:
+        raise SubmissionImportError(f"{path.name}:{number}: {exc}") from None
     return table
 
 

@@ -135,6 +135,10 @@ def layout(table: Table, schema: Schema, lang: str, problems: Problems) -> Layou
         else:
             problems.add(1, header, gettext("not a column of questionnaire %(questionnaire)s (see its codebook)",
                                             lang, questionnaire=schema.questionnaire.id))
+    width = len(table.headers)
+    beyond = sorted({i for _n, cells in table.rows for i in range(width, len(cells)) if cells[i] is not None})
+    for index in beyond:
+        problems.add(1, _column_name(index), gettext("a column with values has no header", lang))
     for key in REQUIRED_META:
         if key not in plan.meta:
             problems.add(1, plan.header(key), gettext("this column is required but missing", lang))

@@ -25,7 +25,7 @@ from sync import audit, store
 
 from .import_file import SubmissionImportError, Table, read_table
 from .import_rows import Incoming, Problems, Reader, answer_keys, layout
-from .labels import gettext, ngettext
+from .labels import LANGUAGES, gettext, ngettext
 from .report import load_schema, questionnaire_ids
 from .schema import Schema
 
@@ -70,6 +70,9 @@ def import_submissions(db, path: str | os.PathLike, *, questionnaire: str | None
     problem otherwise. With `dry_run`, everything is checked against the store and nothing is written.
     """
     table = read_table(path, lang)
+    if _is_long(table):
+        raise SubmissionImportError(gettext("%(file)s: this is the long CSV (one row per answer); import the wide "
+                                            "CSV or the workbook instead", lang, file=table.name))
     schema = choose_schema(db, table, questionnaire, lang)
     if version is not None and version not in schema.versions:
         raise SubmissionImportError(gettext(
@@ -100,6 +103,11 @@ def import_submissions(db, path: str | os.PathLike, *, questionnaire: str | None
             "added": len(result.added), "updated": len(result.updated), "unchanged": len(result.unchanged)},
             target=schema.questionnaire.id)
     return result
+
+
+def _is_long(table: Table) -> bool:
+    return any(gettext("Question id", code) in table.headers and gettext("Column id", code) in table.headers
+               for code in LANGUAGES)
 
 
 def choose_schema(db, table: Table, questionnaire: str | None, lang: str) -> Schema:

@@ -299,3 +299,19 @@ def test_the_command_prints_every_problem_and_fails(target, tmp_path):
                                    str(write(tmp_path / "u.csv", HEAD, GOOD)), "--dry-run"])
     assert ok.output == ("u.csv: 1 rows of testenkat: would add 1, would update 0, unchanged 0\n"
                          "dry run: nothing was written\n")
+
+
+def test_values_without_a_header_and_a_long_csv_are_refused(target, tmp_path):
+    path = write(tmp_path / "t.csv", HEAD, GOOD + ";extra")
+    with pytest.raises(FileRefused) as refused:
+        import_submissions(target, path)
+    assert str(refused.value).splitlines()[1:] == ["t.csv:1: J: en kolumn med värden saknar rubrik"]
+
+
+def test_the_long_csv_is_named_as_such(source, target, tmp_path):
+    report = build_report(source, ExportFilter("testenkat"), "en")
+    write_csv(report, tmp_path / "long.csv", long=True)
+    with pytest.raises(SubmissionImportError) as refused:
+        import_submissions(target, tmp_path / "long.csv")
+    assert str(refused.value) == ("long.csv: detta är den långa CSV-filen (en rad per svar); importera den breda "
+                                  "CSV-filen eller arbetsboken i stället")
