@@ -226,6 +226,8 @@ class Reader:
         if definition is not None and raw is not None:
             answers = self.cleaned(number, definition, raw)
         interviewer = _as_text(self.cell(cells, "interviewer"))
+        if self.cell(cells, "uuid") is None and self.problems.total > before:
+            return None  # an id made from answers with problems would only add a misleading duplicate
         sid = self.submission_id(number, cells, add, [self.qid, version, municipality, created, interviewer, answers])
         if self.problems.total > before:
             return None

@@ -315,3 +315,19 @@ def test_the_long_csv_is_named_as_such(source, target, tmp_path):
         import_submissions(target, tmp_path / "long.csv")
     assert str(refused.value) == ("long.csv: detta är den långa CSV-filen (en rad per svar); importera den breda "
                                   "CSV-filen eller arbetsboken i stället")
+
+
+def test_an_answer_the_rows_version_lacks_a_wrong_county_and_a_code_without_its_zero(target, tmp_path):
+    path = write(tmp_path / "t.csv", "Version;Länskod;Kommunkod;bas.samarbete;bas.andel",
+                 "1;01;114;Nej;", "1;01;0114;Nej;12,5", "2;25;0114;Nej;12,5")
+    with pytest.raises(FileRefused) as refused:
+        import_submissions(target, path)
+    assert str(refused.value).splitlines()[1:] == [
+        "t.csv:3: bas.andel: ingen fråga i version 1",
+        "t.csv:4: Länskod: län 25 stämmer inte med kommun 0114 (i län 01)",
+    ]
+    result = import_submissions(target, write(tmp_path / "u.csv", "Version;Länskod;Kommunkod;bas.samarbete;bas.andel",
+                                              "1;1;114;Nej;", "2;01;0114;Nej;12,5"))
+    stored = [store.get_submission(target, sid) for sid in result.added]
+    assert [(s.municipality_code, s.questionnaire_version, s.answers) for s in stored] == [
+        ("0114", "1", {"bas.samarbete": "nej"}), ("0114", "2", {"bas.samarbete": "nej", "bas.andel": 12.5})]
