@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from sync import audit, store
 
 from .import_file import SubmissionImportError, Table, read_table
-from .import_rows import Incoming, Problems, Reader, answer_keys, layout
+from .import_layout import Problems, answer_keys, layout
+from .import_rows import Incoming, Reader
 from .labels import LANGUAGES, gettext, ngettext
 from .report import load_schema, questionnaire_ids
 from .schema import Schema
