@@ -177,7 +177,7 @@ class Reader:
         for qid, cols in self.by_question.items():
             question = cols[0].question
             for col in cols:
-                if col.kind == "option":
+                if col.kind in ("option", "multi"):  # read together, below
                     continue
                 value = cells[self.plan.answers[col.key]]
                 try:
@@ -218,10 +218,8 @@ class Reader:
                                    valid=", ".join(c.text(self.plan.file_lang) for c in question.all_choices())))
             return code
         if col.kind == "multi":
-            if text is None:
-                raise _Bad(gettext("%(value)s is not an option (%(valid)s)", self.lang, value=value, valid=""))
             codes = []
-            for part in text.split(";"):
+            for part in str(value).split(";"):
                 code = labels.get(part.strip().casefold())
                 if code is None or code is SKIP:
                     raise _Bad(gettext("%(value)s is not an option (%(valid)s)", self.lang, value=part.strip(),
@@ -240,7 +238,10 @@ class Reader:
         combo_col = next((c for c in cols if c.kind == "multi"), None)
         combo = None
         if combo_col is not None:
-            combo = self.value(question, combo_col, cells[self.plan.answers[combo_col.key]])
+            try:
+                combo = self.value(question, combo_col, cells[self.plan.answers[combo_col.key]])
+            except _Bad as bad:
+                raise _Bad(bad.message, combo_col.key) from None
         if not flags:
             return combo if isinstance(combo, list) else None
         chosen, any_flag = [], False

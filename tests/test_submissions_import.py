@@ -331,3 +331,24 @@ def test_an_answer_the_rows_version_lacks_a_wrong_county_and_a_code_without_its_
     stored = [store.get_submission(target, sid) for sid in result.added]
     assert [(s.municipality_code, s.questionnaire_version, s.answers) for s in stored] == [
         ("0114", "1", {"bas.samarbete": "nej"}), ("0114", "2", {"bas.samarbete": "nej", "bas.andel": 12.5})]
+
+
+def test_a_multiple_choice_question_is_read_from_its_flags_or_its_labels(target, tmp_path):
+    head = "Kommunkod;bas.samarbete;betyg.kanaler;betyg.kanaler/telefon;betyg.kanaler/mote;betyg.kanaler/annat_text"
+    path = write(tmp_path / "t.csv", head, "2480;Nej;\"Telefon; Möte\";1;1;Ej tillämplig", "0114;Nej;Telefon;1;ja;",
+                 "0180;Nej;Telefon;0;1;")
+    with pytest.raises(FileRefused) as refused:
+        import_submissions(target, path)
+    assert str(refused.value).splitlines()[1:] == [
+        "t.csv:3: betyg.kanaler/mote: skriv 1 (valt) eller 0 (inte valt), inte ja",
+        "t.csv:4: betyg.kanaler: alternativen här stämmer inte med alternativens 0/1-kolumner",
+    ]
+    labels_only = write(tmp_path / "u.csv", "Kommunkod;bas.samarbete;betyg.kanaler;betyg.kanaler/annat_text",
+                        "2480;Nej;\"Telefon; Annat, nämligen\";'=1+1", "0114;Nej;Fax;")
+    with pytest.raises(FileRefused) as unknown:
+        import_submissions(target, labels_only)
+    assert str(unknown.value).splitlines()[1:] == [
+        "u.csv:3: betyg.kanaler: Fax är inget svarsalternativ (Telefon, Möte, E-post, Annat, nämligen, Vet ej)"]
+    result = import_submissions(target, write(tmp_path / "v.csv", *labels_only.read_text().splitlines()[:2]))
+    assert store.get_submission(target, result.added[0]).answers == {
+        "bas.samarbete": "nej", "betyg.kanaler": ["telefon", "annat"], "betyg.kanaler/annat": "=1+1"}
