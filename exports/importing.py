@@ -59,6 +59,8 @@ class ImportResult:
     unchanged: list[str] = field(default_factory=list)
     #: Headers of columns that were not read: derived values, which are computed from the answers.
     ignored: list[str] = field(default_factory=list)
+    #: Questions the file has no column for: left unanswered (an export leaves personal questions out unless asked).
+    absent: list[str] = field(default_factory=list)
     dry_run: bool = False
 
 
@@ -83,10 +85,13 @@ def import_submissions(db, path: str | os.PathLike, *, questionnaire: str | None
     plan = layout(table, schema, lang, problems)
     if problems:
         raise FileRefused(problems, lang)
-    incoming = Reader(plan, version, problems).read()
+    reader = Reader(plan, version, problems)
+    incoming = reader.read()
     if problems:
         raise FileRefused(problems, lang)
-    result = ImportResult(table.name, schema.questionnaire.id, len(table.rows), ignored=plan.ignored, dry_run=dry_run)
+    result = ImportResult(table.name, schema.questionnaire.id, len(table.rows), ignored=plan.ignored,
+                          absent=sorted(reader.missing, key=list(q.id for q in schema.questionnaire.questions()).index),
+                          dry_run=dry_run)
     if dry_run:
         with _reading(db):
             _compare(db, schema.questionnaire.id, incoming, update, problems, lang, result)

@@ -298,6 +298,8 @@ def test_the_command_prints_every_problem_and_fails(target, tmp_path):
     ok = CliRunner().invoke(main, ["--db", str(tmp_path / "target" / "fieldkit.db"), "submissions", "import",
                                    str(write(tmp_path / "u.csv", HEAD, GOOD)), "--dry-run"])
     assert ok.output == ("u.csv: 1 rows of testenkat: would add 1, would update 0, unchanged 0\n"
+                         "no column in the file (left unanswered): bas.storlek, bas.andel, betyg.af, betyg.hinder, "
+                         "betyg.kanaler, fritt.kommentar\n"
                          "dry run: nothing was written\n")
 
 
@@ -352,3 +354,26 @@ def test_a_multiple_choice_question_is_read_from_its_flags_or_its_labels(target,
     result = import_submissions(target, write(tmp_path / "v.csv", *labels_only.read_text().splitlines()[:2]))
     assert store.get_submission(target, result.added[0]).answers == {
         "bas.samarbete": "nej", "betyg.kanaler": ["telefon", "annat"], "betyg.kanaler/annat": "=1+1"}
+
+
+def test_a_required_question_the_file_has_no_column_for_is_named_once(make_field_store, tmp_path):
+    from sync import demo
+
+    source = make_field_store(tmp_path / "s" / "fieldkit.db")
+    demo.make_demo(source, 12, 1, ["nad-aktivitet"])
+    report = build_report(source, ExportFilter("nad-aktivitet"), "sv", include_personal=False)
+    write_csv(report, tmp_path / "nad.csv")
+    target = make_field_store(tmp_path / "t" / "fieldkit.db")
+    with pytest.raises(FileRefused) as refused:
+        import_submissions(target, tmp_path / "nad.csv")
+    assert str(refused.value).splitlines() == [
+        "nad.csv: inget importerades: 1 problem",
+        f"nad.csv:1: forening.kontaktperson_namn: filen har ingen kolumn för frågan, som måste besvaras "
+        f"({report.n} rader); exporter utelämnar personuppgiftsfrågor om man inte ber om dem"]
+    report = build_report(source, ExportFilter("nad-aktivitet"), "sv", include_personal=True)
+    write_csv(report, tmp_path / "nad.csv")
+    result = import_submissions(target, tmp_path / "nad.csv")
+    assert (len(result.added), result.absent) == (report.n, [])
+    assert result.ignored == ["aktivitet.slut_efter_start", "omfattning.minst_5_tillfallen",
+                              "omfattning.ledare_per_10_deltagare", "ersattning.inom_schablon",
+                              "ersattning.berattigat_belopp"]

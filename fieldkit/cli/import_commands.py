@@ -38,6 +38,8 @@ def import_command(ctx, file, questionnaire, version, update, dry_run, lang) -> 
     click.echo(f"{result.file}: {result.rows} rows of {result.questionnaire}: {what} {len(result.added)}, "
                f"{'would update' if dry_run else 'updated'} {len(result.updated)}, "
                f"unchanged {len(result.unchanged)}")
+    if result.absent:
+        click.echo(f"no column in the file (left unanswered): {', '.join(result.absent)}")
     if result.ignored:
         click.echo(f"not read (computed from the answers): {', '.join(result.ignored)}")
     if not result.added and not result.updated:
