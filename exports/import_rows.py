@@ -299,7 +299,7 @@ def _given(raw: dict[str, Any], col: Column) -> bool:
         return False
     if col.kind == "text" and col.option is not None:
         return raw.get(col.question.id + OTHER_SUFFIX) is not None
-    return raw.get(col.key) is not None
+    return raw.get(col.key) not in (None, [])  # all 0/1 columns at 0 is not an answer
 
 
 class _Bad(Exception):
@@ -324,19 +324,17 @@ def _choice_labels(question: Question, schema: Schema, file_lang: str) -> dict[s
     """
     found: dict[str, Any] = {}
     questions = [question] + [q for d in schema.versions.values() if (q := d.question(question.id)) is not None]
-    order = [file_lang] + [code for code in LANGUAGES if code != file_lang]
-    for code in order[:1]:
-        found.setdefault(gettext("Not applicable (skipped)", code).casefold(), SKIP)
+
+    def labels(lang: str) -> None:
+        found.setdefault(gettext("Not applicable (skipped)", lang).casefold(), SKIP)
         for q in questions:
             for choice in q.all_choices():
-                found.setdefault(choice.text(code).strip().casefold(), choice.code)
+                found.setdefault(choice.text(lang).strip().casefold(), choice.code)
+
+    labels(file_lang)
     for q in questions:
         for choice in q.all_choices():
             found.setdefault(choice.code.casefold(), choice.code)
-    for code in order[1:]:
-        found.setdefault(gettext("Not applicable (skipped)", code).casefold(), SKIP)
-        for q in questions:
-            for choice in q.all_choices():
-                found.setdefault(choice.text(code).strip().casefold(), choice.code)
+    for lang in LANGUAGES:
+        labels(lang)
     return found
-

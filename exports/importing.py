@@ -94,12 +94,13 @@ def import_submissions(db, path: str | os.PathLike, *, questionnaire: str | None
                           dry_run=dry_run)
     if dry_run:
         with _reading(db):
-            _compare(db, schema.questionnaire.id, incoming, update, problems, lang, result)
+            _compare(db, schema.questionnaire.id, incoming, update, problems, plan.header("uuid"), lang, result)
         if problems:
             raise FileRefused(problems, lang)
         return result
     with store.transaction(db):
-        new, changed = _compare(db, schema.questionnaire.id, incoming, update, problems, lang, result)
+        new, changed = _compare(db, schema.questionnaire.id, incoming, update, problems, plan.header("uuid"), lang,
+                                result)
         if problems:
             raise FileRefused(problems, lang)
         _write(db, schema.questionnaire.id, new, changed, actor, gettext("Imported from %(file)s", lang,
@@ -173,12 +174,12 @@ def _stored(db, ids: list[str]) -> dict[str, tuple]:
     return found
 
 
-def _compare(db, qid: str, incoming: list[Incoming], update: bool, problems: Problems, lang: str,
+def _compare(db, qid: str, incoming: list[Incoming], update: bool, problems: Problems, column: str, lang: str,
              result: ImportResult) -> tuple[list[Incoming], list[Incoming]]:
-    """Sort the rows into new, changed and unchanged submissions; a row that clashes with the store is a problem."""
+    """Sort the rows into new, changed and unchanged submissions; a row that clashes with the store is a problem
+    of its submission id's `column`."""
     stored = _stored(db, [row.sid for row in incoming])
     new, changed = [], []
-    column = gettext("Submission", lang)
     for row in incoming:
         found = stored.get(row.sid)
         if found is None:
