@@ -27,6 +27,11 @@ def _export(d: dict[str, Any]) -> str:
     return text
 
 
+def _import(d: dict[str, Any]) -> str:
+    return gettext("From %(file)s: %(rows)s rows, %(added)s added, %(updated)s updated, %(unchanged)s unchanged.",
+                   **{k: d.get(k, 0) for k in ("file", "rows", "added", "updated", "unchanged")})
+
+
 def _edit(d: dict[str, Any]) -> str:
     questions = ", ".join(d.get("questions") or [])
     return gettext("Revision %(number)s changed %(questions)s. Comment: %(comment)s",
@@ -36,6 +41,7 @@ def _edit(d: dict[str, Any]) -> str:
 SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
     "sync_ingest": _ingest,
     "export": _export,
+    "import_submissions": _import,
     "edit": _edit,
     "excluded": lambda d: gettext("Reason: %(reason)s", reason=d.get("reason") or "–"),
     "login": lambda d: gettext("Role: %(role)s", role=d.get("role") or "–"),

@@ -67,6 +67,7 @@ LABELS: dict[str, dict[str, str]] = {
         "excluded": N_("Excluded from analysis"),
         "included": N_("Included in analysis again"),
         "export": N_("Export"),
+        "import_submissions": N_("Submissions imported"),
         "sync_ingest": N_("Sync received"),
         "sync_ingest_started": N_("Sync import started"),
         "sync_refused": N_("Sync refused"),

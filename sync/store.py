@@ -294,15 +294,18 @@ def _submission(row: dict[str, Any], draft: dict[str, Any] | None) -> Submission
 
 def create_submission(db: Database, questionnaire_id: str, municipality_code: str, *,
                       version: str | None = None, interviewer: str | None = None,
-                      device_id: str | None = None) -> str:
-    """Start a draft interview; returns its UUID."""
+                      device_id: str | None = None, sid: str | None = None, created: str | None = None) -> str:
+    """Start a draft interview; returns its UUID.
+
+    An import gives the submission's own `sid` and the time it was `created` (ISO 8601, UTC).
+    """
     questionnaire = get_questionnaire(db, questionnaire_id, version)
     municipality = registry.municipality(municipality_code)
     if municipality is None:
         raise NotFound(f"unknown municipality code {municipality_code!r}")
     settings = get_settings(db)
     stamp = now()
-    sid = str(uuid.uuid4())
+    sid = sid or str(uuid.uuid4())
     with transaction(db):
         db["submissions"].insert({
             "uuid": sid,
@@ -313,7 +316,7 @@ def create_submission(db: Database, questionnaire_id: str, municipality_code: st
             "interviewer": interviewer or settings.get("interviewer"),
             "device_id": device_id or settings.get("device_id"),
             "status": "draft",
-            "created": stamp,
+            "created": created or stamp,
             "modified": stamp,
             "revision": 0,
             "answers": "{}",

@@ -125,3 +125,12 @@ def test_the_audit_log_reads_as_sentences_in_the_pages_language(central_app, cdb
     english = admin.get("/admin/logg").get_data(as_text=True)
     assert "XLSX of kub-webbenkat for 24: 12 submissions." in english
     assert "Received over the network: 3 new, 1 updated" in english
+
+
+def test_an_import_reads_as_a_sentence(central_app, cdb):
+    audit.record(cdb, "cli:anna", "import_submissions", {"file": "omgang.xlsx", "format": "xlsx", "rows": 12,
+                                                          "added": 10, "updated": 0, "unchanged": 2},
+                 target="kub-webbenkat")
+    page = logged_in(central_app, "admin").get("/admin/logg").get_data(as_text=True)
+    assert '<td title="import_submissions">Inlämningar importerade</td>' in page
+    assert "Från omgang.xlsx: 12 rader, 10 tillagda, 0 uppdaterade, 2 oförändrade." in page

@@ -19,6 +19,7 @@ from .admin_commands import (
 )
 from .export_commands import export_group
 from .forms import forms_group
+from .import_commands import import_command
 from .store_commands import demo_command, init_command, serve_command, submissions_group
 from .sync_commands import devices_group, sync_group
 
@@ -51,6 +52,7 @@ main.add_command(forms_group)
 main.add_command(init_command)
 main.add_command(serve_command)
 main.add_command(demo_command)
+submissions_group.add_command(import_command)
 main.add_command(submissions_group)
 main.add_command(users_group)
 main.add_command(audit_command)
