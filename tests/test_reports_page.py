@@ -151,7 +151,9 @@ def test_one_county_at_a_time_by_links_that_keep_the_rest_of_the_filter(central_
 def test_a_county_user_picks_among_their_own_municipalities_only(central_app, cdb):
     page = main_of(logged_in(central_app, "county"))
     assert 'type="checkbox" name="lan"' not in page and 'class="rep-one"' not in page
-    assert '<p class="rep-fixed"><strong>Län</strong> Västerbottens län</p>' in page
+    assert '<p class="rep-fixed rep-wide"><strong>Län</strong> Västerbottens län</p>' in page
+    assert re.search(r'<details class="rep-wide rep-places" open>\s*<summary>Kommuner</summary>', page)
+    assert "Kryssa för en eller flera kommuner. Inget kryss betyder alla." in page
     assert 'name="kommun" value="2480"' in page and 'name="kommun" value="0180"' not in page
     assert page.count('type="checkbox" name="kommun"') == 15
 
