@@ -1,11 +1,16 @@
-"""Benchmark: interview page GET and autosave POST latency on a store of N submissions.
+"""Benchmark: interview page GET and autosave POST latency on a store of N submissions; or the reports page.
 
 Compared, in the same run, with a bare Flask route returning a constant, two
 ways: over real HTTP to waitress on 127.0.0.1 (what a browser sees; the
 headline figures) and through Flask's test client in process (fieldkit's own
 work only). Prints figures; the last line is JSON.
 
+With `--reports`, all N interviews are of one questionnaire and the figures are
+its reports page through the test client: the first view, the same view again
+(cached), and the view after each kind of change (which must rebuild it).
+
 Example: python bench/pages.py --n 10000
+Example: python bench/pages.py --reports --n 100000 --repeat 20
 """
 
 from __future__ import annotations
@@ -72,11 +77,66 @@ def serve(app, bare) -> tuple[int, object]:
     return server.effective_port, server
 
 
+REPORT_QID = "kub-webbenkat"
+
+
+def once(call) -> float:
+    return timed(call, 1)[0]
+
+
+def reports(n: int, repeat: int) -> None:
+    """The reports page of REPORT_QID with n interviews: first view, cached view, and after changes."""
+    from sync import reviewing
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        db = store.open_db(path)
+        store.init_store(db)
+        started = time.perf_counter()
+        make_demo(db, n, seed=1, questionnaire_ids=[REPORT_QID])
+        print(f"store with {n} interviews of {REPORT_QID} made in {time.perf_counter() - started:.1f} s")
+        config.ensure_secret_key(Path(tmp))
+        client = create_app({"DB": str(path)}).test_client()
+        url = f"/rapporter/{REPORT_QID}"
+
+        def get(query: str = "") -> None:
+            response = client.get(url + query)
+            assert response.status_code == 200, response.status_code
+
+        first = once(get)
+        cached = timed(get, repeat)
+        county_first = once(lambda: get("?lan=24"))
+        county_cached = timed(lambda: get("?lan=24"), repeat)
+        english = once(lambda: client.get("/sprak/en") and get())
+        sid = db.execute("select uuid from submissions where status = 'complete' limit 1").fetchone()[0]
+        reviewing.set_reviewed(db, sid, True, actor="bench")
+        after_review = once(get)
+        again = once(get)
+        store.create_submission(db, REPORT_QID, "2480")
+        after_new = once(get)
+        db.conn.close()
+    cached_median, cached_p95 = summary(cached)
+    county_median, _ = summary(county_cached)
+    print(f"reports page, {n} interviews (in process):")
+    print(f"  first view                  {first:8.1f} ms")
+    print(f"  same view again (cached)    median {cached_median:7.1f} ms  p95 {cached_p95:7.1f} ms")
+    print(f"  one county, first / cached  {county_first:8.1f} ms / {county_median:.1f} ms")
+    print(f"  in English, first           {english:8.1f} ms")
+    print(f"  after a review mark         {after_review:8.1f} ms  (then {again:.1f} ms)")
+    print(f"  after a new interview       {after_new:8.1f} ms")
+    print(json.dumps({"n": n, "reports_first_ms": round(first, 1), "reports_cached_median_ms": round(cached_median, 1),
+                      "reports_cached_p95_ms": round(cached_p95, 1), "reports_after_change_ms": round(after_review, 1)}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10000, help="submissions in the store")
     parser.add_argument("--repeat", type=int, default=300, help="requests per measurement")
+    parser.add_argument("--reports", action="store_true", help="time the reports page instead of the interview page")
     args = parser.parse_args()
+    if args.reports:
+        reports(args.n, args.repeat)
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"

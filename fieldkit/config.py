@@ -28,6 +28,8 @@ SETTINGS = (
     Setting("MAX_CONTENT_LENGTH", 2 * 1024 * 1024, "Largest accepted request body in bytes; larger posts get 413."),
     Setting("AUTOSAVE_DELAY_MS", 2500, "Milliseconds after the last keystroke before the interview page autosaves."),
     Setting("PAGE_SIZE", 200, "Rows per page in submission lists."),
+    Setting("REPORT_CACHE_SIZE", 8, "Report pages kept built in memory (per filter, user scope and language) until "
+            "the interviews change; each holds its tables and charts, not the answers. 0 builds every view anew."),
     Setting("SECURE_COOKIES", False, "Mark the session cookie Secure (set it when TLS ends at a proxy); "
             "over a direct https connection the cookie is Secure anyway."),
     Setting("SESSION_HOURS", 12, "Hours a login lasts on the central server before asking again."),

@@ -2,6 +2,8 @@
 
 The page says what the workbook says: each chart is captioned with its question, n and the
 filter; years have no thousands separator; a statistic of no answers is a dash, not "0 kr".
+How to read the tables is said once for the page (`reading_notes`); a question's own note
+says only what is particular to it.
 """
 
 from __future__ import annotations
@@ -61,6 +63,20 @@ def _note_multi() -> str:
                    "option. \"Don't know\" is reported apart, as a count and a share of all answers.")
 
 
+def _note_matrix() -> str:
+    return gettext("A matrix question shows one row per statement for all counties together; with several "
+                   "counties, each statement per county is under \"Each statement per county\".")
+
+
+def _note_number() -> str:
+    return gettext("The statistics cover the answers that are numbers. \"Don't know\" is counted apart.")
+
+
+def _note_text() -> str:
+    return gettext("Free-text answers are not shown on this page: they are in the Free text sheet of the Excel "
+                   "workbook, and in the CSV.")
+
+
 def _count(value: Any, lang: str) -> str:
     return format_number(int(value), lang)
 
@@ -115,7 +131,7 @@ def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: s
                      f"{percent(shares[-1, i], lang)} ({_count(table.counts[-1, i], lang)})")
                     for i, o in enumerate(table.options)]
             svg = bar_chart(caption, bars)
-    note = _note_multi() if multi else _note_choice()
+    note = gettext("Several choices allowed.") if multi else ""
     return TableView(table.key, name, note, header, rows, Markup(svg) if svg else None, total_last,
                      caption=caption)
 
@@ -127,9 +143,7 @@ def matrix_view(table: MatrixTable, report: Report) -> TableView:
     summary.key = table.key
     several = len(table.rows[0].groups) > 2
     if not several:  # with one county, its figures are the summary's
-        summary.note = gettext("Summary of all statements.") + " " + _note_choice()
         return summary
-    summary.note = gettext("Summary of all statements (total), then each statement per county.") + " " + _note_choice()
     summary.parts = [choice_view(row, report, gettext("County"), title=row.item.text(report.lang))
                      for row in table.rows]
     return summary
@@ -170,11 +184,7 @@ def value_view(table: ValueTable, report: Report) -> TableView:
         caption = chart_caption(report, gettext("%(question)s: mean", question=title), [table.stats["n"][-1]])
         svg = bar_chart(caption, [(g.name, means[i], _number(means[i], lang, money))
                                   for i, g in enumerate(table.groups)], scale_max=top or 1.0)
-    note = ""
-    if table.kind == "number":
-        note = gettext("The statistics cover the answers that are numbers. \"Don't know\" is counted apart.")
-    elif table.kind == "text":
-        note = gettext("The free-text answers are in the Free text sheet of the Excel workbook, and in the CSV.")
+    note = gettext("The answers themselves are in the downloads.") if table.kind == "text" else ""
     return TableView(table.key, title, note, header, rows, Markup(svg) if svg else None, caption=caption)
 
 
@@ -192,6 +202,19 @@ def section_views(report: Report) -> list[tuple[str, list[TableView]]]:
                 views.append(value_view(table, report))
         out.append((result.section.text(report.lang), views))
     return out
+
+
+def reading_notes(report: Report) -> list[str]:
+    """How to read the page's tables, once for the page: one note per kind of table it has."""
+    kinds: set[str] = set()
+    for result in report.sections:
+        for table in result.tables:
+            kinds.add(table.kind)
+            if isinstance(table, MatrixTable):
+                kinds.add("choice")
+    notes = [(("choice", "multi", "matrix"), _note_choice), (("multi",), _note_multi), (("matrix",), _note_matrix),
+             (("number",), _note_number), (("text",), _note_text)]
+    return [note() for wanted, note in notes if kinds & set(wanted)]
 
 
 def response_view(report: Report) -> TableView:

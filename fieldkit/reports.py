@@ -44,12 +44,14 @@ from . import i18n
 from .auth import actor, address, current_scope, roles_required
 from .db import get_db
 from .export_jobs import JobRunner
-from .report_tables import response_view, section_views
+from .report_cache import PageCache, without_answers
+from .report_tables import reading_notes, response_view, section_views
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporter")
 
 READERS = ("admin", "evaluator", "county")
 _runner_lock = threading.Lock()
+_cache_lock = threading.Lock()
 
 
 def runner() -> JobRunner:
@@ -117,23 +119,51 @@ def _form_choices(scope):
     return counties, groups
 
 
+def page_cache() -> PageCache:
+    """The app's kept report pages, made on first use."""
+    app = current_app
+    with _cache_lock:
+        cache = app.extensions.get("fieldkit_report_pages")
+        if cache is None:
+            cache = app.extensions["fieldkit_report_pages"] = PageCache(app.config["REPORT_CACHE_SIZE"])
+    return cache
+
+
+def _page(db, flt: ExportFilter, lang: str, scope) -> dict:
+    """What the report page shows for `flt`: the report without its answers, and its tables as views."""
+    built = build_report(db, flt, lang, scope=scope)
+    return {"r": without_answers(built), "flt": built.filter, "response": response_view(built),
+            "sections": section_views(built), "reading": reading_notes(built), "query": _query(built.filter)}
+
+
+def _one_county(qid: str, flt: ExportFilter, counties, scope) -> list[tuple]:
+    """(county, link, shown now) to see each county alone with the rest of the filter; none for a county user."""
+    if scope.county_code:
+        return []
+    rest = {**_query(flt), "kommun": []}
+    return [(c, url_for(".report", qid=qid, **{**rest, "lan": [c.code]}), flt.counties == (c.code,))
+            for c in counties]
+
+
 @bp.get("/<qid>")
 @roles_required(*READERS)
 def report(qid):
     db = get_db()
     scope = current_scope()
+    lang = i18n.current_language()
     counties, groups = _form_choices(scope)
     try:
         flt = request_filter(qid)
-        built = build_report(db, flt, i18n.current_language(), scope=scope)
+        marker = store.change_count(db)  # read before building: a write meanwhile rebuilds next time
+        page = page_cache().fetch(marker, (flt, scope, lang), lambda: _page(db, flt, lang, scope))
     except FilterError as exc:
         if qid not in questionnaire_ids(db):
             abort(404)
         return render_template("reports/report.html", qid=qid, error=str(exc), flt=None, counties=counties,
-                               groups=groups, statuses=STATUSES, scope=scope), 400
-    return render_template("reports/report.html", qid=qid, error=None, flt=built.filter, r=built,
-                           response=response_view(built), sections=section_views(built), counties=counties,
-                           groups=groups, statuses=STATUSES, scope=scope, query=_query(built.filter))
+                               groups=groups, statuses=STATUSES, scope=scope, one_county=[]), 400
+    return render_template("reports/report.html", qid=qid, error=None, counties=counties, groups=groups,
+                           statuses=STATUSES, scope=scope, one_county=_one_county(qid, page["flt"], counties, scope),
+                           **page)
 
 
 def _checked(db, qid: str) -> ExportFilter:

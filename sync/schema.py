@@ -81,6 +81,30 @@ def m001_initial(db: Database) -> None:
     )
 
 
+#: Tables whose every write moves `store_changes.n`: what reports are built from.
+WATCHED_TABLES = ("submissions", "questionnaires")
+
+
+def watch(db: Database, table: str) -> None:
+    """Triggers that count every insert, update and delete on `table` in `store_changes`."""
+    for event in ("insert", "update", "delete"):
+        db.execute(f"create trigger {table}_{event}_counted after {event} on {table} "
+                   "begin update store_changes set n = n + 1; end")
+
+
+@store_migrations()
+def m002_change_counter(db: Database) -> None:
+    """A counter of writes to the interviews and questionnaires, so a page can keep figures until it moves.
+
+    SQLite's data_version is per connection and moves on any write (a login too); this counts only
+    what reports are built from, and in every process that writes the store.
+    """
+    db.execute("create table store_changes (id integer primary key check (id = 1), n integer not null)")
+    db.execute("insert into store_changes (id, n) values (1, 0)")
+    for table in WATCHED_TABLES:
+        watch(db, table)
+
+
 @sync_migrations()
 def m001_sync(db: Database) -> None:
     """Sync (issue 4): enrolled devices, what the central received, conflicts; the laptop's acks and log."""

@@ -334,13 +334,13 @@ def test_the_reports_page_captions_its_charts_like_the_workbook(page):
 
 
 def test_the_reports_page_writes_years_plainly_and_a_dash_for_no_amounts(page):
-    year = page.split("Vilket år gäller uppgifterna?", 1)[1].split("</table>", 1)[0]
+    year = page.split("<h3>Vilket år gäller uppgifterna?</h3>", 1)[1].split("</table>", 1)[0]  # not the contents
     cells = re.findall(r'<td class="rep-num">([^<]*)', year)
     assert cells[:5] == ["2", "2012", "2012", "2012", "2012"]  # Stockholms län first: two answers, 2012
     total = year.split('<th scope="row">Totalt</th>', 1)[1]
     assert re.findall(r'<td class="rep-num">([^<]*)', total)[:5] == ["4", "2012,8", "2012,5", "2012", "2014"]
     assert "2\u00a0012" not in year and "2012,75" not in year and "Summa" not in year
-    rent = page.split("Tomhyror (kronor)", 1)[1].split("</table>", 1)[0]
+    rent = page.split("<h3>Tomhyror (kronor)", 1)[1].split("</table>", 1)[0]
     stockholm = rent.split('<th scope="row">Stockholms län</th>', 1)[1].split("</tr>", 1)[0]
     assert re.findall(r'<td class="rep-num">([^<]*)', stockholm)[:6] == ["0", "–", "–", "–", "–", "–"]
 
