@@ -182,7 +182,7 @@ def test_counts_below_five_are_hidden_with_the_shares_resting_on_them(db, tmp_pa
     stockholm = dict(zip(amounts["headers"], amounts["rows"]["Stockholms län"]))  # 400 and 500
     assert stockholm[("Statistik", "Antal svar")] == "<5" and stockholm[("Statistik", "Medelvärde")] == "–"
     overview = [row for row in load_workbook(tmp_path / "small.xlsx")["Översikt"].iter_rows(values_only=True)]
-    assert ("Filter: Små tal", "antal under 5 dolda") in [row[:2] for row in overview]
+    assert ("Urval: Små tal", "antal under 5 dolda") in [row[:2] for row in overview]
 
 
 def test_unknown_ids_are_refused_with_the_valid_ones_listed(db):
