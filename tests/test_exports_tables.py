@@ -204,3 +204,26 @@ def test_the_options_are_in_the_filters_description_for_the_audit_log():
     described = flt.describe()
     assert (described["group_by"], described["cross"], described["min_count"]) == ("a.ar", ["a.typ", "a.nojd"], 5)
     assert "group_by" not in dataclasses.replace(flt, tables=TableOptions()).describe()
+
+
+def test_the_command_takes_grouping_cross_table_and_smallest_count(db, tmp_path):
+    from click.testing import CliRunner
+
+    from fieldkit.cli import main
+
+    path = db.execute("pragma database_list").fetchone()[2]
+    base = ["--db", path, "export", "xlsx", "--questionnaire", "tabelltest", "--out", str(tmp_path / "t.xlsx")]
+    result = CliRunner().invoke(main, base + ["--group-by", "a.datum:quarter", "--cross", "a.typ,a.nojd",
+                                              "--min-count", "5", "--lan", "14"])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(tmp_path / "t.xlsx")
+    found = blocks(book["Korstabell"])["Vem beslutade? × Nöjd med beslutet?"]
+    assert list(found["rows"]) == ["Kommunen", "Regionen", "Totalt", "Hela landet"]
+    country = dict(zip(found["headers"], found["rows"]["Hela landet"]))  # ja 5, nej 3 of 8 in the country
+    assert (country[("Antal", "Ja")], country[("Antal", "Nej")], country[("Antal", "Antal substantiella svar")]) \
+        == (5, "<5", 8)
+    refused = CliRunner().invoke(main, base + ["--group-by", "a.typ/x"])
+    assert refused.exit_code == 1
+    assert refused.output == ("Error: cannot group or cross by 'a.typ/x': it is not a choice, year or date question "
+                              "of tabelltest; valid choices: a.ar, a.datum:year, a.datum:quarter, a.typ, a.nojd "
+                              "(or county)\n")

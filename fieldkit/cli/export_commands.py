@@ -70,11 +70,11 @@ def table_options(command):
         click.option("--group-by", metavar="QUESTION", expose_value=False, callback=_remember_table_option,
                      help="Group the tables by a question's answers instead of by county: a single, yes/no or "
                           "scale question, a matrix row (question/row), a rule, a year question, or a date "
-                          "question by year or quarter (e.g. svar.datum:quarter). Default: county."),
+                          "question by year or quarter (e.g. svar.svarsdatum:quarter). Default: county."),
         click.option("--cross", metavar="Q1,Q2", expose_value=False, callback=_remember_table_option,
                      help="Add a sheet Korstabell: the answers to Q1 (rows) by the answers to Q2 (columns), "
                           "counts and row shares; the same kinds of questions as --group-by."),
-        click.option("--min-count", type=click.IntRange(0, 1000), default=0, expose_value=False,
+        click.option("--min-count", type=click.IntRange(0, 1000), default=0, metavar="N", expose_value=False,
                      callback=_remember_table_option,
                      help="Hide counts from 1 to N-1 (shown as <N) and the shares and statistics computed from "
                           "them, e.g. 5 for tables to be published; 0 hides nothing."),
