@@ -116,13 +116,14 @@ def load_schema(db, questionnaire_id: str, include_personal: bool = True) -> tup
 
 
 def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | None = None, *,
-                 include_personal: bool = True, scope: Scope = EVERYTHING) -> Report:
+                 include_personal: bool = True, scope: Scope = EVERYTHING, compare: bool = True) -> Report:
     """Check `flt` (FilterError lists valid choices), load its submissions within the scope and aggregate them.
 
     `include_personal=False` leaves out questions marked personal; a scope without personal
     answers always does. A county user's scope replaces the filter's counties with their own.
     The filter's `tables` options group the tables, add a cross-table and hide small counts;
-    a report of part of the country gets the whole country's figures beside it (`exports.country`).
+    a report of part of the country gets the whole country's figures beside it (`exports.country`),
+    unless `compare` is False (a CSV file has no tables to put them in).
     """
     if lang not in LANGUAGES:
         raise FilterError(f"unknown language {lang!r}; valid choices: {', '.join(LANGUAGES)}")
@@ -138,7 +139,7 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
     groups, g = groups_by(frame, schema, flt.tables.group_by, lang)
     sections = question_tables(frame, schema, groups, g)
     cross = cross_table(frame, schema, flt.tables, lang)
-    country = country_tables(db, schema, flt, scope, lang) if compares_with_country(flt) else {}
+    country = country_tables(db, schema, flt, scope, lang) if compare and compares_with_country(flt) else {}
     cross = align_all(sections, cross, country)
     counts = frame["version"].value_counts() if len(frame) else pd.Series(dtype=int)
     version_counts = {v: int(counts.get(v, 0)) for v in versions}
@@ -157,7 +158,8 @@ def export_report(db, flt: ExportFilter, fmt: str, *, actor: str | None, lang: s
     The entry names the filter, the format, whether personal answers were included and how many
     submissions went out; it never holds answers.
     """
-    report = build_report(db, flt, lang, progress, include_personal=include_personal, scope=scope)
+    report = build_report(db, flt, lang, progress, include_personal=include_personal, scope=scope,
+                          compare=fmt == "xlsx")
     audit.record(db, actor, "export", {"format": fmt, **report.filter.describe(),
                                        "include_personal": report.include_personal, "submissions": report.n},
                  target=report.filter.questionnaire, address=address)

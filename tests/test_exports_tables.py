@@ -12,7 +12,7 @@ from exports import ExportFilter, FilterError, build_report, save_workbook
 from exports.filters import TableOptions
 from forms import from_dict
 
-from exports_helpers import add_answers, blocks
+from exports_helpers import add_answers, blocks, questionnaires
 
 YES_NO_DK = {"type": "yesno", "dont_know": True}
 
@@ -63,6 +63,9 @@ def db(tmp_path_factory, exports_template):
         if amount is not None:
             answers["a.belopp"] = amount
         add_answers(database, questionnaire, code, answers)
+    v1, _v2 = questionnaires()  # the matrix of the export tests' own questionnaire
+    add_answers(database, v1, "2480", {"betyg.hinder": {"bostader": "stort", "arbete": "litet"}})
+    add_answers(database, v1, "0180", {"betyg.hinder": {"bostader": "litet"}})
     yield database
     database.conn.close()
 
@@ -154,6 +157,18 @@ def test_a_county_export_has_the_whole_country_under_its_total(db, tmp_path):
     assert "Hela landet" in found["note"]
     data = [row for row in book["Data"].iter_rows(min_row=2, values_only=True)]
     assert len(data) == 4 and {row[4] for row in data} == {"Västerbottens län"}
+
+
+def test_a_matrix_of_a_county_has_the_whole_country_under_each_statement(db):
+    report = build_report(db, ExportFilter("testenkat", counties=("24",)), "sv")
+    matrix = table(report, "betyg.hinder")
+    summary = report.matrix_summary(matrix)
+    assert [g.name for g in summary.groups] == [
+        "Brist på bostäder", "Brist på bostäder: hela landet", "Få jobb", "Få jobb: hela landet",
+        "Skolplatser", "Skolplatser: hela landet"]
+    assert summary.counts.tolist() == [[0, 1], [1, 1], [1, 0], [1, 0], [0, 0], [0, 0]]  # litet, stort
+    assert summary.missing.tolist() == [0, 0, 0, 1, 0, 0]  # Stockholm left "Få jobb" empty
+    assert summary.skipped.tolist() == [1, 2, 1, 2, 1, 2]  # version 1 had no "Skolplatser"
 
 
 def test_a_whole_country_export_has_no_country_row(db):
