@@ -273,7 +273,7 @@ def test_a_county_filter_is_named_in_chart_titles_and_a_lone_county_gets_its_own
                                      tmp_path / "ac.xlsx"))
     charts = {chart_title(c): c for c in wb["2. Kostnader"]._charts}
     chart = charts["Finns särskilda behov? (n = 2; Västerbottens län)"]
-    assert chart.type == "bar" and len(chart.series) == 1  # the county's shares of yes and no
+    assert chart.type == "bar" and len(chart.series) == 2  # the county's shares of yes and no, and the country's
     assert not any("medelvärde" in t for t in charts)  # a mean per county needs more than one county
 
 
@@ -334,7 +334,7 @@ def test_the_reports_page_captions_its_charts_like_the_workbook(page):
 
 
 def test_the_reports_page_writes_years_plainly_and_a_dash_for_no_amounts(page):
-    year = page.split("Vilket år gäller uppgifterna?", 1)[1].split("</table>", 1)[0]
+    year = page.split("<h3>Vilket år gäller uppgifterna?</h3>", 1)[1].split("</table>", 1)[0]
     cells = re.findall(r'<td class="rep-num">([^<]*)', year)
     assert cells[:5] == ["2", "2012", "2012", "2012", "2012"]  # Stockholms län first: two answers, 2012
     total = year.split('<th scope="row">Totalt</th>', 1)[1]
