@@ -5,14 +5,16 @@ Shared by the workbook, the CSV files and the reports page, so that they say the
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from forms import registry
 from forms.formatting import format_number
 from forms.model import Question
 
 from .labels import gettext, ngettext
-from .report import Report
+
+if TYPE_CHECKING:  # the report module groups tables by years too, and needs is_year
+    from .report import Report
 
 #: An integer question is a year when both its bounds lie in this range (e.g. min 2000, max 2035).
 YEAR_RANGE = (1900, 2100)

@@ -25,6 +25,37 @@ class FilterError(FieldkitError, ValueError):
     """A filter naming something that does not exist; the message lists the valid choices."""
 
 
+#: Group the tables by county unless told otherwise.
+BY_COUNTY = "county"
+
+
+@dataclass(frozen=True)
+class TableOptions:
+    """How the tables are laid out; which submissions they count is the filter's business.
+
+    `group_by` is "county", the id of a choice-like column (a single, yes/no or scale question,
+    a matrix row `question/row`, a rule or a derived choice, a year question) or a date question
+    with ":year" or ":quarter". `cross` names two such columns: a cross-table of the first (rows)
+    by the second (columns). With `min_count` above 1, counts from 1 to min_count - 1 are hidden,
+    and so is every share or statistic computed from them (see `exports.suppression`).
+    """
+
+    group_by: str = BY_COUNTY
+    cross: tuple[str, ...] = ()
+    min_count: int = 0
+
+    def describe(self) -> dict[str, Any]:
+        """The options that differ from the defaults."""
+        out: dict[str, Any] = {}
+        if self.group_by != BY_COUNTY:
+            out["group_by"] = self.group_by
+        if self.cross:
+            out["cross"] = list(self.cross)
+        if self.min_count:
+            out["min_count"] = self.min_count
+        return out
+
+
 @dataclass(frozen=True)
 class ExportFilter:
     """The submissions of one questionnaire (all its versions) to export.
@@ -43,6 +74,8 @@ class ExportFilter:
     #: The municipalities expected to answer, when given with the export (e.g. a network's members);
     #: otherwise the questionnaire's frame, or every municipality.
     frame: tuple[str, ...] = ()
+    #: Grouping, cross-table and small-number suppression of the tables.
+    tables: TableOptions = TableOptions()
 
     def describe(self) -> dict[str, Any]:
         """A plain description for display and for tests."""
@@ -54,6 +87,7 @@ class ExportFilter:
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "status": self.status,
             **({"frame": list(self.frame)} if self.frame else {}),
+            **self.tables.describe(),
         }
 
 
@@ -103,6 +137,12 @@ def check_filter(flt: ExportFilter, questionnaire_ids: Iterable[str]) -> ExportF
         if code not in frame:
             frame.append(code)
     flt = replace(flt, frame=tuple(sorted(frame)))
+    options = flt.tables
+    if options.cross and len(options.cross) != 2:
+        raise FilterError(f"a cross-table needs two question ids, not {len(options.cross)}: "
+                          f"{','.join(options.cross)}")
+    if not 0 <= options.min_count <= 1000:
+        raise FilterError(f"the smallest count shown must be between 0 and 1000, not {options.min_count}")
     if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
         raise FilterError(f"the start date {flt.date_from} is after the end date {flt.date_to}")
     return replace(flt, counties=tuple(sorted(counties)), municipalities=tuple(sorted(municipalities)))

@@ -12,17 +12,21 @@ from sync import audit, store
 from sync.selection import EVERYTHING, Scope
 
 from .aggregate import (
+    ChoiceTable,
     Group,
+    MatrixTable,
     ResponseRate,
     SectionResult,
-    groups_of,
     question_tables,
     response_rate,
 )
+from .country import align_all, compares_with_country, country_tables, interleaved, with_country
 from .filters import LOCAL_TZ, ExportFilter, FilterError, check_filter, within
 from .frame import Progress, load_frame
+from .grouping import check_options, cross_table, groups_by, header
 from .labels import LANGUAGES, gettext, ngettext
 from .schema import Schema, build_schema
+from .suppression import Suppression
 from .survey import Missing, answered, expected, missing, one_per_municipality
 
 
@@ -44,6 +48,40 @@ class Report:
     duplicates: pd.DataFrame | None = None
     #: Expected municipalities without a completed submission.
     missing: list[Missing] = field(default_factory=list)
+    #: What the first column of the tables names: "Län", or the question the tables are grouped by.
+    group_header: str = ""
+    #: The cross-table of `filter.tables.cross` (rows: the first question's answers), if asked for.
+    cross: ChoiceTable | None = None
+    #: When the export covers part of the country: the whole country's tables by key (see `exports.country`).
+    country: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def suppression(self) -> Suppression:
+        return Suppression(self.filter.tables.min_count)
+
+    @property
+    def cross_title(self) -> str:
+        """"Question A × question B": the cross-table's title."""
+        rows, columns = self.filter.tables.cross
+        return f"{header(self.schema, rows, self.lang)} × {header(self.schema, columns, self.lang)}"
+
+    @property
+    def cross_header(self) -> str:
+        return header(self.schema, self.filter.tables.cross[0], self.lang)
+
+    def shown(self, table: Any, key: str | None = None) -> Any:
+        """The table as the workbook and the page show it: with the whole country's row when there is one."""
+        return with_country(table, self.country.get(key or table.key))
+
+    def matrix_summary(self, table: MatrixTable) -> ChoiceTable:
+        """A matrix's statements as rows; with the whole country's figures, each statement's right under it."""
+        summary = table.summary(self.lang)
+        country = self.country.get(table.key)
+        return interleaved(summary, country.summary(self.lang), self.lang) if country else summary
+
+    def totals(self, table: Any, key: str | None = None) -> int:
+        """How many rows at the bottom of a shown table are totals: the total, and the country's row."""
+        return 2 if (key or table.key) in self.country else 1
 
     @property
     def unit(self) -> str:
@@ -78,30 +116,38 @@ def load_schema(db, questionnaire_id: str, include_personal: bool = True) -> tup
 
 
 def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | None = None, *,
-                 include_personal: bool = True, scope: Scope = EVERYTHING) -> Report:
+                 include_personal: bool = True, scope: Scope = EVERYTHING, compare: bool = True) -> Report:
     """Check `flt` (FilterError lists valid choices), load its submissions within the scope and aggregate them.
 
     `include_personal=False` leaves out questions marked personal; a scope without personal
     answers always does. A county user's scope replaces the filter's counties with their own.
+    The filter's `tables` options group the tables, add a cross-table and hide small counts;
+    a report of part of the country gets the whole country's figures beside it (`exports.country`),
+    unless `compare` is False (a CSV file has no tables to put them in).
     """
     if lang not in LANGUAGES:
         raise FilterError(f"unknown language {lang!r}; valid choices: {', '.join(LANGUAGES)}")
     flt = within(check_filter(flt, questionnaire_ids(db)), scope)
     include_personal = include_personal and scope.personal
     schema, versions = load_schema(db, flt.questionnaire, include_personal)
+    check_options(schema, flt.tables)
     frame = load_frame(db, schema, flt, progress, scope)
     duplicates = None
     if schema.questionnaire.unit == "municipality":
         frame, duplicates = one_per_municipality(db, flt, frame, scope)
     in_frame = expected(flt, schema.questionnaire)
-    groups, g = groups_of(frame, gettext("Total", lang))
+    groups, g = groups_by(frame, schema, flt.tables.group_by, lang)
     sections = question_tables(frame, schema, groups, g)
+    cross = cross_table(frame, schema, flt.tables, lang)
+    country = country_tables(db, schema, flt, scope, lang) if compare and compares_with_country(flt) else {}
+    cross = align_all(sections, cross, country)
     counts = frame["version"].value_counts() if len(frame) else pd.Series(dtype=int)
     version_counts = {v: int(counts.get(v, 0)) for v in versions}
     now = datetime.datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
     done = answered(db, flt, scope)
     return Report(flt, lang, schema, frame, groups, sections, response_rate(in_frame, done, gettext("Total", lang)),
-                  now, version_counts, include_personal, duplicates, missing(db, flt, in_frame, done, scope))
+                  now, version_counts, include_personal, duplicates, missing(db, flt, in_frame, done, scope),
+                  header(schema, flt.tables.group_by, lang), cross, country)
 
 
 def export_report(db, flt: ExportFilter, fmt: str, *, actor: str | None, lang: str = "sv",
@@ -112,7 +158,8 @@ def export_report(db, flt: ExportFilter, fmt: str, *, actor: str | None, lang: s
     The entry names the filter, the format, whether personal answers were included and how many
     submissions went out; it never holds answers.
     """
-    report = build_report(db, flt, lang, progress, include_personal=include_personal, scope=scope)
+    report = build_report(db, flt, lang, progress, include_personal=include_personal, scope=scope,
+                          compare=fmt == "xlsx")
     audit.record(db, actor, "export", {"format": fmt, **report.filter.describe(),
                                        "include_personal": report.include_personal, "submissions": report.n},
                  target=report.filter.questionnaire, address=address)

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from .filters import ExportFilter
 from .frame import Progress
 from .report import Report
+from .xlsx_cross import write_cross
 from .xlsx_questions import write_section
 from .xlsx_frame import write_missing
 from .xlsx_sheets import (
@@ -27,7 +28,10 @@ from .xlsx_style import register_styles, sheet_name
 
 
 def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress: Progress | None = None) -> None:
-    """Översikt, one sheet per section, Fritext, Data and a Kodbok per version; `out` is a path or a binary file."""
+    """Översikt, one sheet per section, a Korstabell if asked for, Fritext, Data and a Kodbok per version.
+
+    `out` is a path or a binary file.
+    """
     _ = report.gettext
     wb = Workbook(write_only=True)
     register_styles(wb)
@@ -35,12 +39,15 @@ def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress:
     overview = sheet_name(_("Overview"), taken)
     sections = [sheet_name(f"{i}. {r.section.text(report.lang)}", taken)
                 for i, r in enumerate(report.sections, 1)]
+    cross = sheet_name(_("Cross-table"), taken) if report.cross is not None else None
     freetext, data = (sheet_name(name, taken) for name in (_("Free text"), _("Data")))
     versions = codebook_versions(report)
     codebooks = [sheet_name(_("Codebook") if len(versions) == 1 else _("Codebook %(version)s", version=version),
                             taken) for version, _definition in versions]
     described = sheet_descriptions(report)
     listing = [(name, r.section.text(report.lang)) for name, r in zip(sections, report.sections)]
+    if cross:
+        listing.append((cross, report.cross_title))
     not_answered = sheet_name(_("Not answered"), taken)
     listing += [(not_answered, _("Municipalities in the frame without a completed submission, per county"))]
     listing += [(freetext, described["freetext"]), (data, described["data"])]
@@ -54,6 +61,8 @@ def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress:
         write_section(wb.create_sheet(name), result, report, i)
         if progress:
             progress("sections", i, len(sections))
+    if cross:
+        write_cross(wb.create_sheet(cross), report)
     write_missing(wb.create_sheet(not_answered), report)
     write_freetext(wb.create_sheet(freetext), report, tick("freetext", report.n))
     write_data(wb.create_sheet(data), report, tick("data", report.n))

@@ -81,8 +81,9 @@ def column_widths(blocks: list[list[Col]], label_width: float = WIDTHS["label"])
     return widths or [label_width]
 
 
-def write_table(w: SheetWriter, title: str, note: str, columns: list[Col], total_last: bool = True) -> Placed:
-    """Title and note rows, the two header rows, then one row per group.
+def write_table(w: SheetWriter, title: str, note: str, columns: list[Col], total_last: bool = True,
+                totals: int = 1) -> Placed:
+    """Title and note rows, the two header rows, then one row per group; the last `totals` rows are totals.
 
     The title and the note are merged across the table and wrapped; header
     rows get the height their wrapped labels need.
@@ -113,7 +114,7 @@ def write_table(w: SheetWriter, title: str, note: str, columns: list[Col], total
     n = len(columns[0].values)
     first = w.row + 1
     for i in range(n):
-        total = total_last and i == n - 1
+        total = total_last and i >= n - totals
         row = []
         for col in columns:
             style = "fk_label" if col.style == "label" else f"fk_{col.style}"
@@ -145,25 +146,45 @@ def note_multi(report: Report) -> str:
         "\"Don't know\" is reported apart, as a count and a share of all answers.")
 
 
+def note_country(report: Report, note: str) -> str:
+    """The note, and what the whole country's row under the total is, when the tables have one."""
+    if not report.country:
+        return note
+    more = report.gettext("\"Whole country\": every county's submissions in the same period, for comparison.")
+    return f"{note} {more}".strip()
+
+
+def note_suppression(report: Report) -> str | None:
+    """What the hidden cells mean, for the top of a sheet; None when nothing is hidden."""
+    hide = report.suppression
+    if not hide.active:
+        return None
+    return report.gettext("Small numbers are hidden: counts from 1 to %(below)s show as %(marker)s, and shares and "
+                          "statistics computed from them as –.", below=hide.min_count - 1, marker=hide.marker)
+
+
 def choice_columns(table: ChoiceTable, report: Report, row_header: str) -> list[Col]:
-    _, lang = report.gettext, report.lang
+    """The columns of a choice table; small counts hidden as the report asks (see `exports.suppression`)."""
+    _, lang, hide = report.gettext, report.lang, report.suppression
     multi = table.kind == "multi"
     share_group = _("Share of respondents (several choices allowed)") if multi else _("Share of substantive answers")
     outside = _("Outside the shares")
     cols = [Col(None, row_header, [g.name for g in table.groups], "label")]
-    cols += [Col(_("Count"), o.text(lang), table.counts[:, i], "int") for i, o in enumerate(table.options)]
-    cols.append(Col(_("Count"), _("Respondents") if multi else _("Substantive answers"), table.base, "int"))
+    cols += [Col(_("Count"), o.text(lang), hide.counts(table.counts[:, i]), "int") for i, o in enumerate(table.options)]
+    cols.append(Col(_("Count"), _("Respondents") if multi else _("Substantive answers"), hide.counts(table.base), "int"))
     shares = table.shares()
-    cols += [Col(share_group, o.text(lang), shares[:, i], "pct") for i, o in enumerate(table.options)]
+    cols += [Col(share_group, o.text(lang), hide.figures(shares[:, i], table.counts[:, i], table.base), "pct")
+             for i, o in enumerate(table.options)]
     special_shares = table.special_shares()
     for j, special in enumerate(table.specials):
-        cols.append(Col(outside, special.text(lang), table.special_counts[:, j], "int"))
-        cols.append(Col(outside, _("%(answer)s, share of all answers", answer=special.text(lang)), special_shares[:, j],
-                        "pct"))
-    cols.append(Col(outside, _("Not applicable (skipped)"), table.skipped, "int"))
-    cols.append(Col(outside, _("Not answered"), table.missing, "int"))
+        counts = table.special_counts[:, j]
+        cols.append(Col(outside, special.text(lang), hide.counts(counts), "int"))
+        cols.append(Col(outside, _("%(answer)s, share of all answers", answer=special.text(lang)),
+                        hide.figures(special_shares[:, j], counts, table.answered), "pct"))
+    cols.append(Col(outside, _("Not applicable (skipped)"), hide.counts(table.skipped), "int"))
+    cols.append(Col(outside, _("Not answered"), hide.counts(table.missing), "int"))
     if table.means is not None:
-        cols.append(Col(_("Statistics"), _("Mean score"), table.means, "dec"))
+        cols.append(Col(_("Statistics"), _("Mean score"), hide.figures(table.means, table.base), "dec"))
     return cols
 
 
@@ -179,7 +200,7 @@ def _dates(values) -> list:
 
 
 def value_columns(table: ValueTable, report: Report) -> list[Col]:
-    _, lang = report.gettext, report.lang
+    _, lang, hide = report.gettext, report.lang, report.suppression
     qtype = table.question.type
     year = is_year(table.question)
     number = "sek" if qtype == "money" else ("int" if qtype == "integer" else "dec")
@@ -190,10 +211,10 @@ def value_columns(table: ValueTable, report: Report) -> list[Col]:
     answers = table.stats["n"]
 
     def stats(key: str):  # a dash, not 0 kr or an empty cell, where there is nothing to count
-        return [DASH if n == 0 else v for n, v in zip(answers, table.stats[key])]
+        return hide.figures([DASH if n == 0 else v for n, v in zip(answers, table.stats[key])], answers)
 
-    cols = [Col(None, _("County"), [g.name for g in table.groups], "label"),
-            Col(stat, _("Answers"), answers, "int")]
+    cols = [Col(None, report.group_header, [g.name for g in table.groups], "label"),
+            Col(stat, _("Answers"), hide.counts(answers), "int")]
     if table.kind == "number":
         cols += [Col(stat, _("Mean"), stats("mean"), average), Col(stat, _("Median"), stats("median"), average),
                  Col(stat, _("Min"), stats("min"), number), Col(stat, _("Max"), stats("max"), number)]
@@ -207,10 +228,11 @@ def value_columns(table: ValueTable, report: Report) -> list[Col]:
     for j, special in enumerate(table.specials):
         share = np.divide(table.special_counts[:, j], answered, out=np.full(len(answered), np.nan),
                           where=answered > 0)
-        cols.append(Col(outside, special.text(lang), table.special_counts[:, j], "int"))
-        cols.append(Col(outside, _("%(answer)s, share of all answers", answer=special.text(lang)), share, "pct"))
-    cols.append(Col(outside, _("Not applicable (skipped)"), table.skipped, "int"))
-    cols.append(Col(outside, _("Not answered"), table.missing, "int"))
+        cols.append(Col(outside, special.text(lang), hide.counts(table.special_counts[:, j]), "int"))
+        cols.append(Col(outside, _("%(answer)s, share of all answers", answer=special.text(lang)),
+                        hide.figures(share, table.special_counts[:, j], answered), "pct"))
+    cols.append(Col(outside, _("Not applicable (skipped)"), hide.counts(table.skipped), "int"))
+    cols.append(Col(outside, _("Not answered"), hide.counts(table.missing), "int"))
     return cols
 
 
@@ -327,12 +349,16 @@ def _row_series(ws, placed: Placed, share_cols: list[int], rows: list[int]) -> l
 
 
 def _chart_rows(placed: Placed, table: ChoiceTable) -> list[int]:
-    """Rows shown as series in a clustered chart: one county alone, a few counties, or the total."""
+    """Rows shown as series in a clustered chart: one county alone, a few counties, or the total.
+
+    The whole country's row, under the total when the table has one, is always a series.
+    """
     counties = _counties(table)
     rows = list(range(placed.first_row, placed.last_row + 1))
+    country = rows[counties + 1:]
     if counties == 1:
-        return rows[:1]
-    return rows if counties <= MAX_SERIES else rows[-1:]
+        return rows[:1] + country
+    return (rows[:counties + 1] if counties <= MAX_SERIES else [rows[counties]]) + country
 
 
 # -- questions ------------------------------------------------------------------
@@ -341,19 +367,19 @@ def write_choice(w: SheetWriter, table: ChoiceTable, report: Report) -> None:
     """A single, yes/no, scale or multi question: its table and its chart, on one printed page."""
     _ = report.gettext
     mark = w.block()
-    note = note_multi(report) if table.kind == "multi" else note_choice(report)
-    cols = choice_columns(table, report, _("County"))
+    note = note_country(report, note_multi(report) if table.kind == "multi" else note_choice(report))
+    cols = choice_columns(report.shown(table), report, report.group_header)
     text = table.question.text(report.lang)
-    placed = write_table(w, text, note, cols)
+    placed = write_table(w, text, note, cols, totals=report.totals(table))
     share_group = cols[len(table.options) + 2].group
-    if table.base[-1] > 0 and table.options:
+    if table.base[-1] > 0 and table.options and not report.suppression.hidden(table.base[-1:]).any():
         title = chart_caption(report, text, [table.base[-1]])
         if table.kind == "multi":
             clustered_chart(w, placed, mark, table, share_group, title)
         elif _counties(table) > 1:  # a bar per county, and the total
             stacked_chart(w, placed, mark, share_group, title, ordered=table.question.type == "scale")
         elif table.question.type == "scale":
-            stacked_chart(w, placed, mark, share_group, title, rows=[placed.first_row])
+            stacked_chart(w, placed, mark, share_group, title, rows=None if report.country else [placed.first_row])
         else:
             clustered_chart(w, placed, mark, table, share_group, title)
     w.blank(1)
@@ -363,16 +389,16 @@ def write_choice(w: SheetWriter, table: ChoiceTable, report: Report) -> None:
 def write_matrix(w: SheetWriter, table: MatrixTable, report: Report) -> None:
     """A summary of all statements with its chart; with several counties, each statement per county."""
     _, lang = report.gettext, report.lang
-    summary = table.summary(lang)
+    summary = report.matrix_summary(table)
     cols = choice_columns(summary, report, _("Statement"))
     several = _counties(table.rows[0]) > 1
-    note = (_("Summary of all statements (total), then each statement per county.") if several
-            else _("Summary of all statements.")) + " " + note_choice(report)
+    note = note_country(report, (_("Summary of all statements (total), then each statement per county.") if several
+                                 else _("Summary of all statements.")) + " " + note_choice(report))
     text = table.question.text(lang)
     mark = w.block()
     placed = write_table(w, text, note, cols, total_last=False)
     share_group = cols[len(summary.options) + 2].group
-    if summary.base.sum() > 0:
+    if summary.base.sum() > 0 and not report.suppression.hidden(summary.base).any():
         stacked_chart(w, placed, mark, share_group, chart_caption(report, text, summary.base))
     w.blank(1)
     w.end_block(mark)
@@ -380,10 +406,10 @@ def write_matrix(w: SheetWriter, table: MatrixTable, report: Report) -> None:
         return
     for row in table.rows:
         mark = w.block()
-        cols = choice_columns(row, report, _("County"))
+        cols = choice_columns(report.shown(row), report, report.group_header)
         item = row.item.text(lang)
-        placed = write_table(w, item, text, cols)
-        if row.base[-1] > 0:
+        placed = write_table(w, item, text, cols, totals=report.totals(row))
+        if row.base[-1] > 0 and not report.suppression.hidden(row.base[-1:]).any():
             stacked_chart(w, placed, mark, share_group, chart_caption(report, item, [row.base[-1]]))
         w.blank(1)
         w.end_block(mark)
@@ -398,11 +424,11 @@ def write_values(w: SheetWriter, table: ValueTable, report: Report) -> None:
     elif table.kind == "text":
         note = _("The free-text answers are in the sheet Free text.")
     mark = w.block()
-    cols = value_columns(table, report)
+    cols = value_columns(report.shown(table), report)
     text = table.question.text(report.lang)
-    placed = write_table(w, text, note, cols)
+    placed = write_table(w, text, note_country(report, note), cols, totals=report.totals(table))
     if table.kind == "number" and table.stats["n"][-1] > 0 and _counties(table) > 1 \
-            and not is_year(table.question):
+            and not is_year(table.question) and not report.suppression.hidden(table.stats["n"][-1:]).any():
         ws = w.ws
         mean_col = 3
         rows = placed.last_row - placed.first_row + 1
@@ -427,15 +453,17 @@ def _blocks(result: SectionResult, report: Report) -> list[tuple[list[Col], bool
     blocks = []
     for table in result.tables:
         if isinstance(table, MatrixTable):
-            blocks.append((choice_columns(table.summary(report.lang), report, _("Statement")), True))
+            blocks.append((choice_columns(report.matrix_summary(table), report, _("Statement")), True))
             if _counties(table.rows[0]) > 1:
-                blocks += [(choice_columns(row, report, _("County")), True) for row in table.rows]
+                blocks += [(choice_columns(report.shown(row), report, report.group_header), True)
+                           for row in table.rows]
         elif isinstance(table, ChoiceTable):
-            blocks.append((choice_columns(table, report, _("County")), True))
+            blocks.append((choice_columns(report.shown(table), report, report.group_header), True))
         else:
             charted = table.kind == "number" and _counties(table) > 1 and not is_year(table.question)
-            blocks.append((value_columns(table, report), charted))
+            blocks.append((value_columns(report.shown(table), report), charted))
     return blocks
+
 
 
 def write_section(ws, result: SectionResult, report: Report, number: int) -> None:
@@ -454,6 +482,9 @@ def write_section(ws, result: SectionResult, report: Report, number: int) -> Non
     title = f"{number}. {result.section.text(report.lang)}"
     w.append([cell(ws, title, "fk_title")], height=22)
     w.append([cell(ws, f"{report.title} · {filter_summary(report)}", "fk_note")])
+    hidden = note_suppression(report)
+    if hidden:
+        w.append([cell(ws, hidden, "fk_note")])
     w.blank(1)
     w.repeat_rows()
     for table in result.tables:
@@ -463,3 +494,4 @@ def write_section(ws, result: SectionResult, report: Report, number: int) -> Non
             write_choice(w, table, report)
         else:
             write_values(w, table, report)
+    w.shrink_to_one_page()

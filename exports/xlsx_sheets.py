@@ -12,6 +12,7 @@ from forms.formatting import format_number
 from forms.model import SPECIAL_CODES, Questionnaire
 
 from .captions import chart_caption
+from .filters import BY_COUNTY
 from .report import Report
 from .schema import OTHER_TEXT_SUFFIX
 from .tabular import data_headers, freetext_rows, wide_columns, wide_rows
@@ -39,6 +40,14 @@ def _filter_lines(report: Report) -> list[tuple[str, str]]:
         period = _("any date")
     lines.append((_("Period (created)"), period))
     lines.append((_("Status"), _("complete only") if flt.status == "complete" else _("complete and drafts")))
+    if flt.tables.group_by != BY_COUNTY:
+        lines.append((_("Tables grouped by"), report.group_header))
+    if report.cross is not None:
+        lines.append((_("Cross-table"), report.cross_title))
+    if report.country:
+        lines.append((_("Compared with"), _("the whole country (every county's submissions in the same period)")))
+    if report.suppression.active:
+        lines.append((_("Small numbers"), _("counts below %(min)s hidden", min=report.suppression.min_count)))
     return lines
 
 

@@ -175,6 +175,7 @@ class SheetWriter:
         content = max(sum(column_points(w) for w in self.widths), extra_width)
         self.page_height = self.paper.height / self.paper.scale(content)
         self.used = 0.0  # points of the current printed page taken so far (sheet size, before zoom)
+        self.total = 0.0  # points of every row written
         self.repeated = 0.0  # points of the title rows repeated on every page
         self.breaks: list[int] = []
         self.layout: Any = None  # what a sheet's writer plans beyond rows (section sheets: its charts)
@@ -204,6 +205,16 @@ class SheetWriter:
         if self.used - self.repeated > self.capacity:  # a block longer than a page runs on
             self.used = self.repeated + (self.used - self.repeated) % self.capacity
 
+    def shrink_to_one_page(self, overflow: float = 0.5) -> None:
+        """Print on one page a sheet with no page breaks that runs at most `overflow` over one page.
+
+        A few rows spilling onto a page of their own help nobody; zooming out by as much as
+        `overflow` keeps the sheet readable and on one sheet of paper.
+        """
+        body = self.total - self.repeated
+        if not self.breaks and self.capacity < body <= self.capacity * (1 + overflow):
+            self.ws.page_setup.fitToHeight = 1
+
     def width(self, first: int, last: int) -> float:
         """Total width of columns first..last (1-based, inclusive)."""
         return sum(self.widths[i - 1] if i <= len(self.widths) else 9.0 for i in range(first, last + 1))
@@ -214,6 +225,7 @@ class SheetWriter:
         self.ws.append(list(values))
         self.row += 1
         self.used += height or DEFAULT_ROW
+        self.total += height or DEFAULT_ROW
         return self.row
 
     def merge(self, first_col: int, last_col: int, row: int | None = None) -> None:

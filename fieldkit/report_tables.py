@@ -15,10 +15,12 @@ from typing import Any
 from flask_babel import gettext
 from markupsafe import Markup
 
+import numpy as np
 from babel import numbers
 
 from exports.aggregate import ChoiceTable, MatrixTable, ValueTable
 from exports.captions import chart_caption, is_year
+from exports.grouping import CROSS
 from exports.report import Report
 from exports.svg import bar_chart, percent, stacked_chart
 from forms.catalogues import N_
@@ -43,6 +45,7 @@ class TableView:
     total_last: bool = True
     parts: list["TableView"] = field(default_factory=list)
     caption: str = ""  # the chart's title: question, n and filter
+    totals: int = 1  # rows at the bottom that are totals: the total, and the whole country's row
 
 
 #: Headers of the statistics of number and date questions, as in the workbook.
@@ -78,7 +81,8 @@ def _note_text() -> str:
 
 
 def _count(value: Any, lang: str) -> str:
-    return format_number(int(value), lang)
+    """A count, or the "<5" that hides it."""
+    return format_number(value if isinstance(value, str) else int(value), lang)
 
 
 def _number(value: Any, lang: str, money: bool = False) -> str:
@@ -92,33 +96,46 @@ def _year(value: Any, lang: str) -> str:
     """A year (or a mean year) without a thousands separator: 2013, 2013,5."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return DASH
+    if isinstance(value, str):  # hidden: a dash
+        return value
     return numbers.format_decimal(round(float(value), 1), format="0.#", locale=locale_of(lang))
 
 
 def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: str | None = None,
-                chart: bool = True, total_last: bool = True) -> TableView:
-    lang = report.lang
+                chart: bool = True, total_last: bool = True, shown: ChoiceTable | None = None) -> TableView:
+    """A choice table's rows (`shown`: as the page shows them, e.g. with the whole country) and its chart."""
+    lang, hide = report.lang, report.suppression
     multi = table.kind == "multi"
     header = [row_header] + [o.text(lang) for o in table.options]
     header.append(gettext("Respondents") if multi else gettext("Substantive answers"))
     header += [s.text(lang) for s in table.specials] + [gettext("Not applicable (skipped)"), gettext("Not answered")]
     if table.means is not None:
         header.append(gettext("Mean score"))
-    shares, special_shares = table.shares(), table.special_shares()
     rows = []
-    for g, group in enumerate(table.groups):
-        cells = [Cell(percent(shares[g, i], lang), _count(table.counts[g, i], lang)) for i in range(len(table.options))]
-        cells.append(Cell(_count(table.base[g], lang)))
-        cells += [Cell(_count(table.special_counts[g, j], lang), percent(special_shares[g, j], lang))
-                  for j in range(len(table.specials))]
-        cells += [Cell(_count(table.skipped[g], lang)), Cell(_count(table.missing[g], lang))]
-        if table.means is not None:
-            cells.append(Cell(_number(table.means[g], lang)))
+    view = shown if shown is not None else table
+    shares, special_shares = view.shares(), view.special_shares()
+    counts = [hide.counts(view.counts[:, i]) for i in range(len(view.options))]
+    shown_shares = [hide.figures(shares[:, i], view.counts[:, i], view.base) for i in range(len(view.options))]
+    specials = [hide.counts(view.special_counts[:, j]) for j in range(len(view.specials))]
+    special_shares = [hide.figures(special_shares[:, j], view.special_counts[:, j], view.answered)
+                      for j in range(len(view.specials))]
+    base, skipped, missing = hide.counts(view.base), hide.counts(view.skipped), hide.counts(view.missing)
+    means = hide.figures(view.means, view.base) if view.means is not None else None
+    for g, group in enumerate(view.groups):
+        cells = [Cell(percent(shown_shares[i][g], lang), _count(counts[i][g], lang)) for i in range(len(view.options))]
+        cells.append(Cell(_count(base[g], lang)))
+        cells += [Cell(_count(specials[j][g], lang), percent(special_shares[j][g], lang))
+                  for j in range(len(view.specials))]
+        cells += [Cell(_count(skipped[g], lang)), Cell(_count(missing[g], lang))]
+        if means is not None:
+            cells.append(Cell(_number(means[g], lang)))
         rows.append((group.name, cells))
+    # the chart shows no share the table hides
+    shares = np.where(hide.hidden(table.counts) | hide.hidden(table.base)[:, None], np.nan, table.shares())
     name = title or table.question.text(lang)
     svg, caption = None, ""
-    if chart and table.base[-1] > 0:
-        counts = [table.base[-1]] if total_last else list(table.base)
+    counts = [table.base[-1]] if total_last else list(table.base)
+    if chart and table.base[-1] > 0 and not hide.hidden(counts).any():  # "n = 3" would tell what "<5" hides
         caption = chart_caption(report, name, counts)
         several = len(table.groups) > 2 or not total_last
         if table.question.type in ("scale", "matrix") or (several and not multi):
@@ -128,32 +145,34 @@ def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: s
                                 [o.text(lang) for o in table.options], lang)
         else:
             bars = [(o.text(lang), shares[-1, i],
-                     f"{percent(shares[-1, i], lang)} ({_count(table.counts[-1, i], lang)})")
+                     f"{percent(shares[-1, i], lang)} ({_count(hide.counts(table.counts[-1])[i], lang)})")
                     for i, o in enumerate(table.options)]
             svg = bar_chart(caption, bars)
     note = gettext("Several choices allowed.") if multi else ""
+    if shown is not None and len(shown.groups) > len(table.groups):
+        note += (" " if note else "") + gettext("\"Whole country\": every county's submissions in the same period, for comparison.")
     return TableView(table.key, name, note, header, rows, Markup(svg) if svg else None, total_last,
-                     caption=caption)
+                     caption=caption, totals=len(view.groups) - len(table.groups) + 1)
 
 
 def matrix_view(table: MatrixTable, report: Report) -> TableView:
     summary = choice_view(table.summary(report.lang), report, gettext("Statement"),
                           title=table.question.text(report.lang),
-                          total_last=False)
+                          total_last=False, shown=report.matrix_summary(table))
     summary.key = table.key
     several = len(table.rows[0].groups) > 2
     if not several:  # with one county, its figures are the summary's
         return summary
-    summary.parts = [choice_view(row, report, gettext("County"), title=row.item.text(report.lang))
-                     for row in table.rows]
+    summary.parts = [choice_view(row, report, report.group_header, title=row.item.text(report.lang),
+                                 shown=report.shown(row)) for row in table.rows]
     return summary
 
 
 def value_view(table: ValueTable, report: Report) -> TableView:
-    lang = report.lang
+    lang, hide = report.lang, report.suppression
     money = table.question.type == "money"
     year = is_year(table.question)
-    header = [gettext("County"), gettext("Answers")]
+    header = [report.group_header, gettext("Answers")]
     names: list[str] = []
     if table.kind == "number":
         names = ["mean", "median", "min", "max"] + ([] if year else ["sum"])  # a sum of years means nothing
@@ -162,30 +181,34 @@ def value_view(table: ValueTable, report: Report) -> TableView:
     header += [gettext(STATISTICS[name]) for name in names] + [s.text(lang) for s in table.specials]
     header += [gettext("Not applicable (skipped)"), gettext("Not answered")]
     rows = []
-    for g, group in enumerate(table.groups):
-        answers = table.stats["n"][g]
-        cells = [Cell(_count(answers, lang))]
+    view = report.shown(table)
+    hidden = hide.hidden(view.stats["n"])
+    for g, group in enumerate(view.groups):
+        answers = view.stats["n"][g]
+        cells = [Cell(_count(hide.counts([answers])[0], lang))]
         for name in names:
-            value = table.stats[name][g]
-            if not answers:  # nothing to count: a dash, not "0 kr"
+            value = view.stats[name][g]
+            if not answers or hidden[g]:  # nothing to count: a dash, not "0 kr"; or too few to show
                 cells.append(Cell(DASH))
             elif table.kind == "date":
                 cells.append(Cell(value or DASH, numeric=False))
             else:
                 cells.append(Cell(_year(value, lang) if year else _number(value, lang, money)))
-        cells += [Cell(_count(table.special_counts[g, j], lang)) for j in range(len(table.specials))]
-        cells += [Cell(_count(table.skipped[g], lang)), Cell(_count(table.missing[g], lang))]
+        cells += [Cell(_count(hide.counts(view.special_counts[:, j])[g], lang)) for j in range(len(view.specials))]
+        cells += [Cell(_count(hide.counts(view.skipped)[g], lang)), Cell(_count(hide.counts(view.missing)[g], lang))]
         rows.append((group.name, cells))
     svg, caption = None, ""
     title = table.question.text(lang)
-    if table.kind == "number" and table.stats["n"][-1] > 0 and len(table.groups) > 2 and not year:
-        means = table.stats["mean"]
-        top = float(max(m for m in means if not math.isnan(m)))
+    if table.kind == "number" and table.stats["n"][-1] > 0 and len(table.groups) > 2 and not year \
+            and not hide.hidden(table.stats["n"][-1:]).any():
+        means = np.where(hide.hidden(table.stats["n"]), np.nan, table.stats["mean"])  # no mean the table hides
+        top = float(max([m for m in means if not math.isnan(m)] or [0.0]))
         caption = chart_caption(report, gettext("%(question)s: mean", question=title), [table.stats["n"][-1]])
         svg = bar_chart(caption, [(g.name, means[i], _number(means[i], lang, money))
                                   for i, g in enumerate(table.groups)], scale_max=top or 1.0)
     note = gettext("The answers themselves are in the downloads.") if table.kind == "text" else ""
-    return TableView(table.key, title, note, header, rows, Markup(svg) if svg else None, caption=caption)
+    return TableView(table.key, title, note, header, rows, Markup(svg) if svg else None, caption=caption,
+                     totals=len(view.groups) - len(table.groups) + 1)
 
 
 def section_views(report: Report) -> list[tuple[str, list[TableView]]]:
@@ -197,7 +220,7 @@ def section_views(report: Report) -> list[tuple[str, list[TableView]]]:
             if isinstance(table, MatrixTable):
                 views.append(matrix_view(table, report))
             elif isinstance(table, ChoiceTable):
-                views.append(choice_view(table, report, gettext("County")))
+                views.append(choice_view(table, report, report.group_header, shown=report.shown(table)))
             else:
                 views.append(value_view(table, report))
         out.append((result.section.text(report.lang), views))
@@ -235,3 +258,12 @@ def response_view(report: Report) -> TableView:
     return TableView("response_rate", gettext("Response rate"), note, header, rows,
                      Markup(svg) if svg else None, caption=caption)
 
+
+def cross_view(report: Report) -> TableView | None:
+    """The cross-table (`report.cross`) for the page, or None when none was asked for."""
+    if report.cross is None:
+        return None
+    view = choice_view(report.cross, report, report.cross_header, title=report.cross_title,
+                       shown=report.shown(report.cross, CROSS))
+    view.key = CROSS
+    return view

@@ -33,8 +33,9 @@ from exports import (
     save_workbook,
     workbook_filename,
 )
-from exports.filters import STATUSES, check_filter
-from exports.report import questionnaire_ids
+from exports.filters import BY_COUNTY, STATUSES, TableOptions, check_filter
+from exports.grouping import choices as table_choices
+from exports.report import load_schema, questionnaire_ids
 from forms import registry
 from sync import store
 from sync.selection import Selection
@@ -45,7 +46,7 @@ from .auth import actor, address, current_scope, roles_required
 from .db import get_db
 from .export_jobs import JobRunner
 from .report_cache import PageCache, without_answers
-from .report_tables import reading_notes, response_view, section_views
+from .report_tables import cross_view, reading_notes, response_view, section_views
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporter")
 
@@ -82,12 +83,29 @@ def request_filter(qid: str) -> ExportFilter:
         counties = (scope.county_code,)
     status = args.get("status") or "complete"
     return ExportFilter(qid, counties, tuple(m for m in args.getlist("kommun") if m),
-                        _day(args.get("from"), "from"), _day(args.get("to"), "to"), status)
+                        _day(args.get("from"), "from"), _day(args.get("to"), "to"), status,
+                        tables=_table_options(args))
+
+
+def _table_options(args) -> TableOptions:
+    """Grouping (grupp), cross-table (kors, twice: rows then columns) and smallest count shown (minsta)."""
+    cross = tuple(c for c in args.getlist("kors") if c)
+    raw = (args.get("minsta") or "0").strip()
+    if not raw.isdigit():
+        raise FilterError(f"minsta must be a whole number (the smallest count shown), not {raw!r}")
+    return TableOptions(args.get("grupp") or BY_COUNTY, cross if len(cross) == 2 else (), int(raw))
 
 
 def _query(flt: ExportFilter) -> dict:
     """The filter as query arguments for links."""
     query: dict = {"lan": list(flt.counties), "kommun": list(flt.municipalities), "status": flt.status}
+    options = flt.tables
+    if options.group_by != BY_COUNTY:
+        query["grupp"] = options.group_by
+    if options.cross:
+        query["kors"] = list(options.cross)
+    if options.min_count:
+        query["minsta"] = options.min_count
     if flt.date_from:
         query["from"] = flt.date_from.isoformat()
     if flt.date_to:
@@ -133,7 +151,8 @@ def _page(db, flt: ExportFilter, lang: str, scope) -> dict:
     """What the report page shows for `flt`: the report without its answers, and its tables as views."""
     built = build_report(db, flt, lang, scope=scope)
     return {"r": without_answers(built), "flt": built.filter, "response": response_view(built),
-            "sections": section_views(built), "reading": reading_notes(built), "query": _query(built.filter)}
+            "sections": section_views(built), "cross": cross_view(built), "reading": reading_notes(built),
+            "query": _query(built.filter)}
 
 
 def _one_county(qid: str, flt: ExportFilter, counties, scope) -> list[tuple]:
@@ -143,6 +162,14 @@ def _one_county(qid: str, flt: ExportFilter, counties, scope) -> list[tuple]:
     rest = {**_query(flt), "kommun": []}
     return [(c, url_for(".report", qid=qid, **{**rest, "lan": [c.code]}), flt.counties == (c.code,))
             for c in counties]
+
+
+def _grouping_choices(db, qid: str, scope) -> list[tuple[str, str]]:
+    """What the tables may be grouped or crossed by (personal questions only for those who may see them)."""
+    if qid not in questionnaire_ids(db):
+        return []
+    schema, _versions = load_schema(db, qid, scope.personal)
+    return table_choices(schema, i18n.current_language())
 
 
 @bp.get("/<qid>")
@@ -160,10 +187,11 @@ def report(qid):
         if qid not in questionnaire_ids(db):
             abort(404)
         return render_template("reports/report.html", qid=qid, error=str(exc), flt=None, counties=counties,
-                               groups=groups, statuses=STATUSES, scope=scope, one_county=[]), 400
+                               groups=groups, statuses=STATUSES, scope=scope, one_county=[],
+                               by=_grouping_choices(db, qid, scope)), 400
     return render_template("reports/report.html", qid=qid, error=None, counties=counties, groups=groups,
                            statuses=STATUSES, scope=scope, one_county=_one_county(qid, page["flt"], counties, scope),
-                           **page)
+                           by=_grouping_choices(db, qid, scope), **page)
 
 
 def _checked(db, qid: str) -> ExportFilter:

@@ -8,7 +8,7 @@ import time
 import click
 
 from exports import ExportFilter, export_report, save_workbook, write_csv
-from exports.filters import STATUSES
+from exports.filters import STATUSES, TableOptions
 from exports.survey import read_frame_file
 from exports.labels import LANGUAGES
 
@@ -64,6 +64,34 @@ def filter_options(command):
     return command
 
 
+def table_options(command):
+    """The options of the workbook's tables: grouping, a cross-table, small-number suppression."""
+    options = [
+        click.option("--group-by", metavar="QUESTION", expose_value=False, callback=_remember_table_option,
+                     help="Group the tables by a question's answers instead of by county: a single, yes/no or "
+                          "scale question, a matrix row (question/row), a rule, a year question, or a date "
+                          "question by year or quarter (e.g. svar.svarsdatum:quarter). Default: county."),
+        click.option("--cross", metavar="Q1,Q2", expose_value=False, callback=_remember_table_option,
+                     help="Add a sheet Korstabell: the answers to Q1 (rows) by the answers to Q2 (columns), "
+                          "counts and row shares; the same kinds of questions as --group-by."),
+        click.option("--min-count", type=click.IntRange(0, 1000), default=0, metavar="N", expose_value=False,
+                     callback=_remember_table_option,
+                     help="Hide counts from 1 to N-1 (shown as <N) and the shares and statistics computed from "
+                          "them, e.g. 5 for tables to be published; 0 hides nothing."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _remember_table_option(ctx: click.Context, param, value):
+    if param.name == "cross" and value is not None:
+        value = tuple(part.strip() for part in value.split(",") if part.strip())
+    if value is not None:
+        ctx.meta.setdefault("tables", {})[param.name] = value
+    return value
+
+
 def _remember_frame(ctx: click.Context, _param, value: str | None) -> str | None:
     ctx.meta["frame"] = read_frame_file(value) if value else ()
     return value
@@ -77,7 +105,7 @@ def _remember_personal(ctx: click.Context, _param, value: bool) -> bool:
 def _report(ctx: click.Context, questionnaire, counties, municipalities, date_from, date_to, status, lang):
     db = open_store(ctx)
     flt = ExportFilter(questionnaire, tuple(counties), tuple(municipalities), date_from, date_to, status,
-                       ctx.meta.get("frame", ()))
+                       ctx.meta.get("frame", ()), TableOptions(**ctx.meta.get("tables", {})))
     personal = ctx.meta.get("include_personal", False)
     return export_report(db, flt, ctx.command.name, actor=cli_actor(), lang=lang, include_personal=personal)
 
@@ -92,12 +120,15 @@ def export_group() -> None:
 
 @export_group.command("xlsx")
 @filter_options
+@table_options
 @click.pass_context
 def xlsx_command(ctx, questionnaire, counties, municipalities, date_from, date_to, status, lang, out) -> None:
     """Write an Excel workbook: overview and response rate, a sheet per section with tables and charts,
-    free texts, the raw data and a codebook.
+    free texts, the raw data and a codebook. An export of part of the country (--lan, --kommun) has the
+    whole country's figures under each table's total, for comparison.
 
-    Example: fieldkit export xlsx --questionnaire kub-webbenkat --lan 24 --lan 25 --out norr.xlsx
+    Example: fieldkit export xlsx --questionnaire smak-kontaktlogg --lan 24 --group-by arende.forfragan_datum:quarter
+    --cross kontakt.kanal,svar.svar --min-count 5 --out vasterbotten.xlsx
     """
     started = time.perf_counter()
     report = _report(ctx, questionnaire, counties, municipalities, date_from, date_to, status, lang)

@@ -1,0 +1,197 @@
+"""Tables grouped by something other than the county, and cross-tables of two questions.
+
+A *variable* puts every submission in exactly one category: an option of a choice-like
+column (single, yes/no, scale, a matrix row, a rule or a derived choice), a year of a year
+question, or the year or quarter of a date question ("fritt.datum:quarter"). The special
+answers ("Vet ej"), "Ej tillämplig" (not shown) and "Ej besvarad" (shown, left empty) are
+categories of their own, so a grouped table's rows always add up to its total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from forms.model import SPECIAL_CODES, Choice, Question
+
+from .aggregate import ChoiceTable, Group, _crosstab, _ratio, groups_of
+from .captions import is_year, shorten, stem
+from .filters import BY_COUNTY, FilterError, TableOptions
+from .frame import STATE_SUFFIX, STATES
+from .labels import gettext
+from .schema import SKIPPED, Column, Schema
+
+PARTS = ("year", "quarter")
+#: The key of the cross-table among a report's tables.
+CROSS = "cross"
+
+
+@dataclass
+class Variable:
+    """One category per submission: `codes` index options + specials + [skipped]; -1 is "not answered"."""
+
+    key: str
+    question: Question
+    header: str
+    options: list[Choice]
+    specials: list[Choice]
+    codes: np.ndarray
+
+    @property
+    def labels(self) -> list[Choice]:
+        return self.options + self.specials
+
+
+def _is_year_question(question: Question) -> bool:
+    return question.type == "year" or is_year(question)
+
+
+def valid_ids(schema: Schema) -> list[str]:
+    """Every id a table may be grouped or crossed by, in questionnaire order."""
+    out = []
+    for col in schema.columns:
+        if col.kind == "choice" or (col.kind == "number" and _is_year_question(col.question)):
+            out.append(col.key)
+        elif col.kind == "date":
+            out += [f"{col.key}:{part}" for part in PARTS]
+    return out
+
+
+def _resolve(schema: Schema, spec: str) -> tuple[Column, str | None]:
+    key, _sep, part = spec.partition(":")
+    columns = {c.key: c for c in schema.columns}
+    col = columns.get(key)
+    if spec not in valid_ids(schema) or col is None:
+        raise FilterError(f"cannot group or cross by {spec!r}: it is not a choice, year or date question "
+                          f"of {schema.questionnaire.id}; valid choices: {', '.join(valid_ids(schema)) or '(none)'}")
+    return col, part or None
+
+
+def check_options(schema: Schema, options: TableOptions) -> None:
+    """Raise FilterError (listing the valid ids) for a grouping or cross-table naming an unknown column."""
+    if options.group_by != BY_COUNTY:
+        try:
+            _resolve(schema, options.group_by)
+        except FilterError as exc:
+            raise FilterError(f"{exc} (or {BY_COUNTY})") from None
+    for spec in options.cross:
+        _resolve(schema, spec)
+
+
+def header(schema: Schema, spec: str, lang: str) -> str:
+    """The words heading a variable's categories: its question (and matrix row), "(year)" or "(quarter)"."""
+    if spec == BY_COUNTY:
+        return gettext("County", lang)
+    col, part = _resolve(schema, spec)
+    text = col.question.text(lang)
+    if col.item is not None:
+        text = f"{stem(col.question, lang)}: {col.item.text(lang)}"
+    text = shorten(text, 80)
+    if part:
+        text = gettext("%(question)s (year)", lang, question=text) if part == "year" else \
+            gettext("%(question)s (quarter)", lang, question=text)
+    return text
+
+
+def choices(schema: Schema, lang: str) -> list[tuple[str, str]]:
+    """(id, words) of everything a table may be grouped or crossed by, for a form's select."""
+    return [(spec, f"{header(schema, spec, lang)} [{spec}]") for spec in valid_ids(schema)]
+
+
+def _specials(question: Question) -> list[Choice]:
+    return [c for c in question.all_choices() if c.code in SPECIAL_CODES]
+
+
+def _from_states(states: np.ndarray, specials: list[Choice], offset: int) -> np.ndarray:
+    """Category codes of the cells without a value: a special answer, skipped, or -1 (not answered)."""
+    codes = np.full(len(states), -1, dtype=np.int64)
+    for j, special in enumerate(specials):
+        codes[states == STATES.index(special.code)] = offset + j
+    codes[states == STATES.index(SKIPPED)] = offset + len(specials)
+    return codes
+
+
+def variable(frame: pd.DataFrame, schema: Schema, spec: str, lang: str) -> Variable:
+    """The categories of every row of the frame for a checked id (see `valid_ids`)."""
+    col, part = _resolve(schema, spec)
+    question = col.question
+    specials = _specials(question)
+    title = header(schema, spec, lang)
+    if col.kind == "choice":
+        options = [c for c in question.all_choices() if c.code not in SPECIAL_CODES]
+        order = {c.code: i for i, c in enumerate(options + specials)}
+        order[SKIPPED] = len(options) + len(specials)
+        cat = frame[col.key].cat
+        remap = np.array([order.get(c, -1) for c in cat.categories] + [-1], dtype=np.int64)
+        return Variable(spec, question, title, options, specials, remap[cat.codes.to_numpy()])
+    states = frame[col.key + STATE_SUFFIX].cat.codes.to_numpy()
+    if col.kind == "number":  # a year question: each year a category
+        values = frame[col.key].to_numpy(dtype=float)
+        has = ~np.isnan(values) & (states < 0)
+        keys = np.rint(values[has]).astype(np.int64)
+        options = [Choice(str(year), {}) for year in sorted(set(keys.tolist()))]
+    else:  # a date by its year or quarter
+        days = pd.to_datetime(pd.Series(frame[col.key].to_numpy(dtype=object)), format="%Y-%m-%d", errors="coerce")
+        has = days.notna().to_numpy() & (states < 0)
+        picked = days[has]
+        if part == "year":
+            keys = picked.dt.year.to_numpy()
+            options = [Choice(str(year), {}) for year in sorted(set(keys.tolist()))]
+        else:
+            keys = picked.dt.year.to_numpy() * 10 + picked.dt.quarter.to_numpy()
+            options = [Choice(f"{k // 10}-Q{k % 10}", {lang: gettext("%(year)s Q%(quarter)s", lang, year=k // 10,
+                                                                     quarter=k % 10)})
+                       for k in sorted(set(keys.tolist()))]
+    codes = _from_states(states, specials, len(options))
+    if len(options):
+        index = {int(k): i for i, k in enumerate(sorted(set(keys.tolist())))}
+        codes[has] = np.array([index[int(k)] for k in keys], dtype=np.int64)
+    return Variable(spec, question, title, options, specials, codes)
+
+
+def groups_by(frame: pd.DataFrame, schema: Schema, spec: str, lang: str) -> tuple[list[Group], np.ndarray]:
+    """The groups of the tables and each row's group: counties, or the categories of a variable present.
+
+    Categories come in the order of the question (years and quarters in time order), then the
+    special answers, "Ej tillämplig" and "Ej besvarad"; the total is last.
+    """
+    total = gettext("Total", lang)
+    if spec == BY_COUNTY:
+        return groups_of(frame, total)
+    var = variable(frame, schema, spec, lang)
+    skipped = len(var.labels)
+    codes = np.where(var.codes < 0, skipped + 1, var.codes)
+    present = sorted(set(codes.tolist()))
+    names = [c.text(lang) for c in var.labels] + [gettext("Not applicable (skipped)", lang),
+                                                    gettext("Not answered", lang)]
+    keys = [c.code for c in var.labels] + [SKIPPED, ""]
+    groups = [Group(keys[i], names[i]) for i in present] + [Group(None, total)]
+    where = np.full(skipped + 2, -1, dtype=np.int64)
+    where[present] = np.arange(len(present))
+    return groups, where[codes] if len(codes) else np.array([], dtype=np.int64)
+
+
+def category_table(var: Variable, groups: list[Group], g: np.ndarray, key: str = CROSS) -> ChoiceTable:
+    """The variable's categories counted per group, as a choice question's table (counts and row shares)."""
+    ncats = len(var.labels) + 1
+    table = _crosstab(g, len(groups), var.codes, ncats)
+    nopt = len(var.options)
+    counts = table[:, :nopt]
+    means = None
+    scores = [c.score for c in var.options]
+    if var.options and all(s is not None for s in scores) and var.question.type in ("scale", "matrix"):
+        means = _ratio(counts @ np.array(scores, dtype=float), counts.sum(axis=1))
+    return ChoiceTable(key, var.question, "choice", var.options, var.specials, groups, counts,
+                       table[:, nopt:nopt + len(var.specials)].reshape(len(groups), len(var.specials)),
+                       table[:, ncats - 1], table[:, ncats], counts.sum(axis=1), means)
+
+
+def cross_table(frame: pd.DataFrame, schema: Schema, options: TableOptions, lang: str) -> ChoiceTable | None:
+    """The first variable of `options.cross` (rows) by the second (columns): counts and row shares."""
+    if not options.cross:
+        return None
+    rows, columns = options.cross
+    groups, g = groups_by(frame, schema, rows, lang)
+    return category_table(variable(frame, schema, columns, lang), groups, g)
