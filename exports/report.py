@@ -22,6 +22,7 @@ from .aggregate import (
 from .filters import LOCAL_TZ, ExportFilter, FilterError, check_filter, within
 from .frame import Progress, load_frame
 from .labels import LANGUAGES, gettext, ngettext
+from .measures import Measure, build_measures
 from .schema import Schema, build_schema
 from .survey import Missing, answered, expected, missing, one_per_municipality
 
@@ -44,6 +45,8 @@ class Report:
     duplicates: pd.DataFrame | None = None
     #: Expected municipalities without a completed submission.
     missing: list[Missing] = field(default_factory=list)
+    #: The questionnaire's own figures (contact log, NAD rules, costs per year): see exports/measures.
+    measures: list[Measure] = field(default_factory=list)
 
     @property
     def unit(self) -> str:
@@ -101,7 +104,8 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
     now = datetime.datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
     done = answered(db, flt, scope)
     return Report(flt, lang, schema, frame, groups, sections, response_rate(in_frame, done, gettext("Total", lang)),
-                  now, version_counts, include_personal, duplicates, missing(db, flt, in_frame, done, scope))
+                  now, version_counts, include_personal, duplicates, missing(db, flt, in_frame, done, scope),
+                  measures=build_measures(frame, schema, lang))
 
 
 def export_report(db, flt: ExportFilter, fmt: str, *, actor: str | None, lang: str = "sv",
