@@ -45,6 +45,16 @@ class MeasureTable:
         self.rows.append([_plain(v) for v in values])
         self.strong.append(strong)
 
+    def header_groups(self) -> list[tuple[str | None, int]]:
+        """The heading row over the headers: (group, how many neighbouring columns it spans); None: no group."""
+        spans: list[list] = []
+        for col in self.columns:
+            if spans and spans[-1][0] == col.group:
+                spans[-1][1] += 1
+            else:
+                spans.append([col.group, 1])
+        return [(group, n) for group, n in spans]
+
     def column(self, header: str) -> list[Any]:
         """The values of the column headed `header` (for tests and readers)."""
         index = [c.header for c in self.columns].index(header)
