@@ -1,10 +1,10 @@
-"""The sheets of a questionnaire's own figures (exports/measures): a sheet per measure, and one per listing.
+"""The sheets of a questionnaire's own figures (exports/measures): a sheet per table.
 
-A measure's sheet holds its summary tables one under the other, each with its title, note, a group
-header row and a header row, sums in bold; it prints landscape, one page wide, and a table that
-would not fit on what is left of a page starts on the next. A listing (one row per submission: the
-NAD rule check, the costs per municipality and year) gets a sheet of its own with a filter, its
-header row frozen and repeated on every printed page, and broken rules shaded.
+A measure's first sheet is named after it and opens with its title and note. Each sheet holds a
+title, a note, a group header row and a header row (frozen on screen, repeated on every printed
+page, landscape and one page wide), then the rows, sums in bold. A listing (one row per
+submission: the NAD rule check, the costs per municipality and year) also gets a filter on its
+header row, and broken rules are shaded.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .measures import Measure, MeasureColumn, MeasureTable
 from .report import Report
 from .safety import safe_value
 from .xlsx_fast import RowWriter, Styled
-from .xlsx_questions import Col, column_widths
+from .xlsx_questions import WIDTHS
 from .xlsx_style import Paper, SheetWriter, cell, lines_needed, page_setup, set_widths, sheet_name
 
 #: The table style of each kind of column (see measures.model.KINDS); flags are text.
@@ -32,32 +32,28 @@ LISTING_WIDTHS = {"text": 18.0, "int": 9.0, "pct": 9.0, "dec": 9.0, "sek": 13.0,
 
 @dataclass
 class MeasureSheet:
-    """A sheet to write: a measure's summary tables, or one listing table."""
+    """A sheet to write: one table of a measure; the measure's first also carries its title and note."""
 
     name: str
     description: str
     measure: Measure
-    tables: list[MeasureTable]
-    listing: bool
+    table: MeasureTable
+    first: bool
 
     def write(self, ws, report: Report) -> None:
-        if self.listing:
-            write_listing(ws, report, self.measure, self.tables[0])
+        if self.table.listing:
+            write_listing(ws, report, self.table)
         else:
-            write_summary(ws, report, self.measure, self.tables)
+            write_summary(ws, report, self.measure if self.first else None, self.table)
 
 
 def measure_sheets(report: Report, taken: set[str]) -> list[MeasureSheet]:
-    """The sheets of the report's measures, named uniquely among `taken`."""
+    """A sheet per table of the report's measures, named uniquely among `taken`: the first after the measure."""
     sheets = []
     for measure in report.measures:
-        summary = [t for t in measure.tables if not t.listing]
-        if summary:
-            sheets.append(MeasureSheet(sheet_name(measure.title, taken), measure.note, measure, summary, False))
-        for table in measure.tables:
-            if table.listing:
-                sheets.append(MeasureSheet(sheet_name(table.sheet or table.title, taken), table.title, measure,
-                                           [table], True))
+        for i, table in enumerate(measure.tables):
+            name = sheet_name(measure.title if i == 0 else table.sheet or table.title, taken)
+            sheets.append(MeasureSheet(name, table.title, measure, table, i == 0))
     return sheets
 
 
@@ -85,12 +81,25 @@ def _cells(ws, report: Report, columns: list[MeasureColumn], values: list[Any], 
     return row
 
 
-def _write_table(w: SheetWriter, report: Report, table: MeasureTable) -> None:
-    """Title, note, group and header rows, then the rows; kept on one printed page when it fits."""
-    ws, columns = w.ws, table.columns
-    last = len(columns)
-    width = w.width(1, last)
-    mark = w.block()
+def _widths(columns: list[MeasureColumn]) -> list[float]:
+    """Per column, its kind's width, or enough for the longest word of its header (bold, so a little more)."""
+    return [max(WIDTHS[STYLES[c.kind]] if c.kind != "label" else 24.0,
+                min(16.0, 1.15 * max((len(word) for word in c.header.split()), default=0) + 2)) for c in columns]
+
+
+def write_summary(ws, report: Report, measure: Measure | None, table: MeasureTable) -> None:
+    """The measure's title and note (on its first sheet), the table's title and note, its header rows
+    (frozen, and repeated on every printed page), then its rows, sums in bold."""
+    columns = table.columns
+    widths = _widths(columns)
+    page_setup(ws, report.title, report.gettext("Page &P of &N"))
+    w = SheetWriter(ws, widths, paper=Paper(landscape=True))
+    last, width = len(columns), sum(widths)
+    if measure is not None:
+        w.append([cell(ws, measure.title, "fk_title")], height=22)
+        w.append([cell(ws, measure.note, "fk_notewrap")], height=12.5 * lines_needed(measure.note, width, 0.8) + 3)
+        w.merge(1, last)
+        w.blank()
     w.append([cell(ws, table.title, "fk_qtitle")], height=16.5 * lines_needed(table.title, width, 1.25) + 3)
     w.merge(1, last)
     w.append([cell(ws, table.note, "fk_notewrap")], height=12.5 * lines_needed(table.note, width, 0.8) + 3)
@@ -103,45 +112,41 @@ def _write_table(w: SheetWriter, report: Report, table: MeasureTable) -> None:
             spans.append([i, i])
         elif col.group:
             spans[-1][1] = i
-    group_lines = max([lines_needed(columns[a - 1].group, w.width(a, b), 0.85) for a, b in spans] or [1])
-    w.append(groups, height=12.5 * group_lines + 3)
-    for a, b in spans:
-        w.merge(a, b)
+    first_header = w.row + 1
+    if spans:
+        group_lines = max(lines_needed(columns[a - 1].group, w.width(a, b), 0.85) for a, b in spans)
+        w.append(groups, height=12.5 * group_lines + 3)
+        for a, b in spans:
+            w.merge(a, b)
     header_lines = max(lines_needed(c.header, w.width(i, i), 1.05) for i, c in enumerate(columns, 1))
     w.append([cell(ws, c.header, "fk_header") for c in columns], height=14.5 * header_lines + 3)
+    ws.print_title_rows = f"{first_header}:{w.row}"
+    ws.freeze_panes = f"A{w.row + 1}"
     for values, strong in zip(table.rows, table.strong):
-        w.append(_cells(ws, report, columns, values, strong, dash=True))
+        label = values[0] if columns[0].kind == "label" and isinstance(values[0], str) else ""
+        lines = lines_needed(label, widths[0]) if label else 1
+        w.append(_cells(ws, report, columns, values, strong, dash=True), height=15 * lines + 1 if lines > 1 else None)
     if not table.rows:
         w.append([cell(ws, report.gettext("No submissions match the filter."), "fk_note")])
-    w.blank()
-    w.end_block(mark)
 
 
-def write_summary(ws, report: Report, measure: Measure, tables: list[MeasureTable]) -> None:
-    """The measure's title and note, then its summary tables."""
-    widths = column_widths([[Col(c.group, c.header, [], STYLES[c.kind]) for c in t.columns] for t in tables],
-                           label_width=24.0)
-    page_setup(ws, report.title, report.gettext("Page &P of &N"))
-    w = SheetWriter(ws, widths, paper=Paper(landscape=True))
-    w.append([cell(ws, measure.title, "fk_title")], height=22)
-    w.append([cell(ws, measure.note, "fk_notewrap")], height=12.5 * lines_needed(measure.note, sum(widths), 0.8) + 3)
-    w.merge(1, len(widths))
-    w.blank()
-    for table in tables:
-        _write_table(w, report, table)
-
-
-def write_listing(ws, report: Report, measure: Measure, table: MeasureTable) -> None:
-    """Title, note, header row (frozen, repeated, filtered), then one row per submission."""
+def write_listing(ws, report: Report, table: MeasureTable) -> None:
+    """Title, note, the group and header rows (frozen, repeated, filtered), then one row per submission."""
     columns = table.columns
-    widths = [max(LISTING_WIDTHS[c.kind], min(16.0, max((len(word) for word in c.header.split()), default=0) + 1.5))
-              for c in columns]
+    widths = [max(LISTING_WIDTHS[c.kind], width) for c, width in zip(columns, _widths(columns))]
     set_widths(ws, widths)
-    ws.freeze_panes = "A4"
-    page_setup(ws, report.title, report.gettext("Page &P of &N"), title_rows="3:3")
+    page_setup(ws, report.title, report.gettext("Page &P of &N"), title_rows="3:4")
+    ws.freeze_panes = "A5"
     rows = RowWriter(ws)
     rows.append([Styled(safe_value(f"{table.title} · {report.title}"), "fk_title")], height=22)
     rows.append([Styled(table.note, "fk_note")])
+    groups, column = [], 1
+    for group, span in table.header_groups():
+        groups += [Styled(group, "fk_group") if group else None] * span
+        if group and span > 1:
+            ws.merged_cells.add(f"{get_column_letter(column)}3:{get_column_letter(column + span - 1)}3")
+        column += span
+    rows.append(groups, height=15)
     header_lines = max(lines_needed(c.header, width, 1.05) for c, width in zip(columns, widths))
     rows.append([Styled(c.header, "fk_header") for c in columns], height=14.5 * min(header_lines, 6) + 3)
     styles = {"int": "fk_int", "pct": "fk_pct", "dec": "fk_dec", "sek": "fk_sek", "year": "fk_year_cell",
@@ -158,4 +163,4 @@ def write_listing(ws, report: Report, measure: Measure, table: MeasureTable) -> 
             else:
                 row.append(safe_value(value))
         rows.append(row)
-    ws.auto_filter.ref = f"A3:{get_column_letter(len(columns))}{max(rows.row, 3)}"
+    ws.auto_filter.ref = f"A4:{get_column_letter(len(columns))}{max(rows.row, 4)}"

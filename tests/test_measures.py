@@ -227,13 +227,14 @@ def test_the_workbook_has_a_sheet_per_measure_and_listing_with_numbers_flags_and
     total = next(row for row in summary if row[0] == "Totalt")
     assert total[1:12] == (6, 1, 1, 2, 1, 3, 2, 1, 123_000, 58_000, 60_000)
     listing = book["NAD per rapport"]
-    header = [c.value for c in listing[3]]
-    assert listing.auto_filter.ref.startswith("A3:") and listing.freeze_panes == "A4"
-    malmo = next(row for row in listing.iter_rows(min_row=4) if row[1].value == "Malmö")
+    header = [c.value for c in listing[4]]
+    assert listing.auto_filter.ref.startswith("A4:") and listing.freeze_panes == "A5"
+    assert listing.print_title_rows == "$3:$4" and listing[3][8].value == "Regeln uppfylld"
+    malmo = next(row for row in listing.iter_rows(min_row=5) if row[1].value == "Malmö")
     cells = dict(zip(header, malmo))
     assert cells["Föreningens namn"].value == "'=HYPERLINK(\"http://x\",\"y\")"
     assert cells["Berättigat"].value == 18_000 and cells["Berättigat"].number_format == '#,##0 "kr"'
-    lund = next(row for row in listing.iter_rows(min_row=4) if row[1].value == "Lund")
+    lund = next(row for row in listing.iter_rows(min_row=5) if row[1].value == "Lund")
     broken = dict(zip(header, lund))["Regel: minst 5 tillfällen"]
     assert broken.value == "Nej" and broken.fill.fgColor.rgb.endswith("FFF2CC")
     overview = [row[0] for row in sheet_rows(book["Översikt"])]

@@ -89,7 +89,8 @@ def reasons_table(ctx: Context, county: np.ndarray, answers: np.ndarray, chosen:
         _("Several reasons may be given: the counts can add up to more than the number of no answers."),
         [MeasureColumn(_("County"), "label"), MeasureColumn(_("No answers"), "int")]
         + [MeasureColumn(text, "int", _("No answers giving the reason")) for text in texts]
-        + [MeasureColumn(text, "pct", _("Share of the no answers")) for text in texts])
+        + [MeasureColumn(text, "pct", _("Share of the no answers")) for text in texts],
+        sheet=_("Reasons for no"))
     no = answers == "nej"
     none_given = ~np.any(np.column_stack(list(chosen.values())), axis=1) if chosen else np.ones(len(no), bool)
     columns = list(chosen.values()) + [none_given]

@@ -36,9 +36,9 @@ class MeasureTable:
     columns: list[MeasureColumn]
     rows: list[list[Any]] = field(default_factory=list)
     strong: list[bool] = field(default_factory=list)  # a row that sums up the ones above it
-    #: One row per submission: the workbook gives it a sheet of its own (`sheet`) with a filter,
-    #: the reports page folds it away.
+    #: One row per submission: the workbook's sheet gets a filter, the reports page folds it away.
     listing: bool = False
+    #: The name of its sheet in the workbook; a measure's first table is on a sheet named after the measure.
     sheet: str = ""
 
     def add(self, values: list[Any], strong: bool = False) -> None:
