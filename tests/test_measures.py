@@ -53,8 +53,12 @@ def stores(field_template, tmp_path_factory):
     # Västerbotten: Q2 a yes in 3 days; Q3 a no without a reason or a date, and a draft with no answer yet.
     add_answers(db, log, "2480", {**REQUEST, "kontakt.datum": "2014-06-30", "arende.forfragan_datum": "2014-06-30",
                                   "svar.svar": "ja", "svar.svarsdatum": "2014-07-03"})
+    # one case logged twice: "återkommer" first, then the no; it counts once, as the no (its latest contact)
     add_answers(db, log, "2482", {**REQUEST, "kontakt.datum": "2014-07-01", "arende.forfragan_datum": "2014-07-01",
-                                  "svar.svar": "nej"})
+                                  "arende.arendereferens": "BF-2014-007", "svar.svar": "aterkommer",
+                                  "svar.aterkommer_senast": "2014-07-10"})
+    add_answers(db, log, "2482", {**REQUEST, "kontakt.datum": "2014-07-08", "arende.forfragan_datum": "2014-07-01",
+                                  "arende.arendereferens": "BF-2014-007", "svar.svar": "nej"})
     add_answers(db, log, "2480", {**REQUEST, "kontakt.datum": "2014-08-01", "arende.forfragan_datum": "2014-08-01"},
                 status="draft")
 
@@ -109,7 +113,7 @@ def rows_by(table, n):
 
 def test_contact_log_answers_per_county_and_quarter_count_each_request_in_its_request_quarter(stores):
     _report, found = measure(stores, "smak-kontaktlogg")
-    assert "7 av 8 kontakter" in found.note
+    assert "8 av 9 kontakter, 7 förfrågningar" in found.note
     rows = rows_by(found.table("answers"), 2)
     skane, vb, everyone = "Skåne län", "Västerbottens län", "Alla län"
     assert list(rows) == [(skane, "2014 K1"), (skane, "2014 K2"), (skane, "Alla kvartal"),
@@ -161,11 +165,11 @@ def test_nad_rule_check_flags_each_rule_and_voids_or_caps_the_eligible_amount(st
     rows = [[row[[c.header for c in table.columns].index(h)] for h in headers] for row in table.rows]
     assert rows == [  # hub order: north-west, central, south; then the frame's order (municipality)
         ["Helsingborg", "Nordvästra Skåne (Helsingborg)", True, True, True, False, 15_000, None, 0, 15_000],
-        ["Landskrona", "Mellersta Skåne (Lund)", True, True, False, True, 15_000, None, 12_000, 3_000],
-        ["Höganäs", "Mellersta Skåne (Lund)", True, True, True, True, 30_000, 2_000, 28_000, 2_000],
-        ["Malmö", "Södra Skåne (Malmö)", True, True, True, True, 18_000, None, 18_000, 0],
-        ["Lund", "Södra Skåne (Malmö)", False, False, False, True, 40_000, None, 0, 40_000],
-        ["Eslöv", "Södra Skåne (Malmö)", True, None, None, True, 5_000, None, None, None],
+        ["Landskrona", "Mellanskåne (Lund)", True, True, False, True, 15_000, None, 12_000, 3_000],
+        ["Höganäs", "Mellanskåne (Lund)", True, True, True, True, 30_000, 2_000, 28_000, 2_000],
+        ["Malmö", "Sydskåne (Malmö)", True, True, True, True, 18_000, None, 18_000, 0],
+        ["Lund", "Sydskåne (Malmö)", False, False, False, True, 40_000, None, 0, 40_000],
+        ["Eslöv", "Sydskåne (Malmö)", True, None, None, True, 5_000, None, None, None],
     ]
 
 
@@ -180,8 +184,8 @@ def test_nad_summary_per_hub_counts_breaches_and_sums_claimed_and_eligible(store
         [3, 1, 1, 1, 0, 1, 1, 1, 63_000, 18_000, 40_000],
         [6, 1, 1, 2, 1, 3, 2, 1, 123_000, 58_000, 60_000],
     ]
-    assert [row[0] for row in table.rows] == ["Nordvästra Skåne (Helsingborg)", "Mellersta Skåne (Lund)",
-                                              "Södra Skåne (Malmö)", "Totalt"]
+    assert [row[0] for row in table.rows] == ["Nordvästra Skåne (Helsingborg)", "Mellanskåne (Lund)",
+                                              "Sydskåne (Malmö)", "Totalt"]
 
 
 # -- costs --------------------------------------------------------------------------------------

@@ -3,7 +3,10 @@
 A request is a contact whose subject includes "Förfrågan om anvisning". Each request counts once
 in the quarter of its request date (`arende.forfragan_datum`), or of the contact's date when the
 request date was not given: the question's help says the two are the same when the request was
-made at the contact. Its answer is ja, nej, återkommer (no final answer yet) or none recorded.
+made at the contact. Contacts about the same case (version 3's case reference, in the same
+municipality) are one request, with the answer of the latest contact: a request logged
+"återkommer" and answered later counts once. Its answer is ja, nej, återkommer (no final answer
+yet) or none recorded.
 The days from request to answer (`svar.dagar_till_svar`, a derived value) exist for ja and nej
 answers with both dates; their median is over those.
 """
@@ -21,6 +24,7 @@ CONTACT_DATE = "kontakt.datum"
 ANSWER = "svar.svar"
 DAYS = "svar.dagar_till_svar"
 REASONS = "svar.orsak_nej"
+CASE = "arende.arendereferens"  # version 3; optional
 ANSWERS = ("ja", "nej", "aterkommer")
 NONE = "-"  # no answer recorded
 
@@ -107,17 +111,36 @@ def reasons_table(ctx: Context, county: np.ndarray, answers: np.ndarray, chosen:
     return table
 
 
+def one_per_case(ctx: Context, requests: np.ndarray) -> np.ndarray:
+    """The rows of the request contacts that count: per case reference and municipality, the latest contact."""
+    rows = np.flatnonzero(requests)
+    if CASE not in ctx.frame:
+        return rows
+    refs, places = ctx.texts(CASE), ctx.frame["municipality_code"].astype(object).to_numpy()
+    contact, created = ctx.texts(CONTACT_DATE), ctx.frame["created"].to_numpy()
+    latest: dict = {}
+    for i in rows:
+        key = (places[i], refs[i].strip().upper()) if refs[i] else i
+        when = (contact[i] or "", created[i])
+        if key not in latest or when >= latest[key][0]:
+            latest[key] = (when, i)
+    return np.array(sorted(i for _when, i in latest.values()), dtype=int)
+
+
 def build(ctx: Context) -> Measure:
     _ = ctx.gettext
     requests = ctx.frame[REQUEST].to_numpy() == 1
-    sub = Context(ctx.frame[requests].reset_index(drop=True), ctx.schema, ctx.lang)
+    cases = one_per_case(ctx, requests)
+    sub = Context(ctx.frame.iloc[cases].reset_index(drop=True), ctx.schema, ctx.lang)
     answers = np.array([a if a in ANSWERS else NONE for a in sub.codes(ANSWER)], dtype=object)
     quarter = quarter_labels(sub, sub.texts(REQUEST_DATE), sub.texts(CONTACT_DATE))
     county = sub.county_names()
     chosen = {code: sub.frame[f"{REASONS}/{code}"].to_numpy() == 1 for code, _text in sub.choices(REASONS)}
-    note = _("Contacts about an assignment request (subject \"Förfrågan om anvisning\"): %(n)s of %(all)s contacts. "
-             "A request counts in the quarter of its request date, or of the contact's date when the request date "
-             "was not given.", n=int(requests.sum()), all=len(ctx.frame))
+    note = _("Contacts about an assignment request (subject \"Förfrågan om anvisning\"): %(records)s of %(all)s "
+             "contacts, %(n)s requests: contacts about the same case (the same case reference in a municipality) "
+             "are one request, with the answer of the latest. A request counts in the quarter of its request date, "
+             "or of the contact's date when the request date was not given.",
+             records=int(requests.sum()), all=len(ctx.frame), n=len(cases))
     return Measure("contacts", _("Answers to requests"), note,
                    [answers_table(sub, county, quarter, answers, sub.numbers(DAYS)),
                     reasons_table(sub, county, answers, chosen)])
