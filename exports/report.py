@@ -25,6 +25,7 @@ from .filters import LOCAL_TZ, ExportFilter, FilterError, check_filter, within
 from .frame import Progress, load_frame
 from .grouping import check_options, cross_table, groups_by, header
 from .labels import LANGUAGES, gettext, ngettext
+from .measures import Measure, build_measures
 from .schema import Schema, build_schema
 from .suppression import Suppression
 from .survey import Missing, answered, expected, missing, one_per_municipality
@@ -82,6 +83,8 @@ class Report:
     def totals(self, table: Any, key: str | None = None) -> int:
         """How many rows at the bottom of a shown table are totals: the total, and the country's row."""
         return 2 if (key or table.key) in self.country else 1
+    #: The questionnaire's own figures (contact log, NAD rules, costs per year): see exports/measures.
+    measures: list[Measure] = field(default_factory=list)
 
     @property
     def unit(self) -> str:
@@ -147,7 +150,8 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
     done = answered(db, flt, scope)
     return Report(flt, lang, schema, frame, groups, sections, response_rate(in_frame, done, gettext("Total", lang)),
                   now, version_counts, include_personal, duplicates, missing(db, flt, in_frame, done, scope),
-                  header(schema, flt.tables.group_by, lang), cross, country)
+                  header(schema, flt.tables.group_by, lang), cross, country,
+                  measures=build_measures(frame, schema, lang))
 
 
 def export_report(db, flt: ExportFilter, fmt: str, *, actor: str | None, lang: str = "sv",

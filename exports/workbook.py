@@ -15,6 +15,7 @@ from .report import Report
 from .xlsx_cross import write_cross
 from .xlsx_questions import write_section
 from .xlsx_frame import write_missing
+from .xlsx_measures import measure_sheets
 from .xlsx_sheets import (
     codebook_description,
     codebook_versions,
@@ -28,7 +29,8 @@ from .xlsx_style import register_styles, sheet_name
 
 
 def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress: Progress | None = None) -> None:
-    """Översikt, one sheet per section, a Korstabell if asked for, Fritext, Data and a Kodbok per version.
+    """Översikt, the questionnaire's own figures, one sheet per section, a Korstabell if asked for, Fritext,
+    Data and a Kodbok per version.
 
     `out` is a path or a binary file.
     """
@@ -37,6 +39,7 @@ def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress:
     register_styles(wb)
     taken: set[str] = set()
     overview = sheet_name(_("Overview"), taken)
+    measures = measure_sheets(report, taken)
     sections = [sheet_name(f"{i}. {r.section.text(report.lang)}", taken)
                 for i, r in enumerate(report.sections, 1)]
     cross = sheet_name(_("Cross-table"), taken) if report.cross is not None else None
@@ -45,7 +48,8 @@ def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress:
     codebooks = [sheet_name(_("Codebook") if len(versions) == 1 else _("Codebook %(version)s", version=version),
                             taken) for version, _definition in versions]
     described = sheet_descriptions(report)
-    listing = [(name, r.section.text(report.lang)) for name, r in zip(sections, report.sections)]
+    listing = [(m.name, m.description) for m in measures]
+    listing += [(name, r.section.text(report.lang)) for name, r in zip(sections, report.sections)]
     if cross:
         listing.append((cross, report.cross_title))
     not_answered = sheet_name(_("Not answered"), taken)
@@ -57,6 +61,8 @@ def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress:
         return (lambda done: progress(stage, done, total)) if progress else None
 
     write_overview(wb.create_sheet(overview), report, listing)
+    for sheet in measures:
+        sheet.write(wb.create_sheet(sheet.name), report)
     for i, (name, result) in enumerate(zip(sections, report.sections), 1):
         write_section(wb.create_sheet(name), result, report, i)
         if progress:
