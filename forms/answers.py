@@ -25,7 +25,7 @@ from . import derived
 from .catalogues import Catalogue, N_
 from .conditions import Condition, parse
 from .formatting import format_number
-from .model import OTHER, OTHER_SUFFIX, SPECIAL_CODES, Question, Questionnaire, Section
+from .model import OTHER, OTHER_SUFFIX, SPECIAL_CODES, Question, Questionnaire, Section, text_in
 
 #: Validation messages by error code, as gettext msgids (Swedish and English in forms/locale).
 MESSAGES = {
@@ -44,6 +44,8 @@ MESSAGES = {
     "exclusive": N_('"%(label)s" cannot be combined with other answers.'),
     "text": N_("Enter text."),
 }
+#: Codes of a broken limit: a question's own constraint_message, if it has one, is shown instead.
+LIMIT_CODES = ("min", "max", "pattern", "max_length", "min_choices", "max_choices")
 #: Codes whose message counts its `limit`, so it has plural forms ("1 option", "2 options").
 COUNTED = ("min_choices", "max_choices", "max_length")
 TEXTS = Catalogue(Path(__file__).resolve().parent / "locale", "forms")
@@ -140,7 +142,10 @@ def clean_answers(
             try:
                 value, extra = clean_value(question, raw)
             except _Invalid as exc:
-                result.errors[question.id] = message(exc.code, lang, **exc.params)
+                if exc.code in LIMIT_CODES and question.constraint_message:
+                    result.errors[question.id] = text_in(question.constraint_message, lang)
+                else:
+                    result.errors[question.id] = message(exc.code, lang, **exc.params)
                 continue
             if value is None:
                 if question.required and not partial:

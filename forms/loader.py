@@ -56,8 +56,10 @@ SECTION_KEYS = {"id", "title", "description", "relevant", "questions"}
 QUESTION_KEYS = {
     "id", "type", "label", "help", "required", "choices", "items", "other", "dont_know",
     "not_applicable", "min", "max", "pattern", "max_length", "relevant", "personal",
-    "expression", "check", "constraint", "message",
+    "expression", "check", "constraint", "message", "constraint_message",
 }
+#: The keys a constraint_message speaks for.
+LIMIT_KEYS = ("min", "max", "pattern", "max_length")
 
 
 class DefinitionError(FieldkitError):
@@ -647,6 +649,11 @@ class _Builder:
                 self.problem(_line(raw, "max_length"), "max_length must be a positive whole number on a text question", "limits")
             else:
                 question.max_length = value
+        if "constraint_message" in raw:
+            if not any(key in raw for key in LIMIT_KEYS):
+                self.problem(_line(raw, "constraint_message"), f"constraint_message of {question.id!r} has nothing "
+                             f"to speak for: give min, max, pattern or max_length too", "limits")
+            question.constraint_message = self.labels(raw, "constraint_message")
 
     def check_ids(self, questionnaire: Questionnaire) -> None:
         seen_sections: dict[str, int] = {}

@@ -27,6 +27,7 @@ from ..model import (
     Question,
     Questionnaire,
     Section,
+    text_in,
 )
 from . import xpath
 from .expressions import Target, Untranslatable, render, translate_relevant
@@ -147,7 +148,7 @@ class _Exporter:
         columns = ["type", "name"] + [f"label::{self.tags[c]}" for c in self.langs]
         for base in ("hint", "required", "relevant", "constraint", "constraint_message", "calculation", "appearance",
                      "fieldkit_type", "fieldkit_flags", "fieldkit_relevant", "fieldkit_id", "fieldkit_expression",
-                     "fieldkit_message"):
+                     "fieldkit_message", "fieldkit_generated"):
             if base in ("hint", "constraint_message", "fieldkit_message"):
                 keys = [f"{base}::{self.tags[c]}" for c in self.langs]
                 if any(row.get(k) for row in rows for k in keys):
@@ -265,6 +266,8 @@ class _Exporter:
         row["constraint"] = constraint
         for code in self.langs:
             row[f"constraint_message::{self.tags[code]}"] = constraint_message(question, code)
+        if not question.constraint_message:  # fieldkit's own words: the import does not make them the question's
+            row["fieldkit_generated"] = "constraint_message"
 
     def matrix_rows(self, question: Question, local: str) -> list[dict]:
         list_name = self.choice_list(question, local)
@@ -315,7 +318,9 @@ def xlsform_name(fid: str) -> str:
 
 
 def constraint_message(question: Question, lang: str) -> str:
-    """What ODK shows when the constraint fails, from fieldkit's own messages."""
+    """What ODK shows when the constraint fails: the question's own message, else fieldkit's messages."""
+    if question.constraint_message:
+        return text_in(question.constraint_message, lang)
     parts = []
     many = question.type == "multi"
     for key in ("min", "max"):

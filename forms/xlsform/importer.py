@@ -21,19 +21,24 @@ from pathlib import Path
 
 from .. import conditions
 from ..loader import DefinitionError, from_dict
-from ..model import DONT_KNOW, OTHER, SPECIAL_CODES, Questionnaire
+from ..model import DONT_KNOW, OTHER, SPECIAL_CODES, Question, Questionnaire
 from . import xpath
 from .choices import ChoiceLists, ChoiceSet
-from .expressions import Untranslatable, constraint_to_limits
+from .exporter import constraint_message
+from .expressions import Target, Untranslatable, constraint_to_limits, value_text
 from .naming import make_id, make_slug, make_version, unique
 from .problems import UNSUPPORTED, Messages, RowProblem, XLSFormError
 from .references import References
-from .survey import Entry, Group, parse_survey
+from .survey import Entry, Group, parse_survey, walk
 from .texts import Texts
 from .workbook import Row, Workbook, cell_text, read_workbook
 
+#: Cells that mean yes or no in required, read_only and relevant: pyxform's words (any case), and 1/0.
 YES = {"yes", "true", "true()", "1"}
 NO = {"no", "false", "false()", "0"}
+LIMIT_KEYS = ("min", "max", "pattern", "max_length")
+#: How many times the import may run to settle references to later rows and calculations the loader refuses.
+MAX_RUNS = 6
 FLAGS = ("personal", "dont_know", "not_applicable")
 #: fieldkit_type values each XLSForm base type may carry.
 FIELDKIT_TYPES = {
@@ -63,6 +68,8 @@ class ImportResult:
     warnings: list[RowProblem] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)    # XLSForm name -> fieldkit id
     renamed: dict[str, str] = field(default_factory=dict)  # names that did not fit fieldkit's id rules
+    rows: int = 0                                          # question rows in the survey (not begin/end)
+    rows_left_out: list[int] = field(default_factory=list)  # those of them that did not become a question
 
     @property
     def left_out(self) -> list[RowProblem]:
@@ -77,19 +84,38 @@ def import_xlsform(path: str | Path, skip_unsupported: bool = False) -> ImportRe
     listed in the result's warnings instead of failing the import.
     """
     path = Path(path)
-    messages = Messages(str(path))
-    workbook = read_workbook(path, messages)
-    importer = _Importer(workbook, messages) if workbook else None
-    data = importer.run() if importer else None
-    if data is None or messages.has_errors or (messages.has_unsupported and not skip_unsupported):
-        # Unsupported rows are listed even with skip_unsupported: they explain what is missing.
-        raise XLSFormError(messages.of("error", "unsupported"))
-    try:
-        questionnaire = from_dict(data, str(path))
-    except DefinitionError as exc:
-        raise XLSFormError([RowProblem(str(path), p.line, p.message, p.code, "survey" if p.line else "")
-                            for p in exc.problems]) from None
-    return ImportResult(questionnaire, messages.of("warning", "unsupported"), importer.names, importer.renamed)
+    read_messages = Messages(str(path))
+    workbook = read_workbook(path, read_messages)
+    if workbook is None:
+        raise XLSFormError(read_messages.of("error", "unsupported"))
+    earlier: References | None = None
+    refused: dict[int, str] = {}  # calculations (and rows relying on them) the loader refused: row -> why
+    for attempt in range(MAX_RUNS):
+        messages = read_messages.copy()
+        importer = _Importer(workbook, messages, earlier, refused)
+        data = importer.run()
+        last = attempt == MAX_RUNS - 1
+        if importer.refs is not None and not importer.refs.settled() and not last:
+            earlier = importer.refs  # a reference to a later row: run again knowing what that row became
+            continue
+        if data is None or messages.has_errors or (messages.has_unsupported and not skip_unsupported):
+            # Unsupported rows are listed even with skip_unsupported: they explain what is missing.
+            raise XLSFormError(messages.of("error", "unsupported"))
+        try:
+            questionnaire = from_dict(data, str(path))
+        except DefinitionError as exc:
+            more = {p.line: p.message for p in exc.problems if p.line in importer.computed and p.line not in refused}
+            if more and not last:
+                refused.update(more)
+                earlier = importer.refs
+                continue
+            raise XLSFormError([RowProblem(str(path), p.line, p.message, p.code, "survey" if p.line else "")
+                                for p in exc.problems]) from None
+        rows = [n.number for n in walk(importer.tree) if isinstance(n, Entry)]
+        left_out = sorted(r for r in rows if r in importer.refs.left_out)
+        return ImportResult(questionnaire, messages.of("warning", "unsupported"), importer.names, importer.renamed,
+                            len(rows), left_out)
+    raise AssertionError("unreachable: the last run returns or raises")
 
 
 @dataclass
@@ -110,9 +136,15 @@ class _Run:
 
 
 class _Importer:
-    def __init__(self, workbook: Workbook, messages: Messages):
+    def __init__(self, workbook: Workbook, messages: Messages, earlier: References | None = None,
+                 refused: dict[int, str] | None = None):
         self.wb = workbook
         self.msg = messages
+        self.earlier = earlier
+        self.refused = refused or {}
+        self.refs: References | None = None
+        self.tree: list[Entry | Group] = []
+        self.calculated: set[int] = set()  # rows imported from a calculation
         self.names: dict[str, str] = {}
         self.renamed: dict[str, str] = {}
         self.sections: list[_Data] = []
@@ -135,8 +167,8 @@ class _Importer:
                 self.msg.error("survey", 1, f"the survey sheet has no {column!r} column", "no-column")
         if self.msg.has_errors:
             return None  # unreadable headers: row-by-row messages would be guesses
-        tree = parse_survey(survey, self.msg)
-        self.refs = References(tree, srow.text("name") or "data", self.msg)
+        tree = self.tree = parse_survey(survey, self.msg)
+        self.refs = References(tree, srow.text("name") or "data", self.msg, self.earlier)
         self.walk(tree, [])
         self.sections = [s for s in self.sections if s["questions"]]
         if not self.sections:
@@ -189,8 +221,8 @@ class _Importer:
                 continue
             if isinstance(node, Group):
                 if node.kind != "group":
-                    self.msg.unsupported("survey", node.number, f"type {node.row.text('type')!r} is not supported "
-                                                                f"(the {node.kind} spans {node.rows()})")
+                    self.leave_out(node, f"type {node.row.text('type')!r} is not supported: fieldkit does "
+                                         f"not support repeats yet (the {node.kind} spans {node.rows()})")
                     continue
                 rows = self.matrix_rows(node)
                 if rows is not None:
@@ -203,15 +235,19 @@ class _Importer:
                     run = None
                 continue
             if node.kind == "metadata":
-                self.msg.warning("survey", node.number, f"type {node.type_text!r} is device metadata, which "
-                                                        "fieldkit does not collect; the row is left out", "metadata")
+                reason = f"type {node.type_text!r} is device metadata, which fieldkit does not collect"
+                self.msg.warning("survey", node.number, f"{reason}; the row is left out", "metadata")
+                self.refs.leave_out(node, reason)
             elif node.kind == "unknown":
-                self.msg.unsupported("survey", node.number, f"unknown type {node.type_text!r}")
+                self.leave_out(node, f"unknown type {node.type_text!r}")
             elif node.kind == "unsupported" and self.is_derived(node):
                 run = run or self.new_run(groups, node.number)
                 self.add(run, self.derived(node, run))
+            elif node.kind == "unsupported" and node.type_text.lower() == "calculate" or self.computes(node):
+                run = run or self.new_run(groups, node.number)
+                self.add(run, self.calculation(node, run))
             elif node.kind == "unsupported":
-                self.msg.unsupported("survey", node.number, f"type {node.type_text!r} is not supported")
+                self.leave_out(node, f"type {node.type_text!r} is not supported")
             else:
                 run = run or self.new_run(groups, node.number)
                 following = nodes[i + 1] if i + 1 < len(nodes) else None
@@ -220,6 +256,16 @@ class _Importer:
                     question, extra, consumed = built
                     self.add(run, question)
                     self.add(run, extra)
+
+    @property
+    def computed(self) -> set[int]:
+        """Rows that hold a translated calculation, in a derived entry or put into a relevant."""
+        return self.calculated | (self.refs.inlined if self.refs else set())
+
+    def leave_out(self, node: Entry | Group, reason: str) -> None:
+        """An unsupported row (or group): a message, and a reason for the rows that refer to it."""
+        self.msg.unsupported("survey", node.number, reason)
+        self.refs.leave_out(node, reason)
 
     def add(self, run: _Run, question: _Data | None) -> None:
         if question is not None:
@@ -252,6 +298,7 @@ class _Importer:
         for reason in reasons:
             self.msg.unsupported("survey", group.number, f"{reason} (the group spans {group.rows()})")
         if reasons:
+            self.refs.leave_out(group, f"the relevant of its group (row {group.number}) cannot be translated")
             return None
         part = make_id(_own_id(group), "s")
         return _GroupContext(part, group, self.texts.label(group.row, "label", group.name),
@@ -271,10 +318,17 @@ class _Importer:
             return {}
         own = ("ref", entry.name)
         try:
-            return constraint_to_limits(xpath.parse(text), ftype, lambda n: n == ("self",) or n == own)
+            limits = constraint_to_limits(xpath.parse(text), ftype, lambda n: n == ("self",) or n == own)
         except (xpath.XPathError, Untranslatable) as exc:
-            reasons.append(f"constraint {text!r} cannot be translated: {exc}")
+            # What fieldkit cannot check costs only the check: the question stays.
+            self.msg.warning("survey", entry.number, f"constraint {text!r} cannot be translated: {exc}; the "
+                                                     "question is imported without it", "constraint")
             return {}
+        message = self.texts.texts(entry.row, "constraint_message")
+        generated = "constraint_message" in entry.row.text("fieldkit_generated").split()
+        if message and not generated and not _generated_message(message, ftype, limits):
+            limits["constraint_message"] = message
+        return limits
 
     def required(self, row: Row, reasons: list[str]) -> bool:
         text = row.text("required")
@@ -284,6 +338,11 @@ class _Importer:
             return True
         reasons.append(f"required {text!r} is a condition: fieldkit supports only yes or no")
         return False
+
+    @staticmethod
+    def yes(row: Row, column: str) -> bool:
+        """A yes/no cell read as pyxform reads it (yes, true, TRUE, true()...); anything else is no."""
+        return row.text(column).lower() in YES
 
     def fieldkit_type(self, entry: Entry) -> str | None:
         marker = entry.row.text("fieldkit_type").lower()
@@ -316,15 +375,26 @@ class _Importer:
         row = entry.row
         reasons: list[str] = []
         if row.text("choice_filter"):
-            reasons.append("choice_filter is not supported: fieldkit shows every choice of the list")
+            reasons.append("choice_filter is not supported, so the question is left out (fieldkit would show "
+                           "every choice of the list)")
         ftype = self.fieldkit_type(entry)
         required = self.required(row, reasons)
         relevant = self.refs.relevant(row, entry.number, reasons)
-        limits = self.constraint(entry, ftype, reasons) if ftype else {}
+        limits = self.constraint(entry, ftype, reasons) if ftype and not reasons else {}
         for reason in reasons:
             self.msg.unsupported("survey", entry.number, reason)
+        if reasons:
+            self.refs.leave_out(entry, reasons[0])
         if reasons or ftype is None:
             return None
+        if self.yes(row, "read_only") and ftype != "note":
+            self.msg.warning("survey", entry.number, "read_only: the question is shown as a note, without an "
+                                                     "answer (give it a calculation to show a computed value)",
+                             "read-only")
+            ftype, required, limits, entry = "note", False, {}, _as_note(entry)
+        elif row.text("default"):
+            self.msg.warning("survey", entry.number, f"default {row.text('default')!r} is not used: fieldkit starts "
+                                                     "the question empty", "default")
         sid = run.data["id"]
         local = unique(make_id(_own_id(entry)), run.local_ids)
         data = _Data(entry.number, id=local, type=ftype, label=self.texts.label(row, "label", entry.name))
@@ -373,6 +443,7 @@ class _Importer:
         for reason in reasons:
             self.msg.unsupported("survey", entry.number, reason)
         if reasons:
+            self.refs.leave_out(entry, reasons[0])
             return None
         sid = run.data["id"]
         local = unique(make_id(_own_id(entry)), run.local_ids)
@@ -388,6 +459,53 @@ class _Importer:
             data["message"] = message
         data.update(self.flags(row))
         self.register(entry, f"{sid}.{local}", "derived", local, _own_id(entry))
+        return data
+
+    @staticmethod
+    def computes(entry: Entry) -> bool:
+        """A question whose value a `calculation` computes: fieldkit shows it as a derived value."""
+        return entry.kind == "question" and bool(entry.row.text("calculation"))
+
+    def calculation(self, entry: Entry, run: _Run) -> _Data | None:
+        """A calculate row (or a question with a calculation) as a derived value, translated from XPath."""
+        row = entry.row
+        text = row.text("calculation")
+        reasons: list[str] = []
+        if entry.number in self.refused:
+            reasons.append(f"calculation {text!r} cannot be used: {self.refused[entry.number]}")
+        elif not text:
+            reasons.append("the calculate row has no calculation")
+        relevant = None if reasons else self.refs.relevant(row, entry.number, reasons)
+        if not reasons:
+            try:
+                tree = xpath.parse(text).tree
+                resolve = self.refs.resolver(entry.number, any_row=True)
+                expression, inline = value_text(tree, resolve, inline=False), value_text(tree, resolve)
+            except (xpath.XPathError, Untranslatable) as exc:
+                reasons.append(f"calculation {text!r} cannot be translated: {exc}")
+        if reasons:
+            for reason in reasons:
+                self.msg.unsupported("survey", entry.number, reason)
+            self.refs.leave_out(entry, reasons[0])
+            return None
+        if entry.kind == "question":
+            self.msg.warning("survey", entry.number, f"the {entry.type_text} question is computed by its "
+                                                     "calculation: it is imported as a derived value, never asked",
+                             "calculation")
+        sid = run.data["id"]
+        local = unique(make_id(_own_id(entry)), run.local_ids)
+        data = _Data(entry.number, id=local, type="derived", label=self.texts.label(row, "label", entry.name))
+        help_text = self.texts.texts(row, "hint")
+        if help_text:
+            data["help"] = help_text
+        if relevant:
+            data["relevant"] = relevant
+        data["expression"] = expression
+        self.names[self.refs.key(entry)] = f"{sid}.{local}"
+        if local != _own_id(entry):
+            self.renamed[self.refs.key(entry)] = f"{sid}.{local}"
+        self.refs.register(entry, f"{sid}.{local}", "derived", inline)
+        self.calculated.add(entry.number)
         return data
 
     def folds_other(self, entry: Entry, choice_set: ChoiceSet, following) -> bool:
@@ -450,6 +568,8 @@ class _Importer:
         required = [self.required(r.row, reasons) for r in item_rows]
         for reason in reasons:
             self.msg.unsupported("survey", group.number, f"{reason} (the group spans {group.rows()})")
+        if reasons:
+            self.refs.leave_out(group, reasons[0])
         choice_set = self.lists.get(rows[0].list_name, rows[0].number)
         if reasons or choice_set is None:
             return None
@@ -478,6 +598,17 @@ class _Importer:
         self.refs.items[qid] = [i["code"] for i in data["items"]]
         data.update(self.flags(group.row, choice_set))
         return data
+
+
+def _as_note(entry: Entry) -> Entry:
+    """The entry of a read-only question, shown as a note: no choices, no answer."""
+    return Entry(entry.row, entry.type_text, entry.kind, "note", None, False, entry.path)
+
+
+def _generated_message(message: dict[str, str], ftype: str, limits: dict) -> bool:
+    """Is this the constraint_message fieldkit's export writes from its own messages (so not the author's)?"""
+    question = Question("q.q", ftype, {}, **{k: v for k, v in limits.items() if k in LIMIT_KEYS})
+    return all(text == constraint_message(question, lang) for lang, text in message.items())
 
 
 def _own_id(node: Entry | Group) -> str:
