@@ -816,7 +816,7 @@ def test_cli_import_skip_unsupported_leaves_rows_out_and_lists_them(runner, tmp_
     source = CORPUS / "fieldkit/unsupported_types.xlsx"
     result = runner.invoke(main, ["forms", "import", str(source), "--skip-unsupported", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "8 unsupported row(s) left out" in result.stdout
+    assert "8 of 10 question rows left out (8 messages below)" in result.stdout
     assert f"warning: {source}: survey row 3: type 'geopoint' is not supported" in result.stderr.splitlines()
     assert [x.id for x in load(tmp_path / "unsupported-types-1.yaml").questions()] == [
         "unsupported_types.name", "unsupported_types.age"]

@@ -294,7 +294,7 @@ class _Importer:
 
     def group_context(self, group: Group) -> _GroupContext | None:
         reasons: list[str] = []
-        relevant = self.refs.relevant(group.row, group.number, reasons)
+        relevant = self.relevant(group, reasons)
         for reason in reasons:
             self.msg.unsupported("survey", group.number, f"{reason} (the group spans {group.rows()})")
         if reasons:
@@ -339,6 +339,13 @@ class _Importer:
         reasons.append(f"required {text!r} is a condition: fieldkit supports only yes or no")
         return False
 
+    def relevant(self, node: Entry | Group, reasons: list[str]) -> str | None:
+        """The row's relevant as a fieldkit condition; a reason goes to `reasons` if there is none."""
+        if node.number in self.refused:  # a calculation put into it makes a condition the loader refuses
+            reasons.append(f"relevant {node.row.text('relevant')!r} cannot be used: {self.refused[node.number]}")
+            return None
+        return self.refs.relevant(node.row, node.number, reasons)
+
     @staticmethod
     def yes(row: Row, column: str) -> bool:
         """A yes/no cell read as pyxform reads it (yes, true, TRUE, true()...); anything else is no."""
@@ -379,7 +386,7 @@ class _Importer:
                            "every choice of the list)")
         ftype = self.fieldkit_type(entry)
         required = self.required(row, reasons)
-        relevant = self.refs.relevant(row, entry.number, reasons)
+        relevant = self.relevant(entry, reasons)
         limits = self.constraint(entry, ftype, reasons) if ftype and not reasons else {}
         for reason in reasons:
             self.msg.unsupported("survey", entry.number, reason)
@@ -439,7 +446,7 @@ class _Importer:
         """A derived entry from its calculate row: the exact expression is in fieldkit_expression."""
         row = entry.row
         reasons: list[str] = []
-        relevant = self.refs.relevant(row, entry.number, reasons)
+        relevant = self.relevant(entry, reasons)
         for reason in reasons:
             self.msg.unsupported("survey", entry.number, reason)
         if reasons:
@@ -562,7 +569,7 @@ class _Importer:
 
     def matrix(self, group: Group, rows: list[Entry], run: _Run) -> _Data | None:
         reasons: list[str] = []
-        relevant = self.refs.relevant(group.row, group.number, reasons)
+        relevant = self.relevant(group, reasons)
         headers = [r for r in rows if "list-nolabel" not in r.row.text("appearance").lower().split()]
         item_rows = [r for r in rows if r not in headers]
         required = [self.required(r.row, reasons) for r in item_rows]
