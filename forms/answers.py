@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import derived
+from . import derived, metadata
 from .catalogues import Catalogue, N_
 from .conditions import Condition, parse
 from .formatting import format_number
@@ -131,6 +131,11 @@ def clean_answers(
     result = Cleaned()
     if not isinstance(raw, Mapping):
         raw = {}
+    for question in questionnaire.questions():
+        if question.metadata:  # recorded, never asked: kept whatever the conditions, and known to all of them
+            value = metadata.clean(question, raw.get(question.id))
+            if value is not None:
+                result.answers[question.id] = value
     for section in questionnaire.sections:
         section_on = _holds(section.relevant, result.answers)
         for question in section.questions:

@@ -19,6 +19,7 @@ from typing import Any
 FUNCTIONS = {
     "days": (1, 1),
     "if": (3, 3),
+    "int": (1, 1),
     "max": (2, None),
     "min": (2, None),
     "round": (1, 2),
@@ -155,6 +156,9 @@ def call(name: str, args: list[Any]) -> Any:
         if all(d is not None for d in dates):
             return pick(dates)
         return None
+    if name == "int":  # the whole part, as XPath's int(): toward zero
+        number = as_number(args[0])
+        return None if number is None else _finite(math.trunc(number))
     if name == "round":
         number = as_number(args[0])
         digits = _whole(args[1]) if len(args) > 1 else 0

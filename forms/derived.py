@@ -310,6 +310,10 @@ def _call_type(node: tuple, typeof) -> str:
         if all(k == "date" or k == "any" or _date_text(a) for k, a in zip(kinds, args)):
             return "date"
         raise _TypeProblem(f"{name}() takes numbers, or dates, not {_SHOWN[next(k for k in kinds if k not in NUMBERS)]}")
+    if name == "int":
+        if kinds[0] not in NUMBERS and kinds[0] != "any":
+            raise _TypeProblem(f"int() takes a number, not {_shown(args[0], kinds[0])}")
+        return "money" if kinds[0] == "money" else "integer"
     if name == "round":
         if kinds[0] not in NUMBERS and kinds[0] != "any":
             raise _TypeProblem(f"round() takes a number, not {_shown(args[0], kinds[0])}")

@@ -520,6 +520,9 @@ class _Builder:
             setattr(question, flag, value)
         if question.type == "note" and question.required:
             self.problem(_line(raw, "required"), f"note {question.id!r} is never answered and cannot be required", "flag")
+        if question.metadata and any(raw.get(f) is True for f in ("required", "dont_know", "not_applicable")):
+            self.problem(_line(raw, "type"), f"{question.type} {question.id!r} is recorded automatically: it cannot be "
+                         "required and has no don't know or not applicable", "flag")
         if question.other and question.type != "multi":
             self.problem(_line(raw, "other"), "other: true is only for multi questions", "flag")
         self.derived_entry(raw, question)
@@ -670,18 +673,21 @@ class _Builder:
     def check_conditions(self, questionnaire: Questionnaire) -> None:
         order = {q.id: i for i, q in enumerate(questionnaire.questions())}
         computed = {q.id for q in questionnaire.questions() if q.type == DERIVED}
+        recorded = {q.id for q in questionnaire.questions() if q.metadata}  # known from the start
         for section in questionnaire.sections:
             first = min((order.get(q.id, 0) for q in section.questions), default=0)
             if section.relevant:
                 self.check_condition(section.relevant, section.relevant_line, f"section {section.id!r}", order, first,
-                                     own={q.id for q in section.questions}, computed=computed)
+                                     own={q.id for q in section.questions} - recorded, computed=computed,
+                                     recorded=recorded)
             for question in section.questions:
                 if question.relevant:
                     self.check_condition(question.relevant, question.relevant_line, f"question {question.id!r}", order,
-                                         order.get(question.id, 0), own={question.id}, computed=computed)
+                                         order.get(question.id, 0), own={question.id}, computed=computed,
+                                         recorded=recorded)
 
     def check_condition(self, source: str, line: int, what: str, order: dict, position: int, own: set[str],
-                        computed: set[str] = frozenset()) -> None:
+                        computed: set[str] = frozenset(), recorded: set[str] = frozenset()) -> None:
         try:
             condition = conditions.parse(source)
         except conditions.ConditionError as exc:
@@ -695,5 +701,5 @@ class _Builder:
                 self.problem(line, f"relevant of {what} refers to {ref!r}, which depends on this condition itself: a cycle", "cycle")
             elif ref not in order:
                 self.problem(line, f"relevant of {what} names unknown question {ref!r}", "unknown-reference")
-            elif order[ref] >= position:
+            elif order[ref] >= position and ref not in recorded:
                 self.problem(line, f"relevant of {what} names {ref!r}, which comes later: conditions may only use earlier answers", "later-reference")

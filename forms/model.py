@@ -26,7 +26,10 @@ NUMBER_TYPES = ("integer", "decimal", "money")
 TEXT_TYPES = ("text", "longtext")
 #: A derived entry is computed from answers, never asked: a value, a check (a warning) or a constraint (an error).
 DERIVED = "derived"
-QUESTION_TYPES = CHOICE_TYPES + NUMBER_TYPES + TEXT_TYPES + ("year", "date", "note", DERIVED)
+#: Facts about the interview that are recorded, never asked or shown: when it was started and first
+#: completed, the day it was started, the device (`forms.metadata`).
+METADATA_TYPES = ("start", "end", "today", "deviceid")
+QUESTION_TYPES = CHOICE_TYPES + NUMBER_TYPES + TEXT_TYPES + ("year", "date", "note", DERIVED) + METADATA_TYPES
 #: The key that holds a derived entry's expression: a value, or a rule of either severity.
 DERIVED_KEYS = ("expression", "check", "constraint")
 
@@ -120,7 +123,12 @@ class Question:
 
     @property
     def answerable(self) -> bool:
-        return self.type not in ("note", DERIVED)
+        return self.type not in ("note", DERIVED) + METADATA_TYPES
+
+    @property
+    def metadata(self) -> bool:
+        """Recorded automatically (start, end, today, deviceid): stored with the answers, never shown."""
+        return self.type in METADATA_TYPES
 
     @property
     def derived(self) -> bool:

@@ -112,6 +112,8 @@ def build_section_form(questionnaire: Questionnaire, section: Section | str, lan
     attrs: dict[str, Any] = {}
     layout: list[QuestionLayout] = []
     for question in section.questions:
+        if question.metadata:  # recorded, never shown
+            continue
         entry = QuestionLayout(question)
         _add_fields(question, lang, attrs, entry)
         layout.append(entry)

@@ -183,7 +183,7 @@ def test_an_unknown_reference_is_a_problem_with_its_line():
     ("a.deltagare +", "expression of 'a.x': expected a question id or a value, found end of condition at "
                       "position 14"),
     ("sum(a.deltagare, 1)", "expression of 'a.x': unknown function 'sum' at position 1 "
-                            "(known: days, if, max, min, round)"),
+                            "(known: days, if, int, max, min, round)"),
 ])
 def test_expressions_that_do_not_fit_are_problems(expression, message):
     assert problems(f'''      - id: x

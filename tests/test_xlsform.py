@@ -35,7 +35,7 @@ XF = "{http://www.w3.org/2002/xforms}"
 
 #: Files that import as they are: path -> number of questions.
 IMPORTS = {
-    "XLSForm__pyxform/excel_with_macros.xlsm": 1,
+    "XLSForm__pyxform/excel_with_macros.xlsm": 2,
     "XLSForm__pyxform/field-list.xlsx": 1,
     "XLSForm__pyxform/group.xlsx": 3,
     "XLSForm__pyxform/xl_date_ambiguous_v1.xlsx": 5,
@@ -48,7 +48,7 @@ IMPORTS = {
     "fieldkit/languages_plain_default.xlsx": 1,
     "fieldkit/likert_scale.xlsx": 3,
     "fieldkit/matrix.xlsx": 5,
-    "fieldkit/metadata.xlsx": 1,
+    "fieldkit/metadata.xlsx": 5,
     "fieldkit/multiline.xlsx": 2,
     "fieldkit/or_other.xlsx": 5,
     "fieldkit/relevant_translations.xlsx": 21,
@@ -61,7 +61,7 @@ IMPORTS = {
 
 #: Files that fail with these messages, and import with --skip-unsupported: path -> (questions, messages).
 IMPORTS_WITH_SKIP = {
-    "XLSForm__pyxform/UCL_Biomass_Plot_Form.xlsx": (16, [
+    "XLSForm__pyxform/UCL_Biomass_Plot_Form.xlsx": (19, [
         "survey row 16: type 'select_one_from_file UCL_regions.csv' is not supported",
         "survey row 17: type 'select_one_from_file UCL_districts.csv' is not supported",
         "survey row 18: type 'select_one_from_file UCL_villages.csv' is not supported",
@@ -107,7 +107,7 @@ IMPORTS_WITH_SKIP = {
         "survey row 5: choice_filter is not supported, so the question is left out "
         "(fieldkit would show every choice of the list)",
     ]),
-    "XLSForm__pyxform/xlsform_spec_test.xlsx": (24, [
+    "XLSForm__pyxform/xlsform_spec_test.xlsx": (29, [
         "survey row 7: relevant \"regex(${address}, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\\\.[A-Za-z]{2,4}')\" cannot "
         "be translated: the function regex() is not supported here",
         "survey row 15: type 'begin repeat' is not supported: fieldkit does not support repeats "
@@ -121,10 +121,8 @@ IMPORTS_WITH_SKIP = {
         "survey row 37: type 'audio' is not supported",
         "survey row 38: type 'video' is not supported",
     ]),
-    "fieldkit/bad_expressions.xlsx": (8, [
+    "fieldkit/bad_expressions.xlsx": (10, [
         "survey row 3: type 'geopoint' is not supported",
-        "survey row 5: relevant \"today() > date('2024-01-01')\" cannot be translated: the function today() is not "
-        "supported here",
         "survey row 7: relevant \"${later} = 'x'\" cannot be translated: ${later} comes later (row 11): conditions "
         "may only use earlier answers (or calculations)",
         "survey row 8: relevant \"${nobody} = 'x'\" cannot be translated: ${nobody} is not a name in the survey",
@@ -147,7 +145,7 @@ IMPORTS_WITH_SKIP = {
         "survey row 11: type 'select_one_from_file places.csv' is not supported",
         "survey row 12: unknown type 'integr'",
     ]),
-    "kobotoolbox__kobocat/exp.xlsx": (6, [
+    "kobotoolbox__kobocat/exp.xlsx": (10, [
         "survey row 13: type 'image' is not supported",
     ]),
     "kobotoolbox__kobocat/paired/kobocat_csv_export/tutorial.xls": (4, [
@@ -160,7 +158,7 @@ IMPORTS_WITH_SKIP = {
         "yet (the repeat spans rows 6-9)",
         "survey row 10: type 'geopoint' is not supported",
     ]),
-    "kobotoolbox__kobocat/paired/kobocat_csv_import/tutorial.xls": (9, [
+    "kobotoolbox__kobocat/paired/kobocat_csv_import/tutorial.xls": (12, [
         "survey row 5: type 'photo' is not supported",
         "survey row 7: type 'geopoint' is not supported",
     ]),
@@ -547,14 +545,15 @@ def test_special_codes_and_markers_restore_fieldkit_flags():
     assert [c.code for c in q.question("special_codes.hyra").choices] == ["lag", "hog"]
 
 
-def test_metadata_rows_are_left_out_with_warnings():
+def test_start_end_today_and_deviceid_are_recorded_and_other_metadata_left_out_with_a_warning():
     path = CORPUS / "fieldkit/metadata.xlsx"
     result = import_xlsform(path)
-    assert [x.id for x in result.questionnaire.questions()] == ["metadata.name"]
+    assert [(x.id, x.type) for x in result.questionnaire.questions()] == [
+        ("metadata.start", "start"), ("metadata.end", "end"), ("metadata.today", "today"),
+        ("metadata.deviceid", "deviceid"), ("metadata.name", "text")]
     assert messages(result.warnings, path) == [
-        f"survey row {row}: type '{kind}' is device metadata, which fieldkit does not collect; the row is left out"
-        for row, kind in ((2, "start"), (3, "end"), (4, "today"), (5, "deviceid"), (6, "username"))
-    ]
+        "survey row 6: type 'username' is device metadata, which fieldkit does not collect; the row is left out"]
+    assert result.rows_left_out == [6]
 
 
 def test_csv_layout_imports_like_a_workbook():

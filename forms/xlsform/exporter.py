@@ -42,6 +42,7 @@ XLSFORM_TYPES = {
     "single": "select_one", "scale": "select_one", "yesno": "select_one", "matrix": "select_one",
     "multi": "select_multiple", "integer": "integer", "money": "integer", "year": "integer", "decimal": "decimal",
     "text": "text", "longtext": "text", "date": "date", "note": "note", "derived": "calculate",
+    "start": "start", "end": "end", "today": "today", "deviceid": "deviceid",
 }
 MARKED_TYPES = ("money", "yesno", "year")
 APPEARANCES = {"scale": "likert", "longtext": "multiline"}
@@ -220,6 +221,8 @@ class _Exporter:
         row = {"name": name, **self.texts("label", question.label), **self.texts("hint", question.help)}
         if name != local:
             row["fieldkit_id"] = local
+        if question.metadata:  # recorded by ODK as by fieldkit: the type says it all
+            return [{**row, "type": kind, "fieldkit_flags": self.flags(question)}]
         if question.type in CHOICE_TYPES:
             kind = f"{kind} {self.choice_list(question, local)}"
         row["type"] = kind

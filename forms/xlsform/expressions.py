@@ -189,14 +189,12 @@ def _operand(node: tuple, resolve: Resolver) -> str:
 
 
 #: XPath functions with a fieldkit counterpart of the same meaning, in values and comparisons.
-VALUE_FUNCTIONS = ("if", "round", "min", "max", "number")
+VALUE_FUNCTIONS = ("if", "round", "min", "max", "number", "int", "today")
 #: Why other common functions cannot be calculated, for the row's message.
 _NOT_CALCULATED = {
     "sum": "sum() and count() add up answers of a repeat, and fieldkit does not support repeats yet",
     "count": "sum() and count() add up answers of a repeat, and fieldkit does not support repeats yet",
     "concat": "fieldkit calculates numbers, dates and true/false, not text: concat() is not supported",
-    "today": "today() is not supported yet: fieldkit computes a value from answers, and the day it is computed "
-             "would change each time",
     "now": "now() is not supported: fieldkit computes a value from answers, and the moment would change each time",
 }
 _ARITH = {"+": ("+", 1), "-": ("-", 1), "*": ("*", 2), "div": ("/", 2)}
@@ -233,6 +231,8 @@ def _value(node: tuple, resolve: Resolver, inline: bool) -> tuple[str, int]:
         op, level = _ARITH[node[1]]
         left, left_level = _value(node[2], resolve, inline)
         right, right_level = _value(node[3], resolve, inline)
+        if op == "-" and _is_date(node[2], resolve) and _is_date(node[3], resolve):
+            return f"days({left} - {right})", 3  # XPath: the difference of two dates is a number of days
         left = left if left_level >= level else f"({left})"
         right = right if right_level > level else f"({right})"
         return f"{left} {op} {right}", level
@@ -254,6 +254,10 @@ def _value_call(node: tuple, resolve: Resolver, inline: bool) -> str:
         return f"if({test}, {value_text(args[1], resolve, inline)}, {value_text(args[2], resolve, inline)})"
     if name == "number" and len(args) == 1:
         return value_text(args[0], resolve, inline)
+    if name == "int" and len(args) == 1:
+        return f"int({value_text(args[0], resolve, inline)})"
+    if name == "today" and not args:
+        return resolve(("today",)).ref
     if name == "round" and len(args) in (1, 2):
         return f"round({', '.join(value_text(a, resolve, inline) for a in args)})"
     if name in ("min", "max") and len(args) >= 2:
@@ -267,6 +271,20 @@ def _value_call(node: tuple, resolve: Resolver, inline: bool) -> str:
     if name in ("selected", "not", "regex", "string-length", "count-selected"):
         return f"({render(_boolean(node, resolve))})"
     raise Untranslatable(f"the function {name}() is not supported here")
+
+
+def _is_date(node: tuple, resolve: Resolver) -> bool:
+    """Is this value a date (a date question, today(), date('...'), a date plus or minus days)?"""
+    kind = node[0]
+    if kind in ("ref", "path"):
+        target = resolve(node)
+        return target.inline is None and target.qtype in ("date", "today")
+    if kind == "call":
+        return (node[1] == "today" and not node[2]) or (node[1] == "date" and len(node[2]) == 1
+                                                        and node[2][0][0] == "str")
+    if kind == "arith" and node[1] in ("+", "-"):
+        return _is_date(node[2], resolve) and not _is_date(node[3], resolve)
+    return False
 
 
 def _quote(text: str) -> str:

@@ -29,7 +29,7 @@ from .expressions import Target, Untranslatable, constraint_to_limits, value_tex
 from .naming import make_id, make_slug, make_version, unique
 from .problems import UNSUPPORTED, Messages, RowProblem, XLSFormError
 from .references import References
-from .survey import Entry, Group, parse_survey, walk
+from .survey import RECORDED_TYPES, Entry, Group, parse_survey, walk
 from .texts import Texts
 from .workbook import Row, Workbook, cell_text, read_workbook
 
@@ -145,6 +145,7 @@ class _Importer:
         self.refs: References | None = None
         self.tree: list[Entry | Group] = []
         self.calculated: set[int] = set()  # rows imported from a calculation
+        self.runs: list[_Run] = []
         self.names: dict[str, str] = {}
         self.renamed: dict[str, str] = {}
         self.sections: list[_Data] = []
@@ -169,6 +170,7 @@ class _Importer:
             return None  # unreadable headers: row-by-row messages would be guesses
         tree = self.tree = parse_survey(survey, self.msg)
         self.refs = References(tree, srow.text("name") or "data", self.msg, self.earlier)
+        self.refs.add_today = self.add_today
         self.walk(tree, [])
         self.sections = [s for s in self.sections if s["questions"]]
         if not self.sections:
@@ -234,7 +236,10 @@ class _Importer:
                     self.walk(node.children, groups + [context])
                     run = None
                 continue
-            if node.kind == "metadata":
+            if node.kind == "metadata" and node.type_text.lower() in RECORDED_TYPES:
+                run = run or self.new_run(groups, node.number)
+                self.add(run, self.recorded(node, run, RECORDED_TYPES[node.type_text.lower()]))
+            elif node.kind == "metadata":
                 reason = f"type {node.type_text!r} is device metadata, which fieldkit does not collect"
                 self.msg.warning("survey", node.number, f"{reason}; the row is left out", "metadata")
                 self.refs.leave_out(node, reason)
@@ -290,7 +295,8 @@ class _Importer:
             if inner.part != _own_id(inner.group):
                 self.renamed[self.refs.key(inner.group)] = inner.part
         self.sections.append(data)
-        return _Run(data)
+        self.runs.append(_Run(data))
+        return self.runs[-1]
 
     def group_context(self, group: Group) -> _GroupContext | None:
         reasons: list[str] = []
@@ -467,6 +473,32 @@ class _Importer:
         data.update(self.flags(row))
         self.register(entry, f"{sid}.{local}", "derived", local, _own_id(entry))
         return data
+
+    def recorded(self, entry: Entry, run: _Run, mtype: str) -> _Data:
+        """A metadata row fieldkit records itself (start, end, today, deviceid): stored, never shown."""
+        own = _own_id(entry) or mtype
+        local = unique(make_id(own), run.local_ids)
+        data = _Data(entry.number, id=local, type=mtype, label=self.texts.label(entry.row, "label", own))
+        data.update({k: v for k, v in self.flags(entry.row).items() if k == "personal"})
+        fid = f"{run.data['id']}.{local}"
+        if entry.name:
+            self.register(entry, fid, mtype, local, own)
+        else:
+            self.refs.register(entry, fid, mtype)
+        return data
+
+    def add_today(self) -> Target | None:
+        """A today entry for today() in a form without a today row, in the first section; None before any."""
+        if not self.runs:
+            return None
+        run = self.runs[0]
+        local = unique("today", run.local_ids)
+        fid = f"{run.data['id']}.{local}"
+        run.data["questions"].append(_Data(run.data.line, id=local, type="today",
+                                           label=self.texts.fixed({"sv": "Dag", "en": "Today"})))
+        self.msg.warning("survey", 0, f"today() is the day the interview was started: fieldkit records it in "
+                                      f"{fid}, an entry it adds", "today")
+        return Target(fid, "today")
 
     @staticmethod
     def computes(entry: Entry) -> bool:

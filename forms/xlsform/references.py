@@ -13,11 +13,14 @@ imported: the importer runs again with the targets of the previous run
 
 from __future__ import annotations
 
+from typing import Callable
+
 from .. import conditions
+from ..model import METADATA_TYPES
 from . import xpath
 from .expressions import Target, Untranslatable, render, translate_relevant
 from .problems import Messages
-from .survey import Entry, Group, walk
+from .survey import RECORDED_TYPES, Entry, Group, walk
 from .to_xpath import condition_to_xpath
 from .workbook import Row
 
@@ -32,6 +35,9 @@ class References:
         self.earlier_targets = dict(earlier.targets) if earlier else {}
         self.earlier_left_out = dict(earlier.left_out) if earlier else {}
         self.inlined: set[int] = set()  # rows whose relevant holds a calculation put in its place
+        #: today() is the form's `today` row; without one, the importer adds a today entry (None: it cannot)
+        self.add_today: Callable[[], Target | None] = lambda: None
+        self.added_today: Target | None = None
         self.index: dict[str, list[Entry | Group]] = {}
         self.paths: dict[tuple[str, ...], Entry | Group] = {}
         self.targets: dict[int, Target] = {}       # survey row -> what a reference to it means
@@ -69,6 +75,8 @@ class References:
     def resolver(self, context_row: int, any_row: bool = False):
         """Resolve references of the row `context_row`; with `any_row` (a calculation) later rows may be named."""
         def resolve(node: tuple) -> Target:
+            if node[0] == "today":
+                return self.today(context_row, resolve)
             if node[0] == "ref":
                 shown = "${" + node[1] + "}"
                 found = self.index.get(node[1], [])
@@ -93,7 +101,8 @@ class References:
             if later:
                 target = self.earlier_targets.get(row)
                 self.forward[row] = target
-            if later and not any_row and (target is None or target.inline is None):
+            known_early = target is not None and (target.inline is not None or target.qtype in METADATA_TYPES)
+            if later and not any_row and not known_early:
                 reason = self.earlier_left_out.get(row)
                 if reason:
                     raise Untranslatable(f"refers to {shown} (row {row}), which was left out: {reason}")
@@ -108,6 +117,19 @@ class References:
                 self.inlined.add(context_row)
             return target
         return resolve
+
+    def today(self, context_row: int, resolve) -> Target:
+        """What today() means: the form's today row, else a today entry the importer adds."""
+        rows = [n for n in self.paths.values() if isinstance(n, Entry) and n.kind == "metadata"
+                and RECORDED_TYPES.get(n.type_text.lower()) == "today" and n.name]
+        if rows:
+            return resolve(("path", (self.root,) + rows[0].path + (rows[0].name,)))
+        if self.added_today is None:
+            self.added_today = self.add_today()
+        if self.added_today is None:
+            raise Untranslatable("today() is the day the interview was started, which fieldkit records in a "
+                                 "today entry; it cannot add one before the first question: add a today row")
+        return self.added_today
 
     def ref_text(self, qid: str, item: str | None) -> str:
         """How fieldkit's export refers to a question: `${name}`, or a path when the name is not unique."""

@@ -28,6 +28,12 @@ METADATA_TYPES = {
     "get end time", "get today", "get device id", "get sim id", "get subscriber id", "get phone number",
     "uri:deviceid", "uri:email", "uri:phonenumber", "uri:simserial", "uri:subscriberid", "uri:username",
 }
+#: Metadata types fieldkit records itself (`forms.metadata`), with their fieldkit type.
+RECORDED_TYPES = {
+    "start": "start", "start time": "start", "get start time": "start", "end": "end", "end time": "end",
+    "get end time": "end", "today": "today", "get today": "today", "deviceid": "deviceid", "device id": "deviceid",
+    "get device id": "deviceid", "uri:deviceid": "deviceid",
+}
 #: Types fieldkit knows of but cannot collect (yet).
 UNSUPPORTED_TYPES = {
     "geopoint", "geotrace", "geoshape", "gps", "location", "start-geopoint", "background-geopoint",
