@@ -36,6 +36,8 @@ MESSAGES = {
     "decimal": N_("Enter a number, e.g. 12.5."),
     "money": N_("Enter an amount in whole kronor, e.g. 12 500."),
     "date": N_("Enter a date as YYYY-MM-DD."),
+    "time": N_("Enter a time as HH:MM, e.g. 14:30."),
+    "datetime": N_("Enter a date and a time, e.g. 2025-03-04 14:30."),
     "year": N_("Enter a year with four digits, e.g. 2014."),
     "min": N_("The value may not be less than %(limit)s."),
     "max": N_("The value may not be greater than %(limit)s."),
@@ -190,6 +192,10 @@ def clean_value(question: Question, raw: Mapping[str, Any]) -> tuple[Any, dict[s
         return _limits(question, _decimal(value)), {}
     if qtype == "date":
         return _limits(question, _date(value)), {}
+    if qtype == "time":
+        return _time(value), {}
+    if qtype == "datetime":
+        return _datetime(value), {}
     return _clean_text(question, value), {}
 
 
@@ -331,6 +337,29 @@ def _date(value: Any) -> str:
         return datetime.date.fromisoformat(value.strip()).isoformat()
     except ValueError:
         raise _Invalid("date") from None
+
+
+_TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)(?::[0-5]\d(?:\.\d+)?)?")
+
+
+def _time(value: Any) -> str:
+    """A time of day as HH:MM; seconds (as a browser may send them) are dropped."""
+    match = _TIME.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not match:
+        raise _Invalid("time")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _datetime(value: Any) -> str:
+    """A local date and time as YYYY-MM-DDTHH:MM (what a datetime-local input sends; a space works too)."""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M")
+    text = value.strip() if isinstance(value, str) else ""
+    day, _sep, clock = text.replace("T", " ", 1).partition(" ")
+    try:
+        return f"{_date(day)}T{_time(clock.strip())}"
+    except _Invalid:
+        raise _Invalid("datetime") from None
 
 
 def _limits(question: Question, value: Any) -> Any:

@@ -24,7 +24,8 @@ from .model import DERIVED, Question, Questionnaire, Section
 ANSWER_TYPES = {
     "integer": "integer", "decimal": "decimal", "money": "money", "year": "integer", "date": "date",
     "text": "text", "longtext": "text", "single": "text", "scale": "text", "yesno": "text",
-    "multi": "multi", "matrix": "matrix",
+    "multi": "multi", "matrix": "matrix", "time": "text", "datetime": "text",
+    "start": "text", "end": "text", "today": "date", "deviceid": "text",
 }
 NUMBERS = ("integer", "decimal", "money")
 #: Expression types that can be a result, and the question type the result is shown and exported as.

@@ -29,7 +29,10 @@ DERIVED = "derived"
 #: Facts about the interview that are recorded, never asked or shown: when it was started and first
 #: completed, the day it was started, the device (`forms.metadata`).
 METADATA_TYPES = ("start", "end", "today", "deviceid")
-QUESTION_TYPES = CHOICE_TYPES + NUMBER_TYPES + TEXT_TYPES + ("year", "date", "note", DERIVED) + METADATA_TYPES
+#: A time of day ("14:30") and a local date and time ("2025-03-04T14:30").
+TIME_TYPES = ("time", "datetime")
+QUESTION_TYPES = CHOICE_TYPES + NUMBER_TYPES + TEXT_TYPES + ("year", "date") + TIME_TYPES + ("note", DERIVED) \
+    + METADATA_TYPES
 #: The key that holds a derived entry's expression: a value, or a rule of either severity.
 DERIVED_KEYS = ("expression", "check", "constraint")
 

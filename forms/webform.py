@@ -162,6 +162,8 @@ def _input_attrs(q: Question) -> dict[str, Any]:
         attrs["inputmode"] = "numeric"
     elif q.type == "decimal":
         attrs["inputmode"] = "decimal"
+    elif q.type in ("time", "datetime"):
+        attrs["type"] = "time" if q.type == "time" else "datetime-local"
     elif q.type == "date":
         attrs["type"] = "date"
         if q.min:

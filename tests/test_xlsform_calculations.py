@@ -1,5 +1,5 @@
 """XLSForm import of what field forms use beyond the basics: calculations, constraint messages, yes/no cells,
-read_only and default, and what is left out when something cannot be imported (and why).
+read_only and default, metadata, time and datetime, and what is left out when something cannot be imported (and why).
 
 Each test writes a small form inline with openpyxl, imports it, checks the questionnaire and, where the
 feature changes answering, what `clean_answers` makes of an answer set.
@@ -15,7 +15,10 @@ import pytest
 from fieldkit.cli import main
 from forms import clean_answers, from_dict
 from forms.loader import DefinitionError
+from forms.webform import build_section_form
 from forms.xlsform import XLSFormError, export_xlsform, import_xlsform
+
+from test_xlsform import exported_xform
 
 LABEL = "label::English (en)"
 SETTINGS = [["form_id", "version", "form_title"], ["calc", "1", "Calculations"]]
@@ -348,3 +351,72 @@ def test_read_only_questions_are_notes_and_defaults_are_named(tmp_path):
         "show a computed value)",
         "survey row 3: default '1' is not used: fieldkit starts the question empty",
     ]
+
+
+# ---------------------------------------------------------------- metadata, time and datetime
+
+
+def test_time_and_datetime_questions_import_render_and_take_answers(tmp_path):
+    path = write_form(tmp_path, [
+        ["type", "name", LABEL, "required"],
+        ["start", "start", "", ""],
+        ["time", "meeting", "When did the meeting start?", "yes"],
+        ["datetime", "visit", "When was the visit?", ""],
+    ])
+    questionnaire = import_xlsform(path).questionnaire
+    assert [(q.id, q.type) for q in questionnaire.questions()] == [
+        ("calc.start", "start"), ("calc.meeting", "time"), ("calc.visit", "datetime")]
+    page = build_section_form(questionnaire, "calc", "en")()
+    assert 'type="time"' in page["calc.meeting"]() and 'type="datetime-local"' in page["calc.visit"]()
+    assert [entry.question.id for entry in page.layout] == ["calc.meeting", "calc.visit"]  # start is not shown
+    cleaned = clean_answers(questionnaire, {"calc.meeting": "9.05", "calc.visit": "2025-03-04 14:30"})
+    assert cleaned.answers == {"calc.meeting": "09:05", "calc.visit": "2025-03-04T14:30"}
+    assert clean_answers(questionnaire, {"calc.meeting": "14:30:00", "calc.visit": "2025-03-04T14:30"}).answers == {
+        "calc.meeting": "14:30", "calc.visit": "2025-03-04T14:30"}
+    assert clean_answers(questionnaire, {"calc.meeting": "25:00", "calc.visit": "2025-03-04"}, lang="en").errors == {
+        "calc.meeting": "Enter a time as HH:MM, e.g. 14:30.",
+        "calc.visit": "Enter a date and a time, e.g. 2025-03-04 14:30."}
+    assert clean_answers(questionnaire, {"calc.meeting": "kl 9"}, lang="sv").errors == {
+        "calc.meeting": "Ange en tid som TT:MM, t.ex. 14:30."}
+
+
+def test_metadata_time_and_datetime_survive_export_through_pyxform_and_back(tmp_path):
+    path = write_form(tmp_path, [
+        ["type", "name", LABEL, "calculation", "relevant"],
+        ["today", "today", "", "", ""],
+        ["deviceid", "device", "", "", ""],
+        ["begin group", "g", "Visit", "", ""],
+        ["date", "born", "Born", "", ""],
+        ["time", "at", "At", "", ""],
+        ["datetime", "until", "Until", "", ""],
+        ["calculate", "age", "", "int((today() - ${born}) div 365.25)", ""],
+        ["text", "adult", "Adult?", "", "${age} >= 18"],
+        ["end group", "", "", "", ""],
+    ])
+    questionnaire = import_xlsform(path).questionnaire
+    assert questionnaire.question("g.age").expression == "int(days(calc.today - g.born) / 365.25)"
+    assert questionnaire.question("g.adult").relevant == "(int(days(calc.today - g.born) / 365.25)) >= 18"
+    # born 2000-06-01, interviewed 2025-03-04: 9 043 days / 365.25 = 24.76 -> 24
+    cleaned = clean_answers(questionnaire, {"calc.today": "2025-03-04", "g.born": "2000-06-01"})
+    assert cleaned.derived == {"g.age": 24} and "g.adult" not in cleaned.skipped
+    cleaned = clean_answers(questionnaire, {"calc.today": "2025-03-04", "g.born": "2010-06-01"})
+    assert cleaned.derived == {"g.age": 14} and "g.adult" in cleaned.skipped
+    workbook, xform = exported_xform(questionnaire, tmp_path)  # pyxform converts it without a warning
+    assert 'nodeset="/data/calc/today"' in xform and 'jr:preload="date"' in xform
+    assert 'nodeset="/data/g/at" type="time"' in xform and 'nodeset="/data/g/until" type="dateTime"' in xform
+    assert import_xlsform(workbook).questionnaire.to_dict() == questionnaire.to_dict()
+
+
+def test_today_in_a_form_without_a_today_row_gets_one_with_a_warning(tmp_path):
+    path = write_form(tmp_path, [
+        ["type", "name", LABEL, "relevant"],
+        ["date", "visit", "Visit", ""],
+        ["text", "why_future", "Why in the future?", "${visit} > today()"],
+    ])
+    result = import_xlsform(path)
+    assert [(q.id, q.type) for q in result.questionnaire.questions()] == [
+        ("calc.visit", "date"), ("calc.today", "today"), ("calc.why_future", "text")]
+    assert result.questionnaire.question("calc.why_future").relevant == "calc.visit > calc.today"
+    assert texts(result.warnings, path) == [
+        "survey sheet: today() is the day the interview was started: fieldkit records it in calc.today, an entry "
+        "it adds"]

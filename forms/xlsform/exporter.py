@@ -42,7 +42,7 @@ XLSFORM_TYPES = {
     "single": "select_one", "scale": "select_one", "yesno": "select_one", "matrix": "select_one",
     "multi": "select_multiple", "integer": "integer", "money": "integer", "year": "integer", "decimal": "decimal",
     "text": "text", "longtext": "text", "date": "date", "note": "note", "derived": "calculate",
-    "start": "start", "end": "end", "today": "today", "deviceid": "deviceid",
+    "start": "start", "end": "end", "today": "today", "deviceid": "deviceid", "time": "time", "datetime": "datetime",
 }
 MARKED_TYPES = ("money", "yesno", "year")
 APPEARANCES = {"scale": "likert", "longtext": "multiline"}

@@ -43,6 +43,7 @@ FLAGS = ("personal", "dont_know", "not_applicable")
 #: fieldkit_type values each XLSForm base type may carry.
 FIELDKIT_TYPES = {
     "text": {"text", "longtext"}, "integer": {"integer", "money", "year"}, "decimal": {"decimal"}, "date": {"date"},
+    "time": {"time"}, "datetime": {"datetime"},
     "note": {"note"}, "select_one": {"single", "scale", "yesno"}, "select_multiple": {"multi"},
 }
 #: fieldkit_type of a calculate row that fieldkit's export wrote for a derived entry -> its expression key.
