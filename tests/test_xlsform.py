@@ -107,14 +107,12 @@ IMPORTS_WITH_SKIP = {
         "survey row 5: choice_filter is not supported, so the question is left out "
         "(fieldkit would show every choice of the list)",
     ]),
-    "XLSForm__pyxform/xlsform_spec_test.xlsx": (29, [
+    "XLSForm__pyxform/xlsform_spec_test.xlsx": (31, [
         "survey row 7: relevant \"regex(${address}, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\\\.[A-Za-z]{2,4}')\" cannot "
         "be translated: the function regex() is not supported here",
         "survey row 15: type 'begin repeat' is not supported: fieldkit does not support repeats "
         "yet (the repeat spans rows 15-29)",
         "survey row 30: type 'acknowledge' is not supported",
-        "survey row 32: type 'time' is not supported",
-        "survey row 33: type 'datetime' is not supported",
         "survey row 34: type 'geopoint' is not supported",
         "survey row 35: type 'barcode' is not supported",
         "survey row 36: type 'image' is not supported",
@@ -134,11 +132,10 @@ IMPORTS_WITH_SKIP = {
         "survey row 17: choice_filter is not supported, so the question is left out "
         "(fieldkit would show every choice of the list)",
     ]),
-    "fieldkit/unsupported_types.xlsx": (2, [
+    "fieldkit/unsupported_types.xlsx": (3, [
         "survey row 3: type 'geopoint' is not supported",
         "survey row 4: type 'image' is not supported",
         "survey row 5: the calculate row has no calculation",
-        "survey row 6: type 'time' is not supported",
         "survey row 7: type 'begin repeat' is not supported: fieldkit does not support repeats "
         "yet (the repeat spans rows 7-9)",
         "survey row 10: type 'range' is not supported",
@@ -807,7 +804,7 @@ def test_cli_import_fails_with_row_messages(runner, tmp_path):
     assert result.exit_code == 1
     expected = [f"{source}: {m}" for m in IMPORTS_WITH_SKIP["fieldkit/unsupported_types.xlsx"][1]]
     assert result.stderr.splitlines() == expected + [
-        f"{source}: not imported: 8 problem(s) (--skip-unsupported leaves those rows out)"]
+        f"{source}: not imported: 7 problem(s) (--skip-unsupported leaves those rows out)"]
     assert list(tmp_path.iterdir()) == []
 
 
@@ -815,10 +812,10 @@ def test_cli_import_skip_unsupported_leaves_rows_out_and_lists_them(runner, tmp_
     source = CORPUS / "fieldkit/unsupported_types.xlsx"
     result = runner.invoke(main, ["forms", "import", str(source), "--skip-unsupported", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "8 of 10 question rows left out (8 messages below)" in result.stdout
+    assert "7 of 10 question rows left out (7 messages below)" in result.stdout
     assert f"warning: {source}: survey row 3: type 'geopoint' is not supported" in result.stderr.splitlines()
     assert [x.id for x in load(tmp_path / "unsupported-types-1.yaml").questions()] == [
-        "unsupported_types.name", "unsupported_types.age"]
+        "unsupported_types.name", "unsupported_types.when", "unsupported_types.age"]
 
 
 def test_cli_import_lists_renamed_names(runner, tmp_path):
