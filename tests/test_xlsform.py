@@ -355,6 +355,24 @@ def test_corpus_form_fails_with_row_messages(name):
         assert messages(caught.value.problems, path) == FAILS[name]
 
 
+def test_share_of_the_public_samples_question_rows_that_import(capsys):
+    """Over the third-party forms that import with --skip-unsupported: question rows kept / question rows.
+
+    The rows still left out are repeats (and the rows in them), geopoints, media, files, choice_filter,
+    select_one_from_file, osm, acknowledge, barcode, a regex() relevant and calculations with sqrt().
+    """
+    rows = kept = 0
+    for name in sorted(IMPORTS) + sorted(IMPORTS_WITH_SKIP):
+        if name.startswith("fieldkit/"):
+            continue
+        result = import_xlsform(CORPUS / name, skip_unsupported=True)
+        rows += result.rows
+        kept += result.rows - len(result.rows_left_out)
+    with capsys.disabled():
+        print(f"\npublic XLSForm samples: {kept} of {rows} question rows import ({kept / rows:.0%})")
+    assert (kept, rows) == (108, 196)
+
+
 def test_reading_the_samples_leaks_no_openpyxl_warnings():
     # Some sample workbooks make openpyxl warn about extensions it drops; the reader keeps that to itself.
     with warnings.catch_warnings(record=True) as caught:
