@@ -202,25 +202,43 @@ def test_a_calculation_fieldkit_cannot_compute_is_left_out_and_so_are_the_rows_t
         ["type", "name", LABEL, "relevant", "calculation"],
         ["text", "name", "Name", "", ""],
         ["integer", "n", "Number", "", ""],
+        ["date", "d", "Date", "", ""],
         ["calculate", "greeting", "", "", "concat('Hi ', ${name})"],
-        ["calculate", "plus", "", "", "${name} + 1"],
+        ["calculate", "plus", "", "", "${d} * 2"],
         ["calculate", "members", "", "", "sum(${n})"],
         ["text", "ask", "Ask", "${plus} > 2", ""],
         ["text", "kept", "Kept", "", ""],
     ])
     result = import_xlsform(path, skip_unsupported=True)
     assert texts(result.left_out, path) == [
-        "survey row 4: calculation \"concat('Hi ', ${name})\" cannot be translated: fieldkit calculates numbers, "
+        "survey row 5: calculation \"concat('Hi ', ${name})\" cannot be translated: fieldkit calculates numbers, "
         "dates and true/false, not text: concat() is not supported",
-        "survey row 5: calculation '${name} + 1' cannot be used: expression of 'calc.plus': cannot add 'calc.name' "
-        "(text) and 1: arithmetic needs numbers (with dates: date - date, date + days, date - days)",
-        "survey row 6: calculation 'sum(${n})' cannot be translated: sum() and count() add up answers of a repeat, "
+        "survey row 6: calculation '${d} * 2' cannot be used: expression of 'calc.plus': cannot multiply 'calc.d' "
+        "(a date) by 2: arithmetic needs numbers (with dates: date - date, date + days, date - days)",
+        "survey row 7: calculation 'sum(${n})' cannot be translated: sum() and count() add up answers of a repeat, "
         "and fieldkit does not support repeats yet",
-        "survey row 7: relevant '${plus} > 2' cannot be translated: refers to ${plus} (row 5), which was left out: "
-        "calculation '${name} + 1' cannot be used: expression of 'calc.plus': cannot add 'calc.name' (text) and 1: "
+        "survey row 8: relevant '${plus} > 2' cannot be translated: refers to ${plus} (row 6), which was left out: "
+        "calculation '${d} * 2' cannot be used: expression of 'calc.plus': cannot multiply 'calc.d' (a date) by 2: "
         "arithmetic needs numbers (with dates: date - date, date + days, date - days)",
     ]
-    assert [q.id for q in result.questionnaire.questions()] == ["calc.name", "calc.n", "calc.kept"]
+    assert [q.id for q in result.questionnaire.questions()] == ["calc.name", "calc.n", "calc.d", "calc.kept"]
+
+
+def test_choice_codes_are_numbers_in_arithmetic_and_in_ordered_comparisons(tmp_path):
+    path = write_form(tmp_path, [
+        ["type", "name", LABEL, "calculation", "relevant"],
+        ["select_one score", "q1", "Q1", "", ""],
+        ["select_one score", "q2", "Q2", "", ""],
+        ["calculate", "total", "", "${q1} + ${q2}", ""],
+        ["text", "why_low", "Why so low?", "", "${q1} < 2"],
+    ], choices=[["list_name", "name", LABEL], ["score", "1", "Bad"], ["score", "2", "Fair"], ["score", "3", "Good"]])
+    questionnaire = import_xlsform(path).questionnaire
+    assert questionnaire.question("calc.total").expression == "number(calc.q1) + number(calc.q2)"
+    assert questionnaire.question("calc.why_low").relevant == "number(calc.q1) < 2"
+    cleaned = clean_answers(questionnaire, {"calc.q1": "1", "calc.q2": "3"})
+    assert cleaned.derived == {"calc.total": 4} and "calc.why_low" not in cleaned.skipped
+    cleaned = clean_answers(questionnaire, {"calc.q1": "3", "calc.q2": "3"})
+    assert cleaned.derived == {"calc.total": 6} and "calc.why_low" in cleaned.skipped
 
 
 def test_a_question_with_a_calculation_is_a_derived_value(tmp_path):

@@ -155,6 +155,8 @@ def _comparison(op: str, left: tuple, right: tuple, resolve: Resolver) -> tuple:
         return ("cmp", "==", target.ref, value)
     if op == "!=":
         return ("not", ("cmp", "==", target.ref, value))
+    if target.qtype in _TEXT_ANSWERS and right[0] == "num":  # a code such as '3' compared as a number
+        return ("cmp", op, f"number({target.ref})", value)
     return ("cmp", op, target.ref, value)
 
 
@@ -229,9 +231,10 @@ def _value(node: tuple, resolve: Resolver, inline: bool) -> tuple[str, int]:
         if node[1] not in _ARITH:
             raise Untranslatable(f"{node[1]} is not supported: fieldkit has + - * and / (div)")
         op, level = _ARITH[node[1]]
-        left, left_level = _value(node[2], resolve, inline)
-        right, right_level = _value(node[3], resolve, inline)
-        if op == "-" and _is_date(node[2], resolve) and _is_date(node[3], resolve):
+        dates = _is_date(node[2], resolve), _is_date(node[3], resolve)
+        left, left_level = _operand_value(node[2], resolve, inline, dates[0])
+        right, right_level = _operand_value(node[3], resolve, inline, dates[1])
+        if op == "-" and all(dates):
             return f"days({left} - {right})", 3  # XPath: the difference of two dates is a number of days
         left = left if left_level >= level else f"({left})"
         right = right if right_level > level else f"({right})"
@@ -247,13 +250,31 @@ def _value(node: tuple, resolve: Resolver, inline: bool) -> tuple[str, int]:
     return f"({render(_boolean(node, resolve))})", 3
 
 
+#: Answers XPath arithmetic reads as numbers although fieldkit keeps them as text (codes, typed text).
+_TEXT_ANSWERS = ("single", "scale", "text", "longtext", "matrix-item")
+
+
+def _operand_value(node: tuple, resolve: Resolver, inline: bool, is_date: bool) -> tuple[str, int]:
+    """An operand of arithmetic: a choice code or a text is made a number, as XPath does (a score '3' is 3)."""
+    if not is_date and node[0] in ("ref", "path") and resolve(node).qtype in _TEXT_ANSWERS:
+        return _numeric(node, resolve, inline), 3
+    return _value(node, resolve, inline)
+
+
+def _numeric(node: tuple, resolve: Resolver, inline: bool) -> str:
+    """number(x): x itself when it is a number already, else fieldkit's number()."""
+    if node[0] in ("ref", "path") and resolve(node).qtype in _TEXT_ANSWERS:
+        return f"number({value_text(node, resolve, inline)})"
+    return value_text(node, resolve, inline)
+
+
 def _value_call(node: tuple, resolve: Resolver, inline: bool) -> str:
     name, args = node[1], node[2]
     if name == "if" and len(args) == 3:
         test = render(_boolean(args[0], resolve))
         return f"if({test}, {value_text(args[1], resolve, inline)}, {value_text(args[2], resolve, inline)})"
     if name == "number" and len(args) == 1:
-        return value_text(args[0], resolve, inline)
+        return _numeric(args[0], resolve, inline)
     if name == "int" and len(args) == 1:
         return f"int({value_text(args[0], resolve, inline)})"
     if name == "today" and not args:
