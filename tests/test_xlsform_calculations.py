@@ -46,22 +46,39 @@ def texts(problems, path: Path) -> list[str]:
 # ---------------------------------------------------------------- what is unsupported costs only itself
 
 
-def test_a_constraint_that_cannot_be_translated_leaves_the_question_in_without_it(tmp_path):
+def test_a_constraint_beyond_limits_is_checked_as_a_rule_beside_the_question(tmp_path):
     path = write_form(tmp_path, [
-        ["type", "name", LABEL, "constraint"],
-        ["integer", "age", "Age", ". >= 0"],
-        ["integer", "years_here", "Years living here", ". <= ${age}"],
+        ["type", "name", LABEL, "constraint", "constraint_message::English (en)"],
+        ["integer", "age", "Age", ". >= 0", ""],
+        ["integer", "years_here", "Years living here", ". <= ${age}", "Cannot be more than the age."],
+        ["integer", "rooms", "Rooms", ". != 0", ""],
+        ["integer", "code", "Code", "regex(., '^[0-9]{4}$')", ""],
     ])
     result = import_xlsform(path)  # no --skip-unsupported needed: nothing is left out
     questionnaire = result.questionnaire
-    assert [q.id for q in questionnaire.questions()] == ["calc.age", "calc.years_here"]
-    years = questionnaire.question("calc.years_here")
-    assert (years.min, years.max) == (None, None)
+    assert [(q.id, q.rule, q.expression) for q in questionnaire.questions()] == [
+        ("calc.age", None, None),
+        ("calc.years_here", None, None),
+        ("calc.years_here_constraint", "constraint", "calc.years_here <= calc.age"),
+        ("calc.rooms", None, None),
+        ("calc.rooms_constraint", "constraint", "not (calc.rooms == 0)"),
+        ("calc.code", None, None),
+    ]
+    assert questionnaire.question("calc.years_here_constraint").message == {"en": "Cannot be more than the age."}
     assert result.left_out == [] and result.rows_left_out == []
     assert texts(result.warnings, path) == [
-        "survey row 3: constraint '. <= ${age}' cannot be translated: the limit of a number must be a number; "
-        "the question is imported without it",
+        "survey row 3: constraint '. <= ${age}' is more than a limit: it is checked as the rule "
+        "calc.years_here_constraint, shown beside the question",
+        "survey row 4: constraint '. != 0' is more than a limit: it is checked as the rule calc.rooms_constraint, "
+        "shown beside the question",
+        "survey row 5: constraint \"regex(., '^[0-9]{4}$')\" cannot be translated: regex() is only supported on "
+        "text questions, with the pattern in quotes; the question is imported without it",
     ]
+    cleaned = clean_answers(questionnaire, {"calc.age": "30", "calc.years_here": "31", "calc.rooms": "0"}, lang="en")
+    assert cleaned.errors == {"calc.years_here_constraint": "Cannot be more than the age.",
+                              "calc.rooms_constraint": "The answer does not meet the form's condition for this question."}
+    cleaned = clean_answers(questionnaire, {"calc.age": "30", "calc.years_here": "30"}, lang="en")
+    assert cleaned.errors == {}  # 30 <= 30; no rooms given: nothing to judge
 
 
 def test_rows_that_refer_to_a_left_out_row_are_named_with_the_reason(tmp_path):

@@ -25,7 +25,7 @@ from ..model import DONT_KNOW, OTHER, SPECIAL_CODES, Question, Questionnaire
 from . import xpath
 from .choices import ChoiceLists, ChoiceSet
 from .exporter import constraint_message
-from .expressions import Target, Untranslatable, constraint_to_limits, value_text
+from .expressions import Target, Untranslatable, constraint_to_limits, render, translate_relevant, value_text
 from .naming import make_id, make_slug, make_version, unique
 from .problems import UNSUPPORTED, Messages, RowProblem, XLSFormError
 from .references import References
@@ -37,6 +37,10 @@ from .workbook import Row, Workbook, cell_text, read_workbook
 YES = {"yes", "true", "true()", "1"}
 NO = {"no", "false", "false()", "0"}
 LIMIT_KEYS = ("min", "max", "pattern", "max_length")
+#: Key under which `constraint` hands a constraint that is no limit to `constraint_rule`.
+RULE = "_rule"
+RULE_MESSAGE = {"sv": "Svaret stämmer inte med formulärets villkor för frågan.",
+                "en": "The answer does not meet the form's condition for this question."}
 #: How many times the import may run to settle references to later rows and calculations the loader refuses.
 MAX_RUNS = 6
 FLAGS = ("personal", "dont_know", "not_applicable")
@@ -91,9 +95,10 @@ def import_xlsform(path: str | Path, skip_unsupported: bool = False) -> ImportRe
         raise XLSFormError(read_messages.of("error", "unsupported"))
     earlier: References | None = None
     refused: dict[int, str] = {}  # calculations (and rows relying on them) the loader refused: row -> why
+    refused_rules: dict[int, str] = {}  # constraints the loader refused as rules: row -> why
     for attempt in range(MAX_RUNS):
         messages = read_messages.copy()
-        importer = _Importer(workbook, messages, earlier, refused)
+        importer = _Importer(workbook, messages, earlier, refused, refused_rules)
         data = importer.run()
         last = attempt == MAX_RUNS - 1
         if importer.refs is not None and not importer.refs.settled() and not last:
@@ -105,9 +110,13 @@ def import_xlsform(path: str | Path, skip_unsupported: bool = False) -> ImportRe
         try:
             questionnaire = from_dict(data, str(path))
         except DefinitionError as exc:
-            more = {p.line: p.message for p in exc.problems if p.line in importer.computed and p.line not in refused}
-            if more and not last:
+            rules = {p.line: p.message for p in exc.problems
+                     if importer.rules.get(p.line, "\0") in p.message and p.line not in refused_rules}
+            more = {p.line: p.message for p in exc.problems
+                    if p.line in importer.computed and p.line not in refused and p.line not in rules}
+            if (more or rules) and not last:
                 refused.update(more)
+                refused_rules.update(rules)
                 earlier = importer.refs
                 continue
             raise XLSFormError([RowProblem(str(path), p.line, p.message, p.code, "survey" if p.line else "")
@@ -138,11 +147,13 @@ class _Run:
 
 class _Importer:
     def __init__(self, workbook: Workbook, messages: Messages, earlier: References | None = None,
-                 refused: dict[int, str] | None = None):
+                 refused: dict[int, str] | None = None, refused_rules: dict[int, str] | None = None):
         self.wb = workbook
         self.msg = messages
         self.earlier = earlier
         self.refused = refused or {}
+        self.refused_rules = refused_rules or {}  # constraints the loader refused as rules: row -> why
+        self.rules: dict[int, str] = {}  # row -> id of the rule made of its constraint
         self.refs: References | None = None
         self.tree: list[Entry | Group] = []
         self.calculated: set[int] = set()  # rows imported from a calculation
@@ -259,9 +270,9 @@ class _Importer:
                 following = nodes[i + 1] if i + 1 < len(nodes) else None
                 built = self.question(node, run, following)
                 if built is not None:
-                    question, extra, consumed = built
-                    self.add(run, question)
-                    self.add(run, extra)
+                    question, extras, consumed = built
+                    for data in [question, *extras]:
+                        self.add(run, data)
 
     @property
     def computed(self) -> set[int]:
@@ -325,12 +336,15 @@ class _Importer:
             return {}
         own = ("ref", entry.name)
         try:
-            limits = constraint_to_limits(xpath.parse(text), ftype, lambda n: n == ("self",) or n == own)
-        except (xpath.XPathError, Untranslatable) as exc:
+            expression = xpath.parse(text)
+            limits = constraint_to_limits(expression, ftype, lambda n: n == ("self",) or n == own)
+        except xpath.XPathError as exc:
             # What fieldkit cannot check costs only the check: the question stays.
             self.msg.warning("survey", entry.number, f"constraint {text!r} cannot be translated: {exc}; the "
                                                      "question is imported without it", "constraint")
             return {}
+        except Untranslatable as exc:
+            return {RULE: (expression, str(exc))}  # perhaps a rule beside the question (`constraint_rule`)
         message = self.texts.texts(entry.row, "constraint_message")
         generated = "constraint_message" in entry.row.text("fieldkit_generated").split()
         if message and not generated and not _generated_message(message, ftype, limits):
@@ -384,8 +398,8 @@ class _Importer:
                 self.msg.warning("survey", row.number, f"unknown fieldkit_flags value {token!r} is ignored", "flags")
         return {flag: True for flag in FLAGS if flag in found}
 
-    def question(self, entry: Entry, run: _Run, following) -> tuple[_Data, _Data | None, bool] | None:
-        """(question, an extra "specify other" question or None, whether `following` was folded in)."""
+    def question(self, entry: Entry, run: _Run, following) -> tuple[_Data, list[_Data], bool] | None:
+        """(question, what follows it: a "specify other" question, a rule; whether `following` was folded in)."""
         row = entry.row
         reasons: list[str] = []
         if row.text("choice_filter"):
@@ -419,6 +433,7 @@ class _Importer:
             data["required"] = True
         if relevant:
             data["relevant"] = relevant
+        rule = limits.pop(RULE, None)
         data.update(limits)
         choice_set, extra, consumed = None, None, False
         if entry.base in ("select_one", "select_multiple"):
@@ -441,7 +456,45 @@ class _Importer:
         if "${" in "".join(data["label"].values()):
             self.msg.warning("survey", entry.number, "the label refers to other answers with ${...}; fieldkit shows "
                                                      "it as written", "piping")
-        return data, extra, consumed
+        extras = [extra] if extra else []
+        if rule:
+            extras += filter(None, [self.constraint_rule(entry, run, Target(f"{sid}.{local}", ftype), *rule,
+                                                         relevant)])
+        return data, extras, consumed
+
+    def constraint_rule(self, entry: Entry, run: _Run, own: Target, expression: xpath.Expression, why_not: str,
+                        relevant: str | None) -> _Data | None:
+        """A constraint that compares with other answers (`. <= ${age}`), as a derived constraint beside it."""
+        text = expression.source
+        reason = self.refused_rules.get(entry.number)
+        if reason is None:
+            base = self.refs.resolver(entry.number)
+            mine = ("ref", entry.name)
+
+            def resolve(node: tuple) -> Target:
+                return own if node == mine else base(node)
+
+            try:
+                rule = render(translate_relevant(_self_named(expression, entry.name), resolve))
+            except Untranslatable as exc:
+                reason = f"{why_not} ({exc})" if "${" in text else why_not
+        if reason is not None:
+            # What fieldkit cannot check costs only the check: the question stays.
+            self.msg.warning("survey", entry.number, f"constraint {text!r} cannot be translated: {reason}; the "
+                                                     "question is imported without it", "constraint")
+            return None
+        local = unique(make_id(f"{_own_id(entry)}_constraint"), run.local_ids)
+        fid = f"{run.data['id']}.{local}"
+        data = _Data(entry.number, id=local, type="derived",
+                     label=self.texts.fixed({"sv": f"Villkor för {entry.name}", "en": f"Condition on {entry.name}"}),
+                     constraint=rule, message=self.texts.texts(entry.row, "constraint_message")
+                     or self.texts.fixed(RULE_MESSAGE))
+        if relevant:
+            data["relevant"] = relevant
+        self.rules[entry.number] = fid
+        self.msg.warning("survey", entry.number, f"constraint {text!r} is more than a limit: it is checked as "
+                                                 f"the rule {fid}, shown beside the question", "constraint-rule")
+        return data
 
     @staticmethod
     def is_derived(entry: Entry) -> bool:
@@ -638,6 +691,15 @@ class _Importer:
         self.refs.items[qid] = [i["code"] for i in data["items"]]
         data.update(self.flags(group.row, choice_set))
         return data
+
+
+def _self_named(expression: xpath.Expression, name: str) -> xpath.Expression:
+    """The expression with `.` written as the question's own name."""
+    def swap(node):
+        if node == ("self",):
+            return ("ref", name)
+        return tuple(swap(n) if isinstance(n, tuple) else n for n in node)
+    return xpath.Expression(expression.source, swap(expression.tree), expression.typographic_quotes)
 
 
 def _as_note(entry: Entry) -> Entry:
