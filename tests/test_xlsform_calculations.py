@@ -163,6 +163,7 @@ def test_calculate_rows_become_derived_values_that_answering_computes(tmp_path):
         ["calculate", "group", "", "if(${age} >= 18, 'adult', 'child')"],
         ["calculate", "months", "", "number(${age}) * 12 - -1"],
         ["calculate", "discounted", "", "${total} - max(${total} div 10, 5)"],
+        ["calculate", "paid", "", "coalesce(${price}, 0) * 2"],
     ])
     questionnaire = import_xlsform(path).questionnaire
     expressions = {q.id: q.expression for q in questionnaire.questions() if q.derived}
@@ -172,13 +173,15 @@ def test_calculate_rows_become_derived_values_that_answering_computes(tmp_path):
         "calc.group": "if(calc.age >= 18, 'adult', 'child')",
         "calc.months": "calc.age * 12 - (-1)",
         "calc.discounted": "calc.total - max(calc.total / 10, 5)",
+        "calc.paid": "if(calc.price is answered, calc.price, 0) * 2",
     }
     assert questionnaire.question("calc.total").label == {"en": "total"}  # no label: the name
     cleaned = clean_answers(questionnaire, {"calc.price": "120", "calc.qty": "3", "calc.weight": "81",
                                             "calc.height": "1.8", "calc.age": "17"})
-    # 120 * 3 = 360; 81 / 3.24 = 25.0; 17 < 18; 17 * 12 + 1 = 205; 360 - max(36, 5) = 324
+    # 120 * 3 = 360; 81 / 3.24 = 25.0; 17 < 18; 17 * 12 + 1 = 205; 360 - max(36, 5) = 324; 120 * 2 = 240
     assert cleaned.derived == {"calc.total": 360, "calc.bmi": 25.0, "calc.group": "child", "calc.months": 205,
-                               "calc.discounted": 324.0}
+                               "calc.discounted": 324.0, "calc.paid": 240}
+    assert clean_answers(questionnaire, {"calc.qty": "3"}).derived == {"calc.paid": 0}  # no price: coalesce gives 0
 
 
 def test_a_relevant_may_use_a_calculation_even_one_further_down(tmp_path):

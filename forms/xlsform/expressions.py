@@ -191,7 +191,7 @@ def _operand(node: tuple, resolve: Resolver) -> str:
 
 
 #: XPath functions with a fieldkit counterpart of the same meaning, in values and comparisons.
-VALUE_FUNCTIONS = ("if", "round", "min", "max", "number", "int", "today")
+VALUE_FUNCTIONS = ("if", "round", "min", "max", "number", "int", "today", "coalesce")
 #: Why other common functions cannot be calculated, for the row's message.
 _NOT_CALCULATED = {
     "sum": "sum() and count() add up answers of a repeat, and fieldkit does not support repeats yet",
@@ -279,6 +279,9 @@ def _value_call(node: tuple, resolve: Resolver, inline: bool) -> str:
         return f"int({value_text(args[0], resolve, inline)})"
     if name == "today" and not args:
         return resolve(("today",)).ref
+    if name == "coalesce" and len(args) == 2 and args[0][0] in ("ref", "path") and resolve(args[0]).inline is None:
+        first = value_text(args[0], resolve, inline)
+        return f"if({resolve(args[0]).ref} is answered, {first}, {value_text(args[1], resolve, inline)})"
     if name == "round" and len(args) in (1, 2):
         return f"round({', '.join(value_text(a, resolve, inline) for a in args)})"
     if name in ("min", "max") and len(args) >= 2:
