@@ -10,7 +10,13 @@ the ids of the enclosing groups (`household_father`); questions outside any
 group go into a section named after the form; a run of questions after an
 inner group continues in `<id>_2`, `<id>_3`... A field-list group of
 select_one rows sharing one list, with appearance label / list-nolabel, is
-a matrix question instead.
+a matrix question instead. Calculations, constraint rules and metadata rows
+are built by `computed.ComputedRows`.
+
+The import may run more than once (`MAX_RUNS`): again when a reference to a
+later row (a calculation, a metadata entry) could only be resolved once that
+row was read, and again when the loader refuses a translated calculation or
+rule, which is then left out with the loader's message (a rule: left off).
 """
 
 from __future__ import annotations
@@ -23,9 +29,11 @@ from .. import conditions
 from ..loader import DefinitionError, from_dict
 from ..model import DONT_KNOW, OTHER, SPECIAL_CODES, Question, Questionnaire
 from . import xpath
+from .building import Data, Run, own_id
 from .choices import ChoiceLists, ChoiceSet
+from .computed import RULE, ComputedRows
 from .exporter import constraint_message
-from .expressions import Target, Untranslatable, constraint_to_limits, render, translate_relevant, value_text
+from .expressions import Target, Untranslatable, constraint_to_limits
 from .naming import make_id, make_slug, make_version, unique
 from .problems import UNSUPPORTED, Messages, RowProblem, XLSFormError
 from .references import References
@@ -37,10 +45,6 @@ from .workbook import Row, Workbook, cell_text, read_workbook
 YES = {"yes", "true", "true()", "1"}
 NO = {"no", "false", "false()", "0"}
 LIMIT_KEYS = ("min", "max", "pattern", "max_length")
-#: Key under which `constraint` hands a constraint that is no limit to `constraint_rule`.
-RULE = "_rule"
-RULE_MESSAGE = {"sv": "Svaret stämmer inte med formulärets villkor för frågan.",
-                "en": "The answer does not meet the form's condition for this question."}
 #: How many times the import may run to settle references to later rows and calculations the loader refuses.
 MAX_RUNS = 6
 FLAGS = ("personal", "dont_know", "not_applicable")
@@ -50,19 +54,9 @@ FIELDKIT_TYPES = {
     "time": {"time"}, "datetime": {"datetime"},
     "note": {"note"}, "select_one": {"single", "scale", "yesno"}, "select_multiple": {"multi"},
 }
-#: fieldkit_type of a calculate row that fieldkit's export wrote for a derived entry -> its expression key.
-DERIVED_MARKERS = {"derived": "expression", "check": "check", "constraint": "constraint"}
 OR_OTHER_CODE = "other"
 OR_OTHER_LABELS = {"sv": "Annat", "en": "Other"}
 OR_OTHER_QUESTION = {"sv": "Ange annat", "en": "Specify other"}
-
-
-class _Data(dict):
-    """A mapping for `from_dict` that knows its survey row, so loader problems name it."""
-
-    def __init__(self, line: int, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.line = line
 
 
 @dataclass
@@ -137,15 +131,7 @@ class _GroupContext:
     relevant: str | None
 
 
-@dataclass
-class _Run:
-    """A run of questions that becomes one section."""
-
-    data: _Data
-    local_ids: set[str] = field(default_factory=set)
-
-
-class _Importer:
+class _Importer(ComputedRows):
     def __init__(self, workbook: Workbook, messages: Messages, earlier: References | None = None,
                  refused: dict[int, str] | None = None, refused_rules: dict[int, str] | None = None):
         self.wb = workbook
@@ -157,10 +143,10 @@ class _Importer:
         self.refs: References | None = None
         self.tree: list[Entry | Group] = []
         self.calculated: set[int] = set()  # rows imported from a calculation
-        self.runs: list[_Run] = []
+        self.runs: list[Run] = []
         self.names: dict[str, str] = {}
         self.renamed: dict[str, str] = {}
-        self.sections: list[_Data] = []
+        self.sections: list[Data] = []
         self.section_ids: set[str] = set()
         self.run_counts: Counter = Counter()
 
@@ -192,7 +178,7 @@ class _Importer:
         top["sections"] = self.sections
         return top
 
-    def settings(self, row: Row) -> _Data:
+    def settings(self, row: Row) -> Data:
         raw_id = row.text("form_id")
         form_id = make_slug(raw_id or self.wb.path.stem)
         if raw_id and form_id != raw_id:
@@ -209,7 +195,7 @@ class _Importer:
         first = self.texts.languages[0]
         title = {first: row.text("form_title") or raw_id or self.wb.path.stem,
                  **self.texts.texts(row, "fieldkit_title")}
-        data = _Data(0, id=form_id, version=version, title=title)
+        data = Data(0, id=form_id, version=version, title=title)
         description = self.texts.texts(row, "fieldkit_description")
         if description:
             data["description"] = description
@@ -227,7 +213,7 @@ class _Importer:
 
     def walk(self, nodes: list[Entry | Group], groups: list[_GroupContext]) -> None:
         """Turn a level of the tree into sections; a group starts a new one, and so does what follows it."""
-        run: _Run | None = None
+        run: Run | None = None
         consumed = False
         for i, node in enumerate(nodes):
             if consumed:  # the `<name>_annat` row that fieldkit's export writes after a multi
@@ -284,17 +270,17 @@ class _Importer:
         self.msg.unsupported("survey", node.number, reason)
         self.refs.leave_out(node, reason)
 
-    def add(self, run: _Run, question: _Data | None) -> None:
+    def add(self, run: Run, question: Data | None) -> None:
         if question is not None:
             run.data["questions"].append(question)
 
-    def new_run(self, groups: list[_GroupContext], line: int) -> _Run:
+    def new_run(self, groups: list[_GroupContext], line: int) -> Run:
         base = "_".join(g.part for g in groups) if groups else self.form_id.replace("-", "_")
         self.run_counts[base] += 1
         n = self.run_counts[base]
         sid = unique(base if n == 1 else f"{base}_{n}", self.section_ids)
         inner = groups[-1] if groups else None
-        data = _Data(inner.group.number if inner else line, id=sid,
+        data = Data(inner.group.number if inner else line, id=sid,
                      title=dict(inner.title) if inner else dict(self.title))
         if inner and inner.description:
             data["description"] = inner.description
@@ -304,10 +290,10 @@ class _Importer:
         data["questions"] = []
         if inner and n == 1:
             self.names[self.refs.key(inner.group)] = sid
-            if inner.part != _own_id(inner.group):
+            if inner.part != own_id(inner.group):
                 self.renamed[self.refs.key(inner.group)] = inner.part
         self.sections.append(data)
-        self.runs.append(_Run(data))
+        self.runs.append(Run(data))
         return self.runs[-1]
 
     def group_context(self, group: Group) -> _GroupContext | None:
@@ -318,7 +304,7 @@ class _Importer:
         if reasons:
             self.refs.leave_out(group, f"the relevant of its group (row {group.number}) cannot be translated")
             return None
-        part = make_id(_own_id(group), "s")
+        part = make_id(own_id(group), "s")
         return _GroupContext(part, group, self.texts.label(group.row, "label", group.name),
                              self.texts.texts(group.row, "hint"), relevant)
 
@@ -398,7 +384,7 @@ class _Importer:
                 self.msg.warning("survey", row.number, f"unknown fieldkit_flags value {token!r} is ignored", "flags")
         return {flag: True for flag in FLAGS if flag in found}
 
-    def question(self, entry: Entry, run: _Run, following) -> tuple[_Data, list[_Data], bool] | None:
+    def question(self, entry: Entry, run: Run, following) -> tuple[Data, list[Data], bool] | None:
         """(question, what follows it: a "specify other" question, a rule; whether `following` was folded in)."""
         row = entry.row
         reasons: list[str] = []
@@ -424,8 +410,8 @@ class _Importer:
             self.msg.warning("survey", entry.number, f"default {row.text('default')!r} is not used: fieldkit starts "
                                                      "the question empty", "default")
         sid = run.data["id"]
-        local = unique(make_id(_own_id(entry)), run.local_ids)
-        data = _Data(entry.number, id=local, type=ftype, label=self.texts.label(row, "label", entry.name))
+        local = unique(make_id(own_id(entry)), run.local_ids)
+        data = Data(entry.number, id=local, type=ftype, label=self.texts.label(row, "label", entry.name))
         help_text = self.texts.texts(row, "hint")
         if help_text:
             data["help"] = help_text
@@ -452,7 +438,7 @@ class _Importer:
             if not self.set_choices(entry, ftype, choices, data):
                 return None
         data.update(self.flags(row, choice_set))
-        self.register(entry, f"{sid}.{local}", ftype, local, _own_id(entry))
+        self.register(entry, f"{sid}.{local}", ftype, local, own_id(entry))
         if "${" in "".join(data["label"].values()):
             self.msg.warning("survey", entry.number, "the label refers to other answers with ${...}; fieldkit shows "
                                                      "it as written", "piping")
@@ -462,151 +448,12 @@ class _Importer:
                                                          relevant)])
         return data, extras, consumed
 
-    def constraint_rule(self, entry: Entry, run: _Run, own: Target, expression: xpath.Expression, why_not: str,
-                        relevant: str | None) -> _Data | None:
-        """A constraint that compares with other answers (`. <= ${age}`), as a derived constraint beside it."""
-        text = expression.source
-        reason = self.refused_rules.get(entry.number)
-        if reason is None:
-            base = self.refs.resolver(entry.number)
-            mine = ("ref", entry.name)
-
-            def resolve(node: tuple) -> Target:
-                return own if node == mine else base(node)
-
-            try:
-                rule = render(translate_relevant(_self_named(expression, entry.name), resolve))
-            except Untranslatable as exc:
-                reason = f"{why_not} ({exc})" if "${" in text else why_not
-        if reason is not None:
-            # What fieldkit cannot check costs only the check: the question stays.
-            self.msg.warning("survey", entry.number, f"constraint {text!r} cannot be translated: {reason}; the "
-                                                     "question is imported without it", "constraint")
-            return None
-        local = unique(make_id(f"{_own_id(entry)}_constraint"), run.local_ids)
-        fid = f"{run.data['id']}.{local}"
-        data = _Data(entry.number, id=local, type="derived",
-                     label=self.texts.fixed({"sv": f"Villkor för {entry.name}", "en": f"Condition on {entry.name}"}),
-                     constraint=rule, message=self.texts.texts(entry.row, "constraint_message")
-                     or self.texts.fixed(RULE_MESSAGE))
-        if relevant:
-            data["relevant"] = relevant
-        self.rules[entry.number] = fid
-        self.msg.warning("survey", entry.number, f"constraint {text!r} is more than a limit: it is checked as "
-                                                 f"the rule {fid}, shown beside the question", "constraint-rule")
-        return data
-
-    @staticmethod
-    def is_derived(entry: Entry) -> bool:
-        """A calculate row that fieldkit's export wrote for a derived entry (other calculate rows are unsupported)."""
-        return (entry.type_text.lower() == "calculate" and bool(entry.row.text("fieldkit_expression"))
-                and entry.row.text("fieldkit_type").lower() in DERIVED_MARKERS)
-
-    def derived(self, entry: Entry, run: _Run) -> _Data | None:
-        """A derived entry from its calculate row: the exact expression is in fieldkit_expression."""
-        row = entry.row
-        reasons: list[str] = []
-        relevant = self.relevant(entry, reasons)
-        for reason in reasons:
-            self.msg.unsupported("survey", entry.number, reason)
-        if reasons:
-            self.refs.leave_out(entry, reasons[0])
-            return None
-        sid = run.data["id"]
-        local = unique(make_id(_own_id(entry)), run.local_ids)
-        data = _Data(entry.number, id=local, type="derived", label=self.texts.label(row, "label", entry.name))
-        help_text = self.texts.texts(row, "hint")
-        if help_text:
-            data["help"] = help_text
-        if relevant:
-            data["relevant"] = relevant
-        data[DERIVED_MARKERS[row.text("fieldkit_type").lower()]] = row.text("fieldkit_expression")
-        message = self.texts.texts(row, "fieldkit_message")
-        if message:
-            data["message"] = message
-        data.update(self.flags(row))
-        self.register(entry, f"{sid}.{local}", "derived", local, _own_id(entry))
-        return data
-
-    def recorded(self, entry: Entry, run: _Run, mtype: str) -> _Data:
-        """A metadata row fieldkit records itself (start, end, today, deviceid): stored, never shown."""
-        own = _own_id(entry) or mtype
-        local = unique(make_id(own), run.local_ids)
-        data = _Data(entry.number, id=local, type=mtype, label=self.texts.label(entry.row, "label", own))
-        data.update({k: v for k, v in self.flags(entry.row).items() if k == "personal"})
-        fid = f"{run.data['id']}.{local}"
-        if entry.name:
-            self.register(entry, fid, mtype, local, own)
-        else:
-            self.refs.register(entry, fid, mtype)
-        return data
-
-    def add_today(self) -> Target | None:
-        """A today entry for today() in a form without a today row, in the first section; None before any."""
-        if not self.runs:
-            return None
-        run = self.runs[0]
-        local = unique("today", run.local_ids)
-        fid = f"{run.data['id']}.{local}"
-        run.data["questions"].append(_Data(run.data.line, id=local, type="today",
-                                           label=self.texts.fixed({"sv": "Dag", "en": "Today"})))
-        self.msg.warning("survey", 0, f"today() is the day the interview was started: fieldkit records it in "
-                                      f"{fid}, an entry it adds", "today")
-        return Target(fid, "today")
-
-    @staticmethod
-    def computes(entry: Entry) -> bool:
-        """A question whose value a `calculation` computes: fieldkit shows it as a derived value."""
-        return entry.kind == "question" and bool(entry.row.text("calculation"))
-
-    def calculation(self, entry: Entry, run: _Run) -> _Data | None:
-        """A calculate row (or a question with a calculation) as a derived value, translated from XPath."""
-        row = entry.row
-        text = row.text("calculation")
-        reasons: list[str] = []
-        if entry.number in self.refused:
-            reasons.append(f"calculation {text!r} cannot be used: {self.refused[entry.number]}")
-        elif not text:
-            reasons.append("the calculate row has no calculation")
-        relevant = None if reasons else self.refs.relevant(row, entry.number, reasons)
-        if not reasons:
-            try:
-                tree = xpath.parse(text).tree
-                resolve = self.refs.resolver(entry.number, any_row=True)
-                expression, inline = value_text(tree, resolve, inline=False), value_text(tree, resolve)
-            except (xpath.XPathError, Untranslatable) as exc:
-                reasons.append(f"calculation {text!r} cannot be translated: {exc}")
-        if reasons:
-            for reason in reasons:
-                self.msg.unsupported("survey", entry.number, reason)
-            self.refs.leave_out(entry, reasons[0])
-            return None
-        if entry.kind == "question":
-            self.msg.warning("survey", entry.number, f"the {entry.type_text} question is computed by its "
-                                                     "calculation: it is imported as a derived value, never asked",
-                             "calculation")
-        sid = run.data["id"]
-        local = unique(make_id(_own_id(entry)), run.local_ids)
-        data = _Data(entry.number, id=local, type="derived", label=self.texts.label(row, "label", entry.name))
-        help_text = self.texts.texts(row, "hint")
-        if help_text:
-            data["help"] = help_text
-        if relevant:
-            data["relevant"] = relevant
-        data["expression"] = expression
-        self.names[self.refs.key(entry)] = f"{sid}.{local}"
-        if local != _own_id(entry):
-            self.renamed[self.refs.key(entry)] = f"{sid}.{local}"
-        self.refs.register(entry, f"{sid}.{local}", "derived", inline)
-        self.calculated.add(entry.number)
-        return data
-
     def folds_other(self, entry: Entry, choice_set: ChoiceSet, following) -> bool:
         """fieldkit's own export writes "other" as an `annat` choice plus a `<name>_annat` text row."""
         return (choice_set.has_annat and isinstance(following, Entry) and following.base == "text"
                 and following.name == f"{entry.name}_{OTHER}")
 
-    def set_choices(self, entry: Entry, ftype: str, choices: list[dict], data: _Data) -> bool:
+    def set_choices(self, entry: Entry, ftype: str, choices: list[dict], data: Data) -> bool:
         if ftype == "yesno":
             codes = sorted(c["code"] for c in choices)
             if codes != ["ja", "nej"]:
@@ -622,10 +469,10 @@ class _Importer:
         data["choices"] = choices
         return True
 
-    def other_question(self, entry: Entry, run: _Run, qid: str) -> _Data:
+    def other_question(self, entry: Entry, run: Run, qid: str) -> Data:
         """The text question pyxform adds after `select_one list or_other`."""
         local = unique(make_id(f"{entry.name}_other"), run.local_ids)
-        return _Data(entry.number, id=local, type="text", label=self.texts.fixed(OR_OTHER_QUESTION),
+        return Data(entry.number, id=local, type="text", label=self.texts.fixed(OR_OTHER_QUESTION),
                      relevant=f"{qid} == '{OR_OTHER_CODE}'")
 
     # ------------------------------------------------------------ matrices
@@ -653,7 +500,7 @@ class _Importer:
                                                    "each with appearance label or list-nolabel", "matrix")
         return None
 
-    def matrix(self, group: Group, rows: list[Entry], run: _Run) -> _Data | None:
+    def matrix(self, group: Group, rows: list[Entry], run: Run) -> Data | None:
         reasons: list[str] = []
         relevant = self.relevant(group, reasons)
         headers = [r for r in rows if "list-nolabel" not in r.row.text("appearance").lower().split()]
@@ -667,10 +514,10 @@ class _Importer:
         if reasons or choice_set is None:
             return None
         sid = run.data["id"]
-        local = unique(make_id(_own_id(group)), run.local_ids)
+        local = unique(make_id(own_id(group)), run.local_ids)
         qid = f"{sid}.{local}"
         labelled = headers[0].row if headers and headers[0].row.tagged("label") else group.row
-        data = _Data(group.number, id=local, type="matrix", label=self.texts.label(labelled, "label", group.name))
+        data = Data(group.number, id=local, type="matrix", label=self.texts.label(labelled, "label", group.name))
         help_text = self.texts.texts(group.row, "hint") or (self.texts.texts(headers[0].row, "hint") if headers else {})
         if help_text:
             data["help"] = help_text
@@ -680,7 +527,7 @@ class _Importer:
             data["relevant"] = relevant
         if not self.set_choices(rows[0], "matrix", [dict(c) for c in choice_set.choices], data):
             return None
-        self.register(group, qid, "matrix", local, _own_id(group))
+        self.register(group, qid, "matrix", local, own_id(group))
         taken: set[str] = set()
         data["items"] = []
         for entry in item_rows:
@@ -693,15 +540,6 @@ class _Importer:
         return data
 
 
-def _self_named(expression: xpath.Expression, name: str) -> xpath.Expression:
-    """The expression with `.` written as the question's own name."""
-    def swap(node):
-        if node == ("self",):
-            return ("ref", name)
-        return tuple(swap(n) if isinstance(n, tuple) else n for n in node)
-    return xpath.Expression(expression.source, swap(expression.tree), expression.typographic_quotes)
-
-
 def _as_note(entry: Entry) -> Entry:
     """The entry of a read-only question, shown as a note: no choices, no answer."""
     return Entry(entry.row, entry.type_text, entry.kind, "note", None, False, entry.path)
@@ -711,11 +549,6 @@ def _generated_message(message: dict[str, str], ftype: str, limits: dict) -> boo
     """Is this the constraint_message fieldkit's export writes from its own messages (so not the author's)?"""
     question = Question("q.q", ftype, {}, **{k: v for k, v in limits.items() if k in LIMIT_KEYS})
     return all(text == constraint_message(question, lang) for lang, text in message.items())
-
-
-def _own_id(node: Entry | Group) -> str:
-    """The name to make an id of: `fieldkit_id` when fieldkit's export had to avoid a name pyxform reserves."""
-    return node.row.text("fieldkit_id") or node.name
 
 
 def _and_all(sources: list[str]) -> str | None:
