@@ -8,7 +8,9 @@ import zoneinfo
 
 import pytest
 
-from exports import ExportFilter, build_report, iter_csv
+from openpyxl import load_workbook
+
+from exports import ExportFilter, build_report, iter_csv, save_workbook
 from forms import clean_answers, from_dict, metadata
 from forms.loader import DefinitionError
 from forms.webform import build_section_form
@@ -79,7 +81,7 @@ def test_metadata_cannot_be_required_and_is_never_a_field():
     assert form.layout == [] and list(form()._fields) == []
 
 
-def test_the_interview_records_metadata_shows_no_page_for_it_and_exports_it(client, db):
+def test_the_interview_records_metadata_shows_no_page_for_it_and_exports_it(client, db, tmp_path):
     questionnaire = from_dict(definition())
     with store.transaction(db):
         store.add_questionnaire(db, questionnaire)
@@ -106,3 +108,10 @@ def test_the_interview_records_metadata_shows_no_page_for_it_and_exports_it(clie
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert [(r["rec.enhet"], r["rec.dag"], r["fragor.namn"]) for r in rows] == [
         (device, sub.answers["rec.dag"], "Ada")]
+    workbook = load_workbook(save_workbook(build_report(db, ExportFilter("meta", status="all"), "sv"),
+                                           tmp_path / "meta.xlsx"))
+    data = [[c.value for c in row] for row in workbook["Data"].iter_rows()]
+    header = next(r for r in data if "Enhet" in r)
+    assert data[data.index(header) + 1][header.index("Enhet")] == device
+    free_texts = [c.value for row in workbook["Fritext"].iter_rows() for c in row]
+    assert "Ada" in free_texts and device not in free_texts  # recorded facts are no free text
