@@ -96,10 +96,20 @@ class Cleaned:
         return not self.errors
 
 
-class _Invalid(Exception):
+class InvalidAnswer(Exception):
+    """A value that is no answer to its question: `code` names the message (MESSAGES), `params` fill it in."""
+
     def __init__(self, code: str, **params: Any):
         self.code = code
         self.params = params
+
+
+_Invalid = InvalidAnswer
+
+
+def defaults(questionnaire: Questionnaire) -> dict[str, Any]:
+    """The answers a new interview starts with: each question's default, as raw values keyed by question id."""
+    return {q.id: q.default for q in questionnaire.questions() if q.default is not None}
 
 
 def relevant_sections(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Section]:

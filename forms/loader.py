@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from . import conditions, derived, registry
+from . import answers, conditions, derived, registry
 from .errors import FieldkitError
 from .model import (
     CHOICE_TYPES,
@@ -56,7 +56,7 @@ SECTION_KEYS = {"id", "title", "description", "relevant", "questions"}
 QUESTION_KEYS = {
     "id", "type", "label", "help", "required", "choices", "items", "other", "dont_know",
     "not_applicable", "min", "max", "pattern", "max_length", "relevant", "personal",
-    "expression", "check", "constraint", "message", "constraint_message",
+    "expression", "check", "constraint", "message", "constraint_message", "default",
 }
 #: The keys a constraint_message speaks for.
 LIMIT_KEYS = ("min", "max", "pattern", "max_length")
@@ -531,7 +531,27 @@ class _Builder:
             self.problem(_line(raw, "other"), f"choice code {OTHER!r} is reserved for other: true in {question.id!r}: "
                          "remove that choice or rename it", "choices")
         self.question_limits(raw, question)
+        self.question_default(raw, question)
         return question
+
+    def question_default(self, raw: dict, question: Question) -> None:
+        """The answer a new interview starts with: it must be a valid answer to the question."""
+        if "default" not in raw:
+            return
+        if not question.answerable or question.type == "matrix":
+            self.problem(_line(raw, "default"), f"{question.type} {question.id!r} takes no default", "default")
+            return
+        try:
+            value, _extra = answers.clean_value(question, {question.id: raw["default"]})
+        except answers.InvalidAnswer as exc:
+            value, problem = None, answers.message(exc.code, "en", **exc.params)
+        else:
+            problem = None if value is not None else "it is empty"
+        if problem:
+            self.problem(_line(raw, "default"), f"default {raw['default']!r} of {question.id!r} is not a valid "
+                         f"answer: {problem}", "default")
+            return
+        question.default = value
 
     def derived_entry(self, raw: dict, question: Question) -> None:
         """A derived entry's expression and message; those keys anywhere else are problems."""

@@ -102,6 +102,8 @@ class Question:
     max_length: int | None = None
     #: Shown instead of fieldkit's own message when an answer breaks min, max, pattern or max_length.
     constraint_message: dict[str, str] = field(default_factory=dict)
+    #: The answer a new interview starts with (a cleaned answer), which the interviewer may change or clear.
+    default: Any = None
     relevant: str | None = None
     personal: bool = False
     #: Derived entries: the expression, None (a value) or "check"/"constraint" (a rule), the rule's message.
@@ -294,6 +296,8 @@ def _question_dict(q: Question, section_id: str) -> dict[str, Any]:
             data[name] = str(value) if name in ("min", "max") and q.type == "date" else value
     if q.constraint_message:  # only when set: other definitions keep their content hash
         data["constraint_message"] = q.constraint_message
+    if q.default is not None:
+        data["default"] = q.default
     if q.choices and q.type != "yesno":
         data["choices"] = [_choice_dict(c) for c in q.choices]
     if q.items:

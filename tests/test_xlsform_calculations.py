@@ -17,7 +17,9 @@ from forms import clean_answers, from_dict
 from forms.loader import DefinitionError
 from forms.webform import build_section_form
 from forms.xlsform import XLSFormError, export_xlsform, import_xlsform
+from sync import store
 
+from field_helpers import start_interview
 from test_xlsform import exported_xform
 
 LABEL = "label::English (en)"
@@ -375,19 +377,59 @@ def test_a_yes_no_cell_in_relevant_is_always_or_never(tmp_path, cell, condition)
     assert shown is (condition == "true")
 
 
-def test_read_only_questions_are_notes_and_defaults_are_named(tmp_path):
+def test_read_only_questions_are_notes_and_defaults_are_kept_when_they_are_answers(tmp_path):
     path = write_form(tmp_path, [
-        ["type", "name", LABEL, "read_only", "default"],
-        ["text", "shown", "Shown only", "yes", ""],
-        ["integer", "visits", "Visits", "", "1"],
-    ])
+        ["type", "name", LABEL, "read_only", "default", "constraint"],
+        ["text", "shown", "Shown only", "yes", "", ""],
+        ["integer", "visits", "Visits", "", "1", ". >= 0"],
+        ["select_multiple colours", "colours", "Colours", "", "red blue", ""],
+        ["date", "day", "Day", "", "today()", ""],
+        ["integer", "few", "Few", "", "20", ". <= 10"],
+    ], choices=[["list_name", "name", LABEL], ["colours", "red", "Red"], ["colours", "blue", "Blue"]])
     result = import_xlsform(path)
-    assert [(q.id, q.type) for q in result.questionnaire.questions()] == [("calc.shown", "note"),
-                                                                          ("calc.visits", "integer")]
+    questionnaire = result.questionnaire
+    assert [(q.id, q.type, q.default) for q in questionnaire.questions()] == [
+        ("calc.shown", "note", None), ("calc.visits", "integer", 1), ("calc.colours", "multi", ["red", "blue"]),
+        ("calc.day", "date", None), ("calc.few", "integer", None)]
     assert texts(result.warnings, path) == [
         "survey row 2: read_only: the question is shown as a note, without an answer (give it a calculation to "
         "show a computed value)",
-        "survey row 3: default '1' is not used: fieldkit starts the question empty",
+        "survey row 5: default 'today()' is not a valid answer (Enter a date as YYYY-MM-DD.): the question starts "
+        "empty",
+        "survey row 6: default '20' is not a valid answer (The value may not be greater than 10.): the question "
+        "starts empty",
+    ]
+    out = tmp_path / "again.xlsx"
+    export_xlsform(questionnaire, out)
+    assert import_xlsform(out).questionnaire.to_dict() == questionnaire.to_dict()
+
+
+def test_a_new_interview_starts_with_the_defaults(client, db):
+    questionnaire = from_dict({"id": "dflt", "version": "1", "title": {"sv": "D"}, "languages": ["sv"], "sections": [
+        {"id": "s", "title": {"sv": "S"}, "questions": [
+            {"id": "besok", "type": "integer", "label": {"sv": "Besök"}, "default": 1, "min": 0},
+            {"id": "typ", "type": "single", "label": {"sv": "Typ"}, "default": "b",
+             "choices": [{"code": "a", "label": {"sv": "A"}}, {"code": "b", "label": {"sv": "B"}}]}]}]})
+    with store.transaction(db):
+        store.add_questionnaire(db, questionnaire)
+    sid, location = start_interview(client, "dflt", "0180")
+    assert store.get_submission(db, sid).draft["raw"] == {"s.besok": 1, "s.typ": "b"}
+    page = client.get(location).data.decode()
+    assert 'value="1"' in page and 'value="b" checked' in page
+
+
+def test_a_default_must_be_an_answer_to_its_question():
+    data = {"id": "dflt", "version": "1", "title": {"sv": "D"}, "languages": ["sv"], "sections": [
+        {"id": "s", "title": {"sv": "S"}, "questions": [
+            {"id": "n", "type": "integer", "label": {"sv": "N"}, "default": "många", "max": 5},
+            {"id": "m", "type": "integer", "label": {"sv": "M"}, "default": 9, "max": 5},
+            {"id": "info", "type": "note", "label": {"sv": "Info"}, "default": "x"}]}]}
+    with pytest.raises(DefinitionError) as caught:
+        from_dict(data, "dflt.yaml")
+    assert [p.message for p in caught.value.problems] == [
+        "default 'många' of 's.n' is not a valid answer: Enter a whole number, e.g. 12.",
+        "default 9 of 's.m' is not a valid answer: The value may not be greater than 5.",
+        "note 's.info' takes no default",
     ]
 
 

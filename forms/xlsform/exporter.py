@@ -147,7 +147,8 @@ class _Exporter:
 
     def survey_columns(self, rows: list[dict]) -> list[str]:
         columns = ["type", "name"] + [f"label::{self.tags[c]}" for c in self.langs]
-        for base in ("hint", "required", "relevant", "constraint", "constraint_message", "calculation", "appearance",
+        for base in ("hint", "required", "relevant", "constraint", "constraint_message", "calculation", "default",
+                     "appearance",
                      "fieldkit_type", "fieldkit_flags", "fieldkit_relevant", "fieldkit_id", "fieldkit_expression",
                      "fieldkit_message", "fieldkit_generated"):
             if base in ("hint", "constraint_message", "fieldkit_message"):
@@ -230,6 +231,8 @@ class _Exporter:
             row["required"] = "yes"
         self.relevant(row, question.relevant)
         self.constraint(row, question)
+        if question.default is not None:
+            row["default"] = " ".join(question.default) if isinstance(question.default, list) else question.default
         row["appearance"] = APPEARANCES.get(question.type)
         if question.type in MARKED_TYPES:
             row["fieldkit_type"] = question.type

@@ -27,7 +27,8 @@ from pathlib import Path
 
 from .. import conditions
 from ..loader import DefinitionError, from_dict
-from ..model import DONT_KNOW, OTHER, SPECIAL_CODES, Question, Questionnaire
+from ..answers import InvalidAnswer, clean_value, message
+from ..model import DONT_KNOW, OTHER, SPECIAL_CODES, Choice, Question, Questionnaire, yesno_choices
 from . import xpath
 from .building import Data, Run, own_id
 from .choices import ChoiceLists, ChoiceSet
@@ -353,6 +354,23 @@ class _Importer(ComputedRows):
             return None
         return self.refs.relevant(node.row, node.number, reasons)
 
+    def default(self, entry: Entry, data: Data) -> None:
+        """The row's default as the question's, if it is a valid answer (not an expression such as today())."""
+        text = entry.row.text("default")
+        if not text:
+            return
+        probe = Question("q.q", data["type"], {}, choices=yesno_choices() if data["type"] == "yesno" else
+                         [Choice(c["code"], {}) for c in data.get("choices", [])],
+                         **{k: data[k] for k in (*LIMIT_KEYS, *FLAGS, "other") if k in data and k != "personal"})
+        try:
+            value, _extra = clean_value(probe, {probe.id: text.split() if probe.type == "multi" else text})
+        except InvalidAnswer as exc:
+            self.msg.warning("survey", entry.number, f"default {text!r} is not a valid answer "
+                                                     f"({message(exc.code, 'en', **exc.params)}): the question "
+                                                     "starts empty", "default")
+            return
+        data["default"] = value
+
     @staticmethod
     def yes(row: Row, column: str) -> bool:
         """A yes/no cell read as pyxform reads it (yes, true, TRUE, true()...); anything else is no."""
@@ -406,9 +424,6 @@ class _Importer(ComputedRows):
                                                      "answer (give it a calculation to show a computed value)",
                              "read-only")
             ftype, required, limits, entry = "note", False, {}, _as_note(entry)
-        elif row.text("default"):
-            self.msg.warning("survey", entry.number, f"default {row.text('default')!r} is not used: fieldkit starts "
-                                                     "the question empty", "default")
         sid = run.data["id"]
         local = unique(make_id(own_id(entry)), run.local_ids)
         data = Data(entry.number, id=local, type=ftype, label=self.texts.label(row, "label", entry.name))
@@ -438,6 +453,8 @@ class _Importer(ComputedRows):
             if not self.set_choices(entry, ftype, choices, data):
                 return None
         data.update(self.flags(row, choice_set))
+        if ftype not in ("note", "matrix"):
+            self.default(entry, data)
         self.register(entry, f"{sid}.{local}", ftype, local, own_id(entry))
         if "${" in "".join(data["label"].values()):
             self.msg.warning("survey", entry.number, "the label refers to other answers with ${...}; fieldkit shows "
