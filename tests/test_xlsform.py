@@ -830,7 +830,7 @@ def test_cli_import_skip_unsupported_leaves_rows_out_and_lists_them(runner, tmp_
     source = CORPUS / "fieldkit/unsupported_types.xlsx"
     result = runner.invoke(main, ["forms", "import", str(source), "--skip-unsupported", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "7 of 10 question rows left out (7 messages below)" in result.stdout
+    assert "7 of 10 question rows left out (the warnings below say which and why)" in result.stdout
     assert f"warning: {source}: survey row 3: type 'geopoint' is not supported" in result.stderr.splitlines()
     assert [x.id for x in load(tmp_path / "unsupported-types-1.yaml").questions()] == [
         "unsupported_types.name", "unsupported_types.when", "unsupported_types.age"]

@@ -127,7 +127,10 @@ def test_the_import_command_counts_every_question_row_left_out(runner, tmp_path)
     result = runner.invoke(main, ["forms", "import", str(path), "--skip-unsupported", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     # one message (the repeat) but two question rows
-    assert "2 of 4 question rows left out (1 message below)" in result.stdout.splitlines()
+    assert "2 of 4 question rows left out (the warnings below say which and why)" in result.stdout.splitlines()
+    assert result.stderr.splitlines() == [
+        f"warning: {path}: survey row 2: type 'begin repeat' is not supported: fieldkit does not support repeats "
+        "yet (the repeat spans rows 2-5)"]
 
 
 def test_a_group_whose_relevant_cannot_be_translated_leaves_out_its_rows_with_the_reason(tmp_path):

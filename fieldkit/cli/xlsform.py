@@ -66,8 +66,8 @@ def import_command(file: Path, skip_unsupported: bool, out_dir: Path, force: boo
         for name, fid in result.renamed.items():
             click.echo(f"  {name} -> {fid}")
     if result.rows_left_out:
-        click.echo(f"{len(result.rows_left_out)} of {result.rows} question rows left out "
-                   f"({len(result.left_out)} message{'' if len(result.left_out) == 1 else 's'} below)")
+        click.echo(f"{len(result.rows_left_out)} of {result.rows} question rows left out (the warnings below say "
+                   "which and why)")
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
 
