@@ -63,6 +63,7 @@ TEXTS = (
     N_("Offline: everything is saved in this browser."),
     N_("Answer the questions that are marked, then complete."),
     N_("Warnings (you can complete anyway)"),
+    N_("Check the warnings on this page. You can continue anyway."),
     N_("Questions that need an answer"),
     N_("%(n)s of %(total)s questions are unanswered."),
     N_("All questions are answered."),
@@ -72,7 +73,6 @@ TEXTS = (
     N_("Other, please specify"),
     N_("Required"),
     N_("Language"),
-    N_("Not sent"),
     N_("updated %(time)s"),
     N_("The questionnaire of this interview is missing in this browser."),
     N_("This interview does not exist in this browser."),
@@ -82,7 +82,6 @@ TEXTS = (
     N_("Computed"),
     N_("Yes"),
     N_("No"),
-    N_("Check"),
     N_("The form data was updated %(time)s."),
 )
 

@@ -212,7 +212,7 @@
           var title = forms[row.questionnaire_id] ? label(forms[row.questionnaire_id].title, row.questionnaire_id) : row.questionnaire_id;
           var target = row.status === "draft" ? "#/i/" + row.uuid + "/s/" + row.section_id : "#/i/" + row.uuid;
           list.appendChild(h("li", { class: "unsent-row", "data-uuid": row.uuid },
-            h("span", { class: "unsent-what" }, h("strong", { text: m.name }), " · " + title + " " + row.questionnaire_version),
+            h("span", { class: "unsent-what" }, h("strong", { text: m.name }), " · " + title + " (v" + row.questionnaire_version + ")"),
             h("span", { class: "badge badge-" + row.status, text: row.status === "draft" ? t("Draft") : t("Complete") }),
             h("span", { class: "muted", text: t("updated %(time)s", { time: time(row.modified) }) }),
             h("a", { href: target, class: "button", text: row.status === "draft" ? t("Continue") : t("Show") })));
@@ -388,7 +388,7 @@
           h("ul", {}, view.errors.map(function (e) {
             var q = findQuestion(view.form, e[0]);
             return h("li", {}, h("a", { href: "#q-" + cssId(e[0]), onclick: focusQuestion(e[0]),
-              text: label(q.label, q.id) + ": " + e[1] }));
+              text: q.type === "derived" ? e[1] : label(q.label, q.id) + ": " + e[1] }));
           })));
         view.summary.hidden = false;
         view.summary.focus();
@@ -399,7 +399,7 @@
       if (newWarnings.length) {
         // A warning stops the interviewer once, so that it is read; the next try goes on.
         view.warned = warnings;
-        view.notice.textContent = t("Warnings (you can complete anyway)");
+        view.notice.textContent = t("Check the warnings on this page. You can continue anyway.");
         view.notice.hidden = false;
         view.blocks[newWarnings[0]].focus();
         return;
