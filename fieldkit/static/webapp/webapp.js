@@ -483,7 +483,7 @@
       }
     } else if (q.type === "matrix") {
       var table = h("table", { class: "matrix" });
-      table.appendChild(h("thead", {}, h("tr", {}, h("td"), q.choices.map(function (c) {
+      table.appendChild(h("thead", {}, h("tr", {}, h("th", { scope: "col" }, h("span", { class: "visually-hidden", text: label(q.label, q.id) })), q.choices.map(function (c) {
         return h("th", { scope: "col", text: label(c.label, c.code) });
       }))));
       var tbody = h("tbody");
@@ -491,9 +491,11 @@
         var key = q.id + "/" + item.code, name = "m-" + cssId(key);
         var row = h("tr", {}, h("th", { scope: "row", id: name + "-label", text: label(item.label, item.code) }));
         q.choices.forEach(function (c) {
-          row.appendChild(h("td", { class: "cell" }, h("input", { type: "radio", name: key, value: c.code,
-            "aria-label": label(item.label, item.code) + ": " + label(c.label, c.code),
-            checked: raw[key] === c.code, onchange: function () { view.change(key, c.code); } })));
+          // The choice's text is in the label (hidden beside the column heading; shown on a phone-sized screen).
+          row.appendChild(h("td", {}, h("label", { class: "cell" },
+            h("input", { type: "radio", name: key, value: c.code, "aria-describedby": name + "-label",
+              checked: raw[key] === c.code, onchange: function () { view.change(key, c.code); } }),
+            h("span", { class: "visually-hidden", text: label(c.label, c.code) }))));
         });
         tbody.appendChild(row);
       });
