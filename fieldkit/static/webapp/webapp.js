@@ -263,7 +263,7 @@
         var order = form.sections.map(function (s) { return s.id; });
         var here = order.indexOf(sectionId);
         section = visible.find(function (s) { return order.indexOf(s.id) > here; }) || visible[visible.length - 1];
-        location.replace("#/i/" + id + "/s/" + section.id);
+        location.replace("#/i/" + id + (section ? "/s/" + section.id : "/review"));
         return;
       }
       new SectionView(interview, form, section, raw).render();
