@@ -52,6 +52,7 @@ BLUEPRINT_ROLES: dict[str | None, tuple[str, ...]] = {
     "auth": ROLES,
     "collect": ("admin", "interviewer"),
     "review": ("admin", "evaluator", "county"),
+    "quarterly": ("admin", "evaluator", "county"),
     "reports": ("admin", "evaluator", "county"),
     "admin": ("admin",),
 }
