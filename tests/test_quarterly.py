@@ -219,3 +219,44 @@ def test_the_page_names_a_bad_quarter(qapp):
     assert "write the year and the quarter as 2014Q3" in response.get_data(as_text=True)
     index = logged_in(qapp, "eva").get("/rapporter/").get_data(as_text=True)
     assert "/rapporter/kvartalsaterkoppling/" in index
+
+
+# -- the follow-up calls after the consultation conferences ---------------------------------------
+
+def call(conference, offer, places=None, start=None):
+    answers = {"radslag.konferens": conference, "radslag.deltog": "ja", "platser.kan_erbjuda": offer,
+               "sarskilda_behov.kan_mota": "nej"}
+    if places:
+        answers["platser.antal"] = places
+    if start:
+        answers["platser.fran_datum"] = start
+    return answers
+
+
+def test_follow_up_calls_against_the_contact_log(qdb):
+    """Gävleborg (21, 10 municipalities invited): Gävle promised 10 places from March 2014 after the January
+    conference and its log shows two requests in 2014, one yes for 4 persons who moved in in May, and a request
+    in 2015 (outside the twelve months); Sandviken said no; Bollnäs was called twice, the later call counts."""
+    from exports import ExportFilter, build_report
+    calls, log = store.get_questionnaire(qdb, "smak-uppfoljning"), store.get_questionnaire(qdb, "smak-kontaktlogg")
+    add_answers(qdb, calls, "2180", call("jan_2014", "ja", 10, "2014-03-01"))
+    add_answers(qdb, calls, "2181", call("jan_2014", "nej"))
+    add_answers(qdb, calls, "2183", call("jan_2014", "ja", 50, "2014-04-01"), created="2014-02-01T09:00:00.000+00:00")
+    add_answers(qdb, calls, "2183", call("jan_2014", "kanske", 5, "2014-06-01"), created="2014-02-20T09:00:00.000+00:00")
+    add_answers(qdb, log, "2180", request("2014-04-01", "ja", "2014-04-10", persons=4,
+                                          **{"svar.inflyttningsdatum": "2014-05-15"}))
+    add_answers(qdb, log, "2180", request("2014-06-01", "nej", "2014-06-03", persons=2))
+    add_answers(qdb, log, "2180", request("2015-02-01", "ja", "2015-02-03", persons=7))
+    report = build_report(qdb, ExportFilter("smak-uppfoljning", counties=("21",)))
+    found = report.measures[0]
+    conferences = rows_of(found.table("conferences"))
+    # invited, called, rate, ja, kanske, nej, vet ej, places, earliest, latest
+    assert conferences["Rådslagskonferens 1, januari 2014"] == [10, 3, 0.3, 1, 1, 1, 0, 15, "2014-03-01", "2014-06-01"]
+    assert conferences["Rådslagskonferens 2, november 2014 (inför mottagandet 2015)"][:3] == [10, 0, 0.0]
+    rows = {(row[1], row[2][:16]): row[3:] for row in found.table("promised").rows}
+    january = "Rådslagskonferen"
+    # offer, promised, from, requests, yes, persons in yes, moved in, moved in of promised
+    assert rows[("Gävle", january)] == ["Ja", 10, "2014-03-01", 2, 1, 4, 4, 0.4]
+    assert rows[("Sandviken", january)] == ["Nej", None, None, 0, 0, None, None, None]
+    assert rows[("Bollnäs", january)] == ["Kanske", 5, "2014-06-01", 0, 0, None, None, 0.0]
+    assert rows[("Totalt", january)] == [None, 15, None, 2, 1, 4, 4, pytest.approx(4 / 15)]
