@@ -70,7 +70,7 @@ def _bars(w: SheetWriter, report: QuarterlyReport, title: str, first_header: str
 def write_charts(ws, report: QuarterlyReport) -> None:
     _ = report.gettext
     page_setup(ws, report.title, _("Page &P of &N"), landscape=False)
-    w = SheetWriter(ws, [24.0] + [12.0] * (len(report.legend) + 1), paper=Paper(landscape=False))
+    w = SheetWriter(ws, [24.0] + [12.0] * len(report.legend) + [15.0], paper=Paper(landscape=False))
     w.append([cell(ws, f"{report.title}: {report.subtitle}", "fk_title")], height=22)
     w.merge(1, len(report.legend) + 2)
     w.blank()

@@ -34,7 +34,7 @@ def _asked() -> tuple[str, str]:
     return county, (request.args.get("kvartal") or last.code).strip()
 
 
-def _charts(report) -> list[Markup]:
+def _charts(report) -> list[tuple[str, Markup]]:
     """The stacked bars per municipality and per quarter as SVG (texts escaped by exports.svg)."""
     lang = report.lang
     out = []
@@ -43,7 +43,7 @@ def _charts(report) -> list[Markup]:
                         (report.gettext("Answers per quarter, %(county)s", county=report.county), report.trend_bars)):
         rows = [(f"{bar.label} ({bar.n})", bar.shares) for bar in bars if bar.n]
         if rows:
-            out.append(Markup(stacked_chart(title, rows, report.legend, lang)))
+            out.append((title, Markup(stacked_chart(title, rows, report.legend, lang))))
     return out
 
 
