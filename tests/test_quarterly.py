@@ -253,7 +253,7 @@ def test_follow_up_calls_against_the_contact_log(qdb):
     # invited, called, rate, ja, kanske, nej, vet ej, places, earliest, latest
     assert conferences["Rådslagskonferens 1, januari 2014"] == [10, 3, 0.3, 1, 1, 1, 0, 15, "2014-03-01", "2014-06-01"]
     assert conferences["Rådslagskonferens 2, november 2014 (inför mottagandet 2015)"][:3] == [10, 0, 0.0]
-    rows = {(row[1], row[2][:16]): row[3:] for row in found.table("promised").rows}
+    rows = {(row[2], row[0][:16]): row[3:] for row in found.table("promised").rows}
     january = "Rådslagskonferen"
     # offer, promised, from, requests, yes, persons in yes, moved in, moved in of promised
     assert rows[("Gävle", january)] == ["Ja", 10, "2014-03-01", 2, 1, 4, 4, 0.4]

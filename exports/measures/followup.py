@@ -112,8 +112,8 @@ def build(ctx: Context) -> Measure:
           "shows in the twelve months from the conference's month: requests, yes answers and the persons in them, "
           "and persons whose move-in date falls in those months. A county's share moved in counts the municipalities "
           "that promised places only."),
-        [MeasureColumn(_("County"), "label"), MeasureColumn(_("Municipality"), "text"),
-         MeasureColumn(_("Conference"), "text"), MeasureColumn(_("Can offer places"), "text"),
+        [MeasureColumn(_("Conference"), "label"), MeasureColumn(_("County"), "text"),
+         MeasureColumn(_("Municipality"), "text"), MeasureColumn(_("Can offer places"), "text"),
          MeasureColumn(_("Places promised"), "int"), MeasureColumn(_("Places from"), "date"),
          MeasureColumn(_("Requests"), "int", _("Contact log, twelve months")),
          MeasureColumn(_("Yes answers"), "int", _("Contact log, twelve months")),
@@ -128,14 +128,14 @@ def build(ctx: Context) -> Measure:
             for _i, call in rows.iterrows():
                 promised = call["places"] if call["offer"] in PROMISING else None
                 later = _later(cases, [call["municipality"]], code)
-                compare.add([county, call["name"], text, offer_text.get(call["offer"], call["offer"]), promised,
+                compare.add([text, county, call["name"], offer_text.get(call["offer"], call["offer"]), promised,
                              call["from"].date().isoformat() if call["from"] == call["from"] else None, *later,
                              share(later[3] or 0, promised) if promised == promised and promised else None])
             promising = rows[rows["offer"].isin(PROMISING)]
             places = total(promising["places"].to_numpy(dtype=float))
             later = _later(cases, rows["municipality"], code)
             kept = _later(cases, promising["municipality"], code)[3]  # moved in where places were promised
-            compare.add([county, _("Total"), text, None, places, None, *later,
+            compare.add([text, county, _("Total"), None, places, None, *later,
                          share(kept or 0, places) if places else None], strong=True)
     note = _("Calls after the consultation conferences: %(calls)s municipalities and conferences with a completed "
              "call (the latest call counts when a municipality was called twice about one conference).",
