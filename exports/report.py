@@ -26,6 +26,7 @@ from .frame import Progress, load_frame
 from .grouping import check_options, cross_table, groups_by, header
 from .labels import LANGUAGES, gettext, ngettext
 from .measures import Measure, build_measures
+from .measures.model import Context
 from .schema import Schema, build_schema
 from .suppression import Suppression
 from .survey import Missing, answered, expected, missing, one_per_municipality
@@ -151,7 +152,20 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
     return Report(flt, lang, schema, frame, groups, sections, response_rate(in_frame, done, gettext("Total", lang)),
                   now, version_counts, include_personal, duplicates, missing(db, flt, in_frame, done, scope),
                   header(schema, flt.tables.group_by, lang), cross, country,
-                  measures=build_measures(frame, schema, lang))
+                  measures=build_measures(frame, schema, lang, related=_related(db, flt, scope, lang),
+                                          invited=in_frame))
+
+
+def _related(db, flt: ExportFilter, scope: Scope, lang: str):
+    """Another questionnaire's submissions in the filter's counties and municipalities (any day of creation,
+    drafts too; personal answers left out) as a measure context; None when it is not stored."""
+    def load(qid: str):
+        if qid not in questionnaire_ids(db):
+            return None
+        schema, _versions = load_schema(db, qid, include_personal=False)
+        other = ExportFilter(qid, flt.counties, flt.municipalities, status="all")
+        return Context(load_frame(db, schema, other, None, scope), schema, lang)
+    return load
 
 
 def export_report(db, flt: ExportFilter, fmt: str, *, actor: str | None, lang: str = "sv",

@@ -13,6 +13,7 @@ from . import auth, config, db, errors, i18n
 from .admin import bp as admin_bp
 from .api import bp as api_bp
 from .collect import bp as collect_bp
+from .quarterly import bp as quarterly_bp
 from .reports import bp as reports_bp
 from .review import bp as review_bp
 from .sync_pages import bp as sync_pages_bp
@@ -65,6 +66,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(quarterly_bp)
     app.register_blueprint(webapp_bp)
     app.after_request(_security_headers)
     if os.environ.get("FIELDKIT_DEBUG_TEMPLATES"):

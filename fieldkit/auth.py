@@ -53,6 +53,7 @@ BLUEPRINT_ROLES: dict[str | None, tuple[str, ...]] = {
     "collect": ("admin", "interviewer"),
     "webapp": ("admin", "interviewer"),
     "review": ("admin", "evaluator", "county"),
+    "quarterly": ("admin", "evaluator", "county"),
     "reports": ("admin", "evaluator", "county"),
     "admin": ("admin",),
 }

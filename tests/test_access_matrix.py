@@ -70,6 +70,8 @@ reports.csv_download     GET   200 200 200 403 302
 reports.xlsx_start       POST  303 303 303 403 302
 reports.job              GET   404 404 404 403 302
 reports.job_file         GET   404 404 404 403 302
+quarterly.page           GET   200 200 200 403 302
+quarterly.workbook       GET   400 400 200 403 302
 sync_pages.index         GET   404 404 404 404 302
 sync_pages.movable       GET   404 404 404 404 302
 sync_pages.move          POST  404 404 404 404 302

@@ -11,6 +11,8 @@ the export (a store without the version that has them) is left out with a note.
   to answer, reasons for no (`contacts`).
 - `nad-aktivitet`: the rule check per report and a summary per county hub (`nad`).
 - `smak-kostnader`: costs and compensation per municipality and year, per county and year (`costs`).
+- `smak-uppfoljning`: the follow-up calls per conference, and places promised against the contact log
+  (`followup`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pandas as pd
 
 from ..labels import gettext
 from ..schema import Schema
-from . import contacts, costs, nad
+from . import contacts, costs, followup, nad
 from .model import Context, Measure, MeasureColumn, MeasureTable
 
 __all__ = ["MEASURES", "Measure", "MeasureColumn", "MeasureTable", "build_measures"]
@@ -28,11 +30,17 @@ MEASURES = {
     "smak-kontaktlogg": contacts.SPEC,
     "nad-aktivitet": nad.SPEC,
     "smak-kostnader": costs.SPEC,
+    "smak-uppfoljning": followup.SPEC,
 }
 
 
-def build_measures(frame: pd.DataFrame, schema: Schema, lang: str) -> list[Measure]:
-    """The measures of the report's questionnaire (none for most), computed over its frame."""
+def build_measures(frame: pd.DataFrame, schema: Schema, lang: str, *, related=None,
+                   invited: list | None = None) -> list[Measure]:
+    """The measures of the report's questionnaire (none for most), computed over its frame.
+
+    `related(questionnaire_id)` loads another questionnaire's submissions for a measure that compares
+    two; `invited` is the survey's frame of municipalities.
+    """
     spec = MEASURES.get(schema.questionnaire.id)
     if spec is None:
         return []
@@ -41,4 +49,4 @@ def build_measures(frame: pd.DataFrame, schema: Schema, lang: str) -> list[Measu
         schema.warnings.append(gettext("The questionnaire's own figures are left out: the export lacks %(columns)s.",
                                        lang, columns=", ".join(lacking)))
         return []
-    return [spec.build(Context(frame, schema, lang))]
+    return [spec.build(Context(frame, schema, lang, related=related, invited=invited))]

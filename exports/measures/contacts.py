@@ -29,10 +29,15 @@ ANSWERS = ("ja", "nej", "aterkommer")
 NONE = "-"  # no answer recorded
 
 
+def request_days(request: np.ndarray, contact: np.ndarray) -> pd.Series:
+    """Each request's day: the request date, else the contact date; NaT without a date."""
+    return pd.to_datetime(pd.Series([r or c for r, c in zip(request, contact)], dtype=object),
+                          format="%Y-%m-%d", errors="coerce")
+
+
 def quarter_labels(ctx: Context, request: np.ndarray, contact: np.ndarray) -> np.ndarray:
     """Each request's quarter as "2014 K1" (the request date, else the contact date); None without a date."""
-    dates = pd.to_datetime(pd.Series([r or c for r, c in zip(request, contact)], dtype=object),
-                           format="%Y-%m-%d", errors="coerce")
+    dates = request_days(request, contact)
     return np.array([None if pd.isna(d) else ctx.gettext("%(year)s Q%(quarter)s", year=d.year,
                                                           quarter=(d.month - 1) // 3 + 1)
                      for d in dates], dtype=object)

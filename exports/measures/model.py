@@ -90,10 +90,16 @@ def _plain(value: Any) -> Any:
 class Context:
     """The report's frame and schema, and the words and names a measure needs."""
 
-    def __init__(self, frame: pd.DataFrame, schema: Schema, lang: str):
+    def __init__(self, frame: pd.DataFrame, schema: Schema, lang: str, *,
+                 related: Callable[[str], "Context | None"] | None = None, invited: list | None = None):
         self.frame = frame
         self.schema = schema
         self.lang = lang
+        #: Another questionnaire's submissions in the same counties and scope (None when it is not stored),
+        #: for a measure that compares two (the follow-up calls against the contact log).
+        self.related = related
+        #: The municipalities the survey expects (its frame), for a response rate.
+        self.invited = invited
         self.counties = {c.code: c.name for c in registry.counties()}
         self.municipalities = {m.code: m.name for m in registry.municipalities()}
 

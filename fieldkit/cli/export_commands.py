@@ -1,4 +1,4 @@
-"""`fieldkit export xlsx|csv`: the findings of a questionnaire as a workbook or CSV."""
+"""`fieldkit export xlsx|csv|kvartal`: the findings of a questionnaire as a workbook or CSV; the quarterly feedback."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import click
 
 from exports import ExportFilter, export_report, save_workbook, write_csv
 from exports.filters import STATUSES, TableOptions
+from exports.quarterly import export_quarterly
+from exports.xlsx_quarterly import save_quarterly
 from exports.survey import read_frame_file
 from exports.labels import LANGUAGES
 
@@ -152,3 +154,24 @@ def csv_command(ctx, questionnaire, counties, municipalities, date_from, date_to
     report = _report(ctx, questionnaire, counties, municipalities, date_from, date_to, status, lang)
     write_csv(report, out, long=long_form, sep=SEPARATORS[sep])
     click.echo(f"wrote {out}: {report.n} submissions ({'long' if long_form else 'wide'})")
+
+
+@export_group.command("kvartal")
+@click.option("--lan", "county", required=True, metavar="CODE", help="The county (2-digit code, e.g. 24).")
+@click.option("--kvartal", "quarter", required=True, metavar="YYYYQN",
+              help="The quarter, written year, Q and the quarter's number, e.g. 2014Q3.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
+              help="Language of labels and headers.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True), help="File to write.")
+@click.pass_context
+def kvartal_command(ctx, county, quarter, lang, out) -> None:
+    """Write the quarterly feedback to a county board (Kvartalsåterkoppling till länsstyrelsen) as a workbook:
+    per municipality the agreed places, requests and answers from the contact log, persons placed from the
+    quarterly follow-up, the county total and the previous quarter beside them, the reasons for no, the
+    quarters before and charts. Logged in the audit log.
+
+    Example: fieldkit export kvartal --lan 24 --kvartal 2014Q3 --out vasterbotten-2014Q3.xlsx
+    """
+    report = export_quarterly(open_store(ctx), county, quarter, actor=cli_actor(), lang=lang)
+    save_quarterly(report, out)
+    click.echo(f"wrote {out}: {report.county}, {report.quarter.label(lang)}, {report.requests} requests")
