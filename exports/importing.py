@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
+from forms.answers import clean_answers
 from sync import audit, store
 
 from .import_file import SubmissionImportError, Table, read_table
@@ -94,12 +96,12 @@ def import_submissions(db, path: str | os.PathLike, *, questionnaire: str | None
                           dry_run=dry_run)
     if dry_run:
         with _reading(db):
-            _compare(db, schema.questionnaire.id, incoming, update, problems, plan.header("uuid"), lang, result)
+            _compare(db, schema, reader.missing, incoming, update, problems, plan.header("uuid"), lang, result)
         if problems:
             raise FileRefused(problems, lang)
         return result
     with store.transaction(db):
-        new, changed = _compare(db, schema.questionnaire.id, incoming, update, problems, plan.header("uuid"), lang,
+        new, changed = _compare(db, schema, reader.missing, incoming, update, problems, plan.header("uuid"), lang,
                                 result)
         if problems:
             raise FileRefused(problems, lang)
@@ -174,10 +176,23 @@ def _stored(db, ids: list[str]) -> dict[str, tuple]:
     return found
 
 
-def _compare(db, qid: str, incoming: list[Incoming], update: bool, problems: Problems, column: str, lang: str,
-             result: ImportResult) -> tuple[list[Incoming], list[Incoming]]:
+def _kept(schema: Schema, version: str, absent: set[str], stored: dict[str, Any], answers: dict[str, Any]) -> dict:
+    """`answers` with the stored answers to the questions the file has no column for (`absent`), such as the
+    personal ones an export leaves out: a file that cannot say anything about a question does not erase it.
+    A kept answer whose question the row's other answers no longer ask is dropped."""
+    kept = {key: value for key, value in stored.items() if key.split("/")[0] in absent}
+    if not kept:
+        return answers
+    merged = {**kept, **answers}
+    skipped = set(clean_answers(schema.versions[version], merged, partial=True).skipped)
+    return {key: value for key, value in merged.items() if key not in kept or key.split("/")[0] not in skipped}
+
+
+def _compare(db, schema: Schema, absent: set[str], incoming: list[Incoming], update: bool, problems: Problems,
+             column: str, lang: str, result: ImportResult) -> tuple[list[Incoming], list[Incoming]]:
     """Sort the rows into new, changed and unchanged submissions; a row that clashes with the store is a problem
-    of its submission id's `column`."""
+    of its submission id's `column`. A stored submission keeps its answers to the `absent` questions."""
+    qid = schema.questionnaire.id
     stored = _stored(db, [row.sid for row in incoming])
     new, changed = [], []
     for row in incoming:
@@ -187,6 +202,9 @@ def _compare(db, qid: str, incoming: list[Incoming], update: bool, problems: Pro
             result.added.append(row.sid)
             continue
         s_qid, s_version, s_municipality, status, answers, editing = found
+        answers = json.loads(answers or "{}")
+        if s_qid == qid and s_version == row.version and s_version in schema.versions:
+            row = replace(row, answers=_kept(schema, row.version, absent, answers, row.answers))
         if (s_qid, s_version, s_municipality) != (qid, row.version, row.municipality):
             problems.add(row.row, column, gettext(
                 "%(id)s is already in the store as a submission of %(questionnaire)s version %(version)s for "
@@ -195,7 +213,7 @@ def _compare(db, qid: str, incoming: list[Incoming], update: bool, problems: Pro
         elif status != "complete":
             problems.add(row.row, column, gettext("%(id)s is in the store as an interview not yet completed", lang,
                                                   id=row.sid))
-        elif json.loads(answers or "{}") == row.answers:
+        elif answers == row.answers:
             result.unchanged.append(row.sid)
         elif editing:
             problems.add(row.row, column, gettext(

@@ -377,3 +377,31 @@ def test_a_required_question_the_file_has_no_column_for_is_named_once(make_field
     assert result.ignored == ["aktivitet.slut_efter_start", "omfattning.minst_5_tillfallen",
                               "omfattning.ledare_per_10_deltagare", "ersattning.inom_schablon",
                               "ersattning.berattigat_belopp"]
+
+
+def test_an_export_without_personal_columns_keeps_the_stored_personal_answers(make_field_store, tmp_path):
+    from sync import demo
+
+    db = make_field_store(tmp_path / "s" / "fieldkit.db")
+    demo.make_demo(db, 12, 1, ["smak-kontaktlogg"])
+    report = build_report(db, ExportFilter("smak-kontaktlogg"), "sv", include_personal=False)
+    write_csv(report, tmp_path / "k.csv", sep=";")
+    named = {r[0]: json.loads(r[1])["kontakt.kontaktperson_namn"] for r in db.execute(
+        "select uuid, answers from submissions where status = 'complete' and answers like '%kontaktperson_namn%'")}
+    assert named  # the demo names contact persons, which the export above leaves out
+
+    again = import_submissions(db, tmp_path / "k.csv")
+    assert (again.added, again.updated, len(again.unchanged)) == ([], [], report.n)
+
+    sid = next(iter(named))
+    lines = (tmp_path / "k.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    row = next(i for i, line in enumerate(lines) if line.startswith(sid))
+    cells = lines[row].split(";")
+    cells[header.index("arende.uttagning")] = "Rättad uttagning"
+    lines[row] = ";".join(cells)
+    (tmp_path / "k2.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = import_submissions(db, tmp_path / "k2.csv", update=True)
+    assert result.updated == [sid]
+    answers = store.get_submission(db, sid).answers
+    assert (answers["arende.uttagning"], answers["kontakt.kontaktperson_namn"]) == ("Rättad uttagning", named[sid])
