@@ -153,7 +153,7 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
                   now, version_counts, include_personal, duplicates, missing(db, flt, in_frame, done, scope),
                   header(schema, flt.tables.group_by, lang), cross, country,
                   measures=build_measures(frame, schema, lang, related=_related(db, flt, scope, lang),
-                                          invited=in_frame))
+                                          invited=in_frame, suppression=Suppression(flt.tables.min_count)))
 
 
 def _related(db, flt: ExportFilter, scope: Scope, lang: str):

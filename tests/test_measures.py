@@ -277,3 +277,25 @@ def test_the_reports_page_shows_the_measures_in_the_readers_words(stores):
     client.set_cookie(i18n.COOKIE, "en")
     text = client.get("/rapporter/smak-kontaktlogg?status=all").get_data(as_text=True)
     assert "Answers to assignment requests per county and quarter" in text and "2014 Q1" in text
+
+
+def test_small_numbers_are_hidden_in_the_measures_as_in_the_question_tables(stores):
+    from exports.filters import TableOptions
+
+    db = store.open_db(stores)
+    try:
+        report = build_report(db, ExportFilter("nad-aktivitet", status="all", tables=TableOptions(min_count=3)))
+    finally:
+        db.conn.close()
+    found = report.measures[0]
+    assert found.table("reports").rows == []  # a row per report: left out whole
+    assert "Utelämnad: små tal döljs" in found.table("reports").note
+    hubs = found.table("hubs")
+    # reports; broken: sessions, leaders, rate, quality; any; nothing; not checkable; claimed, eligible, difference
+    assert [row[1:] for row in hubs.rows] == [
+        ["<3", 0, 0, 0, "<3", "<3", "<3", 0, "–", "–", "–"],  # one report: its amounts would be its own
+        ["<3", 0, 0, "<3", 0, "<3", 0, 0, "–", "–", "–"],
+        [3, "<3", "<3", "<3", 0, "<3", "<3", "<3", "–", "–", "–"],
+        [6, "<3", "<3", "<3", "<3", 3, "<3", "<3", "–", "–", "–"],
+    ]
+    assert "Små tal döljs: antal från 1 till 2 visas som <3" in found.note

@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from forms.formatting import DASH
+
 from ..labels import gettext
 from ..schema import Schema
+from ..suppression import Suppression
 from . import contacts, costs, followup, nad
 from .model import Context, Measure, MeasureColumn, MeasureTable
 
@@ -35,11 +38,12 @@ MEASURES = {
 
 
 def build_measures(frame: pd.DataFrame, schema: Schema, lang: str, *, related=None,
-                   invited: list | None = None) -> list[Measure]:
+                   invited: list | None = None, suppression: Suppression = Suppression()) -> list[Measure]:
     """The measures of the report's questionnaire (none for most), computed over its frame.
 
     `related(questionnaire_id)` loads another questionnaire's submissions for a measure that compares
-    two; `invited` is the survey's frame of municipalities.
+    two; `invited` is the survey's frame of municipalities. With `suppression` active, small counts
+    are hidden as in the question tables (see `suppressed`).
     """
     spec = MEASURES.get(schema.questionnaire.id)
     if spec is None:
@@ -49,4 +53,35 @@ def build_measures(frame: pd.DataFrame, schema: Schema, lang: str, *, related=No
         schema.warnings.append(gettext("The questionnaire's own figures are left out: the export lacks %(columns)s.",
                                        lang, columns=", ".join(lacking)))
         return []
-    return [spec.build(Context(frame, schema, lang, related=related, invited=invited))]
+    measure = spec.build(Context(frame, schema, lang, related=related, invited=invited))
+    return [suppressed(measure, suppression, lang)] if suppression.active else [measure]
+
+
+#: Columns computed from a row's counts: hidden with them.
+FIGURES = ("pct", "dec", "sek")
+
+
+def suppressed(measure: Measure, suppression: Suppression, lang: str) -> Measure:
+    """The measure with small counts hidden: a count from 1 to min_count - 1 shows as "<5", and every
+    share, median and amount of its row as a dash (a row's figures rest on its counts; hiding them
+    all is more than needed, never less). A listing (a row per submission) is left out whole.
+    """
+    for table in measure.tables:
+        if table.listing:
+            table.rows, table.strong = [], []
+            table.note = gettext("Left out: small numbers are hidden, and this list has a row per submission.", lang)
+            continue
+        counts = [i for i, col in enumerate(table.columns) if col.kind == "int"]
+        figures = [i for i, col in enumerate(table.columns) if col.kind in FIGURES]
+        for row in table.rows:
+            hidden = [i for i in counts if row[i] is not None and suppression.hidden([row[i]])[0]]
+            for i in hidden:
+                row[i] = suppression.marker
+            if hidden:
+                for i in figures:
+                    if row[i] is not None:
+                        row[i] = DASH
+    measure.note = " ".join(filter(None, [measure.note, gettext(
+        "Small numbers are hidden: counts from 1 to %(below)s show as %(marker)s, and the shares, medians "
+        "and amounts of their row as –.", lang, below=suppression.min_count - 1, marker=suppression.marker)]))
+    return measure
