@@ -165,8 +165,7 @@ def request_cases(ctx: Context | None) -> pd.DataFrame:
     columns = ["municipality", "quarter", "answer", "days", "persons", "special"]
     if ctx is None or not len(ctx.frame) or contacts.REQUEST not in ctx.frame:
         return pd.DataFrame(columns=columns)
-    rows = contacts.one_per_case(ctx, ctx.frame[contacts.REQUEST].to_numpy() == 1)
-    sub = Context(ctx.frame.iloc[rows].reset_index(drop=True), ctx.schema, ctx.lang)
+    sub = contacts.one_per_case(ctx, ctx.frame[contacts.REQUEST].to_numpy() == 1)
     days = contacts.request_days(sub.texts(contacts.REQUEST_DATE), sub.texts(contacts.CONTACT_DATE))
     special = np.zeros(len(sub.frame), bool)
     for key in SPECIAL:

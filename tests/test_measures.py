@@ -299,3 +299,24 @@ def test_small_numbers_are_hidden_in_the_measures_as_in_the_question_tables(stor
         [6, "<3", "<3", "<3", "<3", 3, "<3", "<3", "–", "–", "–"],
     ]
     assert "Små tal döljs: antal från 1 till 2 visas som <3" in found.note
+
+
+def test_a_case_answered_in_a_later_contact_counts_in_the_quarter_it_was_asked(field_template, tmp_path):
+    path = tmp_path / "fieldkit.db"
+    path.write_bytes(field_template.read_bytes())
+    config.ensure_secret_key(path.parent)
+    db = store.open_db(path)
+    log = store.get_questionnaire(db, "smak-kontaktlogg")
+    # asked on 30 March ("återkommer"), answered yes on 28 April in a second contact without a request date
+    add_answers(db, log, "2480", {**REQUEST, "kontakt.datum": "2014-03-30", "arende.forfragan_datum": "2014-03-30",
+                                  "arende.arendereferens": "TEST-1", "svar.svar": "aterkommer"},
+                created="2014-03-30T09:00:00.000+00:00")
+    add_answers(db, log, "2480", {**REQUEST, "kontakt.datum": "2014-04-29", "arende.arendereferens": "test-1",
+                                  "svar.svar": "ja", "svar.svarsdatum": "2014-04-28"},
+                created="2014-04-29T09:00:00.000+00:00")
+    db.conn.close()
+    _report, found = measure(path, "smak-kontaktlogg")
+    rows = rows_by(found.table("answers"), 2)
+    row = rows[("Västerbottens län", "2014 K1")]
+    assert [row["Förfrågningar"], row["Ja"], row["Kommunen återkommer"], row["Median"], row["n"]] == [1, 1, 0, 29, 1]
+    assert ("Västerbottens län", "2014 K2") not in rows

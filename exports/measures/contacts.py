@@ -23,6 +23,7 @@ REQUEST_DATE = "arende.forfragan_datum"
 CONTACT_DATE = "kontakt.datum"
 ANSWER = "svar.svar"
 DAYS = "svar.dagar_till_svar"
+ANSWER_DATE = "svar.svarsdatum"
 REASONS = "svar.orsak_nej"
 CASE = "arende.arendereferens"  # version 3; optional
 ANSWERS = ("ja", "nej", "aterkommer")
@@ -116,27 +117,62 @@ def reasons_table(ctx: Context, county: np.ndarray, answers: np.ndarray, chosen:
     return table
 
 
-def one_per_case(ctx: Context, requests: np.ndarray) -> np.ndarray:
-    """The rows of the request contacts that count: per case reference and municipality, the latest contact."""
+def _case_rows(ctx: Context, requests: np.ndarray) -> tuple[list[int], dict[int, str]]:
+    """The latest request contact per case reference and municipality, and for each case of several
+    contacts, its first day (the earliest request date, else contact date, of its contacts)."""
     rows = np.flatnonzero(requests)
     if CASE not in ctx.frame:
-        return rows
+        return sorted(rows.tolist()), {}
     refs, places = ctx.texts(CASE), ctx.frame["municipality_code"].astype(object).to_numpy()
     contact, created = ctx.texts(CONTACT_DATE), ctx.frame["created"].to_numpy()
+    asked = ctx.texts(REQUEST_DATE)
     latest: dict = {}
+    first: dict = {}
+    several: set = set()
     for i in rows:
         key = (places[i], refs[i].strip().upper()) if refs[i] else i
         when = (contact[i] or "", created[i])
+        day = asked[i] or contact[i]
+        if key in latest:
+            several.add(key)
         if key not in latest or when >= latest[key][0]:
             latest[key] = (when, i)
-    return np.array(sorted(i for _when, i in latest.values()), dtype=int)
+        if day and (key not in first or day < first[key]):
+            first[key] = day
+    return (sorted(i for _when, i in latest.values()),
+            {latest[key][1]: first[key] for key in several if key in first})
+
+
+def one_per_case(ctx: Context, requests: np.ndarray) -> Context:
+    """The request contacts that count, one per case (per case reference and municipality), as a Context.
+
+    A case logged in several contacts (asked in March, "återkommer"; answered in April) is one
+    request: the latest contact's answer, dated by the case's first day, so it counts in the
+    quarter it was asked and its days to answer run from then to the latest answer date.
+    """
+    rows, first = _case_rows(ctx, requests)
+    frame = ctx.frame.iloc[rows].reset_index(drop=True)
+    if first:
+        frame = frame.copy()
+        position = {row: n for n, row in enumerate(rows)}
+        at = [position[row] for row in first]
+        dates = frame[REQUEST_DATE].astype(object).to_numpy().copy()
+        dates[at] = list(first.values())
+        frame[REQUEST_DATE] = dates
+        if ANSWER_DATE in frame and DAYS in frame:
+            answered = pd.to_datetime(frame[ANSWER_DATE].iloc[at], format="%Y-%m-%d", errors="coerce")
+            asked = pd.to_datetime(pd.Series(list(first.values()), index=answered.index), format="%Y-%m-%d",
+                                   errors="coerce")
+            days = frame[DAYS].to_numpy(dtype=float).copy()
+            days[at] = (answered - asked).dt.days.to_numpy(dtype=float)
+            frame[DAYS] = days
+    return Context(frame, ctx.schema, ctx.lang)
 
 
 def build(ctx: Context) -> Measure:
     _ = ctx.gettext
     requests = ctx.frame[REQUEST].to_numpy() == 1
-    cases = one_per_case(ctx, requests)
-    sub = Context(ctx.frame.iloc[cases].reset_index(drop=True), ctx.schema, ctx.lang)
+    sub = one_per_case(ctx, requests)
     answers = np.array([a if a in ANSWERS else NONE for a in sub.codes(ANSWER)], dtype=object)
     quarter = quarter_labels(sub, sub.texts(REQUEST_DATE), sub.texts(CONTACT_DATE))
     county = sub.county_names()
@@ -145,7 +181,7 @@ def build(ctx: Context) -> Measure:
              "contacts, %(n)s requests: contacts about the same case (the same case reference in a municipality) "
              "are one request, with the answer of the latest. A request counts in the quarter of its request date, "
              "or of the contact's date when the request date was not given.",
-             records=int(requests.sum()), all=len(ctx.frame), n=len(cases))
+             records=int(requests.sum()), all=len(ctx.frame), n=len(sub.frame))
     return Measure("contacts", _("Answers to requests"), note,
                    [answers_table(sub, county, quarter, answers, sub.numbers(DAYS)),
                     reasons_table(sub, county, answers, chosen)])

@@ -52,14 +52,13 @@ def log_cases(log: Context | None) -> pd.DataFrame:
     """The contact log's requests (one per case): municipality, request day, answer, persons, move-in day."""
     if log is None or not len(log.frame):
         return pd.DataFrame(columns=["municipality", "day", "answer", "persons", "move_in"])
-    rows = contacts.one_per_case(log, log.frame[contacts.REQUEST].to_numpy() == 1)
-    sub = Context(log.frame.iloc[rows].reset_index(drop=True), log.schema, log.lang)
+    sub = contacts.one_per_case(log, log.frame[contacts.REQUEST].to_numpy() == 1)
     return pd.DataFrame({
         "municipality": sub.frame["municipality_code"].astype(object).to_numpy(),
         "day": contacts.request_days(sub.texts(contacts.REQUEST_DATE), sub.texts(contacts.CONTACT_DATE)).to_numpy(),
         "answer": sub.codes(contacts.ANSWER),
         "persons": sub.numbers(PERSONS) if PERSONS in sub.frame else np.nan,
-        "move_in": pd.to_datetime(pd.Series(sub.texts(MOVE_IN) if MOVE_IN in sub.frame else [None] * len(rows),
+        "move_in": pd.to_datetime(pd.Series(sub.texts(MOVE_IN) if MOVE_IN in sub.frame else [None] * len(sub.frame),
                                             dtype=object), format="%Y-%m-%d", errors="coerce").to_numpy(),
     })
 
