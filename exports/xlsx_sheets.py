@@ -48,6 +48,15 @@ def _filter_lines(report: Report) -> list[tuple[str, str]]:
         lines.append((_("Compared with"), _("the whole country (every county's submissions in the same period)")))
     if report.suppression.active:
         lines.append((_("Small numbers"), _("counts below %(min)s hidden", min=report.suppression.min_count)))
+    sensitive = [q for q in report.schema.questionnaire.questions() if q.sensitive]
+    if sensitive:
+        lines.append((_("Sensitive questions"),
+                      _("%(questions)s: totals only, counts below %(min)s hidden; not in the sheets Data and Free "
+                        "text", questions="; ".join(q.text(report.lang) for q in sensitive),
+                        min=report.hide(sensitive[0]).min_count) if report.schema.aggregate_only else
+                      _("%(questions)s: counts below %(min)s hidden in their tables",
+                        questions="; ".join(q.text(report.lang) for q in sensitive),
+                        min=report.hide(sensitive[0]).min_count)))
     return lines
 
 
@@ -227,7 +236,7 @@ def write_codebook(ws, report: Report, version: str, definition: Questionnaire) 
     rows.append([Styled(note, "fk_note")])
     rows.append(_header(ws, headers), height=31)
     in_versions, ordered = _versions_of(report)
-    columns = {c.key: c for c in report.schema.columns}
+    columns = {c.key: c for c in report.schema.raw_columns()}  # an aggregate-only question has no Data column
     shown = data_headers(report)
 
     def add(key: tuple, values: list) -> None:  # definition texts come from anyone's XLSForm: neutralise them

@@ -33,7 +33,7 @@ from exports import (
     save_workbook,
     workbook_filename,
 )
-from exports.filters import BY_COUNTY, STATUSES, TableOptions, check_filter
+from exports.filters import BY_DEFAULT, STATUSES, TableOptions, check_filter
 from exports.grouping import choices as table_choices
 from exports.report import load_schema, questionnaire_ids
 from forms import registry
@@ -93,14 +93,14 @@ def _table_options(args) -> TableOptions:
     raw = (args.get("minsta") or "0").strip()
     if not raw.isdigit():
         raise FilterError(f"minsta must be a whole number (the smallest count shown), not {raw!r}")
-    return TableOptions(args.get("grupp") or BY_COUNTY, cross if len(cross) == 2 else (), int(raw))
+    return TableOptions(args.get("grupp") or BY_DEFAULT, cross if len(cross) == 2 else (), int(raw))
 
 
 def _query(flt: ExportFilter) -> dict:
-    """The filter as query arguments for links."""
+    """The filter as query arguments for links (the grouping as chosen or resolved: never lost to a default)."""
     query: dict = {"lan": list(flt.counties), "kommun": list(flt.municipalities), "status": flt.status}
     options = flt.tables
-    if options.group_by != BY_COUNTY:
+    if options.group_by != BY_DEFAULT:
         query["grupp"] = options.group_by
     if options.cross:
         query["kors"] = list(options.cross)

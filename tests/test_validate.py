@@ -16,7 +16,7 @@ BROKEN = TESTS / "broken"
 KNOWN_TYPES = ("single, multi, scale, matrix, yesno, integer, decimal, money, text, longtext, year, date, note, "
                "derived")
 QUESTION_KEYS = ("check, choices, constraint, dont_know, expression, help, id, items, label, max, max_length, message, "
-                 "min, not_applicable, other, pattern, personal, relevant, required, type")
+                 "min, not_applicable, other, pattern, personal, relevant, required, sensitive, type")
 
 #: Every problem of every broken file, exactly as `fieldkit forms validate broken` prints it.
 EXPECTED = {

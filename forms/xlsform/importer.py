@@ -34,7 +34,7 @@ from .workbook import Row, Workbook, cell_text, read_workbook
 
 YES = {"yes", "true", "true()", "1"}
 NO = {"no", "false", "false()", "0"}
-FLAGS = ("personal", "dont_know", "not_applicable")
+FLAGS = ("personal", "sensitive", "dont_know", "not_applicable")
 #: fieldkit_type values each XLSForm base type may carry.
 FIELDKIT_TYPES = {
     "text": {"text", "longtext"}, "integer": {"integer", "money", "year"}, "decimal": {"decimal"}, "date": {"date"},
@@ -174,6 +174,8 @@ class _Importer:
                  if row.text(f"fieldkit_frame_{key}")}
         if frame:
             data["frame"] = frame
+        if row.text("fieldkit_group_by"):  # the reports' default grouping, a full question id
+            data["report"] = {"group_by": row.text("fieldkit_group_by")}
         self.form_id, self.title = form_id, title
         return data
 
