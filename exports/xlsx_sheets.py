@@ -48,16 +48,21 @@ def _filter_lines(report: Report) -> list[tuple[str, str]]:
         lines.append((_("Compared with"), _("the whole country (every county's submissions in the same period)")))
     if report.suppression.active:
         lines.append((_("Small numbers"), _("counts below %(min)s hidden", min=report.suppression.min_count)))
-    sensitive = [q for q in report.schema.questionnaire.questions() if q.sensitive]
-    if sensitive:
-        lines.append((_("Sensitive questions"),
-                      _("%(questions)s: totals only, counts below %(min)s hidden; not in the sheets Data and Free "
-                        "text", questions="; ".join(q.text(report.lang) for q in sensitive),
-                        min=report.hide(sensitive[0]).min_count) if report.schema.aggregate_only else
-                      _("%(questions)s: counts below %(min)s hidden in their tables",
-                        questions="; ".join(q.text(report.lang) for q in sensitive),
-                        min=report.hide(sensitive[0]).min_count)))
     return lines
+
+
+def _sensitive_lines(report: Report) -> list[tuple[str, str]]:
+    """What happens to the sensitive questions' answers in this workbook (docs/forms.md, sensitive answers)."""
+    _ = report.gettext
+    sensitive = [q for q in report.schema.questionnaire.questions() if q.sensitive]
+    if not sensitive:
+        return []
+    names, least = "; ".join(q.text(report.lang) for q in sensitive), report.hide(sensitive[0]).min_count
+    if report.schema.aggregate_only:
+        return [(_("Sensitive questions"), _("%(questions)s: totals only, counts below %(min)s hidden; not in the "
+                                             "sheets Data and Free text", questions=names, min=least))]
+    return [(_("Sensitive questions"), _("%(questions)s: counts below %(min)s hidden in their tables",
+                                         questions=names, min=least))]
 
 
 def write_overview(ws, report: Report, sheet_names: list[tuple[str, str]]) -> None:
@@ -74,6 +79,7 @@ def write_overview(ws, report: Report, sheet_names: list[tuple[str, str]]) -> No
                          for v, n in report.version_counts.items())
     pairs = [(_("Questionnaire"), report.filter.questionnaire), (_("Versions"), versions)]
     pairs += [(_("Filter: %(part)s", part=label), value) for label, value in _filter_lines(report)]
+    pairs += _sensitive_lines(report)
     for label, value in pairs:
         w.append([cell(ws, label, "fk_bold"), cell(ws, value)])
     w.append([None, cell(ws, _("Submissions marked as excluded are always left out."), "fk_note")])
