@@ -56,8 +56,9 @@ def filter_options(command):
                           "members; the response rate and the Not answered sheet use it instead of the "
                           "questionnaire's frame."),
         click.option("--include-personal", is_flag=True, expose_value=False, callback=_remember_personal,
-                     help="Include answers to questions marked personal (names, phone numbers, e-mail); "
-                          "left out unless asked. Logged in the audit log."),
+                     help="Include answers to questions marked personal (names, phone numbers, e-mail) and "
+                          "those marked sensitive, one by one; left out unless asked (sensitive ones are always "
+                          "counted in the tables). Logged in the audit log."),
     ]
     for option in reversed(options):
         command = option(command)
