@@ -27,27 +27,29 @@ class FilterError(FieldkitError, ValueError):
 
 #: Group the tables by county unless told otherwise.
 BY_COUNTY = "county"
+#: No grouping chosen: the questionnaire's own (`report: group_by`), or county (`exports.grouping.default_grouping`).
+BY_DEFAULT = ""
 
 
 @dataclass(frozen=True)
 class TableOptions:
     """How the tables are laid out; which submissions they count is the filter's business.
 
-    `group_by` is "county", the id of a choice-like column (a single, yes/no or scale question,
+    `group_by` is "" (the questionnaire's default grouping, else county), "county", the id of a choice-like column (a single, yes/no or scale question,
     a matrix row `question/row`, a rule or a derived choice, a year question) or a date question
     with ":year" or ":quarter". `cross` names two such columns: a cross-table of the first (rows)
     by the second (columns). With `min_count` above 1, counts from 1 to min_count - 1 are hidden,
     and so is every share or statistic computed from them (see `exports.suppression`).
     """
 
-    group_by: str = BY_COUNTY
+    group_by: str = BY_DEFAULT
     cross: tuple[str, ...] = ()
     min_count: int = 0
 
     def describe(self) -> dict[str, Any]:
         """The options that differ from the defaults."""
         out: dict[str, Any] = {}
-        if self.group_by != BY_COUNTY:
+        if self.group_by not in (BY_DEFAULT, BY_COUNTY):
             out["group_by"] = self.group_by
         if self.cross:
             out["cross"] = list(self.cross)

@@ -9,7 +9,7 @@ categories of their own, so a grouped table's rows always add up to its total.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ from forms.model import SPECIAL_CODES, Choice, Question
 
 from .aggregate import ChoiceTable, Group, _crosstab, _ratio, groups_of
 from .captions import is_year, shorten, stem
-from .filters import BY_COUNTY, FilterError, TableOptions
+from .filters import BY_COUNTY, BY_DEFAULT, ExportFilter, FilterError, TableOptions
 from .frame import STATE_SUFFIX, STATES
 from .labels import gettext
 from .schema import SKIPPED, Column, Schema
@@ -49,9 +49,11 @@ def _is_year_question(question: Question) -> bool:
 
 
 def valid_ids(schema: Schema) -> list[str]:
-    """Every id a table may be grouped or crossed by, in questionnaire order."""
+    """Every id a table may be grouped or crossed by, in questionnaire order (never a sensitive question)."""
     out = []
     for col in schema.columns:
+        if col.question.sensitive:
+            continue  # its answers would label the rows of every table, with the reader's suppression only
         if col.kind == "choice" or (col.kind == "number" and _is_year_question(col.question)):
             out.append(col.key)
         elif col.kind == "date":
@@ -67,6 +69,18 @@ def _resolve(schema: Schema, spec: str) -> tuple[Column, str | None]:
         raise FilterError(f"cannot group or cross by {spec!r}: it is not a choice, year or date question "
                           f"of {schema.questionnaire.id}; valid choices: {', '.join(valid_ids(schema)) or '(none)'}")
     return col, part or None
+
+
+def default_grouping(flt: ExportFilter, schema: Schema) -> ExportFilter:
+    """The filter with a grouping: the one asked for, else the questionnaire's own (`report: group_by`), else county.
+
+    A default the export cannot use (its question left out, e.g. personal for a county user) is county.
+    """
+    if flt.tables.group_by != BY_DEFAULT:
+        return flt
+    spec = schema.questionnaire.group_by
+    chosen = spec if spec and spec in valid_ids(schema) else BY_COUNTY
+    return replace(flt, tables=replace(flt.tables, group_by=chosen))
 
 
 def check_options(schema: Schema, options: TableOptions) -> None:

@@ -23,7 +23,7 @@ from .aggregate import (
 from .country import align_all, compares_with_country, country_tables, interleaved, with_country
 from .filters import LOCAL_TZ, ExportFilter, FilterError, check_filter, within
 from .frame import Progress, load_frame
-from .grouping import check_options, cross_table, groups_by, header
+from .grouping import check_options, cross_table, default_grouping, groups_by, header
 from .labels import LANGUAGES, gettext, ngettext
 from .measures import Measure, build_measures
 from .measures.model import Context
@@ -60,6 +60,19 @@ class Report:
     @property
     def suppression(self) -> Suppression:
         return Suppression(self.filter.tables.min_count)
+
+    def hide(self, question: Any = None) -> Suppression:
+        """The suppression of a table of `question`: a sensitive question's small counts are always hidden."""
+        return Suppression.of(self.filter.tables.min_count, question)
+
+    def note_sensitive(self, question: Any) -> str:
+        """What a sensitive question's table says about itself; empty for any other question."""
+        if not getattr(question, "sensitive", False):
+            return ""
+        hide = self.hide(question)
+        return self.gettext("Sensitive question: only totals are shown, and counts from 1 to %(below)s show as "
+                            "%(marker)s whatever the smallest count asked for.", below=hide.min_count - 1,
+                            marker=hide.marker)
 
     @property
     def cross_title(self) -> str:
@@ -125,7 +138,8 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
 
     `include_personal=False` leaves out questions marked personal; a scope without personal
     answers always does. A county user's scope replaces the filter's counties with their own.
-    The filter's `tables` options group the tables, add a cross-table and hide small counts;
+    The filter's `tables` options group the tables (by default as the questionnaire's `report: group_by`
+    says, else by county), add a cross-table and hide small counts;
     a report of part of the country gets the whole country's figures beside it (`exports.country`),
     unless `compare` is False (a CSV file has no tables to put them in).
     """
@@ -134,6 +148,7 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
     flt = within(check_filter(flt, questionnaire_ids(db)), scope)
     include_personal = include_personal and scope.personal
     schema, versions = load_schema(db, flt.questionnaire, include_personal)
+    flt = default_grouping(flt, schema)
     check_options(schema, flt.tables)
     frame = load_frame(db, schema, flt, progress, scope)
     duplicates = None

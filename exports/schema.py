@@ -37,6 +37,13 @@ class Schema:
     versions: dict[str, Questionnaire]
     columns: list[Column] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Questions counted in the tables but left out of the raw data (Data, Fritext, CSV): sensitive ones,
+    #: unless the export includes personal answers.
+    aggregate_only: set[str] = field(default_factory=set)
+
+    def raw_columns(self) -> list[Column]:
+        """The columns of the raw data: every column but those of aggregate-only questions."""
+        return [c for c in self.columns if c.question.id not in self.aggregate_only]
 
     def sections(self) -> list[Section]:
         return self.questionnaire.sections
@@ -93,7 +100,7 @@ def merge_versions(ordered: list[Questionnaire], warnings: list[str] | None = No
     return Questionnaire(
         id=newest.id, version=newest.version, title=newest.title, sections=sections,
         description=newest.description, languages=newest.languages, source=newest.source,
-        unit=newest.unit, frame=newest.frame,
+        unit=newest.unit, frame=newest.frame, group_by=newest.group_by,
     )
 
 
@@ -135,7 +142,9 @@ def build_schema(definitions: list[Questionnaire], include_personal: bool = True
     """The schema of a questionnaire from all its stored versions, newest first.
 
     Without `include_personal`, questions marked personal are left out of the
-    tables and the data (relevance is still evaluated on the full definitions).
+    tables and the data (relevance is still evaluated on the full definitions), and
+    questions marked sensitive are counted in the tables but left out of the raw data.
+    A question sensitive in any version is sensitive in the export.
     """
     warnings: list[str] = []
     merged = merge_versions(definitions, warnings)
@@ -146,4 +155,8 @@ def build_schema(definitions: list[Questionnaire], include_personal: bool = True
             section.questions = [q for q in section.questions if not q.personal]
     merged.__dict__.pop("_qindex", None)
     columns = [col for question in merged.questions() for col in columns_for(question)]
-    return Schema(merged, {d.version: d for d in definitions}, columns, warnings)
+    sensitive = {q.id for d in definitions for q in d.questions() if q.sensitive}
+    for question in merged.questions():
+        question.sensitive = question.sensitive or question.id in sensitive
+    aggregate_only = set() if include_personal else {q.id for q in merged.questions() if q.sensitive}
+    return Schema(merged, {d.version: d for d in definitions}, columns, warnings, aggregate_only)

@@ -4,6 +4,9 @@ A hidden count shows as "<5" (for min_count 5); a share, mean or other statistic
 hidden count (its own count, or the number it is a share of) shows as a dash. Zero is shown:
 nobody can be told apart in an empty cell. There is no secondary suppression: a hidden cell
 can sometimes be worked out from the others and the row's total (see docs/exports.md).
+
+A question marked `sensitive` always has its small counts hidden: below SENSITIVE_MIN_COUNT, or
+below the reader's own smallest count when that is larger (`Suppression.of`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from forms.formatting import DASH
+
+#: The smallest count shown in a table of a sensitive question, whatever the reader asked for.
+SENSITIVE_MIN_COUNT = 5
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,13 @@ class Suppression:
         if not self.active:
             return np.zeros(values.shape, dtype=bool)
         return (values > 0) & (values < self.min_count)
+
+    @classmethod
+    def of(cls, min_count: int, question: Any = None) -> "Suppression":
+        """The suppression of a table of `question`: at least SENSITIVE_MIN_COUNT for a sensitive one."""
+        if question is not None and getattr(question, "sensitive", False):
+            return cls(max(min_count, SENSITIVE_MIN_COUNT))
+        return cls(min_count)
 
     def counts(self, counts: Sequence[Any]) -> list[Any]:
         """The counts, with "<N" in place of each hidden one."""

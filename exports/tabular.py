@@ -124,8 +124,8 @@ def data_header(col: Column, lang: str) -> str:
 def data_headers(report: Report) -> dict[str, str]:
     """Data header of every answer column, by its key; unique within the sheet, metadata included."""
     taken = meta_headers(report)
-    keys = [col.key for col in report.schema.columns]
-    headers = unique(taken + [data_header(col, report.lang) for col in report.schema.columns])[len(taken):]
+    keys = [col.key for col in report.schema.raw_columns()]
+    headers = unique(taken + [data_header(col, report.lang) for col in report.schema.raw_columns()])[len(taken):]
     return dict(zip(keys, headers))
 
 
@@ -204,7 +204,7 @@ def wide_columns(report: Report, excel: bool) -> list[TableColumn]:
     """
     meta = meta_columns(report, excel)
     headers = data_headers(report) if excel else {}
-    return meta + [answer_column(report, col, excel, headers.get(col.key)) for col in report.schema.columns]
+    return meta + [answer_column(report, col, excel, headers.get(col.key)) for col in report.schema.raw_columns()]
 
 
 def wide_rows(columns: list[TableColumn], n: int, chunk: int = CHUNK) -> Iterator[tuple]:
@@ -215,7 +215,7 @@ def wide_rows(columns: list[TableColumn], n: int, chunk: int = CHUNK) -> Iterato
 
 
 def text_columns(report: Report) -> list[Column]:
-    return [c for c in report.schema.columns if c.kind == "text"]
+    return [c for c in report.schema.raw_columns() if c.kind == "text"]
 
 
 def freetext_rows(report: Report) -> Iterator[tuple]:
@@ -246,7 +246,7 @@ def long_rows(report: Report, chunk: int = CHUNK) -> Iterator[tuple]:
     """
     meta = meta_columns(report, excel=False)
     specs = []
-    for col in report.schema.columns:
+    for col in report.schema.raw_columns():
         if col.kind == "multi":
             continue
         specs.append((col, answer_column(report, col), _codes(report, col)))

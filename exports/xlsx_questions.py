@@ -165,7 +165,7 @@ def note_suppression(report: Report) -> str | None:
 
 def choice_columns(table: ChoiceTable, report: Report, row_header: str) -> list[Col]:
     """The columns of a choice table; small counts hidden as the report asks (see `exports.suppression`)."""
-    _, lang, hide = report.gettext, report.lang, report.suppression
+    _, lang, hide = report.gettext, report.lang, report.hide(table.question)
     multi = table.kind == "multi"
     share_group = _("Share of respondents (several choices allowed)") if multi else _("Share of substantive answers")
     outside = _("Outside the shares")
@@ -200,7 +200,7 @@ def _dates(values) -> list:
 
 
 def value_columns(table: ValueTable, report: Report) -> list[Col]:
-    _, lang, hide = report.gettext, report.lang, report.suppression
+    _, lang, hide = report.gettext, report.lang, report.hide(table.question)
     qtype = table.question.type
     year = is_year(table.question)
     number = "sek" if qtype == "money" else ("int" if qtype == "integer" else "dec")
@@ -368,11 +368,12 @@ def write_choice(w: SheetWriter, table: ChoiceTable, report: Report) -> None:
     _ = report.gettext
     mark = w.block()
     note = note_country(report, note_multi(report) if table.kind == "multi" else note_choice(report))
+    note = f"{report.note_sensitive(table.question)} {note}".strip()
     cols = choice_columns(report.shown(table), report, report.group_header)
     text = table.question.text(report.lang)
     placed = write_table(w, text, note, cols, totals=report.totals(table))
     share_group = cols[len(table.options) + 2].group
-    if table.base[-1] > 0 and table.options and not report.suppression.hidden(table.base[-1:]).any():
+    if table.base[-1] > 0 and table.options and not report.hide(table.question).hidden(table.base[-1:]).any():
         title = chart_caption(report, text, [table.base[-1]])
         if table.kind == "multi":
             clustered_chart(w, placed, mark, table, share_group, title)
@@ -394,11 +395,12 @@ def write_matrix(w: SheetWriter, table: MatrixTable, report: Report) -> None:
     several = _counties(table.rows[0]) > 1
     note = note_country(report, (_("Summary of all statements (total), then each statement per county.") if several
                                  else _("Summary of all statements.")) + " " + note_choice(report))
+    note = f"{report.note_sensitive(table.question)} {note}".strip()
     text = table.question.text(lang)
     mark = w.block()
     placed = write_table(w, text, note, cols, total_last=False)
     share_group = cols[len(summary.options) + 2].group
-    if summary.base.sum() > 0 and not report.suppression.hidden(summary.base).any():
+    if summary.base.sum() > 0 and not report.hide(table.question).hidden(summary.base).any():
         stacked_chart(w, placed, mark, share_group, chart_caption(report, text, summary.base))
     w.blank(1)
     w.end_block(mark)
@@ -409,7 +411,7 @@ def write_matrix(w: SheetWriter, table: MatrixTable, report: Report) -> None:
         cols = choice_columns(report.shown(row), report, report.group_header)
         item = row.item.text(lang)
         placed = write_table(w, item, text, cols, totals=report.totals(row))
-        if row.base[-1] > 0 and not report.suppression.hidden(row.base[-1:]).any():
+        if row.base[-1] > 0 and not report.hide(table.question).hidden(row.base[-1:]).any():
             stacked_chart(w, placed, mark, share_group, chart_caption(report, item, [row.base[-1]]))
         w.blank(1)
         w.end_block(mark)
@@ -428,7 +430,7 @@ def write_values(w: SheetWriter, table: ValueTable, report: Report) -> None:
     text = table.question.text(report.lang)
     placed = write_table(w, text, note_country(report, note), cols, totals=report.totals(table))
     if table.kind == "number" and table.stats["n"][-1] > 0 and _counties(table) > 1 \
-            and not is_year(table.question) and not report.suppression.hidden(table.stats["n"][-1:]).any():
+            and not is_year(table.question) and not report.hide(table.question).hidden(table.stats["n"][-1:]).any():
         ws = w.ws
         mean_col = 3
         rows = placed.last_row - placed.first_row + 1

@@ -51,6 +51,20 @@ def _filter_lines(report: Report) -> list[tuple[str, str]]:
     return lines
 
 
+def _sensitive_lines(report: Report) -> list[tuple[str, str]]:
+    """What happens to the sensitive questions' answers in this workbook (docs/forms.md, sensitive answers)."""
+    _ = report.gettext
+    sensitive = [q for q in report.schema.questionnaire.questions() if q.sensitive]
+    if not sensitive:
+        return []
+    names, least = "; ".join(q.text(report.lang) for q in sensitive), report.hide(sensitive[0]).min_count
+    if report.schema.aggregate_only:
+        return [(_("Sensitive questions"), _("%(questions)s: totals only, counts below %(min)s hidden; not in the "
+                                             "sheets Data and Free text", questions=names, min=least))]
+    return [(_("Sensitive questions"), _("%(questions)s: counts below %(min)s hidden in their tables",
+                                         questions=names, min=least))]
+
+
 def write_overview(ws, report: Report, sheet_names: list[tuple[str, str]]) -> None:
     """Questionnaire, versions, filter, export time, submissions, response rate (table and chart)."""
     _ = report.gettext
@@ -65,6 +79,7 @@ def write_overview(ws, report: Report, sheet_names: list[tuple[str, str]]) -> No
                          for v, n in report.version_counts.items())
     pairs = [(_("Questionnaire"), report.filter.questionnaire), (_("Versions"), versions)]
     pairs += [(_("Filter: %(part)s", part=label), value) for label, value in _filter_lines(report)]
+    pairs += _sensitive_lines(report)
     for label, value in pairs:
         w.append([cell(ws, label, "fk_bold"), cell(ws, value)])
     w.append([None, cell(ws, _("Submissions marked as excluded are always left out."), "fk_note")])
@@ -227,7 +242,7 @@ def write_codebook(ws, report: Report, version: str, definition: Questionnaire) 
     rows.append([Styled(note, "fk_note")])
     rows.append(_header(ws, headers), height=31)
     in_versions, ordered = _versions_of(report)
-    columns = {c.key: c for c in report.schema.columns}
+    columns = {c.key: c for c in report.schema.raw_columns()}  # an aggregate-only question has no Data column
     shown = data_headers(report)
 
     def add(key: tuple, values: list) -> None:  # definition texts come from anyone's XLSForm: neutralise them

@@ -104,7 +104,7 @@ def _year(value: Any, lang: str) -> str:
 def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: str | None = None,
                 chart: bool = True, total_last: bool = True, shown: ChoiceTable | None = None) -> TableView:
     """A choice table's rows (`shown`: as the page shows them, e.g. with the whole country) and its chart."""
-    lang, hide = report.lang, report.suppression
+    lang, hide = report.lang, report.hide(table.question)
     multi = table.kind == "multi"
     header = [row_header] + [o.text(lang) for o in table.options]
     header.append(gettext("Respondents") if multi else gettext("Substantive answers"))
@@ -149,6 +149,7 @@ def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: s
                     for i, o in enumerate(table.options)]
             svg = bar_chart(caption, bars)
     note = gettext("Several choices allowed.") if multi else ""
+    note = " ".join(part for part in (report.note_sensitive(table.question), note) if part)
     if shown is not None and len(shown.groups) > len(table.groups):
         note += (" " if note else "") + gettext("\"Whole country\": every county's submissions in the same period, for comparison.")
     return TableView(table.key, name, note, header, rows, Markup(svg) if svg else None, total_last,
@@ -169,7 +170,7 @@ def matrix_view(table: MatrixTable, report: Report) -> TableView:
 
 
 def value_view(table: ValueTable, report: Report) -> TableView:
-    lang, hide = report.lang, report.suppression
+    lang, hide = report.lang, report.hide(table.question)
     money = table.question.type == "money"
     year = is_year(table.question)
     header = [report.group_header, gettext("Answers")]

@@ -33,7 +33,7 @@ from exports import (
     save_workbook,
     workbook_filename,
 )
-from exports.filters import BY_COUNTY, STATUSES, TableOptions, check_filter
+from exports.filters import BY_COUNTY, BY_DEFAULT, STATUSES, TableOptions, check_filter
 from exports.grouping import choices as table_choices
 from exports.report import load_schema, questionnaire_ids
 from forms import registry
@@ -93,14 +93,14 @@ def _table_options(args) -> TableOptions:
     raw = (args.get("minsta") or "0").strip()
     if not raw.isdigit():
         raise FilterError(f"minsta must be a whole number (the smallest count shown), not {raw!r}")
-    return TableOptions(args.get("grupp") or BY_COUNTY, cross if len(cross) == 2 else (), int(raw))
+    return TableOptions(args.get("grupp") or BY_DEFAULT, cross if len(cross) == 2 else (), int(raw))
 
 
-def _query(flt: ExportFilter) -> dict:
-    """The filter as query arguments for links."""
+def _query(flt: ExportFilter, default: str | None = None) -> dict:
+    """The filter as query arguments for links; the grouping unless it is the questionnaire's `default` one."""
     query: dict = {"lan": list(flt.counties), "kommun": list(flt.municipalities), "status": flt.status}
     options = flt.tables
-    if options.group_by != BY_COUNTY:
+    if options.group_by not in (BY_DEFAULT, default or BY_COUNTY):
         query["grupp"] = options.group_by
     if options.cross:
         query["kors"] = list(options.cross)
@@ -152,14 +152,14 @@ def _page(db, flt: ExportFilter, lang: str, scope) -> dict:
     built = build_report(db, flt, lang, scope=scope)
     return {"r": without_answers(built), "flt": built.filter, "response": response_view(built),
             "sections": section_views(built), "cross": cross_view(built), "reading": reading_notes(built),
-            "query": _query(built.filter)}
+            "query": _query(built.filter, built.schema.questionnaire.group_by)}
 
 
-def _one_county(qid: str, flt: ExportFilter, counties, scope) -> list[tuple]:
+def _one_county(qid: str, flt: ExportFilter, query: dict, counties, scope) -> list[tuple]:
     """(county, link, shown now) to see each county alone with the rest of the filter; none for a county user."""
     if scope.county_code:
         return []
-    rest = {**_query(flt), "kommun": []}
+    rest = {**query, "kommun": []}
     return [(c, url_for(".report", qid=qid, **{**rest, "lan": [c.code]}), flt.counties == (c.code,))
             for c in counties]
 
@@ -190,7 +190,7 @@ def report(qid):
                                groups=groups, statuses=STATUSES, scope=scope, one_county=[],
                                by=_grouping_choices(db, qid, scope)), 400
     return render_template("reports/report.html", qid=qid, error=None, counties=counties, groups=groups,
-                           statuses=STATUSES, scope=scope, one_county=_one_county(qid, page["flt"], counties, scope),
+                           statuses=STATUSES, scope=scope, one_county=_one_county(qid, page["flt"], page["query"], counties, scope),
                            by=_grouping_choices(db, qid, scope), **page)
 
 
@@ -241,7 +241,7 @@ def xlsx_start(qid):
         finally:
             job_db.conn.close()
 
-    back = url_for(".report", qid=qid, **_query(flt))
+    back = url_for(".report", qid=qid, **_query(flt, store.get_questionnaire(db, qid).group_by))
     job = runner().submit(who, workbook_filename(flt), build, back)
     return redirect(url_for(".job", job_id=job.id), code=303)
 

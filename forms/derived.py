@@ -116,6 +116,11 @@ def check(questionnaire: Questionnaire) -> list[DerivedProblem]:
             problems.append(DerivedProblem(
                 question.expression_line, f"{_what(question)} gives text from personal question {personal[0]!r}: "
                 "mark it personal: true", "personal"))
+        sensitive = [r for r in _reach(qid, parsed) if questions.get(r) is not None and questions[r].sensitive]
+        if sensitive:
+            problems.append(DerivedProblem(
+                question.expression_line, f"{_what(question)} reads sensitive question {sensitive[0]!r}: a derived "
+                "value is a column of the raw data, and sensitive answers are only counted", "sensitive"))
     return problems
 
 

@@ -50,13 +50,19 @@ MAX_DEPTH = 20
 #: The most YAML nodes (keys, texts, numbers, lists, mappings); the largest shipped questionnaire has 1 071.
 MAX_VALUES = 50_000
 
-TOP_KEYS = {"id", "version", "title", "description", "languages", "choice_lists", "sections", "unit", "frame"}
+TOP_KEYS = {"id", "version", "title", "description", "languages", "choice_lists", "sections", "unit", "frame",
+            "report"}
 FRAME_KEYS = {"counties", "municipalities"}
+REPORT_KEYS = {"group_by"}
+#: Question types whose answers are counted as choices: the only ones `sensitive` may mark.
+SENSITIVE_TYPES = ("single", "multi", "scale", "matrix", "yesno")
+#: Question types a report may be grouped by (a matrix by one row, a date by year or quarter).
+GROUPING_TYPES = ("single", "yesno", "scale", "year")
 SECTION_KEYS = {"id", "title", "description", "relevant", "questions"}
 QUESTION_KEYS = {
     "id", "type", "label", "help", "required", "choices", "items", "other", "dont_know",
     "not_applicable", "min", "max", "pattern", "max_length", "relevant", "personal",
-    "expression", "check", "constraint", "message", "constraint_message", "default",
+    "sensitive", "expression", "check", "constraint", "message", "constraint_message", "default",
 }
 #: The keys a constraint_message speaks for.
 LIMIT_KEYS = ("min", "max", "pattern", "max_length")
@@ -304,6 +310,7 @@ class _Builder:
     def __init__(self, filename: str):
         self.filename = filename
         self.problems: list[Problem] = []
+        self.sensitive: set[str] = set()
         self.languages = ["sv", "en"]
 
     def problem(self, line: int, message: str, code: str = "invalid") -> None:
@@ -358,6 +365,7 @@ class _Builder:
         self.check_conditions(questionnaire)
         for found in derived.check(questionnaire):
             self.problem(found.line, found.message, found.code)
+        questionnaire.group_by = self.report(data, questionnaire)
         return questionnaire
 
     def unit(self, data: dict) -> str:
@@ -393,6 +401,26 @@ class _Builder:
                     codes.append(code)
             found[key] = tuple(codes)
         return Frame(**found) if any(found.values()) else None
+
+    def report(self, data: dict, questionnaire: Questionnaire) -> str | None:
+        """The reports' default grouping (`report: {group_by: section.question}`), checked against the questions."""
+        raw = data.get("report")
+        if raw is None:
+            return None
+        line = _line(data, "report")
+        if not isinstance(raw, dict):
+            self.problem(line, "report must be a mapping, e.g. report: {group_by: forening.knutpunkt}", "report")
+            return None
+        self.unknown_keys(raw, REPORT_KEYS, "report")
+        spec = raw.get("group_by")
+        if spec is None:
+            return None
+        line = _line(raw, "group_by", line)
+        problem = _grouping_problem(spec, questionnaire)
+        if problem:
+            self.problem(line, f"report group_by {spec!r}: {problem}", "report")
+            return None
+        return spec
 
     def unknown_keys(self, data: dict, allowed: set[str], what: str) -> None:
         for key in data:
@@ -512,12 +540,20 @@ class _Builder:
             line=line,
             relevant_line=_line(raw, "relevant"),
         )
-        for flag in ("required", "other", "dont_know", "not_applicable", "personal"):
+        for flag in ("required", "other", "dont_know", "not_applicable", "personal", "sensitive"):
             value = raw.get(flag, False)
             if not isinstance(value, bool):
                 self.problem(_line(raw, flag), f"{flag} must be true or false", "flag")
                 value = False
             setattr(question, flag, value)
+        if question.sensitive and question.type not in SENSITIVE_TYPES:
+            self.problem(_line(raw, "sensitive"), f"sensitive: true is only for questions with choices "
+                         f"({', '.join(SENSITIVE_TYPES)}), whose answers are counted: a {question.type} question's "
+                         "table would show single answers", "flag")
+        if question.sensitive and question.personal:
+            self.problem(_line(raw, "sensitive"), f"{question.id!r} is both personal and sensitive: personal answers "
+                         "are never counted for county users; keep personal: true for answers that identify someone, "
+                         "sensitive: true for answers that do not", "flag")
         if question.type == "note" and question.required:
             self.problem(_line(raw, "required"), f"note {question.id!r} is never answered and cannot be required", "flag")
         if question.metadata and any(raw.get(f) is True for f in ("required", "dont_know", "not_applicable")):
@@ -694,6 +730,7 @@ class _Builder:
         order = {q.id: i for i, q in enumerate(questionnaire.questions())}
         computed = {q.id for q in questionnaire.questions() if q.type == DERIVED}
         recorded = {q.id for q in questionnaire.questions() if q.metadata}  # known from the start
+        self.sensitive = {q.id for q in questionnaire.questions() if q.sensitive}
         for section in questionnaire.sections:
             first = min((order.get(q.id, 0) for q in section.questions), default=0)
             if section.relevant:
@@ -717,9 +754,35 @@ class _Builder:
             if ref in computed:
                 self.problem(line, f"relevant of {what} names derived entry {ref!r}: conditions may only use answers",
                              "derived-reference")
+            elif ref in self.sensitive:
+                self.problem(line, f"relevant of {what} names sensitive question {ref!r}: whether a question was "
+                             "asked would show its answer in the raw data", "sensitive-reference")
             elif ref in own:
                 self.problem(line, f"relevant of {what} refers to {ref!r}, which depends on this condition itself: a cycle", "cycle")
             elif ref not in order:
                 self.problem(line, f"relevant of {what} names unknown question {ref!r}", "unknown-reference")
             elif order[ref] >= position and ref not in recorded:
                 self.problem(line, f"relevant of {what} names {ref!r}, which comes later: conditions may only use earlier answers", "later-reference")
+
+
+def _grouping_problem(spec: object, questionnaire: Questionnaire) -> str | None:
+    """Why `spec` cannot group a report's tables, or None: the same ids as the reports' grouping select."""
+    if not isinstance(spec, str):
+        return "must be a question id such as forening.knutpunkt"
+    key, _sep, part = spec.partition(":")
+    qid, _slash, row = key.partition("/")
+    question = questionnaire.question(qid)
+    if question is None:
+        return "names no question of this questionnaire"
+    if question.personal or question.sensitive:
+        return "a personal or sensitive question cannot group the tables"
+    if question.type == "matrix":
+        ok = not part and row in {item.code for item in question.items}
+        need = "a matrix groups by one of its rows: question/row"
+    elif question.type == "date":
+        ok = not row and part in ("year", "quarter")
+        need = "a date groups by year or quarter: question:year or question:quarter"
+    else:
+        ok = not row and not part and (question.type in GROUPING_TYPES or question.rule is not None)
+        need = f"only a {', '.join(GROUPING_TYPES)} question, a rule, a matrix row or a date can group the tables"
+    return None if ok else need

@@ -106,6 +106,9 @@ class Question:
     default: Any = None
     relevant: str | None = None
     personal: bool = False
+    #: Sensitive but identifying no one (health in an anonymous survey): counted in the tables only, with
+    #: small counts always hidden; raw answers only where personal answers are (see docs/forms.md).
+    sensitive: bool = False
     #: Derived entries: the expression, None (a value) or "check"/"constraint" (a rule), the rule's message.
     expression: str | None = None
     rule: str | None = None
@@ -211,6 +214,8 @@ class Questionnaire:
     `unit` is `record` (every submission counts: a contact log, an activity report) or
     `municipality` (a municipality answers once: the latest completed interview counts).
     `frame` names the municipalities the survey expects; None means every municipality.
+    `group_by` is the reports' grouping when the user chooses none (`report: {group_by: ...}`);
+    None means by county.
     """
 
     id: str
@@ -222,6 +227,7 @@ class Questionnaire:
     source: str | None = None
     unit: str = "record"
     frame: Frame | None = None
+    group_by: str | None = None
 
     def text(self, lang: str) -> str:
         return text_in(self.title, lang, self.id)
@@ -252,6 +258,7 @@ class Questionnaire:
             # Only when set: definitions without them keep the content hash they were published with.
             **({"unit": self.unit} if self.unit != "record" else {}),
             **({"frame": self.frame.to_dict()} if self.frame else {}),
+            **({"report": {"group_by": self.group_by}} if self.group_by else {}),
         }
 
     @property
@@ -287,7 +294,7 @@ def _question_dict(q: Question, section_id: str) -> dict[str, Any]:
         data[q.rule or "expression"] = q.expression
         if q.message:
             data["message"] = q.message
-    for name in ("required", "other", "dont_know", "not_applicable", "personal"):
+    for name in ("required", "other", "dont_know", "not_applicable", "personal", "sensitive"):
         if getattr(q, name):
             data[name] = True
     for name in ("min", "max", "pattern", "max_length", "relevant"):

@@ -315,10 +315,16 @@ def scoped_submission(db: Database, sid: str, scope: Scope) -> store.Submission:
 
 
 def personal_ids(questionnaire) -> set[str]:
+    """Questions whose answers identify someone: what `fieldkit erase` removes."""
     return {q.id for q in questionnaire.questions() if q.personal}
 
 
+def hidden_ids(questionnaire) -> set[str]:
+    """Questions whose answers only a scope with personal answers sees one by one: personal and sensitive ones."""
+    return {q.id for q in questionnaire.questions() if q.personal or q.sensitive}
+
+
 def without_personal(questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
-    """The answers minus personal questions (and their `/other`, `/item` keys)."""
-    hidden = personal_ids(questionnaire)
+    """The answers minus personal and sensitive questions (and their `/other`, `/item` keys)."""
+    hidden = hidden_ids(questionnaire)
     return {k: v for k, v in answers.items() if k.split("/")[0] not in hidden}

@@ -94,7 +94,7 @@ def open_submission(db: Database, sid: str, scope: Scope) -> Opened:
     sub = accounts.scoped_submission(db, sid, scope)
     questionnaire = store.get_questionnaire(db, sub.questionnaire_id, sub.questionnaire_version)
     answers = sub.answers if scope.personal else accounts.without_personal(questionnaire, sub.answers)
-    hidden = set() if scope.personal else accounts.personal_ids(questionnaire)
+    hidden = set() if scope.personal else accounts.hidden_ids(questionnaire)
     skipped = set(clean_answers(questionnaire, sub.answers, partial=True).skipped)
     if not scope.personal:
         sub.answers = answers

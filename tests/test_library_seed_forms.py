@@ -142,16 +142,17 @@ def test_uppfoljning_warns_when_places_start_before_the_conference(db):
 
 def test_deltagarenkat_health_answers_never_reach_a_county_user(central_app, cdb):
     q = store.get_questionnaire(cdb, "nad-deltagarenkat")
-    assert accounts.personal_ids(q) == {"halsa.mar_allmant", "halsa.mar_battre"}
+    assert accounts.personal_ids(q) == set()  # nothing for `fieldkit erase`: the survey is anonymous
+    assert accounts.hidden_ids(q) == {"halsa.mar_allmant", "halsa.mar_battre"}
     sid = make_submission(cdb, municipality=IN_COUNTY, questionnaire_id="nad-deltagarenkat", answers=DELTAGARE)
     county = logged_in(central_app, "county")
     page = county.get(f"/granskning/{sid}").get_data(as_text=True)
-    assert page.count("Personuppgift – visas inte") == 2
+    assert page.count("Känsligt svar – räknas bara i rapporterna") == 2
     assert "Ganska dåligt" not in page and "Ja, lite" not in page
     lena = accounts.get_user(cdb, "lena").scope
     report = build_report(cdb, ExportFilter("nad-deltagarenkat"), scope=lena)
     assert report.n == 1
-    assert not [c for c in report.frame.columns if c.startswith("halsa.")]
+    assert not [c for c in report.schema.raw_columns() if c.key.startswith("halsa.")]
     evaluator = logged_in(central_app, "evaluator").get(f"/granskning/{sid}").get_data(as_text=True)
     assert "Ganska dåligt" in evaluator
 

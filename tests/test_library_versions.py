@@ -40,8 +40,11 @@ def test_every_answer_id_and_code_of_the_previous_version_is_kept(path):
 
 
 def test_the_previous_versions_are_those_once_shipped():
-    assert [p.stem for p in PREVIOUS] == ["kub-intervju", "kub-webbenkat", "nad-aktivitet", "smak-kontaktlogg"]
-    assert {load(p).version for p in PREVIOUS} == {"2"}
+    assert [p.stem for p in PREVIOUS] == ["kub-intervju", "kub-webbenkat", "nad-aktivitet", "nad-deltagarenkat",
+                                          "smak-kontaktlogg"]
+    assert {load(p).id: load(p).version for p in PREVIOUS} == {
+        "kub-intervju": "2", "kub-webbenkat": "2", "nad-aktivitet": "3", "nad-deltagarenkat": "1",
+        "smak-kontaktlogg": "2"}
 
 
 def test_an_export_over_versions_2_and_3_counts_answers_together_by_id(db):

@@ -17,7 +17,7 @@ KNOWN_TYPES = ("single, multi, scale, matrix, yesno, integer, decimal, money, te
                "datetime, note, derived, start, end, today, deviceid")
 QUESTION_KEYS = ("check, choices, constraint, constraint_message, default, dont_know, expression, help, id, items, "
                  "label, max, max_length, message, min, not_applicable, other, pattern, personal, relevant, required, "
-                 "type")
+                 "sensitive, type")
 
 #: Every problem of every broken file, exactly as `fieldkit forms validate broken` prints it.
 EXPECTED = {

@@ -58,8 +58,9 @@ def filter_options(command):
                           "members; the response rate and the Not answered sheet use it instead of the "
                           "questionnaire's frame."),
         click.option("--include-personal", is_flag=True, expose_value=False, callback=_remember_personal,
-                     help="Include answers to questions marked personal (names, phone numbers, e-mail); "
-                          "left out unless asked. Logged in the audit log."),
+                     help="Include answers to questions marked personal (names, phone numbers, e-mail) and "
+                          "those marked sensitive, one by one; left out unless asked (sensitive ones are always "
+                          "counted in the tables). Logged in the audit log."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -72,7 +73,8 @@ def table_options(command):
         click.option("--group-by", metavar="QUESTION", expose_value=False, callback=_remember_table_option,
                      help="Group the tables by a question's answers instead of by county: a single, yes/no or "
                           "scale question, a matrix row (question/row), a rule, a year question, or a date "
-                          "question by year or quarter (e.g. svar.svarsdatum:quarter). Default: county."),
+                          "question by year or quarter (e.g. svar.svarsdatum:quarter), or county. Default: the "
+                          "questionnaire's own grouping (report: group_by, e.g. NAD's hubs), else county."),
         click.option("--cross", metavar="Q1,Q2", expose_value=False, callback=_remember_table_option,
                      help="Add a sheet Korstabell: the answers to Q1 (rows) by the answers to Q2 (columns), "
                           "counts and row shares; the same kinds of questions as --group-by."),

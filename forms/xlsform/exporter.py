@@ -184,6 +184,8 @@ class _Exporter:
         if self.q.frame is not None:  # space-separated codes, e.g. "24 25" and "2480 0180"
             row["fieldkit_frame_counties"] = " ".join(self.q.frame.counties) or None
             row["fieldkit_frame_municipalities"] = " ".join(self.q.frame.municipalities) or None
+        if self.q.group_by:
+            row["fieldkit_group_by"] = self.q.group_by
         return [list(row), list(row.values())]
 
     # ------------------------------------------------------------ rows
@@ -260,7 +262,7 @@ class _Exporter:
         return row
 
     def flags(self, question: Question) -> str | None:
-        flags = ["personal"] if question.personal else []
+        flags = [f for f in ("personal", "sensitive") if getattr(question, f)]
         if question.type not in CHOICE_TYPES:  # a choice list carries these as choices
             flags += [f for f in ("dont_know", "not_applicable") if getattr(question, f)]
         return " ".join(flags) or None

@@ -48,7 +48,7 @@ NO = {"no", "false", "false()", "0"}
 LIMIT_KEYS = ("min", "max", "pattern", "max_length")
 #: How many times the import may run to settle references to later rows and calculations the loader refuses.
 MAX_RUNS = 6
-FLAGS = ("personal", "dont_know", "not_applicable")
+FLAGS = ("personal", "sensitive", "dont_know", "not_applicable")
 #: fieldkit_type values each XLSForm base type may carry.
 FIELDKIT_TYPES = {
     "text": {"text", "longtext"}, "integer": {"integer", "money", "year"}, "decimal": {"decimal"}, "date": {"date"},
@@ -207,6 +207,8 @@ class _Importer(ComputedRows):
                  if row.text(f"fieldkit_frame_{key}")}
         if frame:
             data["frame"] = frame
+        if row.text("fieldkit_group_by"):  # the reports' default grouping, a full question id
+            data["report"] = {"group_by": row.text("fieldkit_group_by")}
         self.form_id, self.title = form_id, title
         return data
 
