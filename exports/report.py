@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from forms.model import Round
 from sync import audit, store
 from sync.selection import EVERYTHING, Scope
 
@@ -26,6 +27,7 @@ from .frame import Progress, load_frame
 from .grouping import check_options, cross_table, groups_by, header
 from .labels import LANGUAGES, gettext, ngettext
 from .measures import Measure, build_measures
+from .rounds import round_of, with_round
 from .schema import Schema, build_schema
 from .suppression import Suppression
 from .survey import Missing, answered, expected, missing, one_per_municipality
@@ -85,6 +87,8 @@ class Report:
         return 2 if (key or table.key) in self.country else 1
     #: The questionnaire's own figures (contact log, NAD rules, costs per year): see exports/measures.
     measures: list[Measure] = field(default_factory=list)
+    #: The survey round the report covers (`filter.round`), if any.
+    survey_round: Round | None = None
 
     @property
     def unit(self) -> str:
@@ -126,13 +130,15 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
     answers always does. A county user's scope replaces the filter's counties with their own.
     The filter's `tables` options group the tables, add a cross-table and hide small counts;
     a report of part of the country gets the whole country's figures beside it (`exports.country`),
-    unless `compare` is False (a CSV file has no tables to put them in).
+    unless `compare` is False (a CSV file has no tables to put them in). The filter's survey round
+    (`exports.rounds`) narrows the days and gives the frame.
     """
     if lang not in LANGUAGES:
         raise FilterError(f"unknown language {lang!r}; valid choices: {', '.join(LANGUAGES)}")
     flt = within(check_filter(flt, questionnaire_ids(db)), scope)
     include_personal = include_personal and scope.personal
     schema, versions = load_schema(db, flt.questionnaire, include_personal)
+    flt = with_round(flt, schema.questionnaire)
     check_options(schema, flt.tables)
     frame = load_frame(db, schema, flt, progress, scope)
     duplicates = None
@@ -151,7 +157,7 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
     return Report(flt, lang, schema, frame, groups, sections, response_rate(in_frame, done, gettext("Total", lang)),
                   now, version_counts, include_personal, duplicates, missing(db, flt, in_frame, done, scope),
                   header(schema, flt.tables.group_by, lang), cross, country,
-                  measures=build_measures(frame, schema, lang))
+                  measures=build_measures(frame, schema, lang), survey_round=round_of(flt, schema.questionnaire))
 
 
 def export_report(db, flt: ExportFilter, fmt: str, *, actor: str | None, lang: str = "sv",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -189,6 +190,31 @@ class Frame:
         return data
 
 
+@dataclass(frozen=True)
+class Round:
+    """One survey round of a questionnaire: its days (both included) and, optionally, its own frame.
+
+    A submission belongs to the round whose period holds the day it was created (Swedish time).
+    """
+
+    id: str
+    title: dict[str, str] = field(compare=False)
+    start: datetime.date = datetime.date.min
+    end: datetime.date = datetime.date.max
+    frame: Frame | None = None
+    line: int = field(default=0, compare=False)
+
+    def text(self, lang: str) -> str:
+        return text_in(self.title, lang, self.id)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "title": self.title, "from": self.start.isoformat(),
+                                "to": self.end.isoformat()}
+        if self.frame:
+            data["frame"] = self.frame.to_dict()
+        return data
+
+
 @dataclass
 class Questionnaire:
     """One version of a questionnaire.
@@ -196,6 +222,8 @@ class Questionnaire:
     `unit` is `record` (every submission counts: a contact log, an activity report) or
     `municipality` (a municipality answers once: the latest completed interview counts).
     `frame` names the municipalities the survey expects; None means every municipality.
+    `rounds` are its survey rounds, in the order written (see `Round`); the exports read the
+    newest version's list, for the submissions of every version.
     """
 
     id: str
@@ -207,9 +235,13 @@ class Questionnaire:
     source: str | None = None
     unit: str = "record"
     frame: Frame | None = None
+    rounds: list[Round] = field(default_factory=list)
 
     def text(self, lang: str) -> str:
         return text_in(self.title, lang, self.id)
+
+    def round(self, rid: str) -> Round | None:
+        return next((r for r in self.rounds if r.id == rid), None)
 
     def questions(self) -> Iterator[Question]:
         for section in self.sections:
@@ -237,6 +269,7 @@ class Questionnaire:
             # Only when set: definitions without them keep the content hash they were published with.
             **({"unit": self.unit} if self.unit != "record" else {}),
             **({"frame": self.frame.to_dict()} if self.frame else {}),
+            **({"rounds": [r.to_dict() for r in self.rounds]} if self.rounds else {}),
         }
 
     @property
