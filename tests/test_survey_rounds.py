@@ -166,6 +166,7 @@ def test_the_report_page_offers_the_rounds_and_names_the_one_shown(survey, clien
     assert '<option value="niski-2015" selected>NISKI-nätverket 2015 (2015-02-01 – 2015-05-31)</option>' in page
     assert "Enkätomgång: <strong>NISKI-nätverket 2015</strong> (2015-02-01 – 2015-05-31)" in page
     assert "2 kommuner i urvalsramen har inte svarat" in page and "Göteborg (1480)" in page
+    assert "Svarsfrekvens (n = 5; alla län; NISKI-nätverket 2015)" in page, "the charts' titles name the round"
     assert 'name="omgang" value="niski-2015"' in page, "the downloads keep the round"
     assert "omgang=niski-2015" in page
     refused = client.get("/rapporter/enkat?omgang=2014")
