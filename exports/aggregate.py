@@ -274,7 +274,7 @@ def question_tables(frame: pd.DataFrame, schema: Schema, groups: list[Group], g:
         result = SectionResult(section)
         for question in section.questions:
             cols = by_question.get(question.id)
-            if not cols:
+            if not cols or cols[0].kind == "plain":  # times, recorded facts (start, deviceid...): no findings
                 continue
             if question.type == "matrix":
                 rows = [choice_table(frame, c, groups, g) for c in cols]

@@ -128,6 +128,8 @@ def columns_for(question: Question) -> list[Column]:
         return [Column(question.id, question, "date")]
     if qtype in ("text", "longtext"):
         return [Column(question.id, question, "text")]
+    if question.metadata or qtype in ("time", "datetime"):  # in the data as written: no findings, no free text
+        return [Column(question.id, question, "plain")]
     return []
 
 

@@ -16,6 +16,7 @@ from .collect import bp as collect_bp
 from .reports import bp as reports_bp
 from .review import bp as review_bp
 from .sync_pages import bp as sync_pages_bp
+from .webapp import bp as webapp_bp
 from .templating import field_choices, localtime
 
 csrf = CSRFProtect()
@@ -64,6 +65,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(webapp_bp)
     app.after_request(_security_headers)
     if os.environ.get("FIELDKIT_DEBUG_TEMPLATES"):
         app.jinja_env.auto_reload = True

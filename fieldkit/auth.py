@@ -51,6 +51,7 @@ FIELD_BLUEPRINTS = {"sync_pages"}
 BLUEPRINT_ROLES: dict[str | None, tuple[str, ...]] = {
     "auth": ROLES,
     "collect": ("admin", "interviewer"),
+    "webapp": ("admin", "interviewer"),
     "review": ("admin", "evaluator", "county"),
     "reports": ("admin", "evaluator", "county"),
     "admin": ("admin",),

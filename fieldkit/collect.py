@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_babel import gettext
 
-from forms import registry
+from forms import metadata, registry
 from forms.answers import clean_answers
 from forms.display import format_answer, format_rows
 from forms.webform import formdata_for
@@ -29,6 +29,7 @@ from sync.selection import Selection
 from . import errors, i18n
 from .auth import actor, current_scope, current_user
 from .db import get_db
+from .templating import LOCAL_ZONE
 from .interview import (
     find_section,
     form_class,
@@ -211,7 +212,8 @@ def _save_posted(db, sub, questionnaire, current):
     if any(q.id == cleared and q.type in ("single", "scale", "yesno") for q in current.questions):
         values[cleared] = None
         form[cleared].data = None
-    raw = merge_section_raw(sub.draft["raw"], current, values)
+    raw = metadata.record(questionnaire, merge_section_raw(sub.draft["raw"], current, values), started=sub.created,
+                          device_id=sub.device_id, zone=LOCAL_ZONE)
     cleaned, sections = progress(questionnaire, raw)
     saved = store.save_draft(db, sub.uuid, raw, current.id, cleaned.answers)
     return form, raw, cleaned, sections, saved
@@ -276,7 +278,9 @@ def complete(sid):
     db, sub, questionnaire = _load(sid)
     if sub.draft is None:
         return redirect(url_for(".summary", sid=sid))
-    cleaned = clean_answers(questionnaire, sub.draft["raw"], lang=i18n.current_language())
+    raw = metadata.record(questionnaire, sub.draft["raw"], started=sub.created, device_id=sub.device_id,
+                          completed=store.now(), zone=LOCAL_ZONE)
+    cleaned = clean_answers(questionnaire, raw, lang=i18n.current_language())
     if not cleaned.ok:
         return redirect(url_for(".review", sid=sid))
     try:

@@ -34,6 +34,8 @@ def progress(questionnaire: Questionnaire, raw: dict[str, Any]) -> tuple[Cleaned
         s for s in relevant_sections(questionnaire, cleaned.answers)
         if not any(q.answerable for q in s.questions) or any(q.id not in skipped for q in s.questions if q.answerable)
     ]
+    # a section of metadata only (an XLSForm's start, end... rows) has nothing to show: no page
+    sections = [s for s in sections if not all(q.metadata for q in s.questions)]
     return cleaned, sections
 
 
@@ -60,7 +62,7 @@ def neighbour(sections: list[Section], questionnaire: Questionnaire, section_id:
 
 def merge_section_raw(raw: dict[str, Any], section: Section, values: dict[str, Any]) -> dict[str, Any]:
     """The draft's raw values with this section's replaced by what was just posted."""
-    own = {q.id for q in section.questions}
+    own = {q.id for q in section.questions if not q.metadata}  # metadata is recorded, never posted
     merged = {k: v for k, v in raw.items() if k.split("/")[0] not in own}
     merged.update({k: v for k, v in values.items() if v not in (None, "", [])})
     return merged

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import derived
+from . import derived, metadata
 from .catalogues import Catalogue, N_
 from .conditions import Condition, parse
 from .formatting import format_number
-from .model import OTHER, OTHER_SUFFIX, SPECIAL_CODES, Question, Questionnaire, Section
+from .model import OTHER, OTHER_SUFFIX, SPECIAL_CODES, Question, Questionnaire, Section, text_in
 
 #: Validation messages by error code, as gettext msgids (Swedish and English in forms/locale).
 MESSAGES = {
@@ -36,6 +36,8 @@ MESSAGES = {
     "decimal": N_("Enter a number, e.g. 12.5."),
     "money": N_("Enter an amount in whole kronor, e.g. 12 500."),
     "date": N_("Enter a date as YYYY-MM-DD."),
+    "time": N_("Enter a time as HH:MM, e.g. 14:30."),
+    "datetime": N_("Enter a date and a time, e.g. 2025-03-04 14:30."),
     "year": N_("Enter a year with four digits, e.g. 2014."),
     "min": N_("The value may not be less than %(limit)s."),
     "max": N_("The value may not be greater than %(limit)s."),
@@ -44,6 +46,8 @@ MESSAGES = {
     "exclusive": N_('"%(label)s" cannot be combined with other answers.'),
     "text": N_("Enter text."),
 }
+#: Codes of a broken limit: a question's own constraint_message, if it has one, is shown instead.
+LIMIT_CODES = ("min", "max", "pattern", "max_length", "min_choices", "max_choices")
 #: Codes whose message counts its `limit`, so it has plural forms ("1 option", "2 options").
 COUNTED = ("min_choices", "max_choices", "max_length")
 TEXTS = Catalogue(Path(__file__).resolve().parent / "locale", "forms")
@@ -92,10 +96,20 @@ class Cleaned:
         return not self.errors
 
 
-class _Invalid(Exception):
+class InvalidAnswer(Exception):
+    """A value that is no answer to its question: `code` names the message (MESSAGES), `params` fill it in."""
+
     def __init__(self, code: str, **params: Any):
         self.code = code
         self.params = params
+
+
+_Invalid = InvalidAnswer
+
+
+def defaults(questionnaire: Questionnaire) -> dict[str, Any]:
+    """The answers a new interview starts with: each question's default, as raw values keyed by question id."""
+    return {q.id: q.default for q in questionnaire.questions() if q.default is not None}
 
 
 def relevant_sections(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Section]:
@@ -129,6 +143,11 @@ def clean_answers(
     result = Cleaned()
     if not isinstance(raw, Mapping):
         raw = {}
+    for question in questionnaire.questions():
+        if question.metadata:  # recorded, never asked: kept whatever the conditions, and known to all of them
+            value = metadata.clean(question, raw.get(question.id))
+            if value is not None:
+                result.answers[question.id] = value
     for section in questionnaire.sections:
         section_on = _holds(section.relevant, result.answers)
         for question in section.questions:
@@ -140,7 +159,10 @@ def clean_answers(
             try:
                 value, extra = clean_value(question, raw)
             except _Invalid as exc:
-                result.errors[question.id] = message(exc.code, lang, **exc.params)
+                if exc.code in LIMIT_CODES and question.constraint_message:
+                    result.errors[question.id] = text_in(question.constraint_message, lang)
+                else:
+                    result.errors[question.id] = message(exc.code, lang, **exc.params)
                 continue
             if value is None:
                 if question.required and not partial:
@@ -180,6 +202,10 @@ def clean_value(question: Question, raw: Mapping[str, Any]) -> tuple[Any, dict[s
         return _limits(question, _decimal(value)), {}
     if qtype == "date":
         return _limits(question, _date(value)), {}
+    if qtype == "time":
+        return _time(value), {}
+    if qtype == "datetime":
+        return _datetime(value), {}
     return _clean_text(question, value), {}
 
 
@@ -321,6 +347,29 @@ def _date(value: Any) -> str:
         return datetime.date.fromisoformat(value.strip()).isoformat()
     except ValueError:
         raise _Invalid("date") from None
+
+
+_TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)(?::[0-5]\d(?:\.\d+)?)?")
+
+
+def _time(value: Any) -> str:
+    """A time of day as HH:MM; seconds (as a browser may send them) are dropped."""
+    match = _TIME.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not match:
+        raise _Invalid("time")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _datetime(value: Any) -> str:
+    """A local date and time as YYYY-MM-DDTHH:MM (what a datetime-local input sends; a space works too)."""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M")
+    text = value.strip() if isinstance(value, str) else ""
+    day, _sep, clock = text.replace("T", " ", 1).partition(" ")
+    try:
+        return f"{_date(day)}T{_time(clock.strip())}"
+    except _Invalid:
+        raise _Invalid("datetime") from None
 
 
 def _limits(question: Question, value: Any) -> Any:

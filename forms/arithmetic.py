@@ -19,8 +19,10 @@ from typing import Any
 FUNCTIONS = {
     "days": (1, 1),
     "if": (3, 3),
+    "int": (1, 1),
     "max": (2, None),
     "min": (2, None),
+    "number": (1, 1),
     "round": (1, 2),
 }
 #: Results beyond this magnitude are missing: no amount in a questionnaire comes near it.
@@ -155,6 +157,11 @@ def call(name: str, args: list[Any]) -> Any:
         if all(d is not None for d in dates):
             return pick(dates)
         return None
+    if name == "number":  # a number, or a code or text that is one ("3" from a scale)
+        return as_number(args[0]) if not isinstance(args[0], str) else _parsed_number(args[0])
+    if name == "int":  # the whole part, as XPath's int(): toward zero
+        number = as_number(args[0])
+        return None if number is None else _finite(math.trunc(number))
     if name == "round":
         number = as_number(args[0])
         digits = _whole(args[1]) if len(args) > 1 else 0
@@ -166,6 +173,15 @@ def call(name: str, args: list[Any]) -> Any:
             return None
         return _finite(int(rounded) if digits == 0 else float(rounded))
     return None
+
+
+_NUMBER_TEXT = re.compile(r"\s*-?\d{1,15}(\.\d{1,10})?\s*")
+
+
+def _parsed_number(text: str) -> int | float | None:
+    if not _NUMBER_TEXT.fullmatch(text):
+        return None
+    return float(text) if "." in text else int(text)
 
 
 def result(value: Any) -> Any:

@@ -24,7 +24,8 @@ from .model import DERIVED, Question, Questionnaire, Section
 ANSWER_TYPES = {
     "integer": "integer", "decimal": "decimal", "money": "money", "year": "integer", "date": "date",
     "text": "text", "longtext": "text", "single": "text", "scale": "text", "yesno": "text",
-    "multi": "multi", "matrix": "matrix",
+    "multi": "multi", "matrix": "matrix", "time": "text", "datetime": "text",
+    "start": "text", "end": "text", "today": "date", "deviceid": "text",
 }
 NUMBERS = ("integer", "decimal", "money")
 #: Expression types that can be a result, and the question type the result is shown and exported as.
@@ -310,6 +311,17 @@ def _call_type(node: tuple, typeof) -> str:
         if all(k == "date" or k == "any" or _date_text(a) for k, a in zip(kinds, args)):
             return "date"
         raise _TypeProblem(f"{name}() takes numbers, or dates, not {_SHOWN[next(k for k in kinds if k not in NUMBERS)]}")
+    if name == "number":
+        if kinds[0] in NUMBERS:
+            return kinds[0]
+        if kinds[0] not in ("text", "any"):
+            raise _TypeProblem(f"number() takes a number or a text such as a choice code, not "
+                               f"{_shown(args[0], kinds[0])}")
+        return "decimal"
+    if name == "int":
+        if kinds[0] not in NUMBERS and kinds[0] != "any":
+            raise _TypeProblem(f"int() takes a number, not {_shown(args[0], kinds[0])}")
+        return "money" if kinds[0] == "money" else "integer"
     if name == "round":
         if kinds[0] not in NUMBERS and kinds[0] != "any":
             raise _TypeProblem(f"round() takes a number, not {_shown(args[0], kinds[0])}")

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from . import conditions, derived, registry
+from . import answers, conditions, derived, registry
 from .errors import FieldkitError
 from .model import (
     CHOICE_TYPES,
@@ -61,8 +61,10 @@ SECTION_KEYS = {"id", "title", "description", "relevant", "questions"}
 QUESTION_KEYS = {
     "id", "type", "label", "help", "required", "choices", "items", "other", "dont_know",
     "not_applicable", "min", "max", "pattern", "max_length", "relevant", "personal",
-    "expression", "check", "constraint", "message",
+    "expression", "check", "constraint", "message", "constraint_message", "default",
 }
+#: The keys a constraint_message speaks for.
+LIMIT_KEYS = ("min", "max", "pattern", "max_length")
 
 
 class DefinitionError(FieldkitError):
@@ -592,6 +594,9 @@ class _Builder:
             setattr(question, flag, value)
         if question.type == "note" and question.required:
             self.problem(_line(raw, "required"), f"note {question.id!r} is never answered and cannot be required", "flag")
+        if question.metadata and any(raw.get(f) is True for f in ("required", "dont_know", "not_applicable")):
+            self.problem(_line(raw, "type"), f"{question.type} {question.id!r} is recorded automatically: it cannot be "
+                         "required and has no don't know or not applicable", "flag")
         if question.other and question.type != "multi":
             self.problem(_line(raw, "other"), "other: true is only for multi questions", "flag")
         self.derived_entry(raw, question)
@@ -600,7 +605,27 @@ class _Builder:
             self.problem(_line(raw, "other"), f"choice code {OTHER!r} is reserved for other: true in {question.id!r}: "
                          "remove that choice or rename it", "choices")
         self.question_limits(raw, question)
+        self.question_default(raw, question)
         return question
+
+    def question_default(self, raw: dict, question: Question) -> None:
+        """The answer a new interview starts with: it must be a valid answer to the question."""
+        if "default" not in raw:
+            return
+        if not question.answerable or question.type == "matrix":
+            self.problem(_line(raw, "default"), f"{question.type} {question.id!r} takes no default", "default")
+            return
+        try:
+            value, _extra = answers.clean_value(question, {question.id: raw["default"]})
+        except answers.InvalidAnswer as exc:
+            value, problem = None, answers.message(exc.code, "en", **exc.params)
+        else:
+            problem = None if value is not None else "it is empty"
+        if problem:
+            self.problem(_line(raw, "default"), f"default {raw['default']!r} of {question.id!r} is not a valid "
+                         f"answer: {problem}", "default")
+            return
+        question.default = value
 
     def derived_entry(self, raw: dict, question: Question) -> None:
         """A derived entry's expression and message; those keys anywhere else are problems."""
@@ -721,6 +746,11 @@ class _Builder:
                 self.problem(_line(raw, "max_length"), "max_length must be a positive whole number on a text question", "limits")
             else:
                 question.max_length = value
+        if "constraint_message" in raw:
+            if not any(key in raw for key in LIMIT_KEYS):
+                self.problem(_line(raw, "constraint_message"), f"constraint_message of {question.id!r} has nothing "
+                             f"to speak for: give min, max, pattern or max_length too", "limits")
+            question.constraint_message = self.labels(raw, "constraint_message")
 
     def check_ids(self, questionnaire: Questionnaire) -> None:
         seen_sections: dict[str, int] = {}
@@ -737,18 +767,21 @@ class _Builder:
     def check_conditions(self, questionnaire: Questionnaire) -> None:
         order = {q.id: i for i, q in enumerate(questionnaire.questions())}
         computed = {q.id for q in questionnaire.questions() if q.type == DERIVED}
+        recorded = {q.id for q in questionnaire.questions() if q.metadata}  # known from the start
         for section in questionnaire.sections:
             first = min((order.get(q.id, 0) for q in section.questions), default=0)
             if section.relevant:
                 self.check_condition(section.relevant, section.relevant_line, f"section {section.id!r}", order, first,
-                                     own={q.id for q in section.questions}, computed=computed)
+                                     own={q.id for q in section.questions} - recorded, computed=computed,
+                                     recorded=recorded)
             for question in section.questions:
                 if question.relevant:
                     self.check_condition(question.relevant, question.relevant_line, f"question {question.id!r}", order,
-                                         order.get(question.id, 0), own={question.id}, computed=computed)
+                                         order.get(question.id, 0), own={question.id}, computed=computed,
+                                         recorded=recorded)
 
     def check_condition(self, source: str, line: int, what: str, order: dict, position: int, own: set[str],
-                        computed: set[str] = frozenset()) -> None:
+                        computed: set[str] = frozenset(), recorded: set[str] = frozenset()) -> None:
         try:
             condition = conditions.parse(source)
         except conditions.ConditionError as exc:
@@ -762,5 +795,5 @@ class _Builder:
                 self.problem(line, f"relevant of {what} refers to {ref!r}, which depends on this condition itself: a cycle", "cycle")
             elif ref not in order:
                 self.problem(line, f"relevant of {what} names unknown question {ref!r}", "unknown-reference")
-            elif order[ref] >= position:
+            elif order[ref] >= position and ref not in recorded:
                 self.problem(line, f"relevant of {what} names {ref!r}, which comes later: conditions may only use earlier answers", "later-reference")

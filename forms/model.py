@@ -27,7 +27,13 @@ NUMBER_TYPES = ("integer", "decimal", "money")
 TEXT_TYPES = ("text", "longtext")
 #: A derived entry is computed from answers, never asked: a value, a check (a warning) or a constraint (an error).
 DERIVED = "derived"
-QUESTION_TYPES = CHOICE_TYPES + NUMBER_TYPES + TEXT_TYPES + ("year", "date", "note", DERIVED)
+#: Facts about the interview that are recorded, never asked or shown: when it was started and first
+#: completed, the day it was started, the device (`forms.metadata`).
+METADATA_TYPES = ("start", "end", "today", "deviceid")
+#: A time of day ("14:30") and a local date and time ("2025-03-04T14:30").
+TIME_TYPES = ("time", "datetime")
+QUESTION_TYPES = CHOICE_TYPES + NUMBER_TYPES + TEXT_TYPES + ("year", "date") + TIME_TYPES + ("note", DERIVED) \
+    + METADATA_TYPES
 #: The key that holds a derived entry's expression: a value, or a rule of either severity.
 DERIVED_KEYS = ("expression", "check", "constraint")
 
@@ -95,6 +101,10 @@ class Question:
     max: Any = None
     pattern: str | None = None
     max_length: int | None = None
+    #: Shown instead of fieldkit's own message when an answer breaks min, max, pattern or max_length.
+    constraint_message: dict[str, str] = field(default_factory=dict)
+    #: The answer a new interview starts with (a cleaned answer), which the interviewer may change or clear.
+    default: Any = None
     relevant: str | None = None
     personal: bool = False
     #: Derived entries: the expression, None (a value) or "check"/"constraint" (a rule), the rule's message.
@@ -119,7 +129,12 @@ class Question:
 
     @property
     def answerable(self) -> bool:
-        return self.type not in ("note", DERIVED)
+        return self.type not in ("note", DERIVED) + METADATA_TYPES
+
+    @property
+    def metadata(self) -> bool:
+        """Recorded automatically (start, end, today, deviceid): stored with the answers, never shown."""
+        return self.type in METADATA_TYPES
 
     @property
     def derived(self) -> bool:
@@ -312,6 +327,10 @@ def _question_dict(q: Question, section_id: str) -> dict[str, Any]:
         value = getattr(q, name)
         if value is not None:
             data[name] = str(value) if name in ("min", "max") and q.type == "date" else value
+    if q.constraint_message:  # only when set: other definitions keep their content hash
+        data["constraint_message"] = q.constraint_message
+    if q.default is not None:
+        data["default"] = q.default
     if q.choices and q.type != "yesno":
         data["choices"] = [_choice_dict(c) for c in q.choices]
     if q.items:

@@ -112,6 +112,8 @@ def build_section_form(questionnaire: Questionnaire, section: Section | str, lan
     attrs: dict[str, Any] = {}
     layout: list[QuestionLayout] = []
     for question in section.questions:
+        if question.metadata:  # recorded, never shown
+            continue
         entry = QuestionLayout(question)
         _add_fields(question, lang, attrs, entry)
         layout.append(entry)
@@ -160,6 +162,8 @@ def _input_attrs(q: Question) -> dict[str, Any]:
         attrs["inputmode"] = "numeric"
     elif q.type == "decimal":
         attrs["inputmode"] = "decimal"
+    elif q.type in ("time", "datetime"):
+        attrs["type"] = "time" if q.type == "time" else "datetime-local"
     elif q.type == "date":
         attrs["type"] = "date"
         if q.min:

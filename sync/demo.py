@@ -149,6 +149,10 @@ class AnswerMaker:
             return self.number(question)
         if qtype == "date":
             return self.date(question, answers)
+        if qtype == "time":
+            return f"{rng.randint(8, 17):02d}:{rng.choice(('00', '15', '30', '45'))}"
+        if qtype == "datetime":
+            return f"{self.date(question, answers)}T{rng.randint(8, 17):02d}:00"
         if qtype == "year":
             low = question.min if question.min is not None else 2013
             high = question.max if question.max is not None else 2016

@@ -22,6 +22,7 @@ from typing import Any, Iterator
 from sqlite_utils import Database
 
 from forms import registry
+from forms.answers import defaults
 from forms.errors import FieldkitError
 from forms.library import load_library
 from forms.loader import from_dict
@@ -321,7 +322,9 @@ def create_submission(db: Database, questionnaire_id: str, municipality_code: st
             "revision": 0,
             "answers": "{}",
         })
-        db["drafts"].insert({"submission_uuid": sid, "raw": "{}", "section_id": None, "saved_at": stamp, "seq": 0})
+        # the draft starts with the questionnaire's defaults, which the interviewer may change
+        db["drafts"].insert({"submission_uuid": sid, "raw": json.dumps(defaults(questionnaire), ensure_ascii=False),
+                             "section_id": None, "saved_at": stamp, "seq": 0})
     return sid
 
 

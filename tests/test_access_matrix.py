@@ -79,6 +79,12 @@ sync_pages.send          POST  404 404 404 404 302
 sync_pages.fetch         POST  404 404 404 404 302
 sync_pages.bundle        POST  404 404 404 404 302
 sync_pages.read_ack      POST  404 404 404 404 302
+webapp.shell             GET   200 403 403 200 302
+webapp.worker            GET   200 403 403 200 302
+webapp.manifest          GET   200 403 403 200 302
+webapp.questionnaires    GET   200 403 403 200 302
+webapp.municipalities    GET   200 403 403 200 302
+webapp.texts             GET   200 403 403 200 302
 api.acknowledgements     GET   401 401 401 401 401
 api.push                 POST  401 401 401 401 401
 api.questionnaires       GET   401 401 401 401 401

@@ -130,6 +130,12 @@ def test_division_by_zero_gives_a_missing_result():
     ("a.d + 30", {"a.d": "2014-02-10"}, "2014-03-12"),
     ("max(a.d, '2014-06-01')", {"a.d": "2014-02-10"}, "2014-06-01"),
     ("a.d >= '2014-01-01'", {"a.d": "2014-02-10"}, True),
+    ("int(7 / 2)", {}, 3),                      # the whole part, as XPath's int()
+    ("int(-2.7)", {}, -2),                      # toward zero
+    ("number(a.s) + 1", {"a.s": "3"}, 4),       # a choice code that is a number
+    ("number(a.s) * 2", {"a.s": " 1.5 "}, 3.0),
+    ("number(a.s)", {"a.s": "ja"}, None),       # text that is no number: missing
+    ("number(a.x)", {"a.x": 5}, 5),
 ])
 def test_expression_values(source, answers, expected):
     from forms.arithmetic import result
@@ -183,7 +189,7 @@ def test_an_unknown_reference_is_a_problem_with_its_line():
     ("a.deltagare +", "expression of 'a.x': expected a question id or a value, found end of condition at "
                       "position 14"),
     ("sum(a.deltagare, 1)", "expression of 'a.x': unknown function 'sum' at position 1 "
-                            "(known: days, if, max, min, round)"),
+                            "(known: days, if, int, max, min, number, round)"),
 ])
 def test_expressions_that_do_not_fit_are_problems(expression, message):
     assert problems(f'''      - id: x

@@ -13,10 +13,11 @@ from forms import DefinitionError, from_dict, load, load_text
 TESTS = Path(__file__).parent
 BROKEN = TESTS / "broken"
 
-KNOWN_TYPES = ("single, multi, scale, matrix, yesno, integer, decimal, money, text, longtext, year, date, note, "
-               "derived")
-QUESTION_KEYS = ("check, choices, constraint, dont_know, expression, help, id, items, label, max, max_length, message, "
-                 "min, not_applicable, other, pattern, personal, relevant, required, type")
+KNOWN_TYPES = ("single, multi, scale, matrix, yesno, integer, decimal, money, text, longtext, year, date, time, "
+               "datetime, note, derived, start, end, today, deviceid")
+QUESTION_KEYS = ("check, choices, constraint, constraint_message, default, dont_know, expression, help, id, items, "
+                 "label, max, max_length, message, min, not_applicable, other, pattern, personal, relevant, required, "
+                 "type")
 
 #: Every problem of every broken file, exactly as `fieldkit forms validate broken` prints it.
 EXPECTED = {

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from forms import parse_condition
 from forms.answers import clean_answers
 from forms.xlsform import XLSFormError, import_xlsform
 
@@ -32,6 +33,15 @@ def test_the_corpus_has_at_least_25_forms_and_most_import():
     assert sum(not isinstance(_import(path), XLSFormError) for path in FILES) >= 25
 
 
+def keeping_the_rules(questionnaire, answers: dict) -> dict:
+    """The demo answers know nothing of a form's rules: leave out the answer that breaks one (the rule's own question)."""
+    for qid in clean_answers(questionnaire, answers).errors:
+        rule = questionnaire.question(qid)
+        if rule is not None and rule.rule == "constraint":
+            answers.pop(parse_condition(rule.expression).references()[0], None)
+    return answers
+
+
 @pytest.mark.parametrize("path", [pytest.param(p, id=str(p.relative_to(CORPUS))) for p in FILES])
 def test_imported_form_is_interviewed_and_completed_in_the_app(path, client, db):
     result = _import(path)
@@ -41,7 +51,7 @@ def test_imported_form_is_interviewed_and_completed_in_the_app(path, client, db)
     questionnaire = result.questionnaire
     with store.transaction(db):
         assert store.add_questionnaire(db, questionnaire, origin=path.name) in ("added", "unchanged")
-    answers = plausible_answers(questionnaire, "0180")
+    answers = keeping_the_rules(questionnaire, plausible_answers(questionnaire, "0180"))
     sid, location = start_interview(client, questionnaire.id, "0180")
     for _ in range(len(questionnaire.sections) + 1):
         if "/del/" not in location:
@@ -56,7 +66,10 @@ def test_imported_form_is_interviewed_and_completed_in_the_app(path, client, db)
     assert client.post(f"/s/{sid}/slutfor").headers["Location"].endswith("/sammanstallning")
     stored = store.get_submission(db, sid)
     assert stored.status == "complete"
-    assert stored.answers == clean_answers(questionnaire, answers).answers
+    recorded = {q.id for q in questionnaire.questions() if q.metadata}  # start, end, today, deviceid
+    assert {k: v for k, v in stored.answers.items() if k not in recorded} == \
+        clean_answers(questionnaire, answers).answers
+    assert set(stored.answers) >= recorded
     assert client.get(f"/s/{sid}/sammanstallning").status_code == 200
 
 

@@ -65,8 +65,9 @@ def import_command(file: Path, skip_unsupported: bool, out_dir: Path, force: boo
         click.echo(f"{len(result.renamed)} XLSForm name(s) became other fieldkit ids:")
         for name, fid in result.renamed.items():
             click.echo(f"  {name} -> {fid}")
-    if result.left_out:
-        click.echo(f"{len(result.left_out)} unsupported row(s) left out")
+    if result.rows_left_out:
+        click.echo(f"{len(result.rows_left_out)} of {result.rows} question rows left out (the warnings below say "
+                   "which and why)")
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
 

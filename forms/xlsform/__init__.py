@@ -3,7 +3,8 @@
 A staged pipeline. Import: `workbook` reads the file into sheets of rows,
 `survey` builds the tree of groups and questions, `importer` maps it to
 plain definition data and checks it with `forms.loader.from_dict`;
-`expressions` translates relevant and constraint XPath. Export: `exporter`
+`expressions` translates relevant, constraint and calculation XPath, and
+`computed` builds calculations, constraint rules and metadata entries. Export: `exporter`
 writes the same mapping backwards, with `to_xpath` for conditions and limits.
 docs/xlsform.md has the rules.
 """

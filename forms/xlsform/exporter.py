@@ -27,6 +27,7 @@ from ..model import (
     Question,
     Questionnaire,
     Section,
+    text_in,
 )
 from . import xpath
 from .expressions import Target, Untranslatable, render, translate_relevant
@@ -41,6 +42,7 @@ XLSFORM_TYPES = {
     "single": "select_one", "scale": "select_one", "yesno": "select_one", "matrix": "select_one",
     "multi": "select_multiple", "integer": "integer", "money": "integer", "year": "integer", "decimal": "decimal",
     "text": "text", "longtext": "text", "date": "date", "note": "note", "derived": "calculate",
+    "start": "start", "end": "end", "today": "today", "deviceid": "deviceid", "time": "time", "datetime": "datetime",
 }
 MARKED_TYPES = ("money", "yesno", "year")
 APPEARANCES = {"scale": "likert", "longtext": "multiline"}
@@ -145,9 +147,10 @@ class _Exporter:
 
     def survey_columns(self, rows: list[dict]) -> list[str]:
         columns = ["type", "name"] + [f"label::{self.tags[c]}" for c in self.langs]
-        for base in ("hint", "required", "relevant", "constraint", "constraint_message", "calculation", "appearance",
+        for base in ("hint", "required", "relevant", "constraint", "constraint_message", "calculation", "default",
+                     "appearance",
                      "fieldkit_type", "fieldkit_flags", "fieldkit_relevant", "fieldkit_id", "fieldkit_expression",
-                     "fieldkit_message"):
+                     "fieldkit_message", "fieldkit_generated"):
             if base in ("hint", "constraint_message", "fieldkit_message"):
                 keys = [f"{base}::{self.tags[c]}" for c in self.langs]
                 if any(row.get(k) for row in rows for k in keys):
@@ -219,6 +222,8 @@ class _Exporter:
         row = {"name": name, **self.texts("label", question.label), **self.texts("hint", question.help)}
         if name != local:
             row["fieldkit_id"] = local
+        if question.metadata:  # recorded by ODK as by fieldkit: the type says it all
+            return [{**row, "type": kind, "fieldkit_flags": self.flags(question)}]
         if question.type in CHOICE_TYPES:
             kind = f"{kind} {self.choice_list(question, local)}"
         row["type"] = kind
@@ -226,6 +231,8 @@ class _Exporter:
             row["required"] = "yes"
         self.relevant(row, question.relevant)
         self.constraint(row, question)
+        if question.default is not None:
+            row["default"] = " ".join(question.default) if isinstance(question.default, list) else question.default
         row["appearance"] = APPEARANCES.get(question.type)
         if question.type in MARKED_TYPES:
             row["fieldkit_type"] = question.type
@@ -265,6 +272,8 @@ class _Exporter:
         row["constraint"] = constraint
         for code in self.langs:
             row[f"constraint_message::{self.tags[code]}"] = constraint_message(question, code)
+        if not question.constraint_message:  # fieldkit's own words: the import does not make them the question's
+            row["fieldkit_generated"] = "constraint_message"
 
     def matrix_rows(self, question: Question, local: str) -> list[dict]:
         list_name = self.choice_list(question, local)
@@ -315,7 +324,9 @@ def xlsform_name(fid: str) -> str:
 
 
 def constraint_message(question: Question, lang: str) -> str:
-    """What ODK shows when the constraint fails, from fieldkit's own messages."""
+    """What ODK shows when the constraint fails: the question's own message, else fieldkit's messages."""
+    if question.constraint_message:
+        return text_in(question.constraint_message, lang)
     parts = []
     many = question.type == "multi"
     for key in ("min", "max"):

@@ -29,10 +29,16 @@ class Untranslatable(ValueError):
 
 @dataclass(frozen=True)
 class Target:
-    """What a reference in an XLSForm expression points at, in fieldkit terms."""
+    """What a reference in an XLSForm expression points at, in fieldkit terms.
+
+    A calculation (a derived entry) also carries `inline`, its expression in
+    answers only: conditions may not name derived entries, so a relevant that
+    refers to a calculation gets the calculation itself, in parentheses.
+    """
 
     ref: str    # "sec.q" or "sec.m[item]"
-    qtype: str  # fieldkit type; "matrix-item" for one row of a matrix
+    qtype: str  # fieldkit type; "matrix-item" for one row of a matrix; "derived" for a calculation
+    inline: str | None = None
 
 
 Resolver = Callable[[tuple], Target]
@@ -59,7 +65,12 @@ def _boolean(node: tuple, resolve: Resolver) -> tuple:
     if kind == "call":
         return _call(node, resolve)
     if kind in ("ref", "path"):
-        return ("answered", resolve(node).ref)
+        target = resolve(node)
+        if target.inline:
+            return ("lit", f"({target.inline})")
+        return ("answered", target.ref)
+    if kind in ("arith", "neg"):
+        return ("lit", value_text(node, resolve))
     if kind == "num":
         return ("lit", node[1])
     if kind == "str":
@@ -76,9 +87,13 @@ def _call(node: tuple, resolve: Resolver) -> tuple:
         return inner[1] if inner[0] == "not" else ("not", inner)
     if name in ("true", "false") and not args:
         return ("lit", name)
+    if name in VALUE_FUNCTIONS:
+        return ("lit", value_text(node, resolve))
     if name == "selected" and len(args) == 2 and args[0][0] in ("ref", "path"):
         target = resolve(args[0])
         value = _operand(args[1], resolve)
+        if target.inline is not None:
+            return ("cmp", "==", f"({target.inline})", value)
         if target.qtype == "multi":
             return ("in", value, target.ref)
         return ("cmp", "==", target.ref, value)
@@ -94,10 +109,30 @@ def _counted(node: tuple) -> bool:
         and _is_ref(node[2][0])
 
 
+def _computed(node: tuple, resolve: Resolver) -> bool:
+    """Is this side of a comparison a value to compute (arithmetic, a function, a calculation)?"""
+    if node[0] in ("arith", "neg"):
+        return True
+    if node[0] == "call":
+        return node[1] in VALUE_FUNCTIONS
+    if _is_ref(node):
+        return resolve(node).inline is not None
+    return False
+
+
 def _comparison(op: str, left: tuple, right: tuple, resolve: Resolver) -> tuple:
     for side in (left, right):
-        if side[0] == "call" and not _counted(side) and side[1] not in ("date", "true", "false"):
+        if side[0] == "call" and not _counted(side) and side[1] not in ("date", "true", "false") + VALUE_FUNCTIONS:
             raise Untranslatable(f"the function {side[1]}() is not supported here")
+    if _computed(left, resolve) or _computed(right, resolve):
+        a, b = value_text(left, resolve), value_text(right, resolve)
+        if right == ("str", "") and op in ("=", "!="):  # XPath: empty; fieldkit: no value
+            return ("cmp", "!=", a, b) if op == "!=" else ("not", ("cmp", "!=", a, b))
+        if op == "=":
+            return ("cmp", "==", a, b)
+        if op == "!=":
+            return ("not", ("cmp", "==", a, b))
+        return ("cmp", op, a, b)
     if not (_is_ref(left) or _counted(left)) and (_is_ref(right) or _counted(right)):
         op, left, right = FLIP[op], right, left
     if _counted(left):
@@ -120,6 +155,8 @@ def _comparison(op: str, left: tuple, right: tuple, resolve: Resolver) -> tuple:
         return ("cmp", "==", target.ref, value)
     if op == "!=":
         return ("not", ("cmp", "==", target.ref, value))
+    if target.qtype in _TEXT_ANSWERS and right[0] == "num":  # a code such as '3' compared as a number
+        return ("cmp", op, f"number({target.ref})", value)
     return ("cmp", op, target.ref, value)
 
 
@@ -151,6 +188,127 @@ def _operand(node: tuple, resolve: Resolver) -> str:
     if kind == "call":
         raise Untranslatable(f"the function {node[1]}() is not supported here")
     raise Untranslatable("'.' (the question itself) has no meaning in relevant")
+
+
+#: XPath functions with a fieldkit counterpart of the same meaning, in values and comparisons.
+VALUE_FUNCTIONS = ("if", "round", "min", "max", "number", "int", "today", "coalesce")
+#: Why other common functions cannot be calculated, for the row's message.
+_NOT_CALCULATED = {
+    "sum": "sum() and count() add up answers of a repeat, and fieldkit does not support repeats yet",
+    "count": "sum() and count() add up answers of a repeat, and fieldkit does not support repeats yet",
+    "concat": "fieldkit calculates numbers, dates and true/false, not text: concat() is not supported",
+    "now": "now() is not supported: fieldkit computes a value from answers, and the moment would change each time",
+}
+_ARITH = {"+": ("+", 1), "-": ("-", 1), "*": ("*", 2), "div": ("/", 2)}
+
+
+def value_text(node: tuple, resolve: Resolver, inline: bool = True) -> str:
+    """A value in an XLSForm expression as fieldkit expression text.
+
+    With `inline`, a calculation is replaced by its expression (conditions may
+    only name answers); without, it is named (a derived value may read another).
+    """
+    return _value(node, resolve, inline)[0]
+
+
+def _value(node: tuple, resolve: Resolver, inline: bool) -> tuple[str, int]:
+    """(text, precedence): 1 for + and -, 2 for * and /, 3 for anything that needs no parentheses."""
+    kind = node[0]
+    if kind == "num":
+        return node[1], 3 if not node[1].startswith("-") else 0
+    if kind == "str":
+        return _quote(node[1]), 3
+    if kind in ("ref", "path"):
+        target = resolve(node)
+        if target.inline is not None:
+            return (f"({target.inline})", 3) if inline else (target.ref, 3)
+        if target.qtype == "multi":
+            raise Untranslatable("a select_multiple has no single value: test it with selected()")
+        if target.qtype == "matrix":
+            raise Untranslatable("a matrix group has no single value: use one of its rows")
+        return target.ref, 3
+    if kind == "arith":
+        if node[1] not in _ARITH:
+            raise Untranslatable(f"{node[1]} is not supported: fieldkit has + - * and / (div)")
+        op, level = _ARITH[node[1]]
+        dates = _is_date(node[2], resolve), _is_date(node[3], resolve)
+        left, left_level = _operand_value(node[2], resolve, inline, dates[0])
+        right, right_level = _operand_value(node[3], resolve, inline, dates[1])
+        if op == "-" and all(dates):
+            return f"days({left} - {right})", 3  # XPath: the difference of two dates is a number of days
+        left = left if left_level >= level else f"({left})"
+        right = right if right_level > level else f"({right})"
+        return f"{left} {op} {right}", level
+    if kind == "neg":
+        inner, level = _value(node[1], resolve, inline)
+        return f"-{inner}" if level == 3 else f"-({inner})", 3
+    if kind == "self":
+        raise Untranslatable("'.' (the question itself) has no meaning here")
+    if kind == "call":
+        return _value_call(node, resolve, inline), 3
+    # a test (comparison, and, or) used as a value: true or false
+    return f"({render(_boolean(node, resolve))})", 3
+
+
+#: Answers XPath arithmetic reads as numbers although fieldkit keeps them as text (codes, typed text).
+_TEXT_ANSWERS = ("single", "scale", "text", "longtext", "matrix-item")
+
+
+def _operand_value(node: tuple, resolve: Resolver, inline: bool, is_date: bool) -> tuple[str, int]:
+    """An operand of arithmetic: a choice code or a text is made a number, as XPath does (a score '3' is 3)."""
+    if not is_date and node[0] in ("ref", "path") and resolve(node).qtype in _TEXT_ANSWERS:
+        return _numeric(node, resolve, inline), 3
+    return _value(node, resolve, inline)
+
+
+def _numeric(node: tuple, resolve: Resolver, inline: bool) -> str:
+    """number(x): x itself when it is a number already, else fieldkit's number()."""
+    if node[0] in ("ref", "path") and resolve(node).qtype in _TEXT_ANSWERS:
+        return f"number({value_text(node, resolve, inline)})"
+    return value_text(node, resolve, inline)
+
+
+def _value_call(node: tuple, resolve: Resolver, inline: bool) -> str:
+    name, args = node[1], node[2]
+    if name == "if" and len(args) == 3:
+        test = render(_boolean(args[0], resolve))
+        return f"if({test}, {value_text(args[1], resolve, inline)}, {value_text(args[2], resolve, inline)})"
+    if name == "number" and len(args) == 1:
+        return _numeric(args[0], resolve, inline)
+    if name == "int" and len(args) == 1:
+        return f"int({value_text(args[0], resolve, inline)})"
+    if name == "today" and not args:
+        return resolve(("today",)).ref
+    if name == "coalesce" and len(args) == 2 and args[0][0] in ("ref", "path") and resolve(args[0]).inline is None:
+        first = value_text(args[0], resolve, inline)
+        return f"if({resolve(args[0]).ref} is answered, {first}, {value_text(args[1], resolve, inline)})"
+    if name == "round" and len(args) in (1, 2):
+        return f"round({', '.join(value_text(a, resolve, inline) for a in args)})"
+    if name in ("min", "max") and len(args) >= 2:
+        return f"{name}({', '.join(value_text(a, resolve, inline) for a in args)})"
+    if name == "date" and len(args) == 1 and args[0][0] == "str":
+        return _quote(_iso_date(args[0][1]))
+    if name in ("true", "false") and not args:
+        return name
+    if name in _NOT_CALCULATED:
+        raise Untranslatable(_NOT_CALCULATED[name])
+    if name in ("selected", "not", "regex", "string-length", "count-selected"):
+        return f"({render(_boolean(node, resolve))})"
+    raise Untranslatable(f"the function {name}() is not supported here")
+
+
+def _is_date(node: tuple, resolve: Resolver) -> bool:
+    """Is this value a date (a date question, today(), date('...'), a date plus or minus days)?"""
+    kind = node[0]
+    if kind in ("ref", "path"):
+        target = resolve(node)
+        return target.inline is None and target.qtype in ("date", "today")
+    if kind == "call":
+        return (node[1] == "today" and not node[2]) or (node[1] == "date" and len(node[2]) == 1
+                                                        and node[2][0][0] == "str")
+    if kind == "arith" and node[1] in ("+", "-"):
+        return _is_date(node[2], resolve) and not _is_date(node[3], resolve)
+    return False
 
 
 def _quote(text: str) -> str:

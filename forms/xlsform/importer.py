@@ -10,7 +10,13 @@ the ids of the enclosing groups (`household_father`); questions outside any
 group go into a section named after the form; a run of questions after an
 inner group continues in `<id>_2`, `<id>_3`... A field-list group of
 select_one rows sharing one list, with appearance label / list-nolabel, is
-a matrix question instead.
+a matrix question instead. Calculations, constraint rules and metadata rows
+are built by `computed.ComputedRows`.
+
+The import may run more than once (`MAX_RUNS`): again when a reference to a
+later row (a calculation, a metadata entry) could only be resolved once that
+row was read, and again when the loader refuses a translated calculation or
+rule, which is then left out with the loader's message (a rule: left off).
 """
 
 from __future__ import annotations
@@ -21,38 +27,37 @@ from pathlib import Path
 
 from .. import conditions
 from ..loader import DefinitionError, from_dict
-from ..model import DONT_KNOW, OTHER, SPECIAL_CODES, Questionnaire
+from ..answers import InvalidAnswer, clean_value, message
+from ..model import DONT_KNOW, OTHER, SPECIAL_CODES, Choice, Question, Questionnaire, yesno_choices
 from . import xpath
+from .building import Data, Run, own_id
 from .choices import ChoiceLists, ChoiceSet
-from .expressions import Untranslatable, constraint_to_limits
+from .computed import RULE, ComputedRows
+from .exporter import constraint_message
+from .expressions import Target, Untranslatable, constraint_to_limits
 from .naming import make_id, make_slug, make_version, unique
 from .problems import UNSUPPORTED, Messages, RowProblem, XLSFormError
 from .references import References
-from .survey import Entry, Group, parse_survey
+from .survey import RECORDED_TYPES, Entry, Group, parse_survey, walk
 from .texts import Texts
 from .workbook import Row, Workbook, cell_text, read_workbook
 
+#: Cells that mean yes or no in required, read_only and relevant: pyxform's words (any case), and 1/0.
 YES = {"yes", "true", "true()", "1"}
 NO = {"no", "false", "false()", "0"}
+LIMIT_KEYS = ("min", "max", "pattern", "max_length")
+#: How many times the import may run to settle references to later rows and calculations the loader refuses.
+MAX_RUNS = 6
 FLAGS = ("personal", "dont_know", "not_applicable")
 #: fieldkit_type values each XLSForm base type may carry.
 FIELDKIT_TYPES = {
     "text": {"text", "longtext"}, "integer": {"integer", "money", "year"}, "decimal": {"decimal"}, "date": {"date"},
+    "time": {"time"}, "datetime": {"datetime"},
     "note": {"note"}, "select_one": {"single", "scale", "yesno"}, "select_multiple": {"multi"},
 }
-#: fieldkit_type of a calculate row that fieldkit's export wrote for a derived entry -> its expression key.
-DERIVED_MARKERS = {"derived": "expression", "check": "check", "constraint": "constraint"}
 OR_OTHER_CODE = "other"
 OR_OTHER_LABELS = {"sv": "Annat", "en": "Other"}
 OR_OTHER_QUESTION = {"sv": "Ange annat", "en": "Specify other"}
-
-
-class _Data(dict):
-    """A mapping for `from_dict` that knows its survey row, so loader problems name it."""
-
-    def __init__(self, line: int, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.line = line
 
 
 @dataclass
@@ -63,6 +68,8 @@ class ImportResult:
     warnings: list[RowProblem] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)    # XLSForm name -> fieldkit id
     renamed: dict[str, str] = field(default_factory=dict)  # names that did not fit fieldkit's id rules
+    rows: int = 0                                          # question rows in the survey (not begin/end)
+    rows_left_out: list[int] = field(default_factory=list)  # those of them that did not become a question
 
     @property
     def left_out(self) -> list[RowProblem]:
@@ -77,19 +84,43 @@ def import_xlsform(path: str | Path, skip_unsupported: bool = False) -> ImportRe
     listed in the result's warnings instead of failing the import.
     """
     path = Path(path)
-    messages = Messages(str(path))
-    workbook = read_workbook(path, messages)
-    importer = _Importer(workbook, messages) if workbook else None
-    data = importer.run() if importer else None
-    if data is None or messages.has_errors or (messages.has_unsupported and not skip_unsupported):
-        # Unsupported rows are listed even with skip_unsupported: they explain what is missing.
-        raise XLSFormError(messages.of("error", "unsupported"))
-    try:
-        questionnaire = from_dict(data, str(path))
-    except DefinitionError as exc:
-        raise XLSFormError([RowProblem(str(path), p.line, p.message, p.code, "survey" if p.line else "")
-                            for p in exc.problems]) from None
-    return ImportResult(questionnaire, messages.of("warning", "unsupported"), importer.names, importer.renamed)
+    read_messages = Messages(str(path))
+    workbook = read_workbook(path, read_messages)
+    if workbook is None:
+        raise XLSFormError(read_messages.of("error", "unsupported"))
+    earlier: References | None = None
+    refused: dict[int, str] = {}  # calculations (and rows relying on them) the loader refused: row -> why
+    refused_rules: dict[int, str] = {}  # constraints the loader refused as rules: row -> why
+    for attempt in range(MAX_RUNS):
+        messages = read_messages.copy()
+        importer = _Importer(workbook, messages, earlier, refused, refused_rules)
+        data = importer.run()
+        last = attempt == MAX_RUNS - 1
+        if importer.refs is not None and not importer.refs.settled() and not last:
+            earlier = importer.refs  # a reference to a later row: run again knowing what that row became
+            continue
+        if data is None or messages.has_errors or (messages.has_unsupported and not skip_unsupported):
+            # Unsupported rows are listed even with skip_unsupported: they explain what is missing.
+            raise XLSFormError(messages.of("error", "unsupported"))
+        try:
+            questionnaire = from_dict(data, str(path))
+        except DefinitionError as exc:
+            rules = {p.line: p.message for p in exc.problems
+                     if importer.rules.get(p.line, "\0") in p.message and p.line not in refused_rules}
+            more = {p.line: p.message for p in exc.problems
+                    if p.line in importer.computed and p.line not in refused and p.line not in rules}
+            if (more or rules) and not last:
+                refused.update(more)
+                refused_rules.update(rules)
+                earlier = importer.refs
+                continue
+            raise XLSFormError([RowProblem(str(path), p.line, p.message, p.code, "survey" if p.line else "")
+                                for p in exc.problems]) from None
+        rows = [n.number for n in walk(importer.tree) if isinstance(n, Entry)]
+        left_out = sorted(r for r in rows if r in importer.refs.left_out)
+        return ImportResult(questionnaire, messages.of("warning", "unsupported"), importer.names, importer.renamed,
+                            len(rows), left_out)
+    raise AssertionError("unreachable: the last run returns or raises")
 
 
 @dataclass
@@ -101,21 +132,22 @@ class _GroupContext:
     relevant: str | None
 
 
-@dataclass
-class _Run:
-    """A run of questions that becomes one section."""
-
-    data: _Data
-    local_ids: set[str] = field(default_factory=set)
-
-
-class _Importer:
-    def __init__(self, workbook: Workbook, messages: Messages):
+class _Importer(ComputedRows):
+    def __init__(self, workbook: Workbook, messages: Messages, earlier: References | None = None,
+                 refused: dict[int, str] | None = None, refused_rules: dict[int, str] | None = None):
         self.wb = workbook
         self.msg = messages
+        self.earlier = earlier
+        self.refused = refused or {}
+        self.refused_rules = refused_rules or {}  # constraints the loader refused as rules: row -> why
+        self.rules: dict[int, str] = {}  # row -> id of the rule made of its constraint
+        self.refs: References | None = None
+        self.tree: list[Entry | Group] = []
+        self.calculated: set[int] = set()  # rows imported from a calculation
+        self.runs: list[Run] = []
         self.names: dict[str, str] = {}
         self.renamed: dict[str, str] = {}
-        self.sections: list[_Data] = []
+        self.sections: list[Data] = []
         self.section_ids: set[str] = set()
         self.run_counts: Counter = Counter()
 
@@ -135,8 +167,9 @@ class _Importer:
                 self.msg.error("survey", 1, f"the survey sheet has no {column!r} column", "no-column")
         if self.msg.has_errors:
             return None  # unreadable headers: row-by-row messages would be guesses
-        tree = parse_survey(survey, self.msg)
-        self.refs = References(tree, srow.text("name") or "data", self.msg)
+        tree = self.tree = parse_survey(survey, self.msg)
+        self.refs = References(tree, srow.text("name") or "data", self.msg, self.earlier)
+        self.refs.add_today = self.add_today
         self.walk(tree, [])
         self.sections = [s for s in self.sections if s["questions"]]
         if not self.sections:
@@ -146,7 +179,7 @@ class _Importer:
         top["sections"] = self.sections
         return top
 
-    def settings(self, row: Row) -> _Data:
+    def settings(self, row: Row) -> Data:
         raw_id = row.text("form_id")
         form_id = make_slug(raw_id or self.wb.path.stem)
         if raw_id and form_id != raw_id:
@@ -163,7 +196,7 @@ class _Importer:
         first = self.texts.languages[0]
         title = {first: row.text("form_title") or raw_id or self.wb.path.stem,
                  **self.texts.texts(row, "fieldkit_title")}
-        data = _Data(0, id=form_id, version=version, title=title)
+        data = Data(0, id=form_id, version=version, title=title)
         description = self.texts.texts(row, "fieldkit_description")
         if description:
             data["description"] = description
@@ -181,7 +214,7 @@ class _Importer:
 
     def walk(self, nodes: list[Entry | Group], groups: list[_GroupContext]) -> None:
         """Turn a level of the tree into sections; a group starts a new one, and so does what follows it."""
-        run: _Run | None = None
+        run: Run | None = None
         consumed = False
         for i, node in enumerate(nodes):
             if consumed:  # the `<name>_annat` row that fieldkit's export writes after a multi
@@ -189,8 +222,8 @@ class _Importer:
                 continue
             if isinstance(node, Group):
                 if node.kind != "group":
-                    self.msg.unsupported("survey", node.number, f"type {node.row.text('type')!r} is not supported "
-                                                                f"(the {node.kind} spans {node.rows()})")
+                    self.leave_out(node, f"type {node.row.text('type')!r} is not supported: fieldkit does "
+                                         f"not support repeats yet (the {node.kind} spans {node.rows()})")
                     continue
                 rows = self.matrix_rows(node)
                 if rows is not None:
@@ -202,36 +235,53 @@ class _Importer:
                     self.walk(node.children, groups + [context])
                     run = None
                 continue
-            if node.kind == "metadata":
-                self.msg.warning("survey", node.number, f"type {node.type_text!r} is device metadata, which "
-                                                        "fieldkit does not collect; the row is left out", "metadata")
+            if node.kind == "metadata" and node.type_text.lower() in RECORDED_TYPES:
+                run = run or self.new_run(groups, node.number)
+                self.add(run, self.recorded(node, run, RECORDED_TYPES[node.type_text.lower()]))
+            elif node.kind == "metadata":
+                reason = f"type {node.type_text!r} is device metadata, which fieldkit does not collect"
+                self.msg.warning("survey", node.number, f"{reason}; the row is left out", "metadata")
+                self.refs.leave_out(node, reason)
             elif node.kind == "unknown":
-                self.msg.unsupported("survey", node.number, f"unknown type {node.type_text!r}")
+                self.leave_out(node, f"unknown type {node.type_text!r}")
             elif node.kind == "unsupported" and self.is_derived(node):
                 run = run or self.new_run(groups, node.number)
                 self.add(run, self.derived(node, run))
+            elif node.kind == "unsupported" and node.type_text.lower() == "calculate" or self.computes(node):
+                run = run or self.new_run(groups, node.number)
+                self.add(run, self.calculation(node, run))
             elif node.kind == "unsupported":
-                self.msg.unsupported("survey", node.number, f"type {node.type_text!r} is not supported")
+                self.leave_out(node, f"type {node.type_text!r} is not supported")
             else:
                 run = run or self.new_run(groups, node.number)
                 following = nodes[i + 1] if i + 1 < len(nodes) else None
                 built = self.question(node, run, following)
                 if built is not None:
-                    question, extra, consumed = built
-                    self.add(run, question)
-                    self.add(run, extra)
+                    question, extras, consumed = built
+                    for data in [question, *extras]:
+                        self.add(run, data)
 
-    def add(self, run: _Run, question: _Data | None) -> None:
+    @property
+    def computed(self) -> set[int]:
+        """Rows that hold a translated calculation, in a derived entry or put into a relevant."""
+        return self.calculated | (self.refs.inlined if self.refs else set())
+
+    def leave_out(self, node: Entry | Group, reason: str) -> None:
+        """An unsupported row (or group): a message, and a reason for the rows that refer to it."""
+        self.msg.unsupported("survey", node.number, reason)
+        self.refs.leave_out(node, reason)
+
+    def add(self, run: Run, question: Data | None) -> None:
         if question is not None:
             run.data["questions"].append(question)
 
-    def new_run(self, groups: list[_GroupContext], line: int) -> _Run:
+    def new_run(self, groups: list[_GroupContext], line: int) -> Run:
         base = "_".join(g.part for g in groups) if groups else self.form_id.replace("-", "_")
         self.run_counts[base] += 1
         n = self.run_counts[base]
         sid = unique(base if n == 1 else f"{base}_{n}", self.section_ids)
         inner = groups[-1] if groups else None
-        data = _Data(inner.group.number if inner else line, id=sid,
+        data = Data(inner.group.number if inner else line, id=sid,
                      title=dict(inner.title) if inner else dict(self.title))
         if inner and inner.description:
             data["description"] = inner.description
@@ -241,19 +291,21 @@ class _Importer:
         data["questions"] = []
         if inner and n == 1:
             self.names[self.refs.key(inner.group)] = sid
-            if inner.part != _own_id(inner.group):
+            if inner.part != own_id(inner.group):
                 self.renamed[self.refs.key(inner.group)] = inner.part
         self.sections.append(data)
-        return _Run(data)
+        self.runs.append(Run(data))
+        return self.runs[-1]
 
     def group_context(self, group: Group) -> _GroupContext | None:
         reasons: list[str] = []
-        relevant = self.refs.relevant(group.row, group.number, reasons)
+        relevant = self.relevant(group, reasons)
         for reason in reasons:
             self.msg.unsupported("survey", group.number, f"{reason} (the group spans {group.rows()})")
         if reasons:
+            self.refs.leave_out(group, f"the relevant of its group (row {group.number}) cannot be translated")
             return None
-        part = make_id(_own_id(group), "s")
+        part = make_id(own_id(group), "s")
         return _GroupContext(part, group, self.texts.label(group.row, "label", group.name),
                              self.texts.texts(group.row, "hint"), relevant)
 
@@ -271,10 +323,20 @@ class _Importer:
             return {}
         own = ("ref", entry.name)
         try:
-            return constraint_to_limits(xpath.parse(text), ftype, lambda n: n == ("self",) or n == own)
-        except (xpath.XPathError, Untranslatable) as exc:
-            reasons.append(f"constraint {text!r} cannot be translated: {exc}")
+            expression = xpath.parse(text)
+            limits = constraint_to_limits(expression, ftype, lambda n: n == ("self",) or n == own)
+        except xpath.XPathError as exc:
+            # What fieldkit cannot check costs only the check: the question stays.
+            self.msg.warning("survey", entry.number, f"constraint {text!r} cannot be translated: {exc}; the "
+                                                     "question is imported without it", "constraint")
             return {}
+        except Untranslatable as exc:
+            return {RULE: (expression, str(exc))}  # perhaps a rule beside the question (`constraint_rule`)
+        message = self.texts.texts(entry.row, "constraint_message")
+        generated = "constraint_message" in entry.row.text("fieldkit_generated").split()
+        if message and not generated and not _generated_message(message, ftype, limits):
+            limits["constraint_message"] = message
+        return limits
 
     def required(self, row: Row, reasons: list[str]) -> bool:
         text = row.text("required")
@@ -284,6 +346,35 @@ class _Importer:
             return True
         reasons.append(f"required {text!r} is a condition: fieldkit supports only yes or no")
         return False
+
+    def relevant(self, node: Entry | Group, reasons: list[str]) -> str | None:
+        """The row's relevant as a fieldkit condition; a reason goes to `reasons` if there is none."""
+        if node.number in self.refused:  # a calculation put into it makes a condition the loader refuses
+            reasons.append(f"relevant {node.row.text('relevant')!r} cannot be used: {self.refused[node.number]}")
+            return None
+        return self.refs.relevant(node.row, node.number, reasons)
+
+    def default(self, entry: Entry, data: Data) -> None:
+        """The row's default as the question's, if it is a valid answer (not an expression such as today())."""
+        text = entry.row.text("default")
+        if not text:
+            return
+        probe = Question("q.q", data["type"], {}, choices=yesno_choices() if data["type"] == "yesno" else
+                         [Choice(c["code"], {}) for c in data.get("choices", [])],
+                         **{k: data[k] for k in (*LIMIT_KEYS, *FLAGS, "other") if k in data and k != "personal"})
+        try:
+            value, _extra = clean_value(probe, {probe.id: text.split() if probe.type == "multi" else text})
+        except InvalidAnswer as exc:
+            self.msg.warning("survey", entry.number, f"default {text!r} is not a valid answer "
+                                                     f"({message(exc.code, 'en', **exc.params)}): the question "
+                                                     "starts empty", "default")
+            return
+        data["default"] = value
+
+    @staticmethod
+    def yes(row: Row, column: str) -> bool:
+        """A yes/no cell read as pyxform reads it (yes, true, TRUE, true()...); anything else is no."""
+        return row.text(column).lower() in YES
 
     def fieldkit_type(self, entry: Entry) -> str | None:
         marker = entry.row.text("fieldkit_type").lower()
@@ -311,23 +402,31 @@ class _Importer:
                 self.msg.warning("survey", row.number, f"unknown fieldkit_flags value {token!r} is ignored", "flags")
         return {flag: True for flag in FLAGS if flag in found}
 
-    def question(self, entry: Entry, run: _Run, following) -> tuple[_Data, _Data | None, bool] | None:
-        """(question, an extra "specify other" question or None, whether `following` was folded in)."""
+    def question(self, entry: Entry, run: Run, following) -> tuple[Data, list[Data], bool] | None:
+        """(question, what follows it: a "specify other" question, a rule; whether `following` was folded in)."""
         row = entry.row
         reasons: list[str] = []
         if row.text("choice_filter"):
-            reasons.append("choice_filter is not supported: fieldkit shows every choice of the list")
+            reasons.append("choice_filter is not supported, so the question is left out (fieldkit would show "
+                           "every choice of the list)")
         ftype = self.fieldkit_type(entry)
         required = self.required(row, reasons)
-        relevant = self.refs.relevant(row, entry.number, reasons)
-        limits = self.constraint(entry, ftype, reasons) if ftype else {}
+        relevant = self.relevant(entry, reasons)
+        limits = self.constraint(entry, ftype, reasons) if ftype and not reasons else {}
         for reason in reasons:
             self.msg.unsupported("survey", entry.number, reason)
+        if reasons:
+            self.refs.leave_out(entry, reasons[0])
         if reasons or ftype is None:
             return None
+        if self.yes(row, "read_only") and ftype != "note":
+            self.msg.warning("survey", entry.number, "read_only: the question is shown as a note, without an "
+                                                     "answer (give it a calculation to show a computed value)",
+                             "read-only")
+            ftype, required, limits, entry = "note", False, {}, _as_note(entry)
         sid = run.data["id"]
-        local = unique(make_id(_own_id(entry)), run.local_ids)
-        data = _Data(entry.number, id=local, type=ftype, label=self.texts.label(row, "label", entry.name))
+        local = unique(make_id(own_id(entry)), run.local_ids)
+        data = Data(entry.number, id=local, type=ftype, label=self.texts.label(row, "label", entry.name))
         help_text = self.texts.texts(row, "hint")
         if help_text:
             data["help"] = help_text
@@ -335,6 +434,7 @@ class _Importer:
             data["required"] = True
         if relevant:
             data["relevant"] = relevant
+        rule = limits.pop(RULE, None)
         data.update(limits)
         choice_set, extra, consumed = None, None, False
         if entry.base in ("select_one", "select_multiple"):
@@ -353,49 +453,24 @@ class _Importer:
             if not self.set_choices(entry, ftype, choices, data):
                 return None
         data.update(self.flags(row, choice_set))
-        self.register(entry, f"{sid}.{local}", ftype, local, _own_id(entry))
+        if ftype not in ("note", "matrix"):
+            self.default(entry, data)
+        self.register(entry, f"{sid}.{local}", ftype, local, own_id(entry))
         if "${" in "".join(data["label"].values()):
             self.msg.warning("survey", entry.number, "the label refers to other answers with ${...}; fieldkit shows "
                                                      "it as written", "piping")
-        return data, extra, consumed
-
-    @staticmethod
-    def is_derived(entry: Entry) -> bool:
-        """A calculate row that fieldkit's export wrote for a derived entry (other calculate rows are unsupported)."""
-        return (entry.type_text.lower() == "calculate" and bool(entry.row.text("fieldkit_expression"))
-                and entry.row.text("fieldkit_type").lower() in DERIVED_MARKERS)
-
-    def derived(self, entry: Entry, run: _Run) -> _Data | None:
-        """A derived entry from its calculate row: the exact expression is in fieldkit_expression."""
-        row = entry.row
-        reasons: list[str] = []
-        relevant = self.refs.relevant(row, entry.number, reasons)
-        for reason in reasons:
-            self.msg.unsupported("survey", entry.number, reason)
-        if reasons:
-            return None
-        sid = run.data["id"]
-        local = unique(make_id(_own_id(entry)), run.local_ids)
-        data = _Data(entry.number, id=local, type="derived", label=self.texts.label(row, "label", entry.name))
-        help_text = self.texts.texts(row, "hint")
-        if help_text:
-            data["help"] = help_text
-        if relevant:
-            data["relevant"] = relevant
-        data[DERIVED_MARKERS[row.text("fieldkit_type").lower()]] = row.text("fieldkit_expression")
-        message = self.texts.texts(row, "fieldkit_message")
-        if message:
-            data["message"] = message
-        data.update(self.flags(row))
-        self.register(entry, f"{sid}.{local}", "derived", local, _own_id(entry))
-        return data
+        extras = [extra] if extra else []
+        if rule:
+            extras += filter(None, [self.constraint_rule(entry, run, Target(f"{sid}.{local}", ftype), *rule,
+                                                         relevant)])
+        return data, extras, consumed
 
     def folds_other(self, entry: Entry, choice_set: ChoiceSet, following) -> bool:
         """fieldkit's own export writes "other" as an `annat` choice plus a `<name>_annat` text row."""
         return (choice_set.has_annat and isinstance(following, Entry) and following.base == "text"
                 and following.name == f"{entry.name}_{OTHER}")
 
-    def set_choices(self, entry: Entry, ftype: str, choices: list[dict], data: _Data) -> bool:
+    def set_choices(self, entry: Entry, ftype: str, choices: list[dict], data: Data) -> bool:
         if ftype == "yesno":
             codes = sorted(c["code"] for c in choices)
             if codes != ["ja", "nej"]:
@@ -411,10 +486,10 @@ class _Importer:
         data["choices"] = choices
         return True
 
-    def other_question(self, entry: Entry, run: _Run, qid: str) -> _Data:
+    def other_question(self, entry: Entry, run: Run, qid: str) -> Data:
         """The text question pyxform adds after `select_one list or_other`."""
         local = unique(make_id(f"{entry.name}_other"), run.local_ids)
-        return _Data(entry.number, id=local, type="text", label=self.texts.fixed(OR_OTHER_QUESTION),
+        return Data(entry.number, id=local, type="text", label=self.texts.fixed(OR_OTHER_QUESTION),
                      relevant=f"{qid} == '{OR_OTHER_CODE}'")
 
     # ------------------------------------------------------------ matrices
@@ -442,22 +517,24 @@ class _Importer:
                                                    "each with appearance label or list-nolabel", "matrix")
         return None
 
-    def matrix(self, group: Group, rows: list[Entry], run: _Run) -> _Data | None:
+    def matrix(self, group: Group, rows: list[Entry], run: Run) -> Data | None:
         reasons: list[str] = []
-        relevant = self.refs.relevant(group.row, group.number, reasons)
+        relevant = self.relevant(group, reasons)
         headers = [r for r in rows if "list-nolabel" not in r.row.text("appearance").lower().split()]
         item_rows = [r for r in rows if r not in headers]
         required = [self.required(r.row, reasons) for r in item_rows]
         for reason in reasons:
             self.msg.unsupported("survey", group.number, f"{reason} (the group spans {group.rows()})")
+        if reasons:
+            self.refs.leave_out(group, reasons[0])
         choice_set = self.lists.get(rows[0].list_name, rows[0].number)
         if reasons or choice_set is None:
             return None
         sid = run.data["id"]
-        local = unique(make_id(_own_id(group)), run.local_ids)
+        local = unique(make_id(own_id(group)), run.local_ids)
         qid = f"{sid}.{local}"
         labelled = headers[0].row if headers and headers[0].row.tagged("label") else group.row
-        data = _Data(group.number, id=local, type="matrix", label=self.texts.label(labelled, "label", group.name))
+        data = Data(group.number, id=local, type="matrix", label=self.texts.label(labelled, "label", group.name))
         help_text = self.texts.texts(group.row, "hint") or (self.texts.texts(headers[0].row, "hint") if headers else {})
         if help_text:
             data["help"] = help_text
@@ -467,7 +544,7 @@ class _Importer:
             data["relevant"] = relevant
         if not self.set_choices(rows[0], "matrix", [dict(c) for c in choice_set.choices], data):
             return None
-        self.register(group, qid, "matrix", local, _own_id(group))
+        self.register(group, qid, "matrix", local, own_id(group))
         taken: set[str] = set()
         data["items"] = []
         for entry in item_rows:
@@ -480,9 +557,15 @@ class _Importer:
         return data
 
 
-def _own_id(node: Entry | Group) -> str:
-    """The name to make an id of: `fieldkit_id` when fieldkit's export had to avoid a name pyxform reserves."""
-    return node.row.text("fieldkit_id") or node.name
+def _as_note(entry: Entry) -> Entry:
+    """The entry of a read-only question, shown as a note: no choices, no answer."""
+    return Entry(entry.row, entry.type_text, entry.kind, "note", None, False, entry.path)
+
+
+def _generated_message(message: dict[str, str], ftype: str, limits: dict) -> bool:
+    """Is this the constraint_message fieldkit's export writes from its own messages (so not the author's)?"""
+    question = Question("q.q", ftype, {}, **{k: v for k, v in limits.items() if k in LIMIT_KEYS})
+    return all(text == constraint_message(question, lang) for lang, text in message.items())
 
 
 def _and_all(sources: list[str]) -> str | None:

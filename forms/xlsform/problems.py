@@ -42,6 +42,12 @@ class Messages:
         self.filename = filename
         self.items: list[tuple[str, RowProblem]] = []  # (severity, problem)
 
+    def copy(self) -> "Messages":
+        """Another collector that starts with these messages (a fresh run over a workbook already read)."""
+        other = Messages(self.filename)
+        other.items = list(self.items)
+        return other
+
     def _add(self, severity: str, sheet: str, row: int, message: str, code: str) -> None:
         self.items.append((severity, RowProblem(self.filename, row, message, code, sheet)))
 

@@ -19,6 +19,9 @@ QUESTION_TYPES = {
     "integer": "integer", "int": "integer", "q int": "integer", "add integer prompt": "integer",
     "decimal": "decimal", "q decimal": "decimal", "add decimal prompt": "decimal",
     "date": "date", "q date": "date", "add date prompt": "date",
+    "time": "time", "q time": "time", "add time prompt": "time",
+    "datetime": "datetime", "date time": "datetime", "q datetime": "datetime",
+    "q date time": "datetime", "add date time prompt": "datetime",
     "note": "note", "q note": "note", "add note prompt": "note",
 }
 #: Types that record facts about the device or the session, not answers: left out with a warning.
@@ -28,17 +31,23 @@ METADATA_TYPES = {
     "get end time", "get today", "get device id", "get sim id", "get subscriber id", "get phone number",
     "uri:deviceid", "uri:email", "uri:phonenumber", "uri:simserial", "uri:subscriberid", "uri:username",
 }
+#: Metadata types fieldkit records itself (`forms.metadata`), with their fieldkit type.
+RECORDED_TYPES = {
+    "start": "start", "start time": "start", "get start time": "start", "end": "end", "end time": "end",
+    "get end time": "end", "today": "today", "get today": "today", "deviceid": "deviceid", "device id": "deviceid",
+    "get device id": "deviceid", "uri:deviceid": "deviceid",
+}
 #: Types fieldkit knows of but cannot collect (yet).
 UNSUPPORTED_TYPES = {
     "geopoint", "geotrace", "geoshape", "gps", "location", "start-geopoint", "background-geopoint",
     "image", "photo", "audio", "video", "file", "barcode", "background-audio", "osm",
-    "calculate", "hidden", "acknowledge", "trigger", "range", "rank", "time", "datetime", "date time",
+    "calculate", "hidden", "acknowledge", "trigger", "range", "rank",
     "xml-external", "csv-external", "select_one_from_file", "select_multiple_from_file",
     "select one from file", "select multiple from file", "select_one_external", "select one external",
     "q geopoint", "q image", "q picture", "q audio", "q video", "q barcode", "q calculate", "q acknowledge",
-    "q date time", "q datetime", "add image prompt", "add photo prompt", "add audio prompt",
+    "add image prompt", "add photo prompt", "add audio prompt",
     "add video prompt", "add file prompt", "add barcode prompt", "add location prompt", "add calculate prompt",
-    "add date time prompt", "add acknowledge prompt", "cascading select", "cascading_select",
+    "add acknowledge prompt", "cascading select", "cascading_select",
 }
 _SELECT = re.compile(
     r"^(?P<kind>select_one|select one from|select one using|select one|select1|add select one prompt using"

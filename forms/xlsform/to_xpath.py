@@ -46,7 +46,7 @@ def _xvalue(node: tuple, ref: RefText, types: dict, items: dict) -> tuple[str, s
     kind = node[0]
     if kind == "ref":
         found = types.get(node[1])
-        shown = "date" if found == "date" and node[2] is None else "number" if found in _NUMBER_TYPES else "other"
+        shown = "date" if found in ("date", "today") and node[2] is None else "number" if found in _NUMBER_TYPES else "other"
         return ref(node[1], node[2]), shown
     if kind == "lit":
         value = node[1]

@@ -2,11 +2,13 @@
 
 Supported: `${name}` and absolute paths, `.`, strings (also in typographic
 quotes, which people paste from word processors), numbers, `= != < <= > >=`,
-`and`, `or`, parentheses and function calls. Arithmetic, unions and predicates
-raise `XPathError`: the caller reports them as constructs fieldkit cannot use.
+`and`, `or`, arithmetic (`+ - * div mod`, unary minus), parentheses and
+function calls. Unions and predicates raise `XPathError`: the caller reports
+them as constructs fieldkit cannot use.
 
 The tree is made of tuples:
     ("or", a, b)  ("and", a, b)  ("cmp", op, a, b)  ("call", name, args)
+    ("arith", op, a, b)  ("neg", a)
     ("ref", name)  ("path", (segment, ...))  ("self",)  ("str", text)  ("num", text)
 
 Numbers keep their text ("1.50") so a translation can write them back unchanged.
@@ -26,7 +28,7 @@ _TOKEN = re.compile(
       | (?P<num>\d+(?:\.\d+)?|\.\d+)
       | (?P<str>'[^']*'|"[^"]*")
       | (?P<typo>[\u2018\u2019][^\u2018\u2019]*[\u2018\u2019]|[\u201c\u201d][^\u201c\u201d]*[\u201c\u201d])
-      | (?P<op>!=|<=|>=|=|<|>|\(|\)|,|\.|-)
+      | (?P<op>!=|<=|>=|=|<|>|\(|\)|,|\.|-|\+|\*)
       | (?P<name>[A-Za-z_][\w\-.:]*)
       | (?P<other>\S)
     )""",
@@ -135,17 +137,35 @@ class _Parser:
         return node
 
     def parse_cmp(self) -> tuple:
-        node = self.parse_primary()
+        node = self.parse_sum()
         token = self.peek()
         if token.kind == "op" and token.value in CMP:
             self.take()
-            node = ("cmp", token.value, node, self.parse_primary())
+            node = ("cmp", token.value, node, self.parse_sum())
             after = self.peek()
             if after.kind == "op" and after.value in CMP:
                 raise XPathError("chained comparisons are not supported")
-        elif token.kind == "kw" and token.value in ("div", "mod") or token.kind == "op" and token.value == "-":
-            raise XPathError(f"arithmetic ({token.value}) is not supported")
         return node
+
+    def parse_sum(self) -> tuple:
+        node = self.parse_product()
+        while self.peek().kind == "op" and self.peek().value in ("+", "-"):
+            node = ("arith", self.take().value, node, self.parse_product())
+        return node
+
+    def parse_product(self) -> tuple:
+        node = self.parse_unary()
+        while (self.peek().kind == "op" and self.peek().value == "*") or \
+                (self.peek().kind == "kw" and self.peek().value in ("div", "mod")):
+            node = ("arith", self.take().value, node, self.parse_unary())
+        return node
+
+    def parse_unary(self) -> tuple:
+        if self.accept("op", "-"):
+            if self.peek().kind == "num":
+                return ("num", "-" + self.take().value)
+            return ("neg", self.parse_unary())
+        return self.parse_primary()
 
     def parse_primary(self) -> tuple:
         token = self.take()
@@ -153,8 +173,6 @@ class _Parser:
             node = self.parse_or()
             self.expect(")")
             return node
-        if token.kind == "op" and token.value == "-" and self.peek().kind == "num":
-            return ("num", "-" + self.take().value)
         if token.kind == "op" and token.value == ".":
             return ("self",)
         if token.kind == "ref":

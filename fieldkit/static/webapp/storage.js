@@ -1,0 +1,230 @@
+/* The offline app's durable store: IndexedDB, written before anything else happens on screen.
+ *
+ * Object stores (database "fieldkit-offline", version 1):
+ *   forms       [id, version] -> {id, version, content_hash, form, stored_at}   every version a draft may need
+ *   meta        key -> {key, value}                                           registry, texts, current forms
+ *   interviews  uuid -> {uuid, questionnaire_id, questionnaire_version, content_hash, municipality_code,
+ *                        county_code, status ("draft" | "complete"), raw, section_id, seq, created, modified,
+ *                        head_revision, revision, sent_at}
+ *   revisions   id -> {id, submission_uuid, number, parent_id, merge_parent_id, questionnaire_id,
+ *                      questionnaire_version, municipality_code, status, answers, content_hash, author,
+ *                      created, sent_at}                                   (index: submission_uuid)
+ * A revision has the fields of the central's revisions table (sync/store.py), and its content_hash is
+ * computed as store.revision_hash computes it, so that a later push can send it as it is.
+ * Defines `FieldkitStorage` on the global object; needs expr.js (for Python's float notation).
+ */
+(function (root) {
+  "use strict";
+
+  var NAME = "fieldkit-offline";
+  var VERSION = 1;
+  var opened = null;
+
+  function promised(request) {
+    return new Promise(function (resolve, reject) {
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+
+  function open() {
+    if (opened) return opened;
+    opened = new Promise(function (resolve, reject) {
+      var request = indexedDB.open(NAME, VERSION);
+      request.onupgradeneeded = function () {
+        var db = request.result;
+        db.createObjectStore("forms", { keyPath: ["id", "version"] });
+        db.createObjectStore("meta", { keyPath: "key" });
+        db.createObjectStore("interviews", { keyPath: "uuid" });
+        db.createObjectStore("revisions", { keyPath: "id" }).createIndex("submission_uuid", "submission_uuid");
+      };
+      request.onsuccess = function () {
+        var db = request.result;
+        db.onversionchange = function () { db.close(); opened = null; };  // another tab upgrades: let it
+        resolve(db);
+      };
+      request.onerror = function () { opened = null; reject(request.error); };
+      request.onblocked = function () { reject(new Error("the offline database is blocked by another tab")); };
+    });
+    return opened;
+  }
+
+  /* Run `work(stores)` in one readwrite (or readonly) transaction; resolves when it has committed. */
+  function transaction(names, mode, work) {
+    return open().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(names, mode);
+        var stores = {};
+        names.forEach(function (name) { stores[name] = tx.objectStore(name); });
+        var result;
+        Promise.resolve(work(stores, tx)).then(function (value) { result = value; }, function (error) {
+          try { tx.abort(); } catch (e) { /* already finished */ }
+          reject(error);
+        });
+        tx.oncomplete = function () { resolve(result); };
+        tx.onerror = function () { reject(tx.error); };
+        tx.onabort = function () { reject(tx.error || new Error("the write was abandoned")); };
+      });
+    });
+  }
+
+  function now() { return new Date().toISOString(); }
+
+  function uuid() {
+    if (root.crypto && root.crypto.randomUUID) return root.crypto.randomUUID();
+    var bytes = root.crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.from(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
+  // -- content hashes as the central computes them ------------------------------------------
+
+  /* json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")) */
+  function canonical(value) {
+    if (value === null || value === undefined) return "null";
+    if (typeof value === "boolean") return value ? "true" : "false";
+    if (root.FieldkitExpr.isNumber(value)) return root.FieldkitExpr.pyStr(value);
+    if (typeof value === "string") return JSON.stringify(value);
+    if (Array.isArray(value)) return "[" + value.map(canonical).join(",") + "]";
+    return "{" + Object.keys(value).sort().map(function (key) {
+      return JSON.stringify(key) + ":" + canonical(value[key]);
+    }).join(",") + "}";
+  }
+
+  function sha256(text) {
+    return root.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)).then(function (buffer) {
+      return Array.from(new Uint8Array(buffer), function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
+    });
+  }
+
+  /* sync/store.py revision_hash: what a revision says and what it derives from. */
+  function revisionHash(interview, answers, parentId) {
+    return sha256(canonical({
+      submission: interview.uuid, questionnaire: interview.questionnaire_id,
+      version: interview.questionnaire_version, municipality: interview.municipality_code,
+      answers: answers, parent: parentId || null, merge_parent: null
+    }));
+  }
+
+  // -- forms and meta -------------------------------------------------------------------------
+
+  function putForms(documents) {
+    return transaction(["forms", "meta"], "readwrite", function (stores) {
+      documents.forEach(function (form) {
+        stores.forms.put({ id: form.id, version: form.version, content_hash: form.content_hash, form: form,
+          stored_at: now() });
+      });
+      stores.meta.put({ key: "current_forms", value: documents.map(function (f) { return [f.id, f.version]; }) });
+    });
+  }
+
+  function getForm(id, version) {
+    return transaction(["forms"], "readonly", function (stores) {
+      return promised(stores.forms.get([id, version])).then(function (row) { return row ? row.form : null; });
+    });
+  }
+
+  function currentForms() {
+    return getMeta("current_forms").then(function (keys) {
+      return Promise.all((keys || []).map(function (key) { return getForm(key[0], key[1]); }));
+    }).then(function (forms) { return forms.filter(Boolean); });
+  }
+
+  function putMeta(key, value) {
+    return transaction(["meta"], "readwrite", function (stores) { stores.meta.put({ key: key, value: value }); });
+  }
+
+  function getMeta(key) {
+    return transaction(["meta"], "readonly", function (stores) {
+      return promised(stores.meta.get(key)).then(function (row) { return row ? row.value : null; });
+    });
+  }
+
+  // -- interviews -----------------------------------------------------------------------------
+
+  function startInterview(form, municipality) {
+    var stamp = now();
+    var interview = {
+      uuid: uuid(), questionnaire_id: form.id, questionnaire_version: form.version, content_hash: form.content_hash,
+      municipality_code: municipality.code, county_code: municipality.county_code, status: "draft", raw: {},
+      section_id: form.sections[0].id, seq: 0, created: stamp, modified: stamp, head_revision: null, revision: 0,
+      sent_at: null
+    };
+    return transaction(["interviews"], "readwrite", function (stores) { stores.interviews.add(interview); })
+      .then(function () { return interview; });
+  }
+
+  function getInterview(id) {
+    return transaction(["interviews"], "readonly", function (stores) { return promised(stores.interviews.get(id)); });
+  }
+
+  function listInterviews() {
+    return transaction(["interviews"], "readonly", function (stores) { return promised(stores.interviews.getAll()); })
+      .then(function (rows) { return rows.sort(function (a, b) { return a.modified < b.modified ? 1 : -1; }); });
+  }
+
+  /* Save the draft's raw values (and where the interviewer is) in one transaction; resolves to the saved record. */
+  function saveDraft(id, raw, sectionId) {
+    return transaction(["interviews"], "readwrite", function (stores) {
+      return promised(stores.interviews.get(id)).then(function (interview) {
+        if (!interview || interview.status !== "draft") throw new Error("the interview is not open for editing");
+        interview.raw = raw;
+        interview.section_id = sectionId;
+        interview.seq += 1;
+        interview.modified = now();
+        stores.interviews.put(interview);
+        return interview;
+      });
+    });
+  }
+
+  /* Record cleaned answers as a new revision and mark the interview complete, in one transaction. */
+  function complete(id, answers, author) {
+    return getInterview(id).then(function (before) {
+      return revisionHash(before, answers, before.head_revision).then(function (digest) {
+        return transaction(["interviews", "revisions"], "readwrite", function (stores) {
+          return promised(stores.interviews.get(id)).then(function (interview) {
+            if (!interview || interview.status !== "draft" || interview.seq !== before.seq) {
+              throw new Error("the interview changed while it was being completed");
+            }
+            var stamp = now();
+            var revision = {
+              id: uuid(), submission_uuid: id, number: interview.revision + 1, parent_id: interview.head_revision,
+              merge_parent_id: null, questionnaire_id: interview.questionnaire_id,
+              questionnaire_version: interview.questionnaire_version, municipality_code: interview.municipality_code,
+              status: "complete", answers: answers, content_hash: digest, author: author || null, created: stamp,
+              sent_at: null
+            };
+            stores.revisions.add(revision);
+            interview.status = "complete";
+            interview.head_revision = revision.id;
+            interview.revision = revision.number;
+            interview.modified = stamp;
+            interview.completed = stamp;
+            stores.interviews.put(interview);
+            return revision;
+          });
+        });
+      });
+    });
+  }
+
+  function revisionsOf(id) {
+    return transaction(["revisions"], "readonly", function (stores) {
+      return promised(stores.revisions.index("submission_uuid").getAll(id));
+    }).then(function (rows) { return rows.sort(function (a, b) { return a.number - b.number; }); });
+  }
+
+  /* Interviews with a revision that has not been sent (drafts are listed too: they are not safe anywhere else). */
+  function unsent() {
+    return listInterviews().then(function (rows) { return rows.filter(function (row) { return !row.sent_at; }); });
+  }
+
+  root.FieldkitStorage = {
+    open: open, putForms: putForms, getForm: getForm, currentForms: currentForms, putMeta: putMeta, getMeta: getMeta,
+    startInterview: startInterview, getInterview: getInterview, listInterviews: listInterviews, saveDraft: saveDraft,
+    complete: complete, revisionsOf: revisionsOf, unsent: unsent, canonical: canonical, revisionHash: revisionHash
+  };
+})(typeof self !== "undefined" ? self : this);

@@ -1,0 +1,705 @@
+/* The offline app: start page, one section per page, review and complete, all from IndexedDB.
+ *
+ * Routes live in the URL's hash so that a reload (online or not) comes back to the same screen:
+ *   #/                         start: questionnaires, municipality, interviews not yet sent
+ *   #/i/<uuid>/s/<section>     one section of an interview
+ *   #/i/<uuid>/review          review and complete
+ *   #/i/<uuid>                 a completed interview
+ * Every change of an answer is written to IndexedDB (storage.js) first; the page reacts after.
+ * Text comes from the server's catalogues (texts.json, kept offline); nothing is built with innerHTML.
+ */
+(function () {
+  "use strict";
+
+  var Answers = window.FieldkitAnswers, Storage = window.FieldkitStorage;
+  var body = document.body, main = document.getElementById("main");
+  var LANGUAGES = { sv: "Svenska", en: "English" };
+  var LANG_KEY = "fieldkit_lang";
+  var state = { lang: "sv", texts: {}, registry: null, forms: [], persisted: null, ready: false };
+  var renderCount = 0;
+
+  // -- small helpers -------------------------------------------------------------------------
+
+  function t(msgid, params) {
+    var texts = state.texts[state.lang] || {};
+    var text = texts[msgid] || msgid;
+    return params ? text.replace(/%\((\w+)\)s/g, function (_all, name) { return String(params[name]); }) : text;
+  }
+
+  function label(labels, fallback) { return Answers.labelIn(labels, state.lang, fallback || ""); }
+
+  /* h("p", {class: "muted"}, "text", child): an element; attributes starting with "on" become listeners. */
+  function h(tag, attrs) {
+    var element = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === null || value === undefined || value === false) return;
+      if (name.slice(0, 2) === "on") element.addEventListener(name.slice(2), value);
+      else if (name === "text") element.textContent = value;
+      else element.setAttribute(name, value === true ? "" : value);
+    });
+    for (var i = 2; i < arguments.length; i++) append(element, arguments[i]);
+    return element;
+  }
+  function append(element, child) {
+    if (child === null || child === undefined || child === false) return;
+    if (Array.isArray(child)) { child.forEach(function (c) { append(element, c); }); return; }
+    element.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+
+  function time(iso) {
+    if (!iso) return "";
+    return new Date(iso).toLocaleString(state.lang === "en" ? "en-GB" : "sv-SE",
+      { dateStyle: "short", timeStyle: "medium" });
+  }
+
+  function municipality(code) {
+    var found = (state.registry && state.registry.municipalities || []).find(function (m) { return m.code === code; });
+    return found || { code: code, name: code, county: "" };
+  }
+
+  function show(title) {
+    document.title = title + " – fieldkit";
+    main.replaceChildren();
+    for (var i = 1; i < arguments.length; i++) append(main, arguments[i]);
+  }
+
+  function fail(message) {
+    show(t("fieldkit offline"), h("p", { class: "flash flash-error", role: "alert", text: message }),
+      h("p", {}, h("a", { href: "#/", text: t("Back to the start") })));
+    finish();
+  }
+
+  function finish() {
+    renderCount += 1;
+    body.dataset.rendered = String(renderCount);
+    body.dataset.route = location.hash || "#/";
+  }
+
+  // -- boot: data from the server when it answers, else from IndexedDB -----------------------
+
+  function fetchJson(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (response) {
+      if (!response.ok || response.redirected) throw new Error(url + ": " + response.status);
+      return response.json();
+    });
+  }
+
+  function refresh() {
+    return Promise.all([fetchJson(body.dataset.forms), fetchJson(body.dataset.registry), fetchJson(body.dataset.texts)])
+      .then(function (results) {
+        var forms = results[0].questionnaires.filter(function (f) { return f.format === "fieldkit-webform"; });
+        return Storage.putForms(forms)
+          .then(function () { return Storage.putMeta("registry", results[1]); })
+          .then(function () { return Storage.putMeta("texts", results[2]); })
+          .then(function () { return Storage.putMeta("forms_updated", results[0].generated); });
+      }).catch(function () { return null; });  // offline, or the server is away: what IndexedDB holds will do
+  }
+
+  function load() {
+    return Promise.all([Storage.currentForms(), Storage.getMeta("registry"), Storage.getMeta("texts"),
+      Storage.getMeta("forms_updated")]).then(function (results) {
+      state.forms = results[0];
+      state.registry = results[1];
+      state.texts = results[2] || {};
+      state.updated = results[3];
+    });
+  }
+
+  function askPersistence() {
+    if (!navigator.storage || !navigator.storage.persisted) { state.persisted = "unknown"; return Promise.resolve(); }
+    return navigator.storage.persisted().then(function (already) {
+      if (already || !navigator.storage.persist) return already;
+      return navigator.storage.persist();
+    }).then(function (granted) { state.persisted = granted ? "granted" : "denied"; })
+      .catch(function () { state.persisted = "unknown"; });
+  }
+
+  function header() {
+    var net = document.getElementById("net");
+    net.textContent = navigator.onLine ? t("Online") : t("Offline: everything is saved in this browser.");
+    net.className = "net " + (navigator.onLine ? "net-online" : "net-offline");
+    var switcher = document.getElementById("lang");
+    switcher.setAttribute("aria-label", t("Language"));
+    switcher.replaceChildren();
+    Object.keys(LANGUAGES).forEach(function (code) {
+      if (code === state.lang) switcher.appendChild(h("span", { "aria-current": "true", lang: code, text: LANGUAGES[code] }));
+      else {
+        switcher.appendChild(h("button", { type: "button", class: "link-button", lang: code, text: LANGUAGES[code],
+          onclick: function () {
+            state.lang = code;
+            localStorage.setItem(LANG_KEY, code);
+            document.documentElement.lang = code;
+            route();
+          } }));
+      }
+    });
+  }
+
+  // -- the start page ------------------------------------------------------------------------
+
+  function persistenceText() {
+    if (state.persisted === "granted") {
+      return t("Persistent storage: granted. The browser will not clear the interviews to free space.");
+    }
+    if (state.persisted === "denied") {
+      return t("Persistent storage: not granted. The browser may clear the interviews when space runs low; " +
+        "send them or save them to a file soon.");
+    }
+    return t("Persistent storage: this browser cannot tell.");
+  }
+
+  function startPage() {
+    if (!state.forms.length || !state.registry) { fail(t("The app could not load its data. Open it once while connected to the server.")); return; }
+    var choice = h("fieldset", { class: "choices" }, h("legend", { text: t("Questionnaire") }));
+    state.forms.forEach(function (form, index) {
+      choice.appendChild(h("label", { class: "choice" },
+        h("input", { type: "radio", name: "questionnaire", value: form.id, checked: index === 0 && state.forms.length === 1 }),
+        h("span", { text: label(form.title, form.id) })));
+    });
+    var select = h("select", { id: "municipality", name: "municipality", class: "input", required: true, size: 6 });
+    var options = [];
+    state.registry.counties.forEach(function (county) {
+      var group = h("optgroup", { label: county.name });
+      state.registry.municipalities.filter(function (m) { return m.county_code === county.code; }).forEach(function (m) {
+        var option = h("option", { value: m.code, text: m.name + " (" + m.code + ")" });
+        option.dataset.search = fold(m.name + " " + m.code);
+        options.push(option);
+        group.appendChild(option);
+      });
+      select.appendChild(group);
+    });
+    var filter = h("input", { type: "search", id: "municipality-filter", class: "input", autocomplete: "off",
+      placeholder: t("Search municipality (name or code)"), "aria-controls": "municipality",
+      oninput: function () {
+        var wanted = fold(filter.value.trim());
+        var first = null;
+        options.forEach(function (option) {
+          var match = !wanted || option.dataset.search.indexOf(wanted) >= 0;
+          option.hidden = !match;
+          if (match && !first) first = option;
+        });
+        if (wanted && first) select.value = first.value;
+      } });
+    var message = h("p", { class: "error", role: "alert", hidden: true });
+    var form = h("form", { class: "card start-form", id: "start", novalidate: true, onsubmit: function (event) {
+      event.preventDefault();
+      var picked = form.querySelector('input[name="questionnaire"]:checked');
+      var found = picked && state.forms.find(function (f) { return f.id === picked.value; });
+      if (!found || !select.value) {
+        message.textContent = t("Choose a questionnaire and a municipality.");
+        message.hidden = false;
+        return;
+      }
+      Storage.startInterview(found, municipality(select.value)).then(function (interview) {
+        location.hash = "#/i/" + interview.uuid + "/s/" + found.sections[0].id;
+      }, function (error) { fail(t("Could not save in this browser: %(reason)s", { reason: error.message })); });
+    } },
+      h("h2", { text: t("Start an interview") }), message, choice,
+      h("div", { class: "field" }, h("label", { for: "municipality-filter", text: t("Municipality") }), filter,
+        h("label", { for: "municipality", class: "visually-hidden", text: t("Municipality") }), select),
+      h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary", text: t("Start") })));
+    Storage.unsent().then(function (rows) {
+      var forms = {};
+      state.forms.forEach(function (f) { forms[f.id] = f; });
+      var panel = h("section", { class: "card", id: "unsent", "aria-labelledby": "unsent-title" },
+        h("h2", { id: "unsent-title", text: t("Interviews not yet sent") + " (" + rows.length + ")" }));
+      if (!rows.length) panel.appendChild(h("p", { class: "muted", text: t("No interviews are waiting to be sent.") }));
+      else {
+        var list = h("ul", { class: "unsent-list" });
+        rows.forEach(function (row) {
+          var m = municipality(row.municipality_code);
+          var title = forms[row.questionnaire_id] ? label(forms[row.questionnaire_id].title, row.questionnaire_id) : row.questionnaire_id;
+          var target = row.status === "draft" ? "#/i/" + row.uuid + "/s/" + row.section_id : "#/i/" + row.uuid;
+          list.appendChild(h("li", { class: "unsent-row", "data-uuid": row.uuid },
+            h("span", { class: "unsent-what" }, h("strong", { text: m.name }), " · " + title + " (v" + row.questionnaire_version + ")"),
+            h("span", { class: "badge badge-" + row.status, text: row.status === "draft" ? t("Draft") : t("Complete") }),
+            h("span", { class: "muted", text: t("updated %(time)s", { time: time(row.modified) }) }),
+            h("a", { href: target, class: "button", text: row.status === "draft" ? t("Continue") : t("Show") })));
+        });
+        panel.appendChild(list);
+      }
+      show(t("fieldkit offline"), h("h1", { text: t("Interviews in this browser") }),
+        h("p", { class: "flash " + (state.persisted === "granted" ? "flash-success" : "flash-info"), id: "persist",
+          "data-persisted": state.persisted, text: persistenceText() }),
+        state.updated ? h("p", { class: "muted", text: t("The form data was updated %(time)s.", { time: time(state.updated) }) }) : null,
+        form, panel);
+      finish();
+    });
+  }
+
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  // -- an interview ----------------------------------------------------------------------------
+
+  function withInterview(id, then) {
+    Storage.getInterview(id).then(function (interview) {
+      if (!interview) { fail(t("This interview does not exist in this browser.")); return null; }
+      return Storage.getForm(interview.questionnaire_id, interview.questionnaire_version).then(function (form) {
+        if (!form) { fail(t("The questionnaire of this interview is missing in this browser.")); return; }
+        then(interview, form);
+      });
+    }).catch(function (error) { fail(t("Could not save in this browser: %(reason)s", { reason: error.message })); });
+  }
+
+  function interviewHead(interview, form, position, total) {
+    var m = municipality(interview.municipality_code);
+    return h("div", { class: "interview-head" },
+      h("p", { class: "muted" }, label(form.title, form.id) + " · ", h("strong", { text: m.name }), m.county ? " (" + m.county + ")" : ""),
+      position ? h("p", { class: "progress-text", text: t("Part %(n)s of %(total)s", { n: position, total: total }) }) : null,
+      position ? h("progress", { max: total, value: position, "aria-hidden": "true" }) : null);
+  }
+
+  function sectionPage(id, sectionId) {
+    withInterview(id, function (interview, form) {
+      if (interview.status !== "draft") { location.replace("#/i/" + id); return; }
+      var raw = JSON.parse(JSON.stringify(interview.raw || {}));
+      var visible = Answers.sections(form, raw).sections;
+      var section = visible.find(function (s) { return s.id === sectionId; });
+      if (!section) {
+        // Not relevant (any more) for these answers: the first relevant section after it, else the last.
+        var order = form.sections.map(function (s) { return s.id; });
+        var here = order.indexOf(sectionId);
+        section = visible.find(function (s) { return order.indexOf(s.id) > here; }) || visible[visible.length - 1];
+        location.replace("#/i/" + id + (section ? "/s/" + section.id : "/review"));
+        return;
+      }
+      new SectionView(interview, form, section, raw).render();
+    });
+  }
+
+  function SectionView(interview, form, section, raw) {
+    this.interview = interview;
+    this.form = form;
+    this.section = section;
+    this.raw = raw;
+    this.blocks = {};
+    this.tried = false;
+    this.warned = null;
+    this.shownBefore = null;
+  }
+
+  SectionView.prototype.render = function () {
+    var view = this;
+    var own = this.section.questions;
+    var formElement = h("form", { id: "interview", novalidate: true, onsubmit: function (event) {
+      event.preventDefault();
+      view.next();
+    } });
+    own.forEach(function (q) {
+      var block = renderQuestion(q, view);
+      view.blocks[q.id] = block;
+      formElement.appendChild(block);
+    });
+    this.saveState = h("span", { class: "save-state", id: "save-state", role: "status", "aria-live": "polite" });
+    this.notice = h("p", { class: "flash flash-info", role: "status", hidden: true });
+    this.summary = h("div", { class: "flash flash-error", role: "alert", hidden: true, tabindex: "-1" });
+    this.progressHead = h("div");
+    this.nextButton = h("button", { type: "submit", class: "button primary" });
+    this.prevButton = h("button", { type: "button", class: "button", text: t("Previous"), onclick: function () { view.go(-1); } });
+    formElement.appendChild(h("div", { class: "actions" }, this.prevButton, this.nextButton, this.saveState));
+    show(label(this.section.title, this.section.id), this.progressHead,
+      h("h1", { text: label(this.section.title, this.section.id) }),
+      this.section.description ? h("p", { class: "lead", text: label(this.section.description) }) : null,
+      this.notice, this.summary, formElement);
+    if (this.interview.modified) this.saveState.textContent = t("Saved in this browser %(time)s", { time: time(this.interview.modified) });
+    this.update();
+    finish();
+  };
+
+  /* Relevance, derived values, warnings and (after a first try) errors, for the current raw values. */
+  SectionView.prototype.update = function () {
+    var view = this, result = Answers.sections(this.form, this.raw);
+    this.visible = result.sections;
+    var cleaned = result.cleaned, skipped = cleaned.skipped;
+    var position = this.visible.indexOf(this.visible.find(function (s) { return s.id === view.section.id; })) + 1;
+    this.progressHead.replaceChildren(interviewHead(this.interview, this.form, position, this.visible.length));
+    this.nextButton.textContent = this.neighbour(1) ? t("Next") : t("Review and complete");
+    this.prevButton.hidden = !this.neighbour(-1);
+    var full = this.tried ? Answers.clean(this.form, this.raw, { lang: state.lang }) : null;
+    this.section.questions.forEach(function (q) {
+      var block = view.blocks[q.id];
+      if (q.type === "derived") {
+        updateDerived(block, q, cleaned, full);
+        return;
+      }
+      if (Answers.answerable(q)) block.hidden = skipped.indexOf(q.id) >= 0;
+      var error = full && full.errors[q.id];
+      block.classList.toggle("has-error", Boolean(error));
+      var slot = block.querySelector(".error");
+      if (slot) { slot.textContent = error || ""; slot.hidden = !error; }
+      if (q.other) {
+        var other = block.querySelector(".other-text");
+        if (other) other.hidden = !(view.raw[q.id] || []).includes(q.other);
+      }
+    });
+    this.cleaned = cleaned;
+    this.errors = full ? this.ownErrors(full) : [];
+  };
+
+  SectionView.prototype.ownErrors = function (full) {
+    var own = this.section.questions.map(function (q) { return q.id; });
+    return Object.keys(full.errors).filter(function (qid) { return own.indexOf(qid) >= 0; })
+      .map(function (qid) { return [qid, full.errors[qid]]; });
+  };
+
+  SectionView.prototype.neighbour = function (step) {
+    var order = this.form.sections.map(function (s) { return s.id; });
+    var here = order.indexOf(this.section.id);
+    var candidates = this.visible.filter(function (s) { return (order.indexOf(s.id) - here) * step > 0; });
+    if (!candidates.length) return null;
+    return step > 0 ? candidates[0] : candidates[candidates.length - 1];
+  };
+
+  /* An answer changed: write it to IndexedDB first, then let the page react. */
+  SectionView.prototype.change = function (key, value) {
+    var view = this;
+    if (value === null || value === "" || (Array.isArray(value) && !value.length)) delete this.raw[key];
+    else this.raw[key] = value;
+    var snapshot = JSON.parse(JSON.stringify(this.raw));
+    this.pending = Storage.saveDraft(this.interview.uuid, snapshot, this.section.id).then(function (saved) {
+      view.interview = saved;
+      view.saveState.textContent = t("Saved in this browser %(time)s", { time: time(saved.modified) });
+      view.saveState.classList.remove("save-error");
+      view.update();
+    }, function (error) {
+      view.saveState.textContent = t("Could not save in this browser: %(reason)s", { reason: error.message });
+      view.saveState.classList.add("save-error");
+      throw error;
+    });
+    return this.pending;
+  };
+
+  SectionView.prototype.settled = function () { return Promise.resolve(this.pending).catch(function () { return null; }); };
+
+  SectionView.prototype.next = function () {
+    var view = this;
+    this.settled().then(function () {
+      view.tried = true;
+      view.update();
+      var visibleNow = view.section.questions.filter(function (q) { return !view.blocks[q.id].hidden; })
+        .map(function (q) { return q.id; });
+      var warnings = view.section.questions.filter(function (q) { return view.cleaned.warnings.indexOf(q.id) >= 0; })
+        .map(function (q) { return q.id; });
+      if (view.errors.length) {
+        view.summary.replaceChildren(h("p", { text: t("Answer the questions that are marked, then complete.") }),
+          h("ul", {}, view.errors.map(function (e) {
+            var q = findQuestion(view.form, e[0]);
+            return h("li", {}, h("a", { href: "#q-" + cssId(e[0]), onclick: focusQuestion(e[0]),
+              text: q.type === "derived" ? e[1] : label(q.label, q.id) + ": " + e[1] }));
+          })));
+        view.summary.hidden = false;
+        view.summary.focus();
+        return;
+      }
+      view.summary.hidden = true;
+      var newWarnings = warnings.filter(function (qid) { return !view.warned || view.warned.indexOf(qid) < 0; });
+      if (newWarnings.length) {
+        // A warning stops the interviewer once, so that it is read; the next try goes on.
+        view.warned = warnings;
+        view.notice.textContent = t("Check the warnings on this page. You can continue anyway.");
+        view.notice.hidden = false;
+        view.blocks[newWarnings[0]].focus();
+        return;
+      }
+      view.shownBefore = visibleNow;
+      view.go(1);
+    });
+  };
+
+  SectionView.prototype.go = function (step) {
+    var view = this;
+    this.settled().then(function () {
+      var target = view.neighbour(step);
+      if (target) location.hash = "#/i/" + view.interview.uuid + "/s/" + target.id;
+      else if (step > 0) location.hash = "#/i/" + view.interview.uuid + "/review";
+    });
+  };
+
+  function findQuestion(form, qid) {
+    for (var i = 0; i < form.sections.length; i++) {
+      var q = form.sections[i].questions.find(function (x) { return x.id === qid; });
+      if (q) return q;
+    }
+    return { id: qid, label: {} };
+  }
+
+  function cssId(qid) { return qid.replace(/[^A-Za-z0-9_-]/g, "-"); }
+
+  function focusQuestion(qid) {
+    return function (event) {
+      event.preventDefault();
+      var target = document.querySelector("#q-" + cssId(qid) + " input, #q-" + cssId(qid) + " textarea, #q-" + cssId(qid));
+      if (target) target.focus();
+    };
+  }
+
+  // -- questions -------------------------------------------------------------------------------
+
+  function renderQuestion(q, view) {
+    var id = "q-" + cssId(q.id);
+    if (q.type === "note") {
+      return h("div", { class: "question q-note", id: id }, h("p", { text: label(q.label, q.id) }),
+        q.help ? h("p", { class: "help", text: label(q.help) }) : null);
+    }
+    if (q.type === "derived") {
+      return h("div", { class: "question q-derived", id: id, tabindex: "-1", hidden: true, "data-qid": q.id },
+        h("p", { class: "derived-text" }));
+    }
+    var legend = h("legend", {}, label(q.label, q.id),
+      q.required ? h("span", { class: "req", title: t("Required"), "aria-label": t("Required"), text: "*" }) : null);
+    var help = q.help ? h("p", { class: "help", id: id + "-help", text: label(q.help) }) : null;
+    var error = h("p", { class: "error", id: id + "-error", hidden: true });
+    var fieldset = h("fieldset", { class: "question", id: id, "data-qid": q.id, tabindex: "-1",
+      "aria-describedby": (help ? id + "-help " : "") + id + "-error" }, legend, help, error);
+    var raw = view.raw;
+    if (q.type === "single" || q.type === "scale" || q.type === "yesno") {
+      fieldset.appendChild(radios(q.id, q.choices, raw[q.id], function (code) { view.change(q.id, code); }));
+      fieldset.appendChild(h("button", { type: "button", class: "link-button clear", text: t("Clear the answer"),
+        onclick: function () {
+          fieldset.querySelectorAll("input").forEach(function (input) { input.checked = false; });
+          view.change(q.id, null);
+        } }));
+    } else if (q.type === "multi") {
+      var box = h("div", { class: "choices" });
+      var chosen = function () {
+        return Array.from(box.querySelectorAll("input:checked")).map(function (input) { return input.value; });
+      };
+      q.choices.forEach(function (c) {
+        var special = (q.special || []).some(function (s) { return s.code === c.code; });
+        box.appendChild(h("label", { class: "choice" + (special ? " choice-special" : "") },
+          h("input", { type: "checkbox", name: q.id, value: c.code, checked: (raw[q.id] || []).indexOf(c.code) >= 0,
+            onchange: function () { view.change(q.id, chosen()); } }),
+          h("span", { text: label(c.label, c.code) })));
+      });
+      fieldset.appendChild(box);
+      if (q.other) {
+        var otherKey = q.id + "/annat";
+        fieldset.appendChild(h("label", { class: "field other-text" }, h("span", { text: t("Other, please specify") }),
+          h("input", { type: "text", class: "input input-text", name: otherKey, value: raw[otherKey] || "",
+            oninput: function (event) { view.change(otherKey, event.target.value); } })));
+      }
+    } else if (q.type === "matrix") {
+      var table = h("table", { class: "matrix" });
+      table.appendChild(h("thead", {}, h("tr", {}, h("th", { scope: "col" }, h("span", { class: "visually-hidden", text: label(q.label, q.id) })), q.choices.map(function (c) {
+        return h("th", { scope: "col", text: label(c.label, c.code) });
+      }))));
+      var tbody = h("tbody");
+      q.items.forEach(function (item) {
+        var key = q.id + "/" + item.code, name = "m-" + cssId(key);
+        var row = h("tr", {}, h("th", { scope: "row", id: name + "-label", text: label(item.label, item.code) }));
+        q.choices.forEach(function (c) {
+          // The choice's text is in the label (hidden beside the column heading; shown on a phone-sized screen).
+          row.appendChild(h("td", {}, h("label", { class: "cell" },
+            h("input", { type: "radio", name: key, value: c.code, "aria-describedby": name + "-label",
+              checked: raw[key] === c.code, onchange: function () { view.change(key, c.code); } }),
+            h("span", { class: "visually-hidden", text: label(c.label, c.code) }))));
+        });
+        tbody.appendChild(row);
+      });
+      table.appendChild(tbody);
+      fieldset.appendChild(h("div", { class: "matrix-wrap" }, table));
+    } else {
+      var specials = (q.special || []).map(function (s) { return s.code; });
+      var typed = specials.indexOf(raw[q.id]) >= 0 ? "" : (raw[q.id] || "");
+      var attrs = { name: q.id, id: id + "-input", class: "input input-" + q.type, value: typed,
+        "aria-labelledby": id + "-legend", maxlength: q.max_length || null };
+      legend.id = id + "-legend";
+      var input;
+      if (q.type === "longtext") {
+        input = h("textarea", attrs);
+        input.value = typed;
+      } else {
+        if (q.type === "integer" || q.type === "money" || q.type === "year") attrs.inputmode = "numeric";
+        if (q.type === "decimal") attrs.inputmode = "decimal";
+        if (q.type === "date") { attrs.type = "date"; attrs.min = q.min || null; attrs.max = q.max || null; }
+        else attrs.type = "text";
+        input = h("input", attrs);
+      }
+      var specialBox = specials.length ? radios(q.id + "/special", q.special, specials.indexOf(raw[q.id]) >= 0 ? raw[q.id] : null,
+        function (code) { input.value = ""; view.change(q.id, code); }) : null;
+      input.addEventListener("input", function () {
+        if (specialBox) specialBox.querySelectorAll("input").forEach(function (radio) { radio.checked = false; });
+        view.change(q.id, input.value);
+      });
+      fieldset.appendChild(input);
+      if (specialBox) { specialBox.classList.add("choices-inline"); fieldset.appendChild(specialBox); }
+    }
+    return fieldset;
+  }
+
+  function radios(name, choices, current, onpick) {
+    var box = h("div", { class: "choices" });
+    choices.forEach(function (c) {
+      var special = c.code === "vet_ej" || c.code === "ej_aktuellt";
+      box.appendChild(h("label", { class: "choice" + (special ? " choice-special" : "") },
+        h("input", { type: "radio", name: name, value: c.code, checked: current === c.code,
+          onchange: function () { onpick(c.code); } }),
+        h("span", { text: label(c.label, c.code) })));
+    });
+    return box;
+  }
+
+  function updateDerived(block, q, cleaned, full) {
+    var text = block.querySelector(".derived-text");
+    if (q.rule) {
+      var broken = q.rule === "check" ? cleaned.warnings.indexOf(q.id) >= 0 : Boolean(full && full.errors[q.id]);
+      block.hidden = !broken;
+      block.className = "question q-derived " + (q.rule === "check" ? "rule-warning" : "rule-error");
+      text.textContent = label(q.message, label(q.label, q.id));
+      return;
+    }
+    var value = cleaned.derived[q.id];
+    block.hidden = value === undefined;
+    text.textContent = label(q.label, q.id) + ": " + shownValue(q.result, value);
+  }
+
+  function shownValue(type, value) {
+    if (value === undefined || value === null) return "–";
+    if (typeof value === "boolean") return value ? t("Yes") : t("No");
+    if (window.FieldkitExpr.isNumber(value)) return Answers.formatNumber(value, state.lang);
+    return String(value);
+  }
+
+  function shownAnswer(q, value, answers) {
+    var choice = function (code) {
+      var found = (q.choices || []).concat(q.special || []).find(function (c) { return c.code === code; });
+      return found ? label(found.label, code) : code;
+    };
+    if (q.type === "multi") {
+      return value.map(function (code) {
+        return code === q.other ? choice(code) + ": " + (answers[q.id + "/annat"] || "") : choice(code);
+      }).join(", ");
+    }
+    if (q.type === "matrix") {
+      return q.items.filter(function (item) { return value[item.code] !== undefined; }).map(function (item) {
+        return label(item.label, item.code) + ": " + choice(value[item.code]);
+      }).join("; ");
+    }
+    if ((q.special || []).some(function (s) { return s.code === value; }) || q.choices) return choice(value);
+    if (window.FieldkitExpr.isNumber(value)) return Answers.formatNumber(value, state.lang);
+    return String(value);
+  }
+
+  function answerList(form, cleaned) {
+    var list = h("div", { class: "answers" });
+    form.sections.forEach(function (section) {
+      var rows = section.questions.filter(function (q) {
+        return cleaned.answers[q.id] !== undefined || cleaned.derived[q.id] !== undefined && !q.rule;
+      });
+      if (!rows.length) return;
+      list.appendChild(h("h3", { text: label(section.title, section.id) }));
+      list.appendChild(h("dl", {}, rows.map(function (q) {
+        var value = cleaned.answers[q.id] !== undefined ? shownAnswer(q, cleaned.answers[q.id], cleaned.answers)
+          : t("Computed") + ": " + shownValue(q.result, cleaned.derived[q.id]);
+        return [h("dt", { text: label(q.label, q.id) }), h("dd", { text: value })];
+      })));
+    });
+    return list;
+  }
+
+  // -- review, complete, the completed interview ---------------------------------------------
+
+  function reviewPage(id) {
+    withInterview(id, function (interview, form) {
+      if (interview.status !== "draft") { location.replace("#/i/" + id); return; }
+      var cleaned = Answers.clean(form, interview.raw, { lang: state.lang });
+      var problems = [], warnings = [], asked = 0, blank = 0;
+      form.sections.forEach(function (section) {
+        section.questions.forEach(function (q) {
+          if (cleaned.errors[q.id]) problems.push([section, q, cleaned.errors[q.id]]);
+          if (cleaned.warnings.indexOf(q.id) >= 0) warnings.push([section, q]);
+          if (!Answers.answerable(q) || cleaned.skipped.indexOf(q.id) >= 0) return;
+          if (q.type === "matrix") {
+            asked += q.items.length;
+            if (!cleaned.errors[q.id]) blank += q.items.length - Object.keys(cleaned.answers[q.id] || {}).length;
+          } else {
+            asked += 1;
+            if (cleaned.answers[q.id] === undefined && !cleaned.errors[q.id]) blank += 1;
+          }
+        });
+      });
+      var link = function (section, q) {
+        return "#/i/" + id + "/s/" + section.id;
+      };
+      var completeButton = h("button", { type: "button", class: "button primary", id: "complete",
+        text: t("Complete the interview"), disabled: problems.length > 0, onclick: function () {
+          completeButton.disabled = true;
+          Storage.complete(id, cleaned.answers, null).then(function () {
+            location.hash = "#/i/" + id;
+          }, function (error) { fail(t("Could not save in this browser: %(reason)s", { reason: error.message })); });
+        } });
+      show(t("Review and complete"), interviewHead(interview, form), h("h1", { text: t("Review and complete") }),
+        problems.length ? h("div", { class: "flash flash-error", role: "alert" },
+          h("p", { text: t("Questions that need an answer") }),
+          h("ul", {}, problems.map(function (p) {
+            return h("li", {}, h("a", { href: link(p[0], p[1]), text: label(p[0].title, p[0].id) + " – " + label(p[1].label, p[1].id) + ": " + p[2] }));
+          }))) : null,
+        warnings.length ? h("div", { class: "flash flash-warning" }, h("p", { text: t("Warnings (you can complete anyway)") }),
+          h("ul", {}, warnings.map(function (w) {
+            return h("li", {}, h("a", { href: link(w[0], w[1]), text: label(w[1].message, label(w[1].label, w[1].id)) }));
+          }))) : null,
+        h("p", { text: blank ? t("%(n)s of %(total)s questions are unanswered.", { n: blank, total: asked }) : t("All questions are answered.") }),
+        h("p", { class: "muted", text: t("Questions the answers skip are not shown.") }),
+        answerList(form, cleaned),
+        h("div", { class: "actions" },
+          h("a", { class: "button", href: "#/i/" + id + "/s/" + (interview.section_id || form.sections[0].id), text: t("Previous") }),
+          completeButton));
+      finish();
+    });
+  }
+
+  function completedPage(id) {
+    withInterview(id, function (interview, form) {
+      if (interview.status === "draft") { location.replace("#/i/" + id + "/s/" + interview.section_id); return; }
+      Storage.revisionsOf(id).then(function (revisions) {
+        var head = revisions[revisions.length - 1];
+        var cleaned = Answers.clean(form, head.answers, { lang: state.lang, partial: true });
+        show(t("Complete"), interviewHead(interview, form), h("h1", { text: label(form.title, form.id) }),
+          h("p", { class: "flash flash-success", role: "status", id: "completed",
+            text: t("The interview is complete and saved in this browser. It has not been sent yet.") }),
+          h("p", { class: "muted", text: t("Completed %(time)s", { time: time(head.created) }) }),
+          h("h2", { text: t("Answers") }), answerList(form, cleaned),
+          h("p", {}, h("a", { class: "button", href: "#/", text: t("Back to the start") })));
+        finish();
+      });
+    });
+  }
+
+  // -- routing ---------------------------------------------------------------------------------
+
+  function route() {
+    if (!state.ready) return;
+    header();
+    var parts = (location.hash || "#/").slice(2).split("/").map(decodeURIComponent);
+    if (parts[0] === "i" && parts[1]) {
+      if (parts[2] === "s" && parts[3]) sectionPage(parts[1], parts[3]);
+      else if (parts[2] === "review") reviewPage(parts[1]);
+      else completedPage(parts[1]);
+      return;
+    }
+    startPage();
+  }
+
+  function boot() {
+    state.lang = localStorage.getItem(LANG_KEY) || body.dataset.lang || "sv";
+    if (!LANGUAGES[state.lang]) state.lang = "sv";
+    document.documentElement.lang = state.lang;
+    window.addEventListener("hashchange", route);
+    window.addEventListener("online", header);
+    window.addEventListener("offline", header);
+    Storage.open().then(refresh).then(load).then(askPersistence).then(function () {
+      state.ready = true;
+      body.dataset.ready = "1";
+      route();
+    }).catch(function (error) {
+      state.ready = true;
+      body.dataset.ready = "1";
+      fail(t("Could not save in this browser: %(reason)s", { reason: error.message }));
+    });
+  }
+
+  boot();
+})();

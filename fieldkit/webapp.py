@@ -1,0 +1,170 @@
+"""The installable offline web app: its shell, service worker, manifest and the data it keeps offline.
+
+Everything lives under /app/ so that the service worker (served from /app/sw.js) controls
+exactly these pages. The app itself is static JavaScript (fieldkit/static/webapp/); the
+server hands it the JSON forms (forms.webjson) of the questionnaires this user may collect,
+the municipality registry and its texts in Swedish and English. Interviews are kept in the
+browser's IndexedDB; see docs/guide.md, "The offline web app".
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+from flask import Blueprint, Response, jsonify, render_template, url_for
+
+from forms import registry
+from forms.catalogues import LANGUAGES, N_
+from forms.webjson import webform
+from sync import store
+
+from . import i18n
+from .db import get_db
+
+bp = Blueprint("webapp", __name__, url_prefix="/app")
+
+STATIC = Path(__file__).resolve().parent / "static"
+#: The files the service worker keeps for offline use, besides the shell and the data below.
+SHELL_FILES = ("app.css", "favicon.svg", "webapp/webapp.css", "webapp/expr.js", "webapp/answers.js",
+               "webapp/storage.js", "webapp/webapp.js", "webapp/register.js")
+
+#: The app's own texts, by English msgid; translated into every language in texts.json.
+TEXTS = (
+    N_("fieldkit offline"),
+    N_("Interviews in this browser"),
+    N_("Start an interview"),
+    N_("Questionnaire"),
+    N_("Municipality"),
+    N_("Search municipality (name or code)"),
+    N_("Start"),
+    N_("Choose a questionnaire and a municipality."),
+    N_("Interviews not yet sent"),
+    N_("No interviews are waiting to be sent."),
+    N_("Draft"),
+    N_("Complete"),
+    N_("Continue"),
+    N_("Show"),
+    N_("Part %(n)s of %(total)s"),
+    N_("Previous"),
+    N_("Next"),
+    N_("Review and complete"),
+    N_("Complete the interview"),
+    N_("Back to the start"),
+    N_("Saved in this browser %(time)s"),
+    N_("Could not save in this browser: %(reason)s"),
+    N_("Persistent storage: granted. The browser will not clear the interviews to free space."),
+    N_("Persistent storage: not granted. The browser may clear the interviews when space runs low; "
+       "send them or save them to a file soon."),
+    N_("Persistent storage: this browser cannot tell."),
+    N_("Online"),
+    N_("Offline: everything is saved in this browser."),
+    N_("Answer the questions that are marked, then complete."),
+    N_("Warnings (you can complete anyway)"),
+    N_("Check the warnings on this page. You can continue anyway."),
+    N_("Questions that need an answer"),
+    N_("%(n)s of %(total)s questions are unanswered."),
+    N_("All questions are answered."),
+    N_("The interview is complete and saved in this browser. It has not been sent yet."),
+    N_("Completed %(time)s"),
+    N_("Clear the answer"),
+    N_("Other, please specify"),
+    N_("Required"),
+    N_("Language"),
+    N_("updated %(time)s"),
+    N_("The questionnaire of this interview is missing in this browser."),
+    N_("This interview does not exist in this browser."),
+    N_("The app could not load its data. Open it once while connected to the server."),
+    N_("Answers"),
+    N_("Questions the answers skip are not shown."),
+    N_("Computed"),
+    N_("Yes"),
+    N_("No"),
+    N_("The form data was updated %(time)s."),
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _static_version() -> str:
+    """A digest of the app's files: a new one makes browsers install the new service worker."""
+    digest = hashlib.sha256()
+    for name in SHELL_FILES + ("webapp/sw.js",):
+        digest.update((STATIC / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _static_urls() -> list[str]:
+    return [url_for("static", filename=name) for name in SHELL_FILES]
+
+
+@bp.get("/")
+def shell():
+    """The one page of the app; it draws every screen itself from the data it keeps offline."""
+    response = Response(render_template("webapp/shell.html", lang=i18n.current_language()))
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/sw.js")
+def worker():
+    """The service worker, from /app/ so that it controls the app's pages (and no others)."""
+    source = (STATIC / "webapp" / "sw.js").read_text(encoding="utf-8")
+    data_urls = [url_for(".shell"), url_for(".questionnaires"), url_for(".municipalities"), url_for(".texts"),
+                 url_for(".manifest")]
+    header = (f"var FIELDKIT_VERSION = {json.dumps(_static_version())};\n"
+              f"var FIELDKIT_SHELL = {json.dumps(url_for('.shell'))};\n"
+              f"var FIELDKIT_FILES = {json.dumps(_static_urls() + data_urls)};\n")
+    response = Response(header + source, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    lang = i18n.current_language()
+    data = {
+        "name": i18n.CATALOGUE.gettext("fieldkit offline", lang),
+        "short_name": "fieldkit",
+        "lang": lang,
+        "start_url": url_for(".shell"),
+        "scope": url_for(".shell"),
+        "display": "standalone",
+        "background_color": "#f6f7f9",
+        "theme_color": "#16324f",
+        "icons": [{"src": url_for("static", filename="favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+    }
+    response = jsonify(data)
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.get("/forms.json")
+def questionnaires():
+    """The JSON forms of the newest version of every questionnaire this user may collect."""
+    db = get_db()
+    documents = [webform(store.get_questionnaire(db, row["id"], row["version"]))
+                 for row in store.list_questionnaires(db)]
+    return _no_store(jsonify({"generated": store.now(), "questionnaires": documents}))
+
+
+@bp.get("/registry.json")
+def municipalities():
+    return jsonify({
+        "counties": [{"code": c.code, "name": c.name} for c in registry.counties()],
+        "municipalities": [{"code": m.code, "name": m.name, "county_code": m.county_code, "county": m.county}
+                           for m in registry.municipalities()],
+    })
+
+
+@bp.get("/texts.json")
+def texts():
+    """The app's texts in every language: {lang: {msgid: text}}."""
+    return jsonify({lang: {msgid: i18n.CATALOGUE.gettext(msgid, lang) for msgid in TEXTS}
+                    for lang in LANGUAGES})
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,149 @@
+"""A published questionnaire version as the JSON document the offline web app runs.
+
+The browser never sees expression source: every relevance condition, derived
+value and rule is parsed here (`conditions.parse`) and written as a small tree
+of JSON arrays that fieldkit/static/webapp/expr.js walks. The Python engine
+stays the judge: the central cleans whatever the browser sends with
+`answers.clean_answers`; tests/test_webapp_conformance.py runs the same
+conditions and answers through both and requires identical results.
+
+Tree nodes (arrays, first element the kind)::
+
+    ["lit", value]             a text, a whole number or true/false
+    ["float", value]           a number written with a decimal point (1.0 stays a float)
+    ["ref", qid, item|null]    an answer, or one row of a matrix
+    ["list", [lit, ...]]       the literal list after `in`
+    ["arith", op, a, b]  ["neg", a]  ["cmp", op, a, b]  ["in", a, b]  ["not_in", a, b]
+    ["and", a, b]  ["or", a, b]  ["not", a]  ["answered", ref]  ["call", name, arg, ...]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import derived
+from .answers import COUNTED, MESSAGES, TEXTS
+from .catalogues import LANGUAGES
+from .conditions import parse
+from .model import OTHER, SPECIAL_CODES, Question, Questionnaire, Section
+
+#: The format of the document; the app refuses a form with a format it does not know.
+FORMAT = "fieldkit-webform"
+FORMAT_VERSION = 1
+#: The plural messages of `answers.message`: code -> (singular, plural) msgids.
+PLURALS = {
+    "min_choices": ("Choose at least %(num)s option.", "Choose at least %(num)s options."),
+    "max_choices": ("Choose at most %(num)s option.", "Choose at most %(num)s options."),
+    "max_length": ("At most %(num)s character.", "At most %(num)s characters."),
+}
+
+
+def tree(source: str) -> list:
+    """The JSON tree of one expression (ConditionError if it does not parse)."""
+    return _node(parse(source).tree)
+
+
+def _node(node: tuple) -> list:
+    kind = node[0]
+    if kind == "lit":
+        return _literal(node[1])
+    if kind == "ref":
+        return ["ref", node[1], node[2]]
+    if kind == "list":
+        return ["list", [_literal(value) for value in node[1]]]
+    if kind == "call":
+        return ["call", node[1], *(_node(arg) for arg in node[3:])]
+    if kind in ("cmp", "arith"):
+        return [kind, node[1], _node(node[2]), _node(node[3])]
+    return [kind, *(_node(child) for child in node[1:])]
+
+
+def _literal(value: Any) -> list:
+    if isinstance(value, float):
+        return ["float", value]
+    return ["lit", value]
+
+
+def _optional_tree(source: str | None) -> list | None:
+    return tree(source) if source else None
+
+
+def _question(q: Question) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": q.id, "type": q.type, "label": q.label}
+    if q.help:
+        data["help"] = q.help
+    if q.required:
+        data["required"] = True
+    if q.type in ("single", "scale", "yesno", "multi", "matrix"):
+        data["choices"] = [_choice(c) for c in q.all_choices()]
+    if q.items:
+        data["items"] = [{"code": i.code, "label": i.label} for i in q.items]
+    if q.other and q.type == "multi":
+        data["other"] = OTHER
+    specials = q.special_codes
+    if specials:
+        data["special"] = [{"code": code, "label": q.choice(code).label} for code in specials]
+    for name in ("min", "max", "pattern", "max_length"):
+        value = getattr(q, name)
+        if value is not None:
+            data[name] = str(value) if q.type == "date" and name in ("min", "max") else value
+    if q.relevant:
+        data["relevant"] = tree(q.relevant)
+    if q.personal:
+        data["personal"] = True
+    if q.derived:
+        data["expression"] = tree(q.expression)
+        data["rule"] = q.rule
+        data["result"] = q.result
+        if q.message:
+            data["message"] = q.message
+    return data
+
+
+def _choice(choice) -> dict[str, Any]:
+    data: dict[str, Any] = {"code": choice.code, "label": choice.label}
+    if choice.score is not None:
+        data["score"] = choice.score
+    return data
+
+
+def _section(section: Section) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": section.id, "title": section.title, "questions": [
+        _question(q) for q in section.questions]}
+    if section.description:
+        data["description"] = section.description
+    if section.relevant:
+        data["relevant"] = tree(section.relevant)
+    return data
+
+
+def messages(lang: str) -> dict[str, Any]:
+    """The validation messages of `answers.message` in `lang`; plural ones as [one, many]."""
+    texts: dict[str, Any] = {code: TEXTS.gettext(msgid, lang) for code, msgid in MESSAGES.items()}
+    for code in COUNTED:
+        singular, plural = PLURALS[code]
+        translations = TEXTS.translations(lang)
+        texts[code] = [translations.ngettext(singular, plural, 1), translations.ngettext(singular, plural, 2)]
+    return texts
+
+
+def webform(questionnaire: Questionnaire) -> dict[str, Any]:
+    """The JSON document of one questionnaire version, as the offline app runs it."""
+    plan = derived.plan(questionnaire)
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "id": questionnaire.id,
+        "version": questionnaire.version,
+        "content_hash": questionnaire.content_hash,
+        "title": questionnaire.title,
+        "description": questionnaire.description,
+        "languages": questionnaire.languages,
+        "unit": questionnaire.unit,
+        "sections": [_section(s) for s in questionnaire.sections],
+        # The order derived entries are computed in (each after the ones it reads), and which are true/false.
+        "derived_order": [step.question.id for step in plan.steps],
+        "booleans": sorted(plan.booleans),
+        "special_codes": list(SPECIAL_CODES),
+        "messages": {lang: messages(lang) for lang in LANGUAGES},
+    }

@@ -1,0 +1,112 @@
+"""The offline app's server side: JSON forms (forms.webjson) and the /app/ routes."""
+
+from __future__ import annotations
+
+import json
+
+from forms.webjson import tree, webform
+
+from forms_helpers import choices, make_questionnaire, section
+
+
+def test_conditions_become_trees_without_source_text():
+    assert tree("s.a == 'ja' and not (s.b > 2.5 or s.c in ['x', 1])") == [
+        "and",
+        ["cmp", "==", ["ref", "s.a", None], ["lit", "ja"]],
+        ["not", ["or", ["cmp", ">", ["ref", "s.b", None], ["float", 2.5]],
+                 ["in", ["ref", "s.c", None], ["list", [["lit", "x"], ["lit", 1]]]]]],
+    ]
+    # 1.0 stays a float (Python writes it "1.0" when it compares it with text); days() keeps its argument.
+    assert tree("days(s.d - s.e) >= 1.0") == [
+        "cmp", ">=", ["call", "days", ["arith", "-", ["ref", "s.d", None], ["ref", "s.e", None]]], ["float", 1.0]]
+    assert tree("s.m[rad] is not answered") == ["not", ["answered", ["ref", "s.m", "rad"]]]
+    assert tree("if(s.a, -s.b, 0)") == ["call", "if", ["ref", "s.a", None], ["neg", ["ref", "s.b", None]], ["lit", 0]]
+
+
+def test_webform_carries_every_rule_the_pages_apply():
+    questionnaire = make_questionnaire(sections=[
+        section("a",
+                {"id": "antal", "type": "integer", "label": "Antal", "required": True, "min": 0, "max": 200,
+                 "dont_know": True},
+                {"id": "val", "type": "multi", "label": "Val", "choices": choices("x", "y"), "other": True,
+                 "not_applicable": True, "max": 1},
+                {"id": "epost", "type": "text", "label": "E-post", "pattern": "[^@]+@[^@]+", "max_length": 80,
+                 "relevant": "a.antal > 0"},
+                {"id": "dag", "type": "date", "label": "Dag", "min": "2020-01-01"},
+                {"id": "dubbelt", "type": "derived", "label": "Dubbelt", "expression": "a.antal * 2"},
+                {"id": "rimligt", "type": "derived", "label": "Rimligt", "check": "a.antal < 100",
+                 "message": {"sv": "Många!", "en": "Many!"}}),
+        section("b", {"id": "not", "type": "note", "label": "Tack"}, relevant="a.antal is answered"),
+    ])
+    document = webform(questionnaire)
+    assert (document["format"], document["format_version"], document["id"], document["version"]) == \
+        ("fieldkit-webform", 1, "test", "1")
+    assert document["content_hash"] == questionnaire.content_hash
+    a, b = document["sections"]
+    antal, val, epost, dag, dubbelt, rimligt = a["questions"]
+    assert antal == {"id": "a.antal", "type": "integer", "label": {"sv": "Antal"}, "required": True, "min": 0, "max": 200,
+                     "special": [{"code": "vet_ej", "label": {"sv": "Vet ej", "en": "Don't know"}}]}
+    assert [c["code"] for c in val["choices"]] == ["x", "y", "annat", "ej_aktuellt"]
+    assert (val["other"], val["max"]) == ("annat", 1)
+    assert (epost["pattern"], epost["max_length"], epost["relevant"]) == \
+        ("[^@]+@[^@]+", 80, ["cmp", ">", ["ref", "a.antal", None], ["lit", 0]])
+    assert dag["min"] == "2020-01-01"
+    assert (dubbelt["expression"], dubbelt["rule"], dubbelt["result"]) == \
+        (["arith", "*", ["ref", "a.antal", None], ["lit", 2]], None, "integer")
+    assert (rimligt["rule"], rimligt["result"], rimligt["message"]) == ("check", "yesno", {"sv": "Många!", "en": "Many!"})
+    assert b["relevant"] == ["answered", ["ref", "a.antal", None]]
+    assert document["derived_order"] == ["a.dubbelt", "a.rimligt"] and document["booleans"] == ["a.rimligt"]
+    assert document["messages"]["sv"]["required"] == "Frågan måste besvaras."
+    assert document["messages"]["en"]["max_choices"] == ["Choose at most %(num)s option.", "Choose at most %(num)s options."]
+    # The browser gets trees, never an expression to evaluate as source.
+    assert "a.antal > 0" not in json.dumps(document) and "a.antal * 2" not in json.dumps(document)
+
+
+def test_app_routes_serve_shell_worker_and_data(client):
+    shell = client.get("/app/")
+    assert shell.status_code == 200
+    html = shell.get_data(as_text=True)
+    assert 'rel="manifest" href="/app/manifest.webmanifest"' in html
+    assert 'data-worker="/app/sw.js"' in html and "<script>" not in html
+    assert "script-src 'self'" in shell.headers["Content-Security-Policy"]
+
+    worker = client.get("/app/sw.js")
+    assert worker.mimetype == "text/javascript" and worker.headers["Cache-Control"] == "no-cache"
+    source = worker.get_data(as_text=True)
+    files = json.loads(source.split("var FIELDKIT_FILES = ", 1)[1].split(";\n", 1)[0])
+    assert {"/app/", "/app/forms.json", "/app/registry.json", "/app/texts.json", "/static/webapp/webapp.js",
+            "/static/webapp/expr.js", "/static/app.css"} <= set(files)
+    for url in files:  # everything the worker keeps offline exists
+        response = client.get(url)
+        assert response.status_code == 200, url
+        response.close()
+
+    manifest = client.get("/app/manifest.webmanifest")
+    assert manifest.mimetype == "application/manifest+json"
+    assert (manifest.json["start_url"], manifest.json["scope"], manifest.json["display"]) == ("/app/", "/app/", "standalone")
+
+    forms = client.get("/app/forms.json")
+    assert forms.headers["Cache-Control"] == "no-store"
+    ids = [(f["id"], f["version"]) for f in forms.json["questionnaires"]]
+    assert ("smak-kontaktlogg", "3") in ids and ("kub-webbenkat", "3") in ids
+    assert len(ids) == len({i for i, _v in ids})  # the newest version of each, once
+
+    registry = client.get("/app/registry.json").json
+    assert len(registry["municipalities"]) == 290 and len(registry["counties"]) == 21
+    assert {"code": "2480", "name": "Umeå", "county_code": "24", "county": "Västerbottens län"} in registry["municipalities"]
+
+    texts = client.get("/app/texts.json").json
+    assert texts["sv"]["Interviews not yet sent"] == "Intervjuer som inte har skickats"
+    assert texts["en"]["Part %(n)s of %(total)s"] == "Part %(n)s of %(total)s"
+
+
+def test_county_user_gets_no_forms_on_the_central(central_app, central_path):
+    import time
+
+    client = central_app.test_client()
+    with client.session_transaction() as session:
+        session.update(user="lena", epoch=0, at=time.time())
+    assert client.get("/app/forms.json").status_code == 403
+    with client.session_transaction() as session:
+        session.update(user="ivar", epoch=0, at=time.time())
+    assert client.get("/app/forms.json").status_code == 200

@@ -1,0 +1,317 @@
+"""The offline app's JS engine against the Python engine: generated conditions, derived values and answers.
+
+A seeded generator writes expressions over every kind of answer (choices, multi, matrix rows,
+numbers, dates, text, special answers) and raw answer sets with the awkward cases (missing,
+"Vet ej", numbers as text with spaces and commas, impossible dates, specials mixed with choices).
+Python (forms.answers / forms.conditions, the judge) and expr.js + answers.js in headless
+Chromium evaluate each; every result, with its type (a whole float is not an int), must be equal.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from forms import clean_answers, from_dict
+from forms.conditions import parse
+from forms.errors import FieldkitError
+from forms.webjson import webform
+
+from forms_helpers import choices, section
+
+pytestmark = pytest.mark.browser
+
+STATIC = Path(__file__).resolve().parent.parent / "fieldkit" / "static" / "webapp"
+SEED = 1414
+
+QUESTIONS = [
+    {"id": "val", "type": "single", "label": "Val", "choices": choices("1", "2", "x"), "dont_know": True},
+    {"id": "flera", "type": "multi", "label": "Flera", "choices": choices("x", "y", "z"), "other": True,
+     "dont_know": True, "not_applicable": True, "max": 2},
+    {"id": "mat", "type": "matrix", "label": "Matris", "items": choices("r1", "r2"),
+     "choices": choices("1", "2", "3"), "dont_know": True},
+    {"id": "antal", "type": "integer", "label": "Antal", "dont_know": True, "min": 0, "max": 5000},
+    {"id": "andel", "type": "decimal", "label": "Andel", "not_applicable": True},
+    {"id": "kostnad", "type": "money", "label": "Kostnad"},
+    {"id": "ar", "type": "year", "label": "År", "min": 1990},
+    {"id": "d1", "type": "date", "label": "Från", "min": "2020-01-01"},
+    {"id": "d2", "type": "date", "label": "Till", "dont_know": True},
+    {"id": "namn", "type": "text", "label": "Namn", "pattern": "[A-Za-zåäöÅÄÖ ]+", "max_length": 12},
+    {"id": "jn", "type": "yesno", "label": "Ja eller nej", "dont_know": True},
+]
+IDS = ["a." + q["id"] for q in QUESTIONS]
+NUMERIC = ["a.antal", "a.andel", "a.kostnad", "a.ar"]
+DATES = ["a.d1", "a.d2"]
+LITERALS = ["0", "1", "2", "-3", "1000", "2.5", "1.0", "0.1", "'1'", "'x'", "'ja'", "'vet_ej'", "'3'", "'3.0'",
+            "'2024-03-01'", "''", "true", "false"]
+
+
+class Generator:
+    """Random expression source over the questionnaire above, from a seeded Random."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+
+    def ref(self) -> str:
+        if self.rng.random() < 0.15:
+            return f"a.mat[{self.rng.choice(['r1', 'r2'])}]"
+        return self.rng.choice(IDS)
+
+    def number(self, depth: int) -> str:
+        r = self.rng.random()
+        if depth <= 0 or r < 0.35:
+            return self.rng.choice(NUMERIC + ["0", "1", "2", "7", "2.5", "1.0", "-4"])
+        if r < 0.6:
+            return f"{self.number(depth - 1)} {self.rng.choice('+-*/')} {self.number(depth - 1)}"
+        if r < 0.7:
+            return f"-{self.number(depth - 1)}"
+        if r < 0.78:
+            return f"days({self.rng.choice(DATES + [repr('2024-02-29')])} - {self.rng.choice(DATES)})"
+        if r < 0.86:
+            return f"{self.rng.choice(['min', 'max'])}({self.number(depth - 1)}, {self.number(depth - 1)})"
+        if r < 0.94:
+            digits = self.rng.choice(["", ", 0", ", 1", ", 2"])
+            return f"round({self.number(depth - 1)}{digits})"
+        return f"if({self.condition(depth - 1)}, {self.number(depth - 1)}, {self.number(depth - 1)})"
+
+    def date(self, depth: int) -> str:
+        r = self.rng.random()
+        if depth <= 0 or r < 0.5:
+            return self.rng.choice(DATES)
+        if r < 0.8:
+            return f"{self.rng.choice(DATES)} {self.rng.choice('+-')} {self.rng.choice(['30', '1', 'a.antal', '2.0'])}"
+        return f"{self.rng.choice(['min', 'max'])}({self.rng.choice(DATES)}, {self.rng.choice(DATES + [repr('2023-12-31')])})"
+
+    def operand(self, depth: int) -> str:
+        r = self.rng.random()
+        if r < 0.4:
+            return self.ref()
+        if r < 0.65:
+            return self.rng.choice(LITERALS)
+        if r < 0.85:
+            return self.number(depth)
+        if r < 0.95:
+            return self.date(depth)
+        return f"{self.rng.choice(DATES)} - {self.date(depth - 1)}"  # a difference of dates
+
+    def test(self, depth: int) -> str:
+        r = self.rng.random()
+        if r < 0.45:
+            op = self.rng.choice(["==", "!=", "<", "<=", ">", ">="])
+            return f"{self.operand(depth)} {op} {self.operand(depth)}"
+        if r < 0.65:
+            values = ", ".join(self.rng.sample(["'1'", "'2'", "'x'", "'y'", "'vet_ej'", "1", "2.5", "'ja'"], 3))
+            negate = "not " if self.rng.random() < 0.3 else ""
+            return f"{self.operand(depth)} {negate}in [{values}]"
+        if r < 0.75:
+            code = self.rng.choice(['x', 'y', 'vet_ej', 'annat'])
+            return f"'{code}' in a.flera"
+        if r < 0.9:
+            return f"{self.ref()} is {'not ' if self.rng.random() < 0.4 else ''}answered"
+        return self.operand(depth)
+
+    def condition(self, depth: int = 2) -> str:
+        r = self.rng.random()
+        if depth <= 0 or r < 0.5:
+            return self.test(depth)
+        if r < 0.75:
+            return f"({self.condition(depth - 1)}) {self.rng.choice(['and', 'or'])} ({self.condition(depth - 1)})"
+        return f"not ({self.condition(depth - 1)})"
+
+
+def raw_answers(rng: random.Random) -> dict:
+    """One raw answer set, as a form or a JSON client might send it."""
+    options = {
+        "a.val": ["1", "2", "x", "vet_ej", "nope", 1, " 2 ", ""],
+        "a.flera": [["x"], ["x", "y"], ["x", "y", "z"], ["vet_ej"], ["vet_ej", "x"], ["annat"], "y", [], ["z", "x"]],
+        "a.antal": ["12", "1 200", "-1", "vet_ej", "3.5", 7, 42, "0", "abc", "5001"],
+        "a.andel": ["2,5", "3", "0.1", "ej_aktuellt", 2.5, "1e3", "-0,75", "10"],
+        "a.kostnad": ["12 500 kr", "300", "12,5", 999, "1000:-"],
+        "a.ar": ["2014", "1989", "99", 2020, "  2021 "],
+        "a.d1": ["2024-03-01", "2024-02-30", "2019-12-31", "2024-2-1", "2023-12-31"],
+        "a.d2": ["2024-04-15", "vet_ej", "2024-03-01", "2020-01-01", "2024-02-29"],
+        "a.namn": ["Anna Berg", "  Anna   Berg ", "R2D2", "Åsa Öberg Längre Namn", "x"],
+        "a.jn": ["ja", "nej", "vet_ej", "kanske"],
+    }
+    raw: dict = {}
+    for key, values in options.items():
+        if rng.random() < 0.8:
+            raw[key] = rng.choice(values)
+    if isinstance(raw.get("a.flera"), list) and "annat" in raw["a.flera"] and rng.random() < 0.7:
+        raw["a.flera/annat"] = rng.choice(["Egen text", "  "])
+    if rng.random() < 0.5:
+        raw["a.mat"] = {item: rng.choice(["1", "2", "3", "vet_ej", "9"]) for item in ("r1", "r2") if rng.random() < 0.8}
+    else:
+        for item in ("r1", "r2"):
+            if rng.random() < 0.6:
+                raw[f"a.mat/{item}"] = rng.choice(["1", "3", "vet_ej"])
+    return raw
+
+
+def typed(value):
+    """A value with its Python type, so a whole float and an int do not pass for each other."""
+    if value is None:
+        return ["none"]
+    if isinstance(value, bool):
+        return ["bool", value]
+    if isinstance(value, int):
+        return ["int", value]
+    if isinstance(value, float):
+        return ["float", value]
+    if isinstance(value, str):
+        return ["str", value]
+    if isinstance(value, list):
+        return ["list", [typed(v) for v in value]]
+    if isinstance(value, dict):
+        return ["dict", {k: typed(v) for k, v in value.items()}]
+    if isinstance(value, datetime.date):
+        return ["date", value.isoformat()]
+    if isinstance(value, datetime.timedelta):
+        return ["span", value.days]
+    raise TypeError(value)
+
+
+TYPED_JS = """
+function typed(v) {
+  if (v === null || v === undefined) return ["none"];
+  if (typeof v === "boolean") return ["bool", v];
+  if (v instanceof Number) return ["float", +v];
+  if (typeof v === "number") return [Number.isInteger(v) ? "int" : "float", v];
+  if (typeof v === "string") return ["str", v];
+  if (Array.isArray(v)) return ["list", v.map(typed)];
+  if (v.constructor && v.constructor.name === "PyDate") return ["date", FieldkitExpr.result(v)];
+  if (v.constructor && v.constructor.name === "Span") return ["span", v.days];
+  var out = {}; Object.keys(v).forEach(function (k) { out[k] = typed(v[k]); }); return ["dict", out];
+}
+"""
+
+
+def base_questionnaire(extra_sections=()):
+    return from_dict({"id": "konform", "version": "1", "title": {"sv": "Konformitet", "en": "Conformance"},
+                      "sections": [section("a", *QUESTIONS), *extra_sections]})
+
+
+@pytest.fixture(scope="module")
+def engine_page(chromium):
+    context = chromium.new_context()
+    page = context.new_page()
+    page.set_content("<!doctype html><title>engine</title>")
+    page.add_script_tag(path=str(STATIC / "expr.js"))
+    page.add_script_tag(path=str(STATIC / "answers.js"))
+    page.add_script_tag(content=TYPED_JS)
+    yield page
+    context.close()
+
+
+def _mismatches(python, browser, labels, limit=5):
+    wrong = [(label, p, b) for label, p, b in zip(labels, python, browser) if p != b]
+    return len(wrong), wrong[:limit]
+
+
+def test_generated_conditions_and_values_agree_with_python(engine_page):
+    rng = random.Random(SEED)
+    generator = Generator(rng)
+    questionnaire = base_questionnaire()
+    form = webform(questionnaire)
+    sources = [generator.condition(rng.choice([1, 2, 3])) for _ in range(400)]
+    sources += [generator.number(rng.choice([1, 2, 3])) for _ in range(150)]
+    sources += [generator.date(2) for _ in range(30)]
+    sources += [f"{rng.choice(DATES)} - {generator.date(1)}" for _ in range(20)]
+    answer_sets = [raw_answers(rng) for _ in range(40)] + [{}]
+    trees = [webform_tree(source) for source in sources]
+
+    python_results, labels = [], []
+    for raw in answer_sets:
+        answers = clean_answers(questionnaire, raw, partial=True).answers
+        for source in sources:
+            condition = parse(source)
+            python_results.append([condition.evaluate(answers.get), typed(condition.value(answers.get))])
+            labels.append((source, json.dumps(raw, ensure_ascii=False)))
+    browser_results = engine_page.evaluate("""([form, trees, sets]) => {
+        const out = [];
+        for (const raw of sets) {
+          const answers = FieldkitAnswers.clean(form, raw, {partial: true}).answers;
+          const lookup = (qid) => Object.prototype.hasOwnProperty.call(answers, qid) ? answers[qid] : null;
+          for (const tree of trees) {
+            out.push([FieldkitExpr.evaluate(tree, lookup), typed(FieldkitExpr.value(tree, lookup, []))]);
+          }
+        }
+        return out;
+    }""", [form, trees, answer_sets])
+
+    assert len(browser_results) == len(python_results) == 600 * 41
+    count, examples = _mismatches(python_results, browser_results, labels)
+    assert count == 0, f"{count} of {len(labels)} differ, e.g. {examples}"
+    # The table is not trivial: both outcomes of conditions occur, and values of every kind.
+    outcomes = {result[0] for result in python_results}
+    kinds = {result[1][0] for result in python_results}
+    assert outcomes == {True, False}
+    assert {"none", "bool", "int", "float", "str", "date", "span"} <= kinds
+
+
+def webform_tree(source: str) -> list:
+    from forms.webjson import tree
+    return tree(source)
+
+
+def _relevance_and_derived(rng: random.Random, generator: Generator):
+    """Section b: questions shown on generated conditions; section c: generated derived entries that load."""
+    shown = [{"id": f"q{i}", "type": "text", "label": f"Fråga {i}", "relevant": generator.condition(2),
+              "required": i % 2 == 0} for i in range(25)]
+    candidates = []
+    for i in range(400):
+        kind = rng.choice(["expression", "check", "constraint"])
+        source = generator.condition(2) if kind != "expression" or rng.random() < 0.3 else generator.number(2)
+        entry = {"id": f"h{i}", "type": "derived", "label": {"sv": f"Härledd {i}", "en": f"Derived {i}"},
+                 kind: source}
+        if kind != "expression":
+            entry["message"] = {"sv": f"Regel {i} bryts", "en": f"Rule {i} is broken"}
+        if rng.random() < 0.2:
+            entry["relevant"] = generator.condition(1)
+        try:
+            base_questionnaire([section("c", entry)])
+        except FieldkitError:
+            continue  # a type the loader refuses: not a definition anyone can publish
+        candidates.append(entry)
+        if len(candidates) == 40:
+            break
+    return [section("b", *shown, relevant=generator.condition(1)), section("c", *candidates)], candidates
+
+
+def test_clean_answers_agrees_with_python(engine_page):
+    rng = random.Random(SEED + 1)
+    generator = Generator(rng)
+    sections, derived_entries = _relevance_and_derived(rng, generator)
+    questionnaire = base_questionnaire(sections)
+    form = webform(questionnaire)
+    answer_sets = [raw_answers(rng) for _ in range(80)]
+    for raw in answer_sets:
+        for i in range(25):
+            if rng.random() < 0.5:
+                raw[f"b.q{i}"] = rng.choice(["svar", "", "  ", "ett längre svar"])
+    cases = [(raw, lang, partial) for raw in answer_sets for lang in ("sv", "en") for partial in (False, True)]
+
+    python = []
+    for raw, lang, partial in cases:
+        cleaned = clean_answers(questionnaire, raw, partial=partial, lang=lang)
+        python.append({"answers": typed(cleaned.answers), "errors": cleaned.errors, "skipped": cleaned.skipped,
+                       "derived": typed(cleaned.derived), "warnings": cleaned.warnings})
+    browser = engine_page.evaluate("""([form, cases]) => cases.map(([raw, lang, partial]) => {
+        const cleaned = FieldkitAnswers.clean(form, raw, {lang: lang, partial: partial});
+        return {answers: typed(cleaned.answers), errors: cleaned.errors, skipped: cleaned.skipped,
+                derived: typed(cleaned.derived), warnings: cleaned.warnings};
+    })""", [form, cases])
+
+    labels = [json.dumps(case, ensure_ascii=False) for case in cases]
+    count, examples = _mismatches(python, browser, labels, limit=2)
+    assert count == 0, f"{count} of {len(cases)} differ, e.g. {examples}"
+    # Not trivial: errors of several kinds, skipped questions, derived values and both rule outcomes.
+    assert len(derived_entries) == 40
+    messages = {message for result in python for message in result["errors"].values()}
+    assert {"Ange ett heltal, t.ex. 12.", "Enter a date as YYYY-MM-DD."} <= messages, sorted(messages)[:20]
+    assert any(result["skipped"] for result in python) and any(result["warnings"] for result in python)
+    assert any(len(result["derived"][1]) > 5 for result in python)
