@@ -105,6 +105,8 @@ def filter_summary(report: Report) -> str:
             shown = ngettext("%(names)s and %(num)s more", "%(names)s and %(num)s more", len(names) - 3, lang,
                              names=shown, num=format_number(len(names) - 3, lang))
         parts.append(shown)
+    if report.survey_round:
+        parts.append(report.survey_round.text(lang))
     if flt.date_from or flt.date_to:
         parts.append(_("%(start)s – %(end)s", start=flt.date_from or "…", end=flt.date_to or "…"))
     if flt.status != "complete":

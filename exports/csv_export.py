@@ -101,6 +101,8 @@ def csv_filename(flt: ExportFilter, long: bool, lang: str = "sv") -> str:
     parts = [flt.questionnaire]
     if flt.counties:
         parts.append("lan-" + "-".join(flt.counties))
+    if flt.round:  # checked against the questionnaire's rounds: letters, digits, '_' and '-'
+        parts.append("omgang-" + flt.round)
     # The suffix is part of a file name: ASCII, no spaces.
     parts.append(gettext("long", lang) if long else gettext("wide", lang))
     return "-".join(parts) + ".csv"

@@ -8,6 +8,7 @@ from typing import Any, Iterable
 
 from forms import registry
 from forms.errors import FieldkitError
+from forms.model import Frame
 from sync.selection import EVERYTHING, Scope, Selection
 from sync.selection import where as selection_where
 
@@ -65,6 +66,10 @@ class ExportFilter:
     `counties` and `municipalities` both narrow the submissions; dates are
     inclusive and apply to the day (Swedish time) a submission was created.
     Submissions marked as excluded are always left out.
+
+    `round` names a survey round of the questionnaire; `exports.rounds.with_round` fills in its
+    days and frame (`round_period`, `round_frame`) when the report is built: its days narrow
+    the submissions (`days`), its frame replaces the questionnaire's.
     """
 
     questionnaire: str
@@ -78,6 +83,18 @@ class ExportFilter:
     frame: tuple[str, ...] = ()
     #: Grouping, cross-table and small-number suppression of the tables.
     tables: TableOptions = TableOptions()
+    round: str = ""
+    round_period: tuple[datetime.date, datetime.date] | None = None
+    round_frame: Frame | None = None
+
+    def days(self) -> tuple[datetime.date | None, datetime.date | None]:
+        """The first and last day covered (None: open): the given dates, within the round's if any."""
+        start, end = self.date_from, self.date_to
+        if self.round_period:
+            first, last = self.round_period
+            start = max(start, first) if start else first
+            end = min(end, last) if end else last
+        return start, end
 
     def describe(self) -> dict[str, Any]:
         """A plain description for display and for tests."""
@@ -89,6 +106,8 @@ class ExportFilter:
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "status": self.status,
             **({"frame": list(self.frame)} if self.frame else {}),
+            **({"round": self.round} if self.round else {}),
+            **({"round_period": [day.isoformat() for day in self.round_period]} if self.round_period else {}),
             **self.tables.describe(),
         }
 
@@ -165,11 +184,12 @@ def within(flt: ExportFilter, scope: Scope) -> ExportFilter:
 
 def selection(flt: ExportFilter, *, completed_only: bool = False) -> Selection:
     """The filter as a store selection: excluded submissions always left out, days in Swedish time."""
+    start, end = flt.days()
     return Selection(
         questionnaire=flt.questionnaire, counties=flt.counties, municipalities=flt.municipalities,
         status="complete" if completed_only or flt.status == "complete" else None, excluded=False,
-        created_from=local_midnight_utc(flt.date_from) if flt.date_from else None,
-        created_before=local_midnight_utc(flt.date_to + datetime.timedelta(days=1)) if flt.date_to else None,
+        created_from=local_midnight_utc(start) if start else None,
+        created_before=local_midnight_utc(end + datetime.timedelta(days=1)) if end else None,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from forms.model import Round
 from sync import audit, store
 from sync.selection import EVERYTHING, Scope
 
@@ -27,6 +28,7 @@ from .grouping import check_options, cross_table, default_grouping, groups_by, h
 from .labels import LANGUAGES, gettext, ngettext
 from .measures import Measure, build_measures
 from .measures.model import Context
+from .rounds import round_of, with_round
 from .schema import Schema, build_schema
 from .suppression import Suppression
 from .survey import Missing, answered, expected, missing, one_per_municipality
@@ -99,6 +101,8 @@ class Report:
         return 2 if (key or table.key) in self.country else 1
     #: The questionnaire's own figures (contact log, NAD rules, costs per year): see exports/measures.
     measures: list[Measure] = field(default_factory=list)
+    #: The survey round the report covers (`filter.round`), if any.
+    survey_round: Round | None = None
 
     @property
     def unit(self) -> str:
@@ -141,7 +145,8 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
     The filter's `tables` options group the tables (by default as the questionnaire's `report: group_by`
     says, else by county), add a cross-table and hide small counts;
     a report of part of the country gets the whole country's figures beside it (`exports.country`),
-    unless `compare` is False (a CSV file has no tables to put them in).
+    unless `compare` is False (a CSV file has no tables to put them in). The filter's survey round
+    (`exports.rounds`) narrows the days and gives the frame.
     """
     if lang not in LANGUAGES:
         raise FilterError(f"unknown language {lang!r}; valid choices: {', '.join(LANGUAGES)}")
@@ -149,6 +154,7 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
     include_personal = include_personal and scope.personal
     schema, versions = load_schema(db, flt.questionnaire, include_personal)
     flt = default_grouping(flt, schema)
+    flt = with_round(flt, schema.questionnaire)
     check_options(schema, flt.tables)
     frame = load_frame(db, schema, flt, progress, scope)
     duplicates = None
@@ -168,7 +174,8 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
                   now, version_counts, include_personal, duplicates, missing(db, flt, in_frame, done, scope),
                   header(schema, flt.tables.group_by, lang), cross, country,
                   measures=build_measures(frame, schema, lang, related=_related(db, flt, scope, lang),
-                                          invited=in_frame, suppression=Suppression(flt.tables.min_count)))
+                                          invited=in_frame, suppression=Suppression(flt.tables.min_count)),
+                  survey_round=round_of(flt, schema.questionnaire))
 
 
 def _related(db, flt: ExportFilter, scope: Scope, lang: str):

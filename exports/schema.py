@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from forms.model import OTHER, Choice, Item, Question, Questionnaire, Section, yesno_choices
 
+from .rounds import dropped_rounds
+
 #: Internal code of a question that was not shown (relevance, or absent from the version answered).
 SKIPPED = "_ej_tillamplig"
 #: Suffix of the Data column holding a multi question's "other, specify" text.
@@ -100,7 +102,7 @@ def merge_versions(ordered: list[Questionnaire], warnings: list[str] | None = No
     return Questionnaire(
         id=newest.id, version=newest.version, title=newest.title, sections=sections,
         description=newest.description, languages=newest.languages, source=newest.source,
-        unit=newest.unit, frame=newest.frame, group_by=newest.group_by,
+        unit=newest.unit, frame=newest.frame, group_by=newest.group_by, rounds=list(newest.rounds),
     )
 
 
@@ -148,6 +150,7 @@ def build_schema(definitions: list[Questionnaire], include_personal: bool = True
     """
     warnings: list[str] = []
     merged = merge_versions(definitions, warnings)
+    warnings += dropped_rounds(definitions)
     for section in merged.sections:
         section.questions = [as_result(q) if q.derived else q for q in section.questions if q.result or not q.derived]
     if not include_personal:

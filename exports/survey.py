@@ -1,7 +1,8 @@
 """Who a survey expects answers from, who has not answered, and what one submission stands for.
 
-- The frame: the municipalities a survey expects (the questionnaire's `frame`, or a list given
-  with the export, e.g. a network's members), narrowed by the filter's counties and municipalities.
+- The frame: the municipalities a survey expects (the questionnaire's `frame`, the survey round's
+  own frame, or a list given with the export, e.g. a network's members), narrowed by the filter's
+  counties and municipalities.
 - The unit: with `unit: municipality` each municipality counts once, by its latest completed
   interview (latest change); the earlier ones are listed as duplicates. With `unit: record`
   (the default) every submission counts.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -52,12 +53,15 @@ def read_frame_file(path: str | os.PathLike) -> tuple[str, ...]:
 
 
 def expected(flt: ExportFilter, questionnaire: Questionnaire) -> list[registry.Municipality]:
-    """The municipalities the response rate is counted over, in registry order."""
+    """The municipalities the response rate is counted over, in registry order.
+
+    The frame given with the export wins, then the survey round's, then the questionnaire's.
+    """
     found = list(registry.municipalities())
     if flt.frame:
         found = [m for m in found if m.code in flt.frame]
-    elif questionnaire.frame is not None:
-        frame = questionnaire.frame
+    elif (flt.round_frame or questionnaire.frame) is not None:
+        frame = flt.round_frame or questionnaire.frame
         found = [m for m in found if m.county_code in frame.counties or m.code in frame.municipalities]
     if flt.municipalities:
         found = [m for m in found if m.code in flt.municipalities]
@@ -106,8 +110,7 @@ def answered(db, flt: ExportFilter, scope: Scope = EVERYTHING) -> set[str]:
 def missing(db, flt: ExportFilter, expected_municipalities: list[registry.Municipality], done: set[str],
             scope: Scope = EVERYTHING) -> list[Missing]:
     """Expected municipalities not in `done` (see `answered`), by county; a draft and the last contact if any."""
-    any_status, any_params = where(ExportFilter(flt.questionnaire, flt.counties, flt.municipalities,
-                                                flt.date_from, flt.date_to, "all"), scope)
+    any_status, any_params = where(replace(flt, status="all"), scope)
     seen = {row[0]: (row[1], bool(row[2])) for row in db.execute(
         "select s.municipality_code, max(s.modified), max(s.status = 'draft') from submissions s "
         f"where {any_status} group by s.municipality_code", any_params)}

@@ -103,4 +103,6 @@ def workbook_filename(flt: ExportFilter) -> str:
         parts.append("lan-" + "-".join(flt.counties))
     if flt.municipalities:
         parts.append("kommun-" + "-".join(flt.municipalities[:3]))
+    if flt.round:  # checked against the questionnaire's rounds: letters, digits, '_' and '-'
+        parts.append("omgang-" + flt.round)
     return "-".join(parts) + ".xlsx"

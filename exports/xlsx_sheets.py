@@ -34,8 +34,13 @@ def _filter_lines(report: Report) -> list[tuple[str, str]]:
         (_("Municipalities"),
          ", ".join(f"{m} {municipalities[m]}" for m in flt.municipalities) or _("all")),
     ]
-    if flt.date_from or flt.date_to:
-        period = _("%(start)s – %(end)s", start=flt.date_from or "…", end=flt.date_to or "…")
+    found = report.survey_round
+    if found:
+        lines.append((_("Survey round"), _("%(title)s (%(start)s – %(end)s)", title=found.text(report.lang),
+                                           start=found.start, end=found.end)))
+    start, end = flt.days()
+    if start or end:
+        period = _("%(start)s – %(end)s", start=start or "…", end=end or "…")
     else:
         period = _("any date")
     lines.append((_("Period (created)"), period))

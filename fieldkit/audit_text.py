@@ -22,6 +22,8 @@ def _export(d: dict[str, Any]) -> str:
                     "%(format)s of %(questionnaire)s for %(counties)s: %(num)s submissions.",
                     int(d["submissions"]), format=str(d["format"]).upper(),
                     questionnaire=d.get("questionnaire", ""), counties=counties)
+    if d.get("round"):
+        text += " " + gettext("Survey round %(round)s.", round=d["round"])
     if d.get("include_personal"):
         text += " " + gettext("Personal answers included.")
     return text

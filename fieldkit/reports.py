@@ -36,6 +36,7 @@ from exports import (
 from exports.filters import BY_COUNTY, BY_DEFAULT, STATUSES, TableOptions, check_filter
 from exports.grouping import choices as table_choices
 from exports.report import load_schema, questionnaire_ids
+from exports.rounds import with_round
 from forms import registry
 from sync import store
 from sync.selection import Selection
@@ -84,7 +85,7 @@ def request_filter(qid: str) -> ExportFilter:
     status = args.get("status") or "complete"
     return ExportFilter(qid, counties, tuple(m for m in args.getlist("kommun") if m),
                         _day(args.get("from"), "from"), _day(args.get("to"), "to"), status,
-                        tables=_table_options(args))
+                        tables=_table_options(args), round=(args.get("omgang") or "").strip())
 
 
 def _table_options(args) -> TableOptions:
@@ -106,6 +107,8 @@ def _query(flt: ExportFilter, default: str | None = None) -> dict:
         query["kors"] = list(options.cross)
     if options.min_count:
         query["minsta"] = options.min_count
+    if flt.round:
+        query["omgang"] = flt.round
     if flt.date_from:
         query["from"] = flt.date_from.isoformat()
     if flt.date_to:
@@ -172,6 +175,14 @@ def _grouping_choices(db, qid: str, scope) -> list[tuple[str, str]]:
     return table_choices(schema, i18n.current_language())
 
 
+def _round_choices(db, qid: str) -> list[tuple[str, str]]:
+    """(id, "title (first day – last day)") of each survey round of the questionnaire (its newest version's)."""
+    if qid not in questionnaire_ids(db):
+        return []
+    lang = i18n.current_language()
+    return [(r.id, f"{r.text(lang)} ({r.start} – {r.end})") for r in store.get_questionnaire(db, qid).rounds]
+
+
 @bp.get("/<qid>")
 @roles_required(*READERS)
 def report(qid):
@@ -188,15 +199,19 @@ def report(qid):
             abort(404)
         return render_template("reports/report.html", qid=qid, error=str(exc), flt=None, counties=counties,
                                groups=groups, statuses=STATUSES, scope=scope, one_county=[],
-                               by=_grouping_choices(db, qid, scope)), 400
+                               by=_grouping_choices(db, qid, scope), rounds=_round_choices(db, qid),
+                               chosen_round=request.values.get("omgang", "")), 400
     return render_template("reports/report.html", qid=qid, error=None, counties=counties, groups=groups,
                            statuses=STATUSES, scope=scope, one_county=_one_county(qid, page["flt"], page["query"], counties, scope),
-                           by=_grouping_choices(db, qid, scope), **page)
+                           by=_grouping_choices(db, qid, scope), rounds=_round_choices(db, qid),
+                           chosen_round=page["flt"].round, **page)
 
 
 def _checked(db, qid: str) -> ExportFilter:
     try:
-        return check_filter(request_filter(qid), questionnaire_ids(db))
+        flt = check_filter(request_filter(qid), questionnaire_ids(db))
+        with_round(flt, store.get_questionnaire(db, qid))  # an unknown round: refused now, not in the job
+        return flt
     except FilterError as exc:
         abort(400, description=str(exc))
 

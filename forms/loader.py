@@ -35,6 +35,7 @@ from .model import (
     Item,
     Question,
     Questionnaire,
+    Round,
     Section,
 )
 
@@ -42,6 +43,8 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")
 CODE_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
+#: A survey round's id: lowercase letters, digits, '_' and '-', e.g. 2013 or niski-2015.
+ROUND_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
 #: The largest definition file read, in bytes. The shipped questionnaires are under 20 kB.
 MAX_BYTES = 512 * 1024
@@ -51,13 +54,14 @@ MAX_DEPTH = 20
 MAX_VALUES = 50_000
 
 TOP_KEYS = {"id", "version", "title", "description", "languages", "choice_lists", "sections", "unit", "frame",
-            "report"}
+            "report", "rounds"}
 FRAME_KEYS = {"counties", "municipalities"}
 REPORT_KEYS = {"group_by"}
 #: Question types whose answers are counted as choices: the only ones `sensitive` may mark.
 SENSITIVE_TYPES = ("single", "multi", "scale", "matrix", "yesno")
 #: Question types a report may be grouped by (a matrix by one row, a date by year or quarter).
 GROUPING_TYPES = ("single", "yesno", "scale", "year")
+ROUND_KEYS = {"id", "title", "from", "to", "frame"}
 SECTION_KEYS = {"id", "title", "description", "relevant", "questions"}
 QUESTION_KEYS = {
     "id", "type", "label", "help", "required", "choices", "items", "other", "dont_know",
@@ -360,6 +364,7 @@ class _Builder:
             source=self.filename,
             unit=self.unit(data),
             frame=self.frame(data),
+            rounds=self.rounds(data),
         )
         self.check_ids(questionnaire)
         self.check_conditions(questionnaire)
@@ -376,27 +381,27 @@ class _Builder:
             return "record"
         return unit
 
-    def frame(self, data: dict) -> Frame | None:
+    def frame(self, data: dict, what: str = "frame") -> Frame | None:
         raw = data.get("frame")
         if raw is None or raw == "all":
             return None
         line = _line(data, "frame")
         if not isinstance(raw, dict) or not raw:
-            self.problem(line, "frame must be `all` or a mapping with counties and/or municipalities, "
+            self.problem(line, f"{what} must be `all` or a mapping with counties and/or municipalities, "
                                "e.g. frame: {counties: [\"24\"]}", "frame")
             return None
-        self.unknown_keys(raw, FRAME_KEYS, "frame")
+        self.unknown_keys(raw, FRAME_KEYS, what)
         found: dict[str, tuple[str, ...]] = {}
         for key, lookup, width in (("counties", registry.county, 2), ("municipalities", registry.municipality, 4)):
             values = raw.get(key, [])
             if not isinstance(values, list):
-                self.problem(_line(raw, key, line), f"frame {key} must be a list of codes", "frame")
+                self.problem(_line(raw, key, line), f"{what} {key} must be a list of codes", "frame")
                 continue
             codes = []
             for value in values:
                 code = str(value).strip().zfill(width)
                 if lookup(code) is None:
-                    self.problem(_line(raw, key, line), f"frame {key}: unknown code {value!r}", "frame")
+                    self.problem(_line(raw, key, line), f"{what} {key}: unknown code {value!r}", "frame")
                 elif code not in codes:
                     codes.append(code)
             found[key] = tuple(codes)
@@ -421,6 +426,74 @@ class _Builder:
             self.problem(line, f"report group_by {spec!r}: {problem}", "report")
             return None
         return spec
+
+    def rounds(self, data: dict) -> list[Round]:
+        """The survey rounds: unique ids, a title, days from/to in order, no two overlapping, an optional frame."""
+        raw = data.get("rounds")
+        if raw is None:
+            return []
+        if not isinstance(raw, list) or not raw:
+            self.problem(_line(data, "rounds"), "rounds must be a list of rounds, each with id, title, from and to, "
+                                                "e.g. - {id: \"2013\", title: Webbenkät 2013, from: 2013-03-01, "
+                                                "to: 2013-06-30}", "rounds")
+            return []
+        found: list[Round] = []
+        seen: dict[str, int] = {}
+        for entry in raw:
+            line = _line(entry, default=_line(raw))
+            if not isinstance(entry, dict):
+                self.problem(line, "each round must be a mapping with id, title, from and to", "rounds")
+                continue
+            self.unknown_keys(entry, ROUND_KEYS, "round")
+            rid = entry.get("id")
+            rid = str(rid) if isinstance(rid, int) and not isinstance(rid, bool) else rid
+            valid = isinstance(rid, str) and ROUND_ID_RE.match(rid) is not None
+            if not valid:
+                self.problem(_line(entry, "id", line), "round id must be lowercase letters, digits, '_' and '-' "
+                                                       f"(got {entry.get('id')!r}), e.g. id: niski-2015", "id")
+            elif rid in seen:
+                self.problem(_line(entry, "id", line), f"round id {rid!r} repeats (first on line {seen[rid]})",
+                             "duplicate-id")
+                valid = False
+            else:
+                seen[rid] = _line(entry, "id", line)
+            what = f"round {rid!r}"
+            title = self.labels(entry, "title", required=True)
+            days = [self.round_day(entry, key, what, line) for key in ("from", "to")]
+            frame = self.frame(entry, f"{what} frame")
+            if not valid or None in days:
+                continue
+            start, end = days
+            if start > end:
+                self.problem(_line(entry, "to", line), f"{what}: to ({end}) is before from ({start})", "rounds")
+                continue
+            for other in found:
+                if start <= other.end and other.start <= end:
+                    self.problem(_line(entry, "from", line),
+                                 f"{what} ({start} – {end}) overlaps round {other.id!r} ({other.start} – {other.end}) "
+                                 f"on line {other.line}: a submission may belong to one round only", "rounds")
+                    break
+            else:
+                found.append(Round(rid, title, start, end, frame, line))
+        return found
+
+    def round_day(self, entry: dict, key: str, what: str, line: int) -> datetime.date | None:
+        value = entry.get(key)
+        if value is None:
+            self.problem(line, f"{what} needs {key}: a day written YYYY-MM-DD, e.g. {key}: 2013-03-01", "rounds")
+            return None
+        if isinstance(value, datetime.datetime):
+            self.problem(_line(entry, key, line), f"{what}: {key} must be a day without a time, e.g. "
+                                                  f"{key}: {value.date()}", "rounds")
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            self.problem(_line(entry, key, line), f"{what}: {key} must be a day written YYYY-MM-DD "
+                                                  f"(got {value!r})", "rounds")
+            return None
 
     def unknown_keys(self, data: dict, allowed: set[str], what: str) -> None:
         for key in data:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -207,6 +208,31 @@ class Frame:
         return data
 
 
+@dataclass(frozen=True)
+class Round:
+    """One survey round of a questionnaire: its days (both included) and, optionally, its own frame.
+
+    A submission belongs to the round whose period holds the day it was created (Swedish time).
+    """
+
+    id: str
+    title: dict[str, str] = field(compare=False)
+    start: datetime.date = datetime.date.min
+    end: datetime.date = datetime.date.max
+    frame: Frame | None = None
+    line: int = field(default=0, compare=False)
+
+    def text(self, lang: str) -> str:
+        return text_in(self.title, lang, self.id)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "title": self.title, "from": self.start.isoformat(),
+                                "to": self.end.isoformat()}
+        if self.frame:
+            data["frame"] = self.frame.to_dict()
+        return data
+
+
 @dataclass
 class Questionnaire:
     """One version of a questionnaire.
@@ -216,6 +242,8 @@ class Questionnaire:
     `frame` names the municipalities the survey expects; None means every municipality.
     `group_by` is the reports' grouping when the user chooses none (`report: {group_by: ...}`);
     None means by county.
+    `rounds` are its survey rounds, in the order written (see `Round`); the exports read the
+    newest version's list, for the submissions of every version.
     """
 
     id: str
@@ -228,9 +256,13 @@ class Questionnaire:
     unit: str = "record"
     frame: Frame | None = None
     group_by: str | None = None
+    rounds: list[Round] = field(default_factory=list)
 
     def text(self, lang: str) -> str:
         return text_in(self.title, lang, self.id)
+
+    def round(self, rid: str) -> Round | None:
+        return next((r for r in self.rounds if r.id == rid), None)
 
     def questions(self) -> Iterator[Question]:
         for section in self.sections:
@@ -259,6 +291,7 @@ class Questionnaire:
             **({"unit": self.unit} if self.unit != "record" else {}),
             **({"frame": self.frame.to_dict()} if self.frame else {}),
             **({"report": {"group_by": self.group_by}} if self.group_by else {}),
+            **({"rounds": [r.to_dict() for r in self.rounds]} if self.rounds else {}),
         }
 
     @property

@@ -46,6 +46,10 @@ def filter_options(command):
                      help="Only submissions created on or after this day (YYYY-MM-DD, Swedish time)."),
         click.option("--to", "date_to", type=Day(),
                      help="Only submissions created on or before this day (YYYY-MM-DD)."),
+        click.option("--round", "round_id", metavar="ID", expose_value=False, callback=_remember_round,
+                     help="Only this survey round of the questionnaire (its id, e.g. 2013): the submissions "
+                          "created on its days, its frame for the response rate; --from and --to narrow it "
+                          "further. An unknown id is refused with the list of rounds."),
         click.option("--status", type=click.Choice(STATUSES), default="complete", show_default=True,
                      help="complete: completed submissions only; all: drafts too. Excluded ones never count."),
         click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
@@ -101,6 +105,11 @@ def _remember_frame(ctx: click.Context, _param, value: str | None) -> str | None
     return value
 
 
+def _remember_round(ctx: click.Context, _param, value: str | None) -> str | None:
+    ctx.meta["round"] = (value or "").strip()
+    return value
+
+
 def _remember_personal(ctx: click.Context, _param, value: bool) -> bool:
     ctx.meta["include_personal"] = value
     return value
@@ -109,7 +118,8 @@ def _remember_personal(ctx: click.Context, _param, value: bool) -> bool:
 def _report(ctx: click.Context, questionnaire, counties, municipalities, date_from, date_to, status, lang):
     db = open_store(ctx)
     flt = ExportFilter(questionnaire, tuple(counties), tuple(municipalities), date_from, date_to, status,
-                       ctx.meta.get("frame", ()), TableOptions(**ctx.meta.get("tables", {})))
+                       ctx.meta.get("frame", ()), TableOptions(**ctx.meta.get("tables", {})),
+                       round=ctx.meta.get("round", ""))
     personal = ctx.meta.get("include_personal", False)
     return export_report(db, flt, ctx.command.name, actor=cli_actor(), lang=lang, include_personal=personal)
 
