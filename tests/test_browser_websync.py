@@ -224,6 +224,14 @@ def test_a_cut_push_resumes_without_duplicates(chromium, server, cdb, questionna
         uuids = [_interview(page, place, "ja", str(n)) for n, place in enumerate(["Umea", "Lund", "Kiruna"], 1)]
         _home(page)
 
+        # A server error says so and changes nothing.
+        page.route("**/api/v1/sync/acks", lambda route: route.fulfill(status=500, body="{}",
+                                                                        content_type="application/json"))
+        page.locator("#send").click()
+        expect(page.locator("#send-state")).to_contain_text("servern fick ett fel (500)")
+        expect(page.locator("#unsent .unsent-row")).to_have_count(3)
+        page.unroute("**/api/v1/sync/acks")
+
         pushed: list[list[str]] = []  # the revision ids in each POST /push the browser made
 
         def cut(route):
@@ -290,15 +298,34 @@ def test_unsent_interviews_saved_to_a_file_are_ingested_by_the_central(chromium,
         page.locator("#send").click()
         expect(page.locator("#send-state")).to_contain_text("Inget att skicka")
         expect(page.locator("#sent .sent-row")).to_have_count(2)
+
+        # Revoked on the central: the send is refused, the app says why and keeps the interview; enrolled again, it goes.
+        name = page.evaluate("FieldkitSync.device().then(d => d.name)")
+        devices.revoke(cdb, name, actor="ada")
+        third = _interview(page, "Kiruna", "nej")
+        _home(page)
+        page.locator("#send").click()
+        expect(page.locator("#send-state")).to_contain_text("webbläsarens registrering har återkallats")
+        expect(page.locator("#device-state")).to_have_attribute("data-enrolled", "0")
+        expect(page.locator("#device-state")).to_contain_text("Centralen har återkallat webbläsarens registrering")
+        expect(page.locator("#unsent .unsent-row")).to_have_count(1)
+        _enrol(page)
+        page.locator("#send").click()
+        expect(page.locator("#send-state")).to_contain_text("Skickade 1, centralen bekräftade 1")
+        assert page.evaluate("FieldkitSync.device().then(d => d.name)") != name
         assert errors == []
     finally:
         context.close()
 
+    assert store.get_submission(cdb, third).status == "complete"
     assert re.fullmatch(r"fieldkit-webb-ivar-\d{8}-[0-9a-f]{4}-\d{8}-\d{6}\.fkb", path.name)
     for sid in uuids:
         (revision,) = kept[sid]["revisions"]
         held = _central_revisions(cdb)[revision["id"]]
         assert held["content_hash"] == revision["content_hash"] and held["answers"] == revision["canonical"]
     assert [kept[sid]["revisions"][0]["answers"]["s.tid"] for sid in uuids] == ["14:05", "07:45"]
-    (sender,) = {row[0] for row in cdb.execute("select device_id from sync_received")}
-    assert devices.get_device(cdb, sender).name == path.name[len("fieldkit-"):-len("-20260101-000000.fkb")]
+    senders = {row[0] for row in cdb.execute("select device_id from sync_received where revision_id in (?, ?)",
+                                             [kept[sid]["revisions"][0]["id"] for sid in uuids])}
+    (sender,) = senders
+    assert devices.get_device(cdb, sender, allow_revoked=True).name == \
+        path.name[len("fieldkit-"):-len("-20260101-000000.fkb")]
