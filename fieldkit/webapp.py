@@ -14,14 +14,16 @@ import hashlib
 import json
 from pathlib import Path
 
-from flask import Blueprint, Response, jsonify, render_template, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask_wtf.csrf import generate_csrf
 
 from forms import registry
 from forms.catalogues import LANGUAGES, N_
 from forms.webjson import webform
-from sync import store
+from sync import devices, store
 
-from . import i18n
+from . import auth, i18n
+from .api import bp as api_bp
 from .db import get_db
 
 bp = Blueprint("webapp", __name__, url_prefix="/app")
@@ -29,7 +31,7 @@ bp = Blueprint("webapp", __name__, url_prefix="/app")
 STATIC = Path(__file__).resolve().parent / "static"
 #: The files the service worker keeps for offline use, besides the shell and the data below.
 SHELL_FILES = ("app.css", "favicon.svg", "webapp/webapp.css", "webapp/expr.js", "webapp/answers.js",
-               "webapp/storage.js", "webapp/webapp.js", "webapp/register.js")
+               "webapp/storage.js", "webapp/sync.js", "webapp/webapp.js", "webapp/register.js")
 
 #: The app's own texts, by English msgid; translated into every language in texts.json.
 TEXTS = (
@@ -83,6 +85,36 @@ TEXTS = (
     N_("Yes"),
     N_("No"),
     N_("The form data was updated %(time)s."),
+    N_("Refused by the central: %(reason)s"),
+    N_("Waiting to be sent"),
+    N_("Sent interviews"),
+    N_("Sent"),
+    N_("Sent and acknowledged %(time)s"),
+    N_("Sent %(sent)s, acknowledged %(acked)s by the central %(time)s."),
+    N_("Nothing to send %(time)s: the central holds every completed interview."),
+    N_("The send failed %(time)s: %(reason)s. Everything is kept in this browser; try again later."),
+    N_("This browser is not enrolled: while connected and logged in, enrol it once to send interviews from it."),
+    N_("The central revoked the enrolment of this browser. Nothing was deleted here: log in and enrol it again, "
+       "then send."),
+    N_("This browser is enrolled as %(name)s for %(user)s."),
+    N_("Working…"),
+    N_("Log in on the server first, then enrol the browser."),
+    N_("Could not do it: %(reason)s"),
+    N_("Enrol this browser"),
+    N_("Send to the central"),
+    N_("Sending…"),
+    N_("Save to file"),
+    N_("%(n)s completed revisions wait for the central's acknowledgement."),
+    N_("The file holds every interview not yet acknowledged, signed by this browser; the central reads it with "
+       "`fieldkit sync ingest`."),
+    N_("Saved to the file %(name)s %(time)s."),
+    N_("the server could not be reached"),
+    N_("the server had an error (%(status)s)"),
+    N_("the enrolment of this browser was revoked"),
+    N_("the central does not know this browser"),
+    N_("this browser is not enrolled"),
+    N_("The interview is complete; the central acknowledged it %(time)s."),
+    N_("Reopen for editing"),
 )
 
 
@@ -163,6 +195,32 @@ def texts():
     """The app's texts in every language: {lang: {msgid: text}}."""
     return jsonify({lang: {msgid: i18n.CATALOGUE.gettext(msgid, lang) for msgid in TEXTS}
                     for lang in LANGUAGES})
+
+
+@bp.get("/enrol")
+def enrolment():
+    """What the app needs before it enrols this browser: whether it can here, who is logged in, a CSRF token."""
+    user = auth.current_user()
+    central = store.get_settings(get_db()).get("mode") == "central"
+    return _no_store(jsonify({"central": central, "user": user.name if user and not user.local else None,
+                              "csrf_token": generate_csrf(), "api": api_bp.url_prefix}))
+
+
+@bp.post("/enrol")
+def enrol():
+    """Enrol this browser as a device of the logged-in user (audited); its id and key go to the browser once.
+
+    The key is in this one answer only (no-store): the app imports it into WebCrypto as a key that
+    cannot be read back and keeps that in IndexedDB. CSRF-checked like every form (X-CSRFToken).
+    """
+    db = get_db()
+    user = auth.current_user()
+    if store.get_settings(db).get("mode") != "central" or user is None or user.local:
+        return _no_store(jsonify({"error": "only the central server enrols browsers", "status": 404})), 404
+    device = devices.enrol_browser(db, user.name)
+    return _no_store(jsonify({"device_id": device.id, "key": device.key, "name": device.name, "user": user.name,
+                              "created": device.created, "api": api_bp.url_prefix,
+                              "central": request.host_url.rstrip("/")}))
 
 
 def _no_store(response):

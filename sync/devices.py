@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -50,7 +52,8 @@ def require_mode(db: Database, mode: str) -> None:
         raise WrongMode("this is the central store; run this on a field laptop's store")
 
 
-def enrol(db: Database, name: str, *, actor: str | None = None) -> tuple[Device, str]:
+def enrol(db: Database, name: str, *, actor: str | None = None,
+          details: dict[str, Any] | None = None) -> tuple[Device, str]:
     """Enrol a laptop under a new name (audited): returns the device and its one-line enrolment code."""
     require_mode(db, "central")
     name = name.strip()
@@ -63,8 +66,24 @@ def enrol(db: Database, name: str, *, actor: str | None = None) -> tuple[Device,
         device = Device(id=str(uuid.uuid4()), name=name, key=signing.new_key(), created=store.now())
         db["sync_devices"].insert({"id": device.id, "name": device.name, "key": device.key,
                                    "created": device.created, "revoked_at": None, "last_seen": None})
-        audit.record(db, actor, "device_enrolled", {"id": device.id}, target=device.name)
+        audit.record(db, actor, "device_enrolled", {"id": device.id, **(details or {})}, target=device.name)
     return device, signing.enrolment_code(device.id, device.key)
+
+
+def enrol_browser(db: Database, user: str) -> Device:
+    """Enrol a browser running the offline app for this user (audited, by the user): `webb-USER-YYYYMMDD-xxxx`.
+
+    The browser signs its pushes and bundles like a laptop; the name says whose it is, so an
+    administrator can find and revoke it on the devices page.
+    """
+    slug = re.sub(r"[^a-z0-9._-]+", "-", user.lower()).strip("-") or "user"
+    day = store.now()[:10].replace("-", "")
+    for _attempt in range(5):
+        name = f"webb-{slug}-{day}-{secrets.token_hex(2)}"
+        if not db.execute("select 1 from sync_devices where name = ?", [name]).fetchone():
+            break
+    device, _code = enrol(db, name, actor=user, details={"browser_of": user})
+    return device
 
 
 def senders(db: Database, revision_ids: list[str]) -> dict[str, str]:

@@ -110,3 +110,40 @@ def test_county_user_gets_no_forms_on_the_central(central_app, central_path):
     with client.session_transaction() as session:
         session.update(user="ivar", epoch=0, at=time.time())
     assert client.get("/app/forms.json").status_code == 200
+
+
+def test_enrolment_makes_an_audited_device_for_the_logged_in_user_and_needs_csrf(central_csrf_app, central_path):
+    import re
+
+    from sync import devices, store
+    from sync.audit import entries
+
+    from central_helpers import login
+
+    client = central_csrf_app.test_client()
+    page = client.get("/logga-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert login(client, "ivar", csrf_token=token).status_code == 302
+
+    info = client.get("/app/enrol", headers={"X-Requested-With": "fetch"})
+    assert info.headers["Cache-Control"] == "no-store"
+    assert (info.json["central"], info.json["user"], info.json["api"]) == (True, "ivar", "/api/v1/sync")
+    # Without the CSRF token nothing is enrolled.
+    refused = client.post("/app/enrol", json={}, headers={"X-Requested-With": "fetch"})
+    assert refused.status_code == 400
+    db = store.open_db(central_path)
+    assert devices.list_devices(db) == []
+
+    answer = client.post("/app/enrol", json={}, headers={"X-Requested-With": "fetch", "X-CSRFToken": info.json["csrf_token"]})
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+    device = devices.get_device(db, answer.json["device_id"])
+    assert answer.json["key"] == device.key and len(device.key) == 64
+    assert re.fullmatch(r"webb-ivar-\d{8}-[0-9a-f]{4}", device.name) and answer.json["name"] == device.name
+    entry = entries(db, action="device_enrolled")[0]
+    assert (entry["actor"], entry["target"]) == ("ivar", device.name)
+    assert entry["details"] == {"id": device.id, "browser_of": "ivar"}
+
+
+def test_a_field_laptop_enrols_no_browser(client):
+    assert client.get("/app/enrol").json["central"] is False
+    assert client.post("/app/enrol", json={}).status_code == 404

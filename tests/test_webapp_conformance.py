@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -315,3 +316,157 @@ def test_clean_answers_agrees_with_python(engine_page):
     assert {"Ange ett heltal, t.ex. 12.", "Enter a date as YYYY-MM-DD."} <= messages, sorted(messages)[:20]
     assert any(result["skipped"] for result in python) and any(result["warnings"] for result in python)
     assert any(len(result["derived"][1]) > 5 for result in python)
+
+
+# -- the question types of time and metadata ----------------------------------------------------
+
+TIME_VALUES = ["09:30", "9:30", "09.30", "14:30:15", "14:30:15.250", "24:00", "9:5", "", "  07:45 ", "klockan 9", 930]
+DATETIME_VALUES = ["2025-03-04T14:30", "2025-03-04 14:30", "2025-03-04T9.05", "2025-02-30T10:00", "2025-03-04",
+                   "2025-03-04T14:30:59", "2025-03-04T25:00", "idag", " 2025-03-04T08:00 "]
+MOMENT_VALUES = ["2025-03-04T09:15:02+01:00", "2025-03-04 09:15:02+01:00", "2025-03-04T09:15:02Z",
+                 "2025-03-04T09:15+01:00", "2025-03-04T09:15:02.123456+01:00", "2025-03-04T09:15:02",
+                 "2025-03-04T09:15:02+0100", "2025-03-04T24:15:02+01:00", "2025-02-30T09:15:02+01:00", "", "nu", 5]
+TODAY_VALUES = ["2025-03-04", " 2025-03-04 ", "2025-3-4", "2025-02-30", "20250304", "", None]
+DEVICE_VALUES = ["webb-1f0c", "  laptop-anna ", "x" * 200, "x" * 201, "", 12]
+
+
+def test_time_datetime_and_metadata_clean_as_in_python(engine_page):
+    rng = random.Random(SEED + 2)
+    questionnaire = from_dict({"id": "tider", "version": "1", "title": {"sv": "Tider"}, "sections": [
+        section("m", {"id": "start", "type": "start", "label": "Start"}, {"id": "slut", "type": "end", "label": "Slut"},
+                {"id": "dag", "type": "today", "label": "Dag"}, {"id": "enhet", "type": "deviceid", "label": "Enhet"},
+                {"id": "tid", "type": "time", "label": "Tid", "required": True, "dont_know": True},
+                {"id": "moment", "type": "datetime", "label": "Tidpunkt", "relevant": "m.dag is answered"},
+                {"id": "efter", "type": "text", "label": "Efter", "relevant": "m.tid == '09:30' or m.enhet == 'webb-1f0c'"}),
+    ]})
+    form = webform(questionnaire)
+    options = {"m.start": MOMENT_VALUES, "m.slut": MOMENT_VALUES, "m.dag": TODAY_VALUES, "m.enhet": DEVICE_VALUES,
+               "m.tid": TIME_VALUES + ["vet_ej"], "m.moment": DATETIME_VALUES, "m.efter": ["svar", ""]}
+    sets = [{key: rng.choice(values) for key, values in options.items() if rng.random() < 0.85} for _ in range(150)]
+    # Every value of every list at least once, alone with the others fixed.
+    for key, values in options.items():
+        sets += [{"m.tid": "09:30", "m.dag": "2025-03-04", key: value} for value in values]
+    cases = [(raw, lang, partial) for raw in sets for lang in ("sv", "en") for partial in (False, True)]
+    python = []
+    for raw, lang, partial in cases:
+        cleaned = clean_answers(questionnaire, raw, partial=partial, lang=lang)
+        python.append({"answers": typed(cleaned.answers), "errors": cleaned.errors, "skipped": cleaned.skipped})
+    browser = engine_page.evaluate("""([form, cases]) => cases.map(([raw, lang, partial]) => {
+        const cleaned = FieldkitAnswers.clean(form, raw, {lang: lang, partial: partial});
+        return {answers: typed(cleaned.answers), errors: cleaned.errors, skipped: cleaned.skipped};
+    })""", [form, cases])
+    count, examples = _mismatches(python, browser, [json.dumps(c, ensure_ascii=False) for c in cases], limit=3)
+    assert count == 0, f"{count} of {len(cases)} differ, e.g. {examples}"
+    # Not trivial: kept and dropped metadata, time errors in both languages, and the relevance they steer.
+    answers = [result["answers"][1] for result in python]
+    assert any("m.start" in a for a in answers) and any("m.start" not in a for a in answers)
+    assert {"m.tid", "m.moment", "m.dag", "m.enhet"} <= {key for a in answers for key in a}
+    messages = {message for result in python for message in result["errors"].values()}
+    assert {"Enter a time as HH:MM, e.g. 14:30.", "Ange en tidpunkt som TT:MM, t.ex. 14:30."} & messages
+    assert any("m.moment" in result["skipped"] for result in python)
+    assert clean_answers(questionnaire, {"m.tid": "9.05"}, partial=True).answers["m.tid"] == "09:05"
+
+
+def test_metadata_recorded_by_the_browser_is_kept_by_python(engine_page):
+    questionnaire = from_dict({"id": "tider", "version": "1", "title": {"sv": "Tider"}, "sections": [
+        section("m", {"id": "start", "type": "start", "label": "Start"}, {"id": "slut", "type": "end", "label": "Slut"},
+                {"id": "dag", "type": "today", "label": "Dag"}, {"id": "enhet", "type": "deviceid", "label": "Enhet"}),
+    ]})
+    form = webform(questionnaire)
+    recorded = engine_page.evaluate("""(form) => {
+        const started = new Date(2025, 2, 4, 9, 15, 2), completed = new Date(2025, 2, 4, 10, 0, 0);
+        const first = FieldkitAnswers.record(form, {}, {started: started, deviceId: "webb-1f0c"});
+        const second = FieldkitAnswers.record(form, first, {started: new Date(), completed: completed, deviceId: "other"});
+        return [first, second];
+    }""", form)
+    first, second = recorded
+    assert set(first) == {"m.start", "m.dag", "m.enhet"} and first["m.dag"] == "2025-03-04"
+    assert re.fullmatch(r"2025-03-04T09:15:02[+-]\d\d:\d\d", first["m.start"])
+    # What was recorded stays; `end` comes with completion.
+    assert {k: second[k] for k in first} == first and re.fullmatch(r"2025-03-04T10:00:00[+-]\d\d:\d\d", second["m.slut"])
+    assert clean_answers(questionnaire, second).answers == second
+
+
+# -- signatures, records and zip files of the browser's sending ------------------------------------
+
+@pytest.fixture(scope="module")
+def sync_page(chromium):
+    context = chromium.new_context()
+    # WebCrypto's subtle API exists only in a secure context: an http://localhost page is one, about:blank is not.
+    context.route("http://localhost/**", lambda route: route.fulfill(
+        body="<!doctype html><title>sync</title>", content_type="text/html"))
+    page = context.new_page()
+    page.goto("http://localhost/sync-conformance")
+    for name in ("expr.js", "answers.js", "storage.js", "sync.js"):
+        page.add_script_tag(path=str(STATIC / name))
+    yield page
+    context.close()
+
+
+def test_signatures_are_the_same_hmac_sha256_in_python_and_chromium(sync_page):
+    from sync import signing
+
+    key = "3f" * 16 + "a0" * 16
+    body = "Åsa Öberg\n{\"answers\":{\"s.x\":3.0}}\n".encode("utf-8") + bytes(range(256))
+    nonce = "0123456789abcdef0123456789abcdef"
+    signed = sync_page.evaluate("""async ([key, body, nonce, pythonSig]) => {
+        const k = await FieldkitSync.importKey(key), bytes = new Uint8Array(body);
+        const request = await FieldkitSync.requestMessage("post", "/api/v1/sync/push", "1767225600", nonce, bytes);
+        const response = await FieldkitSync.responseMessage(nonce, 200, bytes);
+        return {request: request, request_sig: await FieldkitSync.sign(k, request),
+                response_sig: await FieldkitSync.sign(k, new TextEncoder().encode(response)),
+                body_sig: await FieldkitSync.sign(k, bytes), empty_sig: await FieldkitSync.sign(k, ""),
+                verify_python: await FieldkitSync.verify(k, bytes, pythonSig),
+                verify_tampered: await FieldkitSync.verify(k, bytes.slice(1), pythonSig),
+                verify_garbage: await FieldkitSync.verify(k, bytes, "not hex")};
+    }""", [key, list(body), nonce, signing.sign(key, body)])
+    request = signing.request_message("POST", "/api/v1/sync/push", "1767225600", nonce, body)
+    assert signed["request"].encode("utf-8") == request
+    assert signed["request_sig"] == signing.sign(key, request)
+    assert signed["response_sig"] == signing.sign(key, signing.response_message(nonce, 200, body))
+    assert signed["body_sig"] == signing.sign(key, body) and signed["empty_sig"] == signing.sign(key, b"")
+    assert (signed["verify_python"], signed["verify_tampered"], signed["verify_garbage"]) == (True, False, False)
+
+
+def test_record_text_is_the_one_python_writes_and_hashes(sync_page):
+    from sync import records, store
+
+    answers = {"s.antal": 12, "s.andel": 3.0, "s.tal": 0.1, "s.namn": "Åsa \"Öberg\"\t\u2028", "s.flera": ["x", "annat"],
+               "s.mat": {"r2": "1", "r1": "vet_ej"}, "s.flera/annat": "egen"}
+    sid, rid = "6f1c2a8e-8b7d-4a52-9d1e-3f4e5a6b7c8d", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+    digest = store.revision_hash(sid, "webbsynk", "1", "2480", answers, None)
+    text, js_digest = sync_page.evaluate("""async ([answers, sid, rid]) => {
+        answers["s.andel"] = FieldkitExpr.pyFloat(3);  // a whole decimal, as answers.js cleans it
+        const revision = {id: rid, submission_uuid: sid, number: 1, parent_id: null, merge_parent_id: null,
+          questionnaire_id: "webbsynk", questionnaire_version: "1", municipality_code: "2480", status: "complete",
+          answers: answers, author: "ivar", device_id: "webb-1", created: "2026-01-01T10:00:00.000Z"};
+        const interview = {uuid: sid, questionnaire_id: "webbsynk", questionnaire_version: "1", municipality_code: "2480",
+          created: "2026-01-01T09:00:00.000Z", interviewer: "ivar", device_id: "webb-1"};
+        revision.content_hash = await FieldkitStorage.revisionHash(interview, answers, null);
+        return [FieldkitSync.recordText(revision, interview, null, null), revision.content_hash];
+    }""", [answers, sid, rid])
+    assert js_digest == digest
+    record, answers_text = records.parse("record 1", text.encode("utf-8"))
+    assert answers_text == records.dumps(answers)  # the canonical text, as Python writes it
+    assert records.check_revision(record, "record 1", answers_text) is True
+    rest = {key: record[key] for key in record if key != "answers"}
+    assert text == '{"answers":' + records.dumps(answers) + "," + records.dumps(rest)[1:]
+    assert rest["submission"] == {"created": "2026-01-01T09:00:00.000Z", "interviewer": "ivar", "device_id": "webb-1"}
+
+
+def test_the_browsers_zip_is_read_by_pythons_zipfile(sync_page, tmp_path):
+    import zipfile
+
+    entries = [["records.jsonl.gz", list(range(256)) * 40], ["manifest.json", list("{\"å\": 1}".encode())],
+               ["tom", []]]
+    data = sync_page.evaluate("""(entries) => Array.from(FieldkitSync.zipStored(
+        entries.map(([name, bytes]) => [name, new Uint8Array(bytes)]), new Date(2026, 0, 2, 3, 4, 6)))""", entries)
+    path = tmp_path / "browser.zip"
+    path.write_bytes(bytes(data))
+    with zipfile.ZipFile(path) as zf:
+        assert zf.testzip() is None  # every CRC matches
+        infos = zf.infolist()
+        assert [i.filename for i in infos] == ["records.jsonl.gz", "manifest.json", "tom"]
+        assert {i.compress_type for i in infos} == {zipfile.ZIP_STORED} and not any(i.flag_bits & 1 for i in infos)
+        assert [zf.read(i) for i in infos] == [bytes(range(256)) * 40, "{\"å\": 1}".encode(), b""]
+        assert infos[0].date_time == (2026, 1, 2, 3, 4, 6)

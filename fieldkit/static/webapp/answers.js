@@ -115,6 +115,69 @@
     return value.trim();
   }
 
+  /* HH:MM from "9:30", "09.30" or "14:30:15" (seconds dropped), as forms/answers.py _time. */
+  var TIME = /^([01]?\d|2[0-3])[:.]([0-5]\d)(?::[0-5]\d(?:\.\d+)?)?$/;
+
+  function time(value) {
+    var match = typeof value === "string" ? TIME.exec(value.trim()) : null;
+    if (!match) throw new Invalid("time");
+    return ("0" + parseInt(match[1], 10)).slice(-2) + ":" + match[2];
+  }
+
+  /* YYYY-MM-DDTHH:MM from a datetime-local value ("T" or a space between), as forms/answers.py _datetime. */
+  function dateTime(value) {
+    var text = typeof value === "string" ? value.trim() : "";
+    var at = text.replace("T", " ").indexOf(" ");
+    var day = at < 0 ? text : text.slice(0, at), clock = at < 0 ? "" : text.slice(at + 1);
+    try {
+      return date(day) + "T" + time(clock.trim());
+    } catch (e) {
+      throw new Invalid("datetime");
+    }
+  }
+
+  /* forms/metadata.py clean: a recorded value if it has the form of its type, else null (never an error). */
+  var METADATA = ["start", "end", "today", "deviceid"];
+  var MAX_DEVICE_ID = 200;
+  var MOMENT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-](\d{2}):?(\d{2}))$/;
+
+  function metadataValue(q, value) {
+    if (typeof value !== "string" || !value.trim()) return null;
+    value = value.trim();
+    if (q.type === "deviceid") return Array.from(value).length <= MAX_DEVICE_ID ? value : null;
+    if (q.type === "today") return value.length === 10 && /^\d{4}-\d{2}-\d{2}$/.test(value) && Expr.isDate(value) ? value : null;
+    // start, end: an ISO moment with its offset (Python's datetime.fromisoformat with tzinfo), at most 40 characters.
+    var m = MOMENT.exec(value);
+    if (!m || value.length > 40 || !Expr.isDate(value.slice(0, 10))) return null;
+    if (+m[4] > 23 || +m[5] > 59 || (m[6] !== undefined && +m[6] > 59)) return null;
+    if (m[9] !== undefined && (+m[9] > 23 || +m[10] > 59)) return null;
+    return value;
+  }
+
+  function isMetadata(q) { return METADATA.indexOf(q.type) >= 0; }
+
+  /* A moment in the browser's local time with its offset, to the second: 2025-03-04T09:15:02+01:00. */
+  function localMoment(date) {
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    var offset = -date.getTimezoneOffset(), sign = offset < 0 ? "-" : "+";
+    offset = Math.abs(offset);
+    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) + "T" + pad(date.getHours()) +
+      ":" + pad(date.getMinutes()) + ":" + pad(date.getSeconds()) + sign + pad(Math.floor(offset / 60)) + ":" + pad(offset % 60);
+  }
+
+  /* forms/metadata.py record: `raw` with each missing metadata value filled in (start, today, deviceid; end with `completed`). */
+  function record(form, raw, options) {
+    var filled = Object.assign({}, raw), start = options.started ? localMoment(options.started) : null;
+    var values = { start: start, today: start ? start.slice(0, 10) : null,
+      end: options.completed ? localMoment(options.completed) : null, deviceid: options.deviceId || null };
+    form.sections.forEach(function (section) {
+      section.questions.forEach(function (q) {
+        if (isMetadata(q) && metadataValue(q, get(filled, q.id)) === null && values[q.type]) filled[q.id] = values[q.type];
+      });
+    });
+    return filled;
+  }
+
   function limits(q, value) {
     var min = q.min === undefined ? null : q.min, max = q.max === undefined ? null : q.max;
     var show = function (limit) { return q.type === "year" ? String(limit) : limit; };
@@ -194,6 +257,8 @@
     if (type === "year") return [limits(q, year(value)), {}];
     if (type === "decimal") return [limits(q, decimal(value)), {}];
     if (type === "date") return [limits(q, date(value)), {}];
+    if (type === "time") return [time(value), {}];
+    if (type === "datetime") return [dateTime(value), {}];
     return [cleanText(q, value, true), {}];
   }
 
@@ -213,7 +278,7 @@
     return form._index;
   }
 
-  function answerable(q) { return q.type !== "note" && q.type !== "derived"; }
+  function answerable(q) { return q.type !== "note" && q.type !== "derived" && !isMetadata(q); }
 
   /* The derived values for cleaned answers: {id: value}; skipped or missing ones have no key. */
   function derive(form, answers) {
@@ -241,6 +306,14 @@
     var lang = options.lang || "sv", partial = Boolean(options.partial);
     var result = { answers: {}, errors: {}, skipped: [], derived: {}, warnings: [] };
     if (!isDict(raw)) raw = {};
+    // Metadata is recorded, never asked: kept whatever the conditions, and known to all of them.
+    form.sections.forEach(function (section) {
+      section.questions.forEach(function (q) {
+        if (!isMetadata(q)) return;
+        var value = metadataValue(q, get(raw, q.id));
+        if (value !== null) result.answers[q.id] = value;
+      });
+    });
     form.sections.forEach(function (section) {
       var on = holds(section.relevant, result.answers);
       section.questions.forEach(function (q) {
@@ -299,6 +372,7 @@
 
   root.FieldkitAnswers = {
     clean: clean, cleanValue: cleanValue, derive: derive, sections: sections, holds: holds,
-    message: message, labelIn: labelIn, plain: plain, formatNumber: formatNumber, answerable: answerable
+    message: message, labelIn: labelIn, plain: plain, formatNumber: formatNumber, answerable: answerable,
+    isMetadata: isMetadata, record: record
   };
 })(typeof self !== "undefined" ? self : this);

@@ -5,12 +5,16 @@
  *   meta        key -> {key, value}                                           registry, texts, current forms
  *   interviews  uuid -> {uuid, questionnaire_id, questionnaire_version, content_hash, municipality_code,
  *                        county_code, status ("draft" | "complete"), raw, section_id, seq, created, modified,
- *                        head_revision, revision, sent_at}
+ *                        head_revision, revision, sent_at, device_id, interviewer, completed}
  *   revisions   id -> {id, submission_uuid, number, parent_id, merge_parent_id, questionnaire_id,
  *                      questionnaire_version, municipality_code, status, answers, content_hash, author,
- *                      created, sent_at}                                   (index: submission_uuid)
+ *                      device_id, created, acked_at, rejected}             (index: submission_uuid)
  * A revision has the fields of the central's revisions table (sync/store.py), and its content_hash is
- * computed as store.revision_hash computes it, so that a later push can send it as it is.
+ * computed as store.revision_hash computes it, so that a push (sync.js) sends it as it is. `acked_at`
+ * is set only when the central's answer named the revision's id; an interview's `sent_at` is the
+ * acknowledgement of its head revision (null while a newer revision or a draft waits).
+ * meta also holds "device" (the enrolment: id, non-extractable CryptoKey, user), "installation_id",
+ * "last_send" and "last_file".
  * Defines `FieldkitStorage` on the global object; needs expr.js (for Python's float notation).
  */
 (function (root) {
@@ -144,16 +148,33 @@
 
   // -- interviews -----------------------------------------------------------------------------
 
+  /* This browser's installation id (made once): the revisions' device_id and the deviceid metadata. */
+  function installationId() {
+    return getMeta("installation_id").then(function (id) {
+      if (id) return id;
+      id = "webb-" + uuid();
+      return transaction(["meta"], "readwrite", function (stores) {
+        return promised(stores.meta.get("installation_id")).then(function (row) {
+          if (row) { id = row.value; return; }
+          stores.meta.put({ key: "installation_id", value: id });
+        });
+      }).then(function () { return id; });
+    });
+  }
+
   function startInterview(form, municipality) {
     var stamp = now();
-    var interview = {
-      uuid: uuid(), questionnaire_id: form.id, questionnaire_version: form.version, content_hash: form.content_hash,
-      municipality_code: municipality.code, county_code: municipality.county_code, status: "draft", raw: {},
-      section_id: form.sections[0].id, seq: 0, created: stamp, modified: stamp, head_revision: null, revision: 0,
-      sent_at: null
-    };
-    return transaction(["interviews"], "readwrite", function (stores) { stores.interviews.add(interview); })
-      .then(function () { return interview; });
+    return Promise.all([installationId(), getMeta("device")]).then(function (found) {
+      var raw = root.FieldkitAnswers ? root.FieldkitAnswers.record(form, {}, { started: new Date(), deviceId: found[0] }) : {};
+      var interview = {
+        uuid: uuid(), questionnaire_id: form.id, questionnaire_version: form.version, content_hash: form.content_hash,
+        municipality_code: municipality.code, county_code: municipality.county_code, status: "draft", raw: raw,
+        section_id: form.sections[0].id, seq: 0, created: stamp, modified: stamp, head_revision: null, revision: 0,
+        sent_at: null, device_id: found[0], interviewer: found[1] ? found[1].user : null
+      };
+      return transaction(["interviews"], "readwrite", function (stores) { stores.interviews.add(interview); })
+        .then(function () { return interview; });
+    });
   }
 
   function getInterview(id) {
@@ -180,34 +201,140 @@
     });
   }
 
-  /* Record cleaned answers as a new revision and mark the interview complete, in one transaction. */
+  /* Record cleaned answers as a new revision and mark the interview complete, in one transaction.
+   * A reopened interview completed with the answers it had makes no revision (as store.complete_submission). */
   function complete(id, answers, author) {
     return getInterview(id).then(function (before) {
-      return revisionHash(before, answers, before.head_revision).then(function (digest) {
+      return Promise.all([revisionHash(before, answers, before.head_revision), installationId()]).then(function (found) {
+        var digest = found[0];
         return transaction(["interviews", "revisions"], "readwrite", function (stores) {
           return promised(stores.interviews.get(id)).then(function (interview) {
             if (!interview || interview.status !== "draft" || interview.seq !== before.seq) {
               throw new Error("the interview changed while it was being completed");
             }
             var stamp = now();
+            if (interview.head_revision) {
+              return promised(stores.revisions.get(interview.head_revision)).then(function (head) {
+                if (!head || canonical(head.answers) !== canonical(answers)) return add(interview, stamp);
+                interview.status = "complete";
+                interview.modified = stamp;
+                interview.sent_at = head.acked_at || null;
+                stores.interviews.put(interview);
+                return head;
+              });
+            }
+            return add(interview, stamp);
+          });
+          function add(interview, stamp) {
             var revision = {
               id: uuid(), submission_uuid: id, number: interview.revision + 1, parent_id: interview.head_revision,
               merge_parent_id: null, questionnaire_id: interview.questionnaire_id,
               questionnaire_version: interview.questionnaire_version, municipality_code: interview.municipality_code,
-              status: "complete", answers: answers, content_hash: digest, author: author || null, created: stamp,
-              sent_at: null
+              status: "complete", answers: answers, content_hash: digest, author: author || interview.interviewer || null,
+              device_id: found[1], created: stamp, acked_at: null, rejected: null
             };
             stores.revisions.add(revision);
             interview.status = "complete";
             interview.head_revision = revision.id;
             interview.revision = revision.number;
             interview.modified = stamp;
-            interview.completed = stamp;
+            interview.completed = interview.completed || stamp;
+            interview.sent_at = null;
             stores.interviews.put(interview);
             return revision;
-          });
+          }
         });
       });
+    });
+  }
+
+  /* Open a completed interview for editing again: its head's answers become the draft; completing makes a child. */
+  function reopen(id) {
+    return transaction(["interviews", "revisions"], "readwrite", function (stores) {
+      return promised(stores.interviews.get(id)).then(function (interview) {
+        if (!interview || interview.status !== "complete") throw new Error("only a completed interview can be reopened");
+        return promised(stores.revisions.get(interview.head_revision)).then(function (head) {
+          interview.raw = rawOf(head ? head.answers : {});
+          interview.status = "draft";
+          interview.seq += 1;
+          interview.modified = now();
+          interview.sent_at = null;
+          stores.interviews.put(interview);
+          return interview;
+        });
+      });
+    });
+  }
+
+  /* Cleaned answers as the raw values the pages edit: matrix rows as "q/row" keys, numbers as Python writes them. */
+  function rawOf(answers) {
+    var raw = {};
+    Object.keys(answers).forEach(function (key) {
+      var value = answers[key];
+      if (value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Number)) {
+        Object.keys(value).forEach(function (row) { raw[key + "/" + row] = value[row]; });
+      } else if (root.FieldkitExpr.isNumber(value)) raw[key] = root.FieldkitExpr.pyStr(value);
+      else raw[key] = value;
+    });
+    return raw;
+  }
+
+  // -- what waits to be sent, and what the central acknowledged ---------------------------------
+
+  /* [{revision, interview}] of every revision the central has not acknowledged: by interview, parents first. */
+  function unacknowledged() {
+    return transaction(["interviews", "revisions"], "readonly", function (stores) {
+      return Promise.all([promised(stores.revisions.getAll()), promised(stores.interviews.getAll())]);
+    }).then(function (found) {
+      var interviews = {};
+      found[1].forEach(function (row) { interviews[row.uuid] = row; });
+      return found[0].filter(function (r) { return !r.acked_at && interviews[r.submission_uuid]; }).sort(function (a, b) {
+        return a.submission_uuid < b.submission_uuid ? -1 : a.submission_uuid > b.submission_uuid ? 1 : a.number - b.number;
+      }).map(function (r) { return { revision: r, interview: interviews[r.submission_uuid] }; });
+    });
+  }
+
+  /* Mark these revision ids acknowledged (ids this browser does not hold are ignored); resolves to how many were new. */
+  function acknowledge(ids) {
+    if (!ids.length) return Promise.resolve(0);
+    var stamp = now();
+    return transaction(["interviews", "revisions"], "readwrite", function (stores) {
+      var count = 0, touched = {};
+      return Promise.all(ids.map(function (id) {
+        return promised(stores.revisions.get(id)).then(function (revision) {
+          if (!revision || revision.acked_at) return;
+          revision.acked_at = stamp;
+          revision.rejected = null;
+          stores.revisions.put(revision);
+          touched[revision.submission_uuid] = true;
+          count += 1;
+        });
+      })).then(function () {
+        return Promise.all(Object.keys(touched).map(function (sid) {
+          return promised(stores.interviews.get(sid)).then(function (interview) {
+            return promised(stores.revisions.get(interview.head_revision)).then(function (head) {
+              if (interview.status === "complete" && head && head.acked_at) {
+                interview.sent_at = head.acked_at;
+                stores.interviews.put(interview);
+              }
+            });
+          });
+        }));
+      }).then(function () { return count; });
+    });
+  }
+
+  /* Keep the central's reason for each refused revision ([{id, reason}]); they stay unsent. */
+  function markRejected(rejected) {
+    if (!rejected.length) return Promise.resolve();
+    return transaction(["revisions"], "readwrite", function (stores) {
+      return Promise.all(rejected.map(function (item) {
+        return promised(stores.revisions.get(item.id)).then(function (revision) {
+          if (!revision) return;
+          revision.rejected = String(item.reason);
+          stores.revisions.put(revision);
+        });
+      }));
     });
   }
 
@@ -222,9 +349,19 @@
     return listInterviews().then(function (rows) { return rows.filter(function (row) { return !row.sent_at; }); });
   }
 
+  /* Interviews whose head revision the central acknowledged, the latest first. */
+  function sent() {
+    return listInterviews().then(function (rows) {
+      return rows.filter(function (row) { return row.sent_at; })
+        .sort(function (a, b) { return a.sent_at < b.sent_at ? 1 : -1; });
+    });
+  }
+
   root.FieldkitStorage = {
     open: open, putForms: putForms, getForm: getForm, currentForms: currentForms, putMeta: putMeta, getMeta: getMeta,
     startInterview: startInterview, getInterview: getInterview, listInterviews: listInterviews, saveDraft: saveDraft,
-    complete: complete, revisionsOf: revisionsOf, unsent: unsent, canonical: canonical, revisionHash: revisionHash
+    complete: complete, revisionsOf: revisionsOf, unsent: unsent, canonical: canonical, revisionHash: revisionHash,
+    reopen: reopen, sent: sent, unacknowledged: unacknowledged, acknowledge: acknowledge, markRejected: markRejected,
+    installationId: installationId, uuid: uuid
   };
 })(typeof self !== "undefined" ? self : this);

@@ -11,7 +11,7 @@
 (function () {
   "use strict";
 
-  var Answers = window.FieldkitAnswers, Storage = window.FieldkitStorage;
+  var Answers = window.FieldkitAnswers, Storage = window.FieldkitStorage, Sync = window.FieldkitSync;
   var body = document.body, main = document.getElementById("main");
   var LANGUAGES = { sv: "Svenska", en: "English" };
   var LANG_KEY = "fieldkit_lang";
@@ -199,7 +199,11 @@
       h("div", { class: "field" }, h("label", { for: "municipality-filter", text: t("Municipality") }), filter,
         h("label", { for: "municipality", class: "visually-hidden", text: t("Municipality") }), select),
       h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary", text: t("Start") })));
-    Storage.unsent().then(function (rows) {
+    Promise.all([Storage.unsent(), Storage.sent(), Storage.unacknowledged(), Sync.device(), Storage.getMeta("last_send"),
+      Storage.getMeta("last_file")]).then(function (found) {
+      var rows = found[0], sentRows = found[1], waiting = found[2];
+      var refused = {};
+      waiting.forEach(function (item) { if (item.revision.rejected) refused[item.revision.submission_uuid] = item.revision.rejected; });
       var forms = {};
       state.forms.forEach(function (f) { forms[f.id] = f; });
       var panel = h("section", { class: "card", id: "unsent", "aria-labelledby": "unsent-title" },
@@ -215,17 +219,116 @@
             h("span", { class: "unsent-what" }, h("strong", { text: m.name }), " · " + title + " (v" + row.questionnaire_version + ")"),
             h("span", { class: "badge badge-" + row.status, text: row.status === "draft" ? t("Draft") : t("Complete") }),
             h("span", { class: "muted", text: t("updated %(time)s", { time: time(row.modified) }) }),
+            row.status === "complete" ? h("span", { class: refused[row.uuid] ? "send-state error" : "send-state muted",
+              text: refused[row.uuid] ? t("Refused by the central: %(reason)s", { reason: refused[row.uuid] })
+                : t("Waiting to be sent") }) : null,
             h("a", { href: target, class: "button", text: row.status === "draft" ? t("Continue") : t("Show") })));
         });
         panel.appendChild(list);
+      }
+      var sentPanel = h("section", { class: "card", id: "sent", "aria-labelledby": "sent-title" },
+        h("h2", { id: "sent-title", text: t("Sent interviews") + " (" + sentRows.length + ")" }));
+      if (sentRows.length) {
+        sentPanel.appendChild(h("ul", { class: "unsent-list" }, sentRows.slice(0, 50).map(function (row) {
+          var m = municipality(row.municipality_code);
+          var title = forms[row.questionnaire_id] ? label(forms[row.questionnaire_id].title, row.questionnaire_id) : row.questionnaire_id;
+          return h("li", { class: "sent-row", "data-uuid": row.uuid },
+            h("span", { class: "unsent-what" }, h("strong", { text: m.name }), " · " + title + " (v" + row.questionnaire_version + ")"),
+            h("span", { class: "badge badge-complete", text: t("Sent") }),
+            h("span", { class: "muted", text: t("Sent and acknowledged %(time)s", { time: time(row.sent_at) }) }),
+            h("a", { href: "#/i/" + row.uuid, class: "button", text: t("Show") }));
+        })));
       }
       show(t("fieldkit offline"), h("h1", { text: t("Interviews in this browser") }),
         h("p", { class: "flash " + (state.persisted === "granted" ? "flash-success" : "flash-info"), id: "persist",
           "data-persisted": state.persisted, text: persistenceText() }),
         state.updated ? h("p", { class: "muted", text: t("The form data was updated %(time)s.", { time: time(state.updated) }) }) : null,
-        form, panel);
+        form, panel, syncPanel(found[3], found[4], found[5], waiting.length), sentPanel);
       finish();
     });
+  }
+
+  // -- sending: enrolment, push and the file ---------------------------------------------------
+
+  function syncPanel(device, lastSend, lastFile, waiting) {
+    var busy = false;
+    var status = h("p", { id: "send-state", role: "status", "aria-live": "polite" });
+    if (lastSend && lastSend.ok) {
+      status.className = "flash flash-success";
+      status.dataset.state = "acknowledged";
+      status.textContent = lastSend.report.pending
+        ? t("Sent %(sent)s, acknowledged %(acked)s by the central %(time)s.", { sent: lastSend.report.sent,
+          acked: lastSend.report.acknowledged, time: time(lastSend.at) })
+        : t("Nothing to send %(time)s: the central holds every completed interview.", { time: time(lastSend.at) });
+    } else if (lastSend) {
+      status.className = "flash flash-error";
+      status.dataset.state = "failed";
+      status.textContent = t("The send failed %(time)s: %(reason)s. Everything is kept in this browser; try again later.",
+        { time: time(lastSend.at), reason: sendReason(lastSend) });
+    } else status.hidden = true;
+    var revoked = device && device.revoked;
+    var deviceText = !device ? t("This browser is not enrolled: while connected and logged in, enrol it once to send interviews from it.")
+      : revoked ? t("The central revoked the enrolment of this browser. Nothing was deleted here: log in and enrol it again, then send.")
+        : t("This browser is enrolled as %(name)s for %(user)s.", { name: device.name, user: device.user });
+    var run = function (button, work) {
+      return function () {
+        if (busy) return;
+        busy = true;
+        button.disabled = true;
+        button.textContent = t("Working…");
+        work().then(route, function (error) {
+          busy = false;
+          status.hidden = false;
+          status.className = "flash flash-error";
+          status.dataset.state = "failed";
+          status.textContent = error && error.reason === "login" ? t("Log in on the server first, then enrol the browser.")
+            : t("Could not do it: %(reason)s", { reason: error && error.message || String(error) });
+          route();
+        });
+      };
+    };
+    var enrolButton = h("button", { type: "button", class: "button", id: "enrol", text: t("Enrol this browser") });
+    enrolButton.addEventListener("click", run(enrolButton, function () { return Sync.enrol(body.dataset.enrol); }));
+    var sendButton = h("button", { type: "button", class: "button primary", id: "send", text: t("Send to the central"),
+      disabled: !device || revoked || !waiting });
+    sendButton.addEventListener("click", function () {
+      if (busy) return;
+      busy = true;
+      sendButton.disabled = true;
+      sendButton.textContent = t("Sending…");
+      Sync.push().then(route, route);  // the outcome is in last_send either way
+    });
+    var fileButton = h("button", { type: "button", class: "button", id: "save-file", text: t("Save to file"),
+      disabled: !device || !waiting });
+    fileButton.addEventListener("click", run(fileButton, function () {
+      return Sync.bundle().then(function (made) {
+        var link = h("a", { href: URL.createObjectURL(new Blob([made.bytes], { type: "application/zip" })), download: made.name });
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
+        return Storage.putMeta("last_file", { at: new Date().toISOString(), name: made.name,
+          revisions: made.revision_ids.length });
+      });
+    }));
+    return h("section", { class: "card", id: "sync", "aria-labelledby": "sync-title" },
+      h("h2", { id: "sync-title", text: t("Send to the central") }),
+      h("p", { id: "device-state", "data-enrolled": device && !revoked ? "1" : "0", text: deviceText }),
+      h("p", { class: "muted", text: t("%(n)s completed revisions wait for the central's acknowledgement.", { n: waiting }) }),
+      h("div", { class: "actions" }, !device || revoked ? enrolButton : null, sendButton, fileButton),
+      h("p", { class: "muted", text: t("The file holds every interview not yet acknowledged, signed by this browser; the central reads it with `fieldkit sync ingest`.") }),
+      lastFile ? h("p", { class: "muted", id: "file-state", text: t("Saved to the file %(name)s %(time)s.",
+        { name: lastFile.name, time: time(lastFile.at) }) }) : null,
+      status);
+  }
+
+  function sendReason(failure) {
+    if (failure.reason === "network") return t("the server could not be reached");
+    if (failure.reason === "server") return t("the server had an error (%(status)s)", { status: failure.status });
+    if (failure.reason === "revoked_device") return t("the enrolment of this browser was revoked");
+    if (failure.reason === "unknown_device") return t("the central does not know this browser");
+    if (failure.reason === "not_enrolled") return t("this browser is not enrolled");
+    return failure.message || failure.reason;
   }
 
   function fold(text) {
@@ -321,7 +424,8 @@
     var full = this.tried ? Answers.clean(this.form, this.raw, { lang: state.lang }) : null;
     this.section.questions.forEach(function (q) {
       var block = view.blocks[q.id];
-      if (q.type === "derived") {
+      if (Answers.isMetadata(q)) return h("div", { hidden: true, "data-qid": q.id });  // recorded, never shown
+    if (q.type === "derived") {
         updateDerived(block, q, cleaned, full);
         return;
       }
@@ -515,6 +619,8 @@
         if (q.type === "integer" || q.type === "money" || q.type === "year") attrs.inputmode = "numeric";
         if (q.type === "decimal") attrs.inputmode = "decimal";
         if (q.type === "date") { attrs.type = "date"; attrs.min = q.min || null; attrs.max = q.max || null; }
+        else if (q.type === "time") attrs.type = "time";
+        else if (q.type === "datetime") attrs.type = "datetime-local";
         else attrs.type = "text";
         input = h("input", attrs);
       }
@@ -627,7 +733,8 @@
       var completeButton = h("button", { type: "button", class: "button primary", id: "complete",
         text: t("Complete the interview"), disabled: problems.length > 0, onclick: function () {
           completeButton.disabled = true;
-          Storage.complete(id, cleaned.answers, null).then(function () {
+          var final = Answers.clean(form, Answers.record(form, interview.raw, { completed: new Date() }), { lang: state.lang });
+          Storage.complete(id, final.answers, null).then(function () {
             location.hash = "#/i/" + id;
           }, function (error) { fail(t("Could not save in this browser: %(reason)s", { reason: error.message })); });
         } });
@@ -658,11 +765,17 @@
         var head = revisions[revisions.length - 1];
         var cleaned = Answers.clean(form, head.answers, { lang: state.lang, partial: true });
         show(t("Complete"), interviewHead(interview, form), h("h1", { text: label(form.title, form.id) }),
-          h("p", { class: "flash flash-success", role: "status", id: "completed",
-            text: t("The interview is complete and saved in this browser. It has not been sent yet.") }),
+          h("p", { class: "flash flash-success", role: "status", id: "completed", "data-sent": interview.sent_at ? "1" : "0",
+            text: interview.sent_at ? t("The interview is complete; the central acknowledged it %(time)s.", { time: time(interview.sent_at) })
+              : t("The interview is complete and saved in this browser. It has not been sent yet.") }),
           h("p", { class: "muted", text: t("Completed %(time)s", { time: time(head.created) }) }),
           h("h2", { text: t("Answers") }), answerList(form, cleaned),
-          h("p", {}, h("a", { class: "button", href: "#/", text: t("Back to the start") })));
+          h("div", { class: "actions" }, h("a", { class: "button", href: "#/", text: t("Back to the start") }),
+            h("button", { type: "button", class: "button", id: "reopen", text: t("Reopen for editing"), onclick: function () {
+              Storage.reopen(id).then(function (opened) {
+                location.hash = "#/i/" + id + "/s/" + (opened.section_id || form.sections[0].id);
+              }, function (error) { fail(t("Could not save in this browser: %(reason)s", { reason: error.message })); });
+            } })));
         finish();
       });
     });
