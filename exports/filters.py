@@ -176,9 +176,14 @@ def local_midnight_utc(day: datetime.date) -> str:
 
 
 def within(flt: ExportFilter, scope: Scope) -> ExportFilter:
-    """The filter as a user of this scope may have it: a county user's county replaces any other."""
-    if scope.county_code and flt.counties != (scope.county_code,):
-        return replace(flt, counties=(scope.county_code,))
+    """The filter as a user of this scope may have it: a county user's county replaces any other, and
+    municipalities of other counties are dropped (they would match nothing, yet be named in captions)."""
+    if not scope.county_code:
+        return flt
+    own = tuple(m for m in flt.municipalities
+                if (found := registry.municipality(m)) is not None and found.county_code == scope.county_code)
+    if flt.counties != (scope.county_code,) or own != flt.municipalities:
+        return replace(flt, counties=(scope.county_code,), municipalities=own)
     return flt
 
 

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from fieldkit import config
+from forms import registry
 from fieldkit.app import create_app
 
 from central_helpers import IN_COUNTY, OTHER_COUNTY, answers_for, logged_in, make_submission
@@ -64,3 +65,11 @@ def test_a_county_user_sees_the_whole_country_beside_their_county_and_no_other_c
     assert "Stockholms län" not in main and "Stockholm" not in main
     assert main.count('<tr class="rep-total">\n      <th scope="row">Hela landet</th>') >= 10
     assert "”Hela landet”: alla läns inlämningar under samma period, för jämförelse." in main
+
+
+def test_a_county_user_naming_another_countys_municipality_gets_it_dropped(central_app, cdb):
+    make_submission(cdb, municipality=IN_COUNTY, answers=answers_for(cdb, "kub-webbenkat", IN_COUNTY))
+    client = logged_in(central_app, "county")
+    main = main_of(client.get(f"/rapporter/kub-webbenkat?kommun={OTHER_COUNTY}&kommun={IN_COUNTY}"))
+    own, other = registry.municipality(IN_COUNTY).name, registry.municipality(OTHER_COUNTY).name
+    assert own in main and other not in main
