@@ -64,6 +64,9 @@ class ImportResult:
     #: Questions the file has no column for: left unanswered (an export leaves personal questions out unless asked).
     absent: list[str] = field(default_factory=list)
     dry_run: bool = False
+    #: The file has no submission id column: each row's id is made from its content, so a file exported
+    #: from a store and imported back without that column adds every submission again.
+    without_ids: bool = False
 
 
 def import_submissions(db, path: str | os.PathLike, *, questionnaire: str | None = None, version: str | None = None,
@@ -93,7 +96,7 @@ def import_submissions(db, path: str | os.PathLike, *, questionnaire: str | None
         raise FileRefused(problems, lang)
     result = ImportResult(table.name, schema.questionnaire.id, len(table.rows), ignored=plan.ignored,
                           absent=sorted(reader.missing, key=list(q.id for q in schema.questionnaire.questions()).index),
-                          dry_run=dry_run)
+                          dry_run=dry_run, without_ids="uuid" not in plan.meta)
     if dry_run:
         with _reading(db):
             _compare(db, schema, reader.missing, incoming, update, problems, plan.header("uuid"), lang, result)

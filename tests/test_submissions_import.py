@@ -247,6 +247,8 @@ def test_rows_without_ids_get_the_same_ids_every_time(target, tmp_path):
     first = import_submissions(target, path)
     again = import_submissions(target, path)
     assert (len(first.added), again.added, sorted(again.unchanged)) == (2, [], sorted(first.added))
+    assert first.without_ids
+    assert not import_submissions(target, write(tmp_path / "ids.csv", HEAD, GOOD)).without_ids
 
 
 def test_other_answers_for_a_stored_submission_need_update_and_become_a_new_revision(target, tmp_path):

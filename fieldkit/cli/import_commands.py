@@ -38,6 +38,10 @@ def import_command(ctx, file, questionnaire, version, update, dry_run, lang) -> 
     click.echo(f"{result.file}: {result.rows} rows of {result.questionnaire}: {what} {len(result.added)}, "
                f"{'would update' if dry_run else 'updated'} {len(result.updated)}, "
                f"unchanged {len(result.unchanged)}")
+    if result.without_ids and result.added:
+        click.echo("warning: the file has no submission id column, so each row got an id made from its content; "
+                   "if these rows were exported from this store, they are now copies of its submissions "
+                   "(keep the id column to import changes back)", err=True)
     if result.absent:
         click.echo(f"no column in the file (left unanswered): {', '.join(result.absent)}")
     if result.ignored:
