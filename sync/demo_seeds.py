@@ -361,8 +361,28 @@ class UppfoljningMaker(PlannedMaker):
 
 
 #: The planned makers, by questionnaire id.
+class NadAktivitetMaker(PlannedMaker):
+    """nad-aktivitet: associations' activities in Skåne, the hub (knutpunkt) the one of the municipality.
+
+    The answers are the generic maker's (its rule checks hold in most reports, see demo.CHECK_BREACH_RATE);
+    only the place and the hub are planned, so the reports per hub are Skåne's own.
+    """
+
+    def __init__(self, questionnaire, rng, generic, pressure):
+        super().__init__(questionnaire, rng, generic, pressure)
+        self.hub_of = {code: hub for hub, codes in HUBS.items() for code in codes}
+        self.places = [registry.municipality(code) for codes in HUBS.values() for code in codes]
+
+    def choose(self, default):
+        return self.places[int(len(self.places) * self.rng.random() ** 1.5)]
+
+    def answers(self, code):
+        return {**self.generic.make(code), "forening.knutpunkt": self.hub_of.get(code, self.rng.choice(list(HUBS)))}
+
+
 PLANNED = {
     "smak-kontaktlogg": KontaktloggMaker,
+    "nad-aktivitet": NadAktivitetMaker,
     "smak-kvartal": KvartalMaker,
     "nad-deltagarenkat": DeltagarenkatMaker,
     "smak-uppfoljning": UppfoljningMaker,
