@@ -171,6 +171,9 @@ class Section:
 
 #: What one submission stands for in the findings: every record counts, or each municipality once.
 UNITS = ("record", "municipality")
+#: Who answers one submission: a municipality, or a district below it (registry.districts), e.g. a
+#: stadsdelsförvaltning of Stockholm; the submission then names both.
+LEVELS = ("municipality", "district")
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,8 @@ class Questionnaire:
     `unit` is `record` (every submission counts: a contact log, an activity report) or
     `municipality` (a municipality answers once: the latest completed interview counts).
     `frame` names the municipalities the survey expects; None means every municipality.
+    `level` is `municipality`, or `district` when each submission answers for one district
+    of its municipality.
     """
 
     id: str
@@ -207,6 +212,7 @@ class Questionnaire:
     source: str | None = None
     unit: str = "record"
     frame: Frame | None = None
+    level: str = "municipality"
 
     def text(self, lang: str) -> str:
         return text_in(self.title, lang, self.id)
@@ -237,6 +243,7 @@ class Questionnaire:
             # Only when set: definitions without them keep the content hash they were published with.
             **({"unit": self.unit} if self.unit != "record" else {}),
             **({"frame": self.frame.to_dict()} if self.frame else {}),
+            **({"level": self.level} if self.level != "municipality" else {}),
         }
 
     @property
