@@ -27,6 +27,8 @@ class FilterError(FieldkitError, ValueError):
 
 #: Group the tables by county unless told otherwise.
 BY_COUNTY = "county"
+#: Group by district below the municipality, for a questionnaire answered per district.
+BY_DISTRICT = "district"
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class ExportFilter:
     frame: tuple[str, ...] = ()
     #: Grouping, cross-table and small-number suppression of the tables.
     tables: TableOptions = TableOptions()
+    #: Districts below a municipality (forms/data/stadsdelar.csv), for a questionnaire answered per district.
+    districts: tuple[str, ...] = ()
 
     def describe(self) -> dict[str, Any]:
         """A plain description for display and for tests."""
@@ -87,6 +91,7 @@ class ExportFilter:
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "status": self.status,
             **({"frame": list(self.frame)} if self.frame else {}),
+            **({"districts": list(self.districts)} if self.districts else {}),
             **self.tables.describe(),
         }
 
@@ -129,6 +134,16 @@ def check_filter(flt: ExportFilter, questionnaire_ids: Iterable[str]) -> ExportF
             )
         if code not in municipalities:
             municipalities.append(code)
+    districts = []
+    for raw in flt.districts:
+        found = registry.district(raw) or next((d for d in registry.districts()
+                                                if registry.fold(d.name) == registry.fold(str(raw).strip())), None)
+        if found is None:
+            raise FilterError(f"unknown district {str(raw)!r}; valid choices: "
+                              + _choices((d.code, d.name) for d in registry.districts()))
+        if found.code not in districts:
+            districts.append(found.code)
+    flt = replace(flt, districts=tuple(sorted(districts)))
     frame = []
     for raw in flt.frame:
         code = _pad(raw, 4)
@@ -165,7 +180,7 @@ def selection(flt: ExportFilter, *, completed_only: bool = False) -> Selection:
     """The filter as a store selection: excluded submissions always left out, days in Swedish time."""
     return Selection(
         questionnaire=flt.questionnaire, counties=flt.counties, municipalities=flt.municipalities,
-        status="complete" if completed_only or flt.status == "complete" else None, excluded=False,
+        districts=flt.districts, status="complete" if completed_only or flt.status == "complete" else None, excluded=False,
         created_from=local_midnight_utc(flt.date_from) if flt.date_from else None,
         created_before=local_midnight_utc(flt.date_to + datetime.timedelta(days=1)) if flt.date_to else None,
     )

@@ -34,6 +34,9 @@ def _filter_lines(report: Report) -> list[tuple[str, str]]:
         (_("Municipalities"),
          ", ".join(f"{m} {municipalities[m]}" for m in flt.municipalities) or _("all")),
     ]
+    if flt.districts:
+        names = {d.code: d.name for d in registry.districts()}
+        lines.append((_("Districts"), ", ".join(f"{d} {names[d]}" for d in flt.districts)))
     if flt.date_from or flt.date_to:
         period = _("%(start)s – %(end)s", start=flt.date_from or "…", end=flt.date_to or "…")
     else:
