@@ -93,7 +93,7 @@ def merge_versions(ordered: list[Questionnaire], warnings: list[str] | None = No
     return Questionnaire(
         id=newest.id, version=newest.version, title=newest.title, sections=sections,
         description=newest.description, languages=newest.languages, source=newest.source,
-        unit=newest.unit, frame=newest.frame,
+        unit=newest.unit, frame=newest.frame, level=newest.level,
     )
 
 

@@ -11,6 +11,8 @@ the export (a store without the version that has them) is left out with a note.
   to answer, reasons for no (`contacts`).
 - `nad-aktivitet`: the rule check per report and a summary per county hub (`nad`).
 - `smak-kostnader`: costs and compensation per municipality and year, per county and year (`costs`).
+- `sthlm-uppfoljning`: Stockholm's districts per period, the city's trend and year to date against
+  the year's volumes, a summary for the City Executive Board (`sthlm`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pandas as pd
 
 from ..labels import gettext
 from ..schema import Schema
-from . import contacts, costs, nad
+from . import contacts, costs, nad, sthlm
 from .model import Context, Measure, MeasureColumn, MeasureTable
 
 __all__ = ["MEASURES", "Measure", "MeasureColumn", "MeasureTable", "build_measures"]
@@ -28,6 +30,7 @@ MEASURES = {
     "smak-kontaktlogg": contacts.SPEC,
     "nad-aktivitet": nad.SPEC,
     "smak-kostnader": costs.SPEC,
+    "sthlm-uppfoljning": sthlm.SPEC,
 }
 
 
