@@ -106,9 +106,9 @@ def summary_table(ctx: Context, rows: Rows, period_names: list[str]) -> MeasureT
           "reported it."),
         [MeasureColumn(_("Year"), "year"), MeasureColumn(_("Up to"), "text"),
          MeasureColumn(_("Districts reporting"), "int"),
-         MeasureColumn(_("Received"), "int", assigned), MeasureColumn(_("Goal"), "int", assigned),
+         MeasureColumn(_("Number received"), "int", assigned), MeasureColumn(_("Goal"), "int", assigned),
          MeasureColumn(_("Share of the goal"), "pct", assigned),
-         MeasureColumn(_("Received"), "int", children), MeasureColumn(_("Goal"), "int", children),
+         MeasureColumn(_("Number received"), "int", children), MeasureColumn(_("Goal"), "int", children),
          MeasureColumn(_("Share of the goal"), "pct", children),
          *_share_columns(ctx), MeasureColumn(_("Households in temporary housing"), "int")])
     for year in sorted(set(rows.year.tolist())):
@@ -132,9 +132,9 @@ def trend_table(ctx: Context, rows: Rows, period_names: list[str]) -> MeasureTab
           "Share of the goal: the year to date against the year's volume (2016 only)."),
         [MeasureColumn(_("Year"), "year"), MeasureColumn(_("Period"), "text"),
          MeasureColumn(_("Districts reporting"), "int"),
-         MeasureColumn(_("Received"), "int", assigned), MeasureColumn(_("Year to date"), "int", assigned),
+         MeasureColumn(_("Number received"), "int", assigned), MeasureColumn(_("Year to date"), "int", assigned),
          MeasureColumn(_("Share of the goal"), "pct", assigned),
-         MeasureColumn(_("Received"), "int", children), MeasureColumn(_("Year to date"), "int", children),
+         MeasureColumn(_("Number received"), "int", children), MeasureColumn(_("Year to date"), "int", children),
          MeasureColumn(_("Share of the goal"), "pct", children),
          MeasureColumn(_("Households"), "int"), MeasureColumn(_("With housing on arrival"), "pct"),
          *_share_columns(ctx), MeasureColumn(_("Households in temporary housing"), "int")],
