@@ -66,6 +66,8 @@ def start():
     drafts = store.list_submissions(db, Selection(open_draft=True), current_scope(), limit=MAX_DRAFTS_LISTED)
     return render_template("collect/start.html", questionnaires=questionnaires, groups=_municipalities_by_county(),
                            districts=_districts_by_municipality(),
+                           per_district={q["id"] for q in questionnaires
+                                         if store.get_questionnaire(db, q["id"]).level == "district"},
                            drafts=drafts, titles=_titles(questionnaires), field=_on_field_laptop(),
                            interviewer=store.get_settings(db).get("interviewer"),
                            name_length=accounts.MAX_NAME)
