@@ -30,6 +30,8 @@ class FilterError(FieldkitError, ValueError):
 BY_COUNTY = "county"
 #: No grouping chosen: the questionnaire's own (`report: group_by`), or county (`exports.grouping.default_grouping`).
 BY_DEFAULT = ""
+#: Group by district below the municipality, for a questionnaire answered per district.
+BY_DISTRICT = "district"
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ class ExportFilter:
     round: str = ""
     round_period: tuple[datetime.date, datetime.date] | None = None
     round_frame: Frame | None = None
+    #: Districts below a municipality (forms/data/stadsdelar.csv), for a questionnaire answered per district.
+    districts: tuple[str, ...] = ()
 
     def days(self) -> tuple[datetime.date | None, datetime.date | None]:
         """The first and last day covered (None: open): the given dates, within the round's if any."""
@@ -108,6 +112,7 @@ class ExportFilter:
             **({"frame": list(self.frame)} if self.frame else {}),
             **({"round": self.round} if self.round else {}),
             **({"round_period": [day.isoformat() for day in self.round_period]} if self.round_period else {}),
+            **({"districts": list(self.districts)} if self.districts else {}),
             **self.tables.describe(),
         }
 
@@ -150,6 +155,16 @@ def check_filter(flt: ExportFilter, questionnaire_ids: Iterable[str]) -> ExportF
             )
         if code not in municipalities:
             municipalities.append(code)
+    districts = []
+    for raw in flt.districts:
+        found = registry.district(raw) or next((d for d in registry.districts()
+                                                if registry.fold(d.name) == registry.fold(str(raw).strip())), None)
+        if found is None:
+            raise FilterError(f"unknown district {str(raw)!r}; valid choices: "
+                              + _choices((d.code, d.name) for d in registry.districts()))
+        if found.code not in districts:
+            districts.append(found.code)
+    flt = replace(flt, districts=tuple(sorted(districts)))
     frame = []
     for raw in flt.frame:
         code = _pad(raw, 4)
@@ -192,7 +207,8 @@ def selection(flt: ExportFilter, *, completed_only: bool = False) -> Selection:
     start, end = flt.days()
     return Selection(
         questionnaire=flt.questionnaire, counties=flt.counties, municipalities=flt.municipalities,
-        status="complete" if completed_only or flt.status == "complete" else None, excluded=False,
+        districts=flt.districts, status="complete" if completed_only or flt.status == "complete" else None,
+        excluded=False,
         created_from=local_midnight_utc(start) if start else None,
         created_before=local_midnight_utc(end + datetime.timedelta(days=1)) if end else None,
     )

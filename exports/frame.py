@@ -36,7 +36,8 @@ from sync.selection import EVERYTHING, Scope
 from .filters import LOCAL_TZ, ExportFilter, where
 from .schema import OTHER_TEXT_SUFFIX, SKIPPED, Column, Schema
 
-META = ("uuid", "version", "status", "county_code", "municipality_code", "created", "modified", "interviewer")
+META = ("uuid", "version", "status", "county_code", "municipality_code", "created", "modified", "interviewer",
+        "district_code")
 STATES = (DONT_KNOW, NOT_APPLICABLE, SKIPPED)
 STATE_SUFFIX = "#state"
 CHUNK = 5000
@@ -249,7 +250,7 @@ def _load(db, schema: Schema, flt: ExportFilter, progress: Progress | None, scop
     order = "order by s.county_code, s.municipality_code, s.created, s.uuid"
     meta_rows = db.conn.execute(
         "select s.uuid, s.questionnaire_version, s.status, s.county_code, s.municipality_code, s.created, "
-        f"s.modified, s.interviewer from submissions s where {clause} {order}", params).fetchall()
+        f"s.modified, s.interviewer, s.district_code from submissions s where {clause} {order}", params).fetchall()
     total = len(meta_rows)
     frame = _meta_frame([list(column) for column in zip(*meta_rows)] if meta_rows else [[] for _ in META])
     del meta_rows
@@ -312,6 +313,8 @@ def _meta_frame(meta: list[list[Any]]) -> pd.DataFrame:
         "created": _local_times(columns["created"]),
         "modified": _local_times(columns["modified"]),
         "interviewer": pd.Categorical(columns["interviewer"]),
+        # A unit below the municipality (`level: district`); None for every other submission.
+        "district_code": pd.Categorical(columns["district_code"]),
     })
     return frame
 

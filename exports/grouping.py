@@ -14,11 +14,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from forms import registry
 from forms.model import SPECIAL_CODES, Choice, Question
 
 from .aggregate import ChoiceTable, Group, _crosstab, _ratio, groups_of
 from .captions import is_year, shorten, stem
-from .filters import BY_COUNTY, BY_DEFAULT, ExportFilter, FilterError, TableOptions
+from .filters import BY_COUNTY, BY_DEFAULT, BY_DISTRICT, ExportFilter, FilterError, TableOptions
 from .frame import STATE_SUFFIX, STATES
 from .labels import gettext
 from .schema import SKIPPED, Column, Schema
@@ -85,7 +86,9 @@ def default_grouping(flt: ExportFilter, schema: Schema) -> ExportFilter:
 
 def check_options(schema: Schema, options: TableOptions) -> None:
     """Raise FilterError (listing the valid ids) for a grouping or cross-table naming an unknown column."""
-    if options.group_by != BY_COUNTY:
+    if options.group_by == BY_DISTRICT and schema.questionnaire.level != "district":
+        raise FilterError(f"cannot group by {BY_DISTRICT}: {schema.questionnaire.id} is answered per municipality")
+    if options.group_by not in (BY_COUNTY, BY_DISTRICT):
         try:
             _resolve(schema, options.group_by)
         except FilterError as exc:
@@ -98,6 +101,8 @@ def header(schema: Schema, spec: str, lang: str) -> str:
     """The words heading a variable's categories: its question (and matrix row), "(year)" or "(quarter)"."""
     if spec == BY_COUNTY:
         return gettext("County", lang)
+    if spec == BY_DISTRICT:
+        return gettext("District", lang)
     col, part = _resolve(schema, spec)
     text = col.question.text(lang)
     if col.item is not None:
@@ -111,7 +116,8 @@ def header(schema: Schema, spec: str, lang: str) -> str:
 
 def choices(schema: Schema, lang: str) -> list[tuple[str, str]]:
     """(id, words) of everything a table may be grouped or crossed by, for a form's select."""
-    return [(spec, f"{header(schema, spec, lang)} [{spec}]") for spec in valid_ids(schema)]
+    district = [(BY_DISTRICT, header(schema, BY_DISTRICT, lang))] if schema.questionnaire.level == "district" else []
+    return district + [(spec, f"{header(schema, spec, lang)} [{spec}]") for spec in valid_ids(schema)]
 
 
 def _specials(question: Question) -> list[Choice]:
@@ -174,6 +180,8 @@ def groups_by(frame: pd.DataFrame, schema: Schema, spec: str, lang: str) -> tupl
     total = gettext("Total", lang)
     if spec == BY_COUNTY:
         return groups_of(frame, total)
+    if spec == BY_DISTRICT:
+        return districts_of(frame, total)
     var = variable(frame, schema, spec, lang)
     skipped = len(var.labels)
     codes = np.where(var.codes < 0, skipped + 1, var.codes)
@@ -185,6 +193,24 @@ def groups_by(frame: pd.DataFrame, schema: Schema, spec: str, lang: str) -> tupl
     where = np.full(skipped + 2, -1, dtype=np.int64)
     where[present] = np.arange(len(present))
     return groups, where[codes] if len(codes) else np.array([], dtype=np.int64)
+
+
+def districts_of(frame: pd.DataFrame, total_label: str) -> tuple[list[Group], np.ndarray]:
+    """The districts present in the frame, in the list's order, and the total; each row's group index.
+
+    A submission without a district (one started before its questionnaire was answered per district)
+    is a group of its own, named by its municipality.
+    """
+    codes = frame["district_code"].astype(object).to_numpy() if len(frame) else np.array([], dtype=object)
+    places = frame["municipality_code"].astype(object).to_numpy() if len(frame) else codes
+    keys = [c if isinstance(c, str) else f"{m}-" for c, m in zip(codes, places)]
+    order = {d.code: i for i, d in enumerate(registry.districts())}
+    present = sorted(set(keys), key=lambda k: (order.get(k, len(order)), k))
+    names = {d.code: d.name for d in registry.districts()}
+    municipalities = {m.code: m.name for m in registry.municipalities()}
+    groups = [Group(k, names.get(k) or municipalities.get(k[:-1], k)) for k in present] + [Group(None, total_label)]
+    index = {k: i for i, k in enumerate(present)}
+    return groups, np.array([index[k] for k in keys], dtype=np.int64)
 
 
 def category_table(var: Variable, groups: list[Group], g: np.ndarray, key: str = CROSS) -> ChoiceTable:

@@ -103,6 +103,7 @@ def merge_versions(ordered: list[Questionnaire], warnings: list[str] | None = No
         id=newest.id, version=newest.version, title=newest.title, sections=sections,
         description=newest.description, languages=newest.languages, source=newest.source,
         unit=newest.unit, frame=newest.frame, group_by=newest.group_by, rounds=list(newest.rounds),
+        level=newest.level,
     )
 
 

@@ -69,8 +69,14 @@ def _times(series: pd.Series, excel: bool) -> Converter:
 def meta_headers(report: Report) -> list[str]:
     """The headers of the metadata columns, in the report's language."""
     _ = report.gettext
+    districts = [_("District code"), _("District")] if by_district(report) else []
     return [_("Submission"), _("Version"), _("Status"), _("County code"), _("County"), _("Municipality code"),
-            _("Municipality"), _("Created"), _("Modified"), _("Interviewer")]
+            _("Municipality"), *districts, _("Created"), _("Modified"), _("Interviewer")]
+
+
+def by_district(report: Report) -> bool:
+    """Is the report's questionnaire answered per district (its submissions name a district below the municipality)?"""
+    return report.schema.questionnaire.level == "district"
 
 
 def meta_columns(report: Report, excel: bool) -> list[TableColumn]:
@@ -87,6 +93,9 @@ def meta_columns(report: Report, excel: bool) -> list[TableColumn]:
         ("text", _names(frame["county_code"], counties), 18),
         ("text", _names(frame["municipality_code"], {}), 10),
         ("text", _names(frame["municipality_code"], municipalities), 16),
+        *([("text", _names(frame["district_code"], {}), 10),
+           ("text", _names(frame["district_code"], {d.code: d.name for d in registry.districts()}), 20)]
+          if by_district(report) else []),
         ("datetime", _times(frame["created"], excel), 16),
         ("datetime", _times(frame["modified"], excel), 16),
         ("text", _names(frame["interviewer"], {}), 14),

@@ -38,6 +38,9 @@ def _filter_lines(report: Report) -> list[tuple[str, str]]:
     if found:
         lines.append((_("Survey round"), _("%(title)s (%(start)s – %(end)s)", title=found.text(report.lang),
                                            start=found.start, end=found.end)))
+    if flt.districts:
+        names = {d.code: d.name for d in registry.districts()}
+        lines.append((_("Districts"), ", ".join(f"{d} {names[d]}" for d in flt.districts)))
     start, end = flt.days()
     if start or end:
         period = _("%(start)s – %(end)s", start=start or "…", end=end or "…")

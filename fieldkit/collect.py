@@ -55,12 +55,20 @@ def _municipalities_by_county():
     return groups
 
 
+def _districts_by_municipality():
+    return [(registry.municipality(code), registry.districts_of(code))
+            for code in dict.fromkeys(d.municipality_code for d in registry.districts())]
+
+
 @bp.get("/")
 def start():
     db = get_db()
     questionnaires = store.list_questionnaires(db)
     drafts = store.list_submissions(db, Selection(open_draft=True), current_scope(), limit=MAX_DRAFTS_LISTED)
     return render_template("collect/start.html", questionnaires=questionnaires, groups=_municipalities_by_county(),
+                           districts=_districts_by_municipality(),
+                           per_district={q["id"] for q in questionnaires
+                                         if store.get_questionnaire(db, q["id"]).level == "district"},
                            drafts=drafts, titles=_titles(questionnaires), field=_on_field_laptop(),
                            interviewer=store.get_settings(db).get("interviewer"),
                            name_length=accounts.MAX_NAME)
@@ -102,9 +110,20 @@ def start_post():
     if _on_field_laptop() and not store.get_settings(db).get("interviewer"):
         flash(gettext("Write who is interviewing before starting an interview."), "error")
         return redirect(url_for(".start"))
-    user = current_user()
-    sid = store.create_submission(db, qid, code, interviewer=None if user.local else user.name)
     questionnaire = store.get_questionnaire(db, qid)
+    district = request.form.get("district", "").strip() or None
+    if questionnaire.level == "district" and district not in {d.code for d in registry.districts_of(code)}:
+        flash(gettext("%(questionnaire)s is answered per district: choose a district of %(municipality)s.",
+                      questionnaire=_titles(store.list_questionnaires(db))[qid],
+                      municipality=registry.municipality(code).name), "error")
+        return redirect(url_for(".start"))
+    if questionnaire.level != "district" and district:
+        flash(gettext("%(questionnaire)s is answered per municipality: leave the district empty.",
+                      questionnaire=_titles(store.list_questionnaires(db))[qid]), "error")
+        return redirect(url_for(".start"))
+    user = current_user()
+    sid = store.create_submission(db, qid, code, interviewer=None if user.local else user.name,
+                                  district_code=district)
     return redirect(url_for(".section", sid=sid, section_id=questionnaire.sections[0].id))
 
 
@@ -334,9 +353,11 @@ def submissions():
         "questionnaire_id": request.args.get("questionnaire") or None,
         "county_code": request.args.get("county") or None,
         "status": request.args.get("status") if request.args.get("status") in store.STATUSES else None,
+        "district_code": request.args.get("district") if registry.district(request.args.get("district", "")) else None,
     }
     selection = Selection(questionnaire=filters["questionnaire_id"], status=filters["status"],
-                          counties=(filters["county_code"],) if filters["county_code"] else ())
+                          counties=(filters["county_code"],) if filters["county_code"] else (),
+                          districts=(filters["district_code"],) if filters["district_code"] else ())
     size = current_app.config["PAGE_SIZE"]
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows = store.list_submissions(db, selection, current_scope(), limit=size, offset=(page - 1) * size)
@@ -345,7 +366,7 @@ def submissions():
     questionnaires = store.list_questionnaires(db)
     return render_template("collect/submissions.html", rows=rows, counts=counts, filters=filters,
                            questionnaires=questionnaires, titles=_titles(questionnaires),
-                           counties=registry.counties(), page=page, pages=max(1, -(-total // size)), total=total)
+                           counties=registry.counties(), districts=registry.districts(), page=page, pages=max(1, -(-total // size)), total=total)
 
 
 @bp.get("/sprak/<code>")

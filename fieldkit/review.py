@@ -53,7 +53,9 @@ def index():
                       and (not flt.county or m.county_code == flt.county)]
     return render_template("review/index.html", rows=rows, flt=flt, total=total, page=page,
                            pages=max(1, -(-total // size)), titles=_titles(db), counties=counties,
-                           municipalities=municipalities, scope=scope)
+                           municipalities=municipalities, scope=scope,
+                           districts=[d for d in registry.districts()
+                                      if d.municipality_code in {m.code for m in municipalities}])
 
 
 def _opened(sid):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from zoneinfo import ZoneInfo
 
+from forms import registry
+
 #: The store keeps UTC; people in Swedish municipalities read Swedish time.
 LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
 
@@ -18,6 +20,12 @@ def field_choices(field) -> list[tuple[str, str]]:
         else:
             pairs.append((choice.value, choice.label))
     return pairs
+
+
+def district_name(code: str | None) -> str:
+    """A district's name (a unit below a municipality), or "" for a submission without one."""
+    found = registry.district(code) if code else None
+    return found.name if found else (code or "")
 
 
 def localtime(value: str | None, seconds: bool = False, time_only: bool = False) -> str:

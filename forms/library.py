@@ -18,6 +18,7 @@ SHIPPED = (
     "smak-kvartal",
     "nad-deltagarenkat",
     "smak-uppfoljning",
+    "sthlm-uppfoljning",
 )
 
 

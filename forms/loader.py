@@ -26,6 +26,7 @@ from .model import (
     DERIVED_KEYS,
     NUMBER_TYPES,
     UNITS,
+    LEVELS,
     OTHER,
     QUESTION_TYPES,
     SPECIAL_CODES,
@@ -54,7 +55,7 @@ MAX_DEPTH = 20
 MAX_VALUES = 50_000
 
 TOP_KEYS = {"id", "version", "title", "description", "languages", "choice_lists", "sections", "unit", "frame",
-            "report", "rounds"}
+            "report", "rounds", "level"}
 FRAME_KEYS = {"counties", "municipalities"}
 REPORT_KEYS = {"group_by"}
 #: Question types whose answers are counted as choices: the only ones `sensitive` may mark.
@@ -366,6 +367,7 @@ class _Builder:
             frame=self.frame(data),
             rounds=self.rounds(data),
         )
+        questionnaire.level = self.level(data, questionnaire.frame)
         self.check_ids(questionnaire)
         self.check_conditions(questionnaire)
         for found in derived.check(questionnaire):
@@ -380,6 +382,22 @@ class _Builder:
                                               f"counts, municipality when each answers once (got {unit!r})", "unit")
             return "record"
         return unit
+
+    def level(self, data: dict, frame: Frame | None) -> str:
+        level = data.get("level", "municipality")
+        if level not in LEVELS:
+            self.problem(_line(data, "level"), f"level must be one of {', '.join(LEVELS)}: municipality when a "
+                                               f"municipality answers, district when one of its districts does "
+                                               f"(got {level!r})", "level")
+            return "municipality"
+        if level == "district":
+            lacking = [code for code in (frame.municipalities if frame else ()) if not registry.districts_of(code)]
+            if frame is None or frame.counties or not frame.municipalities or lacking:
+                with_districts = sorted({d.municipality_code for d in registry.districts()})
+                self.problem(_line(data, "level"), "level: district needs a frame of municipalities that have "
+                                                   f"districts, e.g. frame: {{municipalities: [\"{with_districts[0]}\"]}} "
+                                                   f"(with districts: {', '.join(with_districts)})", "level")
+        return level
 
     def frame(self, data: dict, what: str = "frame") -> Frame | None:
         raw = data.get("frame")

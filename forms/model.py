@@ -190,6 +190,9 @@ class Section:
 
 #: What one submission stands for in the findings: every record counts, or each municipality once.
 UNITS = ("record", "municipality")
+#: Who answers one submission: a municipality, or a district below it (registry.districts), e.g. a
+#: stadsdelsförvaltning of Stockholm; the submission then names both.
+LEVELS = ("municipality", "district")
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,8 @@ class Questionnaire:
     None means by county.
     `rounds` are its survey rounds, in the order written (see `Round`); the exports read the
     newest version's list, for the submissions of every version.
+    `level` is `municipality`, or `district` when each submission answers for one district
+    of its municipality.
     """
 
     id: str
@@ -257,6 +262,7 @@ class Questionnaire:
     frame: Frame | None = None
     group_by: str | None = None
     rounds: list[Round] = field(default_factory=list)
+    level: str = "municipality"
 
     def text(self, lang: str) -> str:
         return text_in(self.title, lang, self.id)
@@ -292,6 +298,7 @@ class Questionnaire:
             **({"frame": self.frame.to_dict()} if self.frame else {}),
             **({"report": {"group_by": self.group_by}} if self.group_by else {}),
             **({"rounds": [r.to_dict() for r in self.rounds]} if self.rounds else {}),
+            **({"level": self.level} if self.level != "municipality" else {}),
         }
 
     @property

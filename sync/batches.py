@@ -15,6 +15,7 @@ from typing import Any, Iterator
 
 from sqlite_utils import Database
 
+from forms import registry
 from forms.model import Questionnaire
 
 from . import audit, devices, lineage, records, store
@@ -28,9 +29,12 @@ REVISION_COLUMNS = ("id", "submission_uuid", "number", "parent_id", "merge_paren
                     "device_id", "author", "created", "comment")
 SUBMISSION_COLUMNS = ("uuid", "questionnaire_id", "questionnaire_version", "municipality_code", "county_code",
                       "interviewer", "device_id", "status", "created", "modified", "revision", "head_revision",
-                      "content_hash", "answers", "conflict")
+                      "content_hash", "answers", "conflict", "district_code")
 _revision_tuple = operator.itemgetter(*REVISION_COLUMNS)
 _submission_tuple = operator.itemgetter(*SUBMISSION_COLUMNS)
+#: The districts of each municipality that has some (a district is checked like a municipality code).
+DISTRICTS = {code: {d.code for d in registry.districts_of(code)}
+             for code in {d.municipality_code for d in registry.districts()}}
 #: A new head or a new conflict clears "reviewed": what the evaluator reviewed is no longer what the store holds.
 HEAD_COLUMNS = ("questionnaire_version", "status", "modified", "revision", "head_revision", "content_hash",
                 "answers", "conflict", "reviewed")
@@ -163,6 +167,9 @@ class Importer:
                                     f"{row['questionnaire_version']} is not in this store nor in the bundle")
         if row["municipality_code"] not in self.counties:
             return self.reject(rid, f"unknown municipality code {row['municipality_code']!r}")
+        district = revision.submission["district_code"]
+        if district is not None and district not in DISTRICTS.get(row["municipality_code"], ()):
+            return self.reject(rid, f"unknown district {district!r} of municipality {row['municipality_code']}")
         for parent in revision.parents:
             if parent not in self.known:
                 self.deferred.append(revision)
@@ -219,6 +226,7 @@ class Importer:
             "device_id": meta["device_id"], "status": row["status"], "created": meta["created"],
             "modified": row["created"], "revision": row["number"], "head_revision": row["id"],
             "content_hash": row["content_hash"], "answers": row["answers"], "conflict": 0,
+            "district_code": meta["district_code"],
         }
 
     def set_head(self, sid: str, revision: records.Revision, conflict: int) -> None:

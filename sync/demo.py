@@ -255,6 +255,7 @@ def demo_rows(questionnaires: list[Questionnaire], n: int, seed: int, *, device_
             "uuid": sid, "questionnaire_id": questionnaire.id, "questionnaire_version": questionnaire.version,
             "municipality_code": municipality.code, "county_code": municipality.county_code,
             "interviewer": interviewer, "device_id": device_id, "created": created, "modified": created,
+            "district_code": getattr(maker, "district", None),  # a maker of a questionnaire answered per district
         }
         if rng.random() < draft_rate:
             submission.update(status="draft", revision=0, answers=store.canonical_json(answers))

@@ -26,6 +26,8 @@ from forms.answers import clean_answers
 from forms.model import DONT_KNOW, Questionnaire
 from forms.registry import Municipality
 
+from .demo_sthlm import SthlmMaker
+
 #: SMAK ran to June 2015 (seed 000, slide 8); the demo covers 2014Q1-2015Q2.
 QUARTERS = [(2014, 1), (2014, 2), (2014, 3), (2014, 4), (2015, 1), (2015, 2)]
 PERIOD = (datetime.date(2014, 1, 2), datetime.date(2015, 6, 30))
@@ -386,6 +388,7 @@ PLANNED = {
     "smak-kvartal": KvartalMaker,
     "nad-deltagarenkat": DeltagarenkatMaker,
     "smak-uppfoljning": UppfoljningMaker,
+    "sthlm-uppfoljning": SthlmMaker,
 }
 #: How many rows each gets in a mixed demo, against 1 for the others: a log has many records per municipality.
-WEIGHTS = {"smak-kontaktlogg": 4, "smak-kvartal": 3, "nad-deltagarenkat": 2}
+WEIGHTS = {"smak-kontaktlogg": 4, "smak-kvartal": 3, "nad-deltagarenkat": 2, "sthlm-uppfoljning": 4}

@@ -43,7 +43,7 @@ REVISION_SELECT = (
     "select r.id, r.submission_uuid, r.number, r.parent_id, r.merge_parent_id, r.questionnaire_id, "
     "r.questionnaire_version, r.municipality_code, r.status, r.answers, r.content_hash, r.device_id, "
     "r.author, r.created, r.comment, s.created as s_created, s.interviewer as s_interviewer, "
-    "s.device_id as s_device_id "
+    "s.device_id as s_device_id, s.district_code as s_district "
     "from revisions r join submissions s on s.uuid = r.submission_uuid "
 )
 UNACKNOWLEDGED = "not exists (select 1 from sync_acks a where a.revision_id = r.id)"
@@ -52,7 +52,7 @@ ORDER = " order by r.submission_uuid, r.number, r.id"
 
 def _revision_text(row: tuple) -> str:
     (rid, sid, number, parent, merge_parent, qid, version, municipality, status, answers, digest,
-     device, author, created, comment, s_created, s_interviewer, s_device) = row
+     device, author, created, comment, s_created, s_interviewer, s_device, s_district) = row
     rest = {
         "kind": "revision", "id": rid, "submission_uuid": sid, "number": number, "parent_id": parent,
         "merge_parent_id": merge_parent, "questionnaire_id": qid, "questionnaire_version": version,
@@ -60,6 +60,8 @@ def _revision_text(row: tuple) -> str:
         "author": author, "created": created, "comment": comment,
         "submission": {"created": s_created, "interviewer": s_interviewer, "device_id": s_device},
     }
+    if s_district:  # only then: a record without a district reads as before, in bytes too
+        rest["submission"]["district_code"] = s_district
     # The stored answers are already canonical JSON: splice them in rather than parse and re-dump.
     return '{"answers":' + answers + "," + dumps(rest)[1:]
 
@@ -179,10 +181,11 @@ def checked_revision(where: str, text: bytes, end: int, record_sha256: str) -> "
 
 
 def _submission_meta(record: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
-    """What a new submission needs (when, by whom, on which device), from the record's `submission`."""
+    """What a new submission needs (when, by whom, on which device, for which district), from the record's
+    `submission`. The district is the submission's, like its municipality: set when it was started."""
     meta = record.get("submission") or {}
     return {"created": meta.get("created") or row.get("created"), "interviewer": meta.get("interviewer"),
-            "device_id": meta.get("device_id") or row.get("device_id")}
+            "device_id": meta.get("device_id") or row.get("device_id"), "district_code": meta.get("district_code")}
 
 
 def revision_of(record: dict[str, Any], where: str) -> "Revision":

@@ -37,6 +37,7 @@ class ReviewFilter:
     questionnaire: str = ""
     county: str = ""
     municipality: str = ""
+    district: str = ""
     status: str = ""
     conflict: str = ""
     reviewed: str = ""
@@ -58,6 +59,7 @@ class ReviewFilter:
             return {"yes": True, "no": False}.get(value)
         return Selection(questionnaire=self.questionnaire or None, counties=(self.county,) if self.county else (),
                          municipalities=(self.municipality,) if self.municipality else (),
+                         districts=(self.district,) if self.district else (),
                          status=self.status or None, conflict=flag(self.conflict), reviewed=flag(self.reviewed),
                          excluded=flag(self.excluded), text=self.q)
 
@@ -66,8 +68,8 @@ def find(db: Database, flt: ReviewFilter, scope: Scope, *, limit: int = 200, off
     """Submissions matching the filter within the scope, newest change first."""
     where, params = selection_where(flt.selection(), scope)
     sql = ("select s.uuid, s.questionnaire_id, s.questionnaire_version, s.municipality_code, m.name as municipality, "
-           "s.county_code, m.county, s.interviewer, s.status, s.modified, s.revision, s.conflict, s.reviewed, "
-           "s.excluded from submissions s join municipalities m on m.code = s.municipality_code"
+           "s.district_code, s.county_code, m.county, s.interviewer, s.status, s.modified, s.revision, s.conflict, "
+           "s.reviewed, s.excluded from submissions s join municipalities m on m.code = s.municipality_code"
            f" where {where} order by s.modified desc, s.uuid limit ? offset ?")
     return list(db.query(sql, params + [limit, offset]))
 

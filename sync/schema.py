@@ -105,6 +105,16 @@ def m002_change_counter(db: Database) -> None:
         watch(db, table)
 
 
+@store_migrations()
+def m003_district(db: Database) -> None:
+    """A submission of a questionnaire with `level: district` names its district as well as its municipality.
+
+    Null for every other submission, and for every one a store held before.
+    """
+    db.execute("alter table submissions add column district_code text")
+    db["submissions"].create_index(["district_code"])
+
+
 @sync_migrations()
 def m001_sync(db: Database) -> None:
     """Sync (issue 4): enrolled devices, what the central received, conflicts; the laptop's acks and log."""

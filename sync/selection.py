@@ -37,6 +37,8 @@ class Selection:
     questionnaire: str | None = None
     counties: tuple[str, ...] = ()
     municipalities: tuple[str, ...] = ()
+    #: Districts below a municipality (registry.districts), for questionnaires answered per district.
+    districts: tuple[str, ...] = ()
     status: str | None = None
     interviewer: str | None = None
     created_from: str | None = None
@@ -75,6 +77,8 @@ def where(selection: Selection, scope: Scope = EVERYTHING, *, alias: str = "s") 
         add(_in(f"{a}.county_code", counties), *counties)
     if selection.municipalities:
         add(_in(f"{a}.municipality_code", selection.municipalities), *selection.municipalities)
+    if selection.districts:
+        add(_in(f"{a}.district_code", selection.districts), *selection.districts)
     if selection.status:
         add(f"{a}.status = ?", selection.status)
     if interviewer:

@@ -278,6 +278,7 @@ class Submission:
     excluded: bool = False
     exclude_reason: str | None = None
     draft: dict[str, Any] | None = None
+    district_code: str | None = None
 
     @property
     def editing(self) -> bool:
@@ -295,15 +296,18 @@ def _submission(row: dict[str, Any], draft: dict[str, Any] | None) -> Submission
 
 def create_submission(db: Database, questionnaire_id: str, municipality_code: str, *,
                       version: str | None = None, interviewer: str | None = None,
-                      device_id: str | None = None, sid: str | None = None, created: str | None = None) -> str:
+                      device_id: str | None = None, sid: str | None = None, created: str | None = None,
+                      district_code: str | None = None) -> str:
     """Start a draft interview; returns its UUID.
 
     An import gives the submission's own `sid` and the time it was `created` (ISO 8601, UTC).
+    A questionnaire with `level: district` needs one of the municipality's districts.
     """
     questionnaire = get_questionnaire(db, questionnaire_id, version)
     municipality = registry.municipality(municipality_code)
     if municipality is None:
         raise NotFound(f"unknown municipality code {municipality_code!r}")
+    district = check_district(questionnaire, municipality.code, district_code)
     settings = get_settings(db)
     stamp = now()
     sid = sid or str(uuid.uuid4())
@@ -321,11 +325,30 @@ def create_submission(db: Database, questionnaire_id: str, municipality_code: st
             "modified": stamp,
             "revision": 0,
             "answers": "{}",
+            "district_code": district,
         })
         # the draft starts with the questionnaire's defaults, which the interviewer may change
         db["drafts"].insert({"submission_uuid": sid, "raw": json.dumps(defaults(questionnaire), ensure_ascii=False),
                              "section_id": None, "saved_at": stamp, "seq": 0})
     return sid
+
+
+def check_district(questionnaire: Questionnaire, municipality_code: str, district_code: str | None) -> str | None:
+    """The district a new submission answers for: one of the municipality's when the questionnaire is
+    answered per district, else none. StoreError names the valid ones."""
+    district_code = (district_code or "").strip() or None
+    if questionnaire.level != "district":
+        if district_code:
+            raise StoreError(f"{questionnaire.id} is answered per municipality, not per district "
+                             f"(got district {district_code!r})")
+        return None
+    valid = registry.districts_of(municipality_code)
+    if district_code not in {d.code for d in valid}:
+        choices = ", ".join(f"{d.code} ({d.name})" for d in valid) or "(none: pick a municipality that has districts)"
+        what = f"unknown district {district_code!r}" if district_code else "a district is required"
+        raise StoreError(f"{questionnaire.id} is answered per district: {what} in municipality "
+                         f"{municipality_code}; valid choices: {choices}")
+    return district_code
 
 
 def get_submission(db: Database, sid: str) -> Submission:
@@ -451,8 +474,8 @@ def list_submissions(db: Database, selection: Selection = Selection(), scope: Sc
     where, params = selection_where(selection, scope)
     sql = (
         "select s.uuid, s.questionnaire_id, s.questionnaire_version, s.municipality_code, m.name as municipality, "
-        "s.county_code, m.county, s.interviewer, s.status, s.created, s.modified, s.revision, s.conflict, "
-        "(d.submission_uuid is not null) as has_draft "
+        "s.district_code, s.county_code, m.county, s.interviewer, s.status, s.created, s.modified, s.revision, "
+        "s.conflict, (d.submission_uuid is not null) as has_draft "
         "from submissions s join municipalities m on m.code = s.municipality_code "
         "left join drafts d on d.submission_uuid = s.uuid"
         f" where {where} order by s.modified desc limit ? offset ?"

@@ -33,8 +33,9 @@ def csrf_token(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def start_interview(client, questionnaire_id="kub-webbenkat", municipality="2480"):
-    response = client.post("/start", data={"questionnaire": questionnaire_id, "municipality": municipality})
+def start_interview(client, questionnaire_id="kub-webbenkat", municipality="2480", district=None):
+    data = {"questionnaire": questionnaire_id, "municipality": municipality, **({"district": district} if district else {})}
+    response = client.post("/start", data=data)
     assert response.status_code == 302, response.data
     location = response.headers["Location"]
     return location.split("/")[2], location

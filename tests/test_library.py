@@ -19,7 +19,7 @@ SEED_003 = ROOT.parent / "shared" / "seeds" / "003_8e28f4ebc27c7f21.txt"
 #: The shipped version of each questionnaire: a new version for every change (docs/forms.md, versioning).
 VERSIONS = {"kub-webbenkat": "3", "kub-intervju": "3", "smak-lanskartlaggning": "2", "smak-kostnader": "2",
             "smak-kontaktlogg": "3", "nad-aktivitet": "4", "smak-kvartal": "1", "nad-deltagarenkat": "2",
-            "smak-uppfoljning": "1"}
+            "smak-uppfoljning": "1", "sthlm-uppfoljning": "1"}
 
 
 @pytest.fixture(scope="module")

@@ -27,10 +27,19 @@ def _copy(name: str, folder: Path) -> Path:
     return target
 
 
-def _rows(path: Path) -> dict[str, list[tuple]]:
+def _columns(path: Path) -> dict[str, list[str]]:
     conn = sqlite3.connect(path)
     try:
-        return {t: sorted(conn.execute(f"select * from {t}").fetchall()) for t in TABLES}
+        return {t: [row[1] for row in conn.execute(f"pragma table_info({t})")] for t in TABLES}
+    finally:
+        conn.close()
+
+
+def _rows(path: Path, columns: dict[str, list[str]]) -> dict[str, list[tuple]]:
+    """Every row of each table, in the columns given (a table's columns in 0.1: later ones are added empty)."""
+    conn = sqlite3.connect(path)
+    try:
+        return {t: sorted(conn.execute(f"select {', '.join(columns[t])} from {t}").fetchall()) for t in TABLES}
     finally:
         conn.close()
 
@@ -44,7 +53,8 @@ def _init(path: Path, *args: str) -> str:
 @pytest.mark.parametrize("name, args", [("central", ("--central",)), ("laptop", ())])
 def test_a_store_from_fieldkit_0_1_upgrades_in_place_with_every_row_kept(tmp_path, name, args):
     path = _copy(name, tmp_path)
-    before = _rows(path)
+    columns = _columns(path)
+    before = _rows(path, columns)
     with pytest.raises(store.StoreError, match="run `fieldkit init`"):
         store.check_schema(store.open_db(path))  # migrations added since 0.1 are pending
 
@@ -56,7 +66,10 @@ def test_a_store_from_fieldkit_0_1_upgrades_in_place_with_every_row_kept(tmp_pat
     db = store.open_db(path)
     store.check_schema(db)
     assert sorted(schema.applied(db)) == sorted(schema.known())  # the adopted ones first, then the newer ones
-    after = _rows(path)
+    after = _rows(path, columns)
+    added = {t: [c for c in cols if c not in columns[t]] for t, cols in _columns(path).items()}
+    assert added["submissions"] == ["district_code"]  # store/m003_district: no 0.1 submission has one
+    assert db.execute("select count(*) from submissions where district_code is not null").fetchone()[0] == 0
     for table in TABLES:
         if table not in ("questionnaires", "audit_log"):
             assert after[table] == before[table], table

@@ -13,6 +13,8 @@ the export (a store without the version that has them) is left out with a note.
 - `smak-kostnader`: costs and compensation per municipality and year, per county and year (`costs`).
 - `smak-uppfoljning`: the follow-up calls per conference, and places promised against the contact log
   (`followup`).
+- `sthlm-uppfoljning`: Stockholm's districts per period, the city's trend and year to date against
+  the year's volumes, a summary for the City Executive Board (`sthlm`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from forms.formatting import DASH
 from ..labels import gettext
 from ..schema import Schema
 from ..suppression import Suppression
-from . import contacts, costs, followup, nad
+from . import contacts, costs, followup, nad, sthlm
 from .model import Context, Measure, MeasureColumn, MeasureTable
 
 __all__ = ["MEASURES", "Measure", "MeasureColumn", "MeasureTable", "build_measures"]
@@ -34,6 +36,7 @@ MEASURES = {
     "nad-aktivitet": nad.SPEC,
     "smak-kostnader": costs.SPEC,
     "smak-uppfoljning": followup.SPEC,
+    "sthlm-uppfoljning": sthlm.SPEC,
 }
 
 

@@ -139,6 +139,10 @@ class Context:
     def county_names(self) -> np.ndarray:
         return np.array([self.counties.get(c, c) for c in self.frame["county_code"].astype(object)], dtype=object)
 
+    def district_names(self) -> list[tuple[str, str]]:
+        """(code, name) of every district below a municipality, in the list's order."""
+        return [(d.code, d.name) for d in registry.districts()]
+
     def municipality_names(self) -> np.ndarray:
         return np.array([self.municipalities.get(m, m) for m in self.frame["municipality_code"].astype(object)],
                         dtype=object)

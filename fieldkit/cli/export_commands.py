@@ -42,6 +42,10 @@ def filter_options(command):
                      help="Only this county (2-digit code, e.g. 24); repeatable."),
         click.option("--kommun", "municipalities", multiple=True, metavar="CODE",
                      help="Only this municipality (4-digit code, e.g. 2480); repeatable."),
+        click.option("--district", "districts", multiple=True, metavar="CODE", expose_value=False,
+                     callback=_remember_districts,
+                     help="Only this district below a municipality (code or name, e.g. 0180-08 or Södermalm), "
+                          "for a questionnaire answered per district; repeatable."),
         click.option("--from", "date_from", type=Day(),
                      help="Only submissions created on or after this day (YYYY-MM-DD, Swedish time)."),
         click.option("--to", "date_to", type=Day(),
@@ -100,6 +104,11 @@ def _remember_table_option(ctx: click.Context, param, value):
     return value
 
 
+def _remember_districts(ctx: click.Context, _param, value: tuple[str, ...]) -> tuple[str, ...]:
+    ctx.meta["districts"] = tuple(value or ())
+    return value
+
+
 def _remember_frame(ctx: click.Context, _param, value: str | None) -> str | None:
     ctx.meta["frame"] = read_frame_file(value) if value else ()
     return value
@@ -119,7 +128,7 @@ def _report(ctx: click.Context, questionnaire, counties, municipalities, date_fr
     db = open_store(ctx)
     flt = ExportFilter(questionnaire, tuple(counties), tuple(municipalities), date_from, date_to, status,
                        ctx.meta.get("frame", ()), TableOptions(**ctx.meta.get("tables", {})),
-                       round=ctx.meta.get("round", ""))
+                       round=ctx.meta.get("round", ""), districts=tuple(ctx.meta.get("districts", ())))
     personal = ctx.meta.get("include_personal", False)
     return export_report(db, flt, ctx.command.name, actor=cli_actor(), lang=lang, include_personal=personal)
 

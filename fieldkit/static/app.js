@@ -337,8 +337,22 @@
     }
   };
 
+  // The start page's district: shown only while a questionnaire answered per district is chosen.
+  function setupDistrict(field) {
+    var form = field.form || field.closest("form");
+    function update() {
+      var chosen = form.querySelector('input[name="questionnaire"]:checked');
+      var wanted = !!chosen && chosen.hasAttribute("data-per-district");
+      field.hidden = !wanted;
+      if (!wanted) field.querySelector("select").value = "";
+    }
+    form.addEventListener("change", update);
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("[data-filter-select]"), setupFilter);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-district-field]"), setupDistrict);
     var form = document.getElementById("interview");
     if (form && window.fetch) new Autosave(form).start();
     var summary = document.getElementById("error-summary");

@@ -181,6 +181,8 @@ class _Exporter:
                 row[f"fieldkit_description::{self.tags[code]}"] = self.q.description[code]
         if self.q.unit != "record":
             row["fieldkit_unit"] = self.q.unit
+        if self.q.level != "municipality":
+            row["fieldkit_level"] = self.q.level
         if self.q.frame is not None:  # space-separated codes, e.g. "24 25" and "2480 0180"
             row["fieldkit_frame_counties"] = " ".join(self.q.frame.counties) or None
             row["fieldkit_frame_municipalities"] = " ".join(self.q.frame.municipalities) or None

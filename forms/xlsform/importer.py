@@ -203,6 +203,8 @@ class _Importer(ComputedRows):
         data["languages"] = self.texts.languages
         if row.text("fieldkit_unit"):
             data["unit"] = row.text("fieldkit_unit")
+        if row.text("fieldkit_level"):
+            data["level"] = row.text("fieldkit_level")
         frame = {key: row.text(f"fieldkit_frame_{key}").split() for key in ("counties", "municipalities")
                  if row.text(f"fieldkit_frame_{key}")}
         if frame:
