@@ -86,6 +86,8 @@ def check(questionnaire: Questionnaire) -> list[DerivedProblem]:
                 message = f"{_what(question)} names unknown question {ref!r}"
             elif target.type == "note":
                 message = f"{_what(question)} names note {ref!r}, which has no answer"
+            elif target.repeat:
+                message = f"{_what(question)} names repeat {ref!r}: an expression cannot use a repeat's list of instances"
             if message:
                 problems.append(DerivedProblem(question.expression_line, message, "unknown-reference"))
                 usable.discard(qid)
