@@ -155,9 +155,13 @@ class Question:
         """A group of questions answered any number of times (`questions` holds them)."""
         return self.type == REPEAT
 
+    def instance_name(self, lang: str) -> str:
+        """What one instance of a repeat is called: its instance label, else the repeat's label."""
+        return text_in(self.instance_label, lang, self.text(lang))
+
     def instance_text(self, lang: str, number: int) -> str:
-        """One instance of a repeat, numbered from 1: "Person 2" (the repeat's label when it has no instance label)."""
-        return f"{text_in(self.instance_label, lang, self.text(lang))} {number}"
+        """One instance of a repeat, numbered from 1: "Person 2"."""
+        return f"{self.instance_name(lang)} {number}"
 
     def child(self, qid: str) -> "Question | None":
         """The repeat's question with this full id."""
