@@ -26,6 +26,7 @@ from .frame import Progress, load_frame
 from .grouping import check_options, cross_table, groups_by, header
 from .labels import LANGUAGES, gettext, ngettext
 from .measures import Measure, build_measures
+from .repeats import Instances, load_instances
 from .schema import Schema, build_schema
 from .suppression import Suppression
 from .survey import Missing, answered, expected, missing, one_per_municipality
@@ -85,6 +86,8 @@ class Report:
         return 2 if (key or table.key) in self.country else 1
     #: The questionnaire's own figures (contact log, NAD rules, costs per year): see exports/measures.
     measures: list[Measure] = field(default_factory=list)
+    #: The instances of each repeat, one row each (see `exports.repeats`).
+    instances: list[Instances] = field(default_factory=list)
 
     @property
     def unit(self) -> str:
@@ -151,7 +154,8 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
     return Report(flt, lang, schema, frame, groups, sections, response_rate(in_frame, done, gettext("Total", lang)),
                   now, version_counts, include_personal, duplicates, missing(db, flt, in_frame, done, scope),
                   header(schema, flt.tables.group_by, lang), cross, country,
-                  measures=build_measures(frame, schema, lang))
+                  measures=build_measures(frame, schema, lang),
+                  instances=load_instances(db, schema, flt, list(frame["uuid"]), scope, include_personal))
 
 
 def export_report(db, flt: ExportFilter, fmt: str, *, actor: str | None, lang: str = "sv",

@@ -107,6 +107,14 @@ def as_result(question: Question) -> Question:
     return dataclasses.replace(question, type=question.result, choices=choices)
 
 
+def as_count(repeat: Question) -> Question:
+    """A repeat as the Data sheet and the findings see it: a whole number, its number of instances.
+
+    Its instances are exported on a sheet (and a CSV file) of their own: see `exports.repeats`.
+    """
+    return dataclasses.replace(repeat, type="integer", questions=[], min=None, max=None)
+
+
 def columns_for(question: Question) -> list[Column]:
     """The Data columns of one question (none for a note)."""
     qtype = question.type
@@ -140,7 +148,8 @@ def build_schema(definitions: list[Questionnaire], include_personal: bool = True
     warnings: list[str] = []
     merged = merge_versions(definitions, warnings)
     for section in merged.sections:
-        section.questions = [as_result(q) if q.derived else q for q in section.questions if q.result or not q.derived]
+        section.questions = [as_result(q) if q.derived else as_count(q) if q.repeat else q
+                             for q in section.questions if q.result or not q.derived]
     if not include_personal:
         for section in merged.sections:
             section.questions = [q for q in section.questions if not q.personal]
