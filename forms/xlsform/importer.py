@@ -28,7 +28,17 @@ from pathlib import Path
 from .. import conditions
 from ..loader import DefinitionError, from_dict
 from ..answers import InvalidAnswer, clean_value, message
-from ..model import DONT_KNOW, OTHER, SPECIAL_CODES, Choice, Question, Questionnaire, yesno_choices
+from ..model import (
+    DONT_KNOW,
+    MAX_INSTANCES,
+    OTHER,
+    REPEAT,
+    SPECIAL_CODES,
+    Choice,
+    Question,
+    Questionnaire,
+    yesno_choices,
+)
 from . import xpath
 from .building import Data, Run, own_id
 from .choices import ChoiceLists, ChoiceSet
@@ -221,9 +231,13 @@ class _Importer(ComputedRows):
                 consumed = False
                 continue
             if isinstance(node, Group):
+                if node.kind == "repeat":
+                    run = run or self.new_run(groups, node.number)
+                    self.add(run, self.repeat(node, run))
+                    continue
                 if node.kind != "group":
                     self.leave_out(node, f"type {node.row.text('type')!r} is not supported: fieldkit does "
-                                         f"not support repeats yet (the {node.kind} spans {node.rows()})")
+                                         f"not support loops yet (the {node.kind} spans {node.rows()})")
                     continue
                 rows = self.matrix_rows(node)
                 if rows is not None:
@@ -260,6 +274,60 @@ class _Importer(ComputedRows):
                     question, extras, consumed = built
                     for data in [question, *extras]:
                         self.add(run, data)
+
+    def repeat(self, group: Group, run: Run) -> Data | None:
+        """A `begin repeat` ... `end repeat`: a repeat of the plain questions inside it.
+
+        A group, a repeat, a calculation or metadata inside a repeat is left out with a message; a
+        `repeat_count` that is a whole number becomes the repeat's min and max.
+        """
+        reasons: list[str] = []
+        relevant = self.relevant(group, reasons)
+        for reason in reasons:
+            self.msg.unsupported("survey", group.number, f"{reason} (the repeat spans {group.rows()})")
+        if reasons:
+            self.refs.leave_out(group, f"the relevant of its repeat (row {group.number}) cannot be translated")
+            return None
+        local = unique(make_id(own_id(group)), run.local_ids)
+        rid = f"{run.data['id']}.{local}"
+        data = Data(group.number, id=local, type=REPEAT, label=self.texts.label(group.row, "label", group.name))
+        help_text = self.texts.texts(group.row, "hint")
+        if help_text:
+            data["help"] = help_text
+        if relevant:
+            data["relevant"] = relevant
+        count = cell_text(group.row.get("repeat_count"))
+        if count and count.isdigit() and 0 < int(count) <= MAX_INSTANCES:
+            data["min"] = data["max"] = int(count)
+        elif count:
+            self.msg.warning("survey", group.number, f"repeat_count {count!r} is not a whole number; the repeat "
+                                                     "takes any number of instances", "repeat-count")
+        inner = Run(Data(group.number, id=rid, questions=[]))
+        self.names[self.refs.key(group)] = rid
+        children = group.children
+        consumed = False
+        for i, node in enumerate(children):
+            if consumed:
+                consumed = False
+                continue
+            if isinstance(node, Group):
+                self.leave_out(node, f"a {node.kind} inside a repeat is not supported (it spans {node.rows()})")
+            elif node.kind != "question":
+                computed = node.type_text.lower() == "calculate" or self.computes(node) or self.is_derived(node)
+                where = " inside a repeat (fieldkit computes no values per instance yet)" if computed else ""
+                self.leave_out(node, f"type {node.type_text!r} is not supported{where}")
+            else:
+                following = children[i + 1] if i + 1 < len(children) else None
+                built = self.question(node, inner, following)
+                if built is not None:
+                    question, extras, consumed = built
+                    inner.data["questions"].extend(q for q in [question, *extras] if q.get("type") != "derived")
+        if not inner.data["questions"]:
+            self.msg.unsupported("survey", group.number, f"repeat {group.name!r} has no question fieldkit can "
+                                                         f"import (it spans {group.rows()})")
+            return None
+        data["questions"] = inner.data["questions"]
+        return data
 
     @property
     def computed(self) -> set[int]:
