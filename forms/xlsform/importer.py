@@ -296,8 +296,20 @@ class _Importer(ComputedRows):
             data["help"] = help_text
         if relevant:
             data["relevant"] = relevant
+        instance_label = self.texts.texts(group.row, "fieldkit_instance_label")
+        if instance_label:
+            data["instance_label"] = instance_label
         count = cell_text(group.row.get("repeat_count"))
-        if count and count.isdigit() and 0 < int(count) <= MAX_INSTANCES:
+        limits = group.row.text("fieldkit_repeat")
+        if limits:  # fieldkit's own export: "min=1 max=3"
+            for part in limits.split():
+                key, _sep, value = part.partition("=")
+                if key in ("min", "max") and value.isdigit():
+                    data[key] = int(value)
+                else:
+                    self.msg.warning("survey", group.number, f"fieldkit_repeat {part!r} is not min=N or max=N; "
+                                                             "it is ignored", "repeat-count")
+        elif count and count.isdigit() and 0 < int(count) <= MAX_INSTANCES:
             data["min"] = data["max"] = int(count)
         elif count:
             self.msg.warning("survey", group.number, f"repeat_count {count!r} is not a whole number; the repeat "

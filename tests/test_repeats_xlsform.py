@@ -1,0 +1,68 @@
+"""Repeats in XLSForm: begin repeat/end repeat read as a repeat, and written so that pyxform converts them."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import openpyxl
+from pyxform.xls2xform import convert
+
+from forms.xlsform import export_xlsform, import_xlsform
+
+from test_repeats import people_questionnaire
+
+XF = "{http://www.w3.org/2002/xforms}"
+H = "{http://www.w3.org/1999/xhtml}"
+
+
+def test_repeat_round_trips_through_xlsform_and_pyxform(tmp_path):
+    questionnaire = people_questionnaire(id="rep-test")
+    path = export_xlsform(questionnaire, tmp_path / "rep.xlsx").path
+    survey = list(openpyxl.load_workbook(path)["survey"].iter_rows(values_only=True))
+    header = survey[0]
+    rows = [dict(zip(header, row)) for row in survey[1:]]
+    assert [(r["type"], r["name"]) for r in rows] == [
+        ("begin group", "s"), ("text", "kommun"), ("begin repeat", "personer"), ("text", "namn"),
+        ("select_one roll", "roll"), ("text", "vilken"), ("integer", "alder"), ("end repeat", None),
+        ("end group", None)]
+    begin = rows[2]
+    assert begin["fieldkit_repeat"] == "min=1 max=3" and "repeat_count" not in header
+    assert rows[5]["relevant"] == "${roll} = 'annan'"
+    warnings: list[str] = []
+    xform = convert(xlsform=str(path), warnings=warnings).xform
+    assert warnings == []
+    root = ET.fromstring(xform)
+    repeats = [r.get("nodeset") for r in root.iter(f"{XF}repeat")]
+    assert repeats == ["/data/s/personer"]
+    binds = {b.get("nodeset"): b.attrib for b in root.iter(f"{XF}bind")}
+    assert binds["/data/s/personer/vilken"]["relevant"] == " ../roll  = 'annan'"
+    assert binds["/data/s/personer/alder"]["constraint"] == ". >= 18 and . <= 99"
+    again = import_xlsform(path).questionnaire
+    assert again.to_dict()["sections"] == questionnaire.to_dict()["sections"]
+
+
+def test_repeat_count_gives_min_and_max_and_nested_repeats_are_left_out(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    for row in [
+        ["type", "name", "label", "repeat_count"],
+        ["begin repeat", "barn", "Barn", "2"],
+        ["text", "namn", "Namn", None],
+        ["begin repeat", "leksak", "Leksak", None],
+        ["text", "sort", "Sort", None],
+        ["end repeat", None, None, None],
+        ["end repeat", None, None, None],
+    ]:
+        ws.append(row)
+    settings = wb.create_sheet("settings")
+    settings.append(["form_id", "version"])
+    settings.append(["barn", "1"])
+    path = tmp_path / "barn.xlsx"
+    wb.save(path)
+    result = import_xlsform(path, skip_unsupported=True)
+    repeat = result.questionnaire.question("barn.barn")
+    assert (repeat.type, repeat.min, repeat.max) == ("repeat", 2, 2)
+    assert [c.id for c in repeat.questions] == ["barn.barn.namn"]
+    assert [p.message for p in result.left_out] == [
+        "a repeat inside a repeat is not supported (it spans rows 4-6)"]
