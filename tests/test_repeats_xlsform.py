@@ -66,3 +66,28 @@ def test_repeat_count_gives_min_and_max_and_nested_repeats_are_left_out(tmp_path
     assert [c.id for c in repeat.questions] == ["barn.barn.namn"]
     assert [p.message for p in result.left_out] == [
         "a repeat inside a repeat is not supported (it spans rows 4-6)"]
+
+
+def test_a_condition_outside_a_repeat_on_a_question_inside_it_is_left_out_with_the_reason(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    for row in [
+        ["type", "name", "label", "relevant"],
+        ["begin repeat", "member", "Member", None],
+        ["text", "member_name", "Name", None],
+        ["text", "nickname", "Nickname", "${member_name} != ''"],
+        ["end repeat", None, None, None],
+        ["text", "first_member", "About the first one?", "${member_name} != ''"],
+        ["text", "kept", "Kept", None],
+    ]:
+        ws.append(row)
+    path = tmp_path / "members.xlsx"
+    wb.save(path)
+    result = import_xlsform(path, skip_unsupported=True)
+    assert [p.message for p in result.left_out] == [
+        "relevant \"${member_name} != ''\" cannot be translated: it names 'members.member.member_name' inside a "
+        "repeat, and outside that repeat a condition cannot say which instance it means"]
+    member = result.questionnaire.question("members.member")
+    assert member.questions[1].relevant == "members.member.member_name is answered"
+    assert [q.id for q in result.questionnaire.questions()] == ["members.member", "members.kept"]

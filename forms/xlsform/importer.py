@@ -160,6 +160,8 @@ class _Importer(ComputedRows):
         self.sections: list[Data] = []
         self.section_ids: set[str] = set()
         self.run_counts: Counter = Counter()
+        self.repeat_members: dict[str, str] = {}  # question id -> id of the repeat that holds it
+        self.inside: str | None = None  # the repeat whose rows are being read
 
     def run(self) -> dict | None:
         settings = self.wb.sheet("settings")
@@ -316,6 +318,7 @@ class _Importer(ComputedRows):
                                                      "takes any number of instances", "repeat-count")
         inner = Run(Data(group.number, id=rid, questions=[]))
         self.names[self.refs.key(group)] = rid
+        self.inside = rid
         children = group.children
         consumed = False
         for i, node in enumerate(children):
@@ -333,7 +336,10 @@ class _Importer(ComputedRows):
                 built = self.question(node, inner, following)
                 if built is not None:
                     question, extras, consumed = built
-                    inner.data["questions"].extend(q for q in [question, *extras] if q.get("type") != "derived")
+                    kept = [q for q in [question, *extras] if q.get("type") != "derived"]
+                    inner.data["questions"].extend(kept)
+                    self.repeat_members.update({f"{rid}.{q['id']}": rid for q in kept})
+        self.inside = None
         if not inner.data["questions"]:
             self.msg.unsupported("survey", group.number, f"repeat {group.name!r} has no question fieldkit can "
                                                          f"import (it spans {group.rows()})")
@@ -432,7 +438,20 @@ class _Importer(ComputedRows):
         if node.number in self.refused:  # a calculation put into it makes a condition the loader refuses
             reasons.append(f"relevant {node.row.text('relevant')!r} cannot be used: {self.refused[node.number]}")
             return None
-        return self.refs.relevant(node.row, node.number, reasons)
+        text = self.refs.relevant(node.row, node.number, reasons)
+        inside, members = self.inside, self.repeat_members
+        if text and members:
+            try:
+                named = conditions.parse(text).references()
+            except conditions.ConditionError:
+                return text  # the loader says what is wrong with it
+            outside = [ref for ref in named if ref in members and members[ref] != inside]
+            if outside:
+                reasons.append(f"relevant {node.row.text('relevant')!r} cannot be translated: it names "
+                               f"{outside[0]!r} inside a repeat, and outside that repeat a condition cannot say "
+                               "which instance it means")
+                return None
+        return text
 
     def default(self, entry: Entry, data: Data) -> None:
         """The row's default as the question's, if it is a valid answer (not an expression such as today())."""
