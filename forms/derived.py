@@ -68,6 +68,8 @@ def check(questionnaire: Questionnaire) -> list[DerivedProblem]:
     """Every problem with the derived entries; sets `result` on each entry that has none."""
     problems: list[DerivedProblem] = []
     questions = {q.id: q for q in questionnaire.questions()}
+    columns = {child.id: q for q in questionnaire.questions() if q.repeat for child in q.questions}
+    questions.update({qid: q for qid, q in ((c.id, c) for r in questionnaire.repeats() for c in r.questions)})
     parsed: dict[str, Condition] = {}
     for question, _section in entries(questionnaire):
         if question.expression is None:
@@ -86,8 +88,11 @@ def check(questionnaire: Questionnaire) -> list[DerivedProblem]:
                 message = f"{_what(question)} names unknown question {ref!r}"
             elif target.type == "note":
                 message = f"{_what(question)} names note {ref!r}, which has no answer"
-            elif target.repeat:
-                message = f"{_what(question)} names repeat {ref!r}: an expression cannot use a repeat's list of instances"
+            elif (target.repeat or ref in columns) and not _only_counted(parsed[qid].tree, ref):
+                holder = target if target.repeat else columns[ref]
+                message = (f"{_what(question)} names {ref!r} of repeat {holder.id!r}: outside the repeat an "
+                           f"expression can only count its instances, count({holder.id}), or add up one of its "
+                           f"number questions, sum({holder.id}.<question>)")
             if message:
                 problems.append(DerivedProblem(question.expression_line, message, "unknown-reference"))
                 usable.discard(qid)
@@ -105,7 +110,7 @@ def check(questionnaire: Questionnaire) -> list[DerivedProblem]:
         if qid not in usable or any(r not in types for r in needs):
             continue
         try:
-            kind = _infer(parsed[qid].tree, _reference_type(questions, types))
+            kind = _infer(parsed[qid].tree, _reference_type(questions, types, frozenset(columns)))
             _check_result(question, kind)
         except _TypeProblem as exc:
             problems.append(DerivedProblem(question.expression_line, f"{_what(question)}: {exc}", "type"))
@@ -119,6 +124,17 @@ def check(questionnaire: Questionnaire) -> list[DerivedProblem]:
                 question.expression_line, f"{_what(question)} gives text from personal question {personal[0]!r}: "
                 "mark it personal: true", "personal"))
     return problems
+
+
+def _only_counted(node: tuple, ref: str, inside: bool = False) -> bool:
+    """Is every use of `ref` in the expression the argument of count() or sum()?"""
+    if node[0] == "ref":
+        return inside or node[1] != ref
+    if node[0] in ("lit", "list"):
+        return True
+    counted = node[0] == "call" and node[1] in ("count", "sum")
+    return all(_only_counted(child, ref, counted and child[0] == "ref") for child in node[1:]
+               if isinstance(child, tuple))
 
 
 def _check_result(question: Question, kind: str) -> None:
@@ -184,9 +200,13 @@ def _ordered(edges: dict[str, list[str]]) -> list[str]:
     return order
 
 
-def _reference_type(questions: dict[str, Question], types: dict[str, str]):
+def _reference_type(questions: dict[str, Question], types: dict[str, str], columns: frozenset = frozenset()):
     def typeof(node: tuple) -> str:
         target = questions[node[1]]
+        if target.repeat:
+            return "instances"
+        if target.id in columns:  # a question of a repeat, outside it: its answers over the instances
+            return "column:" + ANSWER_TYPES.get(target.type, "any")
         if target.derived:
             return types.get(target.id, "any")
         kind = ANSWER_TYPES.get(target.type, "any")
@@ -197,11 +217,12 @@ def _reference_type(questions: dict[str, Question], types: dict[str, str]):
 
 
 def _shown(node: tuple, kind: str) -> str:
+    shown = _SHOWN.get(kind, "a repeat's answers")
     if node[0] == "ref":
-        return f"{node[1]!r} ({_SHOWN[kind]})"
+        return f"{node[1]!r} ({shown})"
     if node[0] == "lit":
         return repr(node[1])
-    return _SHOWN[kind]
+    return shown
 
 
 def _widest(kinds: list[str]) -> str:
@@ -302,6 +323,16 @@ def _call_type(node: tuple, typeof) -> str:
                                "give both cases the same type")
         return a
     kinds = [_infer(arg, typeof) for arg in args]
+    if name == "count":
+        if kinds[0] != "instances" and not kinds[0].startswith("column:"):
+            raise _TypeProblem(f"count() takes a repeat, such as count(s.personer), not {_shown(args[0], kinds[0])}")
+        return "integer"
+    if name == "sum":
+        inner = kinds[0].removeprefix("column:")
+        if not kinds[0].startswith("column:") or inner not in NUMBERS:
+            raise _TypeProblem(f"sum() takes a number question of a repeat, such as sum(s.personer.alder), not "
+                               f"{_shown(args[0], kinds[0])}")
+        return inner
     if name == "days":
         if kinds[0] not in ("duration", "any"):
             raise _TypeProblem(f"days() takes a difference of two dates, such as days(s.svar - s.fraga), "
@@ -363,6 +394,8 @@ class Plan:
                       if qid not in in_cycles]
         self.ids = frozenset(step.question.id for step in self.steps)
         self.booleans = frozenset(step.question.id for step in self.steps if step.question.result == "yesno")
+        #: A repeat's question -> the repeat: outside it, its answers over the instances (for count and sum).
+        self.columns = {child.id: q.id for q in questionnaire.questions() if q.repeat for child in q.questions}
 
     def evaluate(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -370,8 +403,15 @@ class Plan:
             return values
         ids = self.ids
 
+        columns = self.columns
+
         def lookup(qid: str) -> Any:
-            return values.get(qid) if qid in ids else answers.get(qid)
+            if qid in ids:
+                return values.get(qid)
+            if qid in columns:
+                found = answers.get(columns[qid])
+                return [i.get(qid) for i in found if isinstance(i, dict)] if isinstance(found, list) else None
+            return answers.get(qid)
 
         for step in self.steps:
             if not (_holds(step.section.relevant, answers) and _holds(step.question.relevant, answers)):

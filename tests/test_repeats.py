@@ -260,3 +260,47 @@ def test_add_stops_at_max(client, db, people_interview):
     raw = store.get_submission(db, sid).draft["raw"]
     assert len(raw["s.personer"]) == 3
     assert 'value="add:s.personer"' not in client.get(url).data.decode()
+
+
+# -- derived values over a repeat ---------------------------------------------------
+
+
+def test_count_and_sum_over_a_repeat_are_derived_values_outside_it():
+    questionnaire = people_questionnaire(sections=[
+        {"id": "s", "title": "S", "questions": [
+            PEOPLE,
+            {"id": "antal", "type": "derived", "label": "Antal", "expression": "count(s.personer)"},
+            {"id": "svar", "type": "derived", "label": "Svar", "expression": "count(s.personer.alder)"},
+            {"id": "summa", "type": "derived", "label": "Summa", "expression": "sum(s.personer.alder)"},
+            {"id": "alla", "type": "derived", "label": "Alla", "constraint": "sum(s.personer.alder) <= 100",
+             "message": "Högst 100 år sammanlagt"},
+        ]}])
+    assert [q.result for q in questionnaire.questions() if q.derived] == ["integer", "integer", "integer", "yesno"]
+    raw = {"s.personer": [{"s.personer.namn": "A", "s.personer.alder": "40"},
+                          {"s.personer.namn": "B"},
+                          {"s.personer.namn": "C", "s.personer.alder": "65"}]}
+    cleaned = clean_answers(questionnaire, raw)
+    assert cleaned.derived == {"s.antal": 3, "s.svar": 2, "s.summa": 105, "s.alla": False}
+    assert cleaned.errors == {"s.alla": "Högst 100 år sammanlagt"}
+    none = clean_answers(questionnaire, {}, partial=True)
+    assert none.derived == {"s.antal": 0, "s.svar": 0, "s.summa": 0, "s.alla": True}
+
+
+def test_an_expression_outside_a_repeat_uses_it_only_through_count_and_sum():
+    text = HEAD + """      - id: r
+        type: repeat
+        label: R
+        questions:
+          - {id: x, type: integer, label: X}
+          - {id: t, type: text, label: T}
+      - {id: b, type: derived, label: B, expression: "s.r.x + 1"}
+      - {id: c, type: derived, label: C, expression: "sum(s.r.t)"}
+      - {id: d, type: derived, label: D, expression: "count(s.a)"}
+"""
+    assert problems(text) == [
+        "q.yaml:17: expression of 's.b' names 's.r.x' of repeat 's.r': outside the repeat an expression can only "
+        "count its instances, count(s.r), or add up one of its number questions, sum(s.r.<question>)",
+        "q.yaml:18: expression of 's.c': sum() takes a number question of a repeat, such as sum(s.personer.alder), "
+        "not 's.r.t' (a repeat's answers)",
+        "q.yaml:19: expression of 's.d': count() takes a repeat, such as count(s.personer), not 's.a' (text)",
+    ]

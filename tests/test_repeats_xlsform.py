@@ -91,3 +91,23 @@ def test_a_condition_outside_a_repeat_on_a_question_inside_it_is_left_out_with_t
     member = result.questionnaire.question("members.member")
     assert member.questions[1].relevant == "members.member.member_name is answered"
     assert [q.id for q in result.questionnaire.questions()] == ["members.member", "members.kept"]
+
+
+def test_count_and_sum_over_a_repeat_import_as_derived_values(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    for row in [
+        ["type", "name", "label", "calculation"],
+        ["begin repeat", "member", "Member", None],
+        ["integer", "age", "Age", None],
+        ["end repeat", None, None, None],
+        ["calculate", "members", "Members", "count(${member})"],
+        ["calculate", "years", "Years", "sum(${age})"],
+    ]:
+        ws.append(row)
+    path = tmp_path / "count.xlsx"
+    wb.save(path)
+    questionnaire = import_xlsform(path).questionnaire
+    assert [(q.id, q.expression) for q in questionnaire.questions() if q.derived] == [
+        ("count.members", "count(count.member)"), ("count.years", "sum(count.member.age)")]

@@ -237,8 +237,8 @@ def test_a_calculation_fieldkit_cannot_compute_is_left_out_and_so_are_the_rows_t
         "dates and true/false, not text: concat() is not supported",
         "survey row 6: calculation '${d} * 2' cannot be used: expression of 'calc.plus': cannot multiply 'calc.d' "
         "(a date) by 2: arithmetic needs numbers (with dates: date - date, date + days, date - days)",
-        "survey row 7: calculation 'sum(${n})' cannot be translated: sum() and count() add up answers of a repeat, "
-        "and fieldkit does not support repeats yet",
+        "survey row 7: calculation 'sum(${n})' cannot be translated: sum() takes one question of a repeat, such as "
+        "sum(${age})",
         "survey row 8: relevant '${plus} > 2' cannot be translated: refers to ${plus} (row 6), which was left out: "
         "calculation '${d} * 2' cannot be used: expression of 'calc.plus': cannot multiply 'calc.d' (a date) by 2: "
         "arithmetic needs numbers (with dates: date - date, date + days, date - days)",

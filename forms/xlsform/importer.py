@@ -318,6 +318,7 @@ class _Importer(ComputedRows):
                                                      "takes any number of instances", "repeat-count")
         inner = Run(Data(group.number, id=rid, questions=[]))
         self.names[self.refs.key(group)] = rid
+        self.refs.register(group, rid, REPEAT)
         self.inside = rid
         children = group.children
         consumed = False
