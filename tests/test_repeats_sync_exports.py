@@ -113,3 +113,32 @@ def test_csv_of_a_repeat_keys_each_instance_to_its_submission(tmp_path, people_s
                                       "--repeat", "s.folk", "--out", str(out)])
     assert wrong.exit_code == 1
     assert "rep-test has no repeat 's.folk' (its repeats: s.personer)" in wrong.output
+
+
+def test_concurrent_edits_of_a_repeat_conflict_and_one_side_s_instances_are_chosen(tmp_path, make_central,
+                                                                                   make_laptop):
+    from sync import conflicts
+    from sync_helpers import copy_submission
+
+    central = make_central(tmp_path / "central.db")
+    anna = make_laptop(tmp_path / "anna.db", central, "anna")
+    bertil = make_laptop(tmp_path / "bertil.db", central, "bertil")
+    questionnaire = people_questionnaire(id=QID)
+    for db in (anna, bertil):
+        store.add_questionnaire(db, questionnaire)
+    sid = add_answers(anna, questionnaire, "2480", {"s.kommun": "Umeå", "s.personer": [person("Anna")]})
+    ingest(central, write_bundle(anna, tmp_path / "a0.fkb").path)
+    copy_submission(anna, bertil, sid)
+    for db, people, name in ((anna, [person("Anna"), person("Bo")], "a1"), (bertil, [person("Cia")], "b1")):
+        store.reopen_submission(db, sid)
+        store.complete_submission(db, sid, {"s.kommun": "Umeå", "s.personer": people})
+        result = ingest(central, write_bundle(db, tmp_path / f"{name}.fkb").path)
+    assert result.counts["conflicts"] == 1
+    (conflict,) = conflicts.open_for(central, sid)
+    found = conflicts.sides(central, sid, conflict["id"])
+    assert [(d.qid, d.head, d.other) for d in found.differences] == [
+        ("s.personer", [person("Anna"), person("Bo")], [person("Cia")])]
+    conflicts.resolve(central, sid, conflict["id"], {"s.personer": "other"}, actor="eva")
+    assert store.get_submission(central, sid).answers == {"s.kommun": "Umeå", "s.personer": [person("Cia")]}
+    for db in (central, anna, bertil):
+        db.conn.close()
