@@ -3,7 +3,8 @@
 The Data sheet keeps one row per submission, where a repeat's column holds its number of instances (a
 number question in the findings). Here each repeat gets a table of its own: the submission's id, the
 instance number (from 1), the municipality code, then one column per question of the repeat. Choices are
-written as their codes (a multi as `code;code`), like the CSV of the Data sheet.
+written as their codes (a multi as `code;code`), like the CSV of the Data sheet; a derived entry of the repeat
+is computed for each instance (a rule as ja/nej).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from forms import derived
 from forms.model import Question
 
 from .filters import ExportFilter, where
@@ -102,11 +104,16 @@ def load_instances(db, schema: Schema, flt: ExportFilter, uuids: list[str], scop
     result = []
     for repeat in repeats:
         rows = []
+        computed = any(q.derived for q in repeat.questions)
         for uuid in uuids:
             code, given = answers.get(uuid, (None, {}))
             entries = given.get(repeat.id)
             for number, entry in enumerate(entries if isinstance(entries, list) else [], 1):
                 entry = entry if isinstance(entry, dict) else {}
+                if computed:  # derived entries of the repeat: computed per instance, never stored
+                    values = derived.evaluate_instance(schema.questionnaire, repeat, entry, given)
+                    entry = {**entry, **{qid: ("ja" if v else "nej") if isinstance(v, bool) else v
+                                         for qid, v in values.items()}}
                 rows.append((uuid, number, code, *(_cell(q, entry.get(q.id)) for q in repeat.questions)))
         result.append(Instances(repeat, list(repeat.questions), rows))
     return result

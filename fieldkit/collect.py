@@ -184,7 +184,8 @@ def section(sid, section_id):
     response = make_response(render_template(
         "collect/section.html", sub=sub, questionnaire=questionnaire, section=current, form=form,
         hidden=hidden, position=position, total=len(sections), notice=notice,
-        warnings={q.id for q in section_warnings(current, cleaned)},
+        warnings={q.id for q in section_warnings(current, cleaned)}
+        | {key for key in cleaned.warnings if key.split("[")[0] in {q.id for q in current.questions}},
         has_previous=neighbour(sections, questionnaire, current.id, -1) is not None,
         has_next=neighbour(sections, questionnaire, current.id, 1) is not None,
         municipality=registry.municipality(sub.municipality_code), lang=lang,

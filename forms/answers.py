@@ -167,7 +167,7 @@ def clean_answers(
                 result.skipped.append(question.id)
                 continue
             if question.repeat:
-                _clean_repeat(question, raw, result, partial, lang)
+                _clean_repeat(questionnaire, question, raw, result, partial, lang)
                 continue
             try:
                 value, extra = clean_value(question, raw)
@@ -185,10 +185,13 @@ def clean_answers(
                 result.errors[question.id] = message("required_rows", lang)
             result.answers[question.id] = value
             result.answers.update(extra)
+    instance_values, instance_warnings = result.derived, result.warnings  # computed per instance, above
     result.derived = derived.evaluate(questionnaire, result.answers)
     for rule in derived.broken(questionnaire, result.derived, "constraint"):
         result.errors[rule.id] = rule.message_text(lang)
     result.warnings = [rule.id for rule in derived.broken(questionnaire, result.derived, "check")]
+    result.derived.update(instance_values)
+    result.warnings += instance_warnings
     return result
 
 
@@ -200,7 +203,8 @@ def instances(repeat: Question, raw: Mapping[str, Any]) -> list[Mapping[str, Any
     return [entry if isinstance(entry, Mapping) else {} for entry in value[:MAX_INSTANCES]]
 
 
-def _clean_repeat(repeat: Question, raw: Mapping[str, Any], result: Cleaned, partial: bool, lang: str) -> None:
+def _clean_repeat(questionnaire: Questionnaire, repeat: Question, raw: Mapping[str, Any], result: Cleaned,
+                  partial: bool, lang: str) -> None:
     """Clean each instance by its questions' rules; errors and skipped questions are keyed by `instance_key`.
 
     A condition inside the repeat reads the same instance's answers first, then the answers outside it.
@@ -236,6 +240,14 @@ def _clean_repeat(repeat: Question, raw: Mapping[str, Any], result: Cleaned, par
                 result.errors[key] = prefix + message("required_rows", lang)
             own[child.id] = value
             own.update(extra)
+        for qid, value in derived.evaluate_instance(questionnaire, repeat, own, result.answers).items():
+            key = instance_key(repeat.id, number, qid)
+            result.derived[key] = value
+            rule = repeat.child(qid)
+            if rule.rule == "constraint" and value is False:
+                result.errors[key] = f"{repeat.instance_text(lang, number)}: {rule.message_text(lang)}"
+            elif rule.rule == "check" and value is False:
+                result.warnings.append(key)
         cleaned.append(own)
     count, label = len(cleaned), repeat.text(lang)
     if repeat.min and count < repeat.min and not partial:

@@ -12,6 +12,8 @@ The web pages, answer cleaning and the exports all use `evaluate`.
 from __future__ import annotations
 
 import functools
+import re
+from collections import ChainMap
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
@@ -135,6 +137,31 @@ def _only_counted(node: tuple, ref: str, inside: bool = False) -> bool:
     counted = node[0] == "call" and node[1] in ("count", "sum")
     return all(_only_counted(child, ref, counted and child[0] == "ref") for child in node[1:]
                if isinstance(child, tuple))
+
+
+def instance_questionnaire(questionnaire: Questionnaire, repeat: Question) -> Questionnaire:
+    """What one instance of a repeat sees: the questions outside every repeat, then the repeat's own.
+
+    Its derived entries are checked and computed over this, so that inside an instance a reference to
+    one of the repeat's questions means that instance's answer.
+    """
+    found = repeat.__dict__.get("_instance_view")
+    if found is None:
+        outer = [Section(s.id, s.title, [q for q in s.questions if not q.repeat], relevant=s.relevant)
+                 for s in questionnaire.sections]
+        own = Section(repeat.id, repeat.label, list(repeat.questions))
+        found = repeat.__dict__["_instance_view"] = Questionnaire(
+            questionnaire.id, questionnaire.version, questionnaire.title, outer + [own])
+    return found
+
+
+def check_instances(questionnaire: Questionnaire, repeat: Question) -> list[DerivedProblem]:
+    """The problems of the derived entries inside a repeat, which are computed once per instance."""
+    own = [re.compile(rf"(?<![\w.]){re.escape(q.id)}(?![\w.])") for q in repeat.questions if q.derived]
+    if not own:
+        return []
+    return [p for p in check(instance_questionnaire(questionnaire, repeat))
+            if any(pattern.search(p.message) for pattern in own)]
 
 
 def _check_result(question: Question, kind: str) -> None:
@@ -438,6 +465,17 @@ def evaluate(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[s
     hold) or that needs a missing answer has no key, like an unanswered question.
     """
     return plan(questionnaire).evaluate(answers)
+
+
+def evaluate_instance(questionnaire: Questionnaire, repeat: Question, instance: Mapping[str, Any],
+                      answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The derived values of one instance of a repeat: its own answers first, then the answers outside it."""
+    view = instance_questionnaire(questionnaire, repeat)
+    steps = [step for step in plan(view).steps if step.section.id == repeat.id]
+    if not steps:
+        return {}
+    return {qid: value for qid, value in plan(view).evaluate(ChainMap(dict(instance), dict(answers))).items()
+            if qid in {step.question.id for step in steps}}
 
 
 def broken(questionnaire: Questionnaire, values: Mapping[str, Any], rule: str) -> list[Question]:

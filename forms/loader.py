@@ -366,6 +366,9 @@ class _Builder:
         self.check_conditions(questionnaire)
         for found in derived.check(questionnaire):
             self.problem(found.line, found.message, found.code)
+        for repeat in questionnaire.repeats():
+            for found in derived.check_instances(questionnaire, repeat):
+                self.problem(found.line, found.message, found.code)
         return questionnaire
 
     def unit(self, data: dict) -> str:
@@ -593,10 +596,6 @@ class _Builder:
             if child.metadata:
                 self.problem(child.line, f"{child.type} {child.id!r} is recorded once per interview: put it "
                              f"outside repeat {rid!r}", "repeat")
-                continue
-            if child.derived:
-                self.problem(child.line, f"derived entry {child.id!r} is inside repeat {rid!r}: fieldkit does not "
-                             "compute derived entries per instance yet; put it outside the repeat", "repeat")
                 continue
             repeat.questions.append(child)
         return repeat

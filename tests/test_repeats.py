@@ -304,3 +304,51 @@ def test_an_expression_outside_a_repeat_uses_it_only_through_count_and_sum():
         "not 's.r.t' (a repeat's answers)",
         "q.yaml:19: expression of 's.d': count() takes a repeat, such as count(s.personer), not 's.a' (text)",
     ]
+
+
+def test_derived_entries_inside_a_repeat_are_computed_per_instance():
+    repeat = dict(PEOPLE, questions=PEOPLE["questions"] + [
+        {"id": "fodd", "type": "derived", "label": {"sv": "Född", "en": "Born"}, "expression": "2025 - s.personer.alder"},
+        {"id": "vuxen", "type": "derived", "label": {"sv": "Vuxen", "en": "Adult"},
+         "constraint": "s.personer.alder >= s.min_alder",
+         "message": {"sv": "Yngre än den lägsta åldern", "en": "Younger than the lowest age"}},
+    ])
+    questionnaire = make_questionnaire(
+        {"id": "min_alder", "type": "integer", "label": {"sv": "Lägsta ålder", "en": "Lowest age"}}, repeat)
+    assert [c.result for c in questionnaire.question("s.personer").questions if c.derived] == ["integer", "yesno"]
+    raw = {"s.min_alder": "30", "s.personer": [{"s.personer.namn": "A", "s.personer.alder": "40"},
+                                               {"s.personer.namn": "B", "s.personer.alder": "20"},
+                                               {"s.personer.namn": "C"}]}
+    cleaned = clean_answers(questionnaire, raw, lang="en")
+    assert cleaned.derived == {"s.personer[1].fodd": 1985, "s.personer[1].vuxen": True,
+                               "s.personer[2].fodd": 2005, "s.personer[2].vuxen": False}
+    assert cleaned.errors == {"s.personer[2].vuxen": "Person 2: Younger than the lowest age"}
+    assert cleaned.answers["s.personer"][1] == {"s.personer.namn": "B", "s.personer.alder": 20}
+
+
+def test_a_derived_entry_inside_a_repeat_is_checked_like_any_other():
+    text = HEAD + """      - id: r
+        type: repeat
+        label: R
+        questions:
+          - {id: x, type: integer, label: X}
+          - {id: y, type: derived, label: Y, expression: "s.r.x + s.a"}
+"""
+    assert problems(text) == ["q.yaml:16: expression of 's.r.y': cannot add 's.r.x' (a number) and 's.a' (text): "
+                              "arithmetic needs numbers (with dates: date - date, date + days, date - days)"]
+
+
+def test_a_broken_constraint_of_an_instance_shows_beside_that_instance(client, db):
+    repeat = dict(PEOPLE, questions=PEOPLE["questions"] + [
+        {"id": "vuxen", "type": "derived", "label": {"sv": "Vuxen", "en": "Adult"},
+         "constraint": "s.personer.alder >= 30", "message": {"sv": "Minst 30 år", "en": "At least 30"}}])
+    store.add_questionnaire(db, make_questionnaire(repeat, id="rep-rule"))
+    sid, _location = start_interview(client, "rep-rule")
+    url = f"/s/{sid}/del/s"
+    page_post(url, client, ("s.personer#n", "0"), ("repeat", "add:s.personer"))
+    page = page_post(url, client, ("action", "next"), ("s.personer#n", "1"), ("s.personer[1].namn", "Bo"),
+                     ("s.personer[1].alder", "20"))
+    html = page.data.decode()
+    assert page.status_code == 422
+    assert '<a href="#q-s.personer[1].vuxen">Person 1: Vuxen</a>: Person 1: Minst 30 år' in html
+    assert '<div class="rule rule-error" id="q-s.personer[1].vuxen" data-qid="s.personer[1].vuxen">' in html

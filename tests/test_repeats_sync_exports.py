@@ -142,3 +142,29 @@ def test_concurrent_edits_of_a_repeat_conflict_and_one_side_s_instances_are_chos
     assert store.get_submission(central, sid).answers == {"s.kommun": "Umeå", "s.personer": [person("Cia")]}
     for db in (central, anna, bertil):
         db.conn.close()
+
+
+def test_a_derived_entry_of_a_repeat_is_computed_for_each_instance_in_the_export(tmp_path, make_central):
+    from forms_helpers import make_questionnaire
+    from exports.repeats import iter_instances_csv
+    from test_repeats import PEOPLE
+
+    db = make_central(tmp_path / "central.db")
+    repeat = dict(PEOPLE, questions=PEOPLE["questions"] + [
+        {"id": "fodd", "type": "derived", "label": "Född", "expression": "2025 - s.personer.alder"},
+        {"id": "ung", "type": "derived", "label": "Ung", "check": "s.personer.alder >= 30", "message": "Ung"}])
+    questionnaire = make_questionnaire(repeat, id="rep-derived")
+    store.add_questionnaire(db, questionnaire)
+    sid = add_answers(db, questionnaire, "2480", {"s.personer": [person("Anna", alder=51), person("Bo", alder=25),
+                                                                  person("Cia")]})
+    report = build_report(db, ExportFilter(questionnaire="rep-derived"), "sv")
+    (instances,) = report.instances
+    text = "".join(iter_instances_csv(instances, report.gettext, "sv"))
+    assert text.lstrip("\ufeff").splitlines() == [
+        "Inlämning,Förekomst,Kommunkod,s.personer.namn,s.personer.roll,s.personer.vilken,s.personer.alder,"
+        "s.personer.fodd,s.personer.ung",
+        f"{sid},1,2480,Anna,,,51,1974,ja",
+        f"{sid},2,2480,Bo,,,25,2000,nej",
+        f"{sid},3,2480,Cia,,,,,",
+    ]
+    db.conn.close()

@@ -111,3 +111,25 @@ def test_count_and_sum_over_a_repeat_import_as_derived_values(tmp_path):
     questionnaire = import_xlsform(path).questionnaire
     assert [(q.id, q.expression) for q in questionnaire.questions() if q.derived] == [
         ("count.members", "count(count.member)"), ("count.years", "sum(count.member.age)")]
+
+
+def test_a_calculation_inside_a_repeat_imports_as_a_derived_value_per_instance(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    for row in [
+        ["type", "name", "label", "calculation"],
+        ["begin repeat", "member", "Member", None],
+        ["integer", "born", "Born", None],
+        ["calculate", "age", "Age", "2025 - ${born}"],
+        ["end repeat", None, None, None],
+    ]:
+        ws.append(row)
+    path = tmp_path / "ages.xlsx"
+    wb.save(path)
+    questionnaire = import_xlsform(path).questionnaire
+    member = questionnaire.question("ages.member")
+    assert [(c.id, c.expression, c.result) for c in member.questions if c.derived] == [
+        ("ages.member.age", "2025 - ages.member.born", "integer")]
+    again = import_xlsform(export_xlsform(questionnaire, tmp_path / "again.xlsx").path).questionnaire
+    assert again.to_dict() == questionnaire.to_dict()

@@ -72,13 +72,14 @@ IMPORTS_WITH_SKIP = {
         "the function sqrt() is not supported here",
         "survey row 27: calculation 'round(5 div (sqrt(cos(atan(${slope} div 100)))),2)' cannot be translated: "
         "the function sqrt() is not supported here",
-        "survey row 33: type 'calculate' is not supported inside a repeat (fieldkit computes no values per "
-        "instance yet)",
+        "survey row 33: calculation '${plot_id}' cannot be translated: refers to ${plot_id} (row 20), which was "
+        "left out: type 'select_one_from_file ULC_Biomass_Plots.csv' is not supported",
         "survey row 35: type 'select_one_from_file species_names.csv' is not supported",
         "survey row 36: relevant '${latin_name_id}=‘other’' cannot be translated: refers to ${latin_name_id} "
         "(row 35), which was left out: type 'select_one_from_file species_names.csv' is not supported",
-        "survey row 39: type 'calculate' is not supported inside a repeat (fieldkit computes no values per "
-        "instance yet)",
+        "survey row 39: calculation 'if(${tree_distance} > ${slope_radius_inner}, 15, 6)' cannot be translated: "
+        "refers to ${slope_radius_inner} (row 27), which was left out: calculation 'round(5 div (sqrt(cos(atan("
+        "${slope} div 100)))),2)' cannot be translated: the function sqrt() is not supported here",
         "survey row 43: a repeat inside a repeat is not supported (it spans rows 43-51)",
         "survey row 57: type 'select_one_from_file species_names.csv' is not supported",
         "survey row 58: relevant '${stump_latin_name_id}=‘other’' cannot be translated: refers to "

@@ -328,19 +328,20 @@ class _Importer(ComputedRows):
                 continue
             if isinstance(node, Group):
                 self.leave_out(node, f"a {node.kind} inside a repeat is not supported (it spans {node.rows()})")
+            elif node.kind == "unsupported" and self.is_derived(node):
+                self.add(inner, self.derived(node, inner))
+            elif node.kind == "unsupported" and node.type_text.lower() == "calculate":
+                self.add(inner, self.calculation(node, inner))
             elif node.kind != "question":
-                computed = node.type_text.lower() == "calculate" or self.computes(node) or self.is_derived(node)
-                where = " inside a repeat (fieldkit computes no values per instance yet)" if computed else ""
-                self.leave_out(node, f"type {node.type_text!r} is not supported{where}")
+                self.leave_out(node, f"type {node.type_text!r} is not supported")
             else:
                 following = children[i + 1] if i + 1 < len(children) else None
                 built = self.question(node, inner, following)
                 if built is not None:
                     question, extras, consumed = built
-                    kept = [q for q in [question, *extras] if q.get("type") != "derived"]
-                    inner.data["questions"].extend(kept)
-                    self.repeat_members.update({f"{rid}.{q['id']}": rid for q in kept})
+                    inner.data["questions"].extend([question, *extras])
         self.inside = None
+        self.repeat_members.update({f"{rid}.{q['id']}": rid for q in inner.data["questions"]})
         if not inner.data["questions"]:
             self.msg.unsupported("survey", group.number, f"repeat {group.name!r} has no question fieldkit can "
                                                          f"import (it spans {group.rows()})")
