@@ -94,13 +94,14 @@ def import_submissions(db, path: str | os.PathLike, *, questionnaire: str | None
                           dry_run=dry_run)
     if dry_run:
         with _reading(db):
-            _compare(db, schema.questionnaire.id, incoming, update, problems, plan.header("uuid"), lang, result)
+            _compare(db, schema.questionnaire.id, incoming, update, problems, plan.header("uuid"), lang, result,
+                     schema.counts)
         if problems:
             raise FileRefused(problems, lang)
         return result
     with store.transaction(db):
         new, changed = _compare(db, schema.questionnaire.id, incoming, update, problems, plan.header("uuid"), lang,
-                                result)
+                                result, schema.counts)
         if problems:
             raise FileRefused(problems, lang)
         _write(db, schema.questionnaire.id, new, changed, actor, gettext("Imported from %(file)s", lang,
@@ -175,7 +176,7 @@ def _stored(db, ids: list[str]) -> dict[str, tuple]:
 
 
 def _compare(db, qid: str, incoming: list[Incoming], update: bool, problems: Problems, column: str, lang: str,
-             result: ImportResult) -> tuple[list[Incoming], list[Incoming]]:
+             result: ImportResult, repeats: frozenset[str] = frozenset()) -> tuple[list[Incoming], list[Incoming]]:
     """Sort the rows into new, changed and unchanged submissions; a row that clashes with the store is a problem
     of its submission id's `column`."""
     stored = _stored(db, [row.sid for row in incoming])
@@ -187,6 +188,10 @@ def _compare(db, qid: str, incoming: list[Incoming], update: bool, problems: Pro
             result.added.append(row.sid)
             continue
         s_qid, s_version, s_municipality, status, answers, editing = found
+        kept = json.loads(answers or "{}")
+        for repeat_id in repeats:  # a file holds no instances: a stored submission keeps its own
+            if repeat_id in kept:
+                row.answers[repeat_id] = kept[repeat_id]
         if (s_qid, s_version, s_municipality) != (qid, row.version, row.municipality):
             problems.add(row.row, column, gettext(
                 "%(id)s is already in the store as a submission of %(questionnaire)s version %(version)s for "

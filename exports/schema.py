@@ -37,6 +37,8 @@ class Schema:
     versions: dict[str, Questionnaire]
     columns: list[Column] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: The ids of the repeats, whose Data column is their number of instances (`as_count`).
+    counts: frozenset[str] = frozenset()
 
     def sections(self) -> list[Section]:
         return self.questionnaire.sections
@@ -154,5 +156,6 @@ def build_schema(definitions: list[Questionnaire], include_personal: bool = True
         for section in merged.sections:
             section.questions = [q for q in section.questions if not q.personal]
     merged.__dict__.pop("_qindex", None)
+    counts = frozenset(q.id for d in definitions for q in d.questions() if q.repeat)
     columns = [col for question in merged.questions() for col in columns_for(question)]
-    return Schema(merged, {d.version: d for d in definitions}, columns, warnings)
+    return Schema(merged, {d.version: d for d in definitions}, columns, warnings, counts)

@@ -168,3 +168,16 @@ def test_a_derived_entry_of_a_repeat_is_computed_for_each_instance_in_the_export
         f"{sid},3,2480,Cia,,,,,",
     ]
     db.conn.close()
+
+
+def test_importing_the_data_sheet_back_keeps_the_stored_instances(tmp_path, people_store):
+    from exports.importing import import_submissions
+
+    db, (first, second, third) = people_store
+    before = {sid: store.get_submission(db, sid).answers for sid in (first, second, third)}
+    report = build_report(db, ExportFilter(questionnaire=QID), "sv")
+    path = save_workbook(report, tmp_path / "out.xlsx")
+    result = import_submissions(db, path, update=True, actor="test")
+    assert "Intervjuade" in result.ignored
+    assert (len(result.unchanged), result.updated, result.added) == (3, [], [])
+    assert {sid: store.get_submission(db, sid).answers for sid in before} == before

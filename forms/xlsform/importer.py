@@ -332,6 +332,9 @@ class _Importer(ComputedRows):
                 self.add(inner, self.derived(node, inner))
             elif node.kind == "unsupported" and node.type_text.lower() == "calculate":
                 self.add(inner, self.calculation(node, inner))
+            elif node.kind == "metadata":
+                self.leave_out(node, f"type {node.type_text!r} inside a repeat is not supported: it is recorded "
+                                     "once per interview")
             elif node.kind != "question":
                 self.leave_out(node, f"type {node.type_text!r} is not supported")
             else:
