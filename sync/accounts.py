@@ -315,10 +315,28 @@ def scoped_submission(db: Database, sid: str, scope: Scope) -> store.Submission:
 
 
 def personal_ids(questionnaire) -> set[str]:
-    return {q.id for q in questionnaire.questions() if q.personal}
+    """The ids of the personal questions, also those inside a repeat."""
+    return {one.id for q in questionnaire.questions() for one in [q, *q.questions] if one.personal}
 
 
 def without_personal(questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
-    """The answers minus personal questions (and their `/other`, `/item` keys)."""
-    hidden = personal_ids(questionnaire)
-    return {k: v for k, v in answers.items() if k.split("/")[0] not in hidden}
+    """The answers minus personal questions (and their `/other`, `/item` keys), also inside each instance."""
+    return strip_answers(answers, personal_ids(questionnaire))[0]
+
+
+def strip_answers(answers: dict[str, Any], hidden: set[str]) -> tuple[dict[str, Any], int]:
+    """(answers without the `hidden` questions' keys, how many were taken out); a repeat's instances too."""
+    kept, removed = {}, 0
+    for key, value in answers.items():
+        if key.split("/")[0] in hidden:
+            removed += 1
+            continue
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):  # a repeat's instances
+            instances = []
+            for instance in value:
+                own = {k: v for k, v in instance.items() if k.split("/")[0] not in hidden}
+                removed += len(instance) - len(own)
+                instances.append(own)
+            value = instances
+        kept[key] = value
+    return kept, removed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 from click.testing import CliRunner
@@ -181,3 +182,26 @@ def test_importing_the_data_sheet_back_keeps_the_stored_instances(tmp_path, peop
     assert "Intervjuade" in result.ignored
     assert (len(result.unchanged), result.updated, result.added) == (3, [], [])
     assert {sid: store.get_submission(db, sid).answers for sid in before} == before
+
+
+def test_personal_questions_inside_a_repeat_are_hidden_and_erased(tmp_path, make_central):
+    from forms_helpers import make_questionnaire
+    from sync import accounts, safekeeping
+
+    db = make_central(tmp_path / "central.db")
+    repeat = {"id": "personer", "type": "repeat", "label": "Personer", "questions": [
+        {"id": "namn", "type": "text", "label": "Namn", "personal": True},
+        {"id": "roll", "type": "text", "label": "Roll"}]}
+    questionnaire = make_questionnaire(repeat, id="rep-personal")
+    store.add_questionnaire(db, questionnaire)
+    people = [{"s.personer.namn": "Anna", "s.personer.roll": "chef"}, {"s.personer.namn": "Bo"}]
+    sid = add_answers(db, questionnaire, "2480", {"s.personer": people})
+    assert accounts.personal_ids(questionnaire) == {"s.personer.namn"}
+    assert accounts.without_personal(questionnaire, store.get_submission(db, sid).answers) == {
+        "s.personer": [{"s.personer.roll": "chef"}, {}]}
+    safekeeping.erase_personal(db, submission=sid, actor="eva")
+    assert store.get_submission(db, sid).answers == {"s.personer": [{"s.personer.roll": "chef"}, {}]}
+    revisions = [json.loads(r["answers"]) for r in db.query("select answers from revisions where submission_uuid = ?",
+                                                            [sid])]
+    assert "Anna" not in json.dumps(revisions)
+    db.conn.close()
