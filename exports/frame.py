@@ -177,6 +177,8 @@ class _ValueReader:
 
     def take(self, row: _Row) -> None:
         value = row.answers.get(self.qid)
+        if type(value) is list and self.kind == "number":  # a repeat: its number of instances
+            value = len(value)
         state = _state_code(row, self.qid, value)
         keep: Any = None
         if state == -1 and value is not None:

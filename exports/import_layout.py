@@ -112,8 +112,9 @@ def layout(table: Table, schema: Schema, lang: str, problems: Problems) -> Layou
         if meta:
             plan.meta[meta] = index
         elif key in columns:
-            if columns[key].question.derived:
-                plan.ignored.append(header)  # computed from the answers: recomputed, never read
+            if columns[key].question.derived or key in schema.counts:
+                # computed from the answers: recomputed, never read (a repeat's instances are not in the file)
+                plan.ignored.append(header)
             else:
                 plan.answers[key] = index
         else:

@@ -59,7 +59,7 @@ class Reader:
                 self.by_question.setdefault(col.question.id, []).append(col)
         self.labels = {q.id: _choice_labels(q, schema, plan.file_lang) for q in schema.questionnaire.questions()}
         self.missing = {q.id for q in schema.questionnaire.questions()
-                        if q.answerable and not q.derived and q.id not in self.by_question}
+                        if q.answerable and not q.derived and q.id not in self.by_question and q.id not in schema.counts}
         self.missing_required: dict[str, int] = {}
         self.seen: dict[str, int] = {}
         self.statuses = {"complete": "complete", "draft": "draft"}
@@ -266,6 +266,8 @@ class Reader:
         """`clean_answers` of the row's version; its errors, and answers it would drop, are problems."""
         cleaned = clean_answers(definition, raw, lang=self.lang)
         for qid, message in cleaned.errors.items():
+            if qid.split("[")[0] in self.plan.schema.counts:
+                continue  # a file holds no instances of a repeat: a stored submission keeps its own
             if qid in self.missing and qid not in raw:
                 self.missing_required[qid] = self.missing_required.get(qid, 0) + 1
                 continue

@@ -208,6 +208,9 @@ def _compare(db, schema: Schema, absent: set[str], incoming: list[Incoming], upd
         answers = json.loads(answers or "{}")
         if s_qid == qid and s_version == row.version and s_version in schema.versions:
             row = replace(row, answers=_kept(schema, row.version, absent, answers, row.answers))
+        for repeat_id in schema.counts:  # a file holds no instances: a stored submission keeps its own
+            if repeat_id in answers:
+                row.answers[repeat_id] = answers[repeat_id]
         if (s_qid, s_version, s_municipality) != (qid, row.version, row.municipality):
             problems.add(row.row, column, gettext(
                 "%(id)s is already in the store as a submission of %(questionnaire)s version %(version)s for "

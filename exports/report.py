@@ -29,6 +29,7 @@ from .labels import LANGUAGES, gettext, ngettext
 from .measures import Measure, build_measures
 from .measures.model import Context
 from .rounds import round_of, with_round
+from .repeats import Instances, load_instances
 from .schema import Schema, build_schema
 from .suppression import Suppression
 from .survey import Missing, answered, expected, missing, one_per_municipality
@@ -103,6 +104,8 @@ class Report:
     measures: list[Measure] = field(default_factory=list)
     #: The survey round the report covers (`filter.round`), if any.
     survey_round: Round | None = None
+    #: The instances of each repeat, one row each (see `exports.repeats`).
+    instances: list[Instances] = field(default_factory=list)
 
     @property
     def unit(self) -> str:
@@ -175,7 +178,8 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
                   header(schema, flt.tables.group_by, lang), cross, country,
                   measures=build_measures(frame, schema, lang, related=_related(db, flt, scope, lang),
                                           invited=in_frame, suppression=Suppression(flt.tables.min_count)),
-                  survey_round=round_of(flt, schema.questionnaire))
+                  survey_round=round_of(flt, schema.questionnaire),
+                  instances=load_instances(db, schema, flt, list(frame["uuid"]), scope, include_personal))
 
 
 def _related(db, flt: ExportFilter, scope: Scope, lang: str):

@@ -39,6 +39,8 @@ class Schema:
     versions: dict[str, Questionnaire]
     columns: list[Column] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: The ids of the repeats, whose Data column is their number of instances (`as_count`).
+    counts: frozenset[str] = frozenset()
     #: Questions counted in the tables but left out of the raw data (Data, Fritext, CSV): sensitive ones,
     #: unless the export includes personal answers.
     aggregate_only: set[str] = field(default_factory=set)
@@ -117,6 +119,14 @@ def as_result(question: Question) -> Question:
     return dataclasses.replace(question, type=question.result, choices=choices)
 
 
+def as_count(repeat: Question) -> Question:
+    """A repeat as the Data sheet and the findings see it: a whole number, its number of instances.
+
+    Its instances are exported on a sheet (and a CSV file) of their own: see `exports.repeats`.
+    """
+    return dataclasses.replace(repeat, type="integer", questions=[], min=None, max=None)
+
+
 def columns_for(question: Question) -> list[Column]:
     """The Data columns of one question (none for a note)."""
     qtype = question.type
@@ -153,14 +163,17 @@ def build_schema(definitions: list[Questionnaire], include_personal: bool = True
     merged = merge_versions(definitions, warnings)
     warnings += dropped_rounds(definitions)
     for section in merged.sections:
-        section.questions = [as_result(q) if q.derived else q for q in section.questions if q.result or not q.derived]
+        section.questions = [as_result(q) if q.derived else as_count(q) if q.repeat else q
+                             for q in section.questions if q.result or not q.derived]
     if not include_personal:
         for section in merged.sections:
             section.questions = [q for q in section.questions if not q.personal]
     merged.__dict__.pop("_qindex", None)
+    counts = frozenset(q.id for d in definitions for q in d.questions() if q.repeat)
     columns = [col for question in merged.questions() for col in columns_for(question)]
     sensitive = {q.id for d in definitions for q in d.questions() if q.sensitive}
     for question in merged.questions():
         question.sensitive = question.sensitive or question.id in sensitive
     aggregate_only = set() if include_personal else {q.id for q in merged.questions() if q.sensitive}
-    return Schema(merged, {d.version: d for d in definitions}, columns, warnings, aggregate_only)
+    return Schema(merged, {d.version: d for d in definitions}, columns, warnings, counts=counts,
+                  aggregate_only=aggregate_only)

@@ -14,6 +14,7 @@ from .frame import Progress
 from .report import Report
 from .xlsx_cross import write_cross
 from .xlsx_questions import write_section
+from .xlsx_repeats import write_instances
 from .xlsx_frame import write_missing
 from .xlsx_measures import measure_sheets
 from .xlsx_sheets import (
@@ -44,6 +45,7 @@ def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress:
                 for i, r in enumerate(report.sections, 1)]
     cross = sheet_name(_("Cross-table"), taken) if report.cross is not None else None
     freetext, data = (sheet_name(name, taken) for name in (_("Free text"), _("Data")))
+    repeats = [sheet_name(one.repeat.text(report.lang), taken) for one in report.instances]
     versions = codebook_versions(report)
     codebooks = [sheet_name(_("Codebook") if len(versions) == 1 else _("Codebook %(version)s", version=version),
                             taken) for version, _definition in versions]
@@ -55,6 +57,8 @@ def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress:
     not_answered = sheet_name(_("Not answered"), taken)
     listing += [(not_answered, _("Municipalities in the frame without a completed submission, per county"))]
     listing += [(freetext, described["freetext"]), (data, described["data"])]
+    listing += [(name, _("One row per instance of a repeated group, keyed to the Data sheet by the submission"))
+                for name in repeats]
     listing += [(name, codebook_description(report, version)) for name, (version, _d) in zip(codebooks, versions)]
 
     def tick(stage: str, total: int):
@@ -72,6 +76,8 @@ def write_workbook(report: Report, out: str | os.PathLike | IO[bytes], progress:
     write_missing(wb.create_sheet(not_answered), report)
     write_freetext(wb.create_sheet(freetext), report, tick("freetext", report.n))
     write_data(wb.create_sheet(data), report, tick("data", report.n))
+    for name, instances in zip(repeats, report.instances):
+        write_instances(wb.create_sheet(name), report, instances)
     for name, (version, definition) in zip(codebooks, versions):
         write_codebook(wb.create_sheet(name), report, version, definition)
     if progress:

@@ -22,7 +22,8 @@ from flask_babel import gettext
 from forms import metadata, registry
 from forms.answers import clean_answers
 from forms.display import format_answer, format_rows
-from forms.webform import formdata_for
+from forms.model import split_instance_key
+from forms.webform import formdata_for, instance_counts
 from sync import accounts, store
 from sync.selection import Selection
 
@@ -39,6 +40,7 @@ from .interview import (
     progress,
     section_warnings,
     unanswered,
+    change_instances,
 )
 from .urls import local_target
 
@@ -155,14 +157,17 @@ def section(sid, section_id):
     if current is None:
         abort(404)
     lang = i18n.current_language()
-    Form = form_class(questionnaire, current, lang)
     raw = sub.draft["raw"]
     notice = None
     if request.method == "POST":
         try:
-            form, raw, cleaned, sections, _saved = _save_posted(db, sub, questionnaire, current)
+            form, raw, cleaned, sections, saved = _save_posted(db, sub, questionnaire, current,
+                                                               request.form.get("repeat"))
         except store.NotEditable:
             return redirect(url_for(".summary", sid=sid))
+        if "repeat" in request.form:  # add, remove or move an instance: the page again, at that instance
+            anchor = saved.get("anchor")
+            return redirect(url_for(".section", sid=sid, section_id=current.id) + (f"#{anchor}" if anchor else ""))
         # "Clear the answer" posts the page back, as "stay" does, without that question's answer.
         action = "stay" if "clear" in request.form else request.form.get("action", "next")
         if action == "prev":
@@ -185,7 +190,8 @@ def section(sid, section_id):
             return redirect(url_for(".section", sid=sid, section_id=target.id))
         status = 422 if form.section_errors() else 200
     else:
-        form = Form(data=formdata_for(questionnaire, current, raw))
+        form = form_class(questionnaire, current, lang, instance_counts(current, raw))(
+            data=formdata_for(questionnaire, current, raw))
         cleaned, sections = progress(questionnaire, raw)
         status = 200
     hidden = set(hidden_questions(current, cleaned))
@@ -197,7 +203,8 @@ def section(sid, section_id):
     response = make_response(render_template(
         "collect/section.html", sub=sub, questionnaire=questionnaire, section=current, form=form,
         hidden=hidden, position=position, total=len(sections), notice=notice,
-        warnings={q.id for q in section_warnings(current, cleaned)},
+        warnings={q.id for q in section_warnings(current, cleaned)}
+        | {key for key in cleaned.warnings if key.split("[")[0] in {q.id for q in current.questions}},
         has_previous=neighbour(sections, questionnaire, current.id, -1) is not None,
         has_next=neighbour(sections, questionnaire, current.id, 1) is not None,
         municipality=registry.municipality(sub.municipality_code), lang=lang,
@@ -220,22 +227,32 @@ def autosave(sid, section_id):
     return jsonify({**saved, "hidden": hidden_questions(current, cleaned)})
 
 
-def _save_posted(db, sub, questionnaire, current):
+def _save_posted(db, sub, questionnaire, current, repeat_action=None):
     """Save the posted values of one section into the draft: (form, raw, cleaned, sections, saved).
 
-    Raises store.NotEditable when the submission is no longer open for editing.
+    A repeat button (`repeat_action`, see `change_instances`) is applied in the same save; `saved["anchor"]`
+    is then the element to show. Raises store.NotEditable when the submission is no longer open for editing.
     """
-    form = form_class(questionnaire, current, i18n.current_language())(request.form)
-    values = form.raw_values()
+    counts = instance_counts(current, request.form, posted=True)
+    form = form_class(questionnaire, current, i18n.current_language(), counts)(request.form)
     cleared = request.form.get("clear")
+    instance_field = split_instance_key(cleared or "")
+    if instance_field and cleared in form._fields:
+        child = questionnaire.question(instance_field[2])
+        if child is not None and child.type in ("single", "scale", "yesno"):
+            form[cleared].data = None
+    values = form.raw_values()
     if any(q.id == cleared and q.type in ("single", "scale", "yesno") for q in current.questions):
         values[cleared] = None
         form[cleared].data = None
     raw = metadata.record(questionnaire, merge_section_raw(sub.draft["raw"], current, values), started=sub.created,
                           device_id=sub.device_id, zone=LOCAL_ZONE)
+    anchor = None
+    if repeat_action:
+        raw, anchor = change_instances(questionnaire, current, raw, repeat_action)
     cleaned, sections = progress(questionnaire, raw)
     saved = store.save_draft(db, sub.uuid, raw, current.id, cleaned.answers)
-    return form, raw, cleaned, sections, saved
+    return form, raw, cleaned, sections, {**saved, "anchor": anchor} if anchor else saved
 
 
 def _rescue_stale_post():
@@ -279,8 +296,9 @@ def review(sid):
         return redirect(url_for(".summary", sid=sid))
     lang = i18n.current_language()
     cleaned = clean_answers(questionnaire, sub.draft["raw"], lang=lang)
-    problems = [(section, question, cleaned.errors[question.id]) for section in questionnaire.sections
-                for question in section.questions if question.id in cleaned.errors]
+    problems = [(section, question, error) for section in questionnaire.sections for question in section.questions
+                for key, error in cleaned.errors.items() if key == question.id
+                or (question.repeat and key.startswith(question.id + "["))]
     blank, asked, statements = unanswered(questionnaire, cleaned)
     warnings = [(section, q) for section in questionnaire.sections for q in section_warnings(section, cleaned)]
     return render_template("collect/review.html", sub=sub, questionnaire=questionnaire, problems=problems,

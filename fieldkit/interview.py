@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from forms.answers import Cleaned, clean_answers, relevant_sections
-from forms.model import Question, Questionnaire, Section
+from forms.answers import Cleaned, clean_answers, instances, relevant_sections
+from forms.model import MAX_INSTANCES, Question, Questionnaire, Section
 from forms.webform import SectionForm, build_section_form
 
-_FORM_CLASSES: dict[tuple[str, str, str], type[SectionForm]] = {}
+_FORM_CLASSES: dict[tuple, type[SectionForm]] = {}
 
 
-def form_class(questionnaire: Questionnaire, section: Section, lang: str) -> type[SectionForm]:
-    """The WTForms class of one section, built once per questionnaire version, section and language."""
-    key = (questionnaire.content_hash, section.id, lang)
+def form_class(questionnaire: Questionnaire, section: Section, lang: str,
+               counts: dict[str, int] | None = None) -> type[SectionForm]:
+    """The WTForms class of one section, built once per questionnaire version, section, language and
+    number of instances of each repeat (`counts`)."""
+    key = (questionnaire.content_hash, section.id, lang, tuple(sorted((counts or {}).items())))
     cls = _FORM_CLASSES.get(key)
     if cls is None:
         if len(_FORM_CLASSES) > 512:
             _FORM_CLASSES.clear()
-        cls = _FORM_CLASSES[key] = build_section_form(questionnaire, section, lang)
+        cls = _FORM_CLASSES[key] = build_section_form(questionnaire, section, lang, counts=counts)
     return cls
 
 
@@ -46,8 +48,43 @@ def section_warnings(section: Section, cleaned: Cleaned) -> list[Question]:
 
 
 def hidden_questions(section: Section, cleaned: Cleaned) -> list[str]:
-    skipped = set(cleaned.skipped)
-    return [q.id for q in section.questions if q.id in skipped]
+    """The keys of the section's questions that their conditions hide, also those of each instance of a repeat."""
+    own = {q.id for q in section.questions}
+    return [key for key in cleaned.skipped if key in own or key.split("[")[0] in own]
+
+
+def change_instances(questionnaire: Questionnaire, section: Section, raw: dict[str, Any],
+                     action: str) -> tuple[dict[str, Any], str | None]:
+    """Apply a repeat button to the draft's raw values: (new raw values, element id to show next).
+
+    `action` is `add:<repeat>`, `remove:<repeat>:<n>`, `up:<repeat>:<n>` or `down:<repeat>:<n>` (n from 1);
+    anything else changes nothing. A new instance starts with its questions' defaults.
+    """
+    verb, _sep, rest = action.partition(":")
+    repeat_id, _sep, number_text = rest.partition(":")
+    repeat = next((q for q in section.questions if q.repeat and q.id == repeat_id), None)
+    if repeat is None or verb not in ("add", "remove", "up", "down"):
+        return raw, None
+    current = [dict(entry) for entry in instances(repeat, raw)]
+    number = int(number_text) if number_text.isdigit() else 0
+    if verb == "add":
+        if len(current) >= min(repeat.max or MAX_INSTANCES, MAX_INSTANCES):
+            return raw, f"q-{repeat.id}"
+        current.append({child.id: child.default for child in repeat.questions if child.default is not None})
+        target = len(current)
+    elif not 1 <= number <= len(current):
+        return raw, None
+    elif verb == "remove":
+        del current[number - 1]
+        target = min(number, len(current))
+    else:
+        other = number - 1 if verb == "up" else number + 1
+        if not 1 <= other <= len(current):
+            return raw, None
+        current[number - 1], current[other - 1] = current[other - 1], current[number - 1]
+        target = other
+    changed = {**raw, repeat.id: current}
+    return changed, (f"inst-{repeat.id}-{target}" if target else f"q-{repeat.id}")
 
 
 def neighbour(sections: list[Section], questionnaire: Questionnaire, section_id: str, step: int) -> Section | None:

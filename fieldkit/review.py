@@ -10,7 +10,7 @@ from flask_babel import gettext
 from forms import registry
 from forms.answers import clean_answers
 from forms.display import format_answer, format_rows
-from forms.webform import formdata_for
+from forms.webform import formdata_for, instance_counts
 from sync import conflicts, devices, reviewing, store
 
 from . import i18n
@@ -102,7 +102,9 @@ def edit(sid, section_id):
         flash(gettext("Only completed interviews can be corrected."), "error")
         return redirect(url_for(".show", sid=sid))
     lang = i18n.current_language()
-    Form = form_class(questionnaire, current, lang)
+    counts = instance_counts(current, request.form, posted=True) if request.method == "POST" \
+        else instance_counts(current, sub.answers)
+    Form = form_class(questionnaire, current, lang, counts)
     raw, comment, status, problem = sub.answers, "", 200, None
     if request.method == "POST":
         form = Form(request.form)

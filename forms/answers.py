@@ -25,7 +25,17 @@ from . import derived, metadata
 from .catalogues import Catalogue, N_
 from .conditions import Condition, parse
 from .formatting import format_number
-from .model import OTHER, OTHER_SUFFIX, SPECIAL_CODES, Question, Questionnaire, Section, text_in
+from .model import (
+    MAX_INSTANCES,
+    OTHER,
+    OTHER_SUFFIX,
+    SPECIAL_CODES,
+    Question,
+    Questionnaire,
+    Section,
+    instance_key,
+    text_in,
+)
 
 #: Validation messages by error code, as gettext msgids (Swedish and English in forms/locale).
 MESSAGES = {
@@ -156,6 +166,9 @@ def clean_answers(
             if not section_on or not _holds(question.relevant, result.answers):
                 result.skipped.append(question.id)
                 continue
+            if question.repeat:
+                _clean_repeat(questionnaire, question, raw, result, partial, lang)
+                continue
             try:
                 value, extra = clean_value(question, raw)
             except _Invalid as exc:
@@ -172,11 +185,80 @@ def clean_answers(
                 result.errors[question.id] = message("required_rows", lang)
             result.answers[question.id] = value
             result.answers.update(extra)
+    instance_values, instance_warnings = result.derived, result.warnings  # computed per instance, above
     result.derived = derived.evaluate(questionnaire, result.answers)
     for rule in derived.broken(questionnaire, result.derived, "constraint"):
         result.errors[rule.id] = rule.message_text(lang)
     result.warnings = [rule.id for rule in derived.broken(questionnaire, result.derived, "check")]
+    result.derived.update(instance_values)
+    result.warnings += instance_warnings
     return result
+
+
+def instances(repeat: Question, raw: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """A repeat's raw instances: a list of mappings keyed like answers (at most MAX_INSTANCES)."""
+    value = raw.get(repeat.id)
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [entry if isinstance(entry, Mapping) else {} for entry in value[:MAX_INSTANCES]]
+
+
+def _clean_repeat(questionnaire: Questionnaire, repeat: Question, raw: Mapping[str, Any], result: Cleaned,
+                  partial: bool, lang: str) -> None:
+    """Clean each instance by its questions' rules; errors and skipped questions are keyed by `instance_key`.
+
+    A condition inside the repeat reads the same instance's answers first, then the answers outside it.
+    """
+    cleaned: list[dict[str, Any]] = []
+    for number, given in enumerate(instances(repeat, raw), 1):
+        own: dict[str, Any] = {}
+
+        def lookup(ref: str, own=own) -> Any:
+            return own[ref] if ref in own else result.answers.get(ref)
+
+        for child in repeat.questions:
+            if not child.answerable:
+                continue
+            key = instance_key(repeat.id, number, child.id)
+            if child.relevant and not _parsed(child.relevant).evaluate(lookup):
+                result.skipped.append(key)
+                continue
+            prefix = f"{repeat.instance_text(lang, number)}: {child.text(lang)}: "
+            try:
+                value, extra = clean_value(child, given)
+            except _Invalid as exc:
+                if exc.code in LIMIT_CODES and child.constraint_message:
+                    result.errors[key] = prefix + text_in(child.constraint_message, lang)
+                else:
+                    result.errors[key] = prefix + message(exc.code, lang, **exc.params)
+                continue
+            if value is None:
+                if child.required and not partial:
+                    result.errors[key] = prefix + message("required", lang)
+                continue
+            if child.type == "matrix" and child.required and not partial and len(value) < len(child.items):
+                result.errors[key] = prefix + message("required_rows", lang)
+            own[child.id] = value
+            own.update(extra)
+        for qid, value in derived.evaluate_instance(questionnaire, repeat, own, result.answers).items():
+            key = instance_key(repeat.id, number, qid)
+            result.derived[key] = value
+            rule = repeat.child(qid)
+            if rule.rule == "constraint" and value is False:
+                result.errors[key] = f"{repeat.instance_text(lang, number)}: {rule.message_text(lang)}"
+            elif rule.rule == "check" and value is False:
+                result.warnings.append(key)
+        cleaned.append(own)
+    count, label = len(cleaned), repeat.text(lang)
+    if repeat.min and count < repeat.min and not partial:
+        result.errors[repeat.id] = TEXTS.ngettext("%(label)s: add at least %(num)s instance.",
+                                                  "%(label)s: add at least %(num)s instances.", repeat.min, lang,
+                                                  label=label, num=repeat.min)
+    elif repeat.max is not None and count > repeat.max:
+        result.errors[repeat.id] = TEXTS.ngettext("%(label)s: at most %(num)s instance.",
+                                                  "%(label)s: at most %(num)s instances.", repeat.max, lang,
+                                                  label=label, num=repeat.max)
+    result.answers[repeat.id] = cleaned
 
 
 def clean_value(question: Question, raw: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:

@@ -17,6 +17,7 @@ from typing import Any
 
 #: Function name -> (least, most) number of arguments; None: no upper limit.
 FUNCTIONS = {
+    "count": (1, 1),
     "days": (1, 1),
     "if": (3, 3),
     "int": (1, 1),
@@ -24,6 +25,7 @@ FUNCTIONS = {
     "min": (2, None),
     "number": (1, 1),
     "round": (1, 2),
+    "sum": (1, 1),
 }
 #: Results beyond this magnitude are missing: no amount in a questionnaire comes near it.
 LIMIT = 1e15
@@ -145,6 +147,12 @@ def call(name: str, args: list[Any]) -> Any:
     """A function other than `if` (the evaluators decide that one): None when an argument is missing."""
     if any(arg is None for arg in args):
         return None
+    if name == "count":  # a repeat's instances, or how many of them answered one of its questions
+        return sum(1 for value in args[0] if value not in (None, "", [], {})) if isinstance(args[0], list) else None
+    if name == "sum":  # one of a repeat's number questions over its instances; "don't know" adds nothing
+        if not isinstance(args[0], list):
+            return None
+        return _finite(sum(n for n in (as_number(value) for value in args[0]) if n is not None))
     if name == "days":
         span = args[0]
         return span.days if isinstance(span, datetime.timedelta) else None

@@ -12,6 +12,8 @@ The web pages, answer cleaning and the exports all use `evaluate`.
 from __future__ import annotations
 
 import functools
+import re
+from collections import ChainMap
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
@@ -68,6 +70,8 @@ def check(questionnaire: Questionnaire) -> list[DerivedProblem]:
     """Every problem with the derived entries; sets `result` on each entry that has none."""
     problems: list[DerivedProblem] = []
     questions = {q.id: q for q in questionnaire.questions()}
+    columns = {child.id: q for q in questionnaire.questions() if q.repeat for child in q.questions}
+    questions.update({qid: q for qid, q in ((c.id, c) for r in questionnaire.repeats() for c in r.questions)})
     parsed: dict[str, Condition] = {}
     for question, _section in entries(questionnaire):
         if question.expression is None:
@@ -86,6 +90,11 @@ def check(questionnaire: Questionnaire) -> list[DerivedProblem]:
                 message = f"{_what(question)} names unknown question {ref!r}"
             elif target.type == "note":
                 message = f"{_what(question)} names note {ref!r}, which has no answer"
+            elif (target.repeat or ref in columns) and not _only_counted(parsed[qid].tree, ref):
+                holder = target if target.repeat else columns[ref]
+                message = (f"{_what(question)} names {ref!r} of repeat {holder.id!r}: outside the repeat an "
+                           f"expression can only count its instances, count({holder.id}), or add up one of its "
+                           f"number questions, sum({holder.id}.<question>)")
             if message:
                 problems.append(DerivedProblem(question.expression_line, message, "unknown-reference"))
                 usable.discard(qid)
@@ -103,7 +112,7 @@ def check(questionnaire: Questionnaire) -> list[DerivedProblem]:
         if qid not in usable or any(r not in types for r in needs):
             continue
         try:
-            kind = _infer(parsed[qid].tree, _reference_type(questions, types))
+            kind = _infer(parsed[qid].tree, _reference_type(questions, types, frozenset(columns)))
             _check_result(question, kind)
         except _TypeProblem as exc:
             problems.append(DerivedProblem(question.expression_line, f"{_what(question)}: {exc}", "type"))
@@ -122,6 +131,42 @@ def check(questionnaire: Questionnaire) -> list[DerivedProblem]:
                 question.expression_line, f"{_what(question)} reads sensitive question {sensitive[0]!r}: a derived "
                 "value is a column of the raw data, and sensitive answers are only counted", "sensitive"))
     return problems
+
+
+def _only_counted(node: tuple, ref: str, inside: bool = False) -> bool:
+    """Is every use of `ref` in the expression the argument of count() or sum()?"""
+    if node[0] == "ref":
+        return inside or node[1] != ref
+    if node[0] in ("lit", "list"):
+        return True
+    counted = node[0] == "call" and node[1] in ("count", "sum")
+    return all(_only_counted(child, ref, counted and child[0] == "ref") for child in node[1:]
+               if isinstance(child, tuple))
+
+
+def instance_questionnaire(questionnaire: Questionnaire, repeat: Question) -> Questionnaire:
+    """What one instance of a repeat sees: the questions outside every repeat, then the repeat's own.
+
+    Its derived entries are checked and computed over this, so that inside an instance a reference to
+    one of the repeat's questions means that instance's answer.
+    """
+    found = repeat.__dict__.get("_instance_view")
+    if found is None:
+        outer = [Section(s.id, s.title, [q for q in s.questions if not q.repeat], relevant=s.relevant)
+                 for s in questionnaire.sections]
+        own = Section(repeat.id, repeat.label, list(repeat.questions))
+        found = repeat.__dict__["_instance_view"] = Questionnaire(
+            questionnaire.id, questionnaire.version, questionnaire.title, outer + [own])
+    return found
+
+
+def check_instances(questionnaire: Questionnaire, repeat: Question) -> list[DerivedProblem]:
+    """The problems of the derived entries inside a repeat, which are computed once per instance."""
+    own = [re.compile(rf"(?<![\w.]){re.escape(q.id)}(?![\w.])") for q in repeat.questions if q.derived]
+    if not own:
+        return []
+    return [p for p in check(instance_questionnaire(questionnaire, repeat))
+            if any(pattern.search(p.message) for pattern in own)]
 
 
 def _check_result(question: Question, kind: str) -> None:
@@ -187,9 +232,13 @@ def _ordered(edges: dict[str, list[str]]) -> list[str]:
     return order
 
 
-def _reference_type(questions: dict[str, Question], types: dict[str, str]):
+def _reference_type(questions: dict[str, Question], types: dict[str, str], columns: frozenset = frozenset()):
     def typeof(node: tuple) -> str:
         target = questions[node[1]]
+        if target.repeat:
+            return "instances"
+        if target.id in columns:  # a question of a repeat, outside it: its answers over the instances
+            return "column:" + ANSWER_TYPES.get(target.type, "any")
         if target.derived:
             return types.get(target.id, "any")
         kind = ANSWER_TYPES.get(target.type, "any")
@@ -200,11 +249,12 @@ def _reference_type(questions: dict[str, Question], types: dict[str, str]):
 
 
 def _shown(node: tuple, kind: str) -> str:
+    shown = _SHOWN.get(kind, "a repeat's answers")
     if node[0] == "ref":
-        return f"{node[1]!r} ({_SHOWN[kind]})"
+        return f"{node[1]!r} ({shown})"
     if node[0] == "lit":
         return repr(node[1])
-    return _SHOWN[kind]
+    return shown
 
 
 def _widest(kinds: list[str]) -> str:
@@ -305,6 +355,16 @@ def _call_type(node: tuple, typeof) -> str:
                                "give both cases the same type")
         return a
     kinds = [_infer(arg, typeof) for arg in args]
+    if name == "count":
+        if kinds[0] != "instances" and not kinds[0].startswith("column:"):
+            raise _TypeProblem(f"count() takes a repeat, such as count(s.personer), not {_shown(args[0], kinds[0])}")
+        return "integer"
+    if name == "sum":
+        inner = kinds[0].removeprefix("column:")
+        if not kinds[0].startswith("column:") or inner not in NUMBERS:
+            raise _TypeProblem(f"sum() takes a number question of a repeat, such as sum(s.personer.alder), not "
+                               f"{_shown(args[0], kinds[0])}")
+        return inner
     if name == "days":
         if kinds[0] not in ("duration", "any"):
             raise _TypeProblem(f"days() takes a difference of two dates, such as days(s.svar - s.fraga), "
@@ -366,6 +426,8 @@ class Plan:
                       if qid not in in_cycles]
         self.ids = frozenset(step.question.id for step in self.steps)
         self.booleans = frozenset(step.question.id for step in self.steps if step.question.result == "yesno")
+        #: A repeat's question -> the repeat: outside it, its answers over the instances (for count and sum).
+        self.columns = {child.id: q.id for q in questionnaire.questions() if q.repeat for child in q.questions}
 
     def evaluate(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -373,8 +435,15 @@ class Plan:
             return values
         ids = self.ids
 
+        columns = self.columns
+
         def lookup(qid: str) -> Any:
-            return values.get(qid) if qid in ids else answers.get(qid)
+            if qid in ids:
+                return values.get(qid)
+            if qid in columns:
+                found = answers.get(columns[qid])
+                return [i.get(qid) for i in found if isinstance(i, dict)] if isinstance(found, list) else None
+            return answers.get(qid)
 
         for step in self.steps:
             if not (_holds(step.section.relevant, answers) and _holds(step.question.relevant, answers)):
@@ -401,6 +470,17 @@ def evaluate(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[s
     hold) or that needs a missing answer has no key, like an unanswered question.
     """
     return plan(questionnaire).evaluate(answers)
+
+
+def evaluate_instance(questionnaire: Questionnaire, repeat: Question, instance: Mapping[str, Any],
+                      answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The derived values of one instance of a repeat: its own answers first, then the answers outside it."""
+    view = instance_questionnaire(questionnaire, repeat)
+    steps = [step for step in plan(view).steps if step.section.id == repeat.id]
+    if not steps:
+        return {}
+    return {qid: value for qid, value in plan(view).evaluate(ChainMap(dict(instance), dict(answers))).items()
+            if qid in {step.question.id for step in steps}}
 
 
 def broken(questionnaire: Questionnaire, values: Mapping[str, Any], rule: str) -> list[Question]:

@@ -14,6 +14,8 @@ def format_answer(question: Question, value: Any, lang: str = "sv", answers: dic
         return ""
     if question.derived:
         return format_derived(question, value, lang)
+    if question.repeat:
+        return format_instances(question, value, lang)
     if isinstance(value, str) and value in question.special_codes:
         return question.choice(value).text(lang)
     qtype = question.type
@@ -36,6 +38,18 @@ def format_answer(question: Question, value: Any, lang: str = "sv", answers: dic
     if qtype == "matrix":
         return "; ".join(f"{label}: {text}" for label, text in format_rows(question, value, lang))
     return str(value)
+
+
+def format_instances(repeat: Question, value: Any, lang: str = "sv") -> str:
+    """A repeat's instances on one line: "Person 1 (Namn: Anna; Roll: Chef) · Person 2 (...)"."""
+    parts = []
+    for number, instance in enumerate(value if isinstance(value, list) else [], 1):
+        instance = instance if isinstance(instance, dict) else {}
+        answered = [f"{child.text(lang)}: {format_answer(child, instance[child.id], lang, instance)}"
+                    for child in repeat.questions if instance.get(child.id) is not None]
+        parts.append(f"{repeat.instance_text(lang, number)} ({'; '.join(answered)})" if answered
+                     else repeat.instance_text(lang, number))
+    return " · ".join(parts)
 
 
 def format_derived(question: Question, value: Any, lang: str = "sv") -> str:

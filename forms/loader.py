@@ -28,7 +28,9 @@ from .model import (
     UNITS,
     LEVELS,
     OTHER,
+    MAX_INSTANCES,
     QUESTION_TYPES,
+    REPEAT,
     SPECIAL_CODES,
     YESNO_CHOICES_DATA,
     Choice,
@@ -69,6 +71,11 @@ QUESTION_KEYS = {
     "not_applicable", "min", "max", "pattern", "max_length", "relevant", "personal",
     "sensitive", "expression", "check", "constraint", "message", "constraint_message", "default",
 }
+#: The keys only a repeat takes (besides id, type, label, help, relevant, min and max).
+REPEAT_KEYS = {"questions", "instance_label"}
+#: What a repeat does not take: its questions do.
+NOT_ON_REPEAT = ("required", "choices", "items", "other", "dont_know", "not_applicable", "pattern", "max_length",
+                 "personal", "default", "constraint_message")
 #: The keys a constraint_message speaks for.
 LIMIT_KEYS = ("min", "max", "pattern", "max_length")
 
@@ -317,6 +324,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.sensitive: set[str] = set()
         self.languages = ["sv", "en"]
+        self.questionnaire_repeats: list[Question] = []
 
     def problem(self, line: int, message: str, code: str = "invalid") -> None:
         self.problems.append(Problem(self.filename, line, message, code))
@@ -373,6 +381,9 @@ class _Builder:
         for found in derived.check(questionnaire):
             self.problem(found.line, found.message, found.code)
         questionnaire.group_by = self.report(data, questionnaire)
+        for repeat in questionnaire.repeats():
+            for found in derived.check_instances(questionnaire, repeat):
+                self.problem(found.line, found.message, found.code)
         return questionnaire
 
     def unit(self, data: dict) -> str:
@@ -608,10 +619,13 @@ class _Builder:
             return None
         return value
 
-    def question(self, raw: Any, sid: str, lists: dict[str, list[Choice]]) -> Question | None:
+    def question(self, raw: Any, sid: str, lists: dict[str, list[Choice]],
+                 inside: Question | None = None) -> Question | None:
         if not isinstance(raw, dict):
             self.problem(_line(raw, default=0), "each question must be a mapping with id, type and label", "structure")
             return None
+        if raw.get("type") == REPEAT:
+            return self.repeat(raw, sid, lists, inside)
         self.unknown_keys(raw, QUESTION_KEYS, "question")
         line = _line(raw)
         local = raw.get("id")
@@ -620,7 +634,8 @@ class _Builder:
             local = str(local)
         qtype = raw.get("type")
         if qtype not in QUESTION_TYPES:
-            self.problem(_line(raw, "type"), f"unknown type {qtype!r} for question {local!r} (known: {', '.join(QUESTION_TYPES)})", "unknown-type")
+            self.problem(_line(raw, "type"), f"unknown type {qtype!r} for question {local!r} (known: "
+                         f"{', '.join(QUESTION_TYPES + (REPEAT,))})", "unknown-type")
             return None
         question = Question(
             id=f"{sid}.{local}",
@@ -660,6 +675,57 @@ class _Builder:
         self.question_limits(raw, question)
         self.question_default(raw, question)
         return question
+
+    def repeat(self, raw: dict, sid: str, lists: dict[str, list[Choice]], inside: Question | None) -> Question | None:
+        """A group of questions answered any number of times: its questions, instance label and instance limits."""
+        self.unknown_keys(raw, QUESTION_KEYS | REPEAT_KEYS, "repeat")
+        local = raw.get("id")
+        if not isinstance(local, str) or not ID_RE.match(local):
+            self.problem(_line(raw, "id"), f"repeat id must be lowercase letters, digits and '_' (got {local!r})", "id")
+            local = str(local)
+        rid = f"{sid}.{local}"
+        if inside is not None:
+            self.problem(_line(raw, "type"), f"repeat {rid!r} is inside repeat {inside.id!r}: fieldkit does not "
+                         "support a repeat within a repeat; make it a repeat of its own after the outer one", "repeat")
+            return None
+        repeat = Question(id=rid, type=REPEAT, label=self.labels(raw, "label", required=True),
+                          help=self.labels(raw, "help"), relevant=self.condition_source(raw), line=_line(raw),
+                          relevant_line=_line(raw, "relevant"),
+                          instance_label=self.labels(raw, "instance_label"))
+        for key in NOT_ON_REPEAT + DERIVED_KEYS + ("message",):
+            if key in raw:
+                advice = " (for at least one instance write min: 1)" if key == "required" else ""
+                self.problem(_line(raw, key), f"{key} is not for repeat {rid!r}: put it on the questions of the "
+                             f"repeat{advice}", "repeat")
+        for key in ("min", "max"):
+            if key not in raw:
+                continue
+            value = raw[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INSTANCES:
+                self.problem(_line(raw, key), f"{key} of repeat {rid!r} is a number of instances: a whole number "
+                             f"from 0 to {MAX_INSTANCES} (got {value!r})", "limits")
+                continue
+            setattr(repeat, key, value)
+        if repeat.max == 0:
+            self.problem(_line(raw, "max"), f"max of repeat {rid!r} is 0: no instance could be added", "limits")
+        if repeat.min is not None and repeat.max is not None and repeat.min > repeat.max:
+            self.problem(_line(raw, "max"), f"min ({repeat.min}) is greater than max ({repeat.max}) in {rid!r}",
+                         "limits")
+        children = raw.get("questions")
+        if not isinstance(children, list) or not children:
+            self.problem(_line(raw, "questions", _line(raw)), f"repeat {rid!r} needs questions: a non-empty list "
+                         "of the questions asked for each instance", "structure")
+            return repeat
+        for child_raw in children:
+            child = self.question(child_raw, rid, lists, inside=repeat)
+            if child is None:
+                continue
+            if child.metadata:
+                self.problem(child.line, f"{child.type} {child.id!r} is recorded once per interview: put it "
+                             f"outside repeat {rid!r}", "repeat")
+                continue
+            repeat.questions.append(child)
+        return repeat
 
     def question_default(self, raw: dict, question: Question) -> None:
         """The answer a new interview starts with: it must be a valid answer to the question."""
@@ -813,11 +879,13 @@ class _Builder:
             seen_sections.setdefault(section.id, section.line)
         seen: dict[str, int] = {}
         for question in questionnaire.questions():
-            if question.id in seen:
-                self.problem(question.line, f"duplicate question id {question.id!r} (first on line {seen[question.id]})", "duplicate-id")
-            seen.setdefault(question.id, question.line)
+            for one in [question, *question.questions]:
+                if one.id in seen:
+                    self.problem(one.line, f"duplicate question id {one.id!r} (first on line {seen[one.id]})", "duplicate-id")
+                seen.setdefault(one.id, one.line)
 
     def check_conditions(self, questionnaire: Questionnaire) -> None:
+        self.questionnaire_repeats = questionnaire.repeats()
         order = {q.id: i for i, q in enumerate(questionnaire.questions())}
         computed = {q.id for q in questionnaire.questions() if q.type == DERIVED}
         recorded = {q.id for q in questionnaire.questions() if q.metadata}  # known from the start
@@ -833,6 +901,20 @@ class _Builder:
                     self.check_condition(question.relevant, question.relevant_line, f"question {question.id!r}", order,
                                          order.get(question.id, 0), own={question.id}, computed=computed,
                                          recorded=recorded)
+                if question.repeat:
+                    self.check_instance_conditions(question, order, computed, recorded)
+
+    def check_instance_conditions(self, repeat: Question, order: dict, computed: set[str], recorded: set[str]) -> None:
+        """A condition inside a repeat reads the same instance's earlier answers, and answers given before the repeat."""
+        here = order[repeat.id]
+        for position, child in enumerate(repeat.questions):
+            if not child.relevant:
+                continue
+            earlier = {q.id: -1 for q in repeat.questions[:position]}
+            later = {q.id: here for q in repeat.questions[position:]}
+            self.check_condition(child.relevant, child.relevant_line, f"question {child.id!r}",
+                                 {**order, **earlier, **later}, here, own={child.id}, computed=computed,
+                                 recorded=recorded)
 
     def check_condition(self, source: str, line: int, what: str, order: dict, position: int, own: set[str],
                         computed: set[str] = frozenset(), recorded: set[str] = frozenset()) -> None:
@@ -841,8 +923,17 @@ class _Builder:
         except conditions.ConditionError as exc:
             self.problem(line, f"relevant of {what}: {exc}", "condition")
             return
+        repeats = {q.id: q for q in self.questionnaire_repeats}
         for ref in condition.references():
-            if ref in computed:
+            if ref in repeats:
+                self.problem(line, f"relevant of {what} names repeat {ref!r}: a condition cannot use a repeat's list "
+                             "of instances", "repeat-reference")
+            elif any(ref in {c.id for c in r.questions} for r in repeats.values()) and ref not in order:
+                holder = next(r for r in repeats.values() if ref in {c.id for c in r.questions})
+                self.problem(line, f"relevant of {what} names {ref!r} inside repeat {holder.id!r}: only a question "
+                             "inside the same repeat can use it, and it means the same instance's answer",
+                             "repeat-reference")
+            elif ref in computed:
                 self.problem(line, f"relevant of {what} names derived entry {ref!r}: conditions may only use answers",
                              "derived-reference")
             elif ref in self.sensitive:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -34,6 +35,11 @@ METADATA_TYPES = ("start", "end", "today", "deviceid")
 TIME_TYPES = ("time", "datetime")
 QUESTION_TYPES = CHOICE_TYPES + NUMBER_TYPES + TEXT_TYPES + ("year", "date") + TIME_TYPES + ("note", DERIVED) \
     + METADATA_TYPES
+#: A group of questions answered any number of times (the people interviewed): its answer is a list of
+#: instances, each a dict keyed by the full ids of the group's questions (`<section>.<repeat>.<question>`).
+REPEAT = "repeat"
+#: The most instances of one repeat a page or a cleaning accepts, whatever its `max` says.
+MAX_INSTANCES = 200
 #: The key that holds a derived entry's expression: a value, or a rule of either severity.
 DERIVED_KEYS = ("expression", "check", "constraint")
 
@@ -41,6 +47,26 @@ YESNO_CHOICES_DATA = [
     ("ja", {"sv": "Ja", "en": "Yes"}),
     ("nej", {"sv": "Nej", "en": "No"}),
 ]
+
+
+_INSTANCE_KEY = re.compile(r"^([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)\[(\d{1,3})\]\.(.+)$")
+
+
+def instance_key(repeat_id: str, number: int, name: str) -> str:
+    """The key of a question (or one of its fields) in one instance of a repeat: `s.people[2].name`.
+
+    `name` is the question's full id (or a field name that starts with it, such as `s.people.likes/annat`);
+    `number` counts from 1. Pages name their fields so, and cleaning names its errors and skipped questions so.
+    """
+    return f"{repeat_id}[{number}].{name.removeprefix(repeat_id + '.')}"
+
+
+def split_instance_key(key: str) -> tuple[str, int, str] | None:
+    """(repeat id, instance number, full field name) of an `instance_key`, or None for any other key."""
+    match = _INSTANCE_KEY.match(key)
+    if not match:
+        return None
+    return match.group(1), int(match.group(2)), f"{match.group(1)}.{match.group(3)}"
 
 
 def text_in(labels: dict[str, str] | None, lang: str, fallback: str = "") -> str:
@@ -120,9 +146,30 @@ class Question:
     line: int = 0
     relevant_line: int = 0
     expression_line: int = 0
+    #: A repeat's questions (`type: repeat`); its `min` and `max` count instances.
+    questions: list["Question"] = field(default_factory=list)
+    #: A repeat: what one instance is called ("Person"), numbered on the pages and in messages ("Person 2").
+    instance_label: dict[str, str] = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
         return text_in(self.label, lang, self.id)
+
+    @property
+    def repeat(self) -> bool:
+        """A group of questions answered any number of times (`questions` holds them)."""
+        return self.type == REPEAT
+
+    def instance_name(self, lang: str) -> str:
+        """What one instance of a repeat is called: its instance label, else the repeat's label."""
+        return text_in(self.instance_label, lang, self.text(lang))
+
+    def instance_text(self, lang: str, number: int) -> str:
+        """One instance of a repeat, numbered from 1: "Person 2"."""
+        return f"{self.instance_name(lang)} {number}"
+
+    def child(self, qid: str) -> "Question | None":
+        """The repeat's question with this full id."""
+        return next((q for q in self.questions if q.id == qid), None)
 
     def help_text(self, lang: str) -> str:
         return text_in(self.help, lang)
@@ -275,7 +322,26 @@ class Questionnaire:
             yield from section.questions
 
     def question(self, qid: str) -> Question | None:
-        return self._index().get(qid)
+        """The question with this full id, also one inside a repeat."""
+        found = self._index().get(qid)
+        if found is None:
+            found = self._repeat_index().get(qid, (None, None))[1]
+        return found
+
+    def repeats(self) -> list[Question]:
+        """The repeats, in questionnaire order."""
+        return [q for q in self.questions() if q.repeat]
+
+    def repeat_of(self, qid: str) -> Question | None:
+        """The repeat that holds the question with this full id, or None for a question outside every repeat."""
+        return self._repeat_index().get(qid, (None, None))[0]
+
+    def _repeat_index(self) -> dict[str, tuple[Question, Question]]:
+        index = self.__dict__.get("_rindex")
+        if index is None:
+            index = {child.id: (q, child) for q in self.questions() if q.repeat for child in q.questions}
+            self.__dict__["_rindex"] = index
+        return index
 
     def _index(self) -> dict[str, Question]:
         index = self.__dict__.get("_qindex")
@@ -349,6 +415,10 @@ def _question_dict(q: Question, section_id: str) -> dict[str, Any]:
         data["choices"] = [_choice_dict(c) for c in q.choices]
     if q.items:
         data["items"] = [{"code": i.code, "label": i.label} for i in q.items]
+    if q.repeat:  # only on repeats: other definitions keep their content hash
+        if q.instance_label:
+            data["instance_label"] = q.instance_label
+        data["questions"] = [_question_dict(child, q.id) for child in q.questions]
     return data
 
 

@@ -7,10 +7,14 @@ path agree. CSRF is the web app's business (Flask-WTF's CSRFProtect).
 Field names: the question id; `<id>/annat` for the "other" text of a multi
 question; `<id>/<item>` for each matrix row; `<id>/special` for the
 don't-know / not-applicable choice of a question that is not a choice list.
+A question inside a repeat is named by its instance (`model.instance_key`):
+`<section>.<repeat>[2].<question>`, with the same suffixes; the page posts
+the number of instances as `<repeat id>#n`.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -18,10 +22,12 @@ from wtforms import Form, RadioField, SelectMultipleField, StringField, TextArea
 from wtforms import widgets
 from wtforms.fields.choices import SelectChoice
 
-from .answers import Cleaned, clean_answers
-from .model import OTHER, OTHER_SUFFIX, Question, Questionnaire, Section
+from .answers import Cleaned, clean_answers, instances
+from .model import MAX_INSTANCES, OTHER, OTHER_SUFFIX, Question, Questionnaire, Section, instance_key, split_instance_key
 
 SPECIAL_SUFFIX = "/special"
+#: Suffix of the posted field that says how many instances of a repeat the page shows.
+COUNT_SUFFIX = "#n"
 
 
 class CheckboxListField(SelectMultipleField):
@@ -48,6 +54,15 @@ class QuestionLayout:
     other: str | None = None
     special: str | None = None
     rows: list[tuple[str, str]] | None = None  # (field name, item label)
+    #: The question's key on the page (element ids, errors, relevance): its id, or its `instance_key`.
+    key: str = ""
+    #: A repeat: the layout of each instance's questions, instance 1 first.
+    instances: list[list["QuestionLayout"]] | None = None
+    #: A question inside a repeat: its instance number.
+    number: int = 0
+
+    def __post_init__(self):
+        self.key = self.key or self.question.id
 
 
 class SectionForm(Form):
@@ -61,13 +76,22 @@ class SectionForm(Form):
     rule_errors: dict[str, str] = {}
 
     def raw_values(self) -> dict[str, Any]:
-        """The submitted values, keyed as `clean_answers` reads them."""
+        """The submitted values, keyed as `clean_answers` reads them; a repeat's as a list of instances."""
         raw: dict[str, Any] = {}
         for entry in self.layout:
+            if entry.instances is not None:
+                raw[entry.question.id] = [self._values(children) for children in entry.instances]
+            else:
+                raw.update(self._values([entry]))
+        return raw
+
+    def _values(self, entries: list[QuestionLayout]) -> dict[str, Any]:
+        raw: dict[str, Any] = {}
+        for entry in entries:
             q = entry.question
             if entry.rows:
                 for name, _label in entry.rows:
-                    raw[name] = self[name].data
+                    raw[_field_key(name)] = self[name].data
             elif entry.field:
                 raw[q.id] = self[entry.field].data
             if entry.other:
@@ -75,6 +99,19 @@ class SectionForm(Form):
             if entry.special and self[entry.special].data:
                 raw[q.id] = self[entry.special].data
         return raw
+
+    def error_target(self, name: str) -> tuple[str, str]:
+        """(element id, text) of the question an error summary line links to, for a field name or a rule id."""
+        for entry in self.layout:
+            for one in [entry, *(child for children in entry.instances or [] for child in children)]:
+                names = [one.field, one.other, one.special, *(row for row, _label in one.rows or [])]
+                if name == one.key or name in names:
+                    text = one.question.text(self.lang)
+                    if one.number:
+                        text = f"{entry.question.instance_text(self.lang, one.number)}: {text}"
+                    return f"q-{one.key}", text
+        question = self.questionnaire.question(name.split("/")[0])
+        return f"q-{name}", question.text(self.lang) if question else name
 
     def validate_answers(self, earlier: Mapping[str, Any] | None = None, *, partial: bool = False) -> Cleaned:
         """Clean this section's values in the context of earlier answers; put errors on fields."""
@@ -86,16 +123,18 @@ class SectionForm(Form):
         merged.update(self.raw_values())
         cleaned = clean_answers(self.questionnaire, merged, partial=partial, lang=self.lang)
         # Later sections are not answered yet: their required questions are not this page's errors.
-        cleaned.errors = {qid: error for qid, error in cleaned.errors.items() if qid in own}
+        cleaned.errors = {qid: error for qid, error in cleaned.errors.items() if qid.split("[")[0] in own}
         self.rule_errors = {}
         for entry in self.layout:
-            error = cleaned.errors.get(entry.question.id)
-            if error:
-                name = entry.field or (entry.rows[0][0] if entry.rows else None)
-                if name:
-                    self[name].errors = [error]
-                elif entry.question.derived:
-                    self.rule_errors[entry.question.id] = error
+            children = [child for one in entry.instances or [] for child in one]
+            for one in [entry, *children]:
+                error = cleaned.errors.get(one.key)
+                if error:
+                    name = one.field or (one.rows[0][0] if one.rows else None)
+                    if name:
+                        self[name].errors = [error]
+                    elif one.question.derived or one.question.repeat:
+                        self.rule_errors[one.key] = error
         return cleaned
 
     def section_errors(self) -> list[tuple[str, str]]:
@@ -104,9 +143,34 @@ class SectionForm(Form):
         return fields + list(self.rule_errors.items())
 
 
+def _field_key(name: str) -> str:
+    """The raw-value key of a field: its name, or for a field of an instance the name without the instance."""
+    found = split_instance_key(name)
+    return found[2] if found else name
+
+
+def instance_counts(section: Section, data: Mapping[str, Any], posted: bool = False) -> dict[str, int]:
+    """How many instances each repeat of the section has: in raw values, or as a page posted them (`#n`)."""
+    counts: dict[str, int] = {}
+    for question in section.questions:
+        if not question.repeat:
+            continue
+        if posted:
+            value = data.get(question.id + COUNT_SUFFIX)
+            value = value[0] if isinstance(value, (list, tuple)) and value else value
+            try:
+                count = int(value) if value is not None else 0
+            except (TypeError, ValueError):
+                count = 0
+        else:
+            count = len(instances(question, data))
+        counts[question.id] = min(max(count, 0), MAX_INSTANCES)
+    return counts
+
+
 def build_section_form(questionnaire: Questionnaire, section: Section | str, lang: str = "sv",
-                       base: type[Form] = SectionForm) -> type[SectionForm]:
-    """Return a form class for one section, labels in `lang`."""
+                       base: type[Form] = SectionForm, counts: Mapping[str, int] | None = None) -> type[SectionForm]:
+    """Return a form class for one section, labels in `lang`; `counts` gives each repeat's number of instances."""
     if isinstance(section, str):
         section = next(s for s in questionnaire.sections if s.id == section)
     attrs: dict[str, Any] = {}
@@ -115,14 +179,36 @@ def build_section_form(questionnaire: Questionnaire, section: Section | str, lan
         if question.metadata:  # recorded, never shown
             continue
         entry = QuestionLayout(question)
-        _add_fields(question, lang, attrs, entry)
+        if question.repeat:
+            entry.instances = []
+            for number in range(1, (counts or {}).get(question.id, 0) + 1):
+                children = []
+                for child in question.questions:
+                    one = QuestionLayout(child, key=instance_key(question.id, number, child.id), number=number)
+                    _add_fields(child, lang, attrs, one, prefix=(question.id, number))
+                    children.append(one)
+                entry.instances.append(children)
+        else:
+            _add_fields(question, lang, attrs, entry)
         layout.append(entry)
     attrs.update(questionnaire=questionnaire, section=section, lang=lang, layout=layout)
     bases = (base,) if issubclass(base, SectionForm) else (SectionForm, base)
     return type(f"Section_{section.id}", bases, attrs)
 
 
-def _add_fields(q: Question, lang: str, attrs: dict[str, Any], entry: QuestionLayout) -> None:
+def _add_fields(q: Question, lang: str, attrs: dict[str, Any], entry: QuestionLayout,
+                prefix: tuple[str, int] | None = None) -> None:
+    if prefix is not None:  # a question of one instance of a repeat: the same fields, named by the instance
+        own: dict[str, Any] = {}
+        _add_fields(q, lang, own, entry)
+        rename = functools.partial(instance_key, *prefix)
+        attrs.update({rename(name): field for name, field in own.items()})
+        for role in ("field", "other", "special"):
+            if getattr(entry, role):
+                setattr(entry, role, rename(getattr(entry, role)))
+        if entry.rows:
+            entry.rows = [(rename(name), label) for name, label in entry.rows]
+        return
     label = q.text(lang)
     description = q.help_text(lang)
     choices = [SelectChoice(c.code, c.text(lang)) for c in q.all_choices()]
@@ -179,6 +265,18 @@ def formdata_for(questionnaire: Questionnaire, section: Section, answers: Mappin
     """Turn stored answers (or raw draft values) back into field data for display."""
     data: dict[str, Any] = {}
     for q in section.questions:
+        if q.repeat:
+            for number, given in enumerate(instances(q, answers), 1):
+                own = _question_data(q.questions, given)
+                data.update({instance_key(q.id, number, name): value for name, value in own.items()})
+        else:
+            data.update(_question_data([q], answers))
+    return data
+
+
+def _question_data(questions: list[Question], answers: Mapping[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for q in questions:
         value = answers.get(q.id)
         if q.type == "matrix":
             for item in q.items:

@@ -315,16 +315,34 @@ def scoped_submission(db: Database, sid: str, scope: Scope) -> store.Submission:
 
 
 def personal_ids(questionnaire) -> set[str]:
-    """Questions whose answers identify someone: what `fieldkit erase` removes."""
-    return {q.id for q in questionnaire.questions() if q.personal}
+    """The ids of the personal questions, also those inside a repeat."""
+    return {one.id for q in questionnaire.questions() for one in [q, *q.questions] if one.personal}
 
 
 def hidden_ids(questionnaire) -> set[str]:
     """Questions whose answers only a scope with personal answers sees one by one: personal and sensitive ones."""
-    return {q.id for q in questionnaire.questions() if q.personal or q.sensitive}
+    return {one.id for q in questionnaire.questions() for one in [q, *q.questions] if one.personal or one.sensitive}
 
 
 def without_personal(questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
-    """The answers minus personal and sensitive questions (and their `/other`, `/item` keys)."""
-    hidden = hidden_ids(questionnaire)
-    return {k: v for k, v in answers.items() if k.split("/")[0] not in hidden}
+    """The answers minus personal and sensitive questions (and their `/other`, `/item` keys), also inside
+    each instance of a repeat."""
+    return strip_answers(answers, hidden_ids(questionnaire))[0]
+
+
+def strip_answers(answers: dict[str, Any], hidden: set[str]) -> tuple[dict[str, Any], int]:
+    """(answers without the `hidden` questions' keys, how many were taken out); a repeat's instances too."""
+    kept, removed = {}, 0
+    for key, value in answers.items():
+        if key.split("/")[0] in hidden:
+            removed += 1
+            continue
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):  # a repeat's instances
+            instances = []
+            for instance in value:
+                own = {k: v for k, v in instance.items() if k.split("/")[0] not in hidden}
+                removed += len(instance) - len(own)
+                instances.append(own)
+            value = instances
+        kept[key] = value
+    return kept, removed

@@ -238,8 +238,7 @@ def _personal_ids(db: Database, qid: str, cache: dict[str, set[str]]) -> set[str
 
 
 def _strip(answers: dict[str, Any], personal: set[str]) -> tuple[dict[str, Any], int]:
-    kept = {k: v for k, v in answers.items() if k.split("/")[0] not in personal}
-    return kept, len(answers) - len(kept)
+    return accounts.strip_answers(answers, personal)
 
 
 def erase_personal(db: Database, *, municipality: str | None = None, submission: str | None = None,

@@ -300,9 +300,9 @@ def test_condition_error_is_a_value_error():
 # --- nothing is Python ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("source, message", [
-    ("__import__('os')", "unknown function '__import__' at position 1 (known: days, if, int, max, min, number, round)"),
+    ("__import__('os')", "unknown function '__import__' at position 1 (known: count, days, if, int, max, min, number, round, sum)"),
     ("__import__('os').system('true')", "unexpected character '.' at position 17"),
-    ("open('/etc/passwd')", "unknown function 'open' at position 1 (known: days, if, int, max, min, number, round)"),
+    ("open('/etc/passwd')", "unknown function 'open' at position 1 (known: count, days, if, int, max, min, number, round, sum)"),
     ("lambda: 1", "unexpected character ':' at position 7"),
     ("s.a; import os", "unexpected character ';' at position 4"),
     ("s.a ** 2 == 4", "expected a question id or a value, found '*' at position 6"),

@@ -188,8 +188,9 @@ def test_an_unknown_reference_is_a_problem_with_its_line():
                                        "other: give both cases the same type"),
     ("a.deltagare +", "expression of 'a.x': expected a question id or a value, found end of condition at "
                       "position 14"),
-    ("sum(a.deltagare, 1)", "expression of 'a.x': unknown function 'sum' at position 1 "
-                            "(known: days, if, int, max, min, number, round)"),
+    ("sum(a.deltagare, 1)", "expression of 'a.x': sum() takes 1 argument (got 2) at position 1"),
+    ("sum(a.deltagare)", "expression of 'a.x': sum() takes a number question of a repeat, such as "
+                         "sum(s.personer.alder), not 'a.deltagare' (a number)"),
 ])
 def test_expressions_that_do_not_fit_are_problems(expression, message):
     assert problems(f'''      - id: x

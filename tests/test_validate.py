@@ -14,7 +14,7 @@ TESTS = Path(__file__).parent
 BROKEN = TESTS / "broken"
 
 KNOWN_TYPES = ("single, multi, scale, matrix, yesno, integer, decimal, money, text, longtext, year, date, time, "
-               "datetime, note, derived, start, end, today, deviceid")
+               "datetime, note, derived, start, end, today, deviceid, repeat")
 QUESTION_KEYS = ("check, choices, constraint, constraint_message, default, dont_know, expression, help, id, items, "
                  "label, max, max_length, message, min, not_applicable, other, pattern, personal, relevant, required, "
                  "sensitive, type")

@@ -88,10 +88,8 @@ def test_rows_that_refer_to_a_left_out_row_are_named_with_the_reason(tmp_path):
         ["type", "name", LABEL, "relevant"],
         ["geopoint", "place", "Where are you?", ""],
         ["text", "why", "Why there?", "${place} != ''"],
-        ["begin repeat", "member", "Household member", ""],
-        ["text", "member_name", "Name", ""],
-        ["end repeat", "", "", ""],
-        ["text", "first_member", "Anything about the first one?", "${member_name} != ''"],
+        ["image", "member_photo", "Photo", ""],
+        ["text", "first_member", "Anything about the photo?", "${member_photo} != ''"],
         ["text", "kept", "Kept", ""],
     ])
     with pytest.raises(XLSFormError) as caught:
@@ -100,18 +98,16 @@ def test_rows_that_refer_to_a_left_out_row_are_named_with_the_reason(tmp_path):
         "survey row 2: type 'geopoint' is not supported",
         "survey row 3: relevant \"${place} != ''\" cannot be translated: refers to ${place} (row 2), which was left "
         "out: type 'geopoint' is not supported",
-        "survey row 4: type 'begin repeat' is not supported: fieldkit does not support repeats yet (the repeat "
-        "spans rows 4-6)",
-        "survey row 7: relevant \"${member_name} != ''\" cannot be translated: refers to ${member_name} (row 5), "
-        "which was left out: type 'begin repeat' is not supported: fieldkit does not support repeats yet (the "
-        "repeat spans rows 4-6)",
+        "survey row 4: type 'image' is not supported",
+        "survey row 5: relevant \"${member_photo} != ''\" cannot be translated: refers to ${member_photo} (row 4), "
+        "which was left out: type 'image' is not supported",
     ]
     assert texts(caught.value.problems, path) == expected
     result = import_xlsform(path, skip_unsupported=True)
     assert texts(result.left_out, path) == expected
     assert [q.id for q in result.questionnaire.questions()] == ["calc.kept"]
-    # 5 question rows (begin/end rows are not questions); all but `kept` are left out
-    assert (result.rows, result.rows_left_out) == (5, [2, 3, 5, 7])
+    # 5 question rows; all but `kept` are left out
+    assert (result.rows, result.rows_left_out) == (5, [2, 3, 4, 5])
 
 
 def test_the_import_command_counts_every_question_row_left_out(runner, tmp_path):
@@ -119,18 +115,19 @@ def test_the_import_command_counts_every_question_row_left_out(runner, tmp_path)
         ["type", "name", LABEL, "relevant"],
         ["begin repeat", "member", "Household member", ""],
         ["text", "member_name", "Name", ""],
-        ["integer", "member_age", "Age", ""],
+        ["begin repeat", "child", "Child", ""],
+        ["text", "child_name", "Name", ""],
+        ["integer", "child_age", "Age", ""],
+        ["end repeat", "", "", ""],
         ["end repeat", "", "", ""],
         ["text", "kept", "Kept", ""],
-        ["text", "also_kept", "Also kept", ""],
     ])
     result = runner.invoke(main, ["forms", "import", str(path), "--skip-unsupported", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    # one message (the repeat) but two question rows
+    # one message (the inner repeat) but two question rows
     assert "2 of 4 question rows left out (the warnings below say which and why)" in result.stdout.splitlines()
     assert result.stderr.splitlines() == [
-        f"warning: {path}: survey row 2: type 'begin repeat' is not supported: fieldkit does not support repeats "
-        "yet (the repeat spans rows 2-5)"]
+        f"warning: {path}: survey row 4: a repeat inside a repeat is not supported (it spans rows 4-7)"]
 
 
 def test_a_group_whose_relevant_cannot_be_translated_leaves_out_its_rows_with_the_reason(tmp_path):
@@ -240,8 +237,8 @@ def test_a_calculation_fieldkit_cannot_compute_is_left_out_and_so_are_the_rows_t
         "dates and true/false, not text: concat() is not supported",
         "survey row 6: calculation '${d} * 2' cannot be used: expression of 'calc.plus': cannot multiply 'calc.d' "
         "(a date) by 2: arithmetic needs numbers (with dates: date - date, date + days, date - days)",
-        "survey row 7: calculation 'sum(${n})' cannot be translated: sum() and count() add up answers of a repeat, "
-        "and fieldkit does not support repeats yet",
+        "survey row 7: calculation 'sum(${n})' cannot be translated: sum() takes one question of a repeat, such as "
+        "sum(${age})",
         "survey row 8: relevant '${plus} > 2' cannot be translated: refers to ${plus} (row 6), which was left out: "
         "calculation '${d} * 2' cannot be used: expression of 'calc.plus': cannot multiply 'calc.d' (a date) by 2: "
         "arithmetic needs numbers (with dates: date - date, date + days, date - days)",

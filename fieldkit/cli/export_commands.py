@@ -8,6 +8,7 @@ import time
 import click
 
 from exports import ExportFilter, export_report, save_workbook, write_csv
+from exports.repeats import write_instances_csv
 from exports.filters import STATUSES, TableOptions
 from exports.quarterly import export_quarterly
 from exports.xlsx_quarterly import save_quarterly
@@ -165,14 +166,26 @@ def xlsx_command(ctx, questionnaire, counties, municipalities, date_from, date_t
 @click.option("--long", "long_form", is_flag=True, help="One row per answer instead of one row per submission.")
 @click.option("--sep", default=",", show_default=True, type=click.Choice(list(SEPARATORS)),
               help="Field separator; ';' suits Excel with Swedish settings.")
+@click.option("--repeat", "repeat_id", default=None, metavar="ID",
+              help="The instances of this repeat (e.g. intervju.personer), one row each, keyed to the "
+                   "submission and numbered from 1, instead of the submissions.")
 @click.pass_context
 def csv_command(ctx, questionnaire, counties, municipalities, date_from, date_to, status, lang, out,
-                long_form, sep) -> None:
+                long_form, sep, repeat_id) -> None:
     """Write the submissions as CSV (UTF-8 with BOM): one row per submission, or with --long one per answer.
 
     Example: fieldkit export csv --questionnaire kub-webbenkat --sep ';' --out kub.csv
     """
     report = _report(ctx, questionnaire, counties, municipalities, date_from, date_to, status, lang)
+    if repeat_id:
+        found = next((one for one in report.instances if one.repeat.id == repeat_id), None)
+        if found is None:
+            known = ", ".join(one.repeat.id for one in report.instances) or "none"
+            raise click.ClickException(f"{report.filter.questionnaire} has no repeat {repeat_id!r} "
+                                       f"(its repeats: {known})")
+        write_instances_csv(found, out, report.gettext, report.lang, sep=SEPARATORS[sep])
+        click.echo(f"wrote {out}: {len(found.rows)} instances of {repeat_id}")
+        return
     write_csv(report, out, long=long_form, sep=SEPARATORS[sep])
     click.echo(f"wrote {out}: {report.n} submissions ({'long' if long_form else 'wide'})")
 

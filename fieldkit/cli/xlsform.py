@@ -31,8 +31,8 @@ def import_command(file: Path, skip_unsupported: bool, out_dir: Path, force: boo
 
     Writes <id>-<version>.yaml into --out. Every problem is reported as
     FILE: survey row N: message; the command exits 1 if the form cannot be
-    imported, e.g. because of rows fieldkit does not support (repeats,
-    geopoints, media, calculations) and --skip-unsupported is not given.
+    imported, e.g. because of rows fieldkit does not support (nested
+    repeats, geopoints, media, some calculations) and --skip-unsupported is not given.
 
     Example: fieldkit forms import survey.xlsx --skip-unsupported --out forms/library
     """

@@ -230,7 +230,7 @@
       if (!hide && !marker) {
         marker = document.createElement("input");
         marker.type = "hidden"; marker.name = "shown"; marker.value = qid;
-        form.insertBefore(marker, box);
+        box.parentNode.insertBefore(marker, box);  // a question of a repeat's instance sits deeper than the form
       }
     });
   };

@@ -8,6 +8,9 @@ matrix; derived, check, constraint on a calculate row), `fieldkit_flags`
 condition, when the XPath would not translate back to the same text), and
 `fieldkit_expression` and `fieldkit_message` (a derived entry's exact
 expression and its rule's message; `calculation` holds the XPath for ODK).
+A repeat is a `begin repeat` ... `end repeat` (`repeat_count` when min and
+max are the same number) with `fieldkit_repeat` ("min=1 max=3") and
+`fieldkit_instance_label`.
 """
 
 from __future__ import annotations
@@ -84,9 +87,10 @@ class _Exporter:
         self.langs = questionnaire.languages
         self.tags = {code: language_tag(code) for code in self.langs}
         self.places: dict[str, _Place] = {}
+        everything = [one for q in questionnaire.questions() for one in [q, *q.questions]]
         # A derived entry counts as its result type: XPath needs to know which values are dates.
-        self.types = {q.id: q.result if q.derived else q.type for q in questionnaire.questions()}
-        self.items = {q.id: [i.code for i in q.items] for q in questionnaire.questions() if q.type == "matrix"}
+        self.types = {q.id: q.result if q.derived else q.type for q in everything}
+        self.items = {q.id: [i.code for i in q.items] for q in everything if q.type == "matrix"}
         self.lists: dict[tuple, str] = {}
         self.list_names: set[str] = set()
         self.choice_rows: list[dict] = []
@@ -110,6 +114,12 @@ class _Exporter:
                 if question.type == "multi" and question.other:
                     names[f"{local}_{OTHER}"] += 1
                 self.places[question.id] = _Place(local, (group,), Target(question.id, question.type))
+                for child in question.questions:  # a repeat's: ${name} inside it means the same instance's
+                    own = xlsform_name(child.id.removeprefix(question.id + "."))
+                    names[own] += 1
+                    if child.type == "multi" and child.other:
+                        names[f"{own}_{OTHER}"] += 1
+                    self.places[child.id] = _Place(own, (group, local), Target(child.id, child.type))
         self.counts = names
         self.by_name = {p.name: p.target for p in self.places.values() if names[p.name] == 1}
         self.by_path = {p.path + (p.name,): p.target for p in self.places.values()}
@@ -148,10 +158,10 @@ class _Exporter:
     def survey_columns(self, rows: list[dict]) -> list[str]:
         columns = ["type", "name"] + [f"label::{self.tags[c]}" for c in self.langs]
         for base in ("hint", "required", "relevant", "constraint", "constraint_message", "calculation", "default",
-                     "appearance",
+                     "appearance", "repeat_count", "fieldkit_repeat", "fieldkit_instance_label",
                      "fieldkit_type", "fieldkit_flags", "fieldkit_relevant", "fieldkit_id", "fieldkit_expression",
                      "fieldkit_message", "fieldkit_generated"):
-            if base in ("hint", "constraint_message", "fieldkit_message"):
+            if base in ("hint", "constraint_message", "fieldkit_message", "fieldkit_instance_label"):
                 keys = [f"{base}::{self.tags[c]}" for c in self.langs]
                 if any(row.get(k) for row in rows for k in keys):
                     columns += keys
@@ -215,8 +225,10 @@ class _Exporter:
         self.relevant(row, section.relevant)
         return row
 
-    def question_rows(self, question: Question, section: Section) -> list[dict]:
-        local = self.local(question, section)
+    def question_rows(self, question: Question, section: Section, local: str | None = None) -> list[dict]:
+        local = local or self.local(question, section)
+        if question.repeat:
+            return self.repeat_rows(question, section, local)
         if question.type == "matrix":
             return self.matrix_rows(question, local)
         if question.derived:
@@ -247,6 +259,23 @@ class _Exporter:
                          **self.texts("label", {c: OTHER_LABEL.get(c, OTHER_LABEL["sv"]) for c in self.langs}),
                          "relevant": f"selected({self.ref_text(question.id, None)}, '{OTHER}')"})
         return rows
+
+    def repeat_rows(self, repeat: Question, section: Section, local: str) -> list[dict]:
+        """A repeat as begin repeat ... end repeat; its instance limits and label in fieldkit columns."""
+        name = xlsform_name(local)
+        row = {"type": "begin repeat", "name": name, **self.texts("label", repeat.label),
+               **self.texts("hint", repeat.help), **self.texts("fieldkit_instance_label", repeat.instance_label)}
+        if name != local:
+            row["fieldkit_id"] = local
+        self.relevant(row, repeat.relevant)
+        if repeat.min is not None and repeat.min == repeat.max:
+            row["repeat_count"] = repeat.min
+        limits = [f"{key}={getattr(repeat, key)}" for key in ("min", "max") if getattr(repeat, key) is not None]
+        row["fieldkit_repeat"] = " ".join(limits) or None
+        rows = [row]
+        for child in repeat.questions:
+            rows += self.question_rows(child, section, child.id.removeprefix(repeat.id + "."))
+        return rows + [{"type": "end repeat"}]
 
     def derived_row(self, question: Question, local: str) -> dict:
         """A derived entry as a calculate row: XPath for ODK, the exact expression for fieldkit."""

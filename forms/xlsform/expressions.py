@@ -194,8 +194,8 @@ def _operand(node: tuple, resolve: Resolver) -> str:
 VALUE_FUNCTIONS = ("if", "round", "min", "max", "number", "int", "today", "coalesce")
 #: Why other common functions cannot be calculated, for the row's message.
 _NOT_CALCULATED = {
-    "sum": "sum() and count() add up answers of a repeat, and fieldkit does not support repeats yet",
-    "count": "sum() and count() add up answers of a repeat, and fieldkit does not support repeats yet",
+    "sum": "sum() takes one question of a repeat, such as sum(${age})",
+    "count": "count() takes a repeat, such as count(${members})",
     "concat": "fieldkit calculates numbers, dates and true/false, not text: concat() is not supported",
     "now": "now() is not supported: fieldkit computes a value from answers, and the moment would change each time",
 }
@@ -290,6 +290,10 @@ def _value_call(node: tuple, resolve: Resolver, inline: bool) -> str:
         return _quote(_iso_date(args[0][1]))
     if name in ("true", "false") and not args:
         return name
+    if name in ("count", "sum") and len(args) == 1 and args[0][0] in ("ref", "path"):
+        target = resolve(args[0])
+        if name == "count" and target.qtype == "repeat" or target.ref.count(".") == 2:  # a repeat's question
+            return f"{name}({target.ref})"
     if name in _NOT_CALCULATED:
         raise Untranslatable(_NOT_CALCULATED[name])
     if name in ("selected", "not", "regex", "string-length", "count-selected"):

@@ -28,7 +28,17 @@ from pathlib import Path
 from .. import conditions
 from ..loader import DefinitionError, from_dict
 from ..answers import InvalidAnswer, clean_value, message
-from ..model import DONT_KNOW, OTHER, SPECIAL_CODES, Choice, Question, Questionnaire, yesno_choices
+from ..model import (
+    DONT_KNOW,
+    MAX_INSTANCES,
+    OTHER,
+    REPEAT,
+    SPECIAL_CODES,
+    Choice,
+    Question,
+    Questionnaire,
+    yesno_choices,
+)
 from . import xpath
 from .building import Data, Run, own_id
 from .choices import ChoiceLists, ChoiceSet
@@ -150,6 +160,8 @@ class _Importer(ComputedRows):
         self.sections: list[Data] = []
         self.section_ids: set[str] = set()
         self.run_counts: Counter = Counter()
+        self.repeat_members: dict[str, str] = {}  # question id -> id of the repeat that holds it
+        self.inside: str | None = None  # the repeat whose rows are being read
 
     def run(self) -> dict | None:
         settings = self.wb.sheet("settings")
@@ -225,9 +237,13 @@ class _Importer(ComputedRows):
                 consumed = False
                 continue
             if isinstance(node, Group):
+                if node.kind == "repeat":
+                    run = run or self.new_run(groups, node.number)
+                    self.add(run, self.repeat(node, run))
+                    continue
                 if node.kind != "group":
                     self.leave_out(node, f"type {node.row.text('type')!r} is not supported: fieldkit does "
-                                         f"not support repeats yet (the {node.kind} spans {node.rows()})")
+                                         f"not support loops yet (the {node.kind} spans {node.rows()})")
                     continue
                 rows = self.matrix_rows(node)
                 if rows is not None:
@@ -264,6 +280,81 @@ class _Importer(ComputedRows):
                     question, extras, consumed = built
                     for data in [question, *extras]:
                         self.add(run, data)
+
+    def repeat(self, group: Group, run: Run) -> Data | None:
+        """A `begin repeat` ... `end repeat`: a repeat of the plain questions inside it.
+
+        A group, a repeat, a calculation or metadata inside a repeat is left out with a message; a
+        `repeat_count` that is a whole number becomes the repeat's min and max.
+        """
+        reasons: list[str] = []
+        relevant = self.relevant(group, reasons)
+        for reason in reasons:
+            self.msg.unsupported("survey", group.number, f"{reason} (the repeat spans {group.rows()})")
+        if reasons:
+            self.refs.leave_out(group, f"the relevant of its repeat (row {group.number}) cannot be translated")
+            return None
+        local = unique(make_id(own_id(group)), run.local_ids)
+        rid = f"{run.data['id']}.{local}"
+        data = Data(group.number, id=local, type=REPEAT, label=self.texts.label(group.row, "label", group.name))
+        help_text = self.texts.texts(group.row, "hint")
+        if help_text:
+            data["help"] = help_text
+        if relevant:
+            data["relevant"] = relevant
+        instance_label = self.texts.texts(group.row, "fieldkit_instance_label")
+        if instance_label:
+            data["instance_label"] = instance_label
+        count = cell_text(group.row.get("repeat_count"))
+        limits = group.row.text("fieldkit_repeat")
+        if limits:  # fieldkit's own export: "min=1 max=3"
+            for part in limits.split():
+                key, _sep, value = part.partition("=")
+                if key in ("min", "max") and value.isdigit():
+                    data[key] = int(value)
+                else:
+                    self.msg.warning("survey", group.number, f"fieldkit_repeat {part!r} is not min=N or max=N; "
+                                                             "it is ignored", "repeat-count")
+        elif count and count.isdigit() and 0 < int(count) <= MAX_INSTANCES:
+            data["min"] = data["max"] = int(count)
+        elif count:
+            self.msg.warning("survey", group.number, f"repeat_count {count!r} is not a whole number; the repeat "
+                                                     "takes any number of instances", "repeat-count")
+        inner = Run(Data(group.number, id=rid, questions=[]))
+        self.names[self.refs.key(group)] = rid
+        self.refs.register(group, rid, REPEAT)
+        self.inside = rid
+        children = group.children
+        consumed = False
+        for i, node in enumerate(children):
+            if consumed:
+                consumed = False
+                continue
+            if isinstance(node, Group):
+                self.leave_out(node, f"a {node.kind} inside a repeat is not supported (it spans {node.rows()})")
+            elif node.kind == "unsupported" and self.is_derived(node):
+                self.add(inner, self.derived(node, inner))
+            elif node.kind == "unsupported" and node.type_text.lower() == "calculate":
+                self.add(inner, self.calculation(node, inner))
+            elif node.kind == "metadata":
+                self.leave_out(node, f"type {node.type_text!r} inside a repeat is not supported: it is recorded "
+                                     "once per interview")
+            elif node.kind != "question":
+                self.leave_out(node, f"type {node.type_text!r} is not supported")
+            else:
+                following = children[i + 1] if i + 1 < len(children) else None
+                built = self.question(node, inner, following)
+                if built is not None:
+                    question, extras, consumed = built
+                    inner.data["questions"].extend([question, *extras])
+        self.inside = None
+        self.repeat_members.update({f"{rid}.{q['id']}": rid for q in inner.data["questions"]})
+        if not inner.data["questions"]:
+            self.msg.unsupported("survey", group.number, f"repeat {group.name!r} has no question fieldkit can "
+                                                         f"import (it spans {group.rows()})")
+            return None
+        data["questions"] = inner.data["questions"]
+        return data
 
     @property
     def computed(self) -> set[int]:
@@ -356,7 +447,20 @@ class _Importer(ComputedRows):
         if node.number in self.refused:  # a calculation put into it makes a condition the loader refuses
             reasons.append(f"relevant {node.row.text('relevant')!r} cannot be used: {self.refused[node.number]}")
             return None
-        return self.refs.relevant(node.row, node.number, reasons)
+        text = self.refs.relevant(node.row, node.number, reasons)
+        inside, members = self.inside, self.repeat_members
+        if text and members:
+            try:
+                named = conditions.parse(text).references()
+            except conditions.ConditionError:
+                return text  # the loader says what is wrong with it
+            outside = [ref for ref in named if ref in members and members[ref] != inside]
+            if outside:
+                reasons.append(f"relevant {node.row.text('relevant')!r} cannot be translated: it names "
+                               f"{outside[0]!r} inside a repeat, and outside that repeat a condition cannot say "
+                               "which instance it means")
+                return None
+        return text
 
     def default(self, entry: Entry, data: Data) -> None:
         """The row's default as the question's, if it is a valid answer (not an expression such as today())."""
