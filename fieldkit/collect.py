@@ -22,7 +22,7 @@ from flask_babel import gettext
 from forms import metadata, registry
 from forms.answers import clean_answers
 from forms.display import format_answer, format_rows
-from forms.webform import formdata_for
+from forms.webform import apply_rank_post, formdata_for
 from sync import accounts, store
 from sync.selection import Selection
 
@@ -145,7 +145,7 @@ def section(sid, section_id):
         except store.NotEditable:
             return redirect(url_for(".summary", sid=sid))
         # "Clear the answer" posts the page back, as "stay" does, without that question's answer.
-        action = "stay" if "clear" in request.form else request.form.get("action", "next")
+        action = "stay" if "clear" in request.form or "move" in request.form else request.form.get("action", "next")
         if action == "prev":
             target = neighbour(sections, questionnaire, current.id, -1)
             return redirect(url_for(".section", sid=sid, section_id=target.id) if target else url_for(".resume", sid=sid))
@@ -175,6 +175,7 @@ def section(sid, section_id):
         target = neighbour(sections, questionnaire, current.id, 1) or sections[-1]
         return redirect(url_for(".section", sid=sid, section_id=target.id))
     position = sections.index(current) + 1
+    form.piped = {**cleaned.answers, **cleaned.derived}  # shown in place of ${section.question} in labels
     response = make_response(render_template(
         "collect/section.html", sub=sub, questionnaire=questionnaire, section=current, form=form,
         hidden=hidden, position=position, total=len(sections), notice=notice,
@@ -212,6 +213,7 @@ def _save_posted(db, sub, questionnaire, current):
     if any(q.id == cleared and q.type in ("single", "scale", "yesno") for q in current.questions):
         values[cleared] = None
         form[cleared].data = None
+    apply_rank_post(form, values, request.form.get("move"), cleared)
     raw = metadata.record(questionnaire, merge_section_raw(sub.draft["raw"], current, values), started=sub.created,
                           device_id=sub.device_id, zone=LOCAL_ZONE)
     cleaned, sections = progress(questionnaire, raw)
