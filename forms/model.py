@@ -41,6 +41,13 @@ QUESTION_TYPES = CHOICE_TYPES + NUMBER_TYPES + TEXT_TYPES + ("year", "date") + T
     + METADATA_TYPES + MORE_TYPES
 #: The stored answer of an acknowledge question.
 ACKNOWLEDGED = "OK"
+#: How the exports name the parts of the new types' columns: "Question: latitude", "Question: first place".
+PART_LABELS = {
+    "lat": {"sv": "latitud", "en": "latitude"},
+    "lon": {"sv": "longitud", "en": "longitude"},
+    "first": {"sv": "första plats", "en": "first place"},
+    "place": {"sv": "plats", "en": "place"},
+}
 #: The parts of a geopoint answer, in the order ODK writes them ("lat lon alt acc"); lat and lon are required.
 GEOPOINT_PARTS = ("lat", "lon", "alt", "acc")
 #: The key that holds a derived entry's expression: a value, or a rule of either severity.

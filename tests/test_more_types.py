@@ -191,3 +191,92 @@ def test_rank_buttons_work_without_javascript_and_the_answers_are_stored(client,
     assert cleaned.answers["hem.plats"] == {"lat": 63.8258, "lon": 20.263}
     page = client.get(url).data.decode()
     assert 'value="63,8258"' in page and '<input type="hidden" name="hem.viktigt" value="storlek">' in page
+
+
+# ---------------------------------------------------------------- exports
+
+# municipality (county), how they like it (range), order of importance (rank), acknowledged, position
+EXPORT_ROWS = [
+    ("2480", 8, ["lage", "pris", "storlek"], "OK", {"lat": 63.8258, "lon": 20.263}),   # Västerbotten
+    ("2482", 4, ["pris", "lage", "storlek"], "OK", {"lat": 64.75, "lon": 20.95, "acc": 8.0}),
+    ("0180", 6, ["lage", "storlek", "pris"], "OK", None),                              # Stockholm
+    ("0180", None, None, "OK", {"lat": 59.3293, "lon": 18.0686}),
+]
+
+
+@pytest.fixture(scope="module")
+def export_db(tmp_path_factory, exports_template, form):
+    import shutil
+
+    from exports_helpers import add_answers
+
+    path = tmp_path_factory.mktemp("more-types") / "fieldkit.db"
+    shutil.copyfile(exports_template, path)
+    database = store.open_db(path)
+    store.add_questionnaire(database, form)
+    for code, rating, order, ok, point in EXPORT_ROWS:
+        answers = {"hem.samtycke": ok, "hem.trivsel": rating, "hem.viktigt": order, "hem.plats": point}
+        add_answers(database, form, code, {k: v for k, v in answers.items() if v is not None})
+    yield database
+    database.conn.close()
+
+
+def test_exports_tabulate_range_as_a_number_rank_as_first_places_and_mean_places_and_two_coordinates(export_db):
+    from exports import ExportFilter, build_report
+
+    report = build_report(export_db, ExportFilter("fler-typer"), "sv")
+    tables = {t.key: t for s in report.sections for t in s.tables}
+    total = -1  # the last group is the whole selection
+    # range: 8, 4, 6 -> mean 6, median 6
+    assert tables["hem.trivsel"].stats["mean"][total] == 6 and tables["hem.trivsel"].stats["n"][total] == 3
+    # first places: läge twice, pris once (the fourth interview has no ranking)
+    first = tables["hem.viktigt"]
+    assert [c.code for c in first.options] == ["pris", "lage", "storlek"]
+    assert first.counts[total].tolist() == [1, 2, 0] and first.question.text("sv") == \
+        "Vad är viktigast?: första plats"
+    # mean places: pris (2 + 1 + 3) / 3 = 2, läge (1 + 2 + 1) / 3 = 4/3, storlek (3 + 3 + 2) / 3 = 8/3
+    assert tables["hem.viktigt/pris"].stats["mean"][total] == 2
+    assert tables["hem.viktigt/lage"].stats["mean"][total] == pytest.approx(4 / 3)
+    assert tables["hem.viktigt/storlek"].stats["mean"][total] == pytest.approx(8 / 3)
+    assert tables["hem.viktigt/lage"].question.text("en") == "What matters most?: Location (place)"
+    # acknowledge: four OKs
+    assert tables["hem.samtycke"].counts[total].tolist() == [4]
+    # geopoint: latitude and longitude, three positions
+    assert tables["hem.plats/lat"].stats["n"][total] == 3
+    assert tables["hem.plats/lat"].stats["max"][total] == 64.75
+    assert tables["hem.plats/lon"].stats["min"][total] == 18.0686
+    assert [c.key for c in report.schema.raw_columns()] == [
+        "hem.boende", "hem.antal", "hem.flytt", "hem.trivsel", "hem.viktigt", "hem.viktigt/pris", "hem.viktigt/lage",
+        "hem.viktigt/storlek", "hem.samtycke", "hem.plats/lat", "hem.plats/lon"]
+    assert report.schema.warnings == []
+
+
+def test_the_csv_has_a_column_per_rank_option_and_per_coordinate(export_db):
+    from exports import ExportFilter, build_report
+    from exports.csv_export import iter_csv
+
+    report = build_report(export_db, ExportFilter("fler-typer"), "sv")
+    lines = "".join(iter_csv(report)).splitlines()
+    header = lines[0].split(",")
+    rows = [dict(zip(header, line.split(","))) for line in lines[1:]]
+    umea = next(r for r in rows if "2480" in r.values())
+    assert (umea["hem.trivsel"], umea["hem.viktigt"], umea["hem.viktigt/pris"], umea["hem.viktigt/lage"],
+            umea["hem.samtycke"], umea["hem.plats/lat"], umea["hem.plats/lon"]) == \
+        ("8", "Läge", "2", "1", "OK", "63.8258", "20.263")
+
+
+def test_the_workbook_heads_each_part_column_and_places_are_whole_numbers(export_db, tmp_path):
+    from openpyxl import load_workbook
+
+    from exports import ExportFilter, build_report, save_workbook
+
+    report = build_report(export_db, ExportFilter("fler-typer"), "en")
+    path = save_workbook(report, tmp_path / "more.xlsx")
+    ws = load_workbook(path, read_only=True)[report.gettext("Data")]
+    rows = list(ws.iter_rows(values_only=True))
+    header = list(rows[0])
+    assert "What matters most?: Location (place)" in header and "Where is the home?: latitude" in header
+    umea = next(r for r in rows[1:] if "Umeå" in r)
+    assert umea[header.index("What matters most?: Location (place)")] == 1
+    assert umea[header.index("Where is the home?: longitude")] == 20.263
+    assert umea[header.index("What matters most?: first place")] == "Location"
