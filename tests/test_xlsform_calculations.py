@@ -86,7 +86,7 @@ def test_a_constraint_beyond_limits_is_checked_as_a_rule_beside_the_question(tmp
 def test_rows_that_refer_to_a_left_out_row_are_named_with_the_reason(tmp_path):
     path = write_form(tmp_path, [
         ["type", "name", LABEL, "relevant"],
-        ["geopoint", "place", "Where are you?", ""],
+        ["image", "place", "A photo of the place", ""],
         ["text", "why", "Why there?", "${place} != ''"],
         ["begin repeat", "member", "Household member", ""],
         ["text", "member_name", "Name", ""],
@@ -97,9 +97,9 @@ def test_rows_that_refer_to_a_left_out_row_are_named_with_the_reason(tmp_path):
     with pytest.raises(XLSFormError) as caught:
         import_xlsform(path)
     expected = [
-        "survey row 2: type 'geopoint' is not supported",
+        "survey row 2: type 'image' is not supported",
         "survey row 3: relevant \"${place} != ''\" cannot be translated: refers to ${place} (row 2), which was left "
-        "out: type 'geopoint' is not supported",
+        "out: type 'image' is not supported",
         "survey row 4: type 'begin repeat' is not supported: fieldkit does not support repeats yet (the repeat "
         "spans rows 4-6)",
         "survey row 7: relevant \"${member_name} != ''\" cannot be translated: refers to ${member_name} (row 5), "

@@ -48,6 +48,7 @@ KNOWN_COLUMNS = {
         "type", "name", "label", "hint", "required", "relevant", "constraint", "constraint_message",
         "appearance", "choice_filter", "fieldkit_type", "fieldkit_flags", "fieldkit_relevant", "fieldkit_id",
         "calculation", "fieldkit_expression", "fieldkit_message", "read_only", "default", "fieldkit_generated",
+        "parameters",
     },
     "choices": {"list_name", "name", "label", "score"},
     "settings": {"form_id", "form_title", "version", "default_language", "fieldkit_title", "fieldkit_description"},
