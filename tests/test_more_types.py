@@ -280,3 +280,13 @@ def test_the_workbook_heads_each_part_column_and_places_are_whole_numbers(export
     assert umea[header.index("What matters most?: Location (place)")] == 1
     assert umea[header.index("Where is the home?: longitude")] == 20.263
     assert umea[header.index("What matters most?: first place")] == "Location"
+
+
+def test_the_summary_writes_a_rank_as_places_and_a_point_as_coordinates(form):
+    from forms.display import format_answer
+
+    assert format_answer(form.question("hem.viktigt"), ["lage", "pris", "storlek"], "sv") == \
+        "1. Läge; 2. Pris; 3. Storlek"
+    assert format_answer(form.question("hem.plats"), {"lat": 63.8258, "lon": 20.263, "acc": 5.0}, "sv") == \
+        "63,8258 20,263"
+    assert format_answer(form.question("hem.trivsel"), 2.5, "en") == "2.5"
