@@ -280,6 +280,9 @@ def question_tables(frame: pd.DataFrame, schema: Schema, groups: list[Group], g:
                 rows = [choice_table(frame, c, groups, g) for c in cols]
                 if rows:
                     result.tables.append(MatrixTable(question.id, question, rows))
+            elif question.type in ("rank", "geopoint"):  # the first place and each option's place; lat and lon
+                result.tables += [choice_table(frame, c, groups, g) if c.kind == "choice" else
+                                  value_table(frame, c, groups, g) for c in cols]
             elif question.type == "multi":
                 options = [c for c in cols if c.kind == "option"]
                 result.tables.append(multi_table(frame, cols[0], options, groups, g))

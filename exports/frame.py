@@ -205,6 +205,43 @@ class _ValueReader:
         return {self.key: values, self.key + STATE_SUFFIX: states}
 
 
+class _FirstPlaceReader(_ChoiceReader):
+    """The option a rank answer puts first, read as a single choice."""
+
+    def take(self, row: _Row) -> None:
+        value = row.answers.get(self.qid)
+        first = value[0] if isinstance(value, list) and value else None
+        if first is None:
+            self.codes[0].append(-1 if row.relevant(self.qid) else self.skipped)
+            return
+        idx = self.index.get(first) if type(first) is str else None
+        if idx is None:
+            self.unknown += 1
+            idx = -1
+        self.codes[0].append(idx)
+
+
+class _PartReader(_ValueReader):
+    """One number out of a rank answer (an option's place, 1 first) or a geopoint answer (lat, lon)."""
+
+    def __init__(self, col: Column):
+        super().__init__(col)
+        self.part = col.key.rsplit("/", 1)[1]
+        self.rank = col.question.type == "rank"
+
+    def take(self, row: _Row) -> None:
+        value = row.answers.get(self.qid)
+        number = None
+        if self.rank and isinstance(value, list) and self.part in value:
+            number = value.index(self.part) + 1
+        elif not self.rank and isinstance(value, dict) and isinstance(value.get(self.part), (int, float)):
+            number = value[self.part]
+        if value is not None and number is None:
+            self.unknown += 1
+        self.states.append(_state_code(row, self.qid, value))
+        self.values.append(float("nan") if number is None else float(number))
+
+
 def _readers(schema: Schema) -> list[Any]:
     readers: list[Any] = []
     by_question: dict[str, list[Column]] = {}
@@ -212,6 +249,9 @@ def _readers(schema: Schema) -> list[Any]:
         by_question.setdefault(col.question.id, []).append(col)
     for qid, cols in by_question.items():
         first = cols[0]
+        if first.question.type in ("rank", "geopoint"):
+            readers += [_FirstPlaceReader([c]) if c.kind == "choice" else _PartReader(c) for c in cols]
+            continue
         if first.kind == "multi":
             options = [c for c in cols if c.kind == "option"]
             other = next((c for c in cols if c.key.endswith(OTHER_TEXT_SUFFIX)), None)

@@ -5,7 +5,23 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from forms.model import OTHER, Choice, Item, Question, Questionnaire, Section, yesno_choices
+from forms.model import (
+    ACKNOWLEDGE,
+    ACKNOWLEDGED,
+    GEOPOINT,
+    MORE_TYPES,
+    OTHER,
+    PART_LABELS,
+    RANGE,
+    RANK,
+    Choice,
+    Item,
+    Question,
+    Questionnaire,
+    Section,
+    text_in,
+    yesno_choices,
+)
 
 from .rounds import dropped_rounds
 
@@ -130,6 +146,8 @@ def as_count(repeat: Question) -> Question:
 def columns_for(question: Question) -> list[Column]:
     """The Data columns of one question (none for a note)."""
     qtype = question.type
+    if qtype in MORE_TYPES:
+        return _more_columns(question)
     if qtype in CHOICE_KINDS:
         return [Column(question.id, question, "choice")]
     if qtype == "matrix":
@@ -149,6 +167,38 @@ def columns_for(question: Question) -> list[Column]:
     if question.metadata or qtype in ("time", "datetime"):  # in the data as written: no findings, no free text
         return [Column(question.id, question, "plain")]
     return []
+
+
+def _more_columns(question: Question) -> list[Column]:
+    """A range is a number; acknowledge a choice of one (OK); a rank the option in first place (a choice) and
+    each option's place (a number, whose mean is the mean place); a geopoint its latitude and longitude.
+
+    The columns of a rank or a geopoint carry the question under a label of their own ("Question: latitude"),
+    which heads their Data column and their table; `frame` reads each part of the answer into its column.
+    """
+    if question.type == RANGE:
+        return [Column(question.id, question, "number")]
+    if question.type == ACKNOWLEDGE:
+        ok = Choice(ACKNOWLEDGED, {lang: ACKNOWLEDGED for lang in ("sv", "en")})
+        return [Column(question.id, dataclasses.replace(question, choices=[ok]), "choice")]
+    if question.type == RANK:
+        first = _part_of(question, PART_LABELS["first"])
+        places = [Column(f"{question.id}/{c.code}", _part_of(question, c.label, PART_LABELS["place"]), "number",
+                         option=c) for c in question.choices]
+        return [Column(question.id, first, "choice")] + places
+    if question.type == GEOPOINT:
+        return [Column(f"{question.id}/{part}", _part_of(question, PART_LABELS[part]), "number")
+                for part in ("lat", "lon")]
+    return []
+
+
+def _part_of(question: Question, part: dict[str, str], kind: dict[str, str] | None = None) -> Question:
+    """The question labelled "label: part" (or "label: part (kind)") in each of its languages."""
+    def text(lang: str) -> str:
+        shown = f"{question.text(lang)}: {text_in(part, lang)}"
+        return f"{shown} ({text_in(kind, lang)})" if kind else shown
+
+    return dataclasses.replace(question, label={lang: text(lang) for lang in question.label or {"sv": ""}})
 
 
 def build_schema(definitions: list[Questionnaire], include_personal: bool = True) -> Schema:

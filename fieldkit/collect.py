@@ -23,7 +23,7 @@ from forms import metadata, registry
 from forms.answers import clean_answers
 from forms.display import format_answer, format_rows
 from forms.model import split_instance_key
-from forms.webform import formdata_for, instance_counts
+from forms.webform import apply_rank_post, formdata_for, instance_counts
 from sync import accounts, store
 from sync.selection import Selection
 
@@ -169,7 +169,7 @@ def section(sid, section_id):
             anchor = saved.get("anchor")
             return redirect(url_for(".section", sid=sid, section_id=current.id) + (f"#{anchor}" if anchor else ""))
         # "Clear the answer" posts the page back, as "stay" does, without that question's answer.
-        action = "stay" if "clear" in request.form else request.form.get("action", "next")
+        action = "stay" if "clear" in request.form or "move" in request.form else request.form.get("action", "next")
         if action == "prev":
             target = neighbour(sections, questionnaire, current.id, -1)
             return redirect(url_for(".section", sid=sid, section_id=target.id) if target else url_for(".resume", sid=sid))
@@ -200,6 +200,7 @@ def section(sid, section_id):
         target = neighbour(sections, questionnaire, current.id, 1) or sections[-1]
         return redirect(url_for(".section", sid=sid, section_id=target.id))
     position = sections.index(current) + 1
+    form.piped = {**cleaned.answers, **cleaned.derived}  # shown in place of ${section.question} in labels
     response = make_response(render_template(
         "collect/section.html", sub=sub, questionnaire=questionnaire, section=current, form=form,
         hidden=hidden, position=position, total=len(sections), notice=notice,
@@ -245,6 +246,7 @@ def _save_posted(db, sub, questionnaire, current, repeat_action=None):
     if any(q.id == cleared and q.type in ("single", "scale", "yesno") for q in current.questions):
         values[cleared] = None
         form[cleared].data = None
+    apply_rank_post(form, values, request.form.get("move"), cleared)
     raw = metadata.record(questionnaire, merge_section_raw(sub.draft["raw"], current, values), started=sub.created,
                           device_id=sub.device_id, zone=LOCAL_ZONE)
     anchor = None

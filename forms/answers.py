@@ -26,9 +26,15 @@ from .catalogues import Catalogue, N_
 from .conditions import Condition, parse
 from .formatting import format_number
 from .model import (
+    ACKNOWLEDGE,
+    ACKNOWLEDGED,
+    GEOPOINT,
+    GEOPOINT_PARTS,
     MAX_INSTANCES,
+    MORE_TYPES,
     OTHER,
     OTHER_SUFFIX,
+    RANGE,
     SPECIAL_CODES,
     Question,
     Questionnaire,
@@ -55,9 +61,13 @@ MESSAGES = {
     "other": N_('Say what "other" means.'),
     "exclusive": N_('"%(label)s" cannot be combined with other answers.'),
     "text": N_("Enter text."),
+    "step": N_("Choose a value in steps of %(step)s from %(limit)s."),
+    "rank": N_("Put every option in a place of its own."),
+    "geopoint": N_("Enter the latitude and the longitude in decimal degrees, e.g. 63.8258 and 20.2630."),
+    "geopoint_range": N_("The latitude must be between -90 and 90 and the longitude between -180 and 180."),
 }
 #: Codes of a broken limit: a question's own constraint_message, if it has one, is shown instead.
-LIMIT_CODES = ("min", "max", "pattern", "max_length", "min_choices", "max_choices")
+LIMIT_CODES = ("min", "max", "pattern", "max_length", "min_choices", "max_choices", "step")
 #: Codes whose message counts its `limit`, so it has plural forms ("1 option", "2 options").
 COUNTED = ("min_choices", "max_choices", "max_length")
 TEXTS = Catalogue(Path(__file__).resolve().parent / "locale", "forms")
@@ -265,6 +275,8 @@ def clean_value(question: Question, raw: Mapping[str, Any]) -> tuple[Any, dict[s
     """Clean one question's raw value: (value or None, extra keys) or raise _Invalid."""
     value = raw.get(question.id)
     qtype = question.type
+    if qtype in MORE_TYPES:
+        return _clean_more(question, value, raw), {}
     if qtype == "matrix":
         return _clean_matrix(question, raw), {}
     if qtype == "multi":
@@ -475,3 +487,83 @@ def _clean_text(question: Question, value: Any, limits: bool = True) -> str:
     if limits and question.pattern and not re.fullmatch(question.pattern, text):
         raise _Invalid("pattern")
     return text
+
+
+def _clean_more(question: Question, value: Any, raw: Mapping[str, Any]) -> Any:
+    """A range, rank, acknowledge or geopoint answer, or None when there is none."""
+    if question.type == GEOPOINT:
+        return _geopoint(question, value, raw)
+    if question.type == ACKNOWLEDGE:
+        value = _scalar(value)
+        if value is None or value is False:
+            return None
+        if value is True or (isinstance(value, str) and value.strip().lower() in ("ok", "yes", "ja", "on", "1")):
+            return ACKNOWLEDGED
+        raise _Invalid("choice")
+    if question.type == RANGE:
+        value = _scalar(value)
+        if isinstance(value, str) and value.strip() in question.special_codes:
+            return value.strip()
+        return None if value is None else _range(question, _decimal(value))
+    return _rank(question, value)
+
+
+def _range(question: Question, number: float | int) -> float | int:
+    """A number within the range's ends, on one of its steps; whole when the steps are whole."""
+    _limits(question, number)
+    step = question.step if question.step is not None else 1
+    low = question.min if question.min is not None else 0
+    steps = (number - low) / step
+    if abs(steps - round(steps)) > 1e-9:
+        raise _Invalid("step", step=step, limit=low)
+    if isinstance(step, int) and isinstance(low, int):
+        return int(round(number))
+    return round(low + round(steps) * step, 10)
+
+
+def _rank(question: Question, value: Any) -> list[str] | None:
+    """Every choice once, first place first; none at all is no answer."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = value.split()
+    if not isinstance(value, (list, tuple)):
+        raise _Invalid("rank")
+    order = [str(v).strip() for v in value if v not in (None, "")]
+    if not order:
+        return None
+    codes = [c.code for c in question.choices]
+    if any(not isinstance(v, (str, int)) or isinstance(v, bool) for v in value) or sorted(order) != sorted(codes):
+        raise _Invalid("rank")
+    return order
+
+
+def _geopoint(question: Question, value: Any, raw: Mapping[str, Any]) -> dict[str, float] | None:
+    """{"lat", "lon"} and any of "alt", "acc" from a mapping, the `<id>/lat`... fields or ODK's "lat lon alt acc"."""
+    if isinstance(value, str) and value.strip():
+        words = value.split()
+        if not 2 <= len(words) <= 4:
+            raise _Invalid("geopoint")
+        given: dict[str, Any] = dict(zip(GEOPOINT_PARTS, words))
+    elif isinstance(value, Mapping):
+        given = {part: value.get(part) for part in GEOPOINT_PARTS}
+    elif value in (None, ""):
+        given = {part: raw.get(f"{question.id}/{part}") for part in GEOPOINT_PARTS}
+    else:
+        raise _Invalid("geopoint")
+    given = {part: _scalar(v) for part, v in given.items()}
+    if all(v is None for v in given.values()):
+        return None
+    if given.get("lat") is None or given.get("lon") is None:
+        raise _Invalid("geopoint")
+    point: dict[str, float] = {}
+    for part in GEOPOINT_PARTS:
+        if given.get(part) is None:
+            continue
+        try:
+            point[part] = float(_decimal(given[part]))
+        except _Invalid:
+            raise _Invalid("geopoint") from None
+    if not (-90 <= point["lat"] <= 90 and -180 <= point["lon"] <= 180) or point.get("acc", 0) < 0:
+        raise _Invalid("geopoint_range")
+    return point

@@ -37,6 +37,13 @@ def format_answer(question: Question, value: Any, lang: str = "sv", answers: dic
         return format_number(value, lang)
     if qtype == "matrix":
         return "; ".join(f"{label}: {text}" for label, text in format_rows(question, value, lang))
+    if qtype == "rank" and isinstance(value, list):  # first place first: "1. Läge; 2. Pris"
+        return "; ".join(f"{i}. {c.text(lang) if (c := question.choice(code)) else code}"
+                         for i, code in enumerate(value, 1))
+    if qtype == "geopoint" and isinstance(value, dict):
+        return " ".join(format_number(value[k], lang, decimals=10) for k in ("lat", "lon") if k in value)
+    if qtype == "range":
+        return format_number(value, lang, decimals=10)
     return str(value)
 
 

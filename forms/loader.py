@@ -18,13 +18,15 @@ from typing import Any
 
 import yaml
 
-from . import answers, conditions, derived, registry
+from . import answers, conditions, derived, piping, registry
 from .errors import FieldkitError
 from .model import (
     CHOICE_TYPES,
     DERIVED,
     DERIVED_KEYS,
     NUMBER_TYPES,
+    RANGE,
+    RANK,
     UNITS,
     LEVELS,
     OTHER,
@@ -69,7 +71,7 @@ SECTION_KEYS = {"id", "title", "description", "relevant", "questions"}
 QUESTION_KEYS = {
     "id", "type", "label", "help", "required", "choices", "items", "other", "dont_know",
     "not_applicable", "min", "max", "pattern", "max_length", "relevant", "personal",
-    "sensitive", "expression", "check", "constraint", "message", "constraint_message", "default",
+    "sensitive", "expression", "check", "constraint", "message", "constraint_message", "default", "step",
 }
 #: The keys only a repeat takes (besides id, type, label, help, relevant, min and max).
 REPEAT_KEYS = {"questions", "instance_label"}
@@ -378,6 +380,7 @@ class _Builder:
         questionnaire.level = self.level(data, questionnaire.frame)
         self.check_ids(questionnaire)
         self.check_conditions(questionnaire)
+        self.check_piping(questionnaire)
         for found in derived.check(questionnaire):
             self.problem(found.line, found.message, found.code)
         questionnaire.group_by = self.report(data, questionnaire)
@@ -673,6 +676,7 @@ class _Builder:
             self.problem(_line(raw, "other"), f"choice code {OTHER!r} is reserved for other: true in {question.id!r}: "
                          "remove that choice or rename it", "choices")
         self.question_limits(raw, question)
+        self.question_more(raw, question)
         self.question_default(raw, question)
         return question
 
@@ -726,6 +730,40 @@ class _Builder:
                 continue
             repeat.questions.append(child)
         return repeat
+
+    def question_more(self, raw: dict, question: Question) -> None:
+        """What range, rank, acknowledge and geopoint questions need: a range's ends and step; no special codes."""
+        if "step" in raw and question.type != RANGE:
+            self.problem(_line(raw, "step"), f"step is only for range questions, not for {question.type} "
+                         f"{question.id!r}", "limits")
+        if question.type in (RANK, "acknowledge", "geopoint"):
+            for flag in ("dont_know", "not_applicable"):
+                if raw.get(flag) is True:
+                    self.problem(_line(raw, flag), f"{flag} is not available for {question.type} question "
+                                 f"{question.id!r}", "flag")
+                    setattr(question, flag, False)
+        if question.type != RANGE:
+            return
+        for key in ("min", "max"):
+            if key not in raw:
+                self.problem(_line(raw, "type"), f"range question {question.id!r} needs {key}: the slider's "
+                             f"{'lowest' if key == 'min' else 'highest'} value, e.g. min: 0, max: 10", "limits")
+        step = raw.get("step", 1)
+        if isinstance(step, bool) or not isinstance(step, (int, float)) or step <= 0:
+            self.problem(_line(raw, "step"), f"step of {question.id!r} must be a number greater than 0 "
+                         f"(got {step!r})", "limits")
+            return
+        question.step = step if "step" in raw else None
+        if question.min is None or question.max is None:
+            return
+        steps = (question.max - question.min) / step
+        if abs(steps - round(steps)) > 1e-9:
+            self.problem(_line(raw, "step"), f"step {step} does not fit range {question.id!r}: from min "
+                         f"{question.min} it never reaches max {question.max}", "limits")
+        whole = all(float(v).is_integer() for v in (question.min, question.max, step))
+        if whole:
+            question.min, question.max = int(question.min), int(question.max)
+            question.step = int(step) if "step" in raw else None
 
     def question_default(self, raw: dict, question: Question) -> None:
         """The answer a new interview starts with: it must be a valid answer to the question."""
@@ -787,7 +825,7 @@ class _Builder:
             if "choices" in raw:
                 self.problem(_line(raw, "choices"), "yesno questions have fixed choices (ja, nej): remove choices", "choices")
             return
-        if qtype not in CHOICE_TYPES:
+        if qtype not in CHOICE_TYPES + (RANK,):
             if "choices" in raw or "items" in raw:
                 self.problem(_line(raw, "choices" if "choices" in raw else "items"), f"{qtype} questions take no choices or items", "choices")
             return
@@ -831,7 +869,7 @@ class _Builder:
             if key not in raw:
                 continue
             value = raw[key]
-            if qtype in NUMBER_TYPES or qtype in ("multi", "year"):
+            if qtype in NUMBER_TYPES or qtype in ("multi", "year", RANGE):
                 whole = qtype in ("integer", "money", "multi", "year")
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not float(value).is_integer()):
                     kind = "a whole number" if whole else "a number"
@@ -883,6 +921,16 @@ class _Builder:
                 if one.id in seen:
                     self.problem(one.line, f"duplicate question id {one.id!r} (first on line {seen[one.id]})", "duplicate-id")
                 seen.setdefault(one.id, one.line)
+
+    def check_piping(self, questionnaire: Questionnaire) -> None:
+        """Every ${section.question} in a label or help names a question whose answer can be shown."""
+        for question in questionnaire.questions():
+            for where, texts in (("label", question.label), ("help", question.help)):
+                for ref in piping.references(texts):
+                    problem = piping.problem(questionnaire, question, ref)
+                    if problem:
+                        self.problem(question.line, f"{where} of {question.id!r} refers to ${{{ref}}}: {problem}",
+                                     "piping")
 
     def check_conditions(self, questionnaire: Questionnaire) -> None:
         self.questionnaire_repeats = questionnaire.repeats()

@@ -33,13 +33,29 @@ DERIVED = "derived"
 METADATA_TYPES = ("start", "end", "today", "deviceid")
 #: A time of day ("14:30") and a local date and time ("2025-03-04T14:30").
 TIME_TYPES = ("time", "datetime")
+#: A number chosen on a slider between min and max in steps of `step`; the choices put in an order (a list of
+#: codes, first place first); a single "OK" (stored as ACKNOWLEDGED); a place on Earth ({"lat", "lon"} and
+#: optionally "alt" in metres and "acc", the accuracy in metres).
+RANGE, RANK, ACKNOWLEDGE, GEOPOINT = "range", "rank", "acknowledge", "geopoint"
+MORE_TYPES = (RANGE, RANK, ACKNOWLEDGE, GEOPOINT)
 QUESTION_TYPES = CHOICE_TYPES + NUMBER_TYPES + TEXT_TYPES + ("year", "date") + TIME_TYPES + ("note", DERIVED) \
-    + METADATA_TYPES
+    + METADATA_TYPES + MORE_TYPES
 #: A group of questions answered any number of times (the people interviewed): its answer is a list of
 #: instances, each a dict keyed by the full ids of the group's questions (`<section>.<repeat>.<question>`).
 REPEAT = "repeat"
 #: The most instances of one repeat a page or a cleaning accepts, whatever its `max` says.
 MAX_INSTANCES = 200
+#: The stored answer of an acknowledge question.
+ACKNOWLEDGED = "OK"
+#: How the exports name the parts of the new types' columns: "Question: latitude", "Question: first place".
+PART_LABELS = {
+    "lat": {"sv": "latitud", "en": "latitude"},
+    "lon": {"sv": "longitud", "en": "longitude"},
+    "first": {"sv": "första plats", "en": "first place"},
+    "place": {"sv": "plats", "en": "place"},
+}
+#: The parts of a geopoint answer, in the order ODK writes them ("lat lon alt acc"); lat and lon are required.
+GEOPOINT_PARTS = ("lat", "lon", "alt", "acc")
 #: The key that holds a derived entry's expression: a value, or a rule of either severity.
 DERIVED_KEYS = ("expression", "check", "constraint")
 
@@ -129,6 +145,8 @@ class Question:
     max_length: int | None = None
     #: Shown instead of fieldkit's own message when an answer breaks min, max, pattern or max_length.
     constraint_message: dict[str, str] = field(default_factory=dict)
+    #: The step of a range question's slider (min and max are its ends).
+    step: Any = None
     #: The answer a new interview starts with (a cleaned answer), which the interviewer may change or clear.
     default: Any = None
     relevant: str | None = None
@@ -411,6 +429,8 @@ def _question_dict(q: Question, section_id: str) -> dict[str, Any]:
         data["constraint_message"] = q.constraint_message
     if q.default is not None:
         data["default"] = q.default
+    if q.step is not None:  # only when set: other definitions keep their content hash
+        data["step"] = q.step
     if q.choices and q.type != "yesno":
         data["choices"] = [_choice_dict(c) for c in q.choices]
     if q.items:

@@ -22,8 +22,24 @@ from wtforms import Form, RadioField, SelectMultipleField, StringField, TextArea
 from wtforms import widgets
 from wtforms.fields.choices import SelectChoice
 
+from . import piping
 from .answers import Cleaned, clean_answers, instances
-from .model import MAX_INSTANCES, OTHER, OTHER_SUFFIX, Question, Questionnaire, Section, instance_key, split_instance_key
+from .model import (
+    ACKNOWLEDGE,
+    GEOPOINT,
+    GEOPOINT_PARTS,
+    MAX_INSTANCES,
+    MORE_TYPES,
+    OTHER,
+    OTHER_SUFFIX,
+    RANGE,
+    RANK,
+    Question,
+    Questionnaire,
+    Section,
+    instance_key,
+    split_instance_key,
+)
 
 SPECIAL_SUFFIX = "/special"
 #: Suffix of the posted field that says how many instances of a repeat the page shows.
@@ -74,6 +90,22 @@ class SectionForm(Form):
     layout: list[QuestionLayout] = []
     #: Broken constraints of this section after `validate_answers`: {constraint id: message}.
     rule_errors: dict[str, str] = {}
+    #: The answers (and derived values) shown in place of ${section.question} in labels and help texts.
+    piped: Mapping[str, Any] = {}
+
+    def question_text(self, q: Question) -> str:
+        """The question's label in the form's language, earlier answers piped in (plain text: escape it)."""
+        return piping.pipe(q.text(self.lang), self.questionnaire, self.piped, self.lang)
+
+    def question_help(self, q: Question) -> str:
+        return piping.pipe(q.help_text(self.lang), self.questionnaire, self.piped, self.lang)
+
+    def rank_order(self, q: Question) -> list[str]:
+        """A rank question's options in the order shown: as answered, else as written."""
+        return rank_order(q, self[q.id].data)
+
+    def rank_answered(self, q: Question) -> bool:
+        return bool(self[q.id].data)
 
     def raw_values(self) -> dict[str, Any]:
         """The submitted values, keyed as `clean_answers` reads them; a repeat's as a list of instances."""
@@ -214,6 +246,9 @@ def _add_fields(q: Question, lang: str, attrs: dict[str, Any], entry: QuestionLa
     choices = [SelectChoice(c.code, c.text(lang)) for c in q.all_choices()]
     if not q.answerable:  # a note, or a derived entry: shown, never answered
         return
+    if q.type in MORE_TYPES:
+        _add_more_fields(q, label, description, attrs, entry)
+        return
     if q.type in ("single", "scale", "yesno"):
         attrs[q.id] = LenientRadioField(label, choices=choices, description=description, validate_choice=False)
         entry.field = q.id
@@ -240,6 +275,69 @@ def _add_fields(q: Question, lang: str, attrs: dict[str, Any], entry: QuestionLa
             specials = [SelectChoice(c.code, c.text(lang)) for c in q.all_choices() if c.code in q.special_codes]
             attrs[name] = LenientRadioField(label, choices=specials, validate_choice=False)
             entry.special = name
+
+
+def _add_more_fields(q: Question, label: str, description: str, attrs: dict[str, Any],
+                     entry: QuestionLayout) -> None:
+    """A range (its number; the page adds the slider), a rank (codes in order), an acknowledge, a geopoint."""
+    if q.type == GEOPOINT:
+        entry.rows = []
+        for part in GEOPOINT_PARTS:
+            name = f"{q.id}/{part}"
+            attrs[name] = StringField(part, render_kw={"inputmode": "decimal"})
+            entry.rows.append((name, part))
+        return
+    if q.type == RANK:
+        attrs[q.id] = CheckboxListField(label, choices=[SelectChoice(c.code, c.text("sv")) for c in q.choices],
+                                        description=description)
+    elif q.type == RANGE:
+        attrs[q.id] = StringField(label, description=description, render_kw={"inputmode": "decimal"})
+        if q.special_codes:
+            name = q.id + SPECIAL_SUFFIX
+            attrs[name] = LenientRadioField(label, choices=[SelectChoice(c.code, c.text("sv")) for c in q.all_choices()
+                                                            if c.code in q.special_codes], validate_choice=False)
+            entry.special = name
+    elif q.type == ACKNOWLEDGE:
+        attrs[q.id] = StringField(label, description=description)
+    entry.field = q.id
+
+
+def rank_order(q: Question, value: Any) -> list[str]:
+    """The order a rank question is shown in: its answer, else the choices as written."""
+    codes = [c.code for c in q.choices]
+    given = [v for v in value if v in codes] if isinstance(value, list) else []
+    return given + [code for code in codes if code not in given]
+
+
+def apply_move(section: Section, values: dict[str, Any], move: str | None) -> str | None:
+    """Move one option of a rank question up or down (`<question> <code> up|down`; `<question>` keeps the order).
+
+    The up/down buttons of a rank question post the page with `move`; a move is an answer, so the
+    question's order is put into `values`. Returns the id of the question moved, or None.
+    """
+    qid, _sep, rest = (move or "").partition(" ")
+    code, _sep, direction = rest.partition(" ")
+    question = next((q for q in section.questions if q.id == qid and q.type == RANK), None)
+    if question is None:
+        return None
+    order = rank_order(question, values.get(qid))
+    if code in order and direction in ("up", "down"):
+        here = order.index(code)
+        there = here - 1 if direction == "up" else here + 1
+        if 0 <= there < len(order):
+            order[here], order[there] = order[there], order[here]
+    values[qid] = order
+    return qid
+
+
+def apply_rank_post(form: SectionForm, values: dict[str, Any], move: str | None, cleared: str | None) -> None:
+    """A posted move of a rank option, or "clear the answer" of a rank question, in the values and the form."""
+    moved = apply_move(form.section, values, move)
+    if moved:
+        form[moved].data = values[moved]
+    if cleared and any(q.id == cleared and q.type == RANK for q in form.section.questions):
+        values[cleared] = None
+        form[cleared].data = None
 
 
 def _input_attrs(q: Question) -> dict[str, Any]:
@@ -288,6 +386,11 @@ def _question_data(questions: list[Question], answers: Mapping[str, Any]) -> dic
                 data[q.id] = value if isinstance(value, list) else [value]
             if answers.get(q.id + OTHER_SUFFIX) is not None:
                 data[q.id + OTHER_SUFFIX] = answers[q.id + OTHER_SUFFIX]
+        elif q.type == GEOPOINT:
+            for part in GEOPOINT_PARTS:
+                given = value.get(part) if isinstance(value, dict) else answers.get(f"{q.id}/{part}")
+                if given is not None:
+                    data[f"{q.id}/{part}"] = given
         elif value is not None:
             if q.type not in ("single", "scale", "yesno") and value in q.special_codes:
                 data[q.id + SPECIAL_SUFFIX] = value

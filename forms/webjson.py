@@ -74,8 +74,12 @@ def _question(q: Question) -> dict[str, Any]:
         data["help"] = q.help
     if q.required:
         data["required"] = True
-    if q.type in ("single", "scale", "yesno", "multi", "matrix"):
+    if q.type in ("single", "scale", "yesno", "multi", "matrix", "rank"):
         data["choices"] = [_choice(c) for c in q.all_choices()]
+    if q.type == "range":  # answers.py: whole steps from a whole min give whole numbers
+        step = q.step if q.step is not None else 1
+        data["step"] = step
+        data["whole_steps"] = isinstance(step, int) and isinstance(q.min if q.min is not None else 0, int)
     if q.items:
         data["items"] = [{"code": i.code, "label": i.label} for i in q.items]
     if q.other and q.type == "multi":

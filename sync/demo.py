@@ -161,6 +161,15 @@ class AnswerMaker:
             return self.text(question)
         if qtype == "longtext":
             return " ".join(rng.sample(PHRASES, rng.randint(1, 3)))
+        if qtype == "range":
+            step = question.step or 1
+            return question.min + step * rng.randint(0, int(round((question.max - question.min) / step)))
+        if qtype == "rank":
+            return rng.sample([c.code for c in question.choices], len(question.choices))
+        if qtype == "acknowledge":
+            return "OK"
+        if qtype == "geopoint":  # somewhere in Sweden
+            return {"lat": round(rng.uniform(55.4, 68.9), 5), "lon": round(rng.uniform(11.2, 23.9), 5)}
         return None
 
     def number(self, question: Question) -> int | float:

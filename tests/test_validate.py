@@ -14,10 +14,10 @@ TESTS = Path(__file__).parent
 BROKEN = TESTS / "broken"
 
 KNOWN_TYPES = ("single, multi, scale, matrix, yesno, integer, decimal, money, text, longtext, year, date, time, "
-               "datetime, note, derived, start, end, today, deviceid, repeat")
+               "datetime, note, derived, start, end, today, deviceid, range, rank, acknowledge, geopoint, repeat")
 QUESTION_KEYS = ("check, choices, constraint, constraint_message, default, dont_know, expression, help, id, items, "
                  "label, max, max_length, message, min, not_applicable, other, pattern, personal, relevant, required, "
-                 "sensitive, type")
+                 "sensitive, step, type")
 
 #: Every problem of every broken file, exactly as `fieldkit forms validate broken` prints it.
 EXPECTED = {

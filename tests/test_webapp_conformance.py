@@ -470,3 +470,60 @@ def test_the_browsers_zip_is_read_by_pythons_zipfile(sync_page, tmp_path):
         assert {i.compress_type for i in infos} == {zipfile.ZIP_STORED} and not any(i.flag_bits & 1 for i in infos)
         assert [zf.read(i) for i in infos] == [bytes(range(256)) * 40, "{\"å\": 1}".encode(), b""]
         assert infos[0].date_time == (2026, 1, 2, 3, 4, 6)
+
+
+# -- range, rank, acknowledge and geopoint ------------------------------------------------------------
+
+RANGE_VALUES = ["4", "4,0", "5", "10", "12", "-2", "0", 6, 6.0, 7.5, "vet_ej", "", "fyra", True, [None, "8"], {"x": 1}]
+HALF_VALUES = ["0.5", "1,5", "1.25", "2", 3, "-0.5", "2.5"]
+RANK_VALUES = [["b", "a", "c"], ["a", "b"], ["a", "a", "b"], "c b a", "c  b", "", [], [None, "a", "b", "c"],
+               ["a", "b", "c", "d"], [1, "a", "b"], {"a": 1}, 5, [True, "a", "b"], ["a ", " b", "c"]]
+OK_VALUES = ["OK", "ok", " Ja ", "on", "1", "nej", "", True, False, 1, 0, ["OK"], [False]]
+POINT_VALUES = ["63.8258 20.263", "63,8258 20,263 12 5", "63.8 20.2 1 2 3", "63.8", "  ", "", "95 20", "63 200",
+                "63 20 5 -1", {"lat": 59.3, "lon": 18.1}, {"lat": "59,3", "lon": "18.1", "acc": "7"}, {"lat": 59.3},
+                {"lat": True, "lon": 18}, {}, [59.3, 18.1], 5, None, {"lat": -90, "lon": -180, "alt": "-12,5"}]
+
+
+def test_range_rank_acknowledge_and_geopoint_clean_as_in_python(engine_page):
+    rng = random.Random(SEED + 3)
+    questionnaire = from_dict({"id": "fler", "version": "1", "title": {"sv": "Fler"}, "sections": [
+        section("f", {"id": "betyg", "type": "range", "label": "Betyg", "min": 0, "max": 10, "step": 2,
+                      "dont_know": True, "required": True},
+                {"id": "halv", "type": "range", "label": "Halv", "min": -1, "max": 3, "step": 0.5},
+                {"id": "ordning", "type": "rank", "label": "Ordning",
+                 "choices": [{"code": c, "label": c.upper()} for c in ("a", "b", "c")]},
+                {"id": "ok", "type": "acknowledge", "label": "OK", "required": True},
+                {"id": "plats", "type": "geopoint", "label": "Plats"},
+                {"id": "sen", "type": "text", "label": "Sen", "relevant": "f.ok == 'OK' and f.betyg >= 4"}),
+    ]})
+    form = webform(questionnaire)
+    options = {"f.betyg": RANGE_VALUES, "f.halv": HALF_VALUES, "f.ordning": RANK_VALUES, "f.ok": OK_VALUES,
+               "f.plats": POINT_VALUES, "f.sen": ["svar"]}
+    sets = [{key: rng.choice(values) for key, values in options.items() if rng.random() < 0.8} for _ in range(120)]
+    for key, values in options.items():
+        sets += [{"f.ok": "OK", key: value} for value in values]
+    # the page's own fields: f.plats/lat, f.plats/lon...
+    sets += [{"f.plats/lat": lat, "f.plats/lon": lon, "f.plats/acc": acc}
+             for lat, lon, acc in [("63,8", "20.2", ""), ("63.8", "", ""), ("", "", ""), ("91", "20", "3"),
+                                   ("63.8", "20.2", "-1"), ("x", "20", None), (["", "63"], "20", "4,5")]]
+    cases = [(raw, lang, partial) for raw in sets for lang in ("sv", "en") for partial in (False, True)]
+    python = []
+    for raw, lang, partial in cases:
+        cleaned = clean_answers(questionnaire, raw, partial=partial, lang=lang)
+        python.append({"answers": typed(cleaned.answers), "errors": cleaned.errors, "skipped": cleaned.skipped})
+    browser = engine_page.evaluate("""([form, cases]) => cases.map(([raw, lang, partial]) => {
+        const cleaned = FieldkitAnswers.clean(form, raw, {lang: lang, partial: partial});
+        return {answers: typed(cleaned.answers), errors: cleaned.errors, skipped: cleaned.skipped};
+    })""", [form, cases])
+    count, examples = _mismatches(python, browser, [json.dumps(c, ensure_ascii=False) for c in cases], limit=3)
+    assert count == 0, f"{count} of {len(cases)} differ, e.g. {examples}"
+    # Not trivial: each type answered and refused, in both languages, and the relevance it steers.
+    answers = [result["answers"][1] for result in python]
+    assert {"f.betyg", "f.halv", "f.ordning", "f.ok", "f.plats"} <= {key for a in answers for key in a}
+    messages = {message for result in python for message in result["errors"].values()}
+    assert {"Välj ett värde i steg om 2 från 0.", "Choose a value in steps of 0.5 from -1.",
+            "Ge varje alternativ en egen plats.", "Enter the latitude and the longitude in decimal degrees, e.g. "
+            "63.8258 and 20.2630.", "Latituden ska vara mellan -90 och 90 och longituden mellan -180 och 180."} \
+        <= messages, sorted(messages)
+    assert any("f.sen" in result["skipped"] for result in python)
+    assert any("f.sen" not in result["skipped"] for result in python)

@@ -61,39 +61,26 @@ IMPORTS = {
 
 #: Files that fail with these messages, and import with --skip-unsupported: path -> (questions, messages).
 IMPORTS_WITH_SKIP = {
-    "XLSForm__pyxform/UCL_Biomass_Plot_Form.xlsx": (23, [
+    "XLSForm__pyxform/UCL_Biomass_Plot_Form.xlsx": (24, [
         "survey row 16: type 'select_one_from_file UCL_regions.csv' is not supported",
         "survey row 17: type 'select_one_from_file UCL_districts.csv' is not supported",
         "survey row 18: type 'select_one_from_file UCL_villages.csv' is not supported",
         "survey row 20: type 'select_one_from_file ULC_Biomass_Plots.csv' is not supported",
-        "survey row 22: type 'geopoint' is not supported",
         "survey row 23: type 'image' is not supported",
-        "survey row 26: calculation 'round(15 div (sqrt(cos(atan(${slope} div 100)))),2)' cannot be translated: "
-        "the function sqrt() is not supported here",
-        "survey row 27: calculation 'round(5 div (sqrt(cos(atan(${slope} div 100)))),2)' cannot be translated: "
-        "the function sqrt() is not supported here",
-        "survey row 33: calculation '${plot_id}' cannot be translated: refers to ${plot_id} (row 20), which was "
-        "left out: type 'select_one_from_file ULC_Biomass_Plots.csv' is not supported",
+        "survey row 26: calculation 'round(15 div (sqrt(cos(atan(${slope} div 100)))),2)' cannot be translated: the function sqrt() is not supported here",
+        "survey row 27: calculation 'round(5 div (sqrt(cos(atan(${slope} div 100)))),2)' cannot be translated: the function sqrt() is not supported here",
+        "survey row 33: calculation '${plot_id}' cannot be translated: refers to ${plot_id} (row 20), which was left out: type 'select_one_from_file ULC_Biomass_Plots.csv' is not supported",
         "survey row 35: type 'select_one_from_file species_names.csv' is not supported",
-        "survey row 36: relevant '${latin_name_id}=‘other’' cannot be translated: refers to ${latin_name_id} "
-        "(row 35), which was left out: type 'select_one_from_file species_names.csv' is not supported",
-        "survey row 39: calculation 'if(${tree_distance} > ${slope_radius_inner}, 15, 6)' cannot be translated: "
-        "refers to ${slope_radius_inner} (row 27), which was left out: calculation 'round(5 div (sqrt(cos(atan("
-        "${slope} div 100)))),2)' cannot be translated: the function sqrt() is not supported here",
-        "survey row 43: a repeat inside a repeat is not supported (it spans rows 43-51)",
+        "survey row 36: relevant '${latin_name_id}=‘other’' cannot be translated: refers to ${latin_name_id} (row 35), which was left out: type 'select_one_from_file species_names.csv' is not supported",
+        "survey row 39: calculation 'if(${tree_distance} > ${slope_radius_inner}, 15, 6)' cannot be translated: refers to ${slope_radius_inner} (row 27), which was left out: calculation 'round(5 div (sqrt(cos(atan(${slope} div 100)))),2)' cannot be translated: the function sqrt() is not supported here",
+        'survey row 43: a repeat inside a repeat is not supported (it spans rows 43-51)',
         "survey row 57: type 'select_one_from_file species_names.csv' is not supported",
-        "survey row 58: relevant '${stump_latin_name_id}=‘other’' cannot be translated: refers to "
-        "${stump_latin_name_id} (row 57), which was left out: type 'select_one_from_file species_names.csv' is "
-        "not supported",
+        "survey row 58: relevant '${stump_latin_name_id}=‘other’' cannot be translated: refers to ${stump_latin_name_id} (row 57), which was left out: type 'select_one_from_file species_names.csv' is not supported",
         "survey row 65: type 'image' is not supported",
         "survey row 73: type 'select_one_from_file species_names.csv' is not supported",
-        "survey row 74: relevant '${latin_name_id_sp1}=‘other’' cannot be translated: refers to "
-        "${latin_name_id_sp1} (row 73), which was left out: type 'select_one_from_file species_names.csv' is "
-        "not supported",
+        "survey row 74: relevant '${latin_name_id_sp1}=‘other’' cannot be translated: refers to ${latin_name_id_sp1} (row 73), which was left out: type 'select_one_from_file species_names.csv' is not supported",
         "survey row 81: type 'select_one_from_file species_names.csv' is not supported",
-        "survey row 82: relevant '${latin_name_id_sp2}=‘other’' cannot be translated: refers to "
-        "${latin_name_id_sp2} (row 81), which was left out: type 'select_one_from_file species_names.csv' is "
-        "not supported",
+        "survey row 82: relevant '${latin_name_id_sp2}=‘other’' cannot be translated: refers to ${latin_name_id_sp2} (row 81), which was left out: type 'select_one_from_file species_names.csv' is not supported",
     ]),
     "XLSForm__pyxform/case_insensitivity.xlsx": (1, [
         "survey row 3: type 'select_one_external c1' is not supported",
@@ -121,57 +108,46 @@ IMPORTS_WITH_SKIP = {
         "survey row 5: choice_filter is not supported, so the question is left out "
         "(fieldkit would show every choice of the list)",
     ]),
-    "XLSForm__pyxform/xlsform_spec_test.xlsx": (33, [
+    "XLSForm__pyxform/xlsform_spec_test.xlsx": (35, [
         'survey row 7: relevant "regex(${address}, \'[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\\\.[A-Za-z]{2,4}\')" cannot be translated: the function regex() is not supported here',
         'survey row 16: a group inside a repeat is not supported (it spans rows 16-19)',
         'survey row 20: a group inside a repeat is not supported (it spans rows 20-23)',
         'survey row 24: a group inside a repeat is not supported (it spans rows 24-26)',
-        "survey row 30: type 'acknowledge' is not supported",
-        "survey row 34: type 'geopoint' is not supported",
         "survey row 35: type 'barcode' is not supported",
         "survey row 36: type 'image' is not supported",
         "survey row 37: type 'audio' is not supported",
         "survey row 38: type 'video' is not supported",
     ]),
-    "fieldkit/bad_expressions.xlsx": (13, [
-        "survey row 3: type 'geopoint' is not supported",
+    "fieldkit/bad_expressions.xlsx": (15, [
         "survey row 7: relevant \"${later} = 'x'\" cannot be translated: ${later} comes later (row 11): conditions "
         "may only use earlier answers (or calculations)",
         "survey row 8: relevant \"${nobody} = 'x'\" cannot be translated: ${nobody} is not a name in the survey",
-        "survey row 9: relevant \"${place} != ''\" cannot be translated: refers to ${place} (row 3), which was left "
-        "out: type 'geopoint' is not supported",
         "survey row 10: relevant \"${colours} = 'red'\" cannot be translated: compare a select_multiple with "
         "selected(), not =",
         "survey row 16: required '${age} > 18' is a condition: fieldkit supports only yes or no",
         "survey row 17: choice_filter is not supported, so the question is left out "
         "(fieldkit would show every choice of the list)",
     ]),
-    "fieldkit/unsupported_types.xlsx": (4, [
-        "survey row 3: type 'geopoint' is not supported",
+    "fieldkit/unsupported_types.xlsx": (6, [
         "survey row 4: type 'image' is not supported",
         'survey row 5: the calculate row has no calculation',
-        "survey row 10: type 'range' is not supported",
         "survey row 11: type 'select_one_from_file places.csv' is not supported",
         "survey row 12: unknown type 'integr'",
     ]),
     "kobotoolbox__kobocat/exp.xlsx": (10, [
         "survey row 13: type 'image' is not supported",
     ]),
-    "kobotoolbox__kobocat/paired/kobocat_csv_export/tutorial.xls": (4, [
+    "kobotoolbox__kobocat/paired/kobocat_csv_export/tutorial.xls": (5, [
         "survey row 4: type 'image' is not supported",
-        "survey row 6: type 'geopoint' is not supported",
     ]),
-    "kobotoolbox__kobocat/paired/kobocat_csv_export/tutorial_w_repeats.xls": (5, [
+    "kobotoolbox__kobocat/paired/kobocat_csv_export/tutorial_w_repeats.xls": (6, [
         "survey row 4: type 'image' is not supported",
-        "survey row 10: type 'geopoint' is not supported",
     ]),
-    "kobotoolbox__kobocat/paired/kobocat_csv_import/tutorial.xls": (12, [
+    "kobotoolbox__kobocat/paired/kobocat_csv_import/tutorial.xls": (13, [
         "survey row 5: type 'photo' is not supported",
-        "survey row 7: type 'geopoint' is not supported",
     ]),
-    "kobotoolbox__kobocat/paired/kobocat_nested_repeats/nested_repeats.xls": (6, [
+    "kobotoolbox__kobocat/paired/kobocat_nested_repeats/nested_repeats.xls": (7, [
         'survey row 7: a repeat inside a repeat is not supported (it spans rows 7-9)',
-        "survey row 17: type 'geopoint' is not supported",
     ]),
     "kobotoolbox__kobocat/paired/kobocat_transportation/transportation.xls": (1, [
         "survey row 5: type 'begin loop over transport_types' is not supported: fieldkit does not support loops "
@@ -302,6 +278,10 @@ def plausible_answers(questionnaire: Questionnaire) -> dict:
         elif qtype in ("text", "longtext"):
             text = example_text(question.pattern) if question.pattern else "Ett svar"
             raw[question.id] = text[: question.max_length] if question.max_length else text
+        elif qtype in ("range", "rank", "acknowledge"):
+            raw[question.id] = low if qtype == "range" else codes if qtype == "rank" else "OK"
+        elif qtype == "geopoint":
+            raw[question.id] = {"lat": 63.8258, "lon": 20.263}
     return raw
 
 
@@ -367,8 +347,8 @@ def test_corpus_form_fails_with_row_messages(name):
 def test_share_of_the_public_samples_question_rows_that_import(capsys):
     """Over the third-party forms that import with --skip-unsupported: question rows kept / question rows.
 
-    The rows still left out are repeats (and the rows in them), geopoints, media, files, choice_filter,
-    select_one_from_file, osm, acknowledge, barcode, a regex() relevant and calculations with sqrt().
+    The rows still left out are repeats (and the rows in them), media, files, choice_filter,
+    select_one_from_file, osm, barcode, a regex() relevant and calculations with sqrt().
     """
     rows = kept = 0
     for name in sorted(IMPORTS) + sorted(IMPORTS_WITH_SKIP):
@@ -379,7 +359,7 @@ def test_share_of_the_public_samples_question_rows_that_import(capsys):
         kept += result.rows - len(result.rows_left_out)
     with capsys.disabled():
         print(f"\npublic XLSForm samples: {kept} of {rows} question rows import ({kept / rows:.0%})")
-    assert (kept, rows) == (134, 196)
+    assert (kept, rows) == (141, 196)
 
 
 def test_reading_the_samples_leaks_no_openpyxl_warnings():
@@ -831,7 +811,7 @@ def test_cli_import_fails_with_row_messages(runner, tmp_path):
     assert result.exit_code == 1
     expected = [f"{source}: {m}" for m in IMPORTS_WITH_SKIP["fieldkit/unsupported_types.xlsx"][1]]
     assert result.stderr.splitlines() == expected + [
-        f"{source}: not imported: 6 problem(s) (--skip-unsupported leaves those rows out)"]
+        f"{source}: not imported: 4 problem(s) (--skip-unsupported leaves those rows out)"]
     assert list(tmp_path.iterdir()) == []
 
 
@@ -839,10 +819,11 @@ def test_cli_import_skip_unsupported_leaves_rows_out_and_lists_them(runner, tmp_
     source = CORPUS / "fieldkit/unsupported_types.xlsx"
     result = runner.invoke(main, ["forms", "import", str(source), "--skip-unsupported", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "6 of 10 question rows left out (the warnings below say which and why)" in result.stdout
-    assert f"warning: {source}: survey row 3: type 'geopoint' is not supported" in result.stderr.splitlines()
+    assert "4 of 10 question rows left out (the warnings below say which and why)" in result.stdout
+    assert f"warning: {source}: survey row 4: type 'image' is not supported" in result.stderr.splitlines()
     assert [x.id for x in load(tmp_path / "unsupported-types-1.yaml").questions()] == [
-        "unsupported_types.name", "unsupported_types.when", "unsupported_types.children", "unsupported_types.age"]
+        "unsupported_types.name", "unsupported_types.place", "unsupported_types.when", "unsupported_types.children",
+        "unsupported_types.rating", "unsupported_types.age"]
 
 
 def test_cli_import_lists_renamed_names(runner, tmp_path):

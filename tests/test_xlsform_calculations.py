@@ -86,7 +86,7 @@ def test_a_constraint_beyond_limits_is_checked_as_a_rule_beside_the_question(tmp
 def test_rows_that_refer_to_a_left_out_row_are_named_with_the_reason(tmp_path):
     path = write_form(tmp_path, [
         ["type", "name", LABEL, "relevant"],
-        ["geopoint", "place", "Where are you?", ""],
+        ["image", "place", "A photo of the place", ""],
         ["text", "why", "Why there?", "${place} != ''"],
         ["image", "member_photo", "Photo", ""],
         ["text", "first_member", "Anything about the photo?", "${member_photo} != ''"],
@@ -95,9 +95,9 @@ def test_rows_that_refer_to_a_left_out_row_are_named_with_the_reason(tmp_path):
     with pytest.raises(XLSFormError) as caught:
         import_xlsform(path)
     expected = [
-        "survey row 2: type 'geopoint' is not supported",
+        "survey row 2: type 'image' is not supported",
         "survey row 3: relevant \"${place} != ''\" cannot be translated: refers to ${place} (row 2), which was left "
-        "out: type 'geopoint' is not supported",
+        "out: type 'image' is not supported",
         "survey row 4: type 'image' is not supported",
         "survey row 5: relevant \"${member_photo} != ''\" cannot be translated: refers to ${member_photo} (row 4), "
         "which was left out: type 'image' is not supported",

@@ -350,9 +350,97 @@
     update();
   }
 
+  // Range, rank and geopoint questions: what the page adds to inputs that work without it.
+  function changed(input) {
+    input.dispatchEvent(new Event("input", { bubbles: true }));  // autosave and relevance, as if typed
+  }
+
+  // A range's slider sets its number box (which is what is sent); typing in the box moves the slider.
+  function setupRange(slider) {
+    var box = document.getElementById(slider.getAttribute("data-range-for"));
+    if (!box) return;
+    slider.hidden = false;
+    slider.addEventListener("input", function () {
+      box.value = slider.value;
+      changed(box);
+    });
+    box.addEventListener("input", function () {
+      var value = parseFloat(box.value.replace(",", "."));
+      if (!isNaN(value)) slider.value = String(value);
+    });
+  }
+
+  // A rank's up and down buttons move the option here instead of posting the page; a move is an answer.
+  function setupRank(list) {
+    var qid = list.getAttribute("data-rank");
+    var form = list.closest("form");
+    function enable() {
+      Array.prototype.forEach.call(list.querySelectorAll('input[type="hidden"]'), function (input) { input.disabled = false; });
+      var keep = form.querySelector('button.rank-keep[value="' + CSS.escape(qid) + '"]');
+      if (keep) keep.hidden = true;
+    }
+    function renumber() {
+      var items = list.querySelectorAll(".rank-item");
+      Array.prototype.forEach.call(items, function (item, i) {
+        item.querySelector(".rank-up").disabled = i === 0;
+        item.querySelector(".rank-down").disabled = i === items.length - 1;
+      });
+    }
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest("button.rank-move");
+      if (!button) return;
+      event.preventDefault();
+      var item = button.closest(".rank-item");
+      var up = button.classList.contains("rank-up");
+      var other = up ? item.previousElementSibling : item.nextElementSibling;
+      if (other) list.insertBefore(up ? item : other, up ? other : item);
+      enable();
+      renumber();
+      var again = item.querySelector(up ? ".rank-up" : ".rank-down");
+      (again.disabled ? item.querySelector(up ? ".rank-down" : ".rank-up") : again).focus();
+      changed(item.querySelector('input[type="hidden"]'));
+    });
+    var keep = form.querySelector('button.rank-keep[value="' + CSS.escape(qid) + '"]');
+    if (keep) keep.addEventListener("click", function (event) {
+      event.preventDefault();
+      enable();
+      changed(list.querySelector('input[type="hidden"]'));
+    });
+    var clear = form.querySelector('button[name="clear"][value="' + CSS.escape(qid) + '"]');
+    if (clear) clear.addEventListener("click", function () {
+      Array.prototype.forEach.call(list.querySelectorAll('input[type="hidden"]'), function (input) { input.disabled = true; });
+    });
+  }
+
+  // "Use this device's location" fills a geopoint's boxes where the browser allows it (HTTPS or localhost).
+  function setupGeolocate(button) {
+    if (!navigator.geolocation) return;
+    var qid = button.getAttribute("data-geolocate");
+    var status = button.parentNode.querySelector(".geo-status");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      status.textContent = button.getAttribute("data-text-wait");
+      navigator.geolocation.getCurrentPosition(function (position) {
+        var c = position.coords;
+        var parts = { lat: c.latitude.toFixed(6), lon: c.longitude.toFixed(6),
+                      alt: c.altitude === null ? "" : c.altitude.toFixed(1), acc: c.accuracy.toFixed(1) };
+        Object.keys(parts).forEach(function (part) {
+          var box = document.getElementById(qid + "/" + part);
+          if (box) { box.value = parts[part]; changed(box); }
+        });
+        status.textContent = "";
+      }, function () {
+        status.textContent = button.getAttribute("data-text-denied");
+      }, { enableHighAccuracy: true, timeout: 20000 });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("[data-filter-select]"), setupFilter);
     Array.prototype.forEach.call(document.querySelectorAll("[data-district-field]"), setupDistrict);
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-range-for]"), setupRange);
+    Array.prototype.forEach.call(document.querySelectorAll("ol[data-rank]"), setupRank);
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-geolocate]"), setupGeolocate);
     var form = document.getElementById("interview");
     if (form && window.fetch) new Autosave(form).start();
     var summary = document.getElementById("error-summary");

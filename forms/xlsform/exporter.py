@@ -15,6 +15,7 @@ max are the same number) with `fieldkit_repeat` ("min=1 max=3") and
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ from .languages import language_tag
 from .to_xpath import condition_to_xpath, expression_to_xpath, limits_to_constraint
 
 ROOT = "data"
+#: A piped reference in a label or help: ${section.question}.
+PIPED = re.compile(r"\$\{([^{}]*)\}")
 #: Names pyxform refuses; a section or question with such an id is written as `<id>_fieldkit`, its id in
 #: the `fieldkit_id` column.
 RESERVED = {"meta"}
@@ -46,10 +49,11 @@ XLSFORM_TYPES = {
     "multi": "select_multiple", "integer": "integer", "money": "integer", "year": "integer", "decimal": "decimal",
     "text": "text", "longtext": "text", "date": "date", "note": "note", "derived": "calculate",
     "start": "start", "end": "end", "today": "today", "deviceid": "deviceid", "time": "time", "datetime": "datetime",
+    "range": "range", "rank": "rank", "acknowledge": "acknowledge", "geopoint": "geopoint",
 }
 MARKED_TYPES = ("money", "yesno", "year")
 APPEARANCES = {"scale": "likert", "longtext": "multiline"}
-CHOICE_TYPES = ("single", "scale", "yesno", "multi", "matrix")
+CHOICE_TYPES = ("single", "scale", "yesno", "multi", "matrix", "rank")
 
 
 @dataclass
@@ -158,7 +162,7 @@ class _Exporter:
     def survey_columns(self, rows: list[dict]) -> list[str]:
         columns = ["type", "name"] + [f"label::{self.tags[c]}" for c in self.langs]
         for base in ("hint", "required", "relevant", "constraint", "constraint_message", "calculation", "default",
-                     "appearance", "repeat_count", "fieldkit_repeat", "fieldkit_instance_label",
+                     "appearance", "parameters", "repeat_count", "fieldkit_repeat", "fieldkit_instance_label",
                      "fieldkit_type", "fieldkit_flags", "fieldkit_relevant", "fieldkit_id", "fieldkit_expression",
                      "fieldkit_message", "fieldkit_generated"):
             if base in ("hint", "constraint_message", "fieldkit_message", "fieldkit_instance_label"):
@@ -235,7 +239,11 @@ class _Exporter:
             return [self.derived_row(question, local)]
         kind = XLSFORM_TYPES[question.type]
         name = xlsform_name(local)
-        row = {"name": name, **self.texts("label", question.label), **self.texts("hint", question.help)}
+        row = {"name": name, **self.texts("label", self.piped(question.label)),
+               **self.texts("hint", self.piped(question.help))}
+        if question.type == "range":  # the ends and the step are the slider's parameters, not a constraint
+            step = question.step if question.step is not None else 1
+            row["parameters"] = f"start={question.min} end={question.max} step={step}"
         if name != local:
             row["fieldkit_id"] = local
         if question.metadata:  # recorded by ODK as by fieldkit: the type says it all
@@ -298,7 +306,17 @@ class _Exporter:
             flags += [f for f in ("dont_know", "not_applicable") if getattr(question, f)]
         return " ".join(flags) or None
 
+    def piped(self, texts: dict[str, str]) -> dict[str, str]:
+        """Labels with fieldkit's ${section.question} written as ODK's ${name} (or the question's path)."""
+        def name(match) -> str:
+            qid = match.group(1)
+            return self.ref_text(qid, None) if qid in self.places else match.group(0)
+
+        return {lang: PIPED.sub(name, text) if "${" in text else text for lang, text in texts.items()}
+
     def constraint(self, row: dict, question: Question) -> None:
+        if question.type == "range":
+            return
         constraint = limits_to_constraint(question)
         if not constraint:
             return

@@ -21,6 +21,7 @@ rule, which is then left out with the loader's message (a rule: left off).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +65,12 @@ FIELDKIT_TYPES = {
     "text": {"text", "longtext"}, "integer": {"integer", "money", "year"}, "decimal": {"decimal"}, "date": {"date"},
     "time": {"time"}, "datetime": {"datetime"},
     "note": {"note"}, "select_one": {"single", "scale", "yesno"}, "select_multiple": {"multi"},
+    "range": {"range"}, "rank": {"rank"}, "acknowledge": {"acknowledge"}, "geopoint": {"geopoint"},
 }
+#: What ODK assumes of a range without parameters.
+RANGE_DEFAULTS = {"start": 1, "end": 10, "step": 1}
+#: A reference in a label or hint: ${name}.
+_PIPED = re.compile(r"\$\{([^{}]*)\}")
 OR_OTHER_CODE = "other"
 OR_OTHER_LABELS = {"sv": "Annat", "en": "Other"}
 OR_OTHER_QUESTION = {"sv": "Ange annat", "en": "Specify other"}
@@ -545,7 +551,9 @@ class _Importer(ComputedRows):
         rule = limits.pop(RULE, None)
         data.update(limits)
         choice_set, extra, consumed = None, None, False
-        if entry.base in ("select_one", "select_multiple"):
+        if ftype == "range" and not self.range_parameters(entry, data):
+            return None
+        if entry.base in ("select_one", "select_multiple", "rank"):
             choice_set = self.lists.get(entry.list_name, entry.number)
             if choice_set is None:
                 return None
@@ -564,14 +572,55 @@ class _Importer(ComputedRows):
         if ftype not in ("note", "matrix"):
             self.default(entry, data)
         self.register(entry, f"{sid}.{local}", ftype, local, own_id(entry))
-        if "${" in "".join(data["label"].values()):
-            self.msg.warning("survey", entry.number, "the label refers to other answers with ${...}; fieldkit shows "
-                                                     "it as written", "piping")
+        for key in ("label", "help"):
+            if key in data and "${" in "".join(data[key].values()):
+                data[key] = {lang: self.piped(entry, text, key) for lang, text in data[key].items()}
         extras = [extra] if extra else []
         if rule:
             extras += filter(None, [self.constraint_rule(entry, run, Target(f"{sid}.{local}", ftype), *rule,
                                                          relevant)])
         return data, extras, consumed
+
+    def piped(self, entry: Entry, text: str, what: str) -> str:
+        """A label or hint with each ${name} as fieldkit's ${section.question}; what cannot be shown is named."""
+        resolve = self.refs.resolver(entry.number, any_row=True)
+
+        def replace(match: re.Match) -> str:
+            name = match.group(1).strip()
+            try:
+                target = resolve(("ref", name))
+                if target.inline is not None or "[" in target.ref or target.qtype == "note":
+                    raise Untranslatable(f"${{{name}}} is a calculation, a matrix row or a note, whose value "
+                                         "fieldkit does not show in a text")
+            except Untranslatable as exc:
+                self.msg.warning("survey", entry.number, f"the {'label' if what == 'label' else 'hint'} refers to "
+                                 f"an answer fieldkit cannot show ({exc}); it shows [{name}] instead", "piping")
+                return f"[{name}]"
+            return "${" + target.ref + "}"
+
+        return _PIPED.sub(replace, text)
+
+    def range_parameters(self, entry: Entry, data: Data) -> bool:
+        """A range's `parameters` (start=0 end=10 step=2, ODK's defaults 1, 10, 1) as min, max and step."""
+        text = entry.row.text("parameters")
+        found: dict[str, float | int] = dict(RANGE_DEFAULTS)
+        for word in text.replace(";", " ").replace(",", " ").split():
+            key, _sep, value = word.partition("=")
+            key = key.strip().lower()
+            if key not in RANGE_DEFAULTS:
+                continue
+            try:
+                number = float(value)
+            except ValueError:
+                self.msg.error("survey", entry.number, f"parameters {text!r}: {key} must be a number "
+                                                       f"(got {value!r})", "parameters")
+                return False
+            found[key] = int(number) if number.is_integer() else number
+        low, high = sorted((found["start"], found["end"]))  # ODK allows start > end: the slider runs backwards
+        data.update(min=low, max=high)
+        if found["step"] != 1:
+            data["step"] = found["step"]
+        return True
 
     def folds_other(self, entry: Entry, choice_set: ChoiceSet, following) -> bool:
         """fieldkit's own export writes "other" as an `annat` choice plus a `<name>_annat` text row."""

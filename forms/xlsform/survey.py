@@ -23,7 +23,12 @@ QUESTION_TYPES = {
     "datetime": "datetime", "date time": "datetime", "q datetime": "datetime",
     "q date time": "datetime", "add date time prompt": "datetime",
     "note": "note", "q note": "note", "add note prompt": "note",
+    "range": "range", "acknowledge": "acknowledge", "trigger": "acknowledge", "q acknowledge": "acknowledge",
+    "add acknowledge prompt": "acknowledge", "geopoint": "geopoint", "q geopoint": "geopoint", "gps": "geopoint",
+    "location": "geopoint", "add location prompt": "geopoint",
 }
+#: `rank <list>`: the choices of the list put in order.
+_RANK = re.compile(r"^(?:rank|odk:rank)\s+(?P<list>\S+)$", re.IGNORECASE)
 #: Types that record facts about the device or the session, not answers: left out with a warning.
 METADATA_TYPES = {
     "start", "end", "today", "deviceid", "device id", "imei", "subscriberid", "subscriber id", "simserial",
@@ -110,6 +115,8 @@ def classify(type_text: str) -> tuple[str, str | None, str | None, bool]:
     first = low.split(" ")[0]
     if low in QUESTION_TYPES:
         return "question", QUESTION_TYPES[low], None, False
+    if _RANK.match(text):
+        return "question", "rank", _RANK.match(text).group("list"), False
     if low in METADATA_TYPES:
         return "metadata", None, None, False
     if low in UNSUPPORTED_TYPES or first in UNSUPPORTED_TYPES or low.startswith(("select one from file",

@@ -48,7 +48,7 @@ KNOWN_COLUMNS = {
         "type", "name", "label", "hint", "required", "relevant", "constraint", "constraint_message",
         "appearance", "choice_filter", "fieldkit_type", "fieldkit_flags", "fieldkit_relevant", "fieldkit_id",
         "calculation", "fieldkit_expression", "fieldkit_message", "read_only", "default", "fieldkit_generated",
-        "repeat_count", "fieldkit_repeat", "fieldkit_instance_label",
+        "parameters", "repeat_count", "fieldkit_repeat", "fieldkit_instance_label",
     },
     "choices": {"list_name", "name", "label", "score"},
     "settings": {"form_id", "form_title", "version", "default_language", "fieldkit_title", "fieldkit_description"},

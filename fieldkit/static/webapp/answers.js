@@ -20,7 +20,8 @@
 
   function formatNumber(value, lang) {
     var locale = lang === "en" ? "en" : "sv-SE";
-    return new Intl.NumberFormat(locale, { maximumFractionDigits: 2, useGrouping: true }).format(+value);
+    // Babel writes a negative number with a hyphen-minus, Intl (sv) with U+2212: the Python engine's is kept.
+    return new Intl.NumberFormat(locale, { maximumFractionDigits: 2, useGrouping: true }).format(+value).replace(/\u2212/g, "-");
   }
 
   function shown(value, lang) {
@@ -243,9 +244,81 @@
     return any ? rows : null;
   }
 
+  /* range, rank, acknowledge and geopoint, as forms/answers.py _clean_more. */
+  var MORE = ["range", "rank", "acknowledge", "geopoint"];
+  var GEOPOINT_PARTS = ["lat", "lon", "alt", "acc"];
+
+  function cleanMore(q, value, raw) {
+    if (q.type === "geopoint") return geopoint(q, value, raw);
+    if (q.type === "acknowledge") {
+      value = scalar(value);
+      if (value === null || value === false) return null;
+      if (value === true || (typeof value === "string" && ["ok", "yes", "ja", "on", "1"].indexOf(value.trim().toLowerCase()) >= 0)) return "OK";
+      throw new Invalid("choice");
+    }
+    if (q.type === "range") {
+      value = scalar(value);
+      if (typeof value === "string" && specialsOf(q).indexOf(value.trim()) >= 0) return value.trim();
+      return value === null ? null : range(q, decimal(value));
+    }
+    return rank(q, value);
+  }
+
+  function range(q, n) {
+    limits(q, n);
+    var step = q.step === undefined || q.step === null ? 1 : q.step;
+    var low = q.min === undefined || q.min === null ? 0 : q.min;
+    var steps = (+n - low) / step;
+    if (Math.abs(steps - Math.round(steps)) > 1e-9) throw new Invalid("step", { step: step, limit: low });
+    if (q.whole_steps) return Math.round(+n);
+    return Expr.pyFloat(Math.round((low + Math.round(steps) * step) * 1e10) / 1e10);
+  }
+
+  function rank(q, value) {
+    if (value === null || value === undefined || value === "") return null;
+    if (typeof value === "string") value = value.split(/\s+/).filter(Boolean);
+    if (!Array.isArray(value)) throw new Invalid("rank");
+    var order = value.filter(function (v) { return v !== null && v !== undefined && v !== ""; })
+      .map(function (v) { return String(v).trim(); });
+    if (!order.length) return null;
+    var bad = value.some(function (v) { return !(typeof v === "string" || isInt(v)); });
+    var codes = codesOf(q).slice().sort(), given = order.slice().sort();
+    if (bad || codes.length !== given.length || codes.some(function (c, i) { return c !== given[i]; })) throw new Invalid("rank");
+    return order;
+  }
+
+  function geopoint(q, value, raw) {
+    var given = {};
+    if (typeof value === "string" && value.trim()) {
+      var words = value.split(/\s+/).filter(Boolean);
+      if (words.length < 2 || words.length > 4) throw new Invalid("geopoint");
+      words.forEach(function (w, i) { given[GEOPOINT_PARTS[i]] = w; });
+    } else if (isDict(value)) {
+      GEOPOINT_PARTS.forEach(function (part) { given[part] = get(value, part); });
+    } else if (value === null || value === undefined || value === "") {
+      GEOPOINT_PARTS.forEach(function (part) { given[part] = get(raw, q.id + "/" + part); });
+    } else throw new Invalid("geopoint");
+    GEOPOINT_PARTS.forEach(function (part) { given[part] = scalar(given[part]); });
+    if (GEOPOINT_PARTS.every(function (part) { return given[part] === null; })) return null;
+    if (given.lat === null || given.lon === null) throw new Invalid("geopoint");
+    var point = {};
+    GEOPOINT_PARTS.forEach(function (part) {
+      if (given[part] === null) return;
+      try {
+        point[part] = Expr.pyFloat(+decimal(given[part]));
+      } catch (e) {
+        throw new Invalid("geopoint");
+      }
+    });
+    if (!(+point.lat >= -90 && +point.lat <= 90 && +point.lon >= -180 && +point.lon <= 180) ||
+        (point.acc !== undefined && +point.acc < 0)) throw new Invalid("geopoint_range");
+    return point;
+  }
+
   /* One question's raw value: [value or null, extra keys], or throws Invalid. */
   function cleanValue(q, raw) {
     var type = q.type;
+    if (MORE.indexOf(type) >= 0) return [cleanMore(q, get(raw, q.id), raw), {}];
     if (type === "matrix") return [cleanMatrix(q, raw), {}];
     var value = get(raw, q.id);
     if (type === "multi") return cleanMulti(q, value, raw);
