@@ -333,3 +333,64 @@ def test_the_district_follow_up_from_the_pages_to_the_city_executive_boards_summ
     # the response rate counts Stockholm's 14 districts: two have answered
     assert (report.response.in_scope[-1], report.response.answered[-1]) == (14, 2)
     assert len(report.missing) == 12 and "Södermalm" not in {m.name for m in report.missing}
+
+
+# -- a questionnaire answered per district: its response rate and filter count districts ----------------------
+
+def district_store(db):
+    """Rinkeby-Kista and Södermalm have reported January-February 2016, Skärholmen has a draft only."""
+    answers = period("p1", 10, 4, 0, arrival=1, permanent=1, school=(1, 1, 0), waiting=0, plan=5, work=1,
+                     temporary=3)
+    for district in (RINKEBY, SODERMALM):
+        store.complete_submission(db, store.create_submission(db, "sthlm-uppfoljning", "0180", district_code=district),
+                                  answers)
+    store.save_draft(db, store.create_submission(db, "sthlm-uppfoljning", "0180", district_code=SKARHOLMEN),
+                     answers, None, answers)
+
+
+SKARHOLMEN = "0180-14"
+
+
+def test_the_response_rate_of_a_questionnaire_answered_per_district_counts_stockholms_14_districts(central):
+    """14 districts expected, 2 answered (1/7); the 12 others are listed by name, Skärholmen with its draft.
+    Filtered to Södermalm and Skärholmen: 2 expected, 1 answered, Skärholmen missing."""
+    district_store(central)
+    report = build_report(central, ExportFilter("sthlm-uppfoljning"), "sv")
+    assert [g.name for g in report.response.groups] == ["Stockholms län", "Totalt"]
+    assert list(report.response.in_scope) == [14, 14] and list(report.response.answered) == [2, 2]
+    assert report.response.rates[-1] == pytest.approx(2 / 14)
+    missing = {m.name: (m.code, m.has_draft) for m in report.missing}
+    assert len(missing) == 12 and missing["Skärholmen"] == (SKARHOLMEN, True)
+    assert missing["Älvsjö"][1] is False and "Södermalm" not in missing and "Stockholm" not in missing
+
+    picked = build_report(central, ExportFilter("sthlm-uppfoljning", districts=(SODERMALM, SKARHOLMEN)), "sv")
+    assert (list(picked.response.in_scope), list(picked.response.answered)) == ([2, 2], [1, 1])
+    assert [m.name for m in picked.missing] == ["Skärholmen"] and picked.n == 1
+
+    out = io.BytesIO()
+    write_workbook(report, out)
+    book = load_workbook(io.BytesIO(out.getvalue()))
+    rows = [row for row in book["Ej besvarad"].iter_rows(values_only=True)]
+    assert rows[0][:3] == ("Län", "Stadsdelskod", "Stadsdel")
+    assert len(rows) == 13 and rows[-1][:4] == ("Stockholms län", SKARHOLMEN, "Skärholmen", "Bara utkast")
+
+
+def test_the_reports_page_of_a_questionnaire_answered_per_district_has_a_district_filter(central, central_app):
+    district_store(central)
+    eva = logged_in(central_app, "eva")
+    page = eva.get("/rapporter/sthlm-uppfoljning").get_data(as_text=True)
+    assert '<input type="checkbox" name="stadsdel" value="0180-08"> Södermalm</label>' in page
+    assert "12 stadsdelar i ramen har inte svarat" in page
+    assert "Stadsdelar i urvalet" in page  # the response rate's header counts districts
+    page = eva.get(f"/rapporter/sthlm-uppfoljning?stadsdel={SODERMALM}&stadsdel={SKARHOLMEN}").get_data(as_text=True)
+    assert '<input type="checkbox" name="stadsdel" value="0180-08" checked> Södermalm</label>' in page
+    assert "1 stadsdel i ramen har inte svarat" in page and "Skärholmen (0180-14)" in page
+    assert f"stadsdel={SODERMALM}" in page  # the downloads keep the filter
+    refused = eva.get("/rapporter/sthlm-uppfoljning?stadsdel=0180-99")
+    assert refused.status_code == 400 and "unknown district &#39;0180-99&#39;" in refused.get_data(as_text=True)
+    # a questionnaire answered per municipality has no district picker; nor has a county without districts
+    assert 'name="stadsdel"' not in eva.get("/rapporter/kub-webbenkat").get_data(as_text=True)
+    assert 'name="stadsdel"' not in logged_in(central_app, "lena").get("/rapporter/sthlm-uppfoljning").get_data(
+        as_text=True)
+    assert 'name="stadsdel" value="0180-08"' in logged_in(central_app, "olle").get(
+        "/rapporter/sthlm-uppfoljning").get_data(as_text=True)
