@@ -12,12 +12,15 @@ import io
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from exports import ExportFilter, build_report, iter_csv, write_workbook
+from exports import ExportFilter, build_report, iter_csv, save_workbook, write_csv, write_workbook
+from exports.importing import FileRefused, import_submissions
 from exports.quarterly import build_quarterly
 from fieldkit import config
 from fieldkit.app import create_app
+from fieldkit.cli import main
 from sync import store
 from sync.selection import Scope
 from sync.bundle import write_bundle
@@ -394,3 +397,60 @@ def test_the_reports_page_of_a_questionnaire_answered_per_district_has_a_distric
         as_text=True)
     assert 'name="stadsdel" value="0180-08"' in logged_in(central_app, "olle").get(
         "/rapporter/sthlm-uppfoljning").get_data(as_text=True)
+
+
+# -- `fieldkit submissions import` of a questionnaire answered per district ------------------------------------
+
+def test_a_per_district_export_imports_back_with_its_districts_and_the_same_figures(central, make_field_store,
+                                                                                   tmp_path):
+    """The central's two completed reports (Rinkeby-Kista, Södermalm) go out as CSV and as a workbook and come
+    back into an empty store with their districts; the report there has the same district rows and rate (2/14).
+    Importing again adds nothing."""
+    district_store(central)
+    report = build_report(central, ExportFilter("sthlm-uppfoljning"), "sv", include_personal=True, compare=False)
+    assert report.n == 2
+    (tmp_path / "out").mkdir()
+    write_csv(report, tmp_path / "out" / "sthlm.csv", sep=";")
+    save_workbook(report, tmp_path / "out" / "sthlm.xlsx")
+    header = (tmp_path / "out" / "sthlm.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(";")
+    assert header[5:9] == ["Kommunkod", "Kommun", "Stadsdelskod", "Stadsdel"]
+
+    for name in ("sthlm.csv", "sthlm.xlsx"):
+        path = tmp_path / name.replace(".", "-") / "fieldkit.db"
+        make_field_store(path).conn.close()
+        result = CliRunner().invoke(main, ["--db", str(path), "submissions", "import", str(tmp_path / "out" / name)],
+                                    catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith(f"{name}: 2 rows of sthlm-uppfoljning: added 2, updated 0, unchanged 0")
+        again = CliRunner().invoke(main, ["--db", str(path), "submissions", "import", str(tmp_path / "out" / name)])
+        assert "added 0, updated 0, unchanged 2" in again.output
+        target = store.open_db(path)
+        assert sorted(target.execute("select district_code, answers from submissions").fetchall()) == sorted(
+            central.execute("select district_code, answers from submissions where status = 'complete'").fetchall())
+        back = build_report(target, ExportFilter("sthlm-uppfoljning"), "sv")
+        assert back.measures[0].table("districts").rows == report.measures[0].table("districts").rows
+        assert (list(back.response.in_scope), list(back.response.answered)) == ([14, 14], [2, 2])
+        target.conn.close()
+
+
+def test_an_import_names_a_missing_or_wrong_district_by_line_and_column(make_field_store, tmp_path):
+    head = "Inlämning;Version;Status;Kommunkod;Stadsdelskod;period.ar;period.period;mottagande.personer;" \
+           "mottagande.hushall;mottagande.ensamkommande;skola.forskola;skola.grundskola;skola.sprakintroduktion;" \
+           "skola.vantar;arbete.etableringsplan;arbete.arbetsmarknadsinsats;arbete.arbete_studier"
+    rows = ["0180;;2016;Januari–februari;0;0;0;0;0;0;0;0;0;0", "0180;0180-99;2016;Januari–februari;0;0;0;0;0;0;0;0;0;0",
+            "2480;0180-08;2016;Januari–februari;0;0;0;0;0;0;0;0;0;0"]
+    ids = ["3f2b8c1e-5a7d-4e21-9c0b-7d1e2f3a4b5" + str(i) for i in range(3)]
+    path = tmp_path / "bad.csv"
+    path.write_text("\n".join([head] + [f"{sid};1;Slutförd;{row}" for sid, row in zip(ids, rows)]), encoding="utf-8")
+    db = make_field_store(tmp_path / "db" / "fieldkit.db")
+    with pytest.raises(FileRefused) as refused:
+        import_submissions(db, path, lang="en")
+    valid = "0180-01 (Rinkeby-Kista), 0180-02 (Spånga-Tensta)"
+    assert refused.value.problems[0].startswith(
+        "bad.csv:2: Stadsdelskod: a district code is required: sthlm-uppfoljning is answered per district (valid in "
+        f"municipality 0180: {valid}")
+    assert refused.value.problems[1].startswith(
+        f"bad.csv:3: Stadsdelskod: unknown district code 0180-99 in municipality 0180 (valid: {valid}")
+    assert refused.value.problems[2] == "bad.csv:4: Stadsdelskod: unknown district code 0180-08 in municipality 2480 " \
+                                        "(valid: –)"
+    assert len(refused.value.problems) == 3 and db["submissions"].count == 0
