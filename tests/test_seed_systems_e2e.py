@@ -454,3 +454,36 @@ def test_an_import_names_a_missing_or_wrong_district_by_line_and_column(make_fie
     assert refused.value.problems[2] == "bad.csv:4: Stadsdelskod: unknown district code 0180-08 in municipality 2480 " \
                                         "(valid: –)"
     assert len(refused.value.problems) == 3 and db["submissions"].count == 0
+
+
+# -- the quarterly page in the reports pages' cache ----------------------------------------------------------
+
+def test_the_quarterly_page_is_kept_until_the_store_changes_and_never_served_to_another_scope(central, central_app,
+                                                                                               monkeypatch):
+    """Lena's page of Västerbotten 2014 Q3 is built once for two requests; Olle (Stockholms län) asking the same
+    gets his own county. A new request in Umeå (a yes after 4 days, 1 person) moves the store: the next page has
+    Umeå's 3 cases, 9 persons, 2 yes of 3."""
+    for municipality, answers in LOG + [(m, a) for m, a in KVARTAL]:
+        qid = "smak-kvartal" if "period.ar" in answers else "smak-kontaktlogg"
+        store.complete_submission(central, store.create_submission(central, qid, municipality), answers)
+    import fieldkit.quarterly as page_module
+    built = []
+
+    def counting(*args, **kwargs):
+        built.append(build_quarterly(*args, **kwargs))
+        return built[-1]
+    monkeypatch.setattr(page_module, "build_quarterly", counting)
+    lena, olle = logged_in(central_app, "lena"), logged_in(central_app, "olle")
+    url = "/rapporter/kvartalsaterkoppling/?lan=24&kvartal=2014Q3"
+    first, second = lena.get(url).get_data(as_text=True), lena.get(url.replace("2014Q3", "2014q3")).get_data(
+        as_text=True)
+    assert len(built) == 1 and "Västerbottens län · 2014 K3" in first and "Västerbottens län · 2014 K3" in second
+    assert "Stockholms län · 2014 K3" in olle.get(url).get_data(as_text=True) and len(built) == 2
+    assert rows_of(built[0].municipalities)["Umeå"][1:4] == [2, 8, 1]
+
+    store.complete_submission(central, store.create_submission(central, "smak-kontaktlogg", "2480"),
+                              contact("2014-09-10", "ja", answered="2014-09-14", persons=1, ref="BF-11"))
+    lena.get(url)
+    assert len(built) == 3
+    umea = rows_of(built[-1].municipalities)["Umeå"]
+    assert umea[1:4] == [3, 9, 2] and umea[7] == pytest.approx(2 / 3)
