@@ -19,6 +19,7 @@ from exports import ExportFilter, build_report, iter_csv, save_workbook, write_c
 from exports.importing import FileRefused, import_submissions
 from exports.quarterly import build_quarterly
 from fieldkit import config
+from fieldkit import quarterly as quarterly_page
 from fieldkit.app import create_app
 from fieldkit.cli import main
 from sync import store
@@ -463,16 +464,15 @@ def test_the_quarterly_page_is_kept_until_the_store_changes_and_never_served_to_
     """Lena's page of Västerbotten 2014 Q3 is built once for two requests; Olle (Stockholms län) asking the same
     gets his own county. A new request in Umeå (a yes after 4 days, 1 person) moves the store: the next page has
     Umeå's 3 cases, 9 persons, 2 yes of 3."""
-    for municipality, answers in LOG + [(m, a) for m, a in KVARTAL]:
-        qid = "smak-kvartal" if "period.ar" in answers else "smak-kontaktlogg"
-        store.complete_submission(central, store.create_submission(central, qid, municipality), answers)
-    import fieldkit.quarterly as page_module
+    for qid, rows in (("smak-kontaktlogg", LOG), ("smak-kvartal", KVARTAL)):
+        for municipality, answers in rows:
+            store.complete_submission(central, store.create_submission(central, qid, municipality), answers)
     built = []
 
     def counting(*args, **kwargs):
         built.append(build_quarterly(*args, **kwargs))
         return built[-1]
-    monkeypatch.setattr(page_module, "build_quarterly", counting)
+    monkeypatch.setattr(quarterly_page, "build_quarterly", counting)
     lena, olle = logged_in(central_app, "lena"), logged_in(central_app, "olle")
     url = "/rapporter/kvartalsaterkoppling/?lan=24&kvartal=2014Q3"
     first, second = lena.get(url).get_data(as_text=True), lena.get(url.replace("2014Q3", "2014q3")).get_data(
@@ -487,3 +487,18 @@ def test_the_quarterly_page_is_kept_until_the_store_changes_and_never_served_to_
     assert len(built) == 3
     umea = rows_of(built[-1].municipalities)["Umeå"]
     assert umea[1:4] == [3, 9, 2] and umea[7] == pytest.approx(2 / 3)
+
+
+def test_an_import_refuses_a_row_whose_submission_is_stored_for_another_district(central, tmp_path):
+    district_store(central)
+    report = build_report(central, ExportFilter("sthlm-uppfoljning", districts=(SODERMALM,)), "en",
+                          include_personal=True, compare=False)
+    write_csv(report, tmp_path / "moved.csv", sep=";")
+    sid = report.frame["uuid"].iloc[0]
+    text = (tmp_path / "moved.csv").read_text(encoding="utf-8-sig").replace(f";{SODERMALM};", f";{RINKEBY};")
+    (tmp_path / "moved.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(FileRefused) as refused:
+        import_submissions(central, tmp_path / "moved.csv", lang="en", update=True)
+    assert refused.value.problems == [f"moved.csv:2: Submission: {sid} is already in the store as a submission of "
+                                      f"district {SODERMALM}"]
+    assert store.get_submission(central, sid).district_code == SODERMALM
