@@ -17,7 +17,7 @@ from .schema import Schema
 #: The metadata columns, as `tabular.meta_headers` heads them.
 META = (("uuid", "Submission"), ("version", "Version"), ("status", "Status"), ("county_code", "County code"),
         ("county", "County"), ("municipality_code", "Municipality code"), ("municipality", "Municipality"),
-        ("created", "Created"), ("modified", "Modified"), ("interviewer", "Interviewer"))
+        ("district_code", "District code"), ("district", "District"), ("created", "Created"), ("modified", "Modified"), ("interviewer", "Interviewer"))
 REQUIRED_META = ("municipality_code",)
 #: Problems listed in full; beyond it they are counted.
 LIMIT = 100

@@ -41,6 +41,8 @@ class Incoming:
     created: str | None
     interviewer: str | None
     answers: dict[str, Any]
+    #: The district below the municipality, for a questionnaire answered per district (its District code column).
+    district: str | None = None
 
 
 class Reader:
@@ -97,6 +99,7 @@ class Reader:
                                    lang, questionnaire=self.qid, version=version,
                                    versions=", ".join(sorted(self.plan.schema.versions))))
         municipality = self.municipality(cells, add)
+        district = self.district(cells, add, municipality)
         status = _as_text(self.cell(cells, "status"))
         if status is not None:
             word = self.statuses.get(status.casefold())
@@ -113,10 +116,11 @@ class Reader:
         interviewer = _as_text(self.cell(cells, "interviewer"))
         if self.cell(cells, "uuid") is None and self.problems.total > before:
             return None  # an id made from answers with problems would only add a misleading duplicate
-        sid = self.submission_id(number, cells, add, [self.qid, version, municipality, created, interviewer, answers])
+        content = [self.qid, version, municipality, created, interviewer, answers, *([district] if district else [])]
+        sid = self.submission_id(number, cells, add, content)
         if self.problems.total > before:
             return None
-        return Incoming(number, sid, version, municipality, created, interviewer, answers)
+        return Incoming(number, sid, version, municipality, created, interviewer, answers, district)
 
     def municipality(self, cells: list[Any], add) -> str:
         value = self.cell(cells, "municipality_code")
@@ -135,6 +139,28 @@ class Reader:
             add("county_code", gettext("county %(county)s does not match municipality %(code)s (in county %(right)s)",
                                        self.lang, county=county, code=code, right=found.county_code))
         return found.code
+
+    def district(self, cells: list[Any], add, municipality: str) -> str | None:
+        """The row's district code: one of its municipality's when the questionnaire is answered per district,
+        else none (an export of such a questionnaire has the column "District code")."""
+        code = _as_text(self.cell(cells, "district_code"))
+        if self.plan.schema.questionnaire.level != "district":
+            if code is not None:
+                add("district_code", gettext("%(questionnaire)s is answered per municipality: leave the district "
+                                             "code empty", self.lang, questionnaire=self.qid))
+            return None
+        valid = registry.districts_of(municipality)
+        if code in {d.code for d in valid}:
+            return code
+        choices = ", ".join(f"{d.code} ({d.name})" for d in valid) or "–"
+        if code is None:
+            add("district_code", gettext("a district code is required: %(questionnaire)s is answered per district "
+                                         "(valid in municipality %(municipality)s: %(valid)s)", self.lang,
+                                         questionnaire=self.qid, municipality=municipality, valid=choices))
+        else:
+            add("district_code", gettext("unknown district code %(code)s in municipality %(municipality)s (valid: "
+                                         "%(valid)s)", self.lang, code=code, municipality=municipality, valid=choices))
+        return code
 
     def created(self, cells: list[Any], add) -> str | None:
         value = self.cell(cells, "created")

@@ -166,14 +166,15 @@ class _reading:
 
 
 def _stored(db, ids: list[str]) -> dict[str, tuple]:
-    """uuid -> (questionnaire, version, municipality, status, answers JSON, being edited) of stored submissions."""
+    """uuid -> (questionnaire, version, municipality, status, answers JSON, being edited, district) of stored
+    submissions."""
     found: dict[str, tuple] = {}
     for start in range(0, len(ids), 500):
         part = ids[start:start + 500]
         marks = ",".join("?" * len(part))
         for row in db.execute(
                 "select s.uuid, s.questionnaire_id, s.questionnaire_version, s.municipality_code, s.status, s.answers, "
-                "exists (select 1 from drafts d where d.submission_uuid = s.uuid) "
+                "exists (select 1 from drafts d where d.submission_uuid = s.uuid), s.district_code "
                 f"from submissions s where s.uuid in ({marks})", part):
             found[row[0]] = tuple(row[1:])
     return found
@@ -204,7 +205,7 @@ def _compare(db, schema: Schema, absent: set[str], incoming: list[Incoming], upd
             new.append(row)
             result.added.append(row.sid)
             continue
-        s_qid, s_version, s_municipality, status, answers, editing = found
+        s_qid, s_version, s_municipality, status, answers, editing, s_district = found
         answers = json.loads(answers or "{}")
         if s_qid == qid and s_version == row.version and s_version in schema.versions:
             row = replace(row, answers=_kept(schema, row.version, absent, answers, row.answers))
@@ -216,6 +217,10 @@ def _compare(db, schema: Schema, absent: set[str], incoming: list[Incoming], upd
                 "%(id)s is already in the store as a submission of %(questionnaire)s version %(version)s for "
                 "municipality %(municipality)s", lang, id=row.sid, questionnaire=s_qid, version=s_version,
                 municipality=s_municipality))
+        elif s_district != row.district:
+            problems.add(row.row, column, gettext(
+                "%(id)s is already in the store as a submission of district %(district)s", lang, id=row.sid,
+                district=s_district or "–"))
         elif status != "complete":
             problems.add(row.row, column, gettext("%(id)s is in the store as an interview not yet completed", lang,
                                                   id=row.sid))
@@ -239,7 +244,7 @@ def _write(db, qid: str, new: list[Incoming], changed: list[Incoming], actor: st
     author = actor or "import"
     for row in new:
         store.create_submission(db, qid, row.municipality, version=row.version, sid=row.sid, created=row.created,
-                                interviewer=row.interviewer or author)
+                                interviewer=row.interviewer or author, district_code=row.district)
         store.complete_submission(db, row.sid, row.answers, author=author, comment=comment)
     for row in changed:
         store.complete_submission(db, row.sid, row.answers, author=author, comment=comment)

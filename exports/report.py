@@ -172,9 +172,11 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
     counts = frame["version"].value_counts() if len(frame) else pd.Series(dtype=int)
     version_counts = {v: int(counts.get(v, 0)) for v in versions}
     now = datetime.datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
-    done = answered(db, flt, scope)
+    by_district = schema.questionnaire.level == "district"
+    done = answered(db, flt, scope, by_district=by_district)
     return Report(flt, lang, schema, frame, groups, sections, response_rate(in_frame, done, gettext("Total", lang)),
-                  now, version_counts, include_personal, duplicates, missing(db, flt, in_frame, done, scope),
+                  now, version_counts, include_personal, duplicates,
+                  missing(db, flt, in_frame, done, scope, by_district=by_district),
                   header(schema, flt.tables.group_by, lang), cross, country,
                   measures=build_measures(frame, schema, lang, related=_related(db, flt, scope, lang),
                                           invited=in_frame, suppression=Suppression(flt.tables.min_count)),

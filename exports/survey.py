@@ -6,6 +6,9 @@
 - The unit: with `unit: municipality` each municipality counts once, by its latest completed
   interview (latest change); the earlier ones are listed as duplicates. With `unit: record`
   (the default) every submission counts.
+- A questionnaire answered per district (`level: district`) expects the districts of the frame's
+  municipalities instead (Stockholm's 14): its response rate counts districts, and the list of
+  those that have not answered names districts.
 """
 
 from __future__ import annotations
@@ -52,11 +55,30 @@ def read_frame_file(path: str | os.PathLike) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def expected(flt: ExportFilter, questionnaire: Questionnaire) -> list[registry.Municipality]:
-    """The municipalities the response rate is counted over, in registry order.
+@dataclass(frozen=True)
+class Unit:
+    """What answers a questionnaire, when it is not a municipality: a district, with its municipality's county."""
+
+    code: str
+    name: str
+    county_code: str
+
+
+def expected(flt: ExportFilter, questionnaire: Questionnaire) -> list:
+    """The municipalities the response rate is counted over, in registry order; for a questionnaire
+    answered per district, the districts (`Unit`) of those municipalities, narrowed by the filter's districts.
 
     The frame given with the export wins, then the survey round's, then the questionnaire's.
     """
+    found = expected_municipalities(flt, questionnaire)
+    if questionnaire.level != "district":
+        return found
+    return [Unit(d.code, d.name, m.county_code) for m in found for d in registry.districts_of(m.code)
+            if not flt.districts or d.code in flt.districts]
+
+
+def expected_municipalities(flt: ExportFilter, questionnaire: Questionnaire) -> list[registry.Municipality]:
+    """The municipalities of the frame, narrowed by the filter's counties and municipalities (see `expected`)."""
     found = list(registry.municipalities())
     if flt.frame:
         found = [m for m in found if m.code in flt.frame]
@@ -100,20 +122,27 @@ class Missing:
     last_contact: str | None  # when one of its submissions last changed (UTC, as stored)
 
 
-def answered(db, flt: ExportFilter, scope: Scope = EVERYTHING) -> set[str]:
-    """Codes of the municipalities with a completed submission in the filter, within the scope."""
+def _unit_column(by_district: bool) -> str:
+    return "s.district_code" if by_district else "s.municipality_code"
+
+
+def answered(db, flt: ExportFilter, scope: Scope = EVERYTHING, *, by_district: bool = False) -> set[str]:
+    """Codes of the municipalities (with `by_district`, districts) with a completed submission in the filter,
+    within the scope."""
     clause, params = where(flt, scope, completed_only=True)
-    return {row[0] for row in db.execute(f"select distinct s.municipality_code from submissions s where {clause}",
-                                         params)}
+    column = _unit_column(by_district)
+    return {row[0] for row in db.execute(f"select distinct {column} from submissions s where {clause}", params)}
 
 
-def missing(db, flt: ExportFilter, expected_municipalities: list[registry.Municipality], done: set[str],
-            scope: Scope = EVERYTHING) -> list[Missing]:
-    """Expected municipalities not in `done` (see `answered`), by county; a draft and the last contact if any."""
+def missing(db, flt: ExportFilter, expected_municipalities: list, done: set[str],
+            scope: Scope = EVERYTHING, *, by_district: bool = False) -> list[Missing]:
+    """Expected municipalities (or districts, see `expected`) not in `done` (see `answered`), by county;
+    a draft and the last contact if any."""
     any_status, any_params = where(replace(flt, status="all"), scope)
+    column = _unit_column(by_district)
     seen = {row[0]: (row[1], bool(row[2])) for row in db.execute(
-        "select s.municipality_code, max(s.modified), max(s.status = 'draft') from submissions s "
-        f"where {any_status} group by s.municipality_code", any_params)}
+        f"select {column}, max(s.modified), max(s.status = 'draft') from submissions s "
+        f"where {any_status} group by {column}", any_params)}
     counties = {c.code: c.name for c in registry.counties()}
     out = []
     for m in expected_municipalities:

@@ -25,13 +25,16 @@ def write_missing(ws, report: Report) -> None:
     set_widths(ws, [22, 10, 22, 26, 20])
     ws.freeze_panes = "A2"
     rows = RowWriter(ws)
-    rows.append([cell(ws, h, "fk_header") for h in
-                 (_("County"), _("Municipality code"), _("Municipality"), _("State"), _("Last contact"))])
+    by_district = report.schema.questionnaire.level == "district"
+    unit = (_("District code"), _("District")) if by_district else (_("Municipality code"), _("Municipality"))
+    rows.append([cell(ws, h, "fk_header") for h in (_("County"), *unit, _("State"), _("Last contact"))])
     for m in report.missing:
         state = _("Draft only") if m.has_draft else _("No submission")
         rows.append([m.county, m.code, m.name, state, _local(m.last_contact)])
     if not report.missing:
-        rows.append([Styled(_("Every municipality in the frame has answered."), "fk_note")])
+        done = _("Every district in the frame has answered.") if by_district else \
+            _("Every municipality in the frame has answered.")
+        rows.append([Styled(done, "fk_note")])
     duplicates = report.duplicates
     if duplicates is not None and len(duplicates):
         rows.append([])

@@ -113,14 +113,21 @@ def _response_table(w: SheetWriter, report: Report) -> None:
     per_county = report.frame["county_code"].astype(object).value_counts() if report.n else {}
     submissions = [int(per_county.get(g.code, 0)) for g in rate.groups[:-1]]
     submissions.append(report.n)
+    if report.schema.questionnaire.level == "district":
+        units = (_("Districts in scope"), _("Districts that answered"),
+                 _("Districts with at least one completed submission in the filter, of the districts in scope."))
+    else:
+        units = (_("Municipalities in scope"), _("Municipalities that answered"),
+                 _("Municipalities with at least one completed submission in the filter, of the municipalities in "
+                   "scope."))
     cols = [
         Col(None, _("County"), [g.name for g in rate.groups], "label"),
-        Col(_("Response rate"), _("Municipalities in scope"), rate.in_scope, "int"),
-        Col(_("Response rate"), _("Municipalities that answered"), rate.answered, "int"),
+        Col(_("Response rate"), units[0], rate.in_scope, "int"),
+        Col(_("Response rate"), units[1], rate.answered, "int"),
         Col(_("Response rate"), _("Response rate"), rate.rates, "pct"),
         Col(None, _("Submissions"), submissions, "int"),
     ]
-    note = _("Municipalities with at least one completed submission in the filter, of the municipalities in scope.")
+    note = units[2]
     mark = w.block()
     placed = write_table(w, _("Response rate"), note, cols)
     if rate.in_scope[-1]:

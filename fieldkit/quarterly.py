@@ -2,6 +2,12 @@
 
 A county user gets their own county whatever the query asks for, like on the other reports
 pages; the others pick a county. The download is recorded in the audit log.
+
+The page's report is kept in the reports pages' cache (`report_cache`) under the county, quarter,
+scope and language while the store's change count stays: it reads only submissions (of the
+contact log and the quarterly follow-up) and the fixed lists of counties and municipalities, so
+any write that could change its figures moves the count. The download is always built anew: it is
+audited with the number of requests it holds.
 """
 
 from __future__ import annotations
@@ -17,11 +23,12 @@ from exports.quarterly import Quarter, build_quarterly, export_quarterly
 from exports.svg import stacked_chart
 from exports.xlsx_quarterly import write_quarterly
 from forms import registry
+from sync import store
 
 from . import i18n
 from .auth import actor, address, current_scope, roles_required
 from .db import get_db
-from .reports import READERS
+from .reports import READERS, page_cache
 
 bp = Blueprint("quarterly", __name__, url_prefix="/rapporter/kvartalsaterkoppling")
 
@@ -55,8 +62,11 @@ def page():
     county, quarter = _asked()
     report, error = None, None
     if county:
+        db, lang = get_db(), i18n.current_language()
         try:
-            report = build_quarterly(get_db(), county, quarter, i18n.current_language(), scope)
+            marker = store.change_count(db)  # read before building: a write meanwhile rebuilds next time
+            report = page_cache().fetch(marker, ("kvartal", county, quarter.upper(), scope, lang),
+                                        lambda: build_quarterly(db, county, quarter, lang, scope))
         except FilterError as exc:
             error = str(exc)
     status = 400 if error else 200

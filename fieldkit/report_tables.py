@@ -252,10 +252,15 @@ def response_view(report: Report) -> TableView:
             for i, g in enumerate(rate.groups)]
     caption = chart_caption(report, gettext("Response rate"), [rate.in_scope[-1]]) if rate.in_scope[-1] else ""
     svg = bar_chart(caption, bars) if rate.in_scope[-1] else None
-    note = gettext("Municipalities with at least one completed submission in the filter, of the municipalities in "
-                   "scope.")
-    header = [gettext("County"), gettext("Municipalities in scope"), gettext("Municipalities that answered"),
-              gettext("Response rate")]
+    if report.schema.questionnaire.level == "district":
+        note = gettext("Districts with at least one completed submission in the filter, of the districts in scope.")
+        header = [gettext("County"), gettext("Districts in scope"), gettext("Districts that answered"),
+                  gettext("Response rate")]
+    else:
+        note = gettext("Municipalities with at least one completed submission in the filter, of the municipalities "
+                       "in scope.")
+        header = [gettext("County"), gettext("Municipalities in scope"), gettext("Municipalities that answered"),
+                  gettext("Response rate")]
     return TableView("response_rate", gettext("Response rate"), note, header, rows,
                      Markup(svg) if svg else None, caption=caption)
 

@@ -85,7 +85,8 @@ def request_filter(qid: str) -> ExportFilter:
     status = args.get("status") or "complete"
     return ExportFilter(qid, counties, tuple(m for m in args.getlist("kommun") if m),
                         _day(args.get("from"), "from"), _day(args.get("to"), "to"), status,
-                        tables=_table_options(args), round=(args.get("omgang") or "").strip())
+                        tables=_table_options(args), round=(args.get("omgang") or "").strip(),
+                        districts=tuple(d for d in args.getlist("stadsdel") if d))
 
 
 def _table_options(args) -> TableOptions:
@@ -109,6 +110,8 @@ def _query(flt: ExportFilter, default: str | None = None) -> dict:
         query["minsta"] = options.min_count
     if flt.round:
         query["omgang"] = flt.round
+    if flt.districts:
+        query["stadsdel"] = list(flt.districts)
     if flt.date_from:
         query["from"] = flt.date_from.isoformat()
     if flt.date_to:
@@ -132,6 +135,14 @@ def index():
     rows = [(q, counts.get(q["id"], 0)) for q in store.list_questionnaires(db)]
     county = registry.county(scope.county_code) if scope.county_code else None
     return render_template("reports/index.html", rows=rows, titles=_titles(db), county=county)
+
+
+def _district_choices(db, qid: str, scope) -> list:
+    """(municipality, its districts) within the user's county, for a questionnaire answered per district."""
+    if qid not in questionnaire_ids(db) or store.get_questionnaire(db, qid).level != "district":
+        return []
+    return [(m, registry.districts_of(m.code)) for m in registry.municipalities()
+            if registry.districts_of(m.code) and (not scope.county_code or m.county_code == scope.county_code)]
 
 
 def _form_choices(scope):
@@ -199,10 +210,11 @@ def report(qid):
             abort(404)
         return render_template("reports/report.html", qid=qid, error=str(exc), flt=None, counties=counties,
                                groups=groups, statuses=STATUSES, scope=scope, one_county=[],
+                               district_groups=_district_choices(db, qid, scope),
                                by=_grouping_choices(db, qid, scope), rounds=_round_choices(db, qid),
                                chosen_round=request.values.get("omgang", "")), 400
     return render_template("reports/report.html", qid=qid, error=None, counties=counties, groups=groups,
-                           statuses=STATUSES, scope=scope, one_county=_one_county(qid, page["flt"], page["query"], counties, scope),
+                           district_groups=_district_choices(db, qid, scope), statuses=STATUSES, scope=scope, one_county=_one_county(qid, page["flt"], page["query"], counties, scope),
                            by=_grouping_choices(db, qid, scope), rounds=_round_choices(db, qid),
                            chosen_round=page["flt"].round, **page)
 
