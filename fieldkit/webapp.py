@@ -19,6 +19,7 @@ from flask_wtf.csrf import generate_csrf
 
 from forms import registry
 from forms.catalogues import LANGUAGES, N_
+from forms.webjson import digest as webjson_digest
 from forms.webjson import webform
 from sync import devices, store
 
@@ -174,11 +175,36 @@ def manifest():
 
 @bp.get("/forms.json")
 def questionnaires():
-    """The JSON forms of the newest version of every questionnaire this user may collect."""
+    """The JSON forms of the newest version of every questionnaire this user may collect, each with its digest.
+
+    `?want=ID:VERSION,...` adds older versions the browser's drafts still use (in "kept"), so that a
+    stored copy that no longer matches its digest can be loaded again; unknown versions are left out.
+    """
     db = get_db()
-    documents = [webform(store.get_questionnaire(db, row["id"], row["version"]))
+    documents = [_signed(store.get_questionnaire(db, row["id"], row["version"]))
                  for row in store.list_questionnaires(db)]
-    return _no_store(jsonify({"generated": store.now(), "questionnaires": documents}))
+    current = {(d["id"], d["version"]) for d in documents}
+    kept = []
+    for item in request.args.get("want", "").split(",")[:WANTED_MAX]:
+        qid, _colon, version = item.partition(":")
+        if not version or (qid, version) in current:
+            continue
+        try:
+            kept.append(_signed(store.get_questionnaire(db, qid, version)))
+        except store.StoreError:
+            continue
+        current.add((qid, version))
+    return _no_store(jsonify({"generated": store.now(), "questionnaires": documents, "kept": kept}))
+
+
+#: Older versions one forms.json request may add.
+WANTED_MAX = 50
+
+
+def _signed(questionnaire) -> dict:
+    document = webform(questionnaire)
+    document["digest"] = webjson_digest(document)
+    return document
 
 
 @bp.get("/registry.json")
