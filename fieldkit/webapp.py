@@ -116,6 +116,26 @@ TEXTS = (
     N_("this browser is not enrolled"),
     N_("The interview is complete; the central acknowledged it %(time)s."),
     N_("Reopen for editing"),
+    N_("The browser has no room left to save. The last change was NOT saved; everything saved before is kept. "
+       "Send the interviews or save them to a file, then free space in the browser."),
+    N_("This interview was changed in another tab or window; this change was not saved. Reload the page "
+       "to continue with what was saved there."),
+    N_("The stored questionnaire %(id)s version %(version)s does not match what the server sent: it was changed "
+       "in this browser, so it is not used. Open the app while connected to the server to load it again."),
+    N_("The browser's storage for this app is nearly full: %(used)s of %(quota)s MB used. Send the interviews or save "
+       "them to a file now; new answers may not fit."),
+    N_("Stored questionnaires that differed from the server's were loaded again: %(which)s."),
+    N_("The central no longer offers this questionnaire; the draft keeps version %(version)s and can be completed."),
+    N_("Version %(version)s is on the central now; a completed interview keeps its version."),
+    N_("Move to version %(version)s"),
+    N_("The draft moved from version %(from)s to %(to)s: %(carried)s answers carried, %(dropped)s could "
+       "not be (they are kept with the interview)."),
+    N_("Version %(version)s is on the central now; this draft keeps version %(old)s until you move it."),
+    N_("Edit here instead"),
+    N_("This interview was taken over in another tab or window. Everything answered here is saved; continue there, "
+       "or take it back here."),
+    N_("This interview is open in another tab or window. To keep one version of the answers it can be edited in "
+       "one place at a time."),
 )
 
 
