@@ -148,18 +148,25 @@
    * Resolves to the [id, version] of stored copies that differed from the server's and were replaced. */
   function putForms(documents, kept) {
     var all = documents.concat(kept || []);
-    return transaction(["forms", "meta"], "readwrite", function (stores) {
-      var replaced = [];
-      return Promise.all(all.map(function (form) {
-        return promised(stores.forms.get([form.id, form.version])).then(function (old) {
-          if (old && old.digest !== form.digest) replaced.push([form.id, form.version]);
+    var keys = all.map(function (form) { return [form.id, form.version]; });
+    // Which stored copies differ from the server's (or no longer match their own digest): read and check first,
+    // since a transaction does not wait for WebCrypto.
+    return transaction(["forms"], "readonly", function (stores) {
+      return Promise.all(keys.map(function (key) { return promised(stores.forms.get(key)); }));
+    }).then(function (rows) {
+      return Promise.all(rows.map(function (row, i) {
+        if (!row) return false;
+        if (row.digest !== all[i].digest) return true;
+        return formDigest(row.form).then(function (digest) { return digest !== row.digest; });
+      }));
+    }).then(function (differs) {
+      return transaction(["forms", "meta"], "readwrite", function (stores) {
+        all.forEach(function (form) {
           stores.forms.put({ id: form.id, version: form.version, content_hash: form.content_hash, digest: form.digest,
             form: form, stored_at: now() });
         });
-      })).then(function () {
         stores.meta.put({ key: "current_forms", value: documents.map(function (f) { return [f.id, f.version]; }) });
-        return replaced;
-      });
+      }).then(function () { return keys.filter(function (_key, i) { return differs[i]; }); });
     });
   }
 

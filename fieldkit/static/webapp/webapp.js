@@ -634,7 +634,7 @@
       view.saveState.textContent = storageMessage(error);
       view.saveState.classList.add("save-error");
       view.saveState.setAttribute("role", "alert");
-      throw error;
+      return null;  // said on the page; the next change saves every answer again, this one included
     });
     return this.pending;
   };
