@@ -15,7 +15,7 @@ import pytest
 from forms import clean_answers
 from sync import store
 
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS
 from test_browser_websync import DEFINITION, _browser_revisions, _enrol, _home, _interview, _open_app, _start_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -30,77 +30,76 @@ def questionnaire(cdb):
     return q
 
 
-def _launch(playwright, profile, *, offline: bool):
-    return playwright.chromium.launch_persistent_context(
+def _launch(browser_type, profile, *, offline: bool):
+    return browser_type.launch_persistent_context(
         str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, offline=offline,
         viewport={"width": 800, "height": 1280})
 
 
 def test_a_closed_and_reopened_browser_keeps_everything_offline_and_sends_each_interview_once(
-        server, cdb, questionnaire, tmp_path):
-    require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+        chromium, server, cdb, questionnaire, tmp_path):
+    from playwright.sync_api import expect
 
     profile = tmp_path / "profile"
-    with sync_playwright() as playwright:
-        context = _launch(playwright, profile, offline=False)
-        try:
-            page, errors = _open_app(context, server.url)
-            _enrol(page)
-            context.set_offline(True)
-            page.reload()
-            _start_page(page)
-            expect(page.locator("#net")).to_have_text("Offline: allt sparas i webbläsaren.")
+    browser_type = chromium.browser_type  # the session's Playwright; a persistent context is a browser of its own
+    context = _launch(browser_type, profile, offline=False)
+    try:
+        page, errors = _open_app(context, server.url)
+        _enrol(page)
+        context.set_offline(True)
+        page.reload()
+        _start_page(page)
+        expect(page.locator("#net")).to_have_text("Offline: allt sparas i webbläsaren.")
 
-            # Relevance: "ja" opens the number of people, "nej" keeps it closed.
-            opened = _interview(page, "Umea", "ja", "12", "09:30")
-            closed = _interview(page, "Lund", "nej", tid="13:45")
-            _home(page)
-            page.get_by_label("Webbsynk").check()
-            page.get_by_placeholder("Sök kommun (namn eller kod)").fill("Kiruna")
-            page.get_by_role("button", name="Starta").click()
-            page.wait_for_selector("body[data-route$='/s/s'] #interview")
-            antal = page.locator('input[name="s.antal"]')
-            expect(antal).to_be_hidden()
-            page.locator('input[name="s.svar"][value="ja"]').check()
-            expect(antal).to_be_visible()
-            antal.fill("2")
-            expect(page.locator("#save-state")).to_contain_text("Sparat i webbläsaren")
-            draft = page.url.split("/i/")[1].split("/")[0]
-            before = _browser_revisions(page)
-            assert before[draft]["interview"]["raw"].get("s.antal") == "2"
-            assert errors == []
-        finally:
-            context.close()
+        # Relevance: "ja" opens the number of people, "nej" keeps it closed.
+        opened = _interview(page, "Umea", "ja", "12", "09:30")
+        closed = _interview(page, "Lund", "nej", tid="13:45")
+        _home(page)
+        page.get_by_label("Webbsynk").check()
+        page.get_by_placeholder("Sök kommun (namn eller kod)").fill("Kiruna")
+        page.get_by_role("button", name="Starta").click()
+        page.wait_for_selector("body[data-route$='/s/s'] #interview")
+        antal = page.locator('input[name="s.antal"]')
+        expect(antal).to_be_hidden()
+        page.locator('input[name="s.svar"][value="ja"]').check()
+        expect(antal).to_be_visible()
+        antal.fill("2")
+        expect(page.locator("#save-state")).to_contain_text("Sparat i webbläsaren")
+        draft = page.url.split("/i/")[1].split("/")[0]
+        before = _browser_revisions(page)
+        assert before[draft]["interview"]["raw"].get("s.antal") == "2"
+        assert errors == []
+    finally:
+        context.close()
 
-        # Started again on the same profile with no network at all.
-        context = _launch(playwright, profile, offline=True)
-        try:
-            page = context.pages[0] if context.pages else context.new_page()
-            errors = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(server.url + "/app/")
-            _start_page(page)
-            expect(page.locator("#net")).to_have_text("Offline: allt sparas i webbläsaren.")
-            rows = page.locator("#unsent .unsent-row")
-            expect(rows).to_have_count(3)
-            expect(page.locator(f'#unsent .unsent-row[data-uuid="{draft}"] .badge')).to_have_text("Utkast")
-            assert _browser_revisions(page) == before
-            page.goto(f"{server.url}/app/#/i/{draft}/s/s")
-            page.wait_for_selector("body[data-route$='/s/s'] #interview")
-            expect(page.locator('input[name="s.antal"]')).to_have_value("2")
+    # Started again on the same profile with no network at all.
+    context = _launch(browser_type, profile, offline=True)
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(server.url + "/app/")
+        _start_page(page)
+        expect(page.locator("#net")).to_have_text("Offline: allt sparas i webbläsaren.")
+        rows = page.locator("#unsent .unsent-row")
+        expect(rows).to_have_count(3)
+        expect(page.locator(f'#unsent .unsent-row[data-uuid="{draft}"] .badge')).to_have_text("Utkast")
+        assert _browser_revisions(page) == before
+        page.goto(f"{server.url}/app/#/i/{draft}/s/s")
+        page.wait_for_selector("body[data-route$='/s/s'] #interview")
+        expect(page.locator('input[name="s.antal"]')).to_have_value("2")
 
-            # Online: one send, and the central holds both completed interviews; nothing is left to send.
-            context.set_offline(False)
-            _home(page)
-            page.locator("#send").click()
-            expect(page.locator("#send-state")).to_contain_text("Skickade 2, centralen bekräftade 2")
-            expect(page.locator("#send")).to_be_disabled()
-            expect(page.locator("#sent .sent-row")).to_have_count(2)
-            expect(page.locator("#unsent .unsent-row")).to_have_count(1)  # the draft stays, unsent
-            assert errors == []
-        finally:
-            context.close()
+        # Online: one send, and the central holds both completed interviews; nothing is left to send.
+        context.set_offline(False)
+        _home(page)
+        page.locator("#send").click()
+        expect(page.locator("#send-state")).to_contain_text("Skickade 2, centralen bekräftade 2")
+        expect(page.locator("#send")).to_be_disabled()
+        expect(page.locator("#sent .sent-row")).to_have_count(2)
+        expect(page.locator("#unsent .unsent-row")).to_have_count(1)  # the draft stays, unsent
+        assert errors == []
+    finally:
+        context.close()
 
     held = cdb.execute("select submission_uuid, count(*) from revisions where submission_uuid in (?, ?, ?) "
                        "group by submission_uuid", [opened, closed, draft]).fetchall()
