@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from . import auth, config, db, errors, i18n
 from .admin import bp as admin_bp
+from .bundle_upload import bp as upload_bp
 from .api import bp as api_bp
 from .collect import bp as collect_bp
 from .quarterly import bp as quarterly_bp
@@ -66,6 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(review_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(upload_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(quarterly_bp)
     app.register_blueprint(webapp_bp)

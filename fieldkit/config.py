@@ -26,6 +26,8 @@ SETTINGS = (
     Setting("DB", DEFAULT_DB, "Path of the SQLite store (also `--db`). Relative paths are from the working directory."),
     Setting("DEFAULT_LANGUAGE", "sv", "Language of the pages until the user switches (sv or en)."),
     Setting("MAX_CONTENT_LENGTH", 2 * 1024 * 1024, "Largest accepted request body in bytes; larger posts get 413."),
+    Setting("UPLOAD_MAX_BYTES", 256 * 1024 * 1024, "Largest bundle file (.fkb) the central's upload page accepts, "
+            "in bytes; larger files get 413 and are ingested with `fieldkit sync ingest`."),
     Setting("AUTOSAVE_DELAY_MS", 2500, "Milliseconds after the last keystroke before the interview page autosaves."),
     Setting("PAGE_SIZE", 200, "Rows per page in submission lists."),
     Setting("REPORT_CACHE_SIZE", 8, "Report pages kept built in memory (per filter, user scope and language) until "

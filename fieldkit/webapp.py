@@ -19,6 +19,7 @@ from flask_wtf.csrf import generate_csrf
 
 from forms import registry
 from forms.catalogues import LANGUAGES, N_
+from forms.webjson import digest as webjson_digest
 from forms.webjson import webform
 from sync import devices, store
 
@@ -115,6 +116,26 @@ TEXTS = (
     N_("this browser is not enrolled"),
     N_("The interview is complete; the central acknowledged it %(time)s."),
     N_("Reopen for editing"),
+    N_("The browser has no room left to save. The last change was NOT saved; everything saved before is kept. "
+       "Send the interviews or save them to a file, then free space in the browser."),
+    N_("This interview was changed in another tab or window; this change was not saved. Reload the page "
+       "to continue with what was saved there."),
+    N_("The stored questionnaire %(id)s version %(version)s does not match what the server sent: it was changed "
+       "in this browser, so it is not used. Open the app while connected to the server to load it again."),
+    N_("The browser's storage for this app is nearly full: %(used)s of %(quota)s MB used. Send the interviews or save "
+       "them to a file now; new answers may not fit."),
+    N_("Stored questionnaires that differed from the server's were loaded again: %(which)s."),
+    N_("The central no longer offers this questionnaire; the draft keeps version %(version)s and can be completed."),
+    N_("Version %(version)s is on the central now; a completed interview keeps its version."),
+    N_("Move to version %(version)s"),
+    N_("The draft moved from version %(from)s to %(to)s: %(carried)s answers carried, %(dropped)s could "
+       "not be (they are kept with the interview)."),
+    N_("Version %(version)s is on the central now; this draft keeps version %(old)s until you move it."),
+    N_("Edit here instead"),
+    N_("This interview was taken over in another tab or window. Everything answered here is saved; continue there, "
+       "or take it back here."),
+    N_("This interview is open in another tab or window. To keep one version of the answers it can be edited in "
+       "one place at a time."),
 )
 
 
@@ -174,11 +195,36 @@ def manifest():
 
 @bp.get("/forms.json")
 def questionnaires():
-    """The JSON forms of the newest version of every questionnaire this user may collect."""
+    """The JSON forms of the newest version of every questionnaire this user may collect, each with its digest.
+
+    `?want=ID:VERSION,...` adds older versions the browser's drafts still use (in "kept"), so that a
+    stored copy that no longer matches its digest can be loaded again; unknown versions are left out.
+    """
     db = get_db()
-    documents = [webform(store.get_questionnaire(db, row["id"], row["version"]))
+    documents = [_signed(store.get_questionnaire(db, row["id"], row["version"]))
                  for row in store.list_questionnaires(db)]
-    return _no_store(jsonify({"generated": store.now(), "questionnaires": documents}))
+    current = {(d["id"], d["version"]) for d in documents}
+    kept = []
+    for item in request.args.get("want", "").split(",")[:WANTED_MAX]:
+        qid, _colon, version = item.partition(":")
+        if not version or (qid, version) in current:
+            continue
+        try:
+            kept.append(_signed(store.get_questionnaire(db, qid, version)))
+        except store.StoreError:
+            continue
+        current.add((qid, version))
+    return _no_store(jsonify({"generated": store.now(), "questionnaires": documents, "kept": kept}))
+
+
+#: Older versions one forms.json request may add.
+WANTED_MAX = 50
+
+
+def _signed(questionnaire) -> dict:
+    document = webform(questionnaire)
+    document["digest"] = webjson_digest(document)
+    return document
 
 
 @bp.get("/registry.json")

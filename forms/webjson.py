@@ -19,6 +19,9 @@ Tree nodes (arrays, first element the kind)::
 
 from __future__ import annotations
 
+import hashlib
+import json
+from decimal import Decimal
 from typing import Any
 
 from . import derived
@@ -151,3 +154,46 @@ def webform(questionnaire: Questionnaire) -> dict[str, Any]:
         "special_codes": list(SPECIAL_CODES),
         "messages": {lang: messages(lang) for lang in LANGUAGES},
     }
+
+
+def digest(document: dict[str, Any]) -> str:
+    """The SHA-256 of a JSON form as the browser can recompute it from what it stored (see `js_canonical`).
+
+    The app keeps this beside the form in IndexedDB and checks it before it runs the form: a form
+    changed in the browser (by hand, by an extension) no longer matches and is refused.
+    """
+    body = {key: value for key, value in document.items() if key != "digest"}
+    return hashlib.sha256(js_canonical(body).encode("utf-8")).hexdigest()
+
+
+def js_canonical(value: Any) -> str:
+    """JSON text as JavaScript writes it after JSON.parse: keys sorted, no spaces, numbers as JS prints them.
+
+    JSON.parse keeps no difference between 1.0 and 1, so a whole float is written as a whole number;
+    other floats use JavaScript's notation (1e-7, 1e+21, 0.00001).
+    """
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _js_number(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(js_canonical(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(json.dumps(str(k), ensure_ascii=False) + ":" + js_canonical(value[k])
+                              for k in sorted(value, key=str)) + "}"
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _js_number(value: float) -> str:
+    if value == 0:
+        return "0"  # JSON.stringify(-0) is "0"
+    text = repr(value)
+    mantissa, _e, exponent = text.partition("e")
+    if not exponent:
+        return mantissa[:-2] if mantissa.endswith(".0") else mantissa
+    if 1e-6 <= abs(value) < 1e21:  # JavaScript writes these without an exponent
+        return format(Decimal(text), "f")
+    power = int(exponent)
+    return f"{mantissa.removesuffix('.0')}e{'+' if power > 0 else '-'}{abs(power)}"

@@ -64,6 +64,8 @@ admin.audit_page         GET   200 403 403 403 302
 admin.reset_password     POST  302 403 403 403 302
 admin.enrol_device       POST  302 403 403 403 302
 admin.revoke_device      POST  302 403 403 403 302
+upload.page              GET   200 403 403 403 302
+upload.receive           POST  422 403 403 403 302
 reports.index            GET   200 200 200 403 302
 reports.report           GET   200 200 200 403 302
 reports.csv_download     GET   200 200 200 403 302

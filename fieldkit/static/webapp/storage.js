@@ -1,11 +1,12 @@
 /* The offline app's durable store: IndexedDB, written before anything else happens on screen.
  *
  * Object stores (database "fieldkit-offline", version 1):
- *   forms       [id, version] -> {id, version, content_hash, form, stored_at}   every version a draft may need
+ *   forms       [id, version] -> {id, version, content_hash, digest, form, stored_at}   every version a draft
+ *               may need; `digest` is the server's (forms.webjson.digest) and is checked before a form runs
  *   meta        key -> {key, value}                                           registry, texts, current forms
  *   interviews  uuid -> {uuid, questionnaire_id, questionnaire_version, content_hash, municipality_code,
  *                        county_code, status ("draft" | "complete"), raw, section_id, seq, created, modified,
- *                        head_revision, revision, sent_at, device_id, interviewer, completed}
+ *                        head_revision, revision, sent_at, device_id, interviewer, completed, moves}
  *   revisions   id -> {id, submission_uuid, number, parent_id, merge_parent_id, questionnaire_id,
  *                      questionnaire_version, municipality_code, status, answers, content_hash, author,
  *                      device_id, created, acked_at, rejected}             (index: submission_uuid)
@@ -114,26 +115,99 @@
 
   // -- forms and meta -------------------------------------------------------------------------
 
-  function putForms(documents) {
-    return transaction(["forms", "meta"], "readwrite", function (stores) {
-      documents.forEach(function (form) {
-        stores.forms.put({ id: form.id, version: form.version, content_hash: form.content_hash, form: form,
-          stored_at: now() });
-      });
-      stores.meta.put({ key: "current_forms", value: documents.map(function (f) { return [f.id, f.version]; }) });
-    });
+  /* JSON text as forms.webjson.js_canonical writes it: keys sorted, no spaces, numbers as JavaScript prints them. */
+  function jsCanonical(value) {
+    if (value === null || value === undefined) return "null";
+    if (Array.isArray(value)) return "[" + value.map(jsCanonical).join(",") + "]";
+    if (typeof value === "object") {
+      return "{" + Object.keys(value).sort().map(function (key) {
+        return JSON.stringify(key) + ":" + jsCanonical(value[key]);
+      }).join(",") + "}";
+    }
+    return JSON.stringify(value);
   }
 
-  function getForm(id, version) {
+  /* The digest of a JSON form (without its own `digest`), as the server computed it. */
+  function formDigest(form) {
+    var body = {};
+    Object.keys(form).forEach(function (key) { if (key !== "digest") body[key] = form[key]; });
+    return sha256(jsCanonical(body));
+  }
+
+  /* A stored form that must not run: `code` is "tampered" (it no longer matches the server's digest). */
+  function FormProblem(code, id, version) {
+    this.code = code;
+    this.id = id;
+    this.version = version;
+    this.message = code + ": " + id + " " + version;
+  }
+  FormProblem.prototype = Object.create(Error.prototype);
+  FormProblem.prototype.name = "FormProblem";
+
+  /* Keep the server's forms: `documents` are the current versions, `kept` older ones drafts still use.
+   * Resolves to the [id, version] of stored copies that differed from the server's and were replaced. */
+  function putForms(documents, kept) {
+    var all = documents.concat(kept || []);
+    var keys = all.map(function (form) { return [form.id, form.version]; });
+    // Which stored copies differ from the server's (or no longer match their own digest): read and check first,
+    // since a transaction does not wait for WebCrypto.
     return transaction(["forms"], "readonly", function (stores) {
-      return promised(stores.forms.get([id, version])).then(function (row) { return row ? row.form : null; });
+      return Promise.all(keys.map(function (key) { return promised(stores.forms.get(key)); }));
+    }).then(function (rows) {
+      return Promise.all(rows.map(function (row, i) {
+        if (!row) return false;
+        if (row.digest !== all[i].digest) return true;
+        return formDigest(row.form).then(function (digest) { return digest !== row.digest; });
+      }));
+    }).then(function (differs) {
+      return transaction(["forms", "meta"], "readwrite", function (stores) {
+        all.forEach(function (form) {
+          stores.forms.put({ id: form.id, version: form.version, content_hash: form.content_hash, digest: form.digest,
+            form: form, stored_at: now() });
+        });
+        stores.meta.put({ key: "current_forms", value: documents.map(function (f) { return [f.id, f.version]; }) });
+      }).then(function () { return keys.filter(function (_key, i) { return differs[i]; }); });
     });
   }
 
+  /* A stored form, checked against its digest first: null if absent, a FormProblem rejection if it was changed. */
+  function getForm(id, version) {
+    return transaction(["forms"], "readonly", function (stores) { return promised(stores.forms.get([id, version])); })
+      .then(function (row) {
+        if (!row) return null;
+        return formDigest(row.form).then(function (digest) {
+          if (!row.digest || digest !== row.digest || row.form.id !== id || row.form.version !== version) {
+            throw new FormProblem("tampered", id, version);
+          }
+          return row.form;
+        });
+      });
+  }
+
+  /* The current forms that pass their check, and the problems of those that do not. */
   function currentForms() {
+    var problems = [];
     return getMeta("current_forms").then(function (keys) {
-      return Promise.all((keys || []).map(function (key) { return getForm(key[0], key[1]); }));
-    }).then(function (forms) { return forms.filter(Boolean); });
+      return Promise.all((keys || []).map(function (key) {
+        return getForm(key[0], key[1]).catch(function (error) {
+          if (error instanceof FormProblem) { problems.push(error); return null; }
+          throw error;
+        });
+      }));
+    }).then(function (forms) {
+      var found = forms.filter(Boolean);
+      found.problems = problems;
+      return found;
+    });
+  }
+
+  /* Every [id, version] the interviews in this browser use. */
+  function versionsInUse() {
+    return listInterviews().then(function (rows) {
+      var seen = {};
+      rows.forEach(function (row) { seen[row.questionnaire_id + ":" + row.questionnaire_version] = true; });
+      return Object.keys(seen);
+    });
   }
 
   function putMeta(key, value) {
@@ -186,11 +260,17 @@
       .then(function (rows) { return rows.sort(function (a, b) { return a.modified < b.modified ? 1 : -1; }); });
   }
 
-  /* Save the draft's raw values (and where the interviewer is) in one transaction; resolves to the saved record. */
-  function saveDraft(id, raw, sectionId) {
+  /* Save the draft's raw values (and where the interviewer is) in one transaction; resolves to the saved record.
+   * With `seq`, the save is refused (error name "ChangedElsewhere") if another tab saved the draft since. */
+  function saveDraft(id, raw, sectionId, seq) {
     return transaction(["interviews"], "readwrite", function (stores) {
       return promised(stores.interviews.get(id)).then(function (interview) {
         if (!interview || interview.status !== "draft") throw new Error("the interview is not open for editing");
+        if (seq !== undefined && seq !== null && interview.seq !== seq) {
+          var changed = new Error("the interview was changed in another tab or window");
+          changed.name = "ChangedElsewhere";
+          throw changed;
+        }
         interview.raw = raw;
         interview.section_id = sectionId;
         interview.seq += 1;
@@ -279,6 +359,93 @@
     return raw;
   }
 
+  // -- moving a draft to a newer version (as sync/drafts.py does on laptops) --------------------
+
+  /* Question types whose values can move to another type unchanged (then cleaned by the new question). */
+  var COMPATIBLE = {
+    integer: ["integer", "decimal", "money", "year"], year: ["year", "integer"], money: ["money", "integer", "decimal"],
+    decimal: ["decimal"], text: ["text", "longtext"], longtext: ["longtext", "text"], single: ["single", "scale"],
+    scale: ["scale", "single"], yesno: ["yesno"], multi: ["multi"], matrix: ["matrix"], date: ["date"]
+  };
+
+  function questionsOf(form) {
+    var out = [];
+    form.sections.forEach(function (section) { section.questions.forEach(function (q) { out.push(q); }); });
+    return out;
+  }
+
+  function blank(value) {
+    return value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length) ||
+      (typeof value === "object" && !Array.isArray(value) && !Object.keys(value).length);
+  }
+
+  /* drafts.plan: {raw, carried, dropped} for the new version; every answer that still fits is carried. */
+  function planMove(oldForm, newForm, raw) {
+    var byId = {};
+    questionsOf(newForm).forEach(function (q) { byId[q.id] = q; });
+    var carriedRaw = {}, carried = [], dropped = [], claimed = {};
+    questionsOf(oldForm).forEach(function (q) {
+      var values = {};
+      Object.keys(raw).forEach(function (key) {
+        if (key !== q.id && key.indexOf(q.id + "/") !== 0) return;
+        claimed[key] = true;
+        if (!blank(raw[key])) values[key] = raw[key];
+      });
+      if (!Object.keys(values).length) return;
+      var target = byId[q.id], reason = null;
+      if (!target) reason = "the question is not in the new version";
+      else if ((COMPATIBLE[q.type] || [q.type]).indexOf(target.type) < 0) {
+        reason = "the question changed type from " + q.type + " to " + target.type;
+      } else {
+        if (target.type === "multi" && !target.other) delete values[q.id + "/annat"];
+        try {
+          if (root.FieldkitAnswers.cleanValue(target, values)[0] === null) reason = "the answer is not valid in the new version";
+        } catch (error) {
+          reason = "the answer is not valid in the new version: " +
+            root.FieldkitAnswers.message(newForm, error.code, "en", error.params);
+        }
+      }
+      if (reason) { dropped.push({ question: q.id, reason: reason, value: values }); return; }
+      Object.keys(values).forEach(function (key) { carriedRaw[key] = values[key]; });
+      carried.push(q.id);
+    });
+    Object.keys(raw).forEach(function (key) {
+      if (!claimed[key] && !blank(raw[key])) dropped.push({ question: key, reason: "not a question of the old version", value: raw[key] });
+    });
+    return { raw: carriedRaw, carried: carried, dropped: dropped };
+  }
+
+  /* Move a never-completed draft to `newForm`, in one transaction; what could not be carried is kept in `moves`. */
+  function moveDraft(id, newForm) {
+    return getInterview(id).then(function (before) {
+      if (!before || before.status !== "draft" || before.head_revision) {
+        throw new Error("only a draft that was never completed can move to another questionnaire version");
+      }
+      return getForm(before.questionnaire_id, before.questionnaire_version).then(function (oldForm) {
+        var planned = planMove(oldForm, newForm, before.raw || {});
+        return transaction(["interviews"], "readwrite", function (stores) {
+          return promised(stores.interviews.get(id)).then(function (interview) {
+            if (interview.seq !== before.seq) throw new Error("the interview changed while it was being moved");
+            var stamp = now();
+            var move = { at: stamp, from_version: interview.questionnaire_version, to_version: newForm.version,
+              carried: planned.carried, dropped: planned.dropped };
+            interview.raw = planned.raw;
+            interview.questionnaire_version = newForm.version;
+            interview.content_hash = newForm.content_hash;
+            if (!newForm.sections.some(function (s) { return s.id === interview.section_id; })) {
+              interview.section_id = newForm.sections[0].id;
+            }
+            interview.moves = (interview.moves || []).concat([move]);
+            interview.seq += 1;
+            interview.modified = stamp;
+            stores.interviews.put(interview);
+            return move;
+          });
+        });
+      });
+    });
+  }
+
   // -- what waits to be sent, and what the central acknowledged ---------------------------------
 
   /* [{revision, interview}] of every revision the central has not acknowledged: by interview, parents first. */
@@ -362,6 +529,7 @@
     startInterview: startInterview, getInterview: getInterview, listInterviews: listInterviews, saveDraft: saveDraft,
     complete: complete, revisionsOf: revisionsOf, unsent: unsent, canonical: canonical, revisionHash: revisionHash,
     reopen: reopen, sent: sent, unacknowledged: unacknowledged, acknowledge: acknowledge, markRejected: markRejected,
-    installationId: installationId, uuid: uuid
+    installationId: installationId, uuid: uuid, formDigest: formDigest, jsCanonical: jsCanonical,
+    FormProblem: FormProblem, versionsInUse: versionsInUse, planMove: planMove, moveDraft: moveDraft
   };
 })(typeof self !== "undefined" ? self : this);

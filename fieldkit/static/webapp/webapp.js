@@ -15,7 +15,10 @@
   var body = document.body, main = document.getElementById("main");
   var LANGUAGES = { sv: "Svenska", en: "English" };
   var LANG_KEY = "fieldkit_lang";
-  var state = { lang: "sv", texts: {}, registry: null, forms: [], persisted: null, ready: false };
+  var state = { lang: "sv", texts: {}, registry: null, forms: [], persisted: null, ready: false, problems: [],
+    replaced: [], space: null, notice: null };
+  /* The interview this tab edits, held with a Web Lock so that no other tab edits it at the same time. */
+  var lock = { name: null, release: null, lost: null };
   var renderCount = 0;
 
   // -- small helpers -------------------------------------------------------------------------
@@ -53,6 +56,26 @@
       { dateStyle: "short", timeStyle: "medium" });
   }
 
+  /* What a failed write means for the interviewer: nothing saved before is lost, and what to do. */
+  function storageMessage(error) {
+    if (error && error.name === "QuotaExceededError") {
+      return t("The browser has no room left to save. The last change was NOT saved; everything saved before is kept. " +
+        "Send the interviews or save them to a file, then free space in the browser.");
+    }
+    if (error && error.name === "ChangedElsewhere") {
+      return t("This interview was changed in another tab or window; this change was not saved. Reload the page " +
+        "to continue with what was saved there.");
+    }
+    if (error instanceof Storage.FormProblem) return formProblemText(error);
+    return t("Could not save in this browser: %(reason)s", { reason: error && error.message || String(error) });
+  }
+
+  function formProblemText(problem) {
+    return t("The stored questionnaire %(id)s version %(version)s does not match what the server sent: it was changed " +
+      "in this browser, so it is not used. Open the app while connected to the server to load it again.",
+      { id: problem.id, version: problem.version });
+  }
+
   function municipality(code) {
     var found = (state.registry && state.registry.municipalities || []).find(function (m) { return m.code === code; });
     return found || { code: code, name: code, county: "" };
@@ -86,24 +109,49 @@
   }
 
   function refresh() {
-    return Promise.all([fetchJson(body.dataset.forms), fetchJson(body.dataset.registry), fetchJson(body.dataset.texts)])
-      .then(function (results) {
-        var forms = results[0].questionnaires.filter(function (f) { return f.format === "fieldkit-webform"; });
-        return Storage.putForms(forms)
+    return Storage.versionsInUse().then(function (inUse) {
+      // The older versions this browser's interviews use come too, so that a changed copy is loaded again.
+      var url = body.dataset.forms + (inUse.length ? "?want=" + encodeURIComponent(inUse.join(",")) : "");
+      return Promise.all([fetchJson(url), fetchJson(body.dataset.registry), fetchJson(body.dataset.texts)]);
+    }).then(function (results) {
+        var known = function (f) { return f.format === "fieldkit-webform"; };
+        var forms = results[0].questionnaires.filter(known);
+        return Storage.putForms(forms, (results[0].kept || []).filter(known))
+          .then(function (replaced) { state.replaced = replaced; })
           .then(function () { return Storage.putMeta("registry", results[1]); })
           .then(function () { return Storage.putMeta("texts", results[2]); })
           .then(function () { return Storage.putMeta("forms_updated", results[0].generated); });
-      }).catch(function () { return null; });  // offline, or the server is away: what IndexedDB holds will do
+      }).catch(function (error) {
+        if (error && error.name === "QuotaExceededError") state.notice = storageMessage(error);
+        return null;  // offline, or the server is away: what IndexedDB holds will do
+      });
   }
 
   function load() {
     return Promise.all([Storage.currentForms(), Storage.getMeta("registry"), Storage.getMeta("texts"),
       Storage.getMeta("forms_updated")]).then(function (results) {
       state.forms = results[0];
+      state.problems = results[0].problems || [];
       state.registry = results[1];
       state.texts = results[2] || {};
       state.updated = results[3];
     });
+  }
+
+  /* How full the browser's storage for this site is; a warning from 90 %. */
+  function measureSpace() {
+    if (!navigator.storage || !navigator.storage.estimate) return Promise.resolve();
+    return navigator.storage.estimate().then(function (estimate) {
+      state.space = estimate && estimate.quota ? { usage: estimate.usage || 0, quota: estimate.quota } : null;
+    }).catch(function () { state.space = null; });
+  }
+
+  function spaceWarning() {
+    if (!state.space || state.space.usage < 0.9 * state.space.quota) return null;
+    return h("p", { class: "flash flash-warning", role: "alert", id: "space", text: t(
+      "The browser's storage for this app is nearly full: %(used)s of %(quota)s MB used. Send the interviews or save " +
+      "them to a file now; new answers may not fit.", { used: Math.round(state.space.usage / 1048576),
+        quota: Math.round(state.space.quota / 1048576) }) });
   }
 
   function askPersistence() {
@@ -150,7 +198,7 @@
   }
 
   function startPage() {
-    if (!state.forms.length || !state.registry) { fail(t("The app could not load its data. Open it once while connected to the server.")); return; }
+    if (!state.registry || (!state.forms.length && !state.problems.length)) { fail(t("The app could not load its data. Open it once while connected to the server.")); return; }
     var choice = h("fieldset", { class: "choices" }, h("legend", { text: t("Questionnaire") }));
     state.forms.forEach(function (form, index) {
       choice.appendChild(h("label", { class: "choice" },
@@ -193,7 +241,7 @@
       }
       Storage.startInterview(found, municipality(select.value)).then(function (interview) {
         location.hash = "#/i/" + interview.uuid + "/s/" + found.sections[0].id;
-      }, function (error) { fail(t("Could not save in this browser: %(reason)s", { reason: error.message })); });
+      }, function (error) { fail(storageMessage(error)); });
     } },
       h("h2", { text: t("Start an interview") }), message, choice,
       h("div", { class: "field" }, h("label", { for: "municipality-filter", text: t("Municipality") }), filter,
@@ -222,7 +270,8 @@
             row.status === "complete" ? h("span", { class: refused[row.uuid] ? "send-state error" : "send-state muted",
               text: refused[row.uuid] ? t("Refused by the central: %(reason)s", { reason: refused[row.uuid] })
                 : t("Waiting to be sent") }) : null,
-            h("a", { href: target, class: "button", text: row.status === "draft" ? t("Continue") : t("Show") })));
+            h("a", { href: target, class: "button", text: row.status === "draft" ? t("Continue") : t("Show") }),
+            versionNote(row, forms[row.questionnaire_id])));
         });
         panel.appendChild(list);
       }
@@ -239,13 +288,63 @@
             h("a", { href: "#/i/" + row.uuid, class: "button", text: t("Show") }));
         })));
       }
-      show(t("fieldkit offline"), h("h1", { text: t("Interviews in this browser") }),
+      show(t("fieldkit offline"), h("h1", { text: t("Interviews in this browser") }), notices(),
         h("p", { class: "flash " + (state.persisted === "granted" ? "flash-success" : "flash-info"), id: "persist",
           "data-persisted": state.persisted, text: persistenceText() }),
         state.updated ? h("p", { class: "muted", text: t("The form data was updated %(time)s.", { time: time(state.updated) }) }) : null,
         form, panel, syncPanel(found[3], found[4], found[5], waiting.length), sentPanel);
       finish();
     });
+  }
+
+  /* What the start page must say first: a failed write, changed or replaced stored forms, a full storage. */
+  function notices() {
+    var out = [];
+    if (state.notice) out.push(h("p", { class: "flash flash-error", role: "alert", id: "notice", text: state.notice }));
+    state.problems.forEach(function (problem) {
+      out.push(h("p", { class: "flash flash-error", role: "alert", "data-problem": problem.code, text: formProblemText(problem) }));
+    });
+    if (state.replaced.length) {
+      out.push(h("p", { class: "flash flash-info", role: "status", id: "replaced", text: t(
+        "Stored questionnaires that differed from the server's were loaded again: %(which)s.", { which:
+          state.replaced.map(function (key) { return key[0] + " v" + key[1]; }).join(", ") }) }));
+    }
+    out.push(spaceWarning());
+    if (state.moved) out.push(state.moved);
+    state.moved = null;
+    return out;
+  }
+
+  /* A draft of a version the central has replaced (move it) or no longer offers (finish it as it is). */
+  function versionNote(row, current) {
+    if (row.status !== "draft" || (current && current.version === row.questionnaire_version)) return null;
+    if (!current) {
+      return h("span", { class: "version-note muted", text: t(
+        "The central no longer offers this questionnaire; the draft keeps version %(version)s and can be completed.",
+        { version: row.questionnaire_version }) });
+    }
+    if (row.head_revision) {
+      return h("span", { class: "version-note muted", text: t(
+        "Version %(version)s is on the central now; a completed interview keeps its version.", { version: current.version }) });
+    }
+    var button = h("button", { type: "button", class: "button move", text: t("Move to version %(version)s",
+      { version: current.version }) });
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      Storage.moveDraft(row.uuid, current).then(function (move) {
+        state.moved = h("div", { class: "flash flash-success", role: "status", id: "moved" },
+          h("p", { text: t("The draft moved from version %(from)s to %(to)s: %(carried)s answers carried, %(dropped)s could " +
+            "not be (they are kept with the interview).", { from: move.from_version, to: move.to_version,
+            carried: move.carried.length, dropped: move.dropped.length }) }),
+          move.dropped.length ? h("ul", {}, move.dropped.map(function (d) {
+            return h("li", { text: d.question + ": " + d.reason });
+          })) : null);
+        route();
+      }, function (error) { fail(storageMessage(error)); });
+    });
+    return h("span", { class: "version-note" }, h("span", { class: "muted", text: t(
+      "Version %(version)s is on the central now; this draft keeps version %(old)s until you move it.",
+      { version: current.version, old: row.questionnaire_version }) }), " ", button);
   }
 
   // -- sending: enrolment, push and the file ---------------------------------------------------
@@ -337,6 +436,38 @@
 
   // -- an interview ----------------------------------------------------------------------------
 
+  // -- one tab edits an interview at a time (Web Locks) ----------------------------------------
+
+  function releaseLock() {
+    if (lock.release) lock.release();
+    lock = { name: null, release: null, lost: null };
+  }
+
+  /* Hold the interview's lock in this tab: resolves true when held, false when another tab holds it.
+   * With `steal`, this tab takes it over; the other tab's `lost` is then called and it stops editing. */
+  function holdInterview(id, steal, lost) {
+    if (!navigator.locks) return Promise.resolve(true);  // an old browser: the saves' seq check still guards
+    var name = "fieldkit-interview-" + id;
+    if (lock.name === name && lock.release) { lock.lost = lost; return Promise.resolve(true); }
+    releaseLock();
+    return new Promise(function (resolve) {
+      navigator.locks.request(name, steal ? { steal: true } : { ifAvailable: true }, function (granted) {
+        if (!granted) { resolve(false); return null; }
+        return new Promise(function (release) {
+          lock = { name: name, release: release, lost: lost };
+          resolve(true);
+        });
+      }).catch(function () {
+        // AbortError: another tab took the interview over.
+        if (lock.name === name) {
+          var then = lock.lost;
+          lock = { name: null, release: null, lost: null };
+          if (then) then();
+        }
+      });
+    });
+  }
+
   function withInterview(id, then) {
     Storage.getInterview(id).then(function (interview) {
       if (!interview) { fail(t("This interview does not exist in this browser.")); return null; }
@@ -344,7 +475,7 @@
         if (!form) { fail(t("The questionnaire of this interview is missing in this browser.")); return; }
         then(interview, form);
       });
-    }).catch(function (error) { fail(t("Could not save in this browser: %(reason)s", { reason: error.message })); });
+    }).catch(function (error) { fail(storageMessage(error)); });
   }
 
   function interviewHead(interview, form, position, total) {
@@ -409,7 +540,34 @@
       this.notice, this.summary, formElement);
     if (this.interview.modified) this.saveState.textContent = t("Saved in this browser %(time)s", { time: time(this.interview.modified) });
     this.update();
-    finish();
+    this.formElement = formElement;
+    this.elsewhere = h("div", { class: "flash flash-warning", role: "alert", id: "elsewhere", hidden: true });
+    main.insertBefore(this.elsewhere, main.firstChild);
+    holdInterview(this.interview.uuid, false, function () { view.lockOut(true); }).then(function (held) {
+      if (!held) view.lockOut(false);
+      finish();
+    });
+  };
+
+  /* Another tab edits this interview: nothing can be changed here until this tab takes it over. */
+  SectionView.prototype.lockOut = function (taken) {
+    var view = this;
+    this.locked = true;
+    this.formElement.querySelectorAll("input, textarea, select, button").forEach(function (el) { el.disabled = true; });
+    var take = h("button", { type: "button", class: "button", id: "take-over", text: t("Edit here instead") });
+    take.addEventListener("click", function () {
+      take.disabled = true;
+      view.settled().then(function () {
+        return holdInterview(view.interview.uuid, true, function () { view.lockOut(true); });
+      }).then(route);  // drawn again from IndexedDB: what the other tab saved is here
+    });
+    this.elsewhere.replaceChildren(h("p", { text: taken
+      ? t("This interview was taken over in another tab or window. Everything answered here is saved; continue there, " +
+        "or take it back here.")
+      : t("This interview is open in another tab or window. To keep one version of the answers it can be edited in " +
+        "one place at a time.") }), take);
+    this.elsewhere.dataset.state = taken ? "taken" : "elsewhere";
+    this.elsewhere.hidden = false;
   };
 
   /* Relevance, derived values, warnings and (after a first try) errors, for the current raw values. */
@@ -460,18 +618,23 @@
   /* An answer changed: write it to IndexedDB first, then let the page react. */
   SectionView.prototype.change = function (key, value) {
     var view = this;
+    if (this.locked) return Promise.resolve();
     if (value === null || value === "" || (Array.isArray(value) && !value.length)) delete this.raw[key];
     else this.raw[key] = value;
     var snapshot = JSON.parse(JSON.stringify(this.raw));
-    this.pending = Storage.saveDraft(this.interview.uuid, snapshot, this.section.id).then(function (saved) {
+    // One save after the other, each saying which save it follows: a save from another tab in between is refused.
+    this.pending = this.settled().then(function () {
+      return Storage.saveDraft(view.interview.uuid, snapshot, view.section.id, view.interview.seq);
+    }).then(function (saved) {
       view.interview = saved;
       view.saveState.textContent = t("Saved in this browser %(time)s", { time: time(saved.modified) });
       view.saveState.classList.remove("save-error");
       view.update();
     }, function (error) {
-      view.saveState.textContent = t("Could not save in this browser: %(reason)s", { reason: error.message });
+      view.saveState.textContent = storageMessage(error);
       view.saveState.classList.add("save-error");
-      throw error;
+      view.saveState.setAttribute("role", "alert");
+      return null;  // said on the page; the next change saves every answer again, this one included
     });
     return this.pending;
   };
@@ -736,7 +899,7 @@
           var final = Answers.clean(form, Answers.record(form, interview.raw, { completed: new Date() }), { lang: state.lang });
           Storage.complete(id, final.answers, null).then(function () {
             location.hash = "#/i/" + id;
-          }, function (error) { fail(t("Could not save in this browser: %(reason)s", { reason: error.message })); });
+          }, function (error) { fail(storageMessage(error)); });
         } });
       show(t("Review and complete"), interviewHead(interview, form), h("h1", { text: t("Review and complete") }),
         problems.length ? h("div", { class: "flash flash-error", role: "alert" },
@@ -774,7 +937,7 @@
             h("button", { type: "button", class: "button", id: "reopen", text: t("Reopen for editing"), onclick: function () {
               Storage.reopen(id).then(function (opened) {
                 location.hash = "#/i/" + id + "/s/" + (opened.section_id || form.sections[0].id);
-              }, function (error) { fail(t("Could not save in this browser: %(reason)s", { reason: error.message })); });
+              }, function (error) { fail(storageMessage(error)); });
             } })));
         finish();
       });
@@ -787,6 +950,7 @@
     if (!state.ready) return;
     header();
     var parts = (location.hash || "#/").slice(2).split("/").map(decodeURIComponent);
+    if (!(parts[0] === "i" && parts[2] === "s" && lock.name === "fieldkit-interview-" + parts[1])) releaseLock();
     if (parts[0] === "i" && parts[1]) {
       if (parts[2] === "s" && parts[3]) sectionPage(parts[1], parts[3]);
       else if (parts[2] === "review") reviewPage(parts[1]);
@@ -803,14 +967,15 @@
     window.addEventListener("hashchange", route);
     window.addEventListener("online", header);
     window.addEventListener("offline", header);
-    Storage.open().then(refresh).then(load).then(askPersistence).then(function () {
+    window.addEventListener("pagehide", releaseLock);
+    Storage.open().then(refresh).then(load).then(askPersistence).then(measureSpace).then(function () {
       state.ready = true;
       body.dataset.ready = "1";
       route();
     }).catch(function (error) {
       state.ready = true;
       body.dataset.ready = "1";
-      fail(t("Could not save in this browser: %(reason)s", { reason: error.message }));
+      fail(storageMessage(error));
     });
   }
 
