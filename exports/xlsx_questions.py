@@ -184,7 +184,8 @@ def choice_columns(table: ChoiceTable, report: Report, row_header: str) -> list[
     cols.append(Col(outside, _("Not applicable (skipped)"), hide.counts(table.skipped), "int"))
     cols.append(Col(outside, _("Not answered"), hide.counts(table.missing), "int"))
     if table.means is not None:
-        cols.append(Col(_("Statistics"), _("Mean score"), hide.figures(table.means, table.base), "dec"))
+        # a mean over a row with a hidden count is a dash: with n it can tell the hidden counts
+        cols.append(Col(_("Statistics"), _("Mean score"), hide.figures(table.means, table.base, *table.counts.T), "dec"))
     return cols
 
 

@@ -120,7 +120,7 @@ def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: s
     special_shares = [hide.figures(special_shares[:, j], view.special_counts[:, j], view.answered)
                       for j in range(len(view.specials))]
     base, skipped, missing = hide.counts(view.base), hide.counts(view.skipped), hide.counts(view.missing)
-    means = hide.figures(view.means, view.base) if view.means is not None else None
+    means = hide.figures(view.means, view.base, *view.counts.T) if view.means is not None else None
     for g, group in enumerate(view.groups):
         cells = [Cell(percent(shown_shares[i][g], lang), _count(counts[i][g], lang)) for i in range(len(view.options))]
         cells.append(Cell(_count(base[g], lang)))

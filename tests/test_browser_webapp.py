@@ -225,3 +225,28 @@ def test_keyboard_interview_in_english_keeps_a_draft_across_a_reload(chromium, s
             assert errors == []
         finally:
             context.close()
+
+
+def test_the_review_shows_a_year_as_written(chromium, store_path):
+    """A year is shown as 2016 on the review, as everywhere (docs/forms.md), not as the number 2 016."""
+    from playwright.sync_api import expect
+
+    with Server(store_path) as server:
+        context = chromium.new_context()
+        try:
+            page, errors = _open_online(context, server.base)
+            page.get_by_label("SMAK kostnader för mottagande av kvotflyktingar").check()
+            page.get_by_placeholder("Sök kommun (namn eller kod)").fill("Umea")
+            page.get_by_role("button", name="Starta").click()
+            page.wait_for_selector("body[data-route*='/s/'] #interview")
+            year = page.locator("#interview input.input-year").first
+            year.fill("2016")
+            expect(page.locator("#save-state")).to_contain_text("Sparat i webbläsaren")
+            uuid = re.search(r"#/i/([0-9a-f-]{36})/", page.url).group(1)
+            page.evaluate("(id) => { location.hash = '#/i/' + id + '/review'; }", uuid)
+            page.wait_for_selector("#complete")
+            answers = page.locator(".answers dd").all_inner_texts()
+            assert "2016" in answers and "2\u00a0016" not in answers and "2 016" not in answers, answers
+            assert errors == []
+        finally:
+            context.close()

@@ -276,3 +276,38 @@ def test_the_loader_refuses_a_condition_or_derived_value_reading_a_sensitive_ans
         from_dict({"id": "x", "version": "1", "title": {"sv": "X"}, "report": "s.ort",
                    "sections": [{"id": "s", "title": {"sv": "S"}, "questions": [
                        {"id": "ort", "type": "yesno", "label": {"sv": "Ort"}}]}]})
+
+
+# Ten participants of one hub: 2 "Ganska dåligt" (score 2), 4 "Ganska bra" (3), 4 "Mycket bra" (4); every count is
+# hidden (<5), n = 10 is shown. Their mean, 32 / 10 = 3.2, would tell the counts: with each of them from 1 to 4 (a 0
+# shows as 0), 2a + 3b + 4c = 32 and a + b + c = 10 hold only for a = 2, b = 4, c = 4. So the mean is a dash.
+# Ten in another hub, 5 "Ganska bra" and 5 "Mycket bra", hide nothing: mean (15 + 20) / 10 = 3.5.
+HIDDEN_SPLIT = ([("nordost", "ganska_daligt")] * 2 + [("nordost", "ganska_bra")] * 4 + [("nordost", "mycket_bra")] * 4
+                + [("syd", "ganska_bra")] * 5 + [("syd", "mycket_bra")] * 5)
+MEAN = "Medelvärde (poäng)"
+
+
+@pytest.fixture
+def split(cdb):
+    return [make_submission(cdb, municipality=IN_COUNTY, questionnaire_id=QID, answers={
+        **BASE, "aktiviteten.knutpunkt": hub, "halsa.mar_allmant": health, "halsa.mar_battre": "lite",
+        "sprak.pratar_svenska": "varje_dag"}) for hub, health in HIDDEN_SPLIT]
+
+
+def test_a_mean_score_over_hidden_counts_is_a_dash_in_the_workbook(cdb, split):
+    health = blocks(workbook(build_report(cdb, ExportFilter(QID), "sv", scope=lena(cdb)))["3. Hur du mår"])[HEALTH]
+    nordost = by_header(health, "Nordöstra Skåne (Kristianstad)")
+    assert (nordost["Ganska dåligt"], nordost["Ganska bra"], nordost["Mycket bra"], nordost[BASE_COUNT]) == (
+        "<5", "<5", "<5", 10)
+    assert nordost[MEAN] == DASH
+    assert by_header(health, "Sydskåne (Malmö)")[MEAN] == pytest.approx(3.5)
+    assert by_header(health, "Totalt")[MEAN] == DASH  # 2 "Ganska dåligt" in the total too
+
+
+def test_a_mean_score_over_hidden_counts_is_a_dash_on_the_reports_page(central_app, cdb, split):
+    main = logged_in(central_app, "county").get(f"/rapporter/{QID}").get_data(as_text=True).split("<main", 1)[1]
+    health = table_of(main, "halsa-mar_allmant")
+    nordost = health.split('<th scope="row">Nordöstra Skåne (Kristianstad)</th>', 1)[1].split("</tr>", 1)[0]
+    syd = health.split('<th scope="row">Sydskåne (Malmö)</th>', 1)[1].split("</tr>", 1)[0]
+    assert "3,2" not in nordost and nordost.rstrip().endswith(f"{DASH}</td>")
+    assert "3,5" in syd

@@ -848,6 +848,7 @@
       }).join("; ");
     }
     if ((q.special || []).some(function (s) { return s.code === value; }) || q.choices) return choice(value);
+    if (q.type === "year") return String(value);  // a year as written: 2016, never 2 016
     if (window.FieldkitExpr.isNumber(value)) return Answers.formatNumber(value, state.lang);
     return String(value);
   }
