@@ -184,7 +184,9 @@ def checked_revision(where: str, text: bytes, end: int, record_sha256: str) -> "
     else:
         record = json.loads(text)
         answers = dumps(record["answers"])
-    meta = _submission_meta(record, record)
+    meta = record.get("submission")
+    if not (meta and meta.get("created") and meta.get("device_id") and "interviewer" in meta):
+        meta = _submission_meta(record, record)  # fill in what the record leaves out
     if _ROW_KEYS <= record.keys():  # fieldkit's layout: every field, nulls included; the record is the row
         row = record
     else:
@@ -219,7 +221,11 @@ class Revision:
         self.submission = submission
         self.where = where
         self.record_sha256 = record_sha256
-        self.parents = [p for p in (row["parent_id"], row["merge_parent_id"]) if p]
+        parent, merge_parent = row["parent_id"], row["merge_parent_id"]
+        if merge_parent:
+            self.parents = (parent, merge_parent) if parent else (merge_parent,)
+        else:
+            self.parents = (parent,) if parent else ()
 
 
 def _invalid(where: str, message: str) -> BundleRejected:
