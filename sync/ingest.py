@@ -20,6 +20,7 @@ import contextlib
 import gc
 import os
 import sqlite3
+import threading
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,37 +218,75 @@ def _checked_batches(lines: Lines, checked: _Checked) -> Iterator[tuple[list[rec
     yield batch, number
 
 
-def _import(db: Database, device: devices.Device, lines: Lines, checked: _Checked, result: Result, *, records_sha256: str | None, total: int, progress: Callable[[int, int], None] | None,
+def _import(db: Database, device: devices.Device, lines: Lines, checked: _Checked, result: Result, *,
+            records_sha256: str | None, total: int, progress: Callable[[int, int], None] | None,
             actor: str, address: str | None) -> None:
     """Import the checked records, BATCH revisions per transaction; the last one records the ingest.
 
     The next batch is read and parsed before the current one's transaction begins, so a transaction
-    holds the store's write lock only while it decides and writes.
+    holds the store's write lock only while it decides and writes; the batch after it is read and
+    parsed by a helper thread while the store commits (see `_ReadAhead`).
     """
     importer = Importer(db, device, result, checked.questionnaires)
     result.counts["unchanged"] += len(checked.held)
     result.acknowledged.extend(checked.held)
     batches = _batches(lines, checked)
     current, done = next(batches)
+    following = next(batches, None)
     first = True
     while True:
-        following = next(batches, None)
-        with store.transaction(db):
-            if first:
-                importer.add_questionnaires(checked.questionnaires)
-                if following is not None:  # an import of several transactions says when it began
-                    audit.record(db, actor, "sync_ingest_started",
-                                 {"source": result.source, "bundle": result.bundle_id, "revisions": checked.revisions},
-                                 target=device.id, address=address)
-            importer.batch(current)
+        ahead = None
+        try:
+            with store.transaction(db):
+                if first:
+                    importer.add_questionnaires(checked.questionnaires)
+                    if following is not None:  # an import of several transactions says when it began
+                        audit.record(db, actor, "sync_ingest_started",
+                                     {"source": result.source, "bundle": result.bundle_id,
+                                      "revisions": checked.revisions},
+                                     target=device.id, address=address)
+                importer.batch(current)
+                if following is None:
+                    importer.finish()
+                    importer.complete(records_sha256, actor, address)
+                else:
+                    ahead = _ReadAhead(batches)  # the last statement: the commit follows at once
             if following is None:
-                importer.finish()
-                importer.complete(records_sha256, actor, address)
-        if following is None:
-            return
-        if progress:
-            progress(done, total)
+                return
+            if progress:
+                progress(done, total)
+        except BaseException:
+            if ahead is not None:
+                ahead.thread.join()  # it finishes reading its batch, which nothing will import
+            raise
         first = False
         current, done = following
+        following = ahead.result()
 
 
+class _ReadAhead:
+    """`next(batches, None)` in a helper thread, started just before a commit.
+
+    SQLite lets go of Python's GIL while it writes, syncs and checkpoints a transaction, so on a
+    second core the next batch is inflated and parsed meanwhile instead of after. What the batch
+    holds and when it is imported do not change: it is still read whole before its own transaction
+    begins, and the generator is never run by two threads at once (`result` joins the helper).
+    """
+
+    def __init__(self, batches: Iterator[tuple[list, int]]):
+        self.value: tuple[list, int] | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(batches,), name="ingest-read-ahead", daemon=True)
+        self.thread.start()
+
+    def _run(self, batches: Iterator[tuple[list, int]]) -> None:
+        try:
+            self.value = next(batches, None)
+        except BaseException as exc:  # raised in the importing thread by `result`
+            self.error = exc
+
+    def result(self) -> tuple[list, int] | None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
