@@ -2,7 +2,8 @@
 
 `write_bundle` streams a laptop's unacknowledged revisions into one; `read_bundle` checks the
 container, the format version, the device, the signature and the SHA-256 of the records before
-it hands out a single record, and `Bundle.lines()` checks each record's own SHA-256 as it streams.
+it hands out a single record, and `Bundle.lines()` checks each record's own SHA-256 as it streams
+(a later read of the same bundle checks instead that each raw block is the one the first read had).
 
 Anyone can hand a central a file, so nothing is read before it is bounded: the entries must be
 stored as the format says (no zip compression, no encryption), the manifest and the signature are
