@@ -40,6 +40,20 @@ HEAD_COLUMNS = ("questionnaire_version", "status", "modified", "revision", "head
                 "answers", "conflict", "reviewed")
 
 
+def _value(column: str) -> str:
+    """The placeholder of a column: answers may come as the UTF-8 bytes of their canonical text
+    (`records.checked_revision`), stored as text like any other."""
+    return "CAST(? AS TEXT)" if column == "answers" else "?"
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return f"insert into {table} ({','.join(columns)}) values ({','.join(map(_value, columns))})"
+
+
+_INSERT_SUBMISSIONS = _insert("submissions", SUBMISSION_COLUMNS)
+_INSERT_REVISIONS = _insert("revisions", REVISION_COLUMNS)
+
+
 @dataclass
 class Result:
     """What an ingest did: counts per outcome, reasons for rejections, the acknowledged revision ids."""
@@ -265,17 +279,13 @@ class Importer:
 
     def flush(self, received: list[records.Revision]) -> None:
         if self.new_subs:
-            marks = ",".join("?" * len(SUBMISSION_COLUMNS))
-            self.conn.executemany(f"insert into submissions ({','.join(SUBMISSION_COLUMNS)}) values ({marks})",
-                                  map(_submission_tuple, self.new_subs.values()))
+            self.conn.executemany(_INSERT_SUBMISSIONS, map(_submission_tuple, self.new_subs.values()))
             self.new_subs.clear()
         if self.new_revs:
-            marks = ",".join("?" * len(REVISION_COLUMNS))
-            self.conn.executemany(f"insert into revisions ({','.join(REVISION_COLUMNS)}) values ({marks})",
-                                  self.new_revs)
+            self.conn.executemany(_INSERT_REVISIONS, self.new_revs)
             self.new_revs = []
         if self.updates:
-            assignments = ", ".join(f"{c} = ?" for c in HEAD_COLUMNS)
+            assignments = ", ".join(f"{c} = {_value(c)}" for c in HEAD_COLUMNS)
             self.conn.executemany(f"update submissions set {assignments} where uuid = ?",
                                   [tuple(v[c] for c in HEAD_COLUMNS) + (sid,) for sid, v in self.updates.items()])
             self.updates.clear()

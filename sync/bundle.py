@@ -2,7 +2,8 @@
 
 `write_bundle` streams a laptop's unacknowledged revisions into one; `read_bundle` checks the
 container, the format version, the device, the signature and the SHA-256 of the records before
-it hands out a single record, and `Bundle.lines()` checks each record's own SHA-256 as it streams.
+it hands out a single record, and `Bundle.lines()` checks each record's own SHA-256 as it streams
+(a later read of the same bundle checks instead that each raw block is the one the first read had).
 
 Anyone can hand a central a file, so nothing is read before it is bounded: the entries must be
 stored as the format says (no zip compression, no encryption), the manifest and the signature are
@@ -174,6 +175,8 @@ class Bundle:
     path: Path
     manifest: dict[str, Any]
     device: Any
+    #: SHA-256 of each raw block of the records entry, once `lines()` has read it whole and found it intact.
+    blocks: list[bytes] | None = field(default=None, repr=False, compare=False)
 
     @property
     def bundle_id(self) -> str | None:
@@ -190,36 +193,61 @@ class Bundle:
         Lines are at most LINE_MAX_BYTES and no more than the manifest's count. The whole entry is
         hashed again while streaming; a difference from the verified hash (the file changed under us)
         raises BundleRejected after the last record.
+
+        A second read (an ingest's import pass) compares each raw block of the entry with the first
+        read's before inflating it, and stops with BundleRejected (tampered) at the first that differs:
+        its lines are then the very lines whose SHA-256 the first read checked, and are not hashed again.
         """
         name = self.path.name
         expected_lines = self.manifest["records"]["lines"]
+        known = self.blocks
+        blocks: list[bytes] = []
         sha = hashlib.sha256()
         number = 0
         try:
             with zipfile.ZipFile(self.path) as zf:
                 _stored_entry(zf, RECORDS, name)
                 with zf.open(RECORDS) as raw:
-                    for line in split_lines(_inflated(raw, sha, name), LINE_MAX_BYTES, f"{name}: record"):
+                    inflated = _inflated(_raw_blocks(raw, sha, blocks, known, name), name)
+                    for line in split_lines(inflated, LINE_MAX_BYTES, f"{name}: record"):
                         number += 1
                         if number > expected_lines:
                             raise BundleRejected("corrupted", f"{name}: more record lines than the {expected_lines} "
                                                               "the manifest says")
-                        yield split_line(line, f"{name}: record {number}")
+                        if known is None:
+                            yield split_line(line, f"{name}: record {number}")
+                        else:
+                            digest, _, text = line.partition(b" ")
+                            yield f"{name}: record {number}", digest.decode("ascii"), text
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError) as exc:
             raise BundleRejected("corrupted", f"{name}: the records cannot be read ({exc})") from None
-        if sha.hexdigest() != self.records_sha256:
+        if sha.hexdigest() != self.records_sha256 or (known is not None and len(blocks) != len(known)):
             raise BundleRejected("tampered", f"{name}: the file changed while it was being read: copy it again")
         if number != expected_lines:
             raise BundleRejected("corrupted", f"{name}: {number} record lines, but the manifest says {expected_lines}")
+        self.blocks = blocks
 
     __iter__ = lines
 
 
-def _inflated(raw, sha, name: str) -> Iterator[bytes]:
-    """Decompress a gzip stream (one or more members) in blocks of at most INFLATE_BLOCK bytes."""
-    inflate = zlib.decompressobj(wbits=31)
+def _raw_blocks(raw, sha, blocks: list[bytes], known: list[bytes] | None, name: str) -> Iterator[bytes]:
+    """The raw (gzip'd) records in blocks of READ_CHUNK, hashed whole into `sha` and one by one into `blocks`.
+
+    With `known` (the first read's `blocks`), a block that differs from the first read's is refused.
+    """
     while chunk := raw.read(READ_CHUNK):
         sha.update(chunk)
+        digest = hashlib.sha256(chunk).digest()
+        if known is not None and (len(blocks) >= len(known) or known[len(blocks)] != digest):
+            raise BundleRejected("tampered", f"{name}: the file changed while it was being read: copy it again")
+        blocks.append(digest)
+        yield chunk
+
+
+def _inflated(chunks: Iterable[bytes], name: str) -> Iterator[bytes]:
+    """Decompress a gzip stream (one or more members) in blocks of at most INFLATE_BLOCK bytes."""
+    inflate = zlib.decompressobj(wbits=31)
+    for chunk in chunks:
         while chunk:
             if inflate.eof:  # the next gzip member
                 inflate = zlib.decompressobj(wbits=31)

@@ -16,8 +16,11 @@ revisions are content-addressed, so what is held counts unchanged and nothing is
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import sqlite3
+import threading
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +44,7 @@ IMPORT_CACHE_KIB = -65536  # 64 MiB of SQLite page cache while importing (negati
 #: How much of a refusal's message goes into its audit entry.
 REFUSAL_MESSAGE_CHARS = 500
 #: Per line, what the first pass found: held already, a questionnaire, or (>= 0) a revision to import,
-#: given as where its canonical answers text ends (`records.answers_end`; 0: parse it whole again).
+#: given as the byte where its canonical answers end (`records.answers_end`; 0: parse it whole again).
 HELD, QUESTIONNAIRE = -1, -2
 
 Lines = Iterable[tuple[str, str, bytes]]
@@ -88,15 +91,35 @@ def apply_records(db: Database, device: devices.Device, lines: Lines, *, source:
             lines = list(lines)
         seen = dict(db.execute("select record_sha256, revision_id from sync_received "
                                "where device_id = ? and record_sha256 is not null", [device.id]).fetchall())
-        checked = _check(db, lines, seen)
-        _import(db, device, lines, checked, result, records_sha256=records_sha256,
-                total=total or len(checked.plans), progress=progress, actor=actor, address=address)
+        with _cyclic_gc_paused():
+            checked = _check(db, lines, seen)
+            _import(db, device, lines, checked, result, records_sha256=records_sha256,
+                    total=total or len(checked.plans), progress=progress, actor=actor, address=address)
         return result
     except BundleRejected as exc:
         _record_refusal(db, exc, actor, {"source": source, "bundle": bundle_id}, target=device.id, address=address)
         raise
     finally:
         db.execute(f"PRAGMA cache_size={int(cache)}")
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, if it runs, while the block runs.
+
+    An import keeps a batch of a few thousand revisions (dicts, tuples) alive at a time: each batch
+    survives into the collector's oldest generation and sets off full collections that walk every
+    object of the process, a tenth of an ingest's time. What an import makes holds no cycles and is
+    freed as it goes; the collector runs again after. Another thread's import that ends first may
+    turn it back on: that costs time, not memory.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _record_refusal(db: Database, exc: BundleRejected, actor: str | None, details: dict[str, Any], *,
@@ -137,7 +160,7 @@ def _check(db: Database, lines: Lines, seen: dict[str, str]) -> _Checked:
             checked.plans.append(HELD)
             checked.held.append(delivered)
             continue
-        record, answers_text = records.parse(where, text)
+        record, answers_text, prefix = records.parse(where, text)
         if records.kind_of(record, where) == "questionnaire":
             questionnaire = records.check_questionnaire(record, where)
             key = (questionnaire.id, questionnaire.version)
@@ -151,8 +174,8 @@ def _check(db: Database, lines: Lines, seen: dict[str, str]) -> _Checked:
                 checked.questionnaires.append((questionnaire, where))
             checked.plans.append(QUESTIONNAIRE)
             continue
-        canonical = records.check_revision(record, where, answers_text)
-        checked.plans.append(records.answers_end(answers_text) if canonical else 0)
+        canonical = records.check_revision(record, where, answers_text, prefix)
+        checked.plans.append(records.answers_end(prefix) if canonical else 0)
         checked.revisions += 1
     return checked
 
@@ -195,37 +218,75 @@ def _checked_batches(lines: Lines, checked: _Checked) -> Iterator[tuple[list[rec
     yield batch, number
 
 
-def _import(db: Database, device: devices.Device, lines: Lines, checked: _Checked, result: Result, *, records_sha256: str | None, total: int, progress: Callable[[int, int], None] | None,
+def _import(db: Database, device: devices.Device, lines: Lines, checked: _Checked, result: Result, *,
+            records_sha256: str | None, total: int, progress: Callable[[int, int], None] | None,
             actor: str, address: str | None) -> None:
     """Import the checked records, BATCH revisions per transaction; the last one records the ingest.
 
     The next batch is read and parsed before the current one's transaction begins, so a transaction
-    holds the store's write lock only while it decides and writes.
+    holds the store's write lock only while it decides and writes; the batch after it is read and
+    parsed by a helper thread while the store commits (see `_ReadAhead`).
     """
     importer = Importer(db, device, result, checked.questionnaires)
     result.counts["unchanged"] += len(checked.held)
     result.acknowledged.extend(checked.held)
     batches = _batches(lines, checked)
     current, done = next(batches)
+    following = next(batches, None)
     first = True
     while True:
-        following = next(batches, None)
-        with store.transaction(db):
-            if first:
-                importer.add_questionnaires(checked.questionnaires)
-                if following is not None:  # an import of several transactions says when it began
-                    audit.record(db, actor, "sync_ingest_started",
-                                 {"source": result.source, "bundle": result.bundle_id, "revisions": checked.revisions},
-                                 target=device.id, address=address)
-            importer.batch(current)
+        ahead = None
+        try:
+            with store.transaction(db):
+                if first:
+                    importer.add_questionnaires(checked.questionnaires)
+                    if following is not None:  # an import of several transactions says when it began
+                        audit.record(db, actor, "sync_ingest_started",
+                                     {"source": result.source, "bundle": result.bundle_id,
+                                      "revisions": checked.revisions},
+                                     target=device.id, address=address)
+                importer.batch(current)
+                if following is None:
+                    importer.finish()
+                    importer.complete(records_sha256, actor, address)
+                else:
+                    ahead = _ReadAhead(batches)  # the last statement: the commit follows at once
             if following is None:
-                importer.finish()
-                importer.complete(records_sha256, actor, address)
-        if following is None:
-            return
-        if progress:
-            progress(done, total)
+                return
+            if progress:
+                progress(done, total)
+        except BaseException:
+            if ahead is not None:
+                ahead.thread.join()  # it finishes reading its batch, which nothing will import
+            raise
         first = False
         current, done = following
+        following = ahead.result()
 
 
+class _ReadAhead:
+    """`next(batches, None)` in a helper thread, started just before a commit.
+
+    SQLite lets go of Python's GIL while it writes, syncs and checkpoints a transaction, so on a
+    second core the next batch is inflated and parsed meanwhile instead of after. What the batch
+    holds and when it is imported do not change: it is still read whole before its own transaction
+    begins, and the generator is never run by two threads at once (`result` joins the helper).
+    """
+
+    def __init__(self, batches: Iterator[tuple[list, int]]):
+        self.value: tuple[list, int] | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(batches,), name="ingest-read-ahead", daemon=True)
+        self.thread.start()
+
+    def _run(self, batches: Iterator[tuple[list, int]]) -> None:
+        try:
+            self.value = next(batches, None)
+        except BaseException as exc:  # raised in the importing thread by `result`
+            self.error = exc
+
+    def result(self) -> tuple[list, int] | None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.value

@@ -21,6 +21,7 @@ REVISION_FIELDS = (
     "author", "created", "comment",
 )
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_ROW_KEYS = frozenset(REVISION_FIELDS) - {"answers"}
 
 
 def dumps(value: Any) -> str:
@@ -111,30 +112,38 @@ def revision_hash(row: dict[str, Any], answers_text: str) -> str:
 
     The keys below are already in sorted order, so this is the canonical JSON `store.revision_hash` hashes.
     """
-    text = ('{"answers":' + answers_text + ',"merge_parent":' + _literal(row.get("merge_parent_id"))
-            + ',"municipality":' + _string(row["municipality_code"]) + ',"parent":' + _literal(row.get("parent_id"))
+    return hashlib.sha256((_ANSWERS_FIRST + answers_text + _hash_tail(row)).encode("utf-8")).hexdigest()
+
+
+def _hash_tail(row: dict[str, Any]) -> str:
+    """What `store.revision_hash` hashes after the answers, in canonical JSON."""
+    return (',"merge_parent":' + _literal(row.get("merge_parent_id")) + ',"municipality":'
+            + _string(row["municipality_code"]) + ',"parent":' + _literal(row.get("parent_id"))
             + ',"questionnaire":' + _string(row["questionnaire_id"]) + ',"submission":'
             + _string(row["submission_uuid"]) + ',"version":' + _string(row["questionnaire_version"]) + "}")
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 _SCAN = json.JSONDecoder().scan_once  # one JSON value at an index: (value, end); no whitespace around it
 _ANSWERS_FIRST = '{"answers":'
+_ANSWERS_AT = len(_ANSWERS_FIRST)  # in characters and in bytes alike: it is ASCII
 
 
-def _rest(decoded: str, comma: int) -> dict[str, Any] | None:
-    """The object `{` + what follows the comma after the answers, or None if that is not exactly one object."""
-    rest = "{" + decoded[comma + 1:]
+def _rest(decoded: str) -> dict[str, Any] | None:
+    """The object `{` + `decoded` (what follows the comma after the answers), or None if that is not exactly one object."""
+    rest = "{" + decoded
     record, end = _SCAN(rest, 0)
     return record if end == len(rest) and type(record) is dict and "answers" not in record else None
 
 
-def parse(where: str, text: bytes) -> tuple[Any, str | None]:
-    """A record's JSON text as (Python data, the answers' JSON text if the record starts with them).
+def parse(where: str, text: bytes) -> tuple[Any, str | None, memoryview | None]:
+    """A record's JSON text as (Python data, the answers' JSON text, the line up to their end), if the
+    record starts with its answers; else (Python data, None, None).
 
     fieldkit writes revision records with `answers` first and in canonical form; keeping their
     text lets the importer store it as it is once the content hash proves it canonical, instead of
-    serialising the answers again. Any other layout takes the general path. BundleRejected if not JSON.
+    serialising the answers again, and the record's own bytes up to the answers' end are the start of
+    what the content hash covers (`check_revision`). Any other layout takes the general path.
+    BundleRejected if not JSON.
     """
     try:
         decoded = text.decode("utf-8")
@@ -142,42 +151,50 @@ def parse(where: str, text: bytes) -> tuple[Any, str | None]:
         raise BundleRejected("invalid_record", f"{where}: not UTF-8 text ({exc})") from None
     if decoded.startswith(_ANSWERS_FIRST):
         try:
-            answers, end = _SCAN(decoded, len(_ANSWERS_FIRST))
-            record = _rest(decoded, end) if decoded[end] == "," else None
+            answers, end = _SCAN(decoded, _ANSWERS_AT)
+            record = _rest(decoded[end + 1:]) if decoded[end] == "," else None
             if record is not None:
                 record["answers"] = answers
-                return record, decoded[len(_ANSWERS_FIRST):end]
+                prefix = memoryview(text)[:len(text) - len(decoded[end:].encode("utf-8"))]
+                return record, decoded[_ANSWERS_AT:end], prefix
         except (ValueError, IndexError, StopIteration, RecursionError):
             pass  # not the usual layout: the general path below decides
     try:
-        return json.loads(decoded), None
+        return json.loads(decoded), None, None
     except ValueError as exc:
         raise BundleRejected("invalid_record", f"{where}: not valid JSON ({exc})") from None
     except RecursionError:
         raise BundleRejected("invalid_record", f"{where}: not valid JSON (nested too deeply)") from None
 
 
-def answers_end(answers_text: str | None) -> int:
-    """Where the answers end in a record of the usual layout (`parse` gave their text), else 0."""
-    return len(_ANSWERS_FIRST) + len(answers_text) if answers_text is not None else 0
+def answers_end(prefix: memoryview | None) -> int:
+    """Where the answers end in the bytes of a record of the usual layout (`parse` gave the prefix), else 0."""
+    return len(prefix) if prefix is not None else 0
 
 
 def checked_revision(where: str, text: bytes, end: int, record_sha256: str) -> "Revision":
     """Rebuild a revision from a record line that `check_revision` passed before.
 
     The second pass of an ingest reads the same line again (its SHA-256 proves it): `end` (from
-    `answers_end`) says where its canonical answers text ends, so only the small rest is parsed.
+    `answers_end`) says where its canonical answers end, so only the small rest is decoded and
+    parsed. The answers stay UTF-8 bytes, exactly as checked: the importer stores them as text
+    (`CAST(? AS TEXT)`) without decoding them to encode them again.
     """
-    decoded = text.decode("utf-8")
     if end:
-        answers_text = decoded[len(_ANSWERS_FIRST):end]
-        record = _rest(decoded, end)
+        answers: str | bytes = text[_ANSWERS_AT:end]
+        record = _rest(text[end + 1:].decode("utf-8"))
     else:
-        record = json.loads(decoded)
-        answers_text = dumps(record["answers"])
-    row = {key: record.get(key) for key in REVISION_FIELDS}
-    row["answers"] = answers_text
-    return Revision(row, _submission_meta(record, row), where, record_sha256)
+        record = json.loads(text)
+        answers = dumps(record["answers"])
+    meta = record.get("submission")
+    if not (meta and meta.get("created") and meta.get("device_id") and "interviewer" in meta):
+        meta = _submission_meta(record, record)  # fill in what the record leaves out
+    if _ROW_KEYS <= record.keys():  # fieldkit's layout: every field, nulls included; the record is the row
+        row = record
+    else:
+        row = {key: record.get(key) for key in REVISION_FIELDS}
+    row["answers"] = answers
+    return Revision(row, meta, where, record_sha256)
 
 
 def _submission_meta(record: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
@@ -207,7 +224,11 @@ class Revision:
         self.submission = submission
         self.where = where
         self.record_sha256 = record_sha256
-        self.parents = [p for p in (row["parent_id"], row["merge_parent_id"]) if p]
+        parent, merge_parent = row["parent_id"], row["merge_parent_id"]
+        if merge_parent:
+            self.parents = (parent, merge_parent) if parent else (merge_parent,)
+        else:
+            self.parents = (parent,) if parent else ()
 
 
 def _invalid(where: str, message: str) -> BundleRejected:
@@ -219,11 +240,13 @@ _REQUIRED = ("id", "submission_uuid", "questionnaire_id", "questionnaire_version
 _OPTIONAL = ("parent_id", "merge_parent_id", "device_id", "author", "comment")
 
 
-def check_revision(record: dict[str, Any], where: str, answers_text: str | None = None) -> bool:
+def check_revision(record: dict[str, Any], where: str, answers_text: str | None = None,
+                   prefix: memoryview | bytes | None = None) -> bool:
     """Check a revision record's fields and its content hash; BundleRejected (invalid_record) names the first wrong one.
 
-    `answers_text` is the record's own text of its answers (from `parse`). Returns True if that text
-    is the canonical one the content hash covers, so the import can store it as it is.
+    `answers_text` is the record's own text of its answers, `prefix` its UTF-8 bytes after
+    `{"answers":` (both from `parse`; with the prefix, the answers are not encoded again). Returns True
+    if that text is the canonical one the content hash covers, so the import can store it as it is.
     """
     get = record.get
     for key in _REQUIRED:
@@ -249,7 +272,12 @@ def check_revision(record: dict[str, Any], where: str, answers_text: str | None 
     for key, value in _submission_meta(record, record).items():
         if value is not None and type(value) is not str:
             raise _invalid(where, f"field 'submission.{key}' must be a string")
-    if answers_text is not None and revision_hash(record, answers_text) == digest:
+    if prefix is not None:
+        sha = hashlib.sha256(prefix)
+        sha.update(_hash_tail(record).encode("utf-8"))
+        if sha.hexdigest() == digest:
+            return True
+    elif answers_text is not None and revision_hash(record, answers_text) == digest:
         return True
     actual = revision_hash(record, dumps(answers))
     if actual != digest:

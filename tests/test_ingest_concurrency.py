@@ -7,18 +7,22 @@ nothing, and an ingest stopped between batches is finished by ingesting the bund
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
+import zipfile
 
 import pytest
 
 from sync import accounts, audit, devices, lineage, store
+from sync import bundle as bundle_module
 from sync import ingest as ingest_module
 from sync.bundle import write_bundle
-from sync.errors import BundleRejected
+from sync.errors import BundleRejected, ChangedDuringImport
 from sync.ingest import ingest
 
 from sync_helpers import (
-    demo_interviews, dump, edit, interview, record_texts, resign,
+    demo_interviews, dump, edit, interview, record_texts, resign, rewrite_zip,
 )
 
 
@@ -186,3 +190,46 @@ def test_a_record_of_another_layout_without_its_null_fields_is_imported_by_both_
     assert ingest(central, other).counts["new"] == 1
     held = next(central.query("select * from revisions where submission_uuid = ?", [sid]))
     assert held == {**next(laptop.query("select * from revisions where submission_uuid = ?", [sid])), "device_id": None}
+
+
+def test_a_record_forged_in_the_file_between_the_two_passes_is_not_imported(tmp_path, monkeypatch, central, laptop,
+                                                                              small_batches):
+    """The import pass does not hash each record again: each block of the file must be the one the check read."""
+    monkeypatch.setattr(bundle_module, "READ_CHUNK", 512)
+    complete = demo_interviews(laptop, 110)
+    path = write_bundle(laptop, tmp_path / "anna.fkb").path
+    original = path.read_bytes()
+    with zipfile.ZipFile(path) as zf:
+        lines = gzip.decompress(zf.read("records.jsonl.gz")).splitlines()
+    forged_at = 50  # in the third of six batches of 20: it would be imported long before the file's end
+    digest, text = lines[forged_at].split(b" ", 1)
+    assert b',"comment":null,' in text
+    forged_line = digest + b" " + text.replace(b',"comment":null,', b',"comment":"forged",')  # the old SHA-256
+    forged_id = json.loads(text)["id"]
+    forged = tmp_path / "forged.fkb"
+    packed = io.BytesIO()
+    with gzip.GzipFile(fileobj=packed, mode="wb", mtime=0, compresslevel=6) as out:  # as the laptop packs them
+        out.write(b"\n".join([*lines[:forged_at], forged_line, *lines[forged_at + 1:]]) + b"\n")
+    rewrite_zip(path, forged, lambda name, data: packed.getvalue() if name == "records.jsonl.gz" else data)
+    check = ingest_module._check
+
+    def check_then_forge(*args):
+        checked = check(*args)
+        path.write_bytes(forged.read_bytes())
+        return checked
+
+    monkeypatch.setattr(ingest_module, "_check", check_then_forge)
+    with pytest.raises(ChangedDuringImport, match="changed while it was being read"):
+        ingest(central, path)
+    held = list(central.query("select * from revisions order by id"))
+    assert 0 < len(held) < complete  # the batches read before the forged block are in
+    assert forged_id not in {row["id"] for row in held}
+    assert held == [next(laptop.query("select * from revisions where id = ?", [row["id"]])) for row in held]
+    assert central["sync_ingests"].count == 0
+
+    monkeypatch.setattr(ingest_module, "_check", check)
+    path.write_bytes(original)
+    again = ingest(central, path)
+    assert again.counts == {"new": complete - len(held), "updated": 0, "unchanged": len(held), "conflicts": 0,
+                            "rejected": 0}
+    assert central["revisions"].count == complete

@@ -66,6 +66,19 @@ def test_ingest_imports_every_revision_and_acknowledges_them(bundle, central, la
     assert store.integrity_ok(central)
 
 
+def test_answers_with_swedish_text_are_held_as_the_laptops_text(tmp_path, central, laptop):
+    """The import stores the record's own bytes of the answers: as text, byte for byte the laptop's."""
+    said = "Hälsoundersökning saknas ofta – \"åtgärd\" ønskes; 北"
+    sid = interview(laptop, {"lok.har_lok": "ja", "forslag.effektivisering": said})
+    ingest(central, write_bundle(laptop, tmp_path / "anna.fkb").path)
+    mine = laptop.execute("select answers from revisions where submission_uuid = ?", [sid]).fetchone()[0]
+    assert central.execute("select typeof(answers), answers from revisions where submission_uuid = ?",
+                           [sid]).fetchone() == ("text", mine)
+    assert central.execute("select typeof(answers), answers from submissions where uuid = ?",
+                           [sid]).fetchone() == ("text", mine)
+    assert store.get_submission(central, sid).answers["forslag.effektivisering"] == said
+
+
 def test_reingesting_the_same_bundle_changes_nothing_and_says_so(bundle, central):
     ingest(central, bundle)
     before = dump(central)
