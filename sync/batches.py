@@ -181,7 +181,7 @@ class Importer:
                                     f"{row['questionnaire_version']} is not in this store nor in the bundle")
         if row["municipality_code"] not in self.counties:
             return self.reject(rid, f"unknown municipality code {row['municipality_code']!r}")
-        district = revision.submission["district_code"]
+        district = revision.submission.get("district_code")
         if district is not None and district not in DISTRICTS.get(row["municipality_code"], ()):
             return self.reject(rid, f"unknown district {district!r} of municipality {row['municipality_code']}")
         for parent in revision.parents:
@@ -240,7 +240,7 @@ class Importer:
             "device_id": meta["device_id"], "status": row["status"], "created": meta["created"],
             "modified": row["created"], "revision": row["number"], "head_revision": row["id"],
             "content_hash": row["content_hash"], "answers": row["answers"], "conflict": 0,
-            "district_code": meta["district_code"],
+            "district_code": meta.get("district_code"),
         }
 
     def set_head(self, sid: str, revision: records.Revision, conflict: int) -> None:
