@@ -8,6 +8,7 @@ lives as long as the ingest.
 
 from __future__ import annotations
 
+import json
 import operator
 import uuid
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any, Iterator
 from sqlite_utils import Database
 
 from forms import registry
+from forms.answers import clean_answers
 from forms.model import Questionnaire
 
 from . import audit, devices, lineage, records, store
@@ -115,6 +117,9 @@ class Importer:
         self.new_subs: dict[str, dict[str, Any]] = {}
         self.updates: dict[str, dict[str, Any]] = {}
         self.new_revs: list[tuple] = []
+        #: A browser's answers are cleaned here by the central's rules; a laptop cleaned them with the same engine.
+        self.judge = device.user_name is not None
+        self.definitions: dict[tuple[str, str], Questionnaire | None] = {}
 
     # -- questionnaires --
 
@@ -184,6 +189,9 @@ class Importer:
         district = revision.submission.get("district_code")
         if district is not None and district not in DISTRICTS.get(row["municipality_code"], ()):
             return self.reject(rid, f"unknown district {district!r} of municipality {row['municipality_code']}")
+        refused = self.judged(revision, sid not in self.heads)
+        if refused:
+            return self.reject(rid, refused)
         for parent in revision.parents:
             if parent not in self.known:
                 self.deferred.append(revision)
@@ -242,6 +250,47 @@ class Importer:
             "content_hash": row["content_hash"], "answers": row["answers"], "conflict": 0,
             "district_code": meta.get("district_code"),
         }
+
+    def definition(self, qid: str, version: str) -> Questionnaire | None:
+        key = (qid, version)
+        if key not in self.definitions:
+            try:
+                self.definitions[key] = store.get_questionnaire(self.db, qid, version)
+            except store.NotFound:
+                self.definitions[key] = None
+        return self.definitions[key]
+
+    def judged(self, revision: records.Revision, new: bool) -> str | None:
+        """Why the central refuses what a revision says, or None.
+
+        A new submission of a questionnaire answered per district must name its district. From a
+        browser (the offline app), the answers must be clean by the central's own rules for their
+        version (`clean_answers`): the reason names the first question refused and why.
+        """
+        row = revision.row
+        if not new and not self.judge:
+            return None
+        definition = self.definition(row["questionnaire_id"], row["questionnaire_version"])
+        if definition is None:
+            return None
+        if new and definition.level == "district" and not revision.submission.get("district_code"):
+            return (f"questionnaire {definition.id} is answered per district, but submission "
+                    f"{row['submission_uuid']} names none")
+        if not self.judge:
+            return None
+        try:
+            answers = json.loads(row["answers"])
+        except ValueError:
+            return "its answers are not JSON"
+        cleaned = clean_answers(definition, answers if isinstance(answers, dict) else {},
+                                partial=row["status"] != "complete")
+        if not isinstance(answers, dict):
+            return "its answers are not a mapping of question ids"
+        if cleaned.errors:
+            key, message = next(iter(cleaned.errors.items()))
+            more = f" (and {len(cleaned.errors) - 1} more)" if len(cleaned.errors) > 1 else ""
+            return f"the central's rules refuse its answers: {key}: {message}{more}"
+        return None
 
     def set_head(self, sid: str, revision: records.Revision, conflict: int) -> None:
         row = revision.row

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -24,6 +24,8 @@ class Device:
     created: str
     revoked_at: str | None = None
     last_seen: str | None = None
+    #: The user a browser running the offline app was enrolled for; None for a laptop.
+    user_name: str | None = None
 
     @property
     def revoked(self) -> bool:
@@ -82,8 +84,10 @@ def enrol_browser(db: Database, user: str) -> Device:
         name = f"webb-{slug}-{day}-{secrets.token_hex(2)}"
         if not db.execute("select 1 from sync_devices where name = ?", [name]).fetchone():
             break
-    device, _code = enrol(db, name, actor=user, details={"browser_of": user})
-    return device
+    with store.transaction(db):
+        device, _code = enrol(db, name, actor=user, details={"browser_of": user})
+        db.execute("update sync_devices set user_name = ? where id = ?", [user, device.id])
+    return replace(device, user_name=user)
 
 
 def senders(db: Database, revision_ids: list[str]) -> dict[str, str]:

@@ -155,6 +155,16 @@ def m001_sync(db: Database) -> None:
     )
 
 
+@sync_migrations()
+def m002_device_user(db: Database) -> None:
+    """A browser enrolled for the offline app belongs to one user; null for a laptop (issue 14).
+
+    The central judges what such a device sends with its own rules (`clean_answers`): a browser's
+    JavaScript is not trusted to have cleaned the answers as the Python engine would.
+    """
+    db.execute("alter table sync_devices add column user_name text")
+
+
 @accounts_migrations()
 def m001_accounts_audit(db: Database) -> None:
     """Central server (issue 6): user accounts, failed logins for throttling, the audit log."""

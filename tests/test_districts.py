@@ -211,6 +211,46 @@ def test_a_bundle_naming_a_district_not_of_its_municipality_is_rejected(tmp_path
     assert central["submissions"].count == 0
 
 
+
+def test_a_submission_answered_per_district_without_its_district_is_rejected(tmp_path, make_central, make_laptop):
+    central = make_central(tmp_path / "central.db")
+    laptop = make_laptop(tmp_path / "laptop.db", central, "anna")
+    sid = add(laptop, SKARHOLMEN, period(2016, "p1", 20, 5, 0, plan=10), "2016-03-09T10:00:00.000+00:00")
+    laptop.execute("update submissions set district_code = null where uuid = ?", [sid])
+    result = ingest(central, write_bundle(laptop, tmp_path / "anna.fkb").path)
+    assert result.counts["rejected"] == 1
+    assert result.rejected[0][1] == (f"questionnaire sthlm-uppfoljning is answered per district, but submission "
+                                     f"{sid} names none")
+    assert central["submissions"].count == 0
+
+
+def test_the_central_cleans_what_a_browser_sends_by_its_own_rules(tmp_path, make_central, make_laptop):
+    """A browser (a device enrolled for a user) is judged by clean_answers; a laptop's same record is not."""
+    central = make_central(tmp_path / "central.db")
+    laptop = make_laptop(tmp_path / "laptop.db", central, "anna")
+    sid = store.create_submission(laptop, "kub-webbenkat", "2480")
+    store.complete_submission(laptop, sid, {"lok.har_lok": "nej"})
+    # what a faulty app could send: a code the question does not have, with a matching content hash
+    bad = {"lok.har_lok": "kanske"}
+    revision = laptop.execute("select id, parent_id from revisions where submission_uuid = ?", [sid]).fetchone()
+    digest = store.revision_hash(sid, "kub-webbenkat", store.get_submission(laptop, sid).questionnaire_version,
+                                 "2480", bad, revision[1])
+    laptop.execute("update revisions set answers = ?, content_hash = ? where id = ?",
+                   [json.dumps(bad), digest, revision[0]])
+    laptop.execute("update submissions set answers = ?, content_hash = ? where uuid = ?", [json.dumps(bad), digest, sid])
+    laptop.conn.commit()
+    bundle = write_bundle(laptop, tmp_path / "anna.fkb").path
+    central.execute("update sync_devices set user_name = 'ivan' where name = 'anna'")
+    central.conn.commit()
+    result = ingest(central, bundle)
+    assert result.counts["rejected"] == 1
+    assert result.rejected[0][1].startswith("the central's rules refuse its answers: lok.har_lok: ")
+    assert central["submissions"].count == 0
+    central.execute("update sync_devices set user_name = null where name = 'anna'")  # a laptop: trusted
+    central.conn.commit()
+    assert ingest(central, bundle).counts["new"] == 1
+
+
 # -- exports ------------------------------------------------------------------------------
 
 
