@@ -22,6 +22,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext
 
 from exports import (
     ExportFilter,
@@ -72,7 +73,10 @@ def _day(raw: str | None, name: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(raw)
     except ValueError:
-        raise FilterError(f"{name} must be a date as YYYY-MM-DD, not {raw!r}") from None
+        message = gettext("the start date (from) must be a date written YYYY-MM-DD, not %(value)s", value=repr(raw)) \
+            if name == "from" else \
+            gettext("the end date (to) must be a date written YYYY-MM-DD, not %(value)s", value=repr(raw))
+        raise FilterError(message) from None
 
 
 def request_filter(qid: str) -> ExportFilter:
@@ -94,7 +98,8 @@ def _table_options(args) -> TableOptions:
     cross = tuple(c for c in args.getlist("kors") if c)
     raw = (args.get("minsta") or "0").strip()
     if not raw.isdigit():
-        raise FilterError(f"minsta must be a whole number (the smallest count shown), not {raw!r}")
+        raise FilterError(gettext("the smallest count shown (minsta) must be a whole number, not %(value)s",
+                                  value=repr(raw)))
     return TableOptions(args.get("grupp") or BY_DEFAULT, cross if len(cross) == 2 else (), int(raw))
 
 
@@ -208,7 +213,7 @@ def report(qid):
     except FilterError as exc:
         if qid not in questionnaire_ids(db):
             abort(404)
-        return render_template("reports/report.html", qid=qid, error=str(exc), flt=None, counties=counties,
+        return render_template("reports/report.html", qid=qid, error=exc.text(lang), flt=None, counties=counties,
                                groups=groups, statuses=STATUSES, scope=scope, one_county=[],
                                district_groups=_district_choices(db, qid, scope),
                                by=_grouping_choices(db, qid, scope), rounds=_round_choices(db, qid),
@@ -220,12 +225,10 @@ def report(qid):
 
 
 def _checked(db, qid: str) -> ExportFilter:
-    try:
-        flt = check_filter(request_filter(qid), questionnaire_ids(db))
-        with_round(flt, store.get_questionnaire(db, qid))  # an unknown round: refused now, not in the job
-        return flt
-    except FilterError as exc:
-        abort(400, description=str(exc))
+    """The request's filter, checked; a FilterError is a 400 page in the reader's language (fieldkit.errors)."""
+    flt = check_filter(request_filter(qid), questionnaire_ids(db))
+    with_round(flt, store.get_questionnaire(db, qid))  # an unknown round: refused now, not in the job
+    return flt
 
 
 def _export_personal() -> bool:
