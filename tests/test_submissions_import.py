@@ -407,3 +407,22 @@ def test_an_export_without_personal_columns_keeps_the_stored_personal_answers(ma
     assert result.updated == [sid]
     answers = store.get_submission(db, sid).answers
     assert (answers["arende.uttagning"], answers["kontakt.kontaktperson_namn"]) == ("Rättad uttagning", named[sid])
+
+
+def test_the_command_says_what_it_would_do_in_its_lang_and_warns_of_a_file_without_ids(target, tmp_path):
+    path = write(tmp_path / "utan-id.csv", HEAD.split(";", 1)[1], GOOD.split(";", 1)[1])
+    base = ["--db", str(tmp_path / "target" / "fieldkit.db"), "submissions", "import", str(path), "--dry-run"]
+    swedish = CliRunner().invoke(main, base)
+    assert swedish.output == (
+        "utan-id.csv: 1 rad av testenkat: skulle lägga till 1, skulle uppdatera 0, oförändrade 0\n"
+        "varning: filen har ingen kolumn med inlämnings-id, så varje rad fick ett id skapat från sitt innehåll; om "
+        "raderna exporterades från den här databasen är de nu kopior av dess inlämningar (behåll id-kolumnen för "
+        "att importera ändringar tillbaka)\n"
+        "ingen kolumn i filen (lämnas obesvarade): bas.storlek, bas.andel, betyg.af, betyg.hinder, betyg.kanaler, "
+        "fritt.kommentar\n"
+        "provkörning: inget skrevs\n")
+    english = CliRunner().invoke(main, base + ["--lang", "en"])
+    assert english.output.splitlines()[1] == (
+        "warning: the file has no submission id column, so each row got an id made from its content; if these rows "
+        "were exported from this store, they are now copies of its submissions (keep the id column to import changes "
+        "back)")
