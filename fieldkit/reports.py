@@ -35,6 +35,7 @@ from exports import (
     workbook_filename,
 )
 from exports.filters import BY_COUNTY, BY_DEFAULT, STATUSES, TableOptions, check_filter
+from exports.grouping import check_options, default_grouping
 from exports.grouping import choices as table_choices
 from exports.report import load_schema, questionnaire_ids
 from exports.rounds import with_round
@@ -227,7 +228,9 @@ def report(qid):
 def _checked(db, qid: str) -> ExportFilter:
     """The request's filter, checked; a FilterError is a 400 page in the reader's language (fieldkit.errors)."""
     flt = check_filter(request_filter(qid), questionnaire_ids(db))
-    with_round(flt, store.get_questionnaire(db, qid))  # an unknown round: refused now, not in the job
+    with_round(flt, store.get_questionnaire(db, qid))  # an unknown round or grouping: refused now, not in the job
+    schema, _versions = load_schema(db, qid, _export_personal())
+    check_options(schema, default_grouping(flt, schema).tables)
     return flt
 
 

@@ -120,6 +120,10 @@ def test_a_refused_download_is_an_error_page_in_the_pages_language(survey, clien
     assert "okänd omgång &#39;2014&#39; av enkat; giltiga val: 2013 (2013-03-01 – 2013-06-30)" in \
         refused.get_data(as_text=True)
     client.get("/sprak/en")
+    refused = client.post("/rapporter/enkat/xlsx", data={"grupp": "a.antal"})  # refused before a job starts
+    assert refused.status_code == 400
+    assert ("cannot group or cross by &#39;a.antal&#39;: it is not a choice, year or date question of enkat; valid "
+            "choices: a.typ (or county)") in refused.get_data(as_text=True)
     refused = client.get("/rapporter/enkat/csv?grupp=a.antal&status=klar")
     assert refused.status_code == 400
     assert "unknown status &#39;klar&#39;; valid choices: complete, all" in refused.get_data(as_text=True)
