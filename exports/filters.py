@@ -7,10 +7,13 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 from forms import registry
+from forms.catalogues import N_
 from forms.errors import FieldkitError
 from forms.model import Frame
 from sync.selection import EVERYTHING, Scope, Selection
 from sync.selection import where as selection_where
+
+from .labels import Message
 
 STATUSES = ("complete", "all")
 
@@ -23,7 +26,18 @@ except Exception:  # pragma: no cover - depends on the system's tz database
 
 
 class FilterError(FieldkitError, ValueError):
-    """A filter naming something that does not exist; the message lists the valid choices."""
+    """A filter naming something that does not exist; the message lists the valid choices.
+
+    It carries its text as a gettext msgid (marked with `N_`) and parameters: `str()` is English,
+    `text(lang)` the reader's language (the page's, or the command's --lang).
+    """
+
+    def __init__(self, message: str, **params: Any):
+        self.message = Message(message, params)
+        super().__init__(str(self.message))
+
+    def text(self, lang: str) -> str:
+        return self.message.text(lang)
 
 
 #: Group the tables by county unless told otherwise.
@@ -130,17 +144,21 @@ def check_filter(flt: ExportFilter, questionnaire_ids: Iterable[str]) -> ExportF
     """Return the filter with codes normalised, or raise FilterError listing the valid choices."""
     known = sorted(set(questionnaire_ids))
     if flt.questionnaire not in known:
-        raise FilterError(
-            f"unknown questionnaire {flt.questionnaire!r}; valid choices: {', '.join(known) or '(none stored)'}"
-        )
+        if not known:
+            raise FilterError(N_("unknown questionnaire %(questionnaire)s; none is stored"),
+                              questionnaire=repr(flt.questionnaire))
+        raise FilterError(N_("unknown questionnaire %(questionnaire)s; valid choices: %(valid)s"),
+                          questionnaire=repr(flt.questionnaire), valid=", ".join(known))
     if flt.status not in STATUSES:
-        raise FilterError(f"unknown status {flt.status!r}; valid choices: {', '.join(STATUSES)}")
+        raise FilterError(N_("unknown status %(status)s; valid choices: %(valid)s"), status=repr(flt.status),
+                          valid=", ".join(STATUSES))
     counties = []
     for raw in flt.counties:
         code = _pad(raw, 2)
         if registry.county(code) is None:
             valid = _choices((c.code, c.name) for c in registry.counties())
-            raise FilterError(f"unknown county code {str(raw)!r}; valid choices: {valid}")
+            raise FilterError(N_("unknown county code %(code)s; valid choices: %(valid)s"), code=repr(str(raw)),
+                              valid=valid)
         if code not in counties:
             counties.append(code)
     municipalities = []
@@ -148,11 +166,12 @@ def check_filter(flt: ExportFilter, questionnaire_ids: Iterable[str]) -> ExportF
         code = _pad(raw, 4)
         if registry.municipality(code) is None:
             pool = [m for m in registry.municipalities() if not counties or m.county_code in counties]
-            where = f" in {', '.join(counties)}" if counties else ""
-            raise FilterError(
-                f"unknown municipality code {str(raw)!r}; valid choices{where}: "
-                + _choices((m.code, m.name) for m in pool)
-            )
+            valid = _choices((m.code, m.name) for m in pool)
+            if counties:
+                raise FilterError(N_("unknown municipality code %(code)s; valid choices in %(counties)s: %(valid)s"),
+                                  code=repr(str(raw)), counties=", ".join(counties), valid=valid)
+            raise FilterError(N_("unknown municipality code %(code)s; valid choices: %(valid)s"), code=repr(str(raw)),
+                              valid=valid)
         if code not in municipalities:
             municipalities.append(code)
     districts = []
@@ -160,8 +179,8 @@ def check_filter(flt: ExportFilter, questionnaire_ids: Iterable[str]) -> ExportF
         found = registry.district(raw) or next((d for d in registry.districts()
                                                 if registry.fold(d.name) == registry.fold(str(raw).strip())), None)
         if found is None:
-            raise FilterError(f"unknown district {str(raw)!r}; valid choices: "
-                              + _choices((d.code, d.name) for d in registry.districts()))
+            raise FilterError(N_("unknown district %(district)s; valid choices: %(valid)s"), district=repr(str(raw)),
+                              valid=_choices((d.code, d.name) for d in registry.districts()))
         if found.code not in districts:
             districts.append(found.code)
     flt = replace(flt, districts=tuple(sorted(districts)))
@@ -169,18 +188,20 @@ def check_filter(flt: ExportFilter, questionnaire_ids: Iterable[str]) -> ExportF
     for raw in flt.frame:
         code = _pad(raw, 4)
         if registry.municipality(code) is None:
-            raise FilterError(f"the frame names an unknown municipality code {str(raw)!r}")
+            raise FilterError(N_("the frame names an unknown municipality code %(code)s"), code=repr(str(raw)))
         if code not in frame:
             frame.append(code)
     flt = replace(flt, frame=tuple(sorted(frame)))
     options = flt.tables
     if options.cross and len(options.cross) != 2:
-        raise FilterError(f"a cross-table needs two question ids, not {len(options.cross)}: "
-                          f"{','.join(options.cross)}")
+        raise FilterError(N_("a cross-table needs two question ids, not %(num)s: %(ids)s"), num=len(options.cross),
+                          ids=",".join(options.cross))
     if not 0 <= options.min_count <= 1000:
-        raise FilterError(f"the smallest count shown must be between 0 and 1000, not {options.min_count}")
+        raise FilterError(N_("the smallest count shown must be between 0 and 1000, not %(num)s"),
+                          num=options.min_count)
     if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
-        raise FilterError(f"the start date {flt.date_from} is after the end date {flt.date_to}")
+        raise FilterError(N_("the start date %(start)s is after the end date %(end)s"), start=flt.date_from,
+                          end=flt.date_to)
     return replace(flt, counties=tuple(sorted(counties)), municipalities=tuple(sorted(municipalities)))
 
 

@@ -30,10 +30,12 @@ import pandas as pd
 
 from forms import derived
 from forms.answers import is_relevant
+from forms.catalogues import N_
 from forms.model import DONT_KNOW, NOT_APPLICABLE, Question, Questionnaire, Section
 from sync.selection import EVERYTHING, Scope
 
 from .filters import LOCAL_TZ, ExportFilter, where
+from .labels import Message
 from .schema import OTHER_TEXT_SUFFIX, SKIPPED, Column, Schema
 
 META = ("uuid", "version", "status", "county_code", "municipality_code", "created", "modified", "interviewer",
@@ -329,7 +331,8 @@ def _load(db, schema: Schema, flt: ExportFilter, progress: Progress | None, scop
     for reader in readers:
         data.update(reader.columns())
         if reader.unknown:
-            schema.warnings.append(f"{reader.key}: {reader.unknown} answers not valid for the question were left out")
+            schema.warnings.append(Message(N_("%(column)s: %(num)s answers not valid for the question were left out"),
+                                           {"column": reader.key, "num": reader.unknown}))
     answers = pd.DataFrame(data, index=frame.index) if data else pd.DataFrame(index=frame.index)
     return pd.concat([frame, answers], axis=1)
 

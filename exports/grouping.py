@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from forms import registry
+from forms.catalogues import N_
 from forms.model import SPECIAL_CODES, Choice, Question
 
 from .aggregate import ChoiceTable, Group, _crosstab, _ratio, groups_of
@@ -62,13 +63,23 @@ def valid_ids(schema: Schema) -> list[str]:
     return out
 
 
-def _resolve(schema: Schema, spec: str) -> tuple[Column, str | None]:
+def _resolve(schema: Schema, spec: str, *, grouping: bool = False) -> tuple[Column, str | None]:
+    """The column and the part (year, quarter) of a checked id; FilterError lists the valid ids
+    (and county, for a `grouping`)."""
     key, _sep, part = spec.partition(":")
     columns = {c.key: c for c in schema.columns}
     col = columns.get(key)
     if spec not in valid_ids(schema) or col is None:
-        raise FilterError(f"cannot group or cross by {spec!r}: it is not a choice, year or date question "
-                          f"of {schema.questionnaire.id}; valid choices: {', '.join(valid_ids(schema)) or '(none)'}")
+        params = {"spec": repr(spec), "questionnaire": schema.questionnaire.id, "valid": ", ".join(valid_ids(schema))}
+        if not params["valid"]:
+            raise FilterError(N_("cannot group or cross by %(spec)s: %(questionnaire)s has no choice, year or date "
+                                 "question") if not grouping else
+                              N_("cannot group by %(spec)s: %(questionnaire)s has no choice, year or date question; "
+                                 "group by county"), **params)
+        raise FilterError(N_("cannot group or cross by %(spec)s: it is not a choice, year or date question of "
+                             "%(questionnaire)s; valid choices: %(valid)s") if not grouping else
+                          N_("cannot group or cross by %(spec)s: it is not a choice, year or date question of "
+                             "%(questionnaire)s; valid choices: %(valid)s (or county)"), **params)
     return col, part or None
 
 
@@ -87,12 +98,10 @@ def default_grouping(flt: ExportFilter, schema: Schema) -> ExportFilter:
 def check_options(schema: Schema, options: TableOptions) -> None:
     """Raise FilterError (listing the valid ids) for a grouping or cross-table naming an unknown column."""
     if options.group_by == BY_DISTRICT and schema.questionnaire.level != "district":
-        raise FilterError(f"cannot group by {BY_DISTRICT}: {schema.questionnaire.id} is answered per municipality")
+        raise FilterError(N_("cannot group by district: %(questionnaire)s is answered per municipality"),
+                          questionnaire=schema.questionnaire.id)
     if options.group_by not in (BY_COUNTY, BY_DISTRICT):
-        try:
-            _resolve(schema, options.group_by)
-        except FilterError as exc:
-            raise FilterError(f"{exc} (or {BY_COUNTY})") from None
+        _resolve(schema, options.group_by, grouping=True)
     for spec in options.cross:
         _resolve(schema, spec)
 

@@ -68,6 +68,41 @@ class ImportResult:
     #: from a store and imported back without that column adds every submission again.
     without_ids: bool = False
 
+    def summary(self, lang: str) -> list[str]:
+        """What the import did (or would do) in `lang`, line by line: the counts, the questions without a
+        column, the columns not read, and whether anything was new or written."""
+        counts = {"file": self.file, "questionnaire": self.questionnaire, "added": len(self.added),
+                  "updated": len(self.updated), "unchanged": len(self.unchanged)}
+        if self.dry_run:
+            lines = [ngettext("%(file)s: %(num)s row of %(questionnaire)s: would add %(added)s, would update "
+                              "%(updated)s, unchanged %(unchanged)s",
+                              "%(file)s: %(num)s rows of %(questionnaire)s: would add %(added)s, would update "
+                              "%(updated)s, unchanged %(unchanged)s", self.rows, lang, **counts)]
+        else:
+            lines = [ngettext("%(file)s: %(num)s row of %(questionnaire)s: added %(added)s, updated %(updated)s, "
+                              "unchanged %(unchanged)s",
+                              "%(file)s: %(num)s rows of %(questionnaire)s: added %(added)s, updated %(updated)s, "
+                              "unchanged %(unchanged)s", self.rows, lang, **counts)]
+        if self.absent:
+            lines.append(gettext("no column in the file (left unanswered): %(questions)s", lang,
+                                 questions=", ".join(self.absent)))
+        if self.ignored:
+            lines.append(gettext("not read (computed from the answers): %(columns)s", lang,
+                                 columns=", ".join(self.ignored)))
+        if not self.added and not self.updated:
+            lines.append(gettext("nothing new: every submission of the file is already in the store", lang))
+        elif self.dry_run:
+            lines.append(gettext("dry run: nothing was written", lang))
+        return lines
+
+    def warning(self, lang: str) -> str | None:
+        """In `lang`, why rows of a file without submission ids may have become copies; None when they cannot."""
+        if not (self.without_ids and self.added):
+            return None
+        return gettext("warning: the file has no submission id column, so each row got an id made from its content; "
+                       "if these rows were exported from this store, they are now copies of its submissions "
+                       "(keep the id column to import changes back)", lang)
+
 
 def import_submissions(db, path: str | os.PathLike, *, questionnaire: str | None = None, version: str | None = None,
                        actor: str | None = None, update: bool = False, dry_run: bool = False,

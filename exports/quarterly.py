@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from forms import registry
+from forms.catalogues import N_
 from sync import audit
 from sync.selection import EVERYTHING, Scope
 
@@ -61,8 +62,8 @@ class Quarter:
     def parse(cls, text: str) -> "Quarter":
         found = _QUARTER.match((text or "").strip())
         if not found or not 2013 <= int(found.group(1)) <= 2035:
-            raise FilterError(f"unknown quarter {text!r}: write the year and the quarter as 2014Q3 "
-                              "(quarters 1 to 4, years 2013 to 2035)")
+            raise FilterError(N_("unknown quarter %(quarter)s: write the year and the quarter as 2014Q3 "
+                                 "(quarters 1 to 4, years 2013 to 2035)"), quarter=repr(text))
         return cls(int(found.group(1)), int(found.group(2)))
 
     def shift(self, n: int) -> "Quarter":
@@ -87,7 +88,8 @@ def check_county(code: str) -> str:
     text = text.zfill(2) if text.isdigit() and len(text) < 2 else text
     if registry.county(text) is None:
         valid = ", ".join(f"{c.code} ({c.name})" for c in registry.counties())
-        raise FilterError(f"unknown county code {str(code)!r}; valid choices: {valid}")
+        raise FilterError(N_("unknown county code %(code)s; valid choices: %(valid)s"), code=repr(str(code)),
+                          valid=valid)
     return text
 
 
@@ -299,7 +301,8 @@ def build_quarterly(db, county: str, quarter: Quarter | str, lang: str = "sv",
                     scope: Scope = EVERYTHING) -> QuarterlyReport:
     """The quarterly feedback for `county` and `quarter` (e.g. "2014Q3"); a county user's scope forces their county."""
     if lang not in LANGUAGES:
-        raise FilterError(f"unknown language {lang!r}; valid choices: {', '.join(LANGUAGES)}")
+        raise FilterError(N_("unknown language %(lang)s; valid choices: %(valid)s"), lang=repr(lang),
+                          valid=", ".join(LANGUAGES))
     county = scope.county_code or check_county(county)
     quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
     previous = quarter.shift(-1)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from forms.catalogues import N_
 from forms.model import Round
 from sync import audit, store
 from sync.selection import EVERYTHING, Scope
@@ -152,7 +153,8 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
     (`exports.rounds`) narrows the days and gives the frame.
     """
     if lang not in LANGUAGES:
-        raise FilterError(f"unknown language {lang!r}; valid choices: {', '.join(LANGUAGES)}")
+        raise FilterError(N_("unknown language %(lang)s; valid choices: %(valid)s"), lang=repr(lang),
+                          valid=", ".join(LANGUAGES))
     flt = within(check_filter(flt, questionnaire_ids(db)), scope)
     include_personal = include_personal and scope.personal
     schema, versions = load_schema(db, flt.questionnaire, include_personal)

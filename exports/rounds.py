@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 
+from forms.catalogues import N_
 from forms.model import Questionnaire, Round
 
 from .filters import ExportFilter, FilterError
+from .labels import Message
 
 
 def describe(found: Round) -> str:
@@ -32,13 +34,16 @@ def with_round(flt: ExportFilter, questionnaire: Questionnaire) -> ExportFilter:
         return dataclasses.replace(flt, round_period=None, round_frame=None)
     found = questionnaire.round(flt.round)
     if found is None:
-        valid = ", ".join(describe(r) for r in questionnaire.rounds)
-        raise FilterError(f"unknown round {flt.round!r} of {questionnaire.id}; "
-                          + (f"valid choices: {valid}" if valid else "it has no rounds"))
+        params = {"round": repr(flt.round), "questionnaire": questionnaire.id,
+                  "valid": ", ".join(describe(r) for r in questionnaire.rounds)}
+        raise FilterError(N_("unknown round %(round)s of %(questionnaire)s; valid choices: %(valid)s")
+                          if params["valid"] else N_("unknown round %(round)s of %(questionnaire)s; it has no rounds"),
+                          **params)
+    outside = {"start": N_("the start date %(day)s is outside round %(round)s: give days within the round, or none"),
+               "end": N_("the end date %(day)s is outside round %(round)s: give days within the round, or none")}
     for name, day in (("start", flt.date_from), ("end", flt.date_to)):
         if day and not found.start <= day <= found.end:
-            raise FilterError(f"the {name} date {day} is outside round {describe(found)}: give days within the "
-                              "round, or none")
+            raise FilterError(outside[name], day=day, round=describe(found))
     return dataclasses.replace(flt, round_period=(found.start, found.end), round_frame=found.frame)
 
 
@@ -47,7 +52,7 @@ def round_of(flt: ExportFilter, questionnaire: Questionnaire) -> Round | None:
     return questionnaire.round(flt.round) if flt.round else None
 
 
-def dropped_rounds(versions: list[Questionnaire]) -> list[str]:
+def dropped_rounds(versions: list[Questionnaire]) -> list[Message]:
     """Warnings for rounds of older versions that the newest (first) no longer lists."""
     newest, warnings = versions[0], []
     kept = {r.id for r in newest.rounds}
@@ -56,6 +61,7 @@ def dropped_rounds(versions: list[Questionnaire]) -> list[str]:
         for found in older.rounds:
             if found.id not in kept and found.id not in seen:
                 seen.add(found.id)
-                warnings.append(f"round {found.id} of version {older.version} is not in version {newest.version}, "
-                                "the newest: the newest version's rounds are used")
+                warnings.append(Message(N_("round %(round)s of version %(old)s is not in version %(new)s, the newest: "
+                                           "the newest version's rounds are used"),
+                                        {"round": found.id, "old": older.version, "new": newest.version}))
     return warnings

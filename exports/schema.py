@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from forms.catalogues import N_
 from forms.model import (
     ACKNOWLEDGE,
     ACKNOWLEDGED,
@@ -23,6 +24,7 @@ from forms.model import (
     yesno_choices,
 )
 
+from .labels import Message
 from .rounds import dropped_rounds
 
 #: Internal code of a question that was not shown (relevance, or absent from the version answered).
@@ -54,7 +56,8 @@ class Schema:
     questionnaire: Questionnaire
     versions: dict[str, Questionnaire]
     columns: list[Column] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    #: Notes for the reader of the export (the workbook's overview), put in the report's language there.
+    warnings: list[Message] = field(default_factory=list)
     #: The ids of the repeats, whose Data column is their number of instances (`as_count`).
     counts: frozenset[str] = frozenset()
     #: Questions counted in the tables but left out of the raw data (Data, Fritext, CSV): sensitive ones,
@@ -84,7 +87,7 @@ def _union(first: list, second: list) -> list:
     return list(first) + [entry for entry in second if entry.code not in codes]
 
 
-def merge_versions(ordered: list[Questionnaire], warnings: list[str] | None = None) -> Questionnaire:
+def merge_versions(ordered: list[Questionnaire], warnings: list[Message] | None = None) -> Questionnaire:
     """Merge versions given newest first: the union of questions, choices and items.
 
     Wording comes from the newest version that has a question. A question
@@ -108,10 +111,11 @@ def merge_versions(ordered: list[Questionnaire], warnings: list[str] | None = No
                     target.questions.append(merged)
                     continue
                 if merged.type != question.type and {merged.type, question.type} not in SAME_ANSWERS:
-                    warnings.append(
-                        f"{question.id}: type {question.type} in version {definition.version}, "
-                        f"{merged.type} in a newer version; answers are read as {merged.type}"
-                    )
+                    warnings.append(Message(
+                        N_("%(question)s: type %(old)s in version %(version)s, %(new)s in a newer version; answers "
+                           "are read as %(new)s"),
+                        {"question": question.id, "old": question.type, "version": definition.version,
+                         "new": merged.type}))
                 merged.choices = _union(merged.choices, question.choices)
                 merged.items = _union(merged.items, question.items)
                 merged.dont_know = merged.dont_know or question.dont_know
@@ -209,7 +213,7 @@ def build_schema(definitions: list[Questionnaire], include_personal: bool = True
     questions marked sensitive are counted in the tables but left out of the raw data.
     A question sensitive in any version is sensitive in the export.
     """
-    warnings: list[str] = []
+    warnings: list[Message] = []
     merged = merge_versions(definitions, warnings)
     warnings += dropped_rounds(definitions)
     for section in merged.sections:

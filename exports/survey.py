@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from forms import registry
+from forms.catalogues import N_
 from forms.model import Questionnaire
 from sync.selection import EVERYTHING, Scope
 
@@ -37,7 +38,7 @@ def read_frame_file(path: str | os.PathLike) -> tuple[str, ...]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise FilterError(f"{path}: cannot read the frame file ({exc})") from None
+        raise FilterError(N_("%(file)s: cannot read the frame file (%(reason)s)"), file=path, reason=exc) from None
     codes: list[str] = []
     for number, line in enumerate(text.splitlines(), 1):
         first = re.split(r"[,;\t]", line, maxsplit=1)[0].strip().strip('"')
@@ -47,11 +48,12 @@ def read_frame_file(path: str | os.PathLike) -> tuple[str, ...]:
         if registry.municipality(code) is None:
             if number == 1 and not first.isdigit():
                 continue  # a header such as "kommunkod"
-            raise FilterError(f"{path}:{number}: {first!r} is not a municipality code (4 digits, e.g. 2480)")
+            raise FilterError(N_("%(file)s:%(line)s: %(code)s is not a municipality code (4 digits, e.g. 2480)"),
+                              file=path, line=number, code=repr(first))
         if code not in codes:
             codes.append(code)
     if not codes:
-        raise FilterError(f"{path}: no municipality codes found (one per line, first column)")
+        raise FilterError(N_("%(file)s: no municipality codes found (one per line, first column)"), file=path)
     return tuple(codes)
 
 

@@ -101,7 +101,7 @@ def write_overview(ws, report: Report, sheet_names: list[tuple[str, str]]) -> No
     if report.schema.warnings:
         w.append([cell(ws, _("Notes"), "fk_qtitle")])
         for warning in report.schema.warnings:
-            w.append([cell(ws, warning)])
+            w.append([cell(ws, warning.text(report.lang))])
         w.blank()
     w.append([cell(ws, _("Sheets"), "fk_qtitle")])
     for name, description in sheet_names:

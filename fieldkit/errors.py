@@ -9,6 +9,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, Se
 
 from forms.errors import FieldkitError
 
+from . import i18n
+
 
 #: Views may register a hook that keeps what a rejected (CSRF) post carried.
 CSRF_RESCUERS = []
@@ -77,7 +79,7 @@ def handle_domain(exc: FieldkitError):
     if exc.status == 404:
         return handle_http(NotFound())
     message = _status_text(exc.status) or gettext("The request could not be handled.")
-    return render_error(exc.status, message, extra=str(exc))
+    return render_error(exc.status, message, extra=exc.text(i18n.current_language()))
 
 
 def handle_untrusted_host(exc: SecurityError):

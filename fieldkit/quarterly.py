@@ -68,7 +68,7 @@ def page():
             report = page_cache().fetch(marker, ("kvartal", county, quarter.upper(), scope, lang),
                                         lambda: build_quarterly(db, county, quarter, lang, scope))
         except FilterError as exc:
-            error = str(exc)
+            error = exc.text(lang)
     status = 400 if error else 200
     return render_template("reports/quarterly.html", report=report, error=error, counties=counties, county=county,
                            quarter=quarter, scope=scope, r=None, charts=_charts(report) if report else []), status

@@ -22,6 +22,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext
 
 from exports import (
     ExportFilter,
@@ -34,6 +35,7 @@ from exports import (
     workbook_filename,
 )
 from exports.filters import BY_COUNTY, BY_DEFAULT, STATUSES, TableOptions, check_filter
+from exports.grouping import check_options, default_grouping
 from exports.grouping import choices as table_choices
 from exports.report import load_schema, questionnaire_ids
 from exports.rounds import with_round
@@ -72,7 +74,10 @@ def _day(raw: str | None, name: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(raw)
     except ValueError:
-        raise FilterError(f"{name} must be a date as YYYY-MM-DD, not {raw!r}") from None
+        message = gettext("the start date (from) must be a date written YYYY-MM-DD, not %(value)s", value=repr(raw)) \
+            if name == "from" else \
+            gettext("the end date (to) must be a date written YYYY-MM-DD, not %(value)s", value=repr(raw))
+        raise FilterError(message) from None
 
 
 def request_filter(qid: str) -> ExportFilter:
@@ -94,7 +99,8 @@ def _table_options(args) -> TableOptions:
     cross = tuple(c for c in args.getlist("kors") if c)
     raw = (args.get("minsta") or "0").strip()
     if not raw.isdigit():
-        raise FilterError(f"minsta must be a whole number (the smallest count shown), not {raw!r}")
+        raise FilterError(gettext("the smallest count shown (minsta) must be a whole number, not %(value)s",
+                                  value=repr(raw)))
     return TableOptions(args.get("grupp") or BY_DEFAULT, cross if len(cross) == 2 else (), int(raw))
 
 
@@ -208,7 +214,7 @@ def report(qid):
     except FilterError as exc:
         if qid not in questionnaire_ids(db):
             abort(404)
-        return render_template("reports/report.html", qid=qid, error=str(exc), flt=None, counties=counties,
+        return render_template("reports/report.html", qid=qid, error=exc.text(lang), flt=None, counties=counties,
                                groups=groups, statuses=STATUSES, scope=scope, one_county=[],
                                district_groups=_district_choices(db, qid, scope),
                                by=_grouping_choices(db, qid, scope), rounds=_round_choices(db, qid),
@@ -220,12 +226,12 @@ def report(qid):
 
 
 def _checked(db, qid: str) -> ExportFilter:
-    try:
-        flt = check_filter(request_filter(qid), questionnaire_ids(db))
-        with_round(flt, store.get_questionnaire(db, qid))  # an unknown round: refused now, not in the job
-        return flt
-    except FilterError as exc:
-        abort(400, description=str(exc))
+    """The request's filter, checked; a FilterError is a 400 page in the reader's language (fieldkit.errors)."""
+    flt = check_filter(request_filter(qid), questionnaire_ids(db))
+    with_round(flt, store.get_questionnaire(db, qid))  # an unknown round or grouping: refused now, not in the job
+    schema, _versions = load_schema(db, qid, _export_personal())
+    check_options(schema, default_grouping(flt, schema).tables)
+    return flt
 
 
 def _export_personal() -> bool:

@@ -16,3 +16,7 @@ class FieldkitError(Exception):
     status: int = 400
     #: A short code for API clients (e.g. `unknown_device`); None when the status says enough.
     reason: str | None = None
+
+    def text(self, lang: str) -> str:
+        """The message in `lang` ("sv" or "en"), for errors that carry their text untranslated; else `str()`."""
+        return str(self)

@@ -139,12 +139,12 @@ def test_separators_bom_and_decimal_commas_for_swedish_excel(rich):
 
 def test_the_commands_explain_unknown_codes_and_list_valid_choices(rich_path, tmp_path):
     out = str(tmp_path / "x.xlsx")
-    result = run(rich_path, "xlsx", "--questionnaire", "finns-inte", "--out", out)
+    result = run(rich_path, "xlsx", "--questionnaire", "finns-inte", "--out", out)  # in Swedish, as --lang says
     assert result.exit_code == 1
-    assert "Error: unknown questionnaire 'finns-inte'; valid choices: kub-intervju, kub-webbenkat" in result.output
-    result = run(rich_path, "xlsx", "--questionnaire", "testenkat", "--lan", "26", "--out", out)
+    assert "Error: okänd enkät 'finns-inte'; giltiga val: kub-intervju, kub-webbenkat" in result.output
+    result = run(rich_path, "xlsx", "--questionnaire", "testenkat", "--lan", "26", "--out", out, "--lang", "en")
     assert result.exit_code == 1 and "unknown county code '26'; valid choices: 01 (Stockholms län)" in result.output
-    result = run(rich_path, "csv", "--questionnaire", "testenkat", "--kommun", "1", "--out", out)
+    result = run(rich_path, "csv", "--questionnaire", "testenkat", "--kommun", "1", "--out", out, "--lang", "en")
     assert result.exit_code == 1 and "unknown municipality code '1'; valid choices: 0114 (Upplands Väsby)" in \
         result.output
     result = run(rich_path, "csv", "--questionnaire", "testenkat", "--status", "klar", "--out", out)

@@ -51,8 +51,8 @@ def test_the_workbook_of_the_page_keeps_its_table_options(field_app):
 def test_an_unknown_grouping_is_refused_with_the_valid_ones(field_app):
     response = field_app.test_client().get("/rapporter/testenkat?grupp=bas.kostnad")
     assert response.status_code == 400
-    assert ("cannot group or cross by &#39;bas.kostnad&#39;: it is not a choice, year or date question of testenkat; "
-            "valid choices: bas.samarbete, bas.storlek") in main_of(response)
+    assert ("kan inte gruppera eller korstabulera efter &#39;bas.kostnad&#39;: det är ingen val-, års- eller "
+            "datumfråga i testenkat; giltiga val: bas.samarbete, bas.storlek") in main_of(response)
     assert field_app.test_client().get("/rapporter/testenkat?minsta=fem").status_code == 400
 
 

@@ -86,9 +86,9 @@ def test_unknown_codes_give_a_400_page_that_lists_the_valid_choices(client):
     response = client.get("/rapporter/testenkat?lan=99")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "unknown county code &#39;99&#39;; valid choices: 01 (Stockholms län)" in page
+    assert "okänd länskod &#39;99&#39;; giltiga val: 01 (Stockholms län)" in page
     response = client.get("/rapporter/testenkat?kommun=9999&lan=24")
-    assert "valid choices in 24: 2401 (Nordmaling)" in response.get_data(as_text=True)
+    assert "giltiga val i 24: 2401 (Nordmaling)" in response.get_data(as_text=True)
     assert client.get("/rapporter/testenkat?from=igår").status_code == 400
     assert client.get("/rapporter/finns-inte").status_code == 404
 

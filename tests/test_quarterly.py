@@ -188,7 +188,7 @@ def test_the_command_writes_the_workbook_and_audits_it(quarterly_store, tmp_path
 ])
 def test_the_command_names_a_bad_county_or_quarter(quarterly_store, tmp_path, runner, args, message):
     result = runner.invoke(main, ["--db", str(quarterly_store), "export", "kvartal", *args,
-                                  "--out", str(tmp_path / "x.xlsx")])
+                                  "--out", str(tmp_path / "x.xlsx"), "--lang", "en"])
     assert result.exit_code == 1
     assert message in result.output
     assert not (tmp_path / "x.xlsx").exists()
@@ -216,7 +216,8 @@ def test_the_county_user_gets_only_their_county_on_the_page_and_in_the_download(
 def test_the_page_names_a_bad_quarter(qapp):
     response = logged_in(qapp, "eva").get("/rapporter/kvartalsaterkoppling/?lan=24&kvartal=2014Q7")
     assert response.status_code == 400
-    assert "write the year and the quarter as 2014Q3" in response.get_data(as_text=True)
+    assert ("okänt kvartal &#39;2014Q7&#39;: skriv året och kvartalet som 2014Q3 (kvartal 1 till 4, år 2013 till "
+            "2035)") in response.get_data(as_text=True)
     index = logged_in(qapp, "eva").get("/rapporter/").get_data(as_text=True)
     assert "/rapporter/kvartalsaterkoppling/" in index
 

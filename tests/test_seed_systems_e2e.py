@@ -392,7 +392,7 @@ def test_the_reports_page_of_a_questionnaire_answered_per_district_has_a_distric
     assert "1 stadsdel i ramen har inte svarat" in page and "Skärholmen (0180-14)" in page
     assert f"stadsdel={SODERMALM}" in page  # the downloads keep the filter
     refused = eva.get("/rapporter/sthlm-uppfoljning?stadsdel=0180-99")
-    assert refused.status_code == 400 and "unknown district &#39;0180-99&#39;" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "okänd stadsdel &#39;0180-99&#39;" in refused.get_data(as_text=True)
     # a questionnaire answered per municipality has no district picker; nor has a county without districts
     assert 'name="stadsdel"' not in eva.get("/rapporter/kub-webbenkat").get_data(as_text=True)
     assert 'name="stadsdel"' not in logged_in(central_app, "lena").get("/rapporter/sthlm-uppfoljning").get_data(
@@ -423,9 +423,10 @@ def test_a_per_district_export_imports_back_with_its_districts_and_the_same_figu
         result = CliRunner().invoke(main, ["--db", str(path), "submissions", "import", str(tmp_path / "out" / name)],
                                     catch_exceptions=False)
         assert result.exit_code == 0, result.output
-        assert result.output.startswith(f"{name}: 2 rows of sthlm-uppfoljning: added 2, updated 0, unchanged 0")
+        assert result.output.startswith(f"{name}: 2 rader av sthlm-uppfoljning: tillagda 2, uppdaterade 0, "
+                                        "oförändrade 0")
         again = CliRunner().invoke(main, ["--db", str(path), "submissions", "import", str(tmp_path / "out" / name)])
-        assert "added 0, updated 0, unchanged 2" in again.output
+        assert "tillagda 0, uppdaterade 0, oförändrade 2" in again.output
         target = store.open_db(path)
         assert sorted(target.execute("select district_code, answers from submissions").fetchall()) == sorted(
             central.execute("select district_code, answers from submissions where status = 'complete'").fetchall())

@@ -118,8 +118,8 @@ def test_importing_the_same_file_again_adds_nothing_and_says_so(source, target, 
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "target" / "fieldkit.db"), "submissions", "import",
                                        str(tmp_path / "t.xlsx")], catch_exceptions=False)
     assert result.exit_code == 0
-    assert result.output == ("t.xlsx: 80 rows of testenkat: added 0, updated 0, unchanged 80\n"
-                             "nothing new: every submission of the file is already in the store\n")
+    assert result.output == ("t.xlsx: 80 rader av testenkat: tillagda 0, uppdaterade 0, oförändrade 80\n"
+                             "inget nytt: alla inlämningar i filen finns redan i databasen\n")
     assert target.execute("select count(*) from revisions").fetchone()[0] == before == 80
     entries = audit.entries(target, action="import_submissions")
     assert [(e["target"], e["details"]) for e in entries] == [
@@ -298,8 +298,8 @@ def test_the_command_prints_every_problem_and_fails(target, tmp_path):
     assert result.exit_code == 1
     assert result.output == "Error: t.csv: inget importerades: 1 problem\nt.csv:2: Kommunkod: okänd kommunkod 9999\n"
     ok = CliRunner().invoke(main, ["--db", str(tmp_path / "target" / "fieldkit.db"), "submissions", "import",
-                                   str(write(tmp_path / "u.csv", HEAD, GOOD)), "--dry-run"])
-    assert ok.output == ("u.csv: 1 rows of testenkat: would add 1, would update 0, unchanged 0\n"
+                                   str(write(tmp_path / "u.csv", HEAD, GOOD)), "--dry-run", "--lang", "en"])
+    assert ok.output == ("u.csv: 1 row of testenkat: would add 1, would update 0, unchanged 0\n"
                          "no column in the file (left unanswered): bas.storlek, bas.andel, betyg.af, betyg.hinder, "
                          "betyg.kanaler, fritt.kommentar\n"
                          "dry run: nothing was written\n")
@@ -407,3 +407,22 @@ def test_an_export_without_personal_columns_keeps_the_stored_personal_answers(ma
     assert result.updated == [sid]
     answers = store.get_submission(db, sid).answers
     assert (answers["arende.uttagning"], answers["kontakt.kontaktperson_namn"]) == ("Rättad uttagning", named[sid])
+
+
+def test_the_command_says_what_it_would_do_in_its_lang_and_warns_of_a_file_without_ids(target, tmp_path):
+    path = write(tmp_path / "utan-id.csv", HEAD.split(";", 1)[1], GOOD.split(";", 1)[1])
+    base = ["--db", str(tmp_path / "target" / "fieldkit.db"), "submissions", "import", str(path), "--dry-run"]
+    swedish = CliRunner().invoke(main, base)
+    assert swedish.output == (
+        "utan-id.csv: 1 rad av testenkat: skulle lägga till 1, skulle uppdatera 0, oförändrade 0\n"
+        "varning: filen har ingen kolumn med inlämnings-id, så varje rad fick ett id skapat från sitt innehåll; om "
+        "raderna exporterades från den här databasen är de nu kopior av dess inlämningar (behåll id-kolumnen för "
+        "att importera ändringar tillbaka)\n"
+        "ingen kolumn i filen (lämnas obesvarade): bas.storlek, bas.andel, betyg.af, betyg.hinder, betyg.kanaler, "
+        "fritt.kommentar\n"
+        "provkörning: inget skrevs\n")
+    english = CliRunner().invoke(main, base + ["--lang", "en"])
+    assert english.output.splitlines()[1] == (
+        "warning: the file has no submission id column, so each row got an id made from its content; if these rows "
+        "were exported from this store, they are now copies of its submissions (keep the id column to import changes "
+        "back)")

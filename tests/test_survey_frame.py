@@ -125,7 +125,7 @@ def test_the_export_command_takes_a_frame_file_and_names_a_bad_line(db, store_pa
     assert rows[1:] == [("Stockholms län", "0180", "Stockholm", "Ingen inlämning", None)]
     frame.write_text("kommunkod\n2480\n12345\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["--db", str(store_path), "export", "xlsx", "--questionnaire", "enkat",
-                                       "--frame", str(frame), "--out", str(out)])
+                                       "--frame", str(frame), "--out", str(out), "--lang", "en"])
     assert result.exit_code == 1
     assert f"Error: {frame}:3: '12345' is not a municipality code (4 digits, e.g. 2480)" in result.output
 

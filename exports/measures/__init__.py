@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from forms.catalogues import N_
 from forms.formatting import DASH
 
-from ..labels import gettext
+from ..labels import Message, gettext
 from ..schema import Schema
 from ..suppression import Suppression
 from . import contacts, costs, followup, nad, sthlm
@@ -53,8 +54,8 @@ def build_measures(frame: pd.DataFrame, schema: Schema, lang: str, *, related=No
         return []
     lacking = [key for key in spec.needs if key not in frame.columns]
     if lacking:
-        schema.warnings.append(gettext("The questionnaire's own figures are left out: the export lacks %(columns)s.",
-                                       lang, columns=", ".join(lacking)))
+        schema.warnings.append(Message(N_("The questionnaire's own figures are left out: the export lacks "
+                                          "%(columns)s."), {"columns": ", ".join(lacking)}))
         return []
     measure = spec.build(Context(frame, schema, lang, related=related, invited=invited))
     return [suppressed(measure, suppression, lang)] if suppression.active else [measure]

@@ -20,18 +20,20 @@ from .admin_commands import (
 from .export_commands import export_group
 from .forms import forms_group
 from .import_commands import import_command
+from .language import error_language
 from .store_commands import demo_command, init_command, serve_command, submissions_group
 from .sync_commands import devices_group, sync_group
 
 
 class Group(click.Group):
-    """The top command: a domain error anywhere below becomes `Error: <message>` and exit status 1."""
+    """The top command: a domain error anywhere below becomes `Error: <message>` (in the command's --lang)
+    and exit status 1."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except FieldkitError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(exc.text(error_language(ctx))) from None
 
 
 @click.group(cls=Group)

@@ -13,9 +13,9 @@ from exports.filters import STATUSES, TableOptions
 from exports.quarterly import export_quarterly
 from exports.xlsx_quarterly import save_quarterly
 from exports.survey import read_frame_file
-from exports.labels import LANGUAGES
 
 from .admin_commands import cli_actor
+from .language import lang_option
 from .store_commands import open_store
 
 SEPARATORS = {",": ",", ";": ";", "tab": "\t"}
@@ -57,8 +57,7 @@ def filter_options(command):
                           "further. An unknown id is refused with the list of rounds."),
         click.option("--status", type=click.Choice(STATUSES), default="complete", show_default=True,
                      help="complete: completed submissions only; all: drafts too. Excluded ones never count."),
-        click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
-                     help="Language of labels and headers."),
+        lang_option("Language of labels, headers and messages."),
         click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
                      help="File to write."),
         click.option("--frame", type=click.Path(dir_okay=False, exists=True), expose_value=False,
@@ -194,8 +193,7 @@ def csv_command(ctx, questionnaire, counties, municipalities, date_from, date_to
 @click.option("--lan", "county", required=True, metavar="CODE", help="The county (2-digit code, e.g. 24).")
 @click.option("--kvartal", "quarter", required=True, metavar="YYYYQN",
               help="The quarter, written year, Q and the quarter's number, e.g. 2014Q3.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
-              help="Language of labels and headers.")
+@lang_option("Language of labels, headers and messages.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True), help="File to write.")
 @click.pass_context
 def kvartal_command(ctx, county, quarter, lang, out) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from exports.importing import import_submissions
-from exports.labels import LANGUAGES
 
 from .admin_commands import cli_actor
+from .language import lang_option
 from .store_commands import open_store
 
 
@@ -19,8 +19,7 @@ from .store_commands import open_store
               help="A submission already stored with other answers gets the file's answers as a new revision "
                    "(without it, such a row refuses the file).")
 @click.option("--dry-run", is_flag=True, help="Check everything and say what would be imported; write nothing.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
-              help="Language of the messages.")
+@lang_option("Language of the messages.")
 @click.pass_context
 def import_command(ctx, file, questionnaire, version, update, dry_run, lang) -> None:
     """Import submissions from a wide CSV or a workbook as `fieldkit export` writes them, all or nothing.
@@ -34,19 +33,10 @@ def import_command(ctx, file, questionnaire, version, update, dry_run, lang) -> 
     db = open_store(ctx)
     result = import_submissions(db, file, questionnaire=questionnaire, version=version, actor=cli_actor(),
                                 update=update, dry_run=dry_run, lang=lang)
-    what = "would add" if dry_run else "added"
-    click.echo(f"{result.file}: {result.rows} rows of {result.questionnaire}: {what} {len(result.added)}, "
-               f"{'would update' if dry_run else 'updated'} {len(result.updated)}, "
-               f"unchanged {len(result.unchanged)}")
-    if result.without_ids and result.added:
-        click.echo("warning: the file has no submission id column, so each row got an id made from its content; "
-                   "if these rows were exported from this store, they are now copies of its submissions "
-                   "(keep the id column to import changes back)", err=True)
-    if result.absent:
-        click.echo(f"no column in the file (left unanswered): {', '.join(result.absent)}")
-    if result.ignored:
-        click.echo(f"not read (computed from the answers): {', '.join(result.ignored)}")
-    if not result.added and not result.updated:
-        click.echo("nothing new: every submission of the file is already in the store")
-    elif dry_run:
-        click.echo("dry run: nothing was written")
+    counts, *notes = result.summary(lang)
+    click.echo(counts)
+    warning = result.warning(lang)
+    if warning:
+        click.echo(warning, err=True)
+    for line in notes:
+        click.echo(line)
