@@ -58,7 +58,8 @@ def baseline(folder: Path, central_path: Path) -> float:
     source = sqlite3.connect(central_path)
     schema = [row[0] for row in source.execute(
         "select sql from sqlite_master where tbl_name in ('submissions', 'revisions') and sql is not null "
-        "order by type desc")]
+        "and type in ('table', 'index') order by type desc")]  # tables, then their indexes; not the store's
+    # change-counter triggers (the ingest pays for them, the baseline does not: the ratio errs against us)
     tables = {}
     for table in ("submissions", "revisions"):
         cursor = source.execute(f"select * from {table}")
