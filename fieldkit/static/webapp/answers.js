@@ -342,28 +342,134 @@
 
   function index(form) {
     if (!form._index) {
-      var byId = {}, sectionOf = {};
+      var byId = {}, sectionOf = {}, columns = {};
       form.sections.forEach(function (s) {
-        s.questions.forEach(function (q) { byId[q.id] = q; sectionOf[q.id] = s; });
+        s.questions.forEach(function (q) {
+          byId[q.id] = q;
+          sectionOf[q.id] = s;
+          (q.questions || []).forEach(function (child) { byId[child.id] = child; columns[child.id] = q.id; });
+        });
       });
-      form._index = { byId: byId, sectionOf: sectionOf };
+      form._index = { byId: byId, sectionOf: sectionOf, columns: columns };
     }
     return form._index;
   }
 
+  /* The key of a question (or one of its fields) in one instance of a repeat: s.people[2].name (model.instance_key). */
+  function instanceKey(repeatId, number, name) {
+    var rest = name.indexOf(repeatId + ".") === 0 ? name.slice(repeatId.length + 1) : name;
+    return repeatId + "[" + number + "]." + rest;
+  }
+
+  /* What one instance of a repeat is called, numbered from 1: "Person 2" (Question.instance_text). */
+  function instanceText(repeat, lang, number) {
+    return labelIn(repeat.instance_label, lang, labelIn(repeat.label, lang, repeat.id)) + " " + number;
+  }
+
+  /* A repeat's raw instances: a list of mappings (at most 200), as answers.instances. */
+  var MAX_INSTANCES = 200;
+  function instances(repeat, raw) {
+    var value = get(raw, repeat.id);
+    if (!Array.isArray(value)) return [];
+    return value.slice(0, MAX_INSTANCES).map(function (entry) { return isDict(entry) ? entry : {}; });
+  }
+
   function answerable(q) { return q.type !== "note" && q.type !== "derived" && !isMetadata(q); }
 
-  /* The derived values for cleaned answers: {id: value}; skipped or missing ones have no key. */
+  /* The derived values for cleaned answers: {id: value}; skipped or missing ones have no key.
+   * Outside a repeat, one of its questions stands for its answers over the instances (for count() and sum()). */
   function derive(form, answers) {
-    var idx = index(form), values = {}, ids = form.derived_order || [];
-    var lookup = function (qid) { return ids.indexOf(qid) >= 0 ? get(values, qid) : get(answers, qid); };
+    var columns = index(form).columns;
+    return derivedValues(form, form.derived_order || [], form.booleans || [], function (qid) {
+      if (Object.prototype.hasOwnProperty.call(columns, qid)) {
+        var found = get(answers, columns[qid]);
+        return Array.isArray(found) ? found.filter(isDict).map(function (i) { return get(i, qid); }) : null;
+      }
+      return get(answers, qid);
+    });
+  }
+
+  function derivedValues(form, ids, booleans, read) {
+    var idx = index(form), values = {};
+    var lookup = function (qid) { return ids.indexOf(qid) >= 0 ? get(values, qid) : read(qid); };
+    var answers = function (qid) { return read(qid); };
     ids.forEach(function (qid) {
       var q = idx.byId[qid], section = idx.sectionOf[qid];
-      if (!(holds(section.relevant, answers) && holds(q.relevant, answers))) return;
-      var value = Expr.result(Expr.value(q.expression, lookup, form.booleans || []));
+      var on = Expr.evaluate(section && section.relevant || ["lit", true], answers) &&
+        (!q.relevant || Expr.evaluate(q.relevant, answers));
+      if (!on) return;
+      var value = Expr.result(Expr.value(q.expression, lookup, booleans));
       if (value !== null) values[qid] = value;
     });
     return values;
+  }
+
+  /* The derived values of one instance (derived.evaluate_instance): its own answers first, then the rest. */
+  function deriveInstance(form, repeat, own, answers) {
+    var values = derivedValues(form, repeat.derived_order || [], repeat.booleans || [], function (qid) {
+      return Object.prototype.hasOwnProperty.call(own, qid) ? own[qid] : get(answers, qid);
+    });
+    var mine = {};
+    repeat.questions.forEach(function (child) { if (child.expression && qidIn(values, child.id)) mine[child.id] = values[child.id]; });
+    return mine;
+  }
+
+  function qidIn(values, qid) { return Object.prototype.hasOwnProperty.call(values, qid); }
+
+  /* One question's cleaning into `result`: its value into `into`, or an error (prefixed for an instance). */
+  function cleanInto(form, q, raw, key, into, result, lang, partial, prefix) {
+    var cleaned;
+    try {
+      cleaned = cleanValue(q, raw);
+    } catch (e) {
+      if (!(e instanceof Invalid)) throw e;
+      result.errors[key] = prefix + message(form, e.code, lang, e.params);
+      return;
+    }
+    var value = cleaned[0];
+    if (value === null) {
+      if (q.required && !partial) result.errors[key] = prefix + message(form, "required", lang);
+      return;
+    }
+    if (q.type === "matrix" && q.required && !partial && Object.keys(value).length < q.items.length) {
+      result.errors[key] = prefix + message(form, "required_rows", lang);
+    }
+    into[q.id] = value;
+    Object.keys(cleaned[1]).forEach(function (k) { into[k] = cleaned[1][k]; });
+  }
+
+  /* answers._clean_repeat: each instance by its questions' rules, keyed by instanceKey; then min and max. */
+  function cleanRepeat(form, repeat, raw, result, partial, lang) {
+    var cleaned = [], inside = { errors: {}, warnings: [], derived: {} };
+    instances(repeat, raw).forEach(function (given, i) {
+      var number = i + 1, own = {};
+      var lookup = function (ref) { return Object.prototype.hasOwnProperty.call(own, ref) ? own[ref] : get(result.answers, ref); };
+      repeat.questions.forEach(function (child) {
+        if (!answerable(child)) return;
+        var key = instanceKey(repeat.id, number, child.id);
+        if (child.relevant && !Expr.evaluate(child.relevant, lookup)) { result.skipped.push(key); return; }
+        cleanInto(form, child, given, key, own, result, lang, partial,
+          instanceText(repeat, lang, number) + ": " + labelIn(child.label, lang, child.id) + ": ");
+      });
+      var values = deriveInstance(form, repeat, own, result.answers);
+      Object.keys(values).forEach(function (qid) {
+        var key = instanceKey(repeat.id, number, qid), rule = index(form).byId[qid];
+        result.derived[key] = values[qid];
+        if (rule.rule === "constraint" && values[qid] === false) {
+          result.errors[key] = instanceText(repeat, lang, number) + ": " + labelIn(rule.message, lang, labelIn(rule.label, lang, rule.id));
+        } else if (rule.rule === "check" && values[qid] === false) result.warnings.push(key);
+      });
+      cleaned.push(own);
+    });
+    var count = cleaned.length, name = labelIn(repeat.label, lang, repeat.id);
+    var plural = function (code, n) {
+      var texts = (form.messages && (form.messages[lang] || form.messages.sv)) || {};
+      var pair = texts[code] || [code, code];
+      return fill(n === 1 ? pair[0] : pair[1], { label: name, num: String(n) });
+    };
+    if (repeat.min && count < repeat.min && !partial) result.errors[repeat.id] = plural("repeat_min", repeat.min);
+    else if (repeat.max !== undefined && repeat.max !== null && count > repeat.max) result.errors[repeat.id] = plural("repeat_max", repeat.max);
+    result.answers[repeat.id] = cleaned;
   }
 
   function broken(form, values, rule) {
@@ -392,31 +498,18 @@
       section.questions.forEach(function (q) {
         if (!answerable(q)) return;
         if (!on || !holds(q.relevant, result.answers)) { result.skipped.push(q.id); return; }
-        var cleaned;
-        try {
-          cleaned = cleanValue(q, raw);
-        } catch (e) {
-          if (!(e instanceof Invalid)) throw e;
-          result.errors[q.id] = message(form, e.code, lang, e.params);
-          return;
-        }
-        var value = cleaned[0];
-        if (value === null) {
-          if (q.required && !partial) result.errors[q.id] = message(form, "required", lang);
-          return;
-        }
-        if (q.type === "matrix" && q.required && !partial && Object.keys(value).length < q.items.length) {
-          result.errors[q.id] = message(form, "required_rows", lang);
-        }
-        result.answers[q.id] = value;
-        Object.keys(cleaned[1]).forEach(function (k) { result.answers[k] = cleaned[1][k]; });
+        if (q.type === "repeat") { cleanRepeat(form, q, raw, result, partial, lang); return; }
+        cleanInto(form, q, raw, q.id, result.answers, result, lang, partial, "");
       });
     });
+    var instanceValues = result.derived, instanceWarnings = result.warnings;  // computed per instance, above
     result.derived = derive(form, result.answers);
     broken(form, result.derived, "constraint").forEach(function (q) {
       result.errors[q.id] = labelIn(q.message, lang, labelIn(q.label, lang, q.id));
     });
     result.warnings = broken(form, result.derived, "check").map(function (q) { return q.id; });
+    Object.keys(instanceValues).forEach(function (k) { result.derived[k] = instanceValues[k]; });
+    result.warnings = result.warnings.concat(instanceWarnings);
     return result;
   }
 
@@ -446,6 +539,6 @@
   root.FieldkitAnswers = {
     clean: clean, cleanValue: cleanValue, derive: derive, sections: sections, holds: holds,
     message: message, labelIn: labelIn, plain: plain, formatNumber: formatNumber, answerable: answerable,
-    isMetadata: isMetadata, record: record
+    isMetadata: isMetadata, record: record, instanceKey: instanceKey, instanceText: instanceText, index: index
   };
 })(typeof self !== "undefined" ? self : this);
