@@ -651,3 +651,69 @@ def test_a_revision_with_instances_has_pythons_canonical_text_and_hash(sync_page
     _record, answers_text = records.parse("record 1", text.encode("utf-8"))
     assert answers_text == records.dumps(answers)
     assert '"p.folk":[{"p.folk.fodd":1980,"p.folk.namn":"Åsa","p.folk.vikt":70.5},' in answers_text
+
+
+# -- ${} piping ----------------------------------------------------------------------------------------
+
+PIPED_QUESTIONS = [
+    {"id": "boende", "type": "single", "label": {"sv": "Boende", "en": "Housing"},
+     "choices": [{"code": "hyr", "label": {"sv": "Hyresrätt", "en": "Rented flat"}},
+                 {"code": "eget", "label": {"sv": "Eget hus", "en": "Own house"}}], "dont_know": True},
+    {"id": "flera", "type": "multi", "label": "Flera", "choices": choices("x", "y"), "other": True},
+    {"id": "antal", "type": "integer", "label": "Antal"},
+    {"id": "andel", "type": "decimal", "label": "Andel"},
+    {"id": "kostnad", "type": "money", "label": "Kostnad", "dont_know": True},
+    {"id": "dag", "type": "date", "label": "Dag"},
+    {"id": "ar", "type": "year", "label": "År"},
+    {"id": "jn", "type": "yesno", "label": "JN"},
+    {"id": "mat", "type": "matrix", "label": "Matris", "items": choices("r1", "r2"), "choices": choices("1", "2")},
+    {"id": "betyg", "type": "range", "label": "Betyg", "min": 0, "max": 2, "step": 0.25},
+    {"id": "ordning", "type": "rank", "label": "Ordning", "choices": [
+        {"code": "a", "label": {"sv": "Läge", "en": "Location"}}, {"code": "b", "label": {"sv": "Pris", "en": "Price"}}]},
+    {"id": "ok", "type": "acknowledge", "label": "OK"},
+    {"id": "plats", "type": "geopoint", "label": "Plats"},
+    {"id": "namn", "type": "text", "label": "Namn"},
+    {"id": "per", "type": "derived", "label": "Per", "expression": "a.kostnad / a.antal"},
+    {"id": "dyr", "type": "derived", "label": "Dyr", "expression": "a.kostnad > 10000"},
+]
+PIPED_OPTIONS = {
+    "a.boende": ["hyr", "eget", "vet_ej"], "a.flera": [["x", "annat"], ["y"]], "a.flera/annat": ["<b>egen</b>"],
+    "a.antal": ["12500", "-3", "0"], "a.andel": ["2,5", "1234567,125", "0,333"], "a.kostnad": ["12 500", "vet_ej", "7"],
+    "a.dag": ["2019-05-01"], "a.ar": ["2014"], "a.jn": ["ja", "nej"], "a.mat/r1": ["1", "2"], "a.mat/r2": ["2"],
+    "a.betyg": ["1,25", "2", "0"], "a.ordning": [["b", "a"]], "a.ok": ["OK"],
+    "a.plats": ["63.8258 20.263", "-12,5 130 4"], "a.namn": ["Åsa <script>", "  Bo "],
+}
+
+
+def test_piped_labels_show_what_python_shows(engine_page):
+    """Each answer type's display text in a label, in Swedish and English, "…" when unanswered."""
+    rng = random.Random(SEED + 5)
+    refs = " | ".join("${a.%s}" % q["id"] for q in PIPED_QUESTIONS)
+    note = {"id": "visa", "type": "note", "label": {"sv": "Svar: " + refs + " ${a.saknas", "en": "Answers: " + refs}}
+    questionnaire = from_dict({"id": "pipa", "version": "1", "title": {"sv": "Pipa"},
+                               "sections": [section("a", *PIPED_QUESTIONS), section("b", note)]})
+    form = webform(questionnaire)
+    sets = [{}] + [{key: rng.choice(values) for key, values in PIPED_OPTIONS.items() if rng.random() < 0.7}
+                   for _ in range(40)]
+    from forms.piping import pipe
+
+    cases = [(raw, lang) for raw in sets for lang in ("sv", "en")]
+    python = []
+    for raw, lang in cases:
+        cleaned = clean_answers(questionnaire, raw, partial=True, lang=lang)
+        python.append(pipe(questionnaire.question("b.visa").text(lang), questionnaire,
+                           {**cleaned.answers, **cleaned.derived}, lang))
+    browser = engine_page.evaluate("""([form, cases]) => cases.map(([raw, lang]) => {
+        const cleaned = FieldkitAnswers.clean(form, raw, {lang: lang, partial: true});
+        const label = form.sections[1].questions[0].label;
+        return FieldkitAnswers.pipe(form, FieldkitAnswers.labelIn(label, lang, ""),
+                                    Object.assign({}, cleaned.answers, cleaned.derived), lang);
+    })""", [form, cases])
+    count, examples = _mismatches(python, browser, [json.dumps(c, ensure_ascii=False) for c in cases], limit=2)
+    assert count == 0, f"{count} of {len(cases)} differ, e.g. {examples}"
+    assert python[0].startswith("Svar: … | … |")
+    shown = " ".join(python)
+    for text in ("Hyresrätt", "Rented flat", "Vet ej", "12\u00a0500\u00a0kr", "SEK\u00a012,500", "1\u00a0234\u00a0567,12",
+                 "2019-05-01", "2014", "Pris, Läge", "Price, Location", "63,8258 20,263", "1,25", "Annat, nämligen: <b>egen</b>",
+                 "Ja", "Yes", "r1: 1; r2: 2", "${a.saknas"):
+        assert text in shown, text

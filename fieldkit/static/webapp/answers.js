@@ -536,7 +536,110 @@
     return Expr.plain(value);
   }
 
+  // -- ${section.question} in labels and help texts (forms/piping.py, forms/display.py) ----------------
+
+  var REFERENCE = /\$\{([^{}]*)\}/g;
+  var UNANSWERED = "\u2026";
+  var YESNO = { ja: { sv: "Ja", en: "Yes" }, nej: { sv: "Nej", en: "No" } };
+
+  function numberText(value, lang, decimals) {
+    var locale = lang === "en" ? "en" : "sv-SE";
+    // Python's round() first: a tie that a float holds exactly goes to the even digit.
+    return new Intl.NumberFormat(locale, { maximumFractionDigits: decimals, useGrouping: true, roundingMode: "halfEven" })
+      .format(+value)
+      .replace(/\u2212/g, "-");
+  }
+
+  /* format_money: "12 500 kr" in Swedish, "SEK 12,500" in English. */
+  function moneyText(value, lang) {
+    var shown = numberText(value, lang, 0);
+    return lang === "en" ? (shown.charAt(0) === "-" ? "-SEK\u00a0" + shown.slice(1) : "SEK\u00a0" + shown) : shown + "\u00a0kr";
+  }
+
+  function choiceText(q, code, lang) {
+    var found = (q.choices || []).concat(q.special || []).find(function (c) { return c.code === code; });
+    return found ? labelIn(found.label, lang, code) : null;
+  }
+
+  /* format_answer: one line of text for an answer, in `lang`. */
+  function answerText(q, value, lang, answers) {
+    if (value === null || value === undefined) return "";
+    if (q.expression) {
+      if (typeof value === "boolean") return YESNO[value ? "ja" : "nej"][lang] || YESNO[value ? "ja" : "nej"].sv;
+      if (q.result === "money") return moneyText(value, lang);
+      if ((q.result === "integer" || q.result === "decimal") && Expr.isNumber(value)) return numberText(value, lang, 2);
+      return Expr.pyStr(value);
+    }
+    if (q.type === "repeat") {
+      return (Array.isArray(value) ? value : []).map(function (instance, i) {
+        instance = isDict(instance) ? instance : {};
+        var parts = q.questions.filter(function (c) { return instance[c.id] !== undefined && instance[c.id] !== null; })
+          .map(function (c) { return labelIn(c.label, lang, c.id) + ": " + answerText(c, instance[c.id], lang, instance); });
+        return instanceText(q, lang, i + 1) + (parts.length ? " (" + parts.join("; ") + ")" : "");
+      }).join(" \u00b7 ");
+    }
+    if (typeof value === "string" && specialsOf(q).indexOf(value) >= 0) return choiceText(q, value, lang);
+    var type = q.type;
+    if (type === "single" || type === "scale" || type === "yesno") {
+      var text = choiceText(q, String(value), lang);
+      return text === null ? Expr.pyStr(value) : text;
+    }
+    if (type === "multi") {
+      return (Array.isArray(value) ? value : [value]).map(function (code) {
+        var shownCode = choiceText(q, code, lang);
+        shownCode = shownCode === null ? Expr.pyStr(code) : shownCode;
+        var other = answers && get(answers, q.id + OTHER_SUFFIX);
+        return code === q.other && other ? shownCode + ": " + other : shownCode;
+      }).join("; ");
+    }
+    if (type === "money" && Expr.isNumber(value)) return moneyText(value, lang);
+    if ((type === "integer" || type === "decimal") && Expr.isNumber(value)) return numberText(value, lang, 2);
+    if (type === "matrix") {
+      var rows = isDict(value) ? value : {};
+      return q.items.map(function (item) {
+        var code = rows[item.code];
+        return labelIn(item.label, lang, item.code) + ": " + (code ? (choiceText(q, code, lang) || "") : "");
+      }).join("; ");
+    }
+    if (type === "rank" && Array.isArray(value)) {
+      return value.map(function (code, i) { return (i + 1) + ". " + (choiceText(q, code, lang) || code); }).join("; ");
+    }
+    if (type === "geopoint" && isDict(value)) return pointText(value, lang);
+    if (type === "range" && Expr.isNumber(value)) return numberText(value, lang, 10);
+    return Expr.pyStr(value);
+  }
+
+  function pointText(value, lang) {
+    return ["lat", "lon"].filter(function (k) { return value[k] !== undefined; })
+      .map(function (k) { return numberText(value[k], lang, 10); }).join(" ");
+  }
+
+  /* piping.display: the display text of one answer inside a label ("…" when unanswered). */
+  function pipedText(q, value, lang, answers) {
+    if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) return UNANSWERED;
+    if (typeof value === "string" && specialsOf(q).indexOf(value) >= 0) return answerText(q, value, lang, answers);
+    if (q.type === "range" && Expr.isNumber(value)) return numberText(value, lang, 10);
+    if (q.type === "rank" && Array.isArray(value)) {
+      return value.map(function (code) { var c = choiceText(q, code, lang); return c === null ? Expr.pyStr(code) : c; }).join(", ");
+    }
+    if (q.type === "geopoint" && isDict(value)) return pointText(value, lang);
+    if (q.type === "acknowledge") return Expr.pyStr(value);
+    return answerText(q, value, lang, answers) || UNANSWERED;
+  }
+
+  /* piping.pipe: `text` with each ${section.question} replaced by that answer's display text. Plain text:
+   * the page sets it as textContent. `answers` holds the cleaned answers and the derived values. */
+  function pipe(form, text, answers, lang) {
+    if (!text || text.indexOf("${") < 0) return text;
+    var byId = index(form).byId;
+    return text.replace(REFERENCE, function (all, ref) {
+      var target = Object.prototype.hasOwnProperty.call(byId, ref) ? byId[ref] : null;
+      return target ? pipedText(target, get(answers, ref), lang, answers) : all;
+    });
+  }
+
   root.FieldkitAnswers = {
+    pipe: pipe, answerText: answerText,
     clean: clean, cleanValue: cleanValue, derive: derive, sections: sections, holds: holds,
     message: message, labelIn: labelIn, plain: plain, formatNumber: formatNumber, answerable: answerable,
     isMetadata: isMetadata, record: record, instanceKey: instanceKey, instanceText: instanceText, index: index
