@@ -519,6 +519,7 @@
     var skipped = cleaned.skipped;
     var shown = form.sections.filter(function (s) {
       if (!holds(s.relevant, cleaned.answers)) return false;
+      if (s.questions.every(isMetadata)) return false;  // nothing but recorded facts: no page
       var asked = s.questions.filter(answerable);
       return !asked.length || asked.some(function (q) { return skipped.indexOf(q.id) < 0; });
     });
