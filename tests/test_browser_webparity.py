@@ -211,7 +211,9 @@ def test_the_new_pages_in_english_and_swedish(chromium, parity_store, width, hei
             expect(page.locator("#q-hem-trivsel legend")).to_contain_text("Hur trivs ni i er Eget hus med 4 personer?")
             expect(page.locator("#q-hem-trivsel .help")).to_contain_text("Hyran är 12\u00a0500\u00a0kr.")
             page.screenshot(path=shots / "02-hem-sv.png", full_page=True)
-            assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+            wide = page.evaluate("""() => Array.from(document.querySelectorAll('main *')).filter(
+                e => e.getBoundingClientRect().right > window.innerWidth).map(e => e.tagName + '.' + e.className)""")
+            assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth"), wide
             page.evaluate("id => location.hash = '#/i/' + id + '/s/folk'", uuid)
             page.wait_for_selector("body[data-route$='/s/folk'] #interview")
             page.get_by_role("button", name="English").click()
