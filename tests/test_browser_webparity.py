@@ -164,6 +164,22 @@ def test_repeats_new_types_piping_and_metadata_in_the_offline_app(chromium, pari
             page.locator("#complete").click()
             expect(page.locator("#completed")).to_be_visible()
             stored = _stored(page, uuid)
+
+            # Reopened, the cleaned answers fill the widgets again; a changed part keeps the others of the place.
+            page.get_by_role("button", name="Öppna för ändring").click()
+            page.wait_for_selector("body[data-route*='/s/'] #interview")
+            page.evaluate("id => location.hash = '#/i/' + id + '/s/hem'", uuid)
+            page.wait_for_selector("body[data-route$='/s/hem'] #interview")
+            geo = page.locator("#q-hem-plats")
+            expect(geo.get_by_label("Latitud")).to_have_value("63.8258")
+            geo.get_by_label("Höjd (m)").fill("12,5")
+            expect(page.locator('input[name="hem.trivsel"]')).to_have_value("7")
+            expect(page.locator("#q-hem-viktigt .rank-label")).to_have_text(["Pris", "Storlek", "Läge"])
+            expect(page.locator("#q-hem-samtycke").get_by_label("OK")).to_be_checked()
+            expect(page.locator("#save-state")).to_contain_text("Sparat i webbläsaren")
+            reopened = _raw(page, uuid)
+            assert {key: reopened[key] for key in reopened if key.startswith("hem.plats")} == {
+                "hem.plats/lat": 63.8258, "hem.plats/lon": 20.263, "hem.plats/alt": "12,5", "hem.plats/acc": 12}
             assert errors == []
         finally:
             context.close()

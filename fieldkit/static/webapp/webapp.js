@@ -1006,14 +1006,22 @@
   function renderGeopoint(fieldset, q, scope, id) {
     var names = { lat: t("Latitude"), lon: t("Longitude"), alt: t("Altitude (m)"), acc: t("Accuracy (m)") };
     var whole = scope.raw[q.id], boxes = {};
+    // A whole point stored before (a reopened interview, a default) becomes the boxes' values once one is edited.
+    var explode = function () {
+      if (whole && typeof whole === "object") {
+        Object.keys(boxes).forEach(function (part) { scope.set(q.id + "/" + part, boxes[part].value); });
+      }
+      scope.set(q.id, null);
+      whole = null;
+    };
     var box = h("div", { class: "geopoint" });
     ["lat", "lon", "alt", "acc"].forEach(function (part) {
       var key = q.id + "/" + part;
       var value = scope.raw[key] !== undefined ? scope.raw[key] : (whole && typeof whole === "object" && whole[part] !== undefined
-        ? Answers.formatNumber(whole[part], "en").replace(/,/g, "") : "");
+        ? String(+whole[part]) : "");
       boxes[part] = h("input", { type: "text", inputmode: "decimal", class: "input input-geo", id: id + "-" + part,
         name: scope.key(key), value: value, oninput: function (event) {
-          scope.set(q.id, null);  // typed parts replace a whole point stored before (a default, a moved draft)
+          explode();
           scope.change(key, event.target.value);
         } });
       box.appendChild(h("label", { class: "geo-part", for: id + "-" + part }, names[part], boxes[part]));
@@ -1027,7 +1035,7 @@
             var c = position.coords;
             var parts = { lat: c.latitude.toFixed(6), lon: c.longitude.toFixed(6),
               alt: c.altitude === null ? "" : c.altitude.toFixed(1), acc: c.accuracy.toFixed(1) };
-            scope.set(q.id, null);
+            explode();
             Object.keys(parts).forEach(function (part) {
               boxes[part].value = parts[part];
               scope.set(q.id + "/" + part, parts[part]);
