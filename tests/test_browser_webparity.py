@@ -205,7 +205,7 @@ def test_repeats_new_types_piping_and_metadata_in_the_offline_app(chromium, pari
 
 @pytest.mark.parametrize("width, height", [(800, 1280), (1280, 800)])
 def test_the_new_pages_in_english_and_swedish(chromium, parity_store, width, height):
-    """Screenshots of both pages in both languages; English piping and instance errors; nothing wider than the screen."""
+    """Both pages in both languages (screenshots); English piping and instance errors; nothing wider than the screen."""
     from playwright.sync_api import expect
 
     shots = artifacts_dir(f"webparity-{width}x{height}-languages")
@@ -218,7 +218,8 @@ def test_the_new_pages_in_english_and_swedish(chromium, parity_store, width, hei
             page.locator('input[name="hem.boende"][value="eget"]').check()
             page.locator('input[name="hem.antal"]').fill("4")
             page.locator('input[name="hem.hyra"]').fill("12 500")
-            expect(page.locator("#q-hem-trivsel legend")).to_contain_text("How do you like your own house with 4 people?")
+            expect(page.locator("#q-hem-trivsel legend")).to_contain_text(
+                "How do you like your own house with 4 people?")
             expect(page.locator("#q-hem-trivsel .help")).to_have_text(
                 "The rent is SEK\u00a012,500. 0 = not at all, 10 = very much.")
             page.screenshot(path=shots / "01-hem-en.png", full_page=True)

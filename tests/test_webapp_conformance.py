@@ -639,11 +639,12 @@ def test_a_revision_with_instances_has_pythons_canonical_text_and_hash(sync_page
     digest = store.revision_hash(sid, "upprepa", "1", "2480", answers, None)
     text, js_digest = sync_page.evaluate("""async ([answers, sid]) => {
         answers["p.folk"][1]["p.folk.vikt"] = FieldkitExpr.pyFloat(80);  // a whole decimal, as answers.js cleans it
-        const interview = {uuid: sid, questionnaire_id: "upprepa", questionnaire_version: "1", municipality_code: "2480",
-          created: "2026-01-01T09:00:00.000Z", interviewer: "ivar", device_id: "webb-1"};
+        const interview = {uuid: sid, questionnaire_id: "upprepa", questionnaire_version: "1",
+          municipality_code: "2480", created: "2026-01-01T09:00:00.000Z", interviewer: "ivar", device_id: "webb-1"};
         const revision = {id: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4e", submission_uuid: sid, number: 1, parent_id: null,
           merge_parent_id: null, questionnaire_id: "upprepa", questionnaire_version: "1", municipality_code: "2480",
-          status: "complete", answers: answers, author: "ivar", device_id: "webb-1", created: "2026-01-01T10:00:00.000Z"};
+          status: "complete", answers: answers, author: "ivar", device_id: "webb-1",
+          created: "2026-01-01T10:00:00.000Z"};
         return [FieldkitSync.recordText(revision, interview, null, null),
                 await FieldkitStorage.revisionHash(interview, answers, null)];
     }""", [answers, sid])
@@ -669,7 +670,8 @@ PIPED_QUESTIONS = [
     {"id": "mat", "type": "matrix", "label": "Matris", "items": choices("r1", "r2"), "choices": choices("1", "2")},
     {"id": "betyg", "type": "range", "label": "Betyg", "min": 0, "max": 2, "step": 0.25},
     {"id": "ordning", "type": "rank", "label": "Ordning", "choices": [
-        {"code": "a", "label": {"sv": "Läge", "en": "Location"}}, {"code": "b", "label": {"sv": "Pris", "en": "Price"}}]},
+        {"code": "a", "label": {"sv": "Läge", "en": "Location"}},
+        {"code": "b", "label": {"sv": "Pris", "en": "Price"}}]},
     {"id": "ok", "type": "acknowledge", "label": "OK"},
     {"id": "plats", "type": "geopoint", "label": "Plats"},
     {"id": "namn", "type": "text", "label": "Namn"},
@@ -713,7 +715,7 @@ def test_piped_labels_show_what_python_shows(engine_page):
     assert count == 0, f"{count} of {len(cases)} differ, e.g. {examples}"
     assert python[0].startswith("Svar: … | … |")
     shown = " ".join(python)
-    for text in ("Hyresrätt", "Rented flat", "Vet ej", "12\u00a0500\u00a0kr", "SEK\u00a012,500", "1\u00a0234\u00a0567,12",
-                 "2019-05-01", "2014", "Pris, Läge", "Price, Location", "63,8258 20,263", "1,25", "Annat, nämligen: <b>egen</b>",
-                 "Ja", "Yes", "r1: 1; r2: 2", "${a.saknas"):
+    for text in ("Hyresrätt", "Rented flat", "Vet ej", "12\u00a0500\u00a0kr", "SEK\u00a012,500",
+                 "1\u00a0234\u00a0567,12", "2019-05-01", "2014", "Pris, Läge", "Price, Location", "63,8258 20,263",
+                 "1,25", "Annat, nämligen: <b>egen</b>", "Ja", "Yes", "r1: 1; r2: 2", "${a.saknas"):
         assert text in shown, text
