@@ -136,6 +136,23 @@ TEXTS = (
        "or take it back here."),
     N_("This interview is open in another tab or window. To keep one version of the answers it can be edited in "
        "one place at a time."),
+    # Repeats and the range, rank, acknowledge and geopoint questions, as the server's pages word them.
+    N_("Move up"),
+    N_("Move down"),
+    N_("Remove"),
+    N_("Add %(what)s"),
+    N_("None added yet."),
+    N_("OK"),
+    N_("Latitude"),
+    N_("Longitude"),
+    N_("Altitude (m)"),
+    N_("Accuracy (m)"),
+    N_("Use this device's location"),
+    N_("Finding the location…"),
+    N_("The location is not available: type the coordinates."),
+    N_("Put the options in order, the first place first: move an option with its up and down buttons."),
+    N_("Keep this order"),
+    N_("%(min)s to %(max)s"),
 )
 
 

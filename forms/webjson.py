@@ -15,6 +15,9 @@ Tree nodes (arrays, first element the kind)::
     ["list", [lit, ...]]       the literal list after `in`
     ["arith", op, a, b]  ["neg", a]  ["cmp", op, a, b]  ["in", a, b]  ["not_in", a, b]
     ["and", a, b]  ["or", a, b]  ["not", a]  ["answered", ref]  ["call", name, arg, ...]
+
+A repeat (`type: repeat`) carries its own `questions`, and the order and true/false entries of the derived
+values one instance computes; its answer in the app is a list of instance dicts, as Python cleans it.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import derived
-from .answers import COUNTED, MESSAGES, TEXTS
+from .answers import MESSAGES, TEXTS
 from .catalogues import LANGUAGES
 from .conditions import parse
 from .model import OTHER, SPECIAL_CODES, Question, Questionnaire, Section
@@ -38,6 +41,9 @@ PLURALS = {
     "min_choices": ("Choose at least %(num)s option.", "Choose at least %(num)s options."),
     "max_choices": ("Choose at most %(num)s option.", "Choose at most %(num)s options."),
     "max_length": ("At most %(num)s character.", "At most %(num)s characters."),
+    # A repeat's own errors (answers._clean_repeat): %(label)s is the repeat's label.
+    "repeat_min": ("%(label)s: add at least %(num)s instance.", "%(label)s: add at least %(num)s instances."),
+    "repeat_max": ("%(label)s: at most %(num)s instance.", "%(label)s: at most %(num)s instances."),
 }
 
 
@@ -107,6 +113,22 @@ def _question(q: Question) -> dict[str, Any]:
     return data
 
 
+def _repeat(questionnaire: Questionnaire, q: Question) -> dict[str, Any]:
+    """A repeat: its questions, and the derived entries one instance computes (`derived.evaluate_instance`).
+
+    An instance sees the questions outside every repeat, then its own: its `derived_order` lists every derived
+    entry of that view (the outer ones too, which the inner ones may read), each after the ones it reads.
+    """
+    data = _question(q)
+    if q.instance_label:
+        data["instance_label"] = q.instance_label
+    data["questions"] = [_question(child) for child in q.questions]
+    view = derived.plan(derived.instance_questionnaire(questionnaire, q))
+    data["derived_order"] = [step.question.id for step in view.steps]
+    data["booleans"] = sorted(view.booleans)
+    return data
+
+
 def _choice(choice) -> dict[str, Any]:
     data: dict[str, Any] = {"code": choice.code, "label": choice.label}
     if choice.score is not None:
@@ -114,9 +136,9 @@ def _choice(choice) -> dict[str, Any]:
     return data
 
 
-def _section(section: Section) -> dict[str, Any]:
+def _section(questionnaire: Questionnaire, section: Section) -> dict[str, Any]:
     data: dict[str, Any] = {"id": section.id, "title": section.title, "questions": [
-        _question(q) for q in section.questions]}
+        _repeat(questionnaire, q) if q.repeat else _question(q) for q in section.questions]}
     if section.description:
         data["description"] = section.description
     if section.relevant:
@@ -127,7 +149,7 @@ def _section(section: Section) -> dict[str, Any]:
 def messages(lang: str) -> dict[str, Any]:
     """The validation messages of `answers.message` in `lang`; plural ones as [one, many]."""
     texts: dict[str, Any] = {code: TEXTS.gettext(msgid, lang) for code, msgid in MESSAGES.items()}
-    for code in COUNTED:
+    for code in PLURALS:
         singular, plural = PLURALS[code]
         translations = TEXTS.translations(lang)
         texts[code] = [translations.ngettext(singular, plural, 1), translations.ngettext(singular, plural, 2)]
@@ -147,7 +169,7 @@ def webform(questionnaire: Questionnaire) -> dict[str, Any]:
         "description": questionnaire.description,
         "languages": questionnaire.languages,
         "unit": questionnaire.unit,
-        "sections": [_section(s) for s in questionnaire.sections],
+        "sections": [_section(questionnaire, s) for s in questionnaire.sections],
         # The order derived entries are computed in (each after the ones it reads), and which are true/false.
         "derived_order": [step.question.id for step in plan.steps],
         "booleans": sorted(plan.booleans),

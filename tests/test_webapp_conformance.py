@@ -527,3 +527,195 @@ def test_range_rank_acknowledge_and_geopoint_clean_as_in_python(engine_page):
         <= messages, sorted(messages)
     assert any("f.sen" in result["skipped"] for result in python)
     assert any("f.sen" not in result["skipped"] for result in python)
+
+
+# -- repeats -------------------------------------------------------------------------------------------
+
+REPEAT_SECTIONS = [
+    section("h", {"id": "ar", "type": "integer", "label": "År"},
+            {"id": "alla", "type": "yesno", "label": "Alla"}),
+    section("p", {
+        "id": "folk", "type": "repeat", "label": {"sv": "Personer", "en": "People"},
+        "instance_label": {"sv": "Person", "en": "Person"}, "min": 1, "max": 3,
+        "relevant": "h.alla != 'nej'",
+        "questions": [
+            {"id": "namn", "type": "text", "label": {"sv": "Namn", "en": "Name"}, "required": True, "max_length": 8},
+            {"id": "roll", "type": "single", "label": "Roll", "choices": choices("chef", "annan"), "dont_know": True},
+            {"id": "vilken", "type": "text", "label": "Vilken", "relevant": "p.folk.roll == 'annan' and h.ar > 2000"},
+            {"id": "fodd", "type": "integer", "label": {"sv": "Född", "en": "Born"}, "min": 1900, "max": 2025,
+             "dont_know": True},
+            {"id": "vikt", "type": "decimal", "label": "Vikt"},
+            {"id": "gillar", "type": "multi", "label": "Gillar", "choices": choices("x", "y"), "other": True},
+            {"id": "mat", "type": "matrix", "label": "Matris", "items": choices("r1", "r2"),
+             "choices": choices("1", "2"), "required": True},
+            {"id": "alder", "type": "derived", "label": "Ålder", "expression": "h.ar - p.folk.fodd"},
+            {"id": "vuxen", "type": "derived", "label": "Vuxen", "constraint": "p.folk.alder >= 18",
+             "message": {"sv": "Personen måste vara vuxen.", "en": "The person must be an adult."}},
+            {"id": "tung", "type": "derived", "label": "Tung", "check": "p.folk.vikt < 150",
+             "message": {"sv": "Kontrollera vikten.", "en": "Check the weight."}},
+        ]}),
+    section("s", {"id": "antal", "type": "derived", "label": "Antal", "expression": "count(p.folk)"},
+            {"id": "namngivna", "type": "derived", "label": "Namngivna", "expression": "count(p.folk.namn)"},
+            {"id": "vikter", "type": "derived", "label": "Vikter", "expression": "sum(p.folk.vikt)"},
+            {"id": "fodda", "type": "derived", "label": "Födda", "expression": "sum(p.folk.fodd)"},
+            {"id": "fa", "type": "derived", "label": "Få", "check": "count(p.folk) < 3",
+             "message": {"sv": "Många personer.", "en": "Many people."}}),
+]
+INSTANCE_OPTIONS = {
+    "p.folk.namn": ["Anna", "  Bo  ", "", "en mycket lång", 12, None],
+    "p.folk.roll": ["chef", "annan", "vet_ej", "x", ""],
+    "p.folk.vilken": ["säljare", ""],
+    "p.folk.fodd": ["1980", "2010", "1 950", "vet_ej", 1899, "19x", 2000.0],
+    "p.folk.vikt": ["70,5", "160", 80, "80,0", "", "tung"],  # a whole float goes to JS as an int
+    "p.folk.gillar": [["x"], ["annat"], ["x", "y"], "y", ["z"]],
+    "p.folk.gillar/annat": ["egen", ""],
+    "p.folk.mat/r1": ["1", "2", "3"],
+    "p.folk.mat/r2": ["1", ""],
+    "p.folk.mat": [{"r1": "2", "r2": "1"}, {"r1": "1"}],
+}
+
+
+def repeat_raw(rng: random.Random) -> dict:
+    raw = {}
+    if rng.random() < 0.8:
+        raw["h.ar"] = rng.choice(["2024", 1999, ""])
+    if rng.random() < 0.3:
+        raw["h.alla"] = rng.choice(["ja", "nej"])
+    r = rng.random()
+    if r < 0.08:
+        raw["p.folk"] = rng.choice(["inte en lista", {"p.folk.namn": "Anna"}, 3])
+    elif r < 0.9:
+        people = []
+        for _ in range(rng.choice([0, 1, 1, 2, 2, 3, 4])):
+            if rng.random() < 0.05:
+                people.append(rng.choice(["Anna", None, [1]]))
+                continue
+            people.append({key: rng.choice(values) for key, values in INSTANCE_OPTIONS.items() if rng.random() < 0.6})
+        raw["p.folk"] = people
+    return raw
+
+
+def test_repeats_clean_as_in_python(engine_page):
+    """Each instance cleaned by its rules, relevance and derived values per instance, count() and sum() outside."""
+    rng = random.Random(SEED + 4)
+    questionnaire = from_dict({"id": "upprepa", "version": "1", "title": {"sv": "Upprepa"},
+                               "sections": REPEAT_SECTIONS})
+    form = webform(questionnaire)
+    cases = [(repeat_raw(rng), lang, partial) for _ in range(150) for lang, partial in
+             [("sv", False), ("en", False), ("sv", True)]]
+    python = []
+    for raw, lang, partial in cases:
+        cleaned = clean_answers(questionnaire, raw, partial=partial, lang=lang)
+        python.append({"answers": typed(cleaned.answers), "errors": cleaned.errors, "skipped": cleaned.skipped,
+                       "derived": typed(cleaned.derived), "warnings": cleaned.warnings})
+    browser = engine_page.evaluate("""([form, cases]) => cases.map(([raw, lang, partial]) => {
+        const cleaned = FieldkitAnswers.clean(form, raw, {lang: lang, partial: partial});
+        return {answers: typed(cleaned.answers), errors: cleaned.errors, skipped: cleaned.skipped,
+                derived: typed(cleaned.derived), warnings: cleaned.warnings};
+    })""", [form, cases])
+    count, examples = _mismatches(python, browser, [json.dumps(c, ensure_ascii=False) for c in cases], limit=2)
+    assert count == 0, f"{count} of {len(cases)} differ, e.g. {examples}"
+    # Not trivial: instance errors named in both languages, the repeat's own limits, per-instance derived
+    # values, rules of both kinds, relevance inside an instance, count() and sum() over the instances.
+    messages = {message for result in python for message in result["errors"].values()}
+    assert {"Person 2: Namn: Frågan måste besvaras.", "Person 1: The person must be an adult.",
+            "Personer: lägg till minst 1 förekomst.", "People: at most 3 instances."} <= messages, sorted(messages)
+    derived_keys = {key for result in python for key in result["derived"][1]}
+    assert {"p.folk[1].alder", "p.folk[2].vuxen", "s.antal", "s.vikter", "s.fodda", "s.namngivna"} <= derived_keys
+    assert any("p.folk[2].tung" in result["warnings"] for result in python)
+    assert any("p.folk[1].vilken" in result["skipped"] for result in python)
+    assert any("p.folk" in result["skipped"] for result in python)
+    sums = {result["derived"][1]["s.vikter"][0] for result in python if "s.vikter" in result["derived"][1]}
+    assert sums == {"int", "float"}
+
+
+def test_a_revision_with_instances_has_pythons_canonical_text_and_hash(sync_page):
+    from sync import records, store
+
+    answers = {"p.folk": [{"p.folk.namn": "Åsa", "p.folk.vikt": 70.5, "p.folk.fodd": 1980},
+                          {"p.folk.namn": "Bo", "p.folk.vikt": 80.0, "p.folk.mat": {"r2": "1", "r1": "2"}}],
+               "h.ar": 2024}
+    sid = "6f1c2a8e-8b7d-4a52-9d1e-3f4e5a6b7c8e"
+    digest = store.revision_hash(sid, "upprepa", "1", "2480", answers, None)
+    text, js_digest = sync_page.evaluate("""async ([answers, sid]) => {
+        answers["p.folk"][1]["p.folk.vikt"] = FieldkitExpr.pyFloat(80);  // a whole decimal, as answers.js cleans it
+        const interview = {uuid: sid, questionnaire_id: "upprepa", questionnaire_version: "1",
+          municipality_code: "2480", created: "2026-01-01T09:00:00.000Z", interviewer: "ivar", device_id: "webb-1"};
+        const revision = {id: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4e", submission_uuid: sid, number: 1, parent_id: null,
+          merge_parent_id: null, questionnaire_id: "upprepa", questionnaire_version: "1", municipality_code: "2480",
+          status: "complete", answers: answers, author: "ivar", device_id: "webb-1",
+          created: "2026-01-01T10:00:00.000Z"};
+        return [FieldkitSync.recordText(revision, interview, null, null),
+                await FieldkitStorage.revisionHash(interview, answers, null)];
+    }""", [answers, sid])
+    assert js_digest == digest
+    _record, answers_text = records.parse("record 1", text.encode("utf-8"))
+    assert answers_text == records.dumps(answers)
+    assert '"p.folk":[{"p.folk.fodd":1980,"p.folk.namn":"Åsa","p.folk.vikt":70.5},' in answers_text
+
+
+# -- ${} piping ----------------------------------------------------------------------------------------
+
+PIPED_QUESTIONS = [
+    {"id": "boende", "type": "single", "label": {"sv": "Boende", "en": "Housing"},
+     "choices": [{"code": "hyr", "label": {"sv": "Hyresrätt", "en": "Rented flat"}},
+                 {"code": "eget", "label": {"sv": "Eget hus", "en": "Own house"}}], "dont_know": True},
+    {"id": "flera", "type": "multi", "label": "Flera", "choices": choices("x", "y"), "other": True},
+    {"id": "antal", "type": "integer", "label": "Antal"},
+    {"id": "andel", "type": "decimal", "label": "Andel"},
+    {"id": "kostnad", "type": "money", "label": "Kostnad", "dont_know": True},
+    {"id": "dag", "type": "date", "label": "Dag"},
+    {"id": "ar", "type": "year", "label": "År"},
+    {"id": "jn", "type": "yesno", "label": "JN"},
+    {"id": "mat", "type": "matrix", "label": "Matris", "items": choices("r1", "r2"), "choices": choices("1", "2")},
+    {"id": "betyg", "type": "range", "label": "Betyg", "min": 0, "max": 2, "step": 0.25},
+    {"id": "ordning", "type": "rank", "label": "Ordning", "choices": [
+        {"code": "a", "label": {"sv": "Läge", "en": "Location"}},
+        {"code": "b", "label": {"sv": "Pris", "en": "Price"}}]},
+    {"id": "ok", "type": "acknowledge", "label": "OK"},
+    {"id": "plats", "type": "geopoint", "label": "Plats"},
+    {"id": "namn", "type": "text", "label": "Namn"},
+    {"id": "per", "type": "derived", "label": "Per", "expression": "a.kostnad / a.antal"},
+    {"id": "dyr", "type": "derived", "label": "Dyr", "expression": "a.kostnad > 10000"},
+]
+PIPED_OPTIONS = {
+    "a.boende": ["hyr", "eget", "vet_ej"], "a.flera": [["x", "annat"], ["y"]], "a.flera/annat": ["<b>egen</b>"],
+    "a.antal": ["12500", "-3", "0"], "a.andel": ["2,5", "1234567,125", "0,333"], "a.kostnad": ["12 500", "vet_ej", "7"],
+    "a.dag": ["2019-05-01"], "a.ar": ["2014"], "a.jn": ["ja", "nej"], "a.mat/r1": ["1", "2"], "a.mat/r2": ["2"],
+    "a.betyg": ["1,25", "2", "0"], "a.ordning": [["b", "a"]], "a.ok": ["OK"],
+    "a.plats": ["63.8258 20.263", "-12,5 130 4"], "a.namn": ["Åsa <script>", "  Bo "],
+}
+
+
+def test_piped_labels_show_what_python_shows(engine_page):
+    """Each answer type's display text in a label, in Swedish and English, "…" when unanswered."""
+    rng = random.Random(SEED + 5)
+    refs = " | ".join("${a.%s}" % q["id"] for q in PIPED_QUESTIONS)
+    note = {"id": "visa", "type": "note", "label": {"sv": "Svar: " + refs + " ${a.saknas", "en": "Answers: " + refs}}
+    questionnaire = from_dict({"id": "pipa", "version": "1", "title": {"sv": "Pipa"},
+                               "sections": [section("a", *PIPED_QUESTIONS), section("b", note)]})
+    form = webform(questionnaire)
+    sets = [{}] + [{key: rng.choice(values) for key, values in PIPED_OPTIONS.items() if rng.random() < 0.7}
+                   for _ in range(40)]
+    from forms.piping import pipe
+
+    cases = [(raw, lang) for raw in sets for lang in ("sv", "en")]
+    python = []
+    for raw, lang in cases:
+        cleaned = clean_answers(questionnaire, raw, partial=True, lang=lang)
+        python.append(pipe(questionnaire.question("b.visa").text(lang), questionnaire,
+                           {**cleaned.answers, **cleaned.derived}, lang))
+    browser = engine_page.evaluate("""([form, cases]) => cases.map(([raw, lang]) => {
+        const cleaned = FieldkitAnswers.clean(form, raw, {lang: lang, partial: true});
+        const label = form.sections[1].questions[0].label;
+        return FieldkitAnswers.pipe(form, FieldkitAnswers.labelIn(label, lang, ""),
+                                    Object.assign({}, cleaned.answers, cleaned.derived), lang);
+    })""", [form, cases])
+    count, examples = _mismatches(python, browser, [json.dumps(c, ensure_ascii=False) for c in cases], limit=2)
+    assert count == 0, f"{count} of {len(cases)} differ, e.g. {examples}"
+    assert python[0].startswith("Svar: … | … |")
+    shown = " ".join(python)
+    for text in ("Hyresrätt", "Rented flat", "Vet ej", "12\u00a0500\u00a0kr", "SEK\u00a012,500",
+                 "1\u00a0234\u00a0567,12", "2019-05-01", "2014", "Pris, Läge", "Price, Location", "63,8258 20,263",
+                 "1,25", "Annat, nämligen: <b>egen</b>", "Ja", "Yes", "r1: 1; r2: 2", "${a.saknas"):
+        assert text in shown, text

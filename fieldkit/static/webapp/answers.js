@@ -342,28 +342,134 @@
 
   function index(form) {
     if (!form._index) {
-      var byId = {}, sectionOf = {};
+      var byId = {}, sectionOf = {}, columns = {};
       form.sections.forEach(function (s) {
-        s.questions.forEach(function (q) { byId[q.id] = q; sectionOf[q.id] = s; });
+        s.questions.forEach(function (q) {
+          byId[q.id] = q;
+          sectionOf[q.id] = s;
+          (q.questions || []).forEach(function (child) { byId[child.id] = child; columns[child.id] = q.id; });
+        });
       });
-      form._index = { byId: byId, sectionOf: sectionOf };
+      form._index = { byId: byId, sectionOf: sectionOf, columns: columns };
     }
     return form._index;
   }
 
+  /* The key of a question (or one of its fields) in one instance of a repeat: s.people[2].name (model.instance_key). */
+  function instanceKey(repeatId, number, name) {
+    var rest = name.indexOf(repeatId + ".") === 0 ? name.slice(repeatId.length + 1) : name;
+    return repeatId + "[" + number + "]." + rest;
+  }
+
+  /* What one instance of a repeat is called, numbered from 1: "Person 2" (Question.instance_text). */
+  function instanceText(repeat, lang, number) {
+    return labelIn(repeat.instance_label, lang, labelIn(repeat.label, lang, repeat.id)) + " " + number;
+  }
+
+  /* A repeat's raw instances: a list of mappings (at most 200), as answers.instances. */
+  var MAX_INSTANCES = 200;
+  function instances(repeat, raw) {
+    var value = get(raw, repeat.id);
+    if (!Array.isArray(value)) return [];
+    return value.slice(0, MAX_INSTANCES).map(function (entry) { return isDict(entry) ? entry : {}; });
+  }
+
   function answerable(q) { return q.type !== "note" && q.type !== "derived" && !isMetadata(q); }
 
-  /* The derived values for cleaned answers: {id: value}; skipped or missing ones have no key. */
+  /* The derived values for cleaned answers: {id: value}; skipped or missing ones have no key.
+   * Outside a repeat, one of its questions stands for its answers over the instances (for count() and sum()). */
   function derive(form, answers) {
-    var idx = index(form), values = {}, ids = form.derived_order || [];
-    var lookup = function (qid) { return ids.indexOf(qid) >= 0 ? get(values, qid) : get(answers, qid); };
+    var columns = index(form).columns;
+    return derivedValues(form, form.derived_order || [], form.booleans || [], function (qid) {
+      if (Object.prototype.hasOwnProperty.call(columns, qid)) {
+        var found = get(answers, columns[qid]);
+        return Array.isArray(found) ? found.filter(isDict).map(function (i) { return get(i, qid); }) : null;
+      }
+      return get(answers, qid);
+    });
+  }
+
+  function derivedValues(form, ids, booleans, read) {
+    var idx = index(form), values = {};
+    var lookup = function (qid) { return ids.indexOf(qid) >= 0 ? get(values, qid) : read(qid); };
+    var answers = function (qid) { return read(qid); };
     ids.forEach(function (qid) {
       var q = idx.byId[qid], section = idx.sectionOf[qid];
-      if (!(holds(section.relevant, answers) && holds(q.relevant, answers))) return;
-      var value = Expr.result(Expr.value(q.expression, lookup, form.booleans || []));
+      var on = Expr.evaluate(section && section.relevant || ["lit", true], answers) &&
+        (!q.relevant || Expr.evaluate(q.relevant, answers));
+      if (!on) return;
+      var value = Expr.result(Expr.value(q.expression, lookup, booleans));
       if (value !== null) values[qid] = value;
     });
     return values;
+  }
+
+  /* The derived values of one instance (derived.evaluate_instance): its own answers first, then the rest. */
+  function deriveInstance(form, repeat, own, answers) {
+    var values = derivedValues(form, repeat.derived_order || [], repeat.booleans || [], function (qid) {
+      return Object.prototype.hasOwnProperty.call(own, qid) ? own[qid] : get(answers, qid);
+    });
+    var mine = {};
+    repeat.questions.forEach(function (child) { if (child.expression && qidIn(values, child.id)) mine[child.id] = values[child.id]; });
+    return mine;
+  }
+
+  function qidIn(values, qid) { return Object.prototype.hasOwnProperty.call(values, qid); }
+
+  /* One question's cleaning into `result`: its value into `into`, or an error (prefixed for an instance). */
+  function cleanInto(form, q, raw, key, into, result, lang, partial, prefix) {
+    var cleaned;
+    try {
+      cleaned = cleanValue(q, raw);
+    } catch (e) {
+      if (!(e instanceof Invalid)) throw e;
+      result.errors[key] = prefix + message(form, e.code, lang, e.params);
+      return;
+    }
+    var value = cleaned[0];
+    if (value === null) {
+      if (q.required && !partial) result.errors[key] = prefix + message(form, "required", lang);
+      return;
+    }
+    if (q.type === "matrix" && q.required && !partial && Object.keys(value).length < q.items.length) {
+      result.errors[key] = prefix + message(form, "required_rows", lang);
+    }
+    into[q.id] = value;
+    Object.keys(cleaned[1]).forEach(function (k) { into[k] = cleaned[1][k]; });
+  }
+
+  /* answers._clean_repeat: each instance by its questions' rules, keyed by instanceKey; then min and max. */
+  function cleanRepeat(form, repeat, raw, result, partial, lang) {
+    var cleaned = [], inside = { errors: {}, warnings: [], derived: {} };
+    instances(repeat, raw).forEach(function (given, i) {
+      var number = i + 1, own = {};
+      var lookup = function (ref) { return Object.prototype.hasOwnProperty.call(own, ref) ? own[ref] : get(result.answers, ref); };
+      repeat.questions.forEach(function (child) {
+        if (!answerable(child)) return;
+        var key = instanceKey(repeat.id, number, child.id);
+        if (child.relevant && !Expr.evaluate(child.relevant, lookup)) { result.skipped.push(key); return; }
+        cleanInto(form, child, given, key, own, result, lang, partial,
+          instanceText(repeat, lang, number) + ": " + labelIn(child.label, lang, child.id) + ": ");
+      });
+      var values = deriveInstance(form, repeat, own, result.answers);
+      Object.keys(values).forEach(function (qid) {
+        var key = instanceKey(repeat.id, number, qid), rule = index(form).byId[qid];
+        result.derived[key] = values[qid];
+        if (rule.rule === "constraint" && values[qid] === false) {
+          result.errors[key] = instanceText(repeat, lang, number) + ": " + labelIn(rule.message, lang, labelIn(rule.label, lang, rule.id));
+        } else if (rule.rule === "check" && values[qid] === false) result.warnings.push(key);
+      });
+      cleaned.push(own);
+    });
+    var count = cleaned.length, name = labelIn(repeat.label, lang, repeat.id);
+    var plural = function (code, n) {
+      var texts = (form.messages && (form.messages[lang] || form.messages.sv)) || {};
+      var pair = texts[code] || [code, code];
+      return fill(n === 1 ? pair[0] : pair[1], { label: name, num: String(n) });
+    };
+    if (repeat.min && count < repeat.min && !partial) result.errors[repeat.id] = plural("repeat_min", repeat.min);
+    else if (repeat.max !== undefined && repeat.max !== null && count > repeat.max) result.errors[repeat.id] = plural("repeat_max", repeat.max);
+    result.answers[repeat.id] = cleaned;
   }
 
   function broken(form, values, rule) {
@@ -392,31 +498,18 @@
       section.questions.forEach(function (q) {
         if (!answerable(q)) return;
         if (!on || !holds(q.relevant, result.answers)) { result.skipped.push(q.id); return; }
-        var cleaned;
-        try {
-          cleaned = cleanValue(q, raw);
-        } catch (e) {
-          if (!(e instanceof Invalid)) throw e;
-          result.errors[q.id] = message(form, e.code, lang, e.params);
-          return;
-        }
-        var value = cleaned[0];
-        if (value === null) {
-          if (q.required && !partial) result.errors[q.id] = message(form, "required", lang);
-          return;
-        }
-        if (q.type === "matrix" && q.required && !partial && Object.keys(value).length < q.items.length) {
-          result.errors[q.id] = message(form, "required_rows", lang);
-        }
-        result.answers[q.id] = value;
-        Object.keys(cleaned[1]).forEach(function (k) { result.answers[k] = cleaned[1][k]; });
+        if (q.type === "repeat") { cleanRepeat(form, q, raw, result, partial, lang); return; }
+        cleanInto(form, q, raw, q.id, result.answers, result, lang, partial, "");
       });
     });
+    var instanceValues = result.derived, instanceWarnings = result.warnings;  // computed per instance, above
     result.derived = derive(form, result.answers);
     broken(form, result.derived, "constraint").forEach(function (q) {
       result.errors[q.id] = labelIn(q.message, lang, labelIn(q.label, lang, q.id));
     });
     result.warnings = broken(form, result.derived, "check").map(function (q) { return q.id; });
+    Object.keys(instanceValues).forEach(function (k) { result.derived[k] = instanceValues[k]; });
+    result.warnings = result.warnings.concat(instanceWarnings);
     return result;
   }
 
@@ -426,6 +519,7 @@
     var skipped = cleaned.skipped;
     var shown = form.sections.filter(function (s) {
       if (!holds(s.relevant, cleaned.answers)) return false;
+      if (s.questions.every(isMetadata)) return false;  // nothing but recorded facts: no page
       var asked = s.questions.filter(answerable);
       return !asked.length || asked.some(function (q) { return skipped.indexOf(q.id) < 0; });
     });
@@ -443,9 +537,112 @@
     return Expr.plain(value);
   }
 
+  // -- ${section.question} in labels and help texts (forms/piping.py, forms/display.py) ----------------
+
+  var REFERENCE = /\$\{([^{}]*)\}/g;
+  var UNANSWERED = "\u2026";
+  var YESNO = { ja: { sv: "Ja", en: "Yes" }, nej: { sv: "Nej", en: "No" } };
+
+  function numberText(value, lang, decimals) {
+    var locale = lang === "en" ? "en" : "sv-SE";
+    // Python's round() first: a tie that a float holds exactly goes to the even digit.
+    return new Intl.NumberFormat(locale, { maximumFractionDigits: decimals, useGrouping: true, roundingMode: "halfEven" })
+      .format(+value)
+      .replace(/\u2212/g, "-");
+  }
+
+  /* format_money: "12 500 kr" in Swedish, "SEK 12,500" in English. */
+  function moneyText(value, lang) {
+    var shown = numberText(value, lang, 0);
+    return lang === "en" ? (shown.charAt(0) === "-" ? "-SEK\u00a0" + shown.slice(1) : "SEK\u00a0" + shown) : shown + "\u00a0kr";
+  }
+
+  function choiceText(q, code, lang) {
+    var found = (q.choices || []).concat(q.special || []).find(function (c) { return c.code === code; });
+    return found ? labelIn(found.label, lang, code) : null;
+  }
+
+  /* format_answer: one line of text for an answer, in `lang`. */
+  function answerText(q, value, lang, answers) {
+    if (value === null || value === undefined) return "";
+    if (q.expression) {
+      if (typeof value === "boolean") return YESNO[value ? "ja" : "nej"][lang] || YESNO[value ? "ja" : "nej"].sv;
+      if (q.result === "money") return moneyText(value, lang);
+      if ((q.result === "integer" || q.result === "decimal") && Expr.isNumber(value)) return numberText(value, lang, 2);
+      return Expr.pyStr(value);
+    }
+    if (q.type === "repeat") {
+      return (Array.isArray(value) ? value : []).map(function (instance, i) {
+        instance = isDict(instance) ? instance : {};
+        var parts = q.questions.filter(function (c) { return instance[c.id] !== undefined && instance[c.id] !== null; })
+          .map(function (c) { return labelIn(c.label, lang, c.id) + ": " + answerText(c, instance[c.id], lang, instance); });
+        return instanceText(q, lang, i + 1) + (parts.length ? " (" + parts.join("; ") + ")" : "");
+      }).join(" \u00b7 ");
+    }
+    if (typeof value === "string" && specialsOf(q).indexOf(value) >= 0) return choiceText(q, value, lang);
+    var type = q.type;
+    if (type === "single" || type === "scale" || type === "yesno") {
+      var text = choiceText(q, String(value), lang);
+      return text === null ? Expr.pyStr(value) : text;
+    }
+    if (type === "multi") {
+      return (Array.isArray(value) ? value : [value]).map(function (code) {
+        var shownCode = choiceText(q, code, lang);
+        shownCode = shownCode === null ? Expr.pyStr(code) : shownCode;
+        var other = answers && get(answers, q.id + OTHER_SUFFIX);
+        return code === q.other && other ? shownCode + ": " + other : shownCode;
+      }).join("; ");
+    }
+    if (type === "money" && Expr.isNumber(value)) return moneyText(value, lang);
+    if ((type === "integer" || type === "decimal") && Expr.isNumber(value)) return numberText(value, lang, 2);
+    if (type === "matrix") {
+      var rows = isDict(value) ? value : {};
+      return q.items.map(function (item) {
+        var code = rows[item.code];
+        return labelIn(item.label, lang, item.code) + ": " + (code ? (choiceText(q, code, lang) || "") : "");
+      }).join("; ");
+    }
+    if (type === "rank" && Array.isArray(value)) {
+      return value.map(function (code, i) { return (i + 1) + ". " + (choiceText(q, code, lang) || code); }).join("; ");
+    }
+    if (type === "geopoint" && isDict(value)) return pointText(value, lang);
+    if (type === "range" && Expr.isNumber(value)) return numberText(value, lang, 10);
+    return Expr.pyStr(value);
+  }
+
+  function pointText(value, lang) {
+    return ["lat", "lon"].filter(function (k) { return value[k] !== undefined; })
+      .map(function (k) { return numberText(value[k], lang, 10); }).join(" ");
+  }
+
+  /* piping.display: the display text of one answer inside a label ("…" when unanswered). */
+  function pipedText(q, value, lang, answers) {
+    if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) return UNANSWERED;
+    if (typeof value === "string" && specialsOf(q).indexOf(value) >= 0) return answerText(q, value, lang, answers);
+    if (q.type === "range" && Expr.isNumber(value)) return numberText(value, lang, 10);
+    if (q.type === "rank" && Array.isArray(value)) {
+      return value.map(function (code) { var c = choiceText(q, code, lang); return c === null ? Expr.pyStr(code) : c; }).join(", ");
+    }
+    if (q.type === "geopoint" && isDict(value)) return pointText(value, lang);
+    if (q.type === "acknowledge") return Expr.pyStr(value);
+    return answerText(q, value, lang, answers) || UNANSWERED;
+  }
+
+  /* piping.pipe: `text` with each ${section.question} replaced by that answer's display text. Plain text:
+   * the page sets it as textContent. `answers` holds the cleaned answers and the derived values. */
+  function pipe(form, text, answers, lang) {
+    if (!text || text.indexOf("${") < 0) return text;
+    var byId = index(form).byId;
+    return text.replace(REFERENCE, function (all, ref) {
+      var target = Object.prototype.hasOwnProperty.call(byId, ref) ? byId[ref] : null;
+      return target ? pipedText(target, get(answers, ref), lang, answers) : all;
+    });
+  }
+
   root.FieldkitAnswers = {
+    pipe: pipe, answerText: answerText,
     clean: clean, cleanValue: cleanValue, derive: derive, sections: sections, holds: holds,
     message: message, labelIn: labelIn, plain: plain, formatNumber: formatNumber, answerable: answerable,
-    isMetadata: isMetadata, record: record
+    isMetadata: isMetadata, record: record, instanceKey: instanceKey, instanceText: instanceText, index: index
   };
 })(typeof self !== "undefined" ? self : this);

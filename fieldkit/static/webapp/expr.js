@@ -12,7 +12,7 @@
 
   var LIMIT = 1e15;
   var ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-  var FUNCTIONS = { days: 1, "if": 1, max: 1, min: 1, round: 1 };
+  var FUNCTIONS = { count: 1, days: 1, "if": 1, "int": 1, max: 1, min: 1, number: 1, round: 1, sum: 1 };
 
   // -- values --------------------------------------------------------------------------------
 
@@ -131,6 +131,28 @@
 
   function call(name, args) {
     for (var i = 0; i < args.length; i++) if (args[i] === null || args[i] === undefined) return null;
+    if (name === "count") {  // a repeat's instances, or how many of them answered one of its questions
+      return Array.isArray(args[0]) ? args[0].filter(function (v) { return !unanswered(v); }).length : null;
+    }
+    if (name === "sum") {  // one of a repeat's number questions over the instances: ints stay ints, as Python's sum()
+      if (!Array.isArray(args[0])) return null;
+      var total = 0, anyFloat = false;
+      args[0].forEach(function (v) {
+        if (asNumber(v) === null) return;
+        total += +v;
+        anyFloat = anyFloat || isFloat(v);
+      });
+      return finite(anyFloat ? pyFloat(total) : total);
+    }
+    if (name === "number") {  // a number, or a code or text that is one ("3" from a scale)
+      if (typeof args[0] !== "string") return asNumber(args[0]) === null ? null : args[0];
+      if (!/^\s*-?\d{1,15}(\.\d{1,10})?\s*$/.test(args[0])) return null;
+      return args[0].indexOf(".") >= 0 ? pyFloat(parseFloat(args[0])) : parseInt(args[0], 10);
+    }
+    if (name === "int") {  // the whole part, toward zero
+      var part = asNumber(args[0]);
+      return part === null ? null : finite(Math.trunc(part));
+    }
     if (name === "days") return args[0] instanceof Span ? args[0].days : null;
     if (name === "min" || name === "max") {
       var numbers = args.map(asNumber);

@@ -510,6 +510,8 @@
     this.section = section;
     this.raw = raw;
     this.blocks = {};
+    this.entries = [];
+    this.piped = [];
     this.tried = false;
     this.warned = null;
     this.shownBefore = null;
@@ -522,10 +524,10 @@
       event.preventDefault();
       view.next();
     } });
+    this.top = this.scope(this.raw, null, 0);
     own.forEach(function (q) {
-      var block = renderQuestion(q, view);
-      view.blocks[q.id] = block;
-      formElement.appendChild(block);
+      var block = q.type === "repeat" ? view.renderRepeat(q) : view.add(q, view.top);
+      if (block) formElement.appendChild(block);
     });
     this.saveState = h("span", { class: "save-state", id: "save-state", role: "status", "aria-live": "polite" });
     this.notice = h("p", { class: "flash flash-info", role: "status", hidden: true });
@@ -547,6 +549,109 @@
       if (!held) view.lockOut(false);
       finish();
     });
+  };
+
+  /* Where a question's raw values live: the page's, or one instance's of a repeat (then keys are instance keys). */
+  SectionView.prototype.scope = function (raw, repeat, number) {
+    var view = this;
+    return {
+      raw: raw, repeat: repeat, number: number,
+      key: function (qid) { return repeat ? Answers.instanceKey(repeat.id, number, qid) : qid; },
+      set: function (key, value) {
+        if (value === null || value === "" || (Array.isArray(value) && !value.length)) delete raw[key];
+        else raw[key] = value;
+      },
+      save: function () { return view.save(); },
+      change: function (key, value) {
+        if (view.locked) return Promise.resolve();
+        this.set(key, value);
+        return view.save();
+      }
+    };
+  };
+
+  SectionView.prototype.add = function (q, scope) {
+    var block = renderQuestion(q, this, scope);
+    if (!block) return null;
+    var key = scope.key(q.id);
+    this.blocks[key] = block;
+    this.entries.push({ key: key, q: q, block: block, scope: scope });
+    return block;
+  };
+
+  /* A repeat: numbered instances, each with its questions and buttons to move it up or down or remove it
+   * (native buttons: keyboard-usable), and a button to add one. A change of instances draws the repeat again. */
+  SectionView.prototype.renderRepeat = function (q, focus) {
+    var view = this, key = q.id, id = "q-" + cssId(key);
+    if (!Array.isArray(this.raw[key])) this.raw[key] = Array.isArray(this.raw[key]) ? this.raw[key] : [];
+    var list = this.raw[key];
+    list.forEach(function (entry, i) { if (!entry || typeof entry !== "object" || Array.isArray(entry)) list[i] = {}; });
+    this.entries = this.entries.filter(function (e) { return !(e.scope.repeat && e.scope.repeat.id === key); });
+    this.piped = this.piped.filter(function (p) { return !p.repeat || p.repeat !== key; });
+    var name = Answers.labelIn(q.instance_label, state.lang, label(q.label, q.id));
+    var instances = h("div", { class: "instances" });
+    var pipedBefore = this.piped.length;
+    var restructure = function (work, target) {
+      return function () {
+        if (view.locked) return;
+        work();
+        view.save();
+        view.renderRepeat(q, target());
+      };
+    };
+    list.forEach(function (entry, i) {
+      var n = i + 1, title = Answers.instanceText(q, state.lang, n), instanceId = "inst-" + cssId(key) + "-" + n;
+      var scope = view.scope(entry, q, n);
+      var section = h("section", { class: "instance", id: instanceId, tabindex: "-1", "aria-labelledby": instanceId + "-h" },
+        h("h2", { class: "instance-title", id: instanceId + "-h", text: title }));
+      q.questions.forEach(function (child) {
+        var block = view.add(child, scope);
+        if (block) section.appendChild(block);
+      });
+      var actions = h("div", { class: "instance-actions" });
+      if (n > 1) {
+        actions.appendChild(h("button", { type: "button", class: "button move-up", "aria-label": t("Move up") + ": " + title,
+          text: t("Move up"), onclick: restructure(function () { list.splice(i - 1, 0, list.splice(i, 1)[0]); },
+            function () { return [n - 1, n - 1 > 1 ? ".move-up" : ".move-down"]; }) }));
+      }
+      if (n < list.length) {
+        actions.appendChild(h("button", { type: "button", class: "button move-down", "aria-label": t("Move down") + ": " + title,
+          text: t("Move down"), onclick: restructure(function () { list.splice(i + 1, 0, list.splice(i, 1)[0]); },
+            function () { return [n + 1, n + 1 < list.length ? ".move-down" : ".move-up"]; }) }));
+      }
+      actions.appendChild(h("button", { type: "button", class: "button remove", "aria-label": t("Remove") + ": " + title,
+        text: t("Remove"), onclick: restructure(function () { list.splice(i, 1); },
+          function () { return list.length ? [Math.min(n, list.length), null] : [0, ".add-instance"]; }) }));
+      section.appendChild(actions);
+      instances.appendChild(section);
+    });
+    var full = q.max !== undefined && q.max !== null && list.length >= q.max;
+    var fieldset = h("fieldset", { class: "question q-repeat", id: id, "data-qid": key, tabindex: "-1" },
+      h("legend", { id: id + "-legend" }, textNode(this, "span", { class: "question-text" }, q.label, q.id)),
+      q.help ? textNode(this, "p", { class: "help", id: id + "-help" }, q.help) : null,
+      h("p", { class: "error", id: id + "-error", hidden: true }),
+      list.length ? null : h("p", { class: "muted", text: t("None added yet.") }),
+      instances,
+      full ? null : h("button", { type: "button", class: "button add-instance", text: t("Add %(what)s", { what: name }),
+        onclick: restructure(function () { list.push({}); }, function () { return [list.length, "input, textarea"]; }) }));
+    this.piped.slice(pipedBefore).forEach(function (p) { p.repeat = key; });
+    var old = this.blocks[key];
+    this.blocks[key] = fieldset;
+    if (!this.entries.some(function (e) { return e.key === key; })) {
+      this.entries.push({ key: key, q: q, block: fieldset, scope: this.top });
+    } else {
+      this.entries.forEach(function (e) { if (e.key === key) e.block = fieldset; });
+    }
+    if (old && old.parentNode) {
+      old.parentNode.replaceChild(fieldset, old);
+      this.update();
+    }
+    if (focus) {
+      var target = focus[0] ? fieldset.querySelector("#inst-" + cssId(key) + "-" + focus[0]) : fieldset;
+      var inner = target && focus[1] ? target.querySelector(focus[1]) : null;
+      (inner || target || fieldset).focus();
+    }
+    return fieldset;
   };
 
   /* Another tab edits this interview: nothing can be changed here until this tab takes it over. */
@@ -580,22 +685,26 @@
     this.nextButton.textContent = this.neighbour(1) ? t("Next") : t("Review and complete");
     this.prevButton.hidden = !this.neighbour(-1);
     var full = this.tried ? Answers.clean(this.form, this.raw, { lang: state.lang }) : null;
-    this.section.questions.forEach(function (q) {
-      var block = view.blocks[q.id];
-      if (Answers.isMetadata(q)) return h("div", { hidden: true, "data-qid": q.id });  // recorded, never shown
-    if (q.type === "derived") {
-        updateDerived(block, q, cleaned, full);
+    this.entries.forEach(function (entry) {
+      var q = entry.q, block = entry.block, key = entry.key;
+      if (q.type === "derived") {
+        updateDerived(block, q, cleaned, full, key);
         return;
       }
-      if (Answers.answerable(q)) block.hidden = skipped.indexOf(q.id) >= 0;
-      var error = full && full.errors[q.id];
+      if (Answers.answerable(q)) block.hidden = skipped.indexOf(key) >= 0;
+      var error = full && full.errors[key];
       block.classList.toggle("has-error", Boolean(error));
       var slot = block.querySelector(".error");
       if (slot) { slot.textContent = error || ""; slot.hidden = !error; }
       if (q.other) {
         var other = block.querySelector(".other-text");
-        if (other) other.hidden = !(view.raw[q.id] || []).includes(q.other);
+        if (other) other.hidden = !(entry.scope.raw[q.id] || []).includes(q.other);
       }
+    });
+    // ${section.question} in labels and help texts: the answers (and derived values) as the page's language shows them.
+    var shown = Object.assign({}, cleaned.answers, cleaned.derived);
+    this.piped.forEach(function (p) {
+      p.node.textContent = Answers.pipe(view.form, label(p.texts, p.fallback), shown, state.lang);
     });
     this.cleaned = cleaned;
     this.errors = full ? this.ownErrors(full) : [];
@@ -603,8 +712,10 @@
 
   SectionView.prototype.ownErrors = function (full) {
     var own = this.section.questions.map(function (q) { return q.id; });
-    return Object.keys(full.errors).filter(function (qid) { return own.indexOf(qid) >= 0; })
-      .map(function (qid) { return [qid, full.errors[qid]]; });
+    var repeats = this.section.questions.filter(function (q) { return q.type === "repeat"; }).map(function (q) { return q.id + "["; });
+    return Object.keys(full.errors).filter(function (key) {
+      return own.indexOf(key) >= 0 || repeats.some(function (prefix) { return key.indexOf(prefix) === 0; });
+    }).map(function (key) { return [key, full.errors[key]]; });
   };
 
   SectionView.prototype.neighbour = function (step) {
@@ -616,11 +727,11 @@
   };
 
   /* An answer changed: write it to IndexedDB first, then let the page react. */
-  SectionView.prototype.change = function (key, value) {
+  SectionView.prototype.change = function (key, value) { return this.top.change(key, value); };
+
+  SectionView.prototype.save = function () {
     var view = this;
     if (this.locked) return Promise.resolve();
-    if (value === null || value === "" || (Array.isArray(value) && !value.length)) delete this.raw[key];
-    else this.raw[key] = value;
     var snapshot = JSON.parse(JSON.stringify(this.raw));
     // One save after the other, each saying which save it follows: a save from another tab in between is refused.
     this.pending = this.settled().then(function () {
@@ -646,16 +757,17 @@
     this.settled().then(function () {
       view.tried = true;
       view.update();
-      var visibleNow = view.section.questions.filter(function (q) { return !view.blocks[q.id].hidden; })
-        .map(function (q) { return q.id; });
-      var warnings = view.section.questions.filter(function (q) { return view.cleaned.warnings.indexOf(q.id) >= 0; })
-        .map(function (q) { return q.id; });
+      var visibleNow = view.entries.filter(function (e) { return !e.block.hidden; }).map(function (e) { return e.key; });
+      var warnings = view.entries.filter(function (e) { return view.cleaned.warnings.indexOf(e.key) >= 0; })
+        .map(function (e) { return e.key; });
       if (view.errors.length) {
         view.summary.replaceChildren(h("p", { text: t("Answer the questions that are marked, then complete.") }),
           h("ul", {}, view.errors.map(function (e) {
+            // An instance's error names the instance and its question; a repeat's names the repeat.
             var q = findQuestion(view.form, e[0]);
+            var named = q.type === "derived" || q.type === "repeat" || !view.section.questions.some(function (x) { return x.id === e[0]; });
             return h("li", {}, h("a", { href: "#q-" + cssId(e[0]), onclick: focusQuestion(e[0]),
-              text: q.type === "derived" ? e[1] : label(q.label, q.id) + ": " + e[1] }));
+              text: named ? e[1] : label(q.label, q.id) + ": " + e[1] }));
           })));
         view.summary.hidden = false;
         view.summary.focus();
@@ -705,29 +817,40 @@
 
   // -- questions -------------------------------------------------------------------------------
 
-  function renderQuestion(q, view) {
-    var id = "q-" + cssId(q.id);
+  /* A label or help text; one with ${section.question} in it is piped again on every update (as textContent). */
+  function textNode(view, tag, attrs, texts, fallback) {
+    var node = h(tag, attrs);
+    node.textContent = label(texts, fallback);
+    var written = Object.keys(texts || {}).some(function (lang) { return String(texts[lang]).indexOf("${") >= 0; });
+    if (written) view.piped.push({ node: node, texts: texts, fallback: fallback || "" });
+    return node;
+  }
+
+  function renderQuestion(q, view, scope) {
+    if (Answers.isMetadata(q)) return null;  // recorded automatically (Answers.record), never shown
+    var key = scope.key(q.id), id = "q-" + cssId(key);
     if (q.type === "note") {
-      return h("div", { class: "question q-note", id: id }, h("p", { text: label(q.label, q.id) }),
-        q.help ? h("p", { class: "help", text: label(q.help) }) : null);
+      return h("div", { class: "question q-note", id: id }, textNode(view, "p", {}, q.label, q.id),
+        q.help ? textNode(view, "p", { class: "help" }, q.help) : null);
     }
     if (q.type === "derived") {
-      return h("div", { class: "question q-derived", id: id, tabindex: "-1", hidden: true, "data-qid": q.id },
+      return h("div", { class: "question q-derived", id: id, tabindex: "-1", hidden: true, "data-qid": key },
         h("p", { class: "derived-text" }));
     }
-    var legend = h("legend", {}, label(q.label, q.id),
+    var legend = h("legend", { id: id + "-legend" }, textNode(view, "span", { class: "question-text" }, q.label, q.id),
       q.required ? h("span", { class: "req", title: t("Required"), "aria-label": t("Required"), text: "*" }) : null);
-    var help = q.help ? h("p", { class: "help", id: id + "-help", text: label(q.help) }) : null;
+    var help = q.help ? textNode(view, "p", { class: "help", id: id + "-help" }, q.help) : null;
     var error = h("p", { class: "error", id: id + "-error", hidden: true });
-    var fieldset = h("fieldset", { class: "question", id: id, "data-qid": q.id, tabindex: "-1",
+    var fieldset = h("fieldset", { class: "question q-" + q.type, id: id, "data-qid": key, tabindex: "-1",
       "aria-describedby": (help ? id + "-help " : "") + id + "-error" }, legend, help, error);
-    var raw = view.raw;
+    var raw = scope.raw, name = scope.key(q.id);
+    var change = function (k, value) { return scope.change(k, value); };
     if (q.type === "single" || q.type === "scale" || q.type === "yesno") {
-      fieldset.appendChild(radios(q.id, q.choices, raw[q.id], function (code) { view.change(q.id, code); }));
+      fieldset.appendChild(radios(name, q.choices, raw[q.id], function (code) { change(q.id, code); }));
       fieldset.appendChild(h("button", { type: "button", class: "link-button clear", text: t("Clear the answer"),
         onclick: function () {
           fieldset.querySelectorAll("input").forEach(function (input) { input.checked = false; });
-          view.change(q.id, null);
+          change(q.id, null);
         } }));
     } else if (q.type === "multi") {
       var box = h("div", { class: "choices" });
@@ -737,16 +860,16 @@
       q.choices.forEach(function (c) {
         var special = (q.special || []).some(function (s) { return s.code === c.code; });
         box.appendChild(h("label", { class: "choice" + (special ? " choice-special" : "") },
-          h("input", { type: "checkbox", name: q.id, value: c.code, checked: (raw[q.id] || []).indexOf(c.code) >= 0,
-            onchange: function () { view.change(q.id, chosen()); } }),
+          h("input", { type: "checkbox", name: name, value: c.code, checked: (raw[q.id] || []).indexOf(c.code) >= 0,
+            onchange: function () { change(q.id, chosen()); } }),
           h("span", { text: label(c.label, c.code) })));
       });
       fieldset.appendChild(box);
       if (q.other) {
         var otherKey = q.id + "/annat";
         fieldset.appendChild(h("label", { class: "field other-text" }, h("span", { text: t("Other, please specify") }),
-          h("input", { type: "text", class: "input input-text", name: otherKey, value: raw[otherKey] || "",
-            oninput: function (event) { view.change(otherKey, event.target.value); } })));
+          h("input", { type: "text", class: "input input-text", name: scope.key(otherKey), value: raw[otherKey] || "",
+            oninput: function (event) { change(otherKey, event.target.value); } })));
       }
     } else if (q.type === "matrix") {
       var table = h("table", { class: "matrix" });
@@ -755,48 +878,177 @@
       }))));
       var tbody = h("tbody");
       q.items.forEach(function (item) {
-        var key = q.id + "/" + item.code, name = "m-" + cssId(key);
-        var row = h("tr", {}, h("th", { scope: "row", id: name + "-label", text: label(item.label, item.code) }));
+        var rowKey = q.id + "/" + item.code, rowName = scope.key(rowKey), rowId = "m-" + cssId(rowName);
+        var row = h("tr", {}, h("th", { scope: "row", id: rowId + "-label", text: label(item.label, item.code) }));
         q.choices.forEach(function (c) {
           // The choice's text is in the label (hidden beside the column heading; shown on a phone-sized screen).
           row.appendChild(h("td", {}, h("label", { class: "cell" },
-            h("input", { type: "radio", name: key, value: c.code, "aria-describedby": name + "-label",
-              checked: raw[key] === c.code, onchange: function () { view.change(key, c.code); } }),
+            h("input", { type: "radio", name: rowName, value: c.code, "aria-describedby": rowId + "-label",
+              checked: raw[rowKey] === c.code, onchange: function () { change(rowKey, c.code); } }),
             h("span", { class: "visually-hidden", text: label(c.label, c.code) }))));
         });
         tbody.appendChild(row);
       });
       table.appendChild(tbody);
       fieldset.appendChild(h("div", { class: "matrix-wrap" }, table));
+    } else if (q.type === "rank") {
+      renderRank(fieldset, q, scope, id);
+    } else if (q.type === "acknowledge") {
+      fieldset.appendChild(h("div", { class: "choices" }, h("label", { class: "choice" },
+        h("input", { type: "checkbox", name: name, id: id + "-input", value: "OK", checked: raw[q.id] === "OK",
+          onchange: function (event) { change(q.id, event.target.checked ? "OK" : null); } }),
+        h("span", { text: t("OK") }))));
+    } else if (q.type === "geopoint") {
+      renderGeopoint(fieldset, q, scope, id);
     } else {
       var specials = (q.special || []).map(function (s) { return s.code; });
-      var typed = specials.indexOf(raw[q.id]) >= 0 ? "" : (raw[q.id] || "");
-      var attrs = { name: q.id, id: id + "-input", class: "input input-" + q.type, value: typed,
+      var typed = specials.indexOf(raw[q.id]) >= 0 ? "" : (raw[q.id] === undefined || raw[q.id] === null ? "" : String(raw[q.id]));
+      var attrs = { name: name, id: id + "-input", class: "input input-" + q.type, value: typed,
         "aria-labelledby": id + "-legend", maxlength: q.max_length || null };
-      legend.id = id + "-legend";
-      var input;
+      var input, slider = null;
       if (q.type === "longtext") {
         input = h("textarea", attrs);
         input.value = typed;
       } else {
         if (q.type === "integer" || q.type === "money" || q.type === "year") attrs.inputmode = "numeric";
-        if (q.type === "decimal") attrs.inputmode = "decimal";
+        if (q.type === "decimal" || q.type === "range") attrs.inputmode = "decimal";
         if (q.type === "date") { attrs.type = "date"; attrs.min = q.min || null; attrs.max = q.max || null; }
         else if (q.type === "time") attrs.type = "time";
         else if (q.type === "datetime") attrs.type = "datetime-local";
         else attrs.type = "text";
         input = h("input", attrs);
       }
-      var specialBox = specials.length ? radios(q.id + "/special", q.special, specials.indexOf(raw[q.id]) >= 0 ? raw[q.id] : null,
-        function (code) { input.value = ""; view.change(q.id, code); }) : null;
+      var specialBox = specials.length ? radios(name + "/special", q.special, specials.indexOf(raw[q.id]) >= 0 ? raw[q.id] : null,
+        function (code) { input.value = ""; change(q.id, code); }) : null;
       input.addEventListener("input", function () {
         if (specialBox) specialBox.querySelectorAll("input").forEach(function (radio) { radio.checked = false; });
-        view.change(q.id, input.value);
+        if (slider) {
+          var typedNumber = parseFloat(input.value.replace(",", "."));
+          if (!isNaN(typedNumber)) slider.value = String(typedNumber);
+        }
+        change(q.id, input.value);
       });
-      fieldset.appendChild(input);
+      if (q.type === "range") {
+        // The slider sets the number box, which holds the answer: an untouched slider is no answer.
+        var low = q.min === undefined ? 0 : q.min, high = q.max === undefined ? 10 : q.max;
+        slider = h("input", { type: "range", class: "range-slider", id: id + "-slider", min: low, max: high,
+          step: q.step || 1, value: typed !== "" ? typed.replace(",", ".") : low, "aria-labelledby": id + "-legend" });
+        slider.addEventListener("input", function () {
+          input.value = slider.value;
+          if (specialBox) specialBox.querySelectorAll("input").forEach(function (radio) { radio.checked = false; });
+          change(q.id, slider.value);
+        });
+        fieldset.appendChild(h("div", { class: "input-row range-row" }, slider, input, h("span", { class: "unit range-ends",
+          text: t("%(min)s to %(max)s", { min: Answers.formatNumber(low, state.lang), max: Answers.formatNumber(high, state.lang) }) })));
+      } else fieldset.appendChild(input);
       if (specialBox) { specialBox.classList.add("choices-inline"); fieldset.appendChild(specialBox); }
     }
     return fieldset;
+  }
+
+  /* A rank: the options in order with up and down buttons; the order shown is no answer until an option is moved
+   * or "Keep this order" is pressed (as on the server's pages). */
+  function renderRank(fieldset, q, scope, id) {
+    var codes = q.choices.filter(function (c) { return !(q.special || []).some(function (s) { return s.code === c.code; }); })
+      .map(function (c) { return c.code; });
+    var given = scope.raw[q.id];
+    var answered = Array.isArray(given) && given.length === codes.length &&
+      codes.every(function (code) { return given.indexOf(code) >= 0; });
+    var order = answered ? given.slice() : codes.slice();
+    var holder = h("div", { class: "rank" });
+    var draw = function (focusCode, up) {
+      var list = h("ol", { class: "rank-list", id: id + "-list", "aria-describedby": id + "-rank-help" });
+      order.forEach(function (code, i) {
+        var text = label((q.choices.find(function (c) { return c.code === code; }) || {}).label, code);
+        var move = function (step) {
+          return function () {
+            var other = order[i + step];
+            order[i + step] = code;
+            order[i] = other;
+            answered = true;
+            scope.change(q.id, order.slice());
+            draw(code, step < 0);
+          };
+        };
+        list.appendChild(h("li", { class: "rank-item", "data-code": code },
+          h("span", { class: "rank-label", text: text }),
+          h("button", { type: "button", class: "button rank-move rank-up", "aria-label": t("Move up") + ": " + text,
+            disabled: i === 0, text: "↑", onclick: move(-1) }),
+          h("button", { type: "button", class: "button rank-move rank-down", "aria-label": t("Move down") + ": " + text,
+            disabled: i === order.length - 1, text: "↓", onclick: move(1) })));
+      });
+      var after = answered
+        ? h("button", { type: "button", class: "link-button clear-answer", text: t("Clear the answer"), onclick: function () {
+          answered = false;
+          order = codes.slice();
+          scope.change(q.id, null);
+          draw(null);
+        } })
+        : h("button", { type: "button", class: "link-button rank-keep", text: t("Keep this order"), onclick: function () {
+          answered = true;
+          scope.change(q.id, order.slice());
+          draw(null);
+          holder.querySelector(".clear-answer").focus();
+        } });
+      holder.replaceChildren(h("p", { class: "muted", id: id + "-rank-help",
+        text: t("Put the options in order, the first place first: move an option with its up and down buttons.") }), list, after);
+      if (focusCode) {
+        var item = list.querySelector('[data-code="' + CSS.escape(focusCode) + '"]');
+        var again = item.querySelector(up ? ".rank-up" : ".rank-down");
+        (again.disabled ? item.querySelector(up ? ".rank-down" : ".rank-up") : again).focus();
+      }
+    };
+    draw(null);
+    fieldset.appendChild(holder);
+  }
+
+  /* A geopoint: latitude, longitude, altitude and accuracy typed in, or filled from the device's location. */
+  function renderGeopoint(fieldset, q, scope, id) {
+    var names = { lat: t("Latitude"), lon: t("Longitude"), alt: t("Altitude (m)"), acc: t("Accuracy (m)") };
+    var whole = scope.raw[q.id], boxes = {};
+    // A whole point stored before (a reopened interview, a default) becomes the boxes' values once one is edited.
+    var explode = function () {
+      if (whole && typeof whole === "object") {
+        Object.keys(boxes).forEach(function (part) { scope.set(q.id + "/" + part, boxes[part].value); });
+      }
+      scope.set(q.id, null);
+      whole = null;
+    };
+    var box = h("div", { class: "geopoint" });
+    ["lat", "lon", "alt", "acc"].forEach(function (part) {
+      var key = q.id + "/" + part;
+      var value = scope.raw[key] !== undefined ? scope.raw[key] : (whole && typeof whole === "object" && whole[part] !== undefined
+        ? String(+whole[part]) : "");
+      boxes[part] = h("input", { type: "text", inputmode: "decimal", class: "input input-geo", id: id + "-" + part,
+        name: scope.key(key), value: value, oninput: function (event) {
+          explode();
+          scope.change(key, event.target.value);
+        } });
+      box.appendChild(h("label", { class: "geo-part", for: id + "-" + part }, names[part], boxes[part]));
+    });
+    var status = h("p", { class: "muted geo-status", role: "status", "aria-live": "polite" });
+    if (navigator.geolocation) {
+      box.appendChild(h("button", { type: "button", class: "button geolocate", text: t("Use this device's location"),
+        onclick: function () {
+          status.textContent = t("Finding the location…");
+          navigator.geolocation.getCurrentPosition(function (position) {
+            var c = position.coords;
+            var parts = { lat: c.latitude.toFixed(6), lon: c.longitude.toFixed(6),
+              alt: c.altitude === null ? "" : c.altitude.toFixed(1), acc: c.accuracy.toFixed(1) };
+            explode();
+            Object.keys(parts).forEach(function (part) {
+              boxes[part].value = parts[part];
+              scope.set(q.id + "/" + part, parts[part]);
+            });
+            scope.save();
+            status.textContent = "";
+          }, function () {
+            status.textContent = t("The location is not available: type the coordinates.");
+          }, { enableHighAccuracy: true, timeout: 20000 });
+        } }));
+    }
+    box.appendChild(status);
+    fieldset.appendChild(box);
   }
 
   function radios(name, choices, current, onpick) {
@@ -811,16 +1063,17 @@
     return box;
   }
 
-  function updateDerived(block, q, cleaned, full) {
+  function updateDerived(block, q, cleaned, full, key) {
     var text = block.querySelector(".derived-text");
     if (q.rule) {
-      var broken = q.rule === "check" ? cleaned.warnings.indexOf(q.id) >= 0 : Boolean(full && full.errors[q.id]);
+      var broken = q.rule === "check" ? cleaned.warnings.indexOf(key) >= 0 : Boolean(full && full.errors[key]);
       block.hidden = !broken;
       block.className = "question q-derived " + (q.rule === "check" ? "rule-warning" : "rule-error");
-      text.textContent = label(q.message, label(q.label, q.id));
+      text.textContent = q.rule === "constraint" && full && full.errors[key] ? full.errors[key]
+        : label(q.message, label(q.label, q.id));
       return;
     }
-    var value = cleaned.derived[q.id];
+    var value = cleaned.derived[key];
     block.hidden = value === undefined;
     text.textContent = label(q.label, q.id) + ": " + shownValue(q.result, value);
   }
@@ -832,42 +1085,44 @@
     return String(value);
   }
 
-  function shownAnswer(q, value, answers) {
-    var choice = function (code) {
-      var found = (q.choices || []).concat(q.special || []).find(function (c) { return c.code === code; });
-      return found ? label(found.label, code) : code;
-    };
-    if (q.type === "multi") {
-      return value.map(function (code) {
-        return code === q.other ? choice(code) + ": " + (answers[q.id + "/annat"] || "") : choice(code);
-      }).join(", ");
-    }
-    if (q.type === "matrix") {
-      return q.items.filter(function (item) { return value[item.code] !== undefined; }).map(function (item) {
-        return label(item.label, item.code) + ": " + choice(value[item.code]);
-      }).join("; ");
-    }
-    if ((q.special || []).some(function (s) { return s.code === value; }) || q.choices) return choice(value);
-    if (q.type === "year") return String(value);  // a year as written: 2016, never 2 016
-    if (window.FieldkitExpr.isNumber(value)) return Answers.formatNumber(value, state.lang);
-    return String(value);
-  }
+  /* An answer as the server's pages write it (forms/display.py format_answer), in the page's language. */
+  function shownAnswer(q, value, answers) { return Answers.answerText(q, value, state.lang, answers); }
+
 
   function answerList(form, cleaned) {
     var list = h("div", { class: "answers" });
     form.sections.forEach(function (section) {
       var rows = section.questions.filter(function (q) {
+        if (Answers.isMetadata(q)) return false;  // recorded, never shown
         return cleaned.answers[q.id] !== undefined || cleaned.derived[q.id] !== undefined && !q.rule;
       });
       if (!rows.length) return;
       list.appendChild(h("h3", { text: label(section.title, section.id) }));
       list.appendChild(h("dl", {}, rows.map(function (q) {
+        if (q.type === "repeat") {
+          return [h("dt", { text: label(q.label, q.id) }), h("dd", {}, instanceList(q, cleaned))];
+        }
         var value = cleaned.answers[q.id] !== undefined ? shownAnswer(q, cleaned.answers[q.id], cleaned.answers)
           : t("Computed") + ": " + shownValue(q.result, cleaned.derived[q.id]);
         return [h("dt", { text: label(q.label, q.id) }), h("dd", { text: value })];
       })));
     });
     return list;
+  }
+
+  /* A repeat's instances on the review page: "Person 1" and that instance's answers and derived values. */
+  function instanceList(q, cleaned) {
+    var instances = cleaned.answers[q.id] || [];
+    if (!instances.length) return h("span", { class: "muted", text: t("None added yet.") });
+    return h("ol", { class: "instance-answers" }, instances.map(function (own, i) {
+      var rows = [];
+      q.questions.forEach(function (child) {
+        var derivedValue = cleaned.derived[Answers.instanceKey(q.id, i + 1, child.id)];
+        if (own[child.id] !== undefined) rows.push(label(child.label, child.id) + ": " + shownAnswer(child, own[child.id], own));
+        else if (derivedValue !== undefined && !child.rule) rows.push(label(child.label, child.id) + ": " + shownValue(child.result, derivedValue));
+      });
+      return h("li", {}, h("strong", { text: Answers.instanceText(q, state.lang, i + 1) }), rows.length ? " – " + rows.join("; ") : "");
+    }));
   }
 
   // -- review, complete, the completed interview ---------------------------------------------
@@ -881,6 +1136,19 @@
         section.questions.forEach(function (q) {
           if (cleaned.errors[q.id]) problems.push([section, q, cleaned.errors[q.id]]);
           if (cleaned.warnings.indexOf(q.id) >= 0) warnings.push([section, q]);
+          if (q.type === "repeat") {
+            // An instance's error and warning name the instance and the question already.
+            Object.keys(cleaned.errors).forEach(function (key) {
+              if (key.indexOf(q.id + "[") === 0) problems.push([section, null, cleaned.errors[key]]);
+            });
+            cleaned.warnings.forEach(function (key) {
+              if (key.indexOf(q.id + "[") !== 0) return;
+              var child = Answers.index(form).byId[key.replace(/\[\d+\]/, "")];
+              var n = +/\[(\d+)\]/.exec(key)[1];
+              warnings.push([section, { id: key, label: {} }, Answers.instanceText(q, state.lang, n) + ": " +
+                label(child && child.message, label(child && child.label, key))]);
+            });
+          }
           if (!Answers.answerable(q) || cleaned.skipped.indexOf(q.id) >= 0) return;
           if (q.type === "matrix") {
             asked += q.items.length;
@@ -906,11 +1174,12 @@
         problems.length ? h("div", { class: "flash flash-error", role: "alert" },
           h("p", { text: t("Questions that need an answer") }),
           h("ul", {}, problems.map(function (p) {
-            return h("li", {}, h("a", { href: link(p[0], p[1]), text: label(p[0].title, p[0].id) + " – " + label(p[1].label, p[1].id) + ": " + p[2] }));
+            return h("li", {}, h("a", { href: link(p[0], p[1]), text: label(p[0].title, p[0].id) + " – " +
+              (p[1] && p[1].type !== "repeat" ? label(p[1].label, p[1].id) + ": " : "") + p[2] }));
           }))) : null,
         warnings.length ? h("div", { class: "flash flash-warning" }, h("p", { text: t("Warnings (you can complete anyway)") }),
           h("ul", {}, warnings.map(function (w) {
-            return h("li", {}, h("a", { href: link(w[0], w[1]), text: label(w[1].message, label(w[1].label, w[1].id)) }));
+            return h("li", {}, h("a", { href: link(w[0], w[1]), text: w[2] || label(w[1].message, label(w[1].label, w[1].id)) }));
           }))) : null,
         h("p", { text: blank ? t("%(n)s of %(total)s questions are unanswered.", { n: blank, total: asked }) : t("All questions are answered.") }),
         h("p", { class: "muted", text: t("Questions the answers skip are not shown.") }),
