@@ -65,6 +65,7 @@ MESSAGES = {
     "rank": N_("Put every option in a place of its own."),
     "geopoint": N_("Enter the latitude and the longitude in decimal degrees, e.g. 63.8258 and 20.2630."),
     "geopoint_range": N_("The latitude must be between -90 and 90 and the longitude between -180 and 180."),
+    "filtered": N_('"%(choice)s" does not fit the answer to "%(label)s": choose again.'),
 }
 #: Codes of a broken limit: a question's own constraint_message, if it has one, is shown instead.
 LIMIT_CODES = ("min", "max", "pattern", "max_length", "min_choices", "max_choices", "step")
@@ -191,6 +192,10 @@ def clean_answers(
                 if question.required and not partial:
                     result.errors[question.id] = message("required", lang)
                 continue
+            unoffered = _unoffered(questionnaire, question, value, result.answers.get)
+            if unoffered:
+                result.errors[question.id] = message("filtered", lang, **unoffered)
+                continue
             if question.type == "matrix" and question.required and not partial and len(value) < len(question.items):
                 result.errors[question.id] = message("required_rows", lang)
             result.answers[question.id] = value
@@ -203,6 +208,19 @@ def clean_answers(
     result.derived.update(instance_values)
     result.warnings += instance_warnings
     return result
+
+
+def _unoffered(questionnaire: Questionnaire, question: Question, value: Any, lookup) -> dict[str, Any] | None:
+    """For a chosen code that the question's filter does not offer: the choice and the earlier question."""
+    offered = question.offered(lookup)
+    if offered is None:
+        return None
+    chosen = value if isinstance(value, list) else [value]
+    bad = next((code for code in chosen if code not in offered), None)
+    if bad is None:
+        return None
+    source = questionnaire.question(next(iter(question.filter.values())))
+    return {"choice": question.choice(bad).label, "label": source.label if source else {}}
 
 
 def instances(repeat: Question, raw: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -245,6 +263,10 @@ def _clean_repeat(questionnaire: Questionnaire, repeat: Question, raw: Mapping[s
             if value is None:
                 if child.required and not partial:
                     result.errors[key] = prefix + message("required", lang)
+                continue
+            unoffered = _unoffered(questionnaire, child, value, lookup)
+            if unoffered:
+                result.errors[key] = prefix + message("filtered", lang, **unoffered)
                 continue
             if child.type == "matrix" and child.required and not partial and len(value) < len(child.items):
                 result.errors[key] = prefix + message("required_rows", lang)
