@@ -151,3 +151,41 @@ def test_attributes_and_filter_survive_the_canonical_form_and_leave_other_hashes
     assert again.question("p.kommun").choices[2].attributes == {"lan": "25"}
     assert again.content_hash == questionnaire.content_hash
     assert "filter" not in again.to_dict()["sections"][0]["questions"][0]
+
+
+# -- the interview pages ------------------------------------------------------------------------
+
+def two_pages():
+    return from_dict({"id": "plats", "version": "1", "title": {"sv": "Plats", "en": "Place"}, "sections": [
+        section("p", {"id": "lan", "type": "single", "label": "Län", "choices": COUNTIES}),
+        section("k", {"id": "kommun", "type": "single", "label": "Kommun", "choices": MUNICIPALITIES,
+                      "filter": {"lan": "p.lan"}},
+                {"id": "samma", "type": "single", "label": "Län igen", "choices": COUNTIES},
+                {"id": "ort", "type": "single", "label": "Ort", "choices": MUNICIPALITIES,
+                 "filter": {"lan": "k.samma"}}),
+    ]})
+
+
+def test_the_page_after_the_county_offers_its_municipalities_and_refuses_others_without_javascript(client, db):
+    from sync import store
+
+    from field_helpers import start_interview
+    questionnaire = two_pages()
+    with store.transaction(db):
+        store.add_questionnaire(db, questionnaire, origin="test")
+    sid, location = start_interview(client, "plats", "0180")
+    response = client.post(location, data={"action": "next", "p.lan": "25"})
+    page = response.headers["Location"]
+    html = client.get(page).data.decode()
+    # k.kommun: only Luleå (its county's); k.ort follows an answer on this same page, so all three are shown.
+    assert html.count('value="2580"') == 2 and html.count('value="2480"') == 1 and html.count('value="2482"') == 1
+    refused = client.post(page, data={"action": "next", "k.kommun": "2480", "k.samma": "24", "k.ort": "2580"})
+    assert refused.status_code == 422
+    text = refused.data.decode()
+    assert "&#34;Umeå&#34; passar inte till svaret på &#34;Län&#34;: välj igen." in text
+    assert "&#34;Luleå&#34; passar inte till svaret på &#34;Län igen&#34;: välj igen." in text
+    # The refused choice stays on the page beside the offered one (and in k.ort's full list), to be changed.
+    assert text.count('value="2480"') == 2 and text.count('value="2482"') == 1
+    done = client.post(page, data={"action": "next", "k.kommun": "2580", "k.samma": "24", "k.ort": "2482"})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/granska")
+    assert store.get_submission(db, sid).draft["raw"]["k.kommun"] == "2580"
