@@ -335,6 +335,40 @@
     return [cleanText(q, value, true), {}];
   }
 
+  /* forms/model.py Question.offered: the codes a filtered question offers for earlier answers, or null. */
+  function filterText(value) {
+    if (value === null || value === undefined || typeof value === "boolean") return null;
+    if (value === "vet_ej" || value === "ej_aktuellt") return null;
+    if (Expr.isNumber(value)) return Number.isInteger(+value) ? String(+value) : Expr.pyStr(value);
+    return typeof value === "string" ? value : null;
+  }
+
+  function offered(q, lookup) {
+    if (!q.filter) return null;
+    var names = Object.keys(q.filter), wanted = {};
+    names.forEach(function (name) { wanted[name] = filterText(lookup(q.filter[name])); });
+    var codes = [];
+    (q.choices || []).forEach(function (c) {
+      var fits = c.extra || names.every(function (name) {
+        var own = name === "code" ? c.code : (c.attributes || {})[name];
+        return wanted[name] !== null && own === wanted[name];
+      });
+      if (fits) codes.push(c.code);
+    });
+    return codes;
+  }
+
+  /* {choice, label} for a chosen code the filter does not offer (forms/answers.py _unoffered), else null. */
+  function unoffered(form, q, value, lookup) {
+    var codes = offered(q, lookup);
+    if (codes === null) return null;
+    var bad = (Array.isArray(value) ? value : [value]).find(function (code) { return codes.indexOf(code) < 0; });
+    if (bad === undefined) return null;
+    var choice = q.choices.find(function (c) { return c.code === bad; });
+    var source = index(form).byId[q.filter[Object.keys(q.filter)[0]]];
+    return { choice: choice.label, label: source ? source.label : {} };
+  }
+
   function holds(tree, answers) {
     if (!tree) return true;
     return Expr.evaluate(tree, function (qid) { return get(answers, qid); });
@@ -405,6 +439,8 @@
           if (q.required && !partial) result.errors[q.id] = message(form, "required", lang);
           return;
         }
+        var unfit = unoffered(form, q, value, function (qid) { return get(result.answers, qid); });
+        if (unfit) { result.errors[q.id] = message(form, "filtered", lang, unfit); return; }
         if (q.type === "matrix" && q.required && !partial && Object.keys(value).length < q.items.length) {
           result.errors[q.id] = message(form, "required_rows", lang);
         }
@@ -446,6 +482,6 @@
   root.FieldkitAnswers = {
     clean: clean, cleanValue: cleanValue, derive: derive, sections: sections, holds: holds,
     message: message, labelIn: labelIn, plain: plain, formatNumber: formatNumber, answerable: answerable,
-    isMetadata: isMetadata, record: record
+    isMetadata: isMetadata, record: record, offered: offered
   };
 })(typeof self !== "undefined" ? self : this);
