@@ -600,9 +600,10 @@ class _Builder:
         for key, value in entry.items():
             if key in CHOICE_KEYS:
                 continue
-            if not isinstance(key, str) or not ID_RE.match(key):
+            if not isinstance(key, str) or not ID_RE.match(key) or key in ("name", "list_name"):
                 self.problem(_line(entry, key, line), f"choice {code!r} in {what} has key {key!r}: a choice takes "
-                             "code, label, score and attributes named with lowercase letters, digits and '_'",
+                             "code, label, score and attributes named with lowercase letters, digits and '_' "
+                             "(not name or list_name, the columns of an XLSForm's choices sheet)",
                              "choices")
             elif isinstance(value, bool) or not isinstance(value, (str, int)):
                 self.problem(_line(entry, key, line), f"attribute {key!r} of choice {code!r} in {what} must be a "

@@ -136,7 +136,8 @@ def test_the_loader_refuses_filters_that_name_later_unknown_or_unfit_questions_w
         "(they have: code, lan)",
         "plats.yaml:25: filter of 's.ort' (lan: s.ingen) names no question (write the full id, section.question)",
         "plats.yaml:27: choice 'x' in question 's.ort' has key 'Stor': a choice takes code, label, score and "
-        "attributes named with lowercase letters, digits and '_'",
+        "attributes named with lowercase letters, digits and '_' (not name or list_name, the columns of an XLSForm's "
+        "choices sheet)",
         "plats.yaml:31: filter of 's.fler' (lan: s.flera) names a question that comes later (or itself): a filter "
         "uses an earlier answer",
         "plats.yaml:40: filter of 's.sist' (lan: s.flera) names multi question 's.flera': a filter compares one value "
@@ -189,3 +190,63 @@ def test_the_page_after_the_county_offers_its_municipalities_and_refuses_others_
     done = client.post(page, data={"action": "next", "k.kommun": "2580", "k.samma": "24", "k.ort": "2482"})
     assert done.status_code == 302 and done.headers["Location"].endswith("/granska")
     assert store.get_submission(db, sid).draft["raw"]["k.kommun"] == "2580"
+
+
+# -- XLSForm ----------------------------------------------------------------------------------------
+
+def test_xlsform_choice_filters_import_clean_export_and_convert(tmp_path):
+    from test_xlsform_calculations import texts, write_form
+    from forms.xlsform import import_xlsform
+
+    from test_xlsform import exported_xform
+    label = "label::English (en)"
+    path = write_form(tmp_path, [
+        ["type", "name", label, "choice_filter"],
+        ["select_one lan", "lan", "County", ""],
+        ["select_one kommun", "kommun", "Municipality", "lan=${lan}"],
+        ["select_one lan", "samma", "Same county", "name=${lan}"],
+        ["select_multiple ort", "orter", "Places", "${lan}=lan and stor=${big}"],
+        ["select_one jn", "big", "Big?", ""],
+        ["select_multiple ort", "fler", "More places", "lan=${lan} or stor=${big}"],
+        ["select_one kommun", "sista", "Last", "lan=${big}"],
+        ["text", "fri", "Free text", ""],
+        ["select_one ort", "efter", "After", "stor=${big} and lan=${lan}"],
+    ], [
+        ["list_name", "name", label, "lan", "stor"],
+        ["lan", "24", "Västerbotten", "", ""],
+        ["lan", "25", "Norrbotten", "", ""],
+        ["kommun", "2480", "Umeå", "24", ""],
+        ["kommun", "2580", "Luleå", "25", ""],
+        ["ort", "umea", "Umeå", "24", "yes"],
+        ["ort", "hornefors", "Hörnefors", "24", "no"],
+        ["jn", "yes", "Yes", "", ""],
+        ["jn", "no", "No", "", ""],
+    ])
+    result = import_xlsform(path, skip_unsupported=True)
+    assert texts(result.left_out, path) == [
+        "survey row 5: choice_filter '${lan}=lan and stor=${big}' cannot be translated: ${big} comes later "
+        "(row 6): conditions may only use earlier answers (or calculations)",
+        "survey row 7: choice_filter 'lan=${lan} or stor=${big}' cannot be translated: fieldkit reads "
+        "column=${name} (or ${name}=column), joined by 'and', so the question is left out (it would show every "
+        "choice of the list)",
+    ]
+    questionnaire = result.questionnaire
+    filters = {q.id: q.filter for q in questionnaire.questions() if q.filter}
+    sid = questionnaire.sections[0].id
+    assert filters == {f"{sid}.kommun": {"lan": f"{sid}.lan"}, f"{sid}.samma": {"code": f"{sid}.lan"},
+                       f"{sid}.sista": {"lan": f"{sid}.big"},
+                       f"{sid}.efter": {"stor": f"{sid}.big", "lan": f"{sid}.lan"}}
+    # Only the compared columns become attributes.
+    assert [c.attributes for c in questionnaire.question(f"{sid}.kommun").choices] == [{"lan": "24"}, {"lan": "25"}]
+    assert questionnaire.question(f"{sid}.lan").choices[0].attributes == {}
+    cleaned = clean_answers(questionnaire, {f"{sid}.lan": "24", f"{sid}.kommun": "2580", f"{sid}.samma": "24",
+                                            f"{sid}.big": "yes", f"{sid}.efter": "hornefors"}, lang="en")
+    assert cleaned.errors == {
+        f"{sid}.kommun": '"Luleå" does not fit the answer to "County": choose again.',
+        f"{sid}.efter": '"Hörnefors" does not fit the answer to "Big?": choose again.'}
+    # Export and back: the same filters; pyxform converts the export without a warning.
+    exported, xform = exported_xform(questionnaire, tmp_path)
+    again = import_xlsform(exported).questionnaire
+    assert {q.id: q.filter for q in again.questions() if q.filter} == filters
+    assert f"instance('kommun')/root/item[lan= /data/{sid}/lan ]" in xform
+    assert f"instance('lan')/root/item[name= /data/{sid}/lan ]" in xform
