@@ -135,17 +135,21 @@ def defaults(questionnaire: Questionnaire) -> dict[str, Any]:
 
 def relevant_sections(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Section]:
     """Sections whose condition holds for (already cleaned) answers."""
-    return [s for s in questionnaire.sections if _holds(s.relevant, answers)]
+    return [s for s in questionnaire.sections if _holds(s.relevant, answers, questionnaire)]
 
 
-def is_relevant(question: Question, section: Section, answers: Mapping[str, Any]) -> bool:
-    return _holds(section.relevant, answers) and _holds(question.relevant, answers)
+def is_relevant(question: Question, section: Section, answers: Mapping[str, Any],
+                questionnaire: Questionnaire | None = None) -> bool:
+    """Does the question's condition, and its section's, hold? With `questionnaire`, derived values count too."""
+    return _holds(section.relevant, answers, questionnaire) and _holds(question.relevant, answers, questionnaire)
 
 
-def _holds(source: str | None, answers: Mapping[str, Any]) -> bool:
+def _holds(source: str | None, answers: Mapping[str, Any], questionnaire: Questionnaire | None = None) -> bool:
+    """A condition over answers; with the questionnaire it may also read derived values and count a repeat."""
     if not source:
         return True
-    return _parsed(source).evaluate(answers.get)
+    lookup = derived.condition_lookup(questionnaire, answers) if questionnaire is not None else answers.get
+    return _parsed(source).evaluate(lookup)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -170,11 +174,11 @@ def clean_answers(
             if value is not None:
                 result.answers[question.id] = value
     for section in questionnaire.sections:
-        section_on = _holds(section.relevant, result.answers)
+        section_on = _holds(section.relevant, result.answers, questionnaire)
         for question in section.questions:
             if not question.answerable:
                 continue
-            if not section_on or not _holds(question.relevant, result.answers):
+            if not section_on or not _holds(question.relevant, result.answers, questionnaire):
                 result.skipped.append(question.id)
                 continue
             if question.repeat:
@@ -238,11 +242,12 @@ def _clean_repeat(questionnaire: Questionnaire, repeat: Question, raw: Mapping[s
     A condition inside the repeat reads the same instance's answers first, then the answers outside it.
     """
     cleaned: list[dict[str, Any]] = []
+    outer = derived.condition_lookup(questionnaire, result.answers)  # the answers before it, derived values
     for number, given in enumerate(instances(repeat, raw), 1):
         own: dict[str, Any] = {}
 
         def lookup(ref: str, own=own) -> Any:
-            return own[ref] if ref in own else result.answers.get(ref)
+            return own[ref] if ref in own else outer(ref)
 
         for child in repeat.questions:
             if not child.answerable:

@@ -1009,6 +1009,7 @@ class _Builder:
 
     def check_conditions(self, questionnaire: Questionnaire) -> None:
         self.questionnaire_repeats = questionnaire.repeats()
+        self.derived_reads = _derived_reads(questionnaire)
         order = {q.id: i for i, q in enumerate(questionnaire.questions())}
         computed = {q.id for q in questionnaire.questions() if q.type == DERIVED}
         recorded = {q.id for q in questionnaire.questions() if q.metadata}  # known from the start
@@ -1047,18 +1048,23 @@ class _Builder:
             self.problem(line, f"relevant of {what}: {exc}", "condition")
             return
         repeats = {q.id: q for q in self.questionnaire_repeats}
+        holders = {c.id: r for r in repeats.values() for c in r.questions}
         for ref in condition.references():
-            if ref in repeats:
-                self.problem(line, f"relevant of {what} names repeat {ref!r}: a condition cannot use a repeat's list "
-                             "of instances", "repeat-reference")
-            elif any(ref in {c.id for c in r.questions} for r in repeats.values()) and ref not in order:
-                holder = next(r for r in repeats.values() if ref in {c.id for c in r.questions})
-                self.problem(line, f"relevant of {what} names {ref!r} inside repeat {holder.id!r}: only a question "
-                             "inside the same repeat can use it, and it means the same instance's answer",
+            counted = derived.only_counted(condition.tree, ref)
+            if ref in repeats and not counted:
+                self.problem(line, f"relevant of {what} names repeat {ref!r}: a condition can only count its "
+                             f"instances, count({ref})", "repeat-reference")
+            elif ref in holders and ref not in order and not counted:
+                self.problem(line, f"relevant of {what} names {ref!r} inside repeat {holders[ref].id!r}: only a "
+                             "question inside the same repeat can use it, and it means the same instance's answer "
+                             f"(outside it, count({holders[ref].id}) or sum({ref}) of a number question)",
                              "repeat-reference")
+            elif ref in holders and ref not in order:
+                if holders[ref].id in own or order[holders[ref].id] >= position:
+                    self.problem(line, f"relevant of {what} names {ref!r} of repeat {holders[ref].id!r}, which "
+                                 "comes later: conditions may only use earlier answers", "later-reference")
             elif ref in computed:
-                self.problem(line, f"relevant of {what} names derived entry {ref!r}: conditions may only use answers",
-                             "derived-reference")
+                self.check_derived_reference(ref, line, what, order, position, own, recorded, holders)
             elif ref in self.sensitive:
                 self.problem(line, f"relevant of {what} names sensitive question {ref!r}: whether a question was "
                              "asked would show its answer in the raw data", "sensitive-reference")
@@ -1068,6 +1074,47 @@ class _Builder:
                 self.problem(line, f"relevant of {what} names unknown question {ref!r}", "unknown-reference")
             elif order[ref] >= position and ref not in recorded:
                 self.problem(line, f"relevant of {what} names {ref!r}, which comes later: conditions may only use earlier answers", "later-reference")
+
+
+    def check_derived_reference(self, ref: str, line: int, what: str, order: dict, position: int, own: set[str],
+                                recorded: set[str], holders: dict[str, Question]) -> None:
+        """A condition may read a derived value computed from earlier answers only, and not from itself."""
+        seen, stack = {ref}, [ref]
+        while stack:
+            for read in self.derived_reads.get(stack.pop(), ()):
+                if read in seen:
+                    continue
+                seen.add(read)
+                if read in own:
+                    self.problem(line, f"relevant of {what} names derived entry {ref!r}, which depends on this "
+                                 "condition itself: a cycle", "cycle")
+                    return
+                if read in self.derived_reads:
+                    stack.append(read)
+                    continue
+                place = order.get(holders[read].id if read in holders else read)
+                if place is not None and place >= position and read not in recorded:
+                    self.problem(line, f"relevant of {what} names derived entry {ref!r}, which reads {read!r}, "
+                                 "a later answer: a condition may use a derived value computed from earlier "
+                                 "answers only", "later-reference")
+                    return
+
+
+def _derived_reads(questionnaire: Questionnaire) -> dict[str, list[str]]:
+    """What each derived entry outside the repeats reads: its expression's ids and its conditions' (and section's)."""
+    reads: dict[str, list[str]] = {}
+    for section in questionnaire.sections:
+        for question in section.questions:
+            if not question.derived:
+                continue
+            found: list[str] = []
+            for source in (question.expression, question.relevant, section.relevant):
+                try:
+                    found += conditions.parse(source).references() if source else []
+                except conditions.ConditionError:
+                    continue  # reported with its own line
+            reads[question.id] = found
+    return reads
 
 
 def _grouping_problem(spec: object, questionnaire: Questionnaire) -> str | None:
