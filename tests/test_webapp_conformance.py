@@ -586,3 +586,63 @@ def test_choice_filters_clean_and_offer_as_in_python(engine_page):
     assert '"Luleå" passar inte till svaret på "Län": välj igen.' in messages
     assert any("f.kommun" in result["answers"][1] for result in python)
     assert clean_answers(questionnaire, {"f.tal": "7", "f.kod": "7", "f.sjua": "7"}).ok
+
+
+# -- conditions over derived values and a repeat's count --------------------------------------------
+
+def test_conditions_over_derived_values_and_counts_agree_with_python(engine_page):
+    rng = random.Random(SEED + 4)
+    questionnaire = from_dict({"id": "harledd", "version": "1", "title": {"sv": "Härledd"}, "sections": [
+        section("h",
+                {"id": "vuxna", "type": "integer", "label": "Vuxna", "dont_know": True},
+                {"id": "barn", "type": "integer", "label": "Barn"},
+                {"id": "personer", "type": "derived", "label": "Personer", "expression": "h.vuxna + h.barn"},
+                {"id": "manga", "type": "derived", "label": "Många", "expression": "h.personer > 2",
+                 "relevant": "h.personer is answered"},
+                {"id": "trangt", "type": "yesno", "label": "Trångt", "relevant": "h.personer > 2"},
+                {"id": "varfor", "type": "text", "label": "Varför", "relevant": "h.manga and h.trangt == 'ja'"},
+                {"id": "regel", "type": "derived", "label": "Regel", "check": "h.barn <= h.personer",
+                 "message": "Fler barn än personer", "relevant": "h.manga"}),
+        section("t", {"id": "stor", "type": "text", "label": "Stort"}, relevant="h.personer >= 5"),
+    ]})
+    form = webform(questionnaire)
+    options = {"h.vuxna": ["0", "1", "2", "4", "vet_ej", "x"], "h.barn": ["0", "1", "3", ""],
+               "h.trangt": ["ja", "nej"], "h.varfor": ["För lite plats", ""], "t.stor": ["Ja", ""]}
+    sets = [{key: rng.choice(values) for key, values in options.items() if rng.random() < 0.85} for _ in range(120)]
+    python = []
+    for raw in sets:
+        cleaned = clean_answers(questionnaire, raw, partial=True)
+        python.append({"answers": typed(cleaned.answers), "skipped": cleaned.skipped,
+                       "derived": typed(cleaned.derived), "warnings": cleaned.warnings})
+    browser = engine_page.evaluate("""([form, sets]) => sets.map((raw) => {
+        const cleaned = FieldkitAnswers.clean(form, raw, {partial: true});
+        return {answers: typed(cleaned.answers), skipped: cleaned.skipped, derived: typed(cleaned.derived),
+                warnings: cleaned.warnings};
+    })""", [form, sets])
+    count, examples = _mismatches(python, browser, [json.dumps(raw, ensure_ascii=False) for raw in sets], limit=3)
+    assert count == 0, f"{count} of {len(sets)} differ, e.g. {examples}"
+    # Not trivial: the derived-steered question both asked and skipped, the section both shown and not.
+    assert any("h.trangt" in r["skipped"] for r in python) and any("h.trangt" in r["answers"][1] for r in python)
+    assert any("t.stor" in r["answers"][1] for r in python) and any("t.stor" in r["skipped"] for r in python)
+    assert any("h.varfor" in r["answers"][1] for r in python)
+
+    # count() and sum() of a repeat's instances, as expr.js evaluates them against Python.
+    instances = [[], [{}], [{"a": 1}], [{"a": 1}, {}, {"a": 2.5}], [{"a": "vet_ej"}, {"a": 4}], [{"a": 2}] * 3]
+    sources = ["count(s.r)", "count(s.r) > 2", "sum(s.r.a)", "sum(s.r.a) >= 3.5", "count(s.r.a)"]
+
+    def lookup(value):
+        return lambda qid: value if qid == "s.r" else [i.get("a") for i in value] if qid == "s.r.a" else None
+    expected = [[parse(source).evaluate(lookup(value)), typed(parse(source).value(lookup(value)))]
+                for value in instances for source in sources]
+    got = engine_page.evaluate("""([trees, sets]) => {
+        const out = [];
+        for (const value of sets) {
+          const lookup = (qid) => qid === "s.r" ? value : qid === "s.r.a" ? value.map((i) => i.a === undefined ? null : i.a)
+            : null;
+          for (const tree of trees) out.push([FieldkitExpr.evaluate(tree, lookup), typed(FieldkitExpr.value(tree, lookup, []))]);
+        }
+        return out;
+    }""", [[webform_tree(s) for s in sources], instances])
+    assert got == expected
+    # [{"a": 1}, {}, {"a": 2.5}]: an instance with no answer is not counted; 1 + 2.5 = 3.5.
+    assert [e[1] for e in expected[15:20]] == [["int", 2], ["bool", False], ["float", 3.5], ["bool", True], ["int", 2]]

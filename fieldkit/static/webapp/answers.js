@@ -369,9 +369,19 @@
     return { choice: choice.label, label: source ? source.label : {} };
   }
 
-  function holds(tree, answers) {
+  function holds(tree, answers, form) {
     if (!tree) return true;
-    return Expr.evaluate(tree, function (qid) { return get(answers, qid); });
+    return Expr.evaluate(tree, form ? conditionLookup(form, answers) : function (qid) { return get(answers, qid); });
+  }
+
+  /* forms/derived.py condition_lookup: an answer, or a derived value of the answers (computed when first asked). */
+  function conditionLookup(form, answers) {
+    var ids = form.derived_order || [], values = null;
+    return function (qid) {
+      if (ids.indexOf(qid) < 0) return get(answers, qid);
+      if (values === null) values = derive(form, answers);
+      return get(values, qid);
+    };
   }
 
   function index(form) {
@@ -393,7 +403,8 @@
     var lookup = function (qid) { return ids.indexOf(qid) >= 0 ? get(values, qid) : get(answers, qid); };
     ids.forEach(function (qid) {
       var q = idx.byId[qid], section = idx.sectionOf[qid];
-      if (!(holds(section.relevant, answers) && holds(q.relevant, answers))) return;
+      // its conditions may read derived values computed before it (derived_order puts them first)
+      if (!(Expr.evaluate(section.relevant || ["lit", true], lookup) && Expr.evaluate(q.relevant || ["lit", true], lookup))) return;
       var value = Expr.result(Expr.value(q.expression, lookup, form.booleans || []));
       if (value !== null) values[qid] = value;
     });
@@ -422,10 +433,10 @@
       });
     });
     form.sections.forEach(function (section) {
-      var on = holds(section.relevant, result.answers);
+      var on = holds(section.relevant, result.answers, form);
       section.questions.forEach(function (q) {
         if (!answerable(q)) return;
-        if (!on || !holds(q.relevant, result.answers)) { result.skipped.push(q.id); return; }
+        if (!on || !holds(q.relevant, result.answers, form)) { result.skipped.push(q.id); return; }
         var cleaned;
         try {
           cleaned = cleanValue(q, raw);
@@ -461,7 +472,7 @@
     var cleaned = clean(form, raw, { partial: true });
     var skipped = cleaned.skipped;
     var shown = form.sections.filter(function (s) {
-      if (!holds(s.relevant, cleaned.answers)) return false;
+      if (!holds(s.relevant, cleaned.answers, form)) return false;
       var asked = s.questions.filter(answerable);
       return !asked.length || asked.some(function (q) { return skipped.indexOf(q.id) < 0; });
     });

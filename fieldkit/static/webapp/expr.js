@@ -12,7 +12,7 @@
 
   var LIMIT = 1e15;
   var ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-  var FUNCTIONS = { days: 1, "if": 1, max: 1, min: 1, round: 1 };
+  var FUNCTIONS = { count: 1, days: 1, "if": 1, max: 1, min: 1, round: 1, sum: 1 };
 
   // -- values --------------------------------------------------------------------------------
 
@@ -131,6 +131,24 @@
 
   function call(name, args) {
     for (var i = 0; i < args.length; i++) if (args[i] === null || args[i] === undefined) return null;
+    if (name === "count") {  // a repeat's instances, or how many answered one of its questions
+      if (!Array.isArray(args[0])) return null;
+      return args[0].filter(function (v) {
+        return !(v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length) ||
+          (typeof v === "object" && !Array.isArray(v) && !(v instanceof Number) && !Object.keys(v).length));
+      }).length;
+    }
+    if (name === "sum") {  // one of a repeat's number questions over its instances; "don't know" adds nothing
+      if (!Array.isArray(args[0])) return null;
+      var total = 0, float = false;
+      args[0].forEach(function (v) {
+        var n = asNumber(v);
+        if (n === null) return;
+        float = float || v instanceof Number || !Number.isInteger(+v);
+        total += +n;
+      });
+      return finite(float ? pyFloat(total) : total);
+    }
     if (name === "days") return args[0] instanceof Span ? args[0].days : null;
     if (name === "min" || name === "max") {
       var numbers = args.map(asNumber);
