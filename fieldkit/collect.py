@@ -201,6 +201,7 @@ def section(sid, section_id):
         return redirect(url_for(".section", sid=sid, section_id=target.id))
     position = sections.index(current) + 1
     form.piped = {**cleaned.answers, **cleaned.derived}  # shown in place of ${section.question} in labels
+    form.offer_choices(cleaned.answers)  # a choice filter over an earlier page's answer
     response = make_response(render_template(
         "collect/section.html", sub=sub, questionnaire=questionnaire, section=current, form=form,
         hidden=hidden, position=position, total=len(sections), notice=notice,

@@ -65,6 +65,7 @@ MESSAGES = {
     "rank": N_("Put every option in a place of its own."),
     "geopoint": N_("Enter the latitude and the longitude in decimal degrees, e.g. 63.8258 and 20.2630."),
     "geopoint_range": N_("The latitude must be between -90 and 90 and the longitude between -180 and 180."),
+    "filtered": N_('"%(choice)s" does not fit the answer to "%(label)s": choose again.'),
 }
 #: Codes of a broken limit: a question's own constraint_message, if it has one, is shown instead.
 LIMIT_CODES = ("min", "max", "pattern", "max_length", "min_choices", "max_choices", "step")
@@ -134,17 +135,21 @@ def defaults(questionnaire: Questionnaire) -> dict[str, Any]:
 
 def relevant_sections(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Section]:
     """Sections whose condition holds for (already cleaned) answers."""
-    return [s for s in questionnaire.sections if _holds(s.relevant, answers)]
+    return [s for s in questionnaire.sections if _holds(s.relevant, answers, questionnaire)]
 
 
-def is_relevant(question: Question, section: Section, answers: Mapping[str, Any]) -> bool:
-    return _holds(section.relevant, answers) and _holds(question.relevant, answers)
+def is_relevant(question: Question, section: Section, answers: Mapping[str, Any],
+                questionnaire: Questionnaire | None = None) -> bool:
+    """Does the question's condition, and its section's, hold? With `questionnaire`, derived values count too."""
+    return _holds(section.relevant, answers, questionnaire) and _holds(question.relevant, answers, questionnaire)
 
 
-def _holds(source: str | None, answers: Mapping[str, Any]) -> bool:
+def _holds(source: str | None, answers: Mapping[str, Any], questionnaire: Questionnaire | None = None) -> bool:
+    """A condition over answers; with the questionnaire it may also read derived values and count a repeat."""
     if not source:
         return True
-    return _parsed(source).evaluate(answers.get)
+    lookup = derived.condition_lookup(questionnaire, answers) if questionnaire is not None else answers.get
+    return _parsed(source).evaluate(lookup)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -169,11 +174,11 @@ def clean_answers(
             if value is not None:
                 result.answers[question.id] = value
     for section in questionnaire.sections:
-        section_on = _holds(section.relevant, result.answers)
+        section_on = _holds(section.relevant, result.answers, questionnaire)
         for question in section.questions:
             if not question.answerable:
                 continue
-            if not section_on or not _holds(question.relevant, result.answers):
+            if not section_on or not _holds(question.relevant, result.answers, questionnaire):
                 result.skipped.append(question.id)
                 continue
             if question.repeat:
@@ -191,6 +196,10 @@ def clean_answers(
                 if question.required and not partial:
                     result.errors[question.id] = message("required", lang)
                 continue
+            unoffered = _unoffered(questionnaire, question, value, result.answers.get)
+            if unoffered:
+                result.errors[question.id] = message("filtered", lang, **unoffered)
+                continue
             if question.type == "matrix" and question.required and not partial and len(value) < len(question.items):
                 result.errors[question.id] = message("required_rows", lang)
             result.answers[question.id] = value
@@ -203,6 +212,19 @@ def clean_answers(
     result.derived.update(instance_values)
     result.warnings += instance_warnings
     return result
+
+
+def _unoffered(questionnaire: Questionnaire, question: Question, value: Any, lookup) -> dict[str, Any] | None:
+    """For a chosen code that the question's filter does not offer: the choice and the earlier question."""
+    offered = question.offered(lookup)
+    if offered is None:
+        return None
+    chosen = value if isinstance(value, list) else [value]
+    bad = next((code for code in chosen if code not in offered), None)
+    if bad is None:
+        return None
+    source = questionnaire.question(next(iter(question.filter.values())))
+    return {"choice": question.choice(bad).label, "label": source.label if source else {}}
 
 
 def instances(repeat: Question, raw: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -220,11 +242,12 @@ def _clean_repeat(questionnaire: Questionnaire, repeat: Question, raw: Mapping[s
     A condition inside the repeat reads the same instance's answers first, then the answers outside it.
     """
     cleaned: list[dict[str, Any]] = []
+    outer = derived.condition_lookup(questionnaire, result.answers)  # the answers before it, derived values
     for number, given in enumerate(instances(repeat, raw), 1):
         own: dict[str, Any] = {}
 
         def lookup(ref: str, own=own) -> Any:
-            return own[ref] if ref in own else result.answers.get(ref)
+            return own[ref] if ref in own else outer(ref)
 
         for child in repeat.questions:
             if not child.answerable:
@@ -245,6 +268,10 @@ def _clean_repeat(questionnaire: Questionnaire, repeat: Question, raw: Mapping[s
             if value is None:
                 if child.required and not partial:
                     result.errors[key] = prefix + message("required", lang)
+                continue
+            unoffered = _unoffered(questionnaire, child, value, lookup)
+            if unoffered:
+                result.errors[key] = prefix + message("filtered", lang, **unoffered)
                 continue
             if child.type == "matrix" and child.required and not partial and len(value) < len(child.items):
                 result.errors[key] = prefix + message("required_rows", lang)

@@ -90,7 +90,7 @@ def check(questionnaire: Questionnaire) -> list[DerivedProblem]:
                 message = f"{_what(question)} names unknown question {ref!r}"
             elif target.type == "note":
                 message = f"{_what(question)} names note {ref!r}, which has no answer"
-            elif (target.repeat or ref in columns) and not _only_counted(parsed[qid].tree, ref):
+            elif (target.repeat or ref in columns) and not only_counted(parsed[qid].tree, ref):
                 holder = target if target.repeat else columns[ref]
                 message = (f"{_what(question)} names {ref!r} of repeat {holder.id!r}: outside the repeat an "
                            f"expression can only count its instances, count({holder.id}), or add up one of its "
@@ -133,14 +133,14 @@ def check(questionnaire: Questionnaire) -> list[DerivedProblem]:
     return problems
 
 
-def _only_counted(node: tuple, ref: str, inside: bool = False) -> bool:
+def only_counted(node: tuple, ref: str, inside: bool = False) -> bool:
     """Is every use of `ref` in the expression the argument of count() or sum()?"""
     if node[0] == "ref":
         return inside or node[1] != ref
     if node[0] in ("lit", "list"):
         return True
     counted = node[0] == "call" and node[1] in ("count", "sum")
-    return all(_only_counted(child, ref, counted and child[0] == "ref") for child in node[1:]
+    return all(only_counted(child, ref, counted and child[0] == "ref") for child in node[1:]
                if isinstance(child, tuple))
 
 
@@ -420,7 +420,9 @@ class Plan:
                 parsed[qid] = parse(question.expression)
             except ConditionError:
                 continue  # the loader refuses such a definition; a plan simply leaves it out
-        edges = {qid: [r for r in c.references() if r in parsed] for qid, c in parsed.items()}
+        # A derived entry is computed after those its expression reads and those its conditions read.
+        edges = {qid: [r for r in c.references() + _condition_refs(found[qid][0], found[qid][1]) if r in parsed]
+                 for qid, c in parsed.items()}
         in_cycles = {qid for cycle in _cycles(edges) for qid in cycle}
         self.steps = [_Step(found[qid][0], found[qid][1], parsed[qid]) for qid in _ordered(edges)
                       if qid not in in_cycles]
@@ -446,12 +448,41 @@ class Plan:
             return answers.get(qid)
 
         for step in self.steps:
-            if not (_holds(step.section.relevant, answers) and _holds(step.question.relevant, answers)):
+            if not (_holds_in(step.section.relevant, lookup) and _holds_in(step.question.relevant, lookup)):
                 continue
             value = _stored(step.condition.value(lookup, self.booleans))
             if value is not None:
                 values[step.question.id] = value
         return values
+
+
+def condition_lookup(questionnaire: Questionnaire, answers: Mapping[str, Any]):
+    """What a condition reads for cleaned answers: an answer, a derived value computed from them (when first
+    asked for), or a repeat's question over its instances (for count and sum)."""
+    steps = plan(questionnaire)
+    computed: list[dict[str, Any]] = []
+
+    def lookup(qid: str) -> Any:
+        if qid in steps.ids:
+            if not computed:
+                computed.append(steps.evaluate(answers))
+            return computed[0].get(qid)
+        if qid in steps.columns:
+            found = answers.get(steps.columns[qid])
+            return [i.get(qid) for i in found if isinstance(i, dict)] if isinstance(found, list) else None
+        return answers.get(qid)
+    return lookup
+
+
+def _condition_refs(question: Question, section: Section) -> list[str]:
+    """The ids the conditions of a derived entry and of its section read."""
+    found: list[str] = []
+    for source in (section.relevant, question.relevant):
+        try:
+            found += _parsed(source).references() if source else []
+        except ConditionError:
+            continue  # the loader reports it
+    return found
 
 
 def plan(questionnaire: Questionnaire) -> Plan:
@@ -489,8 +520,8 @@ def broken(questionnaire: Questionnaire, values: Mapping[str, Any], rule: str) -
             if step.question.rule == rule and values.get(step.question.id) is False]
 
 
-def _holds(source: str | None, answers: Mapping[str, Any]) -> bool:
-    return not source or _parsed(source).evaluate(answers.get)
+def _holds_in(source: str | None, lookup) -> bool:
+    return not source or _parsed(source).evaluate(lookup)
 
 
 @functools.lru_cache(maxsize=4096)

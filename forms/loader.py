@@ -35,6 +35,7 @@ from .model import (
     REPEAT,
     SPECIAL_CODES,
     YESNO_CHOICES_DATA,
+    CODE_ATTRIBUTE,
     Choice,
     Frame,
     Item,
@@ -71,8 +72,13 @@ SECTION_KEYS = {"id", "title", "description", "relevant", "questions"}
 QUESTION_KEYS = {
     "id", "type", "label", "help", "required", "choices", "items", "other", "dont_know",
     "not_applicable", "min", "max", "pattern", "max_length", "relevant", "personal",
-    "sensitive", "expression", "check", "constraint", "message", "constraint_message", "default", "step",
+    "sensitive", "expression", "check", "constraint", "message", "constraint_message", "default", "step", "filter",
 }
+#: A choice's own keys; any other key (lowercase letters, digits and '_') is an attribute a filter may compare.
+CHOICE_KEYS = {"code", "label", "score"}
+#: The question types a filter may narrow, and those whose answer a filter may compare (one value each).
+FILTERED_TYPES = ("single", "multi")
+FILTER_SOURCE_TYPES = ("single", "scale", "yesno", "integer", "year", "text")
 #: The keys only a repeat takes (besides id, type, label, help, relevant, min and max).
 REPEAT_KEYS = {"questions", "instance_label"}
 #: What a repeat does not take: its questions do.
@@ -380,6 +386,7 @@ class _Builder:
         questionnaire.level = self.level(data, questionnaire.frame)
         self.check_ids(questionnaire)
         self.check_conditions(questionnaire)
+        self.check_filters(questionnaire)
         self.check_piping(questionnaire)
         for found in derived.check(questionnaire):
             self.problem(found.line, found.message, found.code)
@@ -583,8 +590,27 @@ class _Builder:
             if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
                 self.problem(entry_line, f"score of choice {code!r} must be a number", "choices")
                 score = None
-            choices.append(Choice(code, self.labels(entry, "label", required=True), score))
+            choices.append(Choice(code, self.labels(entry, "label", required=True), score,
+                                  self.choice_attributes(entry, entry_line, code, what)))
         return choices
+
+    def choice_attributes(self, entry: dict, line: int, code: str, what: str) -> dict[str, str]:
+        """A choice's attributes: its keys besides code, label and score, each a text or a whole number."""
+        found: dict[str, str] = {}
+        for key, value in entry.items():
+            if key in CHOICE_KEYS:
+                continue
+            if not isinstance(key, str) or not ID_RE.match(key) or key in ("name", "list_name"):
+                self.problem(_line(entry, key, line), f"choice {code!r} in {what} has key {key!r}: a choice takes "
+                             "code, label, score and attributes named with lowercase letters, digits and '_' "
+                             "(not name or list_name, the columns of an XLSForm's choices sheet)",
+                             "choices")
+            elif isinstance(value, bool) or not isinstance(value, (str, int)):
+                self.problem(_line(entry, key, line), f"attribute {key!r} of choice {code!r} in {what} must be a "
+                             f"text or a whole number, e.g. {key}: \"24\" (got {value!r})", "choices")
+            else:
+                found[key] = str(value)
+        return found
 
     def section(self, raw: Any, lists: dict[str, list[Choice]]) -> Section | None:
         if not isinstance(raw, dict):
@@ -676,6 +702,7 @@ class _Builder:
             self.problem(_line(raw, "other"), f"choice code {OTHER!r} is reserved for other: true in {question.id!r}: "
                          "remove that choice or rename it", "choices")
         self.question_limits(raw, question)
+        self.question_filter(raw, question)
         self.question_more(raw, question)
         self.question_default(raw, question)
         return question
@@ -730,6 +757,28 @@ class _Builder:
                 continue
             repeat.questions.append(child)
         return repeat
+
+    def question_filter(self, raw: dict, question: Question) -> None:
+        """A choice filter's form: {attribute: question id}; `check_filters` checks what it names."""
+        if "filter" not in raw:
+            return
+        value, line = raw["filter"], _line(raw, "filter")
+        question.filter_line = line
+        if question.type not in FILTERED_TYPES:
+            self.problem(line, f"filter is only for {' and '.join(FILTERED_TYPES)} questions, not for "
+                         f"{question.type} {question.id!r}", "filter")
+            return
+        if not isinstance(value, dict) or not value or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            self.problem(line, f"filter of {question.id!r} must map a choice attribute to an earlier question, "
+                         "e.g. filter: {lan: plats.lan}", "filter")
+            return
+        attributes = {name for choice in question.choices for name in choice.attributes} | {CODE_ATTRIBUTE}
+        for name in value:
+            if name not in attributes:
+                self.problem(_line(value, name, line), f"filter of {question.id!r} names attribute {name!r}, which "
+                             f"no choice of the question has (they have: {', '.join(sorted(attributes))})", "filter")
+        question.filter = dict(value)
 
     def question_more(self, raw: dict, question: Question) -> None:
         """What range, rank, acknowledge and geopoint questions need: a range's ends and step; no special codes."""
@@ -841,7 +890,7 @@ class _Builder:
         if qtype == "scale" and question.choices:
             if any(c.score is None for c in question.choices):
                 # Levels without explicit scores count 1, 2, 3... in order.
-                question.choices = [Choice(c.code, c.label, i + 1 if c.score is None else c.score)
+                question.choices = [Choice(c.code, c.label, i + 1 if c.score is None else c.score, c.attributes)
                                     for i, c in enumerate(question.choices)]
         if qtype == "matrix":
             items = raw.get("items")
@@ -922,6 +971,32 @@ class _Builder:
                     self.problem(one.line, f"duplicate question id {one.id!r} (first on line {seen[one.id]})", "duplicate-id")
                 seen.setdefault(one.id, one.line)
 
+    def check_filters(self, questionnaire: Questionnaire) -> None:
+        """Each filter names an earlier question with one value per answer (in a repeat: the same instance's)."""
+        order = {q.id: i for i, q in enumerate(questionnaire.questions())}
+        for question in questionnaire.questions():
+            inside = list(question.questions) if question.repeat else []
+            for position, one in enumerate([question] if not question.repeat else inside):
+                earlier = {q.id for q in inside[:position]}
+                for name, ref in one.filter.items():
+                    target = questionnaire.question(ref)
+                    holder = questionnaire.repeat_of(ref)
+                    what = f"filter of {one.id!r} ({name}: {ref})"
+                    if target is None or target.repeat:
+                        problem = f"names no question {'' if target is None else 'but a repeat '}" \
+                                  "(write the full id, section.question)"
+                    elif holder is not None and ref not in earlier:
+                        problem = f"names {ref!r} inside repeat {holder.id!r}: only a later question of the same " \
+                                  "repeat can use it"
+                    elif holder is None and order[ref] >= order[question.id]:
+                        problem = "names a question that comes later (or itself): a filter uses an earlier answer"
+                    elif target.type not in FILTER_SOURCE_TYPES:
+                        problem = f"names {target.type} question {ref!r}: a filter compares one value " \
+                                  f"({', '.join(FILTER_SOURCE_TYPES)} questions)"
+                    else:
+                        continue
+                    self.problem(one.filter_line, f"{what} {problem}", "filter")
+
     def check_piping(self, questionnaire: Questionnaire) -> None:
         """Every ${section.question} in a label or help names a question whose answer can be shown."""
         for question in questionnaire.questions():
@@ -934,6 +1009,7 @@ class _Builder:
 
     def check_conditions(self, questionnaire: Questionnaire) -> None:
         self.questionnaire_repeats = questionnaire.repeats()
+        self.derived_reads = _derived_reads(questionnaire)
         order = {q.id: i for i, q in enumerate(questionnaire.questions())}
         computed = {q.id for q in questionnaire.questions() if q.type == DERIVED}
         recorded = {q.id for q in questionnaire.questions() if q.metadata}  # known from the start
@@ -972,18 +1048,23 @@ class _Builder:
             self.problem(line, f"relevant of {what}: {exc}", "condition")
             return
         repeats = {q.id: q for q in self.questionnaire_repeats}
+        holders = {c.id: r for r in repeats.values() for c in r.questions}
         for ref in condition.references():
-            if ref in repeats:
-                self.problem(line, f"relevant of {what} names repeat {ref!r}: a condition cannot use a repeat's list "
-                             "of instances", "repeat-reference")
-            elif any(ref in {c.id for c in r.questions} for r in repeats.values()) and ref not in order:
-                holder = next(r for r in repeats.values() if ref in {c.id for c in r.questions})
-                self.problem(line, f"relevant of {what} names {ref!r} inside repeat {holder.id!r}: only a question "
-                             "inside the same repeat can use it, and it means the same instance's answer",
+            counted = derived.only_counted(condition.tree, ref)
+            if ref in repeats and not counted:
+                self.problem(line, f"relevant of {what} names repeat {ref!r}: a condition can only count its "
+                             f"instances, count({ref})", "repeat-reference")
+            elif ref in holders and ref not in order and not counted:
+                self.problem(line, f"relevant of {what} names {ref!r} inside repeat {holders[ref].id!r}: only a "
+                             "question inside the same repeat can use it, and it means the same instance's answer "
+                             f"(outside it, count({holders[ref].id}) or sum({ref}) of a number question)",
                              "repeat-reference")
+            elif ref in holders and ref not in order:
+                if holders[ref].id in own or order[holders[ref].id] >= position:
+                    self.problem(line, f"relevant of {what} names {ref!r} of repeat {holders[ref].id!r}, which "
+                                 "comes later: conditions may only use earlier answers", "later-reference")
             elif ref in computed:
-                self.problem(line, f"relevant of {what} names derived entry {ref!r}: conditions may only use answers",
-                             "derived-reference")
+                self.check_derived_reference(ref, line, what, order, position, own, recorded, holders)
             elif ref in self.sensitive:
                 self.problem(line, f"relevant of {what} names sensitive question {ref!r}: whether a question was "
                              "asked would show its answer in the raw data", "sensitive-reference")
@@ -993,6 +1074,47 @@ class _Builder:
                 self.problem(line, f"relevant of {what} names unknown question {ref!r}", "unknown-reference")
             elif order[ref] >= position and ref not in recorded:
                 self.problem(line, f"relevant of {what} names {ref!r}, which comes later: conditions may only use earlier answers", "later-reference")
+
+
+    def check_derived_reference(self, ref: str, line: int, what: str, order: dict, position: int, own: set[str],
+                                recorded: set[str], holders: dict[str, Question]) -> None:
+        """A condition may read a derived value computed from earlier answers only, and not from itself."""
+        seen, stack = {ref}, [ref]
+        while stack:
+            for read in self.derived_reads.get(stack.pop(), ()):
+                if read in seen:
+                    continue
+                seen.add(read)
+                if read in own:
+                    self.problem(line, f"relevant of {what} names derived entry {ref!r}, which depends on this "
+                                 "condition itself: a cycle", "cycle")
+                    return
+                if read in self.derived_reads:
+                    stack.append(read)
+                    continue
+                place = order.get(holders[read].id if read in holders else read)
+                if place is not None and place >= position and read not in recorded:
+                    self.problem(line, f"relevant of {what} names derived entry {ref!r}, which reads {read!r}, "
+                                 "a later answer: a condition may use a derived value computed from earlier "
+                                 "answers only", "later-reference")
+                    return
+
+
+def _derived_reads(questionnaire: Questionnaire) -> dict[str, list[str]]:
+    """What each derived entry outside the repeats reads: its expression's ids and its conditions' (and section's)."""
+    reads: dict[str, list[str]] = {}
+    for section in questionnaire.sections:
+        for question in section.questions:
+            if not question.derived:
+                continue
+            found: list[str] = []
+            for source in (question.expression, question.relevant, section.relevant):
+                try:
+                    found += conditions.parse(source).references() if source else []
+                except conditions.ConditionError:
+                    continue  # reported with its own line
+            reads[question.id] = found
+    return reads
 
 
 def _grouping_problem(spec: object, questionnaire: Questionnaire) -> str | None:

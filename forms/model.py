@@ -97,13 +97,26 @@ def text_in(labels: dict[str, str] | None, lang: str, fallback: str = "") -> str
     return fallback
 
 
+#: The choice attribute a filter names to compare the choice's own code (XLSForm's `name=${x}`).
+CODE_ATTRIBUTE = "code"
+
+
 @dataclass(frozen=True)
 class Choice:
-    """One option of a choice list; `score` is set for scale levels."""
+    """One option of a choice list; `score` is set for scale levels.
+
+    `attributes` are the choice's other columns (`lan: "24"` on a municipality), which a question's
+    `filter` compares with an earlier answer (XLSForm's choice_filter).
+    """
 
     code: str
     label: dict[str, str]
     score: float | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    def attribute(self, name: str) -> str | None:
+        """The value of one attribute; `code` is the choice's own code."""
+        return self.code if name == CODE_ATTRIBUTE else self.attributes.get(name)
 
     def text(self, lang: str) -> str:
         return text_in(self.label, lang, self.code)
@@ -164,6 +177,10 @@ class Question:
     line: int = 0
     relevant_line: int = 0
     expression_line: int = 0
+    #: A choice filter: {choice attribute: question id}. Only the choices whose attributes all equal those earlier
+    #: answers (as text) are offered; "other" and the special codes always are (see `offered`).
+    filter: dict[str, str] = field(default_factory=dict)
+    filter_line: int = 0
     #: A repeat's questions (`type: repeat`); its `min` and `max` count instances.
     questions: list["Question"] = field(default_factory=list)
     #: A repeat: what one instance is called ("Person"), numbered on the pages and in messages ("Person 2").
@@ -232,9 +249,32 @@ class Question:
                 return choice
         return None
 
+    def offered(self, lookup) -> set[str] | None:
+        """The codes a filtered question offers for earlier answers (`lookup(qid)`); None without a filter.
+
+        A missing earlier answer, or a special one such as vet_ej, matches no choice of the list.
+        """
+        if not self.filter:
+            return None
+        wanted = {name: _as_text(lookup(qid)) for name, qid in self.filter.items()}
+        codes = {c.code for c in self.choices
+                 if all(value is not None and c.attribute(name) == value for name, value in wanted.items())}
+        return codes | {c.code for c in self.all_choices()[len(self.choices):]}
+
     def score(self, code: str) -> float | None:
         choice = self.choice(code)
         return choice.score if choice else None
+
+
+def _as_text(value: Any) -> str | None:
+    """An answer as a filter compares it: a code or a text as it is, a whole number without decimals."""
+    if isinstance(value, bool) or value is None or value in SPECIAL_CODES:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return None
 
 
 @dataclass
@@ -433,6 +473,8 @@ def _question_dict(q: Question, section_id: str) -> dict[str, Any]:
         data["step"] = q.step
     if q.choices and q.type != "yesno":
         data["choices"] = [_choice_dict(c) for c in q.choices]
+    if q.filter:  # only when set: other definitions keep their content hash
+        data["filter"] = dict(q.filter)
     if q.items:
         data["items"] = [{"code": i.code, "label": i.label} for i in q.items]
     if q.repeat:  # only on repeats: other definitions keep their content hash
@@ -446,4 +488,5 @@ def _choice_dict(choice: Choice) -> dict[str, Any]:
     data: dict[str, Any] = {"code": choice.code, "label": choice.label}
     if choice.score is not None:
         data["score"] = choice.score
+    data.update(choice.attributes)
     return data

@@ -100,6 +100,25 @@ class SectionForm(Form):
     def question_help(self, q: Question) -> str:
         return piping.pipe(q.help_text(self.lang), self.questionnaire, self.piped, self.lang)
 
+    def offer_choices(self, answers: Mapping[str, Any]) -> None:
+        """Narrow each filtered question to the choices its saved earlier answers offer.
+
+        Only when every question a filter names is on an earlier page: one on this page may still change,
+        so then all choices are shown and cleaning refuses a choice that does not fit. A chosen code stays
+        shown, so that its error can be read and the choice changed.
+        """
+        here = {q.id for q in self.section.questions} | {c.id for q in self.section.questions for c in q.questions}
+        entries = [one for entry in self.layout for one in ([entry] if entry.instances is None
+                                                            else [c for cs in entry.instances for c in cs])]
+        for entry in entries:
+            q = entry.question
+            if not q.filter or not entry.field or here & set(q.filter.values()):
+                continue
+            field = self[entry.field]
+            chosen = field.data if isinstance(field.data, list) else [field.data]
+            offered = q.offered(answers.get) | {str(code) for code in chosen if code}
+            field.choices = [c for c in field.choices if (c.value if hasattr(c, "value") else c[0]) in offered]
+
     def rank_order(self, q: Question) -> list[str]:
         """A rank question's options in the order shown: as answered, else as written."""
         return rank_order(q, self[q.id].data)

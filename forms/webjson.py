@@ -85,6 +85,10 @@ def _question(q: Question) -> dict[str, Any]:
         data["required"] = True
     if q.type in ("single", "scale", "yesno", "multi", "matrix", "rank"):
         data["choices"] = [_choice(c) for c in q.all_choices()]
+    if q.filter:  # the choices' attributes it compares, and "other" and the special codes, always offered
+        data["filter"] = dict(q.filter)
+        for entry in data["choices"][len(q.choices):]:
+            entry["extra"] = True
     if q.type == "range":  # answers.py: whole steps from a whole min give whole numbers
         step = q.step if q.step is not None else 1
         data["step"] = step
@@ -133,6 +137,8 @@ def _choice(choice) -> dict[str, Any]:
     data: dict[str, Any] = {"code": choice.code, "label": choice.label}
     if choice.score is not None:
         data["score"] = choice.score
+    if choice.attributes:
+        data["attributes"] = dict(choice.attributes)
     return data
 
 

@@ -93,7 +93,7 @@ class AnswerMaker:
         p = pressure(municipality_code)
         for section in self.q.sections:
             for question in section.questions:
-                if not question.answerable or not is_relevant(question, section, answers):
+                if not question.answerable or not is_relevant(question, section, answers, self.q):
                     continue
                 if not question.required and self.rng.random() < self.skip_rate:
                     continue

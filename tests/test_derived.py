@@ -258,11 +258,11 @@ def test_a_derived_entry_needs_one_expression_and_no_answer_options():
     ]
 
 
-def test_conditions_may_not_name_derived_entries_and_questions_take_no_expression():
+def test_conditions_may_name_derived_entries_of_earlier_answers_only_and_questions_take_no_expression():
     assert problems('''      - id: x
         type: derived
         label: "X"
-        expression: "a.deltagare + 1"
+        expression: "a.deltagare + a.q"
       - id: n
         type: note
         label: "N"
@@ -272,7 +272,8 @@ def test_conditions_may_not_name_derived_entries_and_questions_take_no_expressio
         label: "Q"
         expression: "a.deltagare + 1"
 ''') == [
-        "regler.yaml:23: relevant of question 'a.n' names derived entry 'a.x': conditions may only use answers",
+        "regler.yaml:23: relevant of question 'a.n' names derived entry 'a.x', which reads 'a.q', a later answer: "
+        "a condition may use a derived value computed from earlier answers only",
         "regler.yaml:27: expression is only for derived entries (type: derived)",
     ]
 

@@ -121,7 +121,8 @@ def test_outside_condition_cannot_name_a_question_inside_a_repeat():
       - {id: b, type: text, label: B, relevant: "s.r.x == 'ja'"}
 """
     assert problems(text) == ["q.yaml:16: relevant of question 's.b' names 's.r.x' inside repeat 's.r': only a "
-                              "question inside the same repeat can use it, and it means the same instance's answer"]
+                              "question inside the same repeat can use it, and it means the same instance's answer "
+                              "(outside it, count(s.r) or sum(s.r.x) of a number question)"]
 
 
 def test_condition_and_expression_cannot_use_the_list_of_instances():
@@ -132,8 +133,8 @@ def test_condition_and_expression_cannot_use_the_list_of_instances():
           - {id: x, type: text, label: X}
       - {id: b, type: text, label: B, relevant: "s.r is answered"}
 """
-    assert problems(text) == ["q.yaml:16: relevant of question 's.b' names repeat 's.r': a condition cannot use a "
-                              "repeat's list of instances"]
+    assert problems(text) == ["q.yaml:16: relevant of question 's.b' names repeat 's.r': a condition can only "
+                              "count its instances, count(s.r)"]
 
 
 # -- cleaning ----------------------------------------------------------------------

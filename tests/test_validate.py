@@ -15,9 +15,9 @@ BROKEN = TESTS / "broken"
 
 KNOWN_TYPES = ("single, multi, scale, matrix, yesno, integer, decimal, money, text, longtext, year, date, time, "
                "datetime, note, derived, start, end, today, deviceid, range, rank, acknowledge, geopoint, repeat")
-QUESTION_KEYS = ("check, choices, constraint, constraint_message, default, dont_know, expression, help, id, items, "
-                 "label, max, max_length, message, min, not_applicable, other, pattern, personal, relevant, required, "
-                 "sensitive, step, type")
+QUESTION_KEYS = ("check, choices, constraint, constraint_message, default, dont_know, expression, filter, help, id, "
+                 "items, label, max, max_length, message, min, not_applicable, other, pattern, personal, relevant, "
+                 "required, sensitive, step, type")
 
 #: Every problem of every broken file, exactly as `fieldkit forms validate broken` prints it.
 EXPECTED = {

@@ -446,7 +446,7 @@ def test_record_text_is_the_one_python_writes_and_hashes(sync_page):
         return [FieldkitSync.recordText(revision, interview, null, null), revision.content_hash];
     }""", [answers, sid, rid])
     assert js_digest == digest
-    record, answers_text = records.parse("record 1", text.encode("utf-8"))
+    record, answers_text, _prefix = records.parse("record 1", text.encode("utf-8"))
     assert answers_text == records.dumps(answers)  # the canonical text, as Python writes it
     assert records.check_revision(record, "record 1", answers_text) is True
     rest = {key: record[key] for key in record if key != "answers"}
@@ -649,7 +649,7 @@ def test_a_revision_with_instances_has_pythons_canonical_text_and_hash(sync_page
                 await FieldkitStorage.revisionHash(interview, answers, null)];
     }""", [answers, sid])
     assert js_digest == digest
-    _record, answers_text = records.parse("record 1", text.encode("utf-8"))
+    _record, answers_text, _prefix = records.parse("record 1", text.encode("utf-8"))
     assert answers_text == records.dumps(answers)
     assert '"p.folk":[{"p.folk.fodd":1980,"p.folk.namn":"Åsa","p.folk.vikt":70.5},' in answers_text
 
@@ -719,3 +719,122 @@ def test_piped_labels_show_what_python_shows(engine_page):
                  "1\u00a0234\u00a0567,12", "2019-05-01", "2014", "Pris, Läge", "Price, Location", "63,8258 20,263",
                  "1,25", "Annat, nämligen: <b>egen</b>", "Ja", "Yes", "r1: 1; r2: 2", "${a.saknas"):
         assert text in shown, text
+
+
+# -- choice filters -------------------------------------------------------------------------------
+
+FILTER_CHOICES = [{"code": "2480", "label": {"sv": "Umeå", "en": "Umeå"}, "lan": "24", "stor": "ja"},
+                  {"code": "2482", "label": "Skellefteå", "lan": "24", "stor": "nej"},
+                  {"code": "2580", "label": "Luleå", "lan": "25", "stor": "ja"},
+                  {"code": "7", "label": "Sju", "lan": "7", "stor": "nej"}]
+
+
+def test_choice_filters_clean_and_offer_as_in_python(engine_page):
+    rng = random.Random(SEED + 3)
+    questionnaire = from_dict({"id": "filter", "version": "1", "title": {"sv": "Filter"}, "sections": [section(
+        "f",
+        {"id": "lan", "type": "single", "label": {"sv": "Län", "en": "County"}, "dont_know": True,
+         "choices": [{"code": "24", "label": "24"}, {"code": "25", "label": "25"}]},
+        {"id": "tal", "type": "integer", "label": "Tal", "dont_know": True},
+        {"id": "stor", "type": "yesno", "label": "Stor"},
+        {"id": "kommun", "type": "single", "label": "Kommun", "choices": FILTER_CHOICES, "filter": {"lan": "f.lan"},
+         "dont_know": True},
+        {"id": "flera", "type": "multi", "label": "Flera", "choices": FILTER_CHOICES, "other": True,
+         "filter": {"lan": "f.lan", "stor": "f.stor"}},
+        {"id": "kod", "type": "single", "label": "Kod", "choices": FILTER_CHOICES, "filter": {"code": "f.tal"}},
+        {"id": "sjua", "type": "single", "label": "Sjua", "choices": FILTER_CHOICES, "filter": {"lan": "f.tal"}},
+    )]})
+    form = webform(questionnaire)
+    codes = ["2480", "2482", "2580", "7", "vet_ej", "annat", "x"]
+    options = {"f.lan": ["24", "25", "vet_ej", ""], "f.tal": ["7", "7.0", "2480", "vet_ej", "24"],
+               "f.stor": ["ja", "nej"], "f.kommun": codes, "f.kod": codes, "f.sjua": codes,
+               "f.flera": [[c] for c in codes] + [["2480", "2580"], ["2480", "annat"], []]}
+    sets = [{key: rng.choice(values) for key, values in options.items() if rng.random() < 0.85} for _ in range(200)]
+    for raw in sets:
+        if "annat" in (raw.get("f.flera") or []):
+            raw["f.flera/annat"] = "Annan ort"
+    cases = [(raw, lang) for raw in sets for lang in ("sv", "en")]
+    python = []
+    for raw, lang in cases:
+        cleaned = clean_answers(questionnaire, raw, partial=True, lang=lang)
+        offered = {qid: sorted(questionnaire.question(qid).offered(cleaned.answers.get))
+                   for qid in ("f.kommun", "f.flera", "f.kod", "f.sjua")}
+        python.append({"answers": typed(cleaned.answers), "errors": cleaned.errors, "offered": offered})
+    browser = engine_page.evaluate("""([form, cases]) => cases.map(([raw, lang]) => {
+        const cleaned = FieldkitAnswers.clean(form, raw, {lang: lang, partial: true});
+        const byId = {};
+        form.sections[0].questions.forEach((q) => { byId[q.id] = q; });
+        const lookup = (qid) => cleaned.answers[qid] === undefined ? null : cleaned.answers[qid];
+        const offered = {};
+        ["f.kommun", "f.flera", "f.kod", "f.sjua"].forEach((qid) => {
+          offered[qid] = FieldkitAnswers.offered(byId[qid], lookup).slice().sort(); });
+        return {answers: typed(cleaned.answers), errors: cleaned.errors, offered: offered};
+    })""", [form, cases])
+    count, examples = _mismatches(python, browser, [json.dumps(c, ensure_ascii=False) for c in cases], limit=3)
+    assert count == 0, f"{count} of {len(cases)} differ, e.g. {examples}"
+    # Not trivial: both a kept and a refused filtered answer, in both languages; an integer 7 offers code "7".
+    messages = {m for result in python for m in result["errors"].values()}
+    assert '"Umeå" does not fit the answer to "County": choose again.' in messages
+    assert '"Luleå" passar inte till svaret på "Län": välj igen.' in messages
+    assert any("f.kommun" in result["answers"][1] for result in python)
+    assert clean_answers(questionnaire, {"f.tal": "7", "f.kod": "7", "f.sjua": "7"}).ok
+
+
+# -- conditions over derived values and a repeat's count --------------------------------------------
+
+def test_conditions_over_derived_values_and_counts_agree_with_python(engine_page):
+    rng = random.Random(SEED + 4)
+    questionnaire = from_dict({"id": "harledd", "version": "1", "title": {"sv": "Härledd"}, "sections": [
+        section("h",
+                {"id": "vuxna", "type": "integer", "label": "Vuxna", "dont_know": True},
+                {"id": "barn", "type": "integer", "label": "Barn"},
+                {"id": "personer", "type": "derived", "label": "Personer", "expression": "h.vuxna + h.barn"},
+                {"id": "manga", "type": "derived", "label": "Många", "expression": "h.personer > 2",
+                 "relevant": "h.personer is answered"},
+                {"id": "trangt", "type": "yesno", "label": "Trångt", "relevant": "h.personer > 2"},
+                {"id": "varfor", "type": "text", "label": "Varför", "relevant": "h.manga and h.trangt == 'ja'"},
+                {"id": "regel", "type": "derived", "label": "Regel", "check": "h.barn <= h.personer",
+                 "message": "Fler barn än personer", "relevant": "h.manga"}),
+        section("t", {"id": "stor", "type": "text", "label": "Stort"}, relevant="h.personer >= 5"),
+    ]})
+    form = webform(questionnaire)
+    options = {"h.vuxna": ["0", "1", "2", "4", "vet_ej", "x"], "h.barn": ["0", "1", "3", ""],
+               "h.trangt": ["ja", "nej"], "h.varfor": ["För lite plats", ""], "t.stor": ["Ja", ""]}
+    sets = [{key: rng.choice(values) for key, values in options.items() if rng.random() < 0.85} for _ in range(120)]
+    python = []
+    for raw in sets:
+        cleaned = clean_answers(questionnaire, raw, partial=True)
+        python.append({"answers": typed(cleaned.answers), "skipped": cleaned.skipped,
+                       "derived": typed(cleaned.derived), "warnings": cleaned.warnings})
+    browser = engine_page.evaluate("""([form, sets]) => sets.map((raw) => {
+        const cleaned = FieldkitAnswers.clean(form, raw, {partial: true});
+        return {answers: typed(cleaned.answers), skipped: cleaned.skipped, derived: typed(cleaned.derived),
+                warnings: cleaned.warnings};
+    })""", [form, sets])
+    count, examples = _mismatches(python, browser, [json.dumps(raw, ensure_ascii=False) for raw in sets], limit=3)
+    assert count == 0, f"{count} of {len(sets)} differ, e.g. {examples}"
+    # Not trivial: the derived-steered question both asked and skipped, the section both shown and not.
+    assert any("h.trangt" in r["skipped"] for r in python) and any("h.trangt" in r["answers"][1] for r in python)
+    assert any("t.stor" in r["answers"][1] for r in python) and any("t.stor" in r["skipped"] for r in python)
+    assert any("h.varfor" in r["answers"][1] for r in python)
+
+    # count() and sum() of a repeat's instances, as expr.js evaluates them against Python.
+    instances = [[], [{}], [{"a": 1}], [{"a": 1}, {}, {"a": 2.5}], [{"a": "vet_ej"}, {"a": 4}], [{"a": 2}] * 3]
+    sources = ["count(s.r)", "count(s.r) > 2", "sum(s.r.a)", "sum(s.r.a) >= 3.5", "count(s.r.a)"]
+
+    def lookup(value):
+        return lambda qid: value if qid == "s.r" else [i.get("a") for i in value] if qid == "s.r.a" else None
+    expected = [[parse(source).evaluate(lookup(value)), typed(parse(source).value(lookup(value)))]
+                for value in instances for source in sources]
+    got = engine_page.evaluate("""([trees, sets]) => {
+        const out = [];
+        for (const value of sets) {
+          const lookup = (qid) => qid === "s.r" ? value : qid === "s.r.a" ? value.map((i) => i.a === undefined ? null : i.a)
+            : null;
+          for (const tree of trees) out.push([FieldkitExpr.evaluate(tree, lookup), typed(FieldkitExpr.value(tree, lookup, []))]);
+        }
+        return out;
+    }""", [[webform_tree(s) for s in sources], instances])
+    assert got == expected
+    # [{"a": 1}, {}, {"a": 2.5}]: an instance with no answer is not counted; 1 + 2.5 = 3.5.
+    assert [e[1] for e in expected[15:20]] == [["int", 2], ["bool", False], ["float", 3.5], ["bool", True], ["int", 2]]

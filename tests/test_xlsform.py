@@ -87,10 +87,11 @@ IMPORTS_WITH_SKIP = {
         "survey row 4: type 'osm c1' is not supported",
     ]),
     "XLSForm__pyxform/choice_filter_test.xlsx": (1, [
-        "survey row 3: choice_filter is not supported, so the question is left out "
-        "(fieldkit would show every choice of the list)",
-        "survey row 4: choice_filter is not supported, so the question is left out "
-        "(fieldkit would show every choice of the list)",
+        "survey row 3: choice 'king' appears twice in list 'counties', which a choice_filter allows in ODK; in "
+        "fieldkit a code is one choice, so the question is left out",
+        "survey row 4: choice_filter '${county}=cf' cannot be translated: refers to ${county} (row 3), which was "
+        "left out: choice 'king' appears twice in list 'counties', which a choice_filter allows in ODK; in fieldkit "
+        "a code is one choice, so the question is left out",
     ]),
     "XLSForm__pyxform/loop.csv": (1, [
         "survey row 3: type 'begin loop over toilet_type' is not supported: fieldkit does not support loops "
@@ -101,12 +102,12 @@ IMPORTS_WITH_SKIP = {
         "yet (the loop spans rows 3-5)",
     ]),
     "XLSForm__pyxform/or_other.xlsx": (2, [
-        "survey row 3: choice_filter is not supported, so the question is left out "
-        "(fieldkit would show every choice of the list)",
+        "survey row 3: choice_filter 'pastel=yes' cannot be translated: fieldkit reads column=${name} (or "
+        "${name}=column), joined by 'and', so the question is left out (it would show every choice of the list)",
     ]),
     "XLSForm__pyxform/xl_date_ambiguous.xlsx": (3, [
-        "survey row 5: choice_filter is not supported, so the question is left out "
-        "(fieldkit would show every choice of the list)",
+        "survey row 5: choice_filter \"label::English != ''\" cannot be translated: fieldkit reads column=${name} (or "
+        "${name}=column), joined by 'and', so the question is left out (it would show every choice of the list)",
     ]),
     "XLSForm__pyxform/xlsform_spec_test.xlsx": (35, [
         'survey row 7: relevant "regex(${address}, \'[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\\\.[A-Za-z]{2,4}\')" cannot be translated: the function regex() is not supported here',
@@ -125,8 +126,8 @@ IMPORTS_WITH_SKIP = {
         "survey row 10: relevant \"${colours} = 'red'\" cannot be translated: compare a select_multiple with "
         "selected(), not =",
         "survey row 16: required '${age} > 18' is a condition: fieldkit supports only yes or no",
-        "survey row 17: choice_filter is not supported, so the question is left out "
-        "(fieldkit would show every choice of the list)",
+        "survey row 17: choice_filter 'colour = ${colours}' cannot be translated: ${colours} is a multi question, "
+        "not one answer a choice can be compared with",
     ]),
     "fieldkit/unsupported_types.xlsx": (6, [
         "survey row 4: type 'image' is not supported",
@@ -347,7 +348,8 @@ def test_corpus_form_fails_with_row_messages(name):
 def test_share_of_the_public_samples_question_rows_that_import(capsys):
     """Over the third-party forms that import with --skip-unsupported: question rows kept / question rows.
 
-    The rows still left out are repeats (and the rows in them), media, files, choice_filter,
+    The rows still left out are repeats (and the rows in them), media, files, choice_filters fieldkit does not
+    read (a constant `pastel=yes`, `label::English != ''`, a filtered list with a name twice),
     select_one_from_file, osm, barcode, a regex() relevant and calculations with sqrt().
     """
     rows = kept = 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import OTHER, SPECIAL_CODES
 from .naming import make_code, unique
@@ -19,6 +19,12 @@ class ChoiceSet:
     choices: list[dict]
     specials: list[str]
     has_annat: bool
+    #: Each choice's other untagged columns, {code: {column: text}}: what a choice_filter may compare.
+    attributes: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+#: Columns of the choices sheet that are not attributes a choice_filter compares.
+OWN_COLUMNS = {"list_name", "name", "label", "score", "image", "audio", "video", "media"}
 
 
 class ChoiceLists:
@@ -47,11 +53,17 @@ class ChoiceLists:
             self.sets[list_name] = self.read(list_name)
         return self.sets[list_name]
 
+    def repeated(self, list_name: str) -> str | None:
+        """A choice name used twice in the list (ODK allows it in a filtered list), or None; no messages."""
+        names = [row.text("name") for row in self.rows.get(list_name, [])]
+        return next((name for i, name in enumerate(names) if name and name in names[:i]), None)
+
     def read(self, list_name: str) -> ChoiceSet | None:
         choices: list[dict] = []
         specials: list[str] = []
         seen: dict[str, int] = {}
         codes: set[str] = set()
+        attributes: dict[str, dict[str, str]] = {}
         ok = True
         for row in self.rows[list_name]:
             raw = row.text("name")
@@ -68,7 +80,9 @@ class ChoiceLists:
             else:
                 seen[raw] = row.number
                 choices.append(self.choice(row, raw, list_name, codes))
-        return ChoiceSet(choices, specials, OTHER in seen) if ok else None
+                attributes[choices[-1]["code"]] = {base: cell_text(value) for (base, tag), value in row.cells.items()
+                                                   if tag is None and base not in OWN_COLUMNS and cell_text(value)}
+        return ChoiceSet(choices, specials, OTHER in seen, attributes) if ok else None
 
     def choice(self, row: Row, raw: str, list_name: str, codes: set[str]) -> dict:
         code = unique(make_code(raw), codes)

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..answers import message
 from ..model import (
+    CODE_ATTRIBUTE,
     DONT_KNOW,
     NOT_APPLICABLE,
     OTHER,
@@ -162,7 +163,7 @@ class _Exporter:
     def survey_columns(self, rows: list[dict]) -> list[str]:
         columns = ["type", "name"] + [f"label::{self.tags[c]}" for c in self.langs]
         for base in ("hint", "required", "relevant", "constraint", "constraint_message", "calculation", "default",
-                     "appearance", "parameters", "repeat_count", "fieldkit_repeat", "fieldkit_instance_label",
+                     "choice_filter", "appearance", "parameters", "repeat_count", "fieldkit_repeat", "fieldkit_instance_label",
                      "fieldkit_type", "fieldkit_flags", "fieldkit_relevant", "fieldkit_id", "fieldkit_expression",
                      "fieldkit_message", "fieldkit_generated"):
             if base in ("hint", "constraint_message", "fieldkit_message", "fieldkit_instance_label"):
@@ -177,11 +178,13 @@ class _Exporter:
         columns = ["list_name", "name"] + [f"label::{self.tags[c]}" for c in self.langs]
         if any(row.get("score") is not None for row in self.choice_rows):
             columns.append("score")
+        # the choices' attributes, which a choice_filter compares
+        columns += sorted({key for row in self.choice_rows for key in row.get("attributes", {})} - set(columns))
         return columns
 
     @staticmethod
     def table(rows: list[dict], columns: list[str]) -> list[list[Any]]:
-        return [columns] + [[row.get(c) for c in columns] for row in rows]
+        return [columns] + [[row.get(c, row.get("attributes", {}).get(c)) for c in columns] for row in rows]
 
     def settings(self) -> list[list[Any]]:
         first = self.langs[0]
@@ -255,6 +258,9 @@ class _Exporter:
             row["required"] = "yes"
         self.relevant(row, question.relevant)
         self.constraint(row, question)
+        if question.filter:
+            row["choice_filter"] = " and ".join(f"{'name' if attribute == CODE_ATTRIBUTE else attribute}="
+                                                f"{self.ref_text(qid, None)}" for attribute, qid in question.filter.items())
         if question.default is not None:
             row["default"] = " ".join(question.default) if isinstance(question.default, list) else question.default
         row["appearance"] = APPEARANCES.get(question.type)
@@ -346,14 +352,15 @@ class _Exporter:
         def fixed(texts: dict[str, str]) -> dict[str, str]:
             return {c: texts.get(c) or texts["sv"] for c in self.langs}
 
-        entries = [(c.code, c.label, c.score) for c in question.choices]
+        entries = [(c.code, c.label, c.score, c.attributes) for c in question.choices]
         if question.type == "multi" and question.other:
-            entries.append((OTHER, fixed(OTHER_LABEL), None))
+            entries.append((OTHER, fixed(OTHER_LABEL), None, {}))
         if question.dont_know:
-            entries.append((DONT_KNOW, fixed(SPECIAL_LABELS[DONT_KNOW]), None))
+            entries.append((DONT_KNOW, fixed(SPECIAL_LABELS[DONT_KNOW]), None, {}))
         if question.not_applicable:
-            entries.append((NOT_APPLICABLE, fixed(SPECIAL_LABELS[NOT_APPLICABLE]), None))
-        key = tuple((code, tuple(sorted(label.items())), score) for code, label, score in entries)
+            entries.append((NOT_APPLICABLE, fixed(SPECIAL_LABELS[NOT_APPLICABLE]), None, {}))
+        key = tuple((code, tuple(sorted(label.items())), score, tuple(sorted(attributes.items())))
+                    for code, label, score, attributes in entries)
         if key in self.lists:
             return self.lists[key]
         name = "yesno" if question.type == "yesno" else local
@@ -363,9 +370,9 @@ class _Exporter:
             candidate = f"{name}_{n}"
         self.list_names.add(candidate)
         self.lists[key] = candidate
-        for code, label, score in entries:
+        for code, label, score, attributes in entries:
             self.choice_rows.append({"list_name": candidate, "name": code, **self.texts("label", label),
-                                     "score": _score_cell(score)})
+                                     "score": _score_cell(score), "attributes": attributes})
         return candidate
 
 

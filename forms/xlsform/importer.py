@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import conditions
-from ..loader import DefinitionError, from_dict
+from ..loader import FILTER_SOURCE_TYPES, DefinitionError, from_dict
 from ..answers import InvalidAnswer, clean_value, message
 from ..model import (
+    CODE_ATTRIBUTE,
     DONT_KNOW,
     MAX_INSTANCES,
     OTHER,
@@ -71,6 +72,9 @@ FIELDKIT_TYPES = {
 RANGE_DEFAULTS = {"start": 1, "end": 10, "step": 1}
 #: A reference in a label or hint: ${name}.
 _PIPED = re.compile(r"\$\{([^{}]*)\}")
+#: One part of a choice_filter fieldkit reads: `column=${name}` or `${name}=column` (parts are joined by `and`).
+CHOICE_FILTER_PART = re.compile(r"\s*(?:(?P<column>[A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*\$\{\s*(?P<name>[^{}\s]+)\s*\}"
+                                r"|\$\{\s*(?P<name2>[^{}\s]+)\s*\}\s*=\s*(?P<column2>[A-Za-z_][A-Za-z0-9_.:-]*))\s*")
 OR_OTHER_CODE = "other"
 OR_OTHER_LABELS = {"sv": "Annat", "en": "Other"}
 OR_OTHER_QUESTION = {"sv": "Ange annat", "en": "Specify other"}
@@ -520,10 +524,8 @@ class _Importer(ComputedRows):
         """(question, what follows it: a "specify other" question, a rule; whether `following` was folded in)."""
         row = entry.row
         reasons: list[str] = []
-        if row.text("choice_filter"):
-            reasons.append("choice_filter is not supported, so the question is left out (fieldkit would show "
-                           "every choice of the list)")
         ftype = self.fieldkit_type(entry)
+        choice_filter = self.choice_filter(entry, ftype, reasons) if row.text("choice_filter") else None
         required = self.required(row, reasons)
         relevant = self.relevant(entry, reasons)
         limits = self.constraint(entry, ftype, reasons) if ftype and not reasons else {}
@@ -566,6 +568,8 @@ class _Importer(ComputedRows):
                 if not any(c["code"] == OR_OTHER_CODE for c in choices):
                     choices.append({"code": OR_OTHER_CODE, "label": self.texts.fixed(OR_OTHER_LABELS)})
                 extra = self.other_question(entry, run, f"{sid}.{local}")
+            if choice_filter and not self.filter_choices(entry, choice_filter, choice_set, choices, data):
+                return None
             if not self.set_choices(entry, ftype, choices, data):
                 return None
         data.update(self.flags(row, choice_set))
@@ -626,6 +630,58 @@ class _Importer(ComputedRows):
         """fieldkit's own export writes "other" as an `annat` choice plus a `<name>_annat` text row."""
         return (choice_set.has_annat and isinstance(following, Entry) and following.base == "text"
                 and following.name == f"{entry.name}_{OTHER}")
+
+    def choice_filter(self, entry: Entry, ftype: str | None, reasons: list[str]) -> dict[str, str] | None:
+        """The row's choice_filter as {choice column: fieldkit id}: `col=${x}`, joined by `and`; else a reason."""
+        text = entry.row.text("choice_filter")
+        if ftype is None:
+            return None
+        if ftype not in ("single", "multi"):
+            reasons.append(f"choice_filter {text!r} on a {entry.base} row: fieldkit filters only select_one and "
+                           "select_multiple choices, so the question is left out")
+            return None
+        parts = [CHOICE_FILTER_PART.fullmatch(part) for part in re.split(r"\s+and\s+", text.strip())]
+        if not all(parts):
+            reasons.append(f"choice_filter {text!r} cannot be translated: fieldkit reads column=${{name}} (or "
+                           "${name}=column), joined by 'and', so the question is left out (it would show every "
+                           "choice of the list)")
+            return None
+        repeated = self.lists.repeated(entry.list_name)
+        if repeated:
+            reasons.append(f"choice {repeated!r} appears twice in list {entry.list_name!r}, which a choice_filter "
+                           "allows in ODK; in fieldkit a code is one choice, so the question is left out")
+            return None
+        resolve = self.refs.resolver(entry.number)
+        found: dict[str, str] = {}
+        for match in parts:
+            column, name = match["column"] or match["column2"], match["name"] or match["name2"]
+            try:
+                target = resolve(("ref", name))
+                if target.inline is not None or "[" in target.ref or target.qtype not in FILTER_SOURCE_TYPES:
+                    raise Untranslatable(f"${{{name}}} is a {target.qtype} question, not one answer a "
+                                         "choice can be compared with")
+            except Untranslatable as exc:
+                reasons.append(f"choice_filter {text!r} cannot be translated: {exc}")
+                return None
+            found[column.lower()] = target.ref
+        return found
+
+    def filter_choices(self, entry: Entry, columns: dict[str, str], choice_set: ChoiceSet, choices: list[dict],
+                       data: Data) -> bool:
+        """Put the compared columns on the choices as attributes and the filter on the question."""
+        used = {column: CODE_ATTRIBUTE if column == "name" else make_id(column, "a") for column in columns}
+        for choice in choices:
+            for column, attribute in used.items():
+                value = choice_set.attributes.get(choice["code"], {}).get(column)
+                if attribute != CODE_ATTRIBUTE and value is not None:
+                    choice[attribute] = value
+        missing = [c for c, a in used.items() if a != CODE_ATTRIBUTE and not any(a in ch for ch in choices)]
+        if missing:
+            self.msg.error("survey", entry.number, f"choice_filter names column {missing[0]!r}, which no choice of "
+                                                   f"list {entry.list_name!r} fills", "choice-filter")
+            return False
+        data["filter"] = {used[column]: ref for column, ref in columns.items()}
+        return True
 
     def set_choices(self, entry: Entry, ftype: str, choices: list[dict], data: Data) -> bool:
         if ftype == "yesno":

@@ -335,9 +335,53 @@
     return [cleanText(q, value, true), {}];
   }
 
-  function holds(tree, answers) {
+  /* forms/model.py Question.offered: the codes a filtered question offers for earlier answers, or null. */
+  function filterText(value) {
+    if (value === null || value === undefined || typeof value === "boolean") return null;
+    if (value === "vet_ej" || value === "ej_aktuellt") return null;
+    if (Expr.isNumber(value)) return Number.isInteger(+value) ? String(+value) : Expr.pyStr(value);
+    return typeof value === "string" ? value : null;
+  }
+
+  function offered(q, lookup) {
+    if (!q.filter) return null;
+    var names = Object.keys(q.filter), wanted = {};
+    names.forEach(function (name) { wanted[name] = filterText(lookup(q.filter[name])); });
+    var codes = [];
+    (q.choices || []).forEach(function (c) {
+      var fits = c.extra || names.every(function (name) {
+        var own = name === "code" ? c.code : (c.attributes || {})[name];
+        return wanted[name] !== null && own === wanted[name];
+      });
+      if (fits) codes.push(c.code);
+    });
+    return codes;
+  }
+
+  /* {choice, label} for a chosen code the filter does not offer (forms/answers.py _unoffered), else null. */
+  function unoffered(form, q, value, lookup) {
+    var codes = offered(q, lookup);
+    if (codes === null) return null;
+    var bad = (Array.isArray(value) ? value : [value]).find(function (code) { return codes.indexOf(code) < 0; });
+    if (bad === undefined) return null;
+    var choice = q.choices.find(function (c) { return c.code === bad; });
+    var source = index(form).byId[q.filter[Object.keys(q.filter)[0]]];
+    return { choice: choice.label, label: source ? source.label : {} };
+  }
+
+  function holds(tree, answers, form) {
     if (!tree) return true;
-    return Expr.evaluate(tree, function (qid) { return get(answers, qid); });
+    return Expr.evaluate(tree, form ? conditionLookup(form, answers) : function (qid) { return get(answers, qid); });
+  }
+
+  /* forms/derived.py condition_lookup: an answer, or a derived value of the answers (computed when first asked). */
+  function conditionLookup(form, answers) {
+    var ids = form.derived_order || [], values = null;
+    return function (qid) {
+      if (ids.indexOf(qid) < 0) return get(answers, qid);
+      if (values === null) values = derive(form, answers);
+      return get(values, qid);
+    };
   }
 
   function index(form) {
@@ -395,8 +439,9 @@
     var answers = function (qid) { return read(qid); };
     ids.forEach(function (qid) {
       var q = idx.byId[qid], section = idx.sectionOf[qid];
-      var on = Expr.evaluate(section && section.relevant || ["lit", true], answers) &&
-        (!q.relevant || Expr.evaluate(q.relevant, answers));
+      // its conditions may read derived values computed before it (derived_order puts them first)
+      var on = Expr.evaluate(section && section.relevant || ["lit", true], lookup) &&
+        (!q.relevant || Expr.evaluate(q.relevant, lookup));
       if (!on) return;
       var value = Expr.result(Expr.value(q.expression, lookup, booleans));
       if (value !== null) values[qid] = value;
@@ -431,6 +476,11 @@
       if (q.required && !partial) result.errors[key] = prefix + message(form, "required", lang);
       return;
     }
+    var unfit = unoffered(form, q, value, function (qid) {
+      var own = into === result.answers ? undefined : into[qid];
+      return own !== undefined ? own : get(result.answers, qid);
+    });
+    if (unfit) { result.errors[key] = prefix + message(form, "filtered", lang, unfit); return; }
     if (q.type === "matrix" && q.required && !partial && Object.keys(value).length < q.items.length) {
       result.errors[key] = prefix + message(form, "required_rows", lang);
     }
@@ -494,10 +544,10 @@
       });
     });
     form.sections.forEach(function (section) {
-      var on = holds(section.relevant, result.answers);
+      var on = holds(section.relevant, result.answers, form);
       section.questions.forEach(function (q) {
         if (!answerable(q)) return;
-        if (!on || !holds(q.relevant, result.answers)) { result.skipped.push(q.id); return; }
+        if (!on || !holds(q.relevant, result.answers, form)) { result.skipped.push(q.id); return; }
         if (q.type === "repeat") { cleanRepeat(form, q, raw, result, partial, lang); return; }
         cleanInto(form, q, raw, q.id, result.answers, result, lang, partial, "");
       });
@@ -518,7 +568,7 @@
     var cleaned = clean(form, raw, { partial: true });
     var skipped = cleaned.skipped;
     var shown = form.sections.filter(function (s) {
-      if (!holds(s.relevant, cleaned.answers)) return false;
+      if (!holds(s.relevant, cleaned.answers, form)) return false;
       if (s.questions.every(isMetadata)) return false;  // nothing but recorded facts: no page
       var asked = s.questions.filter(answerable);
       return !asked.length || asked.some(function (q) { return skipped.indexOf(q.id) < 0; });
@@ -643,6 +693,7 @@
     pipe: pipe, answerText: answerText,
     clean: clean, cleanValue: cleanValue, derive: derive, sections: sections, holds: holds,
     message: message, labelIn: labelIn, plain: plain, formatNumber: formatNumber, answerable: answerable,
-    isMetadata: isMetadata, record: record, instanceKey: instanceKey, instanceText: instanceText, index: index
+    isMetadata: isMetadata, record: record, instanceKey: instanceKey, instanceText: instanceText, index: index,
+    offered: offered
   };
 })(typeof self !== "undefined" ? self : this);

@@ -700,6 +700,12 @@
         var other = block.querySelector(".other-text");
         if (other) other.hidden = !(entry.scope.raw[q.id] || []).includes(q.other);
       }
+      if (q.filter) {  // a choice filter: only the choices that fit the earlier answers (a chosen one stays)
+        var codes = Answers.offered(q, function (qid) { return cleaned.answers[qid] === undefined ? null : cleaned.answers[qid]; });
+        block.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) {
+          input.closest("label").hidden = codes.indexOf(input.value) < 0 && !input.checked;
+        });
+      }
     });
     // ${section.question} in labels and help texts: the answers (and derived values) as the page's language shows them.
     var shown = Object.assign({}, cleaned.answers, cleaned.derived);
