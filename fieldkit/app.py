@@ -19,7 +19,7 @@ from .reports import bp as reports_bp
 from .review import bp as review_bp
 from .sync_pages import bp as sync_pages_bp
 from .webapp import bp as webapp_bp
-from .templating import district_name, field_choices, localtime
+from .templating import district_name, field_choices, keep_numbers_whole, localtime
 
 csrf = CSRFProtect()
 
@@ -58,6 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(field_choices=field_choices)
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["district"] = district_name
+    app.jinja_env.filters["whole_numbers"] = keep_numbers_whole
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.register_blueprint(collect_bp)

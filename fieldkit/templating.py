@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 from forms import registry
@@ -26,6 +27,15 @@ def district_name(code: str | None) -> str:
     """A district's name (a unit below a municipality), or "" for a submission without one."""
     found = registry.district(code) if code else None
     return found.name if found else (code or "")
+
+
+_GROUPED = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
+def keep_numbers_whole(text: str) -> str:
+    """A text with the spaces inside grouped numbers ("1 500 kronor") made non-breaking, so a narrow
+    table header never splits a number over two lines. Escaping is left to Jinja."""
+    return _GROUPED.sub("\u00a0", str(text))
 
 
 def localtime(value: str | None, seconds: bool = False, time_only: bool = False) -> str:

@@ -270,6 +270,7 @@ def test_the_reports_page_shows_the_measures_in_the_readers_words(stores):
     assert "NAD-rapporter per knutpunkt: brutna regler, begärt och berättigat" in page
     assert "123\u00a0000\u00a0kr" in page and "58\u00a0000\u00a0kr" in page
     assert 'class="rep-broken">Nej</td>' in page
+    assert "<th scope=\"col\">Regel: högst 1\u00a0500 kronor per deltagare</th>" in page  # never split over two lines
     contents = re.search(r'<nav class="rep-toc card" id="contents".*?</nav>', page, re.S).group(0)
     measure_links = re.findall(r'href="#(m-[^"]+)"', contents)
     assert measure_links and all(f'id="{target}"' in page for target in measure_links)
