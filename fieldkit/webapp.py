@@ -153,6 +153,12 @@ TEXTS = (
     N_("Put the options in order, the first place first: move an option with its up and down buttons."),
     N_("Keep this order"),
     N_("%(min)s to %(max)s"),
+    # A questionnaire answered per district; several users of one browser.
+    N_("District"),
+    N_("%(questionnaire)s is answered per district: choose a district of %(municipality)s."),
+    N_("This interview belongs to another user of this browser."),
+    N_("Interviews of another user waiting in this browser: %(n)s. They are not shown here; they will be sent when "
+       "that user logs in here again."),
 )
 
 
@@ -171,8 +177,15 @@ def _static_urls() -> list[str]:
 
 @bp.get("/")
 def shell():
-    """The one page of the app; it draws every screen itself from the data it keeps offline."""
-    response = Response(render_template("webapp/shell.html", lang=i18n.current_language()))
+    """The one page of the app; it draws every screen itself from the data it keeps offline.
+
+    The page names the logged-in user: the app shows and sends only that user's interviews (a browser may be
+    shared). Offline the page comes from the service worker's cache, so the app works for whoever last opened it
+    online in this browser.
+    """
+    user = auth.current_user()
+    response = Response(render_template("webapp/shell.html", lang=i18n.current_language(),
+                                        user=user.name if user else ""))
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -250,6 +263,9 @@ def municipalities():
         "counties": [{"code": c.code, "name": c.name} for c in registry.counties()],
         "municipalities": [{"code": m.code, "name": m.name, "county_code": m.county_code, "county": m.county}
                            for m in registry.municipalities()],
+        # The units a questionnaire answered per district (level "district") is answered for.
+        "districts": [{"code": d.code, "name": d.name, "municipality_code": d.municipality_code}
+                      for d in registry.districts()],
     })
 
 

@@ -175,6 +175,7 @@ def webform(questionnaire: Questionnaire) -> dict[str, Any]:
         "description": questionnaire.description,
         "languages": questionnaire.languages,
         "unit": questionnaire.unit,
+        "level": questionnaire.level,  # "district": the interview names one of its municipality's districts
         "sections": [_section(questionnaire, s) for s in questionnaire.sections],
         # The order derived entries are computed in (each after the ones it reads), and which are true/false.
         "derived_order": [step.question.id for step in plan.steps],

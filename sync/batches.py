@@ -268,6 +268,9 @@ class Importer:
         version (`clean_answers`): the reason names the first question refused and why.
         """
         row = revision.row
+        foreign = self.foreign_author(revision)
+        if foreign:
+            return foreign
         if not new and not self.judge:
             return None
         definition = self.definition(row["questionnaire_id"], row["questionnaire_version"])
@@ -291,6 +294,20 @@ class Importer:
             more = f" (and {len(cleaned.errors) - 1} more)" if len(cleaned.errors) > 1 else ""
             return f"the central's rules refuse its answers: {key}: {message}{more}"
         return None
+
+    def foreign_author(self, revision: records.Revision) -> str | None:
+        """Why a browser's device may not send this revision: it names an author other than the device's user.
+
+        A browser may be shared; each user enrols it for themselves and sends only their own interviews,
+        so a revision by anyone else (or by no one) arriving with this key is refused. Laptops are not
+        checked: one laptop's interviewer may change, and its revisions name who wrote them.
+        """
+        expected = self.device.user_name
+        author = revision.row.get("author")
+        if expected is None or author == expected:
+            return None
+        return (f"its author is {author!r}, but this browser's device {self.device.name} is enrolled for "
+                f"{expected!r}: each user sends their own interviews")
 
     def set_head(self, sid: str, revision: records.Revision, conflict: int) -> None:
         row = revision.row

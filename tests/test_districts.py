@@ -240,7 +240,9 @@ def test_the_central_cleans_what_a_browser_sends_by_its_own_rules(tmp_path, make
     laptop.execute("update submissions set answers = ?, content_hash = ? where uuid = ?", [json.dumps(bad), digest, sid])
     laptop.conn.commit()
     bundle = write_bundle(laptop, tmp_path / "anna.fkb").path
-    central.execute("update sync_devices set user_name = 'ivan' where name = 'anna'")
+    # as if a browser enrolled for the revision's author had sent it
+    central.execute("update sync_devices set user_name = ? where name = 'anna'",
+                    [laptop.execute("select author from revisions where id = ?", [revision[0]]).fetchone()[0]])
     central.conn.commit()
     result = ingest(central, bundle)
     assert result.counts["rejected"] == 1

@@ -100,6 +100,20 @@ def test_app_routes_serve_shell_worker_and_data(client):
     assert texts["en"]["Part %(n)s of %(total)s"] == "Part %(n)s of %(total)s"
 
 
+def test_the_app_gets_the_level_of_each_form_the_districts_and_whose_page_it_is(central_app):
+    import time
+
+    client = central_app.test_client()
+    with client.session_transaction() as session:
+        session.update(user="ivar", epoch=0, at=time.time())
+    assert 'data-user="ivar"' in client.get("/app/").get_data(as_text=True)
+    levels = {f["id"]: f["level"] for f in client.get("/app/forms.json").json["questionnaires"]}
+    assert levels["sthlm-uppfoljning"] == "district" and levels["kub-webbenkat"] == "municipality"
+    districts = client.get("/app/registry.json").json["districts"]
+    assert len(districts) == 14  # forms/data/stadsdelar.csv: Stockholm's 14 district administrations
+    assert {"code": "0180-08", "name": "Södermalm", "municipality_code": "0180"} in districts
+
+
 def test_county_user_gets_no_forms_on_the_central(central_app, central_path):
     import time
 

@@ -454,6 +454,30 @@ def test_record_text_is_the_one_python_writes_and_hashes(sync_page):
     assert rest["submission"] == {"created": "2026-01-01T09:00:00.000Z", "interviewer": "ivar", "device_id": "webb-1"}
 
 
+def test_a_record_of_an_interview_answered_per_district_carries_its_district_as_laptops_write_it(sync_page):
+    from sync import records, store
+
+    answers = {"period.ar": 2016, "period.period": "p1"}
+    sid, rid = "1f1c2a8e-8b7d-4a52-9d1e-3f4e5a6b7c8d", "1a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+    text = sync_page.evaluate("""async ([answers, sid, rid]) => {
+        const interview = {uuid: sid, questionnaire_id: "sthlm-uppfoljning", questionnaire_version: "1",
+          municipality_code: "0180", district_code: "0180-08", created: "2026-01-01T09:00:00.000Z", user: "inez",
+          interviewer: "inez", device_id: "webb-1"};
+        const revision = {id: rid, submission_uuid: sid, number: 1, parent_id: null, merge_parent_id: null,
+          questionnaire_id: "sthlm-uppfoljning", questionnaire_version: "1", municipality_code: "0180",
+          status: "complete", answers: answers, author: "inez", device_id: "webb-1", created: "2026-01-01T10:00:00.000Z",
+          content_hash: await FieldkitStorage.revisionHash(interview, answers, null)};
+        return FieldkitSync.recordText(revision, interview, null, null);
+    }""", [answers, sid, rid])
+    record, answers_text, _line = records.parse("record 1", text.encode("utf-8"))
+    assert records.check_revision(record, "record 1", answers_text) is True
+    assert record["content_hash"] == store.revision_hash(sid, "sthlm-uppfoljning", "1", "0180", answers, None)
+    assert record["submission"] == {"created": "2026-01-01T09:00:00.000Z", "interviewer": "inez", "device_id": "webb-1",
+                                    "district_code": "0180-08"}
+    assert text == '{"answers":' + records.dumps(answers) + "," + records.dumps(
+        {key: record[key] for key in record if key != "answers"})[1:]
+
+
 def test_the_browsers_zip_is_read_by_pythons_zipfile(sync_page, tmp_path):
     import zipfile
 

@@ -5,8 +5,8 @@
  *               may need; `digest` is the server's (forms.webjson.digest) and is checked before a form runs
  *   meta        key -> {key, value}                                           registry, texts, current forms
  *   interviews  uuid -> {uuid, questionnaire_id, questionnaire_version, content_hash, municipality_code,
- *                        county_code, status ("draft" | "complete"), raw, section_id, seq, created, modified,
- *                        head_revision, revision, sent_at, device_id, interviewer, completed, moves}
+ *                        county_code, district_code, status ("draft" | "complete"), raw, section_id, seq, created,
+ *                        modified, head_revision, revision, sent_at, device_id, user, interviewer, completed, moves}
  *   revisions   id -> {id, submission_uuid, number, parent_id, merge_parent_id, questionnaire_id,
  *                      questionnaire_version, municipality_code, status, answers, content_hash, author,
  *                      device_id, created, acked_at, rejected}             (index: submission_uuid)
@@ -14,8 +14,11 @@
  * computed as store.revision_hash computes it, so that a push (sync.js) sends it as it is. `acked_at`
  * is set only when the central's answer named the revision's id; an interview's `sent_at` is the
  * acknowledgement of its head revision (null while a newer revision or a draft waits).
- * meta also holds "device" (the enrolment: id, non-extractable CryptoKey, user), "installation_id",
- * "last_send" and "last_file".
+ * meta also holds "device:USER" (USER's enrolment: id, non-extractable CryptoKey, user), "installation_id",
+ * "user" (the last user who opened the app online), "last_send:USER" and "last_file:USER".
+ *
+ * Several people may use one browser: each interview belongs to the user who started it (`user`), and
+ * the lists here (unsent, sent, unacknowledged) hold only the current user's (setUser, at start).
  * Defines `FieldkitStorage` on the global object; needs expr.js (for Python's float notation).
  */
 (function (root) {
@@ -74,6 +77,44 @@
   }
 
   function now() { return new Date().toISOString(); }
+
+  // -- whose interviews: several users may share one browser ------------------------------------
+
+  var current = { user: null };
+
+  /* The user the app works for now (the one logged in when it was last opened online); lists are theirs. */
+  function setUser(name) { current.user = name || null; }
+  function user() { return current.user; }
+
+  /* Who an interview belongs to: its `user`; one stored before interviews had owners names its interviewer. */
+  function ownerOf(row) { return row.user !== undefined ? row.user : (row.interviewer || null); }
+
+  function mine(row) { return ownerOf(row) === current.user; }
+
+  /* The meta key of something kept per user ("device", "last_send", "last_file"). */
+  function userKey(key, name) { return key + ":" + (name === undefined ? current.user : name); }
+
+  /* Give interviews stored before they had owners to their interviewer, else to `name`; and move an enrolment
+   * kept under the old key "device" to its user's key. One transaction; resolves when done. */
+  function adopt(name) {
+    if (!name) return Promise.resolve();
+    return transaction(["interviews", "meta"], "readwrite", function (stores) {
+      return Promise.all([promised(stores.interviews.getAll()), promised(stores.meta.get("device"))]).then(function (found) {
+        found[0].forEach(function (row) {
+          if (row.user !== undefined) return;
+          row.user = row.interviewer || name;
+          stores.interviews.put(row);
+        });
+        var old = found[1] && found[1].value;
+        if (!old) return;
+        var key = userKey("device", old.user || name);
+        return promised(stores.meta.get(key)).then(function (held) {
+          if (!held) stores.meta.put({ key: key, value: old });
+          stores.meta.delete("device");
+        });
+      });
+    });
+  }
 
   function uuid() {
     if (root.crypto && root.crypto.randomUUID) return root.crypto.randomUUID();
@@ -236,15 +277,17 @@
     });
   }
 
-  function startInterview(form, municipality) {
+  /* Start a draft for the current user; `district` (a code or null) is set for a form answered per district. */
+  function startInterview(form, municipality, district) {
     var stamp = now();
-    return Promise.all([installationId(), getMeta("device")]).then(function (found) {
+    return Promise.all([installationId()]).then(function (found) {
       var raw = root.FieldkitAnswers ? root.FieldkitAnswers.record(form, {}, { started: new Date(), deviceId: found[0] }) : {};
       var interview = {
         uuid: uuid(), questionnaire_id: form.id, questionnaire_version: form.version, content_hash: form.content_hash,
-        municipality_code: municipality.code, county_code: municipality.county_code, status: "draft", raw: raw,
-        section_id: form.sections[0].id, seq: 0, created: stamp, modified: stamp, head_revision: null, revision: 0,
-        sent_at: null, device_id: found[0], interviewer: found[1] ? found[1].user : null
+        municipality_code: municipality.code, county_code: municipality.county_code, district_code: district || null,
+        status: "draft", raw: raw, section_id: form.sections[0].id, seq: 0, created: stamp, modified: stamp,
+        head_revision: null, revision: 0, sent_at: null, device_id: found[0], user: current.user,
+        interviewer: current.user
       };
       return transaction(["interviews"], "readwrite", function (stores) { stores.interviews.add(interview); })
         .then(function () { return interview; });
@@ -310,7 +353,7 @@
               id: uuid(), submission_uuid: id, number: interview.revision + 1, parent_id: interview.head_revision,
               merge_parent_id: null, questionnaire_id: interview.questionnaire_id,
               questionnaire_version: interview.questionnaire_version, municipality_code: interview.municipality_code,
-              status: "complete", answers: answers, content_hash: digest, author: author || interview.interviewer || null,
+              status: "complete", answers: answers, content_hash: digest, author: author || ownerOf(interview),
               device_id: found[1], created: stamp, acked_at: null, rejected: null
             };
             stores.revisions.add(revision);
@@ -448,13 +491,14 @@
 
   // -- what waits to be sent, and what the central acknowledged ---------------------------------
 
-  /* [{revision, interview}] of every revision the central has not acknowledged: by interview, parents first. */
+  /* [{revision, interview}] of every revision of the current user's the central has not acknowledged: by interview,
+   * parents first. */
   function unacknowledged() {
     return transaction(["interviews", "revisions"], "readonly", function (stores) {
       return Promise.all([promised(stores.revisions.getAll()), promised(stores.interviews.getAll())]);
     }).then(function (found) {
       var interviews = {};
-      found[1].forEach(function (row) { interviews[row.uuid] = row; });
+      found[1].forEach(function (row) { if (mine(row)) interviews[row.uuid] = row; });
       return found[0].filter(function (r) { return !r.acked_at && interviews[r.submission_uuid]; }).sort(function (a, b) {
         return a.submission_uuid < b.submission_uuid ? -1 : a.submission_uuid > b.submission_uuid ? 1 : a.number - b.number;
       }).map(function (r) { return { revision: r, interview: interviews[r.submission_uuid] }; });
@@ -511,15 +555,22 @@
     }).then(function (rows) { return rows.sort(function (a, b) { return a.number - b.number; }); });
   }
 
-  /* Interviews with a revision that has not been sent (drafts are listed too: they are not safe anywhere else). */
+  /* The current user's interviews with a revision that has not been sent (drafts too: they are not safe anywhere else). */
   function unsent() {
-    return listInterviews().then(function (rows) { return rows.filter(function (row) { return !row.sent_at; }); });
+    return listInterviews().then(function (rows) { return rows.filter(function (row) { return mine(row) && !row.sent_at; }); });
   }
 
-  /* Interviews whose head revision the central acknowledged, the latest first. */
+  /* How many interviews of other users wait in this browser (never what they are). */
+  function othersUnsent() {
+    return listInterviews().then(function (rows) {
+      return rows.filter(function (row) { return !mine(row) && !row.sent_at; }).length;
+    });
+  }
+
+  /* The current user's interviews whose head revision the central acknowledged, the latest first. */
   function sent() {
     return listInterviews().then(function (rows) {
-      return rows.filter(function (row) { return row.sent_at; })
+      return rows.filter(function (row) { return mine(row) && row.sent_at; })
         .sort(function (a, b) { return a.sent_at < b.sent_at ? 1 : -1; });
     });
   }
@@ -530,6 +581,8 @@
     complete: complete, revisionsOf: revisionsOf, unsent: unsent, canonical: canonical, revisionHash: revisionHash,
     reopen: reopen, sent: sent, unacknowledged: unacknowledged, acknowledge: acknowledge, markRejected: markRejected,
     installationId: installationId, uuid: uuid, formDigest: formDigest, jsCanonical: jsCanonical,
-    FormProblem: FormProblem, versionsInUse: versionsInUse, planMove: planMove, moveDraft: moveDraft
+    FormProblem: FormProblem, versionsInUse: versionsInUse, planMove: planMove, moveDraft: moveDraft,
+    setUser: setUser, user: user, ownerOf: ownerOf, mine: mine, userKey: userKey, adopt: adopt,
+    othersUnsent: othersUnsent
   };
 })(typeof self !== "undefined" ? self : this);

@@ -2,8 +2,10 @@
  *
  * The browser is an enrolled device like a laptop (docs/sync.md, "The browser side"):
  * - enrol(): POST /app/enrol (logged in, CSRF) gives the device id and key once; the key is imported
- *   into WebCrypto as a non-extractable HMAC key and that CryptoKey is kept in IndexedDB ("device"),
- *   so no script can read the key back, only sign with it.
+ *   into WebCrypto as a non-extractable HMAC key and that CryptoKey is kept in IndexedDB ("device:USER",
+ *   one enrolment per user of the browser), so no script can read the key back, only sign with it.
+ * - Each user sends only their own interviews, with their own enrolment (storage.js setUser): the central
+ *   accepts from a browser's device only revisions its enrolled user wrote.
  * - push(): GET /acks, then the unacknowledged revisions as record lines in chunks (POST /push), each
  *   request signed as sync/signing.py signs (HMAC-SHA256 over method, path, time, nonce and the body's
  *   SHA-256) and each answer's signature checked. A revision is marked acknowledged only when the
@@ -104,12 +106,14 @@
       return importKey(answer.key).then(function (key) {
         var device = { device_id: answer.device_id, key: key, name: answer.name, user: answer.user,
           api: answer.api, enrolled_at: new Date().toISOString(), revoked: null };
-        return Storage.putMeta("device", device).then(function () { return device; });
+        // Kept under the user the server enrolled it for: the current user's, unless another logged in since.
+        return Storage.putMeta(Storage.userKey("device", answer.user), device).then(function () { return device; });
       });
     });
   }
 
-  function device() { return Storage.getMeta("device"); }
+  /* The current user's enrolment of this browser (null if they have not enrolled it). */
+  function device() { return Storage.getMeta(Storage.userKey("device")); }
 
   // -- signed requests ---------------------------------------------------------------------------
 
@@ -174,9 +178,11 @@
       municipality_code: revision.municipality_code, status: revision.status, content_hash: revision.content_hash,
       device_id: deviceId, author: revision.author || (dev && dev.user) || null, created: revision.created,
       comment: revision.comment || null,
-      submission: { created: interview.created, interviewer: interview.interviewer || (dev && dev.user) || null,
-        device_id: interview.device_id || deviceId }
+      submission: { created: interview.created,
+        interviewer: Storage.ownerOf(interview) || (dev && dev.user) || null, device_id: interview.device_id || deviceId }
     };
+    // As records.py writes it: only when set, so that a record without a district reads as before.
+    if (interview.district_code) rest.submission.district_code = interview.district_code;
     return '{"answers":' + Storage.canonical(revision.answers) + "," + Storage.canonical(rest).slice(1);
   }
 
@@ -262,7 +268,7 @@
         }, Promise.resolve()).then(function () { return report; });
       });
     }).then(function (report) {
-      return Storage.putMeta("last_send", { at: new Date().toISOString(), ok: true, report: report })
+      return Storage.putMeta(Storage.userKey("last_send"), { at: new Date().toISOString(), ok: true, report: report })
         .then(function () { return report; });
     }, function (error) {
       var failure = error instanceof SendError ? error : new SendError("refused", String(error && error.message || error));
@@ -270,10 +276,10 @@
         ? device().then(function (dev) {
           if (!dev) return null;
           dev.revoked = new Date().toISOString();
-          return Storage.putMeta("device", dev);
+          return Storage.putMeta(Storage.userKey("device"), dev);
         }) : Promise.resolve();
       return marking.then(function () {
-        return Storage.putMeta("last_send", { at: new Date().toISOString(), ok: false, reason: failure.reason,
+        return Storage.putMeta(Storage.userKey("last_send"), { at: new Date().toISOString(), ok: false, reason: failure.reason,
           message: failure.message, status: failure.status });
       }).then(function () { throw failure; });
     });

@@ -81,6 +81,14 @@
     return found || { code: code, name: code, county: "" };
   }
 
+  /* Where an interview is answered for: "Stockholm, Södermalm" for one answered per district. */
+  function placeName(row) {
+    var name = municipality(row.municipality_code).name;
+    if (!row.district_code) return name;
+    var unit = ((state.registry && state.registry.districts) || []).find(function (d) { return d.code === row.district_code; });
+    return name + ", " + (unit ? unit.name : row.district_code);
+  }
+
   function show(title) {
     document.title = title + " – fieldkit";
     main.replaceChildren();
@@ -136,6 +144,18 @@
       state.texts = results[2] || {};
       state.updated = results[3];
     });
+  }
+
+  /* Whose interviews this app shows and sends: the user the server rendered the page for (the logged-in one);
+   * offline, the page comes from the cache, so it is the last user who opened the app online here. */
+  function knowUser() {
+    var named = body.dataset.user || null;
+    return (named ? Storage.putMeta("user", named).then(function () { return named; }) : Storage.getMeta("user"))
+      .then(function (user) {
+        state.user = user || null;
+        Storage.setUser(state.user);
+        return Storage.adopt(state.user);
+      });
   }
 
   /* How full the browser's storage for this site is; a warning from 90 %. */
@@ -230,25 +250,42 @@
         if (wanted && first) select.value = first.value;
       } });
     var message = h("p", { class: "error", role: "alert", hidden: true });
-    var form = h("form", { class: "card start-form", id: "start", novalidate: true, onsubmit: function (event) {
+    var districts = districtField(select);
+    var picked = function () {
+      var input = form.querySelector('input[name="questionnaire"]:checked');
+      return input && state.forms.find(function (f) { return f.id === input.value; });
+    };
+    var form = h("form", { class: "card start-form", id: "start", novalidate: true, onchange: function () {
+      districts.show(picked());
+    }, onsubmit: function (event) {
       event.preventDefault();
-      var picked = form.querySelector('input[name="questionnaire"]:checked');
-      var found = picked && state.forms.find(function (f) { return f.id === picked.value; });
+      var found = picked();
       if (!found || !select.value) {
         message.textContent = t("Choose a questionnaire and a municipality.");
         message.hidden = false;
         return;
       }
-      Storage.startInterview(found, municipality(select.value)).then(function (interview) {
+      var district = districts.check(found, municipality(select.value));
+      if (district === false) {
+        message.textContent = t("%(questionnaire)s is answered per district: choose a district of %(municipality)s.",
+          { questionnaire: label(found.title, found.id), municipality: municipality(select.value).name });
+        message.hidden = false;
+        districts.select.focus();
+        return;
+      }
+      Storage.startInterview(found, municipality(select.value), district).then(function (interview) {
         location.hash = "#/i/" + interview.uuid + "/s/" + found.sections[0].id;
       }, function (error) { fail(storageMessage(error)); });
     } },
       h("h2", { text: t("Start an interview") }), message, choice,
       h("div", { class: "field" }, h("label", { for: "municipality-filter", text: t("Municipality") }), filter,
         h("label", { for: "municipality", class: "visually-hidden", text: t("Municipality") }), select),
+      districts.element,
       h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary", text: t("Start") })));
-    Promise.all([Storage.unsent(), Storage.sent(), Storage.unacknowledged(), Sync.device(), Storage.getMeta("last_send"),
-      Storage.getMeta("last_file")]).then(function (found) {
+    districts.show(picked());
+    Promise.all([Storage.unsent(), Storage.sent(), Storage.unacknowledged(), Sync.device(),
+      Storage.getMeta(Storage.userKey("last_send")), Storage.getMeta(Storage.userKey("last_file")),
+      Storage.othersUnsent()]).then(function (found) {
       var rows = found[0], sentRows = found[1], waiting = found[2];
       var refused = {};
       waiting.forEach(function (item) { if (item.revision.rejected) refused[item.revision.submission_uuid] = item.revision.rejected; });
@@ -260,11 +297,10 @@
       else {
         var list = h("ul", { class: "unsent-list" });
         rows.forEach(function (row) {
-          var m = municipality(row.municipality_code);
           var title = forms[row.questionnaire_id] ? label(forms[row.questionnaire_id].title, row.questionnaire_id) : row.questionnaire_id;
           var target = row.status === "draft" ? "#/i/" + row.uuid + "/s/" + row.section_id : "#/i/" + row.uuid;
           list.appendChild(h("li", { class: "unsent-row", "data-uuid": row.uuid },
-            h("span", { class: "unsent-what" }, h("strong", { text: m.name }), " · " + title + " (v" + row.questionnaire_version + ")"),
+            h("span", { class: "unsent-what" }, h("strong", { text: placeName(row) }), " · " + title + " (v" + row.questionnaire_version + ")"),
             h("span", { class: "badge badge-" + row.status, text: row.status === "draft" ? t("Draft") : t("Complete") }),
             h("span", { class: "muted", text: t("updated %(time)s", { time: time(row.modified) }) }),
             row.status === "complete" ? h("span", { class: refused[row.uuid] ? "send-state error" : "send-state muted",
@@ -279,22 +315,64 @@
         h("h2", { id: "sent-title", text: t("Sent interviews") + " (" + sentRows.length + ")" }));
       if (sentRows.length) {
         sentPanel.appendChild(h("ul", { class: "unsent-list" }, sentRows.slice(0, 50).map(function (row) {
-          var m = municipality(row.municipality_code);
           var title = forms[row.questionnaire_id] ? label(forms[row.questionnaire_id].title, row.questionnaire_id) : row.questionnaire_id;
           return h("li", { class: "sent-row", "data-uuid": row.uuid },
-            h("span", { class: "unsent-what" }, h("strong", { text: m.name }), " · " + title + " (v" + row.questionnaire_version + ")"),
+            h("span", { class: "unsent-what" }, h("strong", { text: placeName(row) }), " · " + title + " (v" + row.questionnaire_version + ")"),
             h("span", { class: "badge badge-complete", text: t("Sent") }),
             h("span", { class: "muted", text: t("Sent and acknowledged %(time)s", { time: time(row.sent_at) }) }),
             h("a", { href: "#/i/" + row.uuid, class: "button", text: t("Show") }));
         })));
       }
-      show(t("fieldkit offline"), h("h1", { text: t("Interviews in this browser") }), notices(),
+      show(t("fieldkit offline"), h("h1", { text: t("Interviews in this browser") }), notices(), othersNotice(found[6]),
         h("p", { class: "flash " + (state.persisted === "granted" ? "flash-success" : "flash-info"), id: "persist",
           "data-persisted": state.persisted, text: persistenceText() }),
         state.updated ? h("p", { class: "muted", text: t("The form data was updated %(time)s.", { time: time(state.updated) }) }) : null,
         form, panel, syncPanel(found[3], found[4], found[5], waiting.length), sentPanel);
       finish();
     });
+  }
+
+  /* The start page's district: shown only while a questionnaire answered per district is chosen (as on the
+   * laptop's start page); choosing a district chooses its municipality. */
+  function districtField(municipalitySelect) {
+    var select = h("select", { id: "district", name: "district", class: "input" },
+      h("option", { value: "", text: "" }));
+    var units = (state.registry && state.registry.districts) || [];
+    var codes = [];
+    units.forEach(function (d) { if (codes.indexOf(d.municipality_code) < 0) codes.push(d.municipality_code); });
+    codes.forEach(function (code) {
+      select.appendChild(h("optgroup", { label: municipality(code).name }, units.filter(function (d) {
+        return d.municipality_code === code;
+      }).map(function (d) { return h("option", { value: d.code, text: d.name + " (" + d.code + ")" }); })));
+    });
+    select.addEventListener("change", function () {
+      var unit = units.find(function (d) { return d.code === select.value; });
+      if (unit) municipalitySelect.value = unit.municipality_code;
+    });
+    var element = h("div", { class: "field", id: "district-field", hidden: true },
+      h("label", { for: "district", text: t("District") }), select);
+    return {
+      element: element, select: select,
+      show: function (form) {
+        var wanted = Boolean(form && form.level === "district");
+        element.hidden = !wanted;
+        select.required = wanted;
+      },
+      /* The district to start with: a code, null (not asked), or false (asked and missing or not of this municipality). */
+      check: function (form, place) {
+        if (form.level !== "district") return null;
+        var unit = units.find(function (d) { return d.code === select.value; });
+        return unit && unit.municipality_code === place.code ? unit.code : false;
+      }
+    };
+  }
+
+  /* Interviews of other users of this browser: how many wait, never what they are. */
+  function othersNotice(count) {
+    if (!count) return null;
+    return h("p", { class: "flash flash-info", role: "status", id: "others", "data-count": String(count), text: t(
+      "Interviews of another user waiting in this browser: %(n)s. They are not shown here; they will be sent when " +
+      "that user logs in here again.", { n: count }) });
   }
 
   /* What the start page must say first: a failed write, changed or replaced stored forms, a full storage. */
@@ -406,7 +484,7 @@
         link.click();
         link.remove();
         setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
-        return Storage.putMeta("last_file", { at: new Date().toISOString(), name: made.name,
+        return Storage.putMeta(Storage.userKey("last_file"), { at: new Date().toISOString(), name: made.name,
           revisions: made.revision_ids.length });
       });
     }));
@@ -471,6 +549,7 @@
   function withInterview(id, then) {
     Storage.getInterview(id).then(function (interview) {
       if (!interview) { fail(t("This interview does not exist in this browser.")); return null; }
+      if (!Storage.mine(interview)) { fail(t("This interview belongs to another user of this browser.")); return null; }
       return Storage.getForm(interview.questionnaire_id, interview.questionnaire_version).then(function (form) {
         if (!form) { fail(t("The questionnaire of this interview is missing in this browser.")); return; }
         then(interview, form);
@@ -481,7 +560,7 @@
   function interviewHead(interview, form, position, total) {
     var m = municipality(interview.municipality_code);
     return h("div", { class: "interview-head" },
-      h("p", { class: "muted" }, label(form.title, form.id) + " · ", h("strong", { text: m.name }), m.county ? " (" + m.county + ")" : ""),
+      h("p", { class: "muted" }, label(form.title, form.id) + " · ", h("strong", { text: placeName(interview) }), m.county ? " (" + m.county + ")" : ""),
       position ? h("p", { class: "progress-text", text: t("Part %(n)s of %(total)s", { n: position, total: total }) }) : null,
       position ? h("progress", { max: total, value: position, "aria-hidden": "true" }) : null);
   }
@@ -1244,7 +1323,7 @@
     window.addEventListener("online", header);
     window.addEventListener("offline", header);
     window.addEventListener("pagehide", releaseLock);
-    Storage.open().then(refresh).then(load).then(askPersistence).then(measureSpace).then(function () {
+    Storage.open().then(refresh).then(knowUser).then(load).then(askPersistence).then(measureSpace).then(function () {
       state.ready = true;
       body.dataset.ready = "1";
       route();
