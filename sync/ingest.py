@@ -237,7 +237,7 @@ def _import(db: Database, device: devices.Device, lines: Lines, checked: _Checke
     while True:
         ahead = None
         try:
-            with store.transaction(db):
+            with store.transaction(db), store.counted_once(db):
                 if first:
                     importer.add_questionnaires(checked.questionnaires)
                     if following is not None:  # an import of several transactions says when it began

@@ -115,6 +115,24 @@ def m003_district(db: Database) -> None:
     db["submissions"].create_index(["district_code"])
 
 
+@store_migrations()
+def m004_counted_once_in_bulk(db: Database) -> None:
+    """The change counter's triggers skip rows written in bulk: an ingest moves the counter once a batch.
+
+    A per-row `update store_changes` cost an ingest of 100 000 interviews about a second. A bulk
+    writer sets `bulk = 1` and moves the counter in its own transaction (`store.counted_once`), and sets
+    it back before committing, so no other connection ever sees it set; a rolled-back batch leaves
+    it as it was. Every other write is counted row by row, as before.
+    """
+    db.execute("alter table store_changes add column bulk integer not null default 0")
+    for table in WATCHED_TABLES:
+        for event in ("insert", "update", "delete"):
+            db.execute(f"drop trigger if exists {table}_{event}_counted")
+            db.execute(f"create trigger {table}_{event}_counted after {event} on {table} "
+                       "when (select bulk from store_changes where id = 1) = 0 "
+                       "begin update store_changes set n = n + 1; end")
+
+
 @sync_migrations()
 def m001_sync(db: Database) -> None:
     """Sync (issue 4): enrolled devices, what the central received, conflicts; the laptop's acks and log."""

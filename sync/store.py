@@ -500,5 +500,17 @@ def change_count(db: Database) -> int:
     return db.execute("select n from store_changes where id = 1").fetchone()[0]
 
 
+@contextlib.contextmanager
+def counted_once(db: Database) -> Iterator[Database]:
+    """Inside a transaction: many writes to submissions that move the change counter once, not per row.
+
+    See schema.m004_counted_once_in_bulk; `bulk` is set back before the transaction commits, so only
+    this transaction ever sees it set.
+    """
+    db.execute("update store_changes set n = n + 1, bulk = 1 where id = 1")
+    yield db
+    db.execute("update store_changes set bulk = 0 where id = 1")
+
+
 def integrity_ok(db: Database) -> bool:
     return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

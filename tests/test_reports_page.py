@@ -54,6 +54,19 @@ def test_the_store_counts_writes_to_interviews_and_questionnaires_but_not_logins
     assert store.change_count(cdb) == after_new + 1
 
 
+def test_an_ingest_moves_the_counter_once_a_batch_and_leaves_rows_counted_again(cdb, make_laptop, tmp_path):
+    laptop = make_laptop(tmp_path / "anna.db", cdb, "anna")
+    for _ in range(3):
+        make_submission(laptop)
+    before = store.change_count(cdb)
+    result = ingest(cdb, write_bundle(laptop, tmp_path / "anna.fkb").path)
+    assert result.counts["new"] == 3
+    assert store.change_count(cdb) == before + 1  # one batch: once, not once per row
+    assert cdb.execute("select bulk from store_changes").fetchone()[0] == 0
+    make_submission(cdb)  # any other write is counted row by row again
+    assert store.change_count(cdb) > before + 1
+
+
 def test_the_same_view_again_is_not_rebuilt_and_every_change_rebuilds_it(central_app, cdb, builds, make_laptop,
                                                                         tmp_path):
     first = make_submission(cdb, municipality=IN_COUNTY)
