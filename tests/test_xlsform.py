@@ -105,6 +105,14 @@ IMPORTS_WITH_SKIP = {
         "survey row 3: choice_filter 'pastel=yes' cannot be translated: fieldkit reads column=${name} (or "
         "${name}=column), joined by 'and', so the question is left out (it would show every choice of the list)",
     ]),
+    "XLSForm__pyxform/widgets.csv": (20, [
+        "survey row 10: relevant \"selected(/widgets/branch, 'n')\" cannot be translated: /widgets/branch is not a "
+        "path in the survey",
+        "survey row 12: type 'barcode' is not supported",
+        "survey row 13: type 'image' is not supported",
+        "survey row 14: type 'audio' is not supported",
+        "survey row 15: type 'video' is not supported",
+    ]),
     "XLSForm__pyxform/xl_date_ambiguous.xlsx": (3, [
         "survey row 5: choice_filter \"label::English != ''\" cannot be translated: fieldkit reads column=${name} (or "
         "${name}=column), joined by 'and', so the question is left out (it would show every choice of the list)",
@@ -118,6 +126,36 @@ IMPORTS_WITH_SKIP = {
         "survey row 36: type 'image' is not supported",
         "survey row 37: type 'audio' is not supported",
         "survey row 38: type 'video' is not supported",
+    ]),
+    "getodk__docs/form-logic.xlsx": (36, [
+        "survey row 48: calculation 'sum(${people}[age < 18]/pet_count)' cannot be translated: the operator '[' is "
+        "not supported",
+        "survey row 56: type 'select_one ${person_name}' is not supported: fieldkit has no choices made from the "
+        "answers to ${person_name}",
+        "survey row 57: type 'select_one ${person_name}' is not supported: fieldkit has no choices made from the "
+        "answers to ${person_name}",
+    ]),
+    "getodk__docs/question-types.xlsx": (40, [
+        "survey row 16: type 'select_one_from_file hospitals.csv' is not supported",
+        "survey row 27: type 'geotrace' is not supported",
+        "survey row 28: type 'geoshape' is not supported",
+        "survey row 29: type 'geoshape' is not supported",
+        "survey row 30: calculation 'area(${shape})' cannot be translated: the function area() is not supported here",
+        "survey row 31: calculation 'round(${shape_area}, 2)' cannot be translated: refers to ${shape_area} (row 30), "
+        "which was left out: calculation 'area(${shape})' cannot be translated: the function area() is not "
+        "supported here",
+        *[f"survey row {row}: type 'image' is not supported" for row in range(34, 41)],
+        *[f"survey row {row}: type 'audio' is not supported" for row in (41, 42, 43, 45, 46, 47)],
+        "survey row 48: type 'video' is not supported",
+        "survey row 49: type 'video' is not supported",
+        "survey row 50: type 'file' is not supported",
+        "survey row 51: type 'file' is not supported",
+        "survey row 52: type 'barcode' is not supported",
+        "survey row 60: calculation \"concat('123456789','<br>’,'QR CODE','<br>','Text')\" cannot be translated: the "
+        "operator \"'\" is not supported",
+        "survey row 62: type 'image' is not supported",
+        "survey row 74: type 'start-geopoint' is not supported",
+        "survey row 75: type 'background-audio' is not supported",
     ]),
     "fieldkit/bad_expressions.xlsx": (15, [
         "survey row 7: relevant \"${later} = 'x'\" cannot be translated: ${later} comes later (row 11): conditions "
@@ -289,6 +327,10 @@ def plausible_answers(questionnaire: Questionnaire) -> dict:
 def interview(questionnaire: Questionnaire) -> dict:
     """Fill every section through its WTForms form, as the interview page does; return the answers."""
     raw = plausible_answers(questionnaire)
+    for qid in clean_answers(questionnaire, raw).errors:  # an answer that breaks a form's rule is left unanswered
+        rule = questionnaire.question(qid)
+        if rule is not None and rule.rule == "constraint":
+            raw.pop(parse_condition(rule.expression).references()[0], None)
     earlier: dict = {}
     for section in questionnaire.sections:
         form_class = build_section_form(questionnaire, section, lang=questionnaire.languages[0])
