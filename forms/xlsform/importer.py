@@ -50,7 +50,7 @@ from .expressions import Target, Untranslatable, constraint_to_limits
 from .naming import make_id, make_slug, make_version, unique
 from .problems import UNSUPPORTED, Messages, RowProblem, XLSFormError
 from .references import References
-from .survey import RECORDED_TYPES, Entry, Group, parse_survey, walk
+from .survey import RECORDED_TYPES, Entry, Group, parse_survey, unsupported_reason, walk
 from .texts import Texts
 from .workbook import Row, Workbook, cell_text, read_workbook
 
@@ -281,7 +281,7 @@ class _Importer(ComputedRows):
                 run = run or self.new_run(groups, node.number)
                 self.add(run, self.calculation(node, run))
             elif node.kind == "unsupported":
-                self.leave_out(node, f"type {node.type_text!r} is not supported")
+                self.leave_out(node, unsupported_reason(node.type_text))
             else:
                 run = run or self.new_run(groups, node.number)
                 following = nodes[i + 1] if i + 1 < len(nodes) else None
@@ -350,7 +350,7 @@ class _Importer(ComputedRows):
                 self.leave_out(node, f"type {node.type_text!r} inside a repeat is not supported: it is recorded "
                                      "once per interview")
             elif node.kind != "question":
-                self.leave_out(node, f"type {node.type_text!r} is not supported")
+                self.leave_out(node, unsupported_reason(node.type_text))
             else:
                 following = children[i + 1] if i + 1 < len(children) else None
                 built = self.question(node, inner, following)
@@ -476,6 +476,10 @@ class _Importer(ComputedRows):
         """The row's default as the question's, if it is a valid answer (not an expression such as today())."""
         text = entry.row.text("default")
         if not text:
+            return
+        if "${" in text:  # a dynamic default, as pyxform reads it: computed from another answer when the form opens
+            self.msg.warning("survey", entry.number, f"default {text!r} refers to another answer, which fieldkit "
+                                                     "does not do for a default: the question starts empty", "default")
             return
         probe = Question("q.q", data["type"], {}, choices=yesno_choices() if data["type"] == "yesno" else
                          [Choice(c["code"], {}) for c in data.get("choices", [])],

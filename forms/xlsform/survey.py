@@ -124,12 +124,23 @@ def classify(type_text: str) -> tuple[str, str | None, str | None, bool]:
                                                                                    "select one external")):
         return "unsupported", None, None, False
     match = _SELECT.match(text)
+    if match and match.group("list").startswith("${"):  # choices from the answers of a repeat
+        return "unsupported", None, None, False
     if match:
         kind = match.group("kind").lower()
         base = "select_multiple" if ("multiple" in kind or "all that apply" in kind or kind == "q select") \
             else "select_one"
         return "question", base, match.group("list"), bool(match.group("other"))
     return "unknown", None, None, False
+
+
+def unsupported_reason(type_text: str) -> str:
+    """Why a row of an unsupported type is left out."""
+    match = _SELECT.match(" ".join(type_text.split()))
+    if match and match.group("list").startswith("${"):
+        return (f"type {type_text!r} is not supported: fieldkit has no choices made from the answers "
+                f"to {match.group('list')}")
+    return f"type {type_text!r} is not supported"
 
 
 def _has_content(row: Row) -> bool:
