@@ -237,7 +237,8 @@ def _import(db: Database, device: devices.Device, lines: Lines, checked: _Checke
     while True:
         ahead = None
         try:
-            with store.transaction(db), store.counted_once(db):
+            with store.transaction(db), store.counted_once(db) as bulk:
+                wrote = _writes(db, result)
                 if first:
                     importer.add_questionnaires(checked.questionnaires)
                     if following is not None:  # an import of several transactions says when it began
@@ -249,8 +250,9 @@ def _import(db: Database, device: devices.Device, lines: Lines, checked: _Checke
                 if following is None:
                     importer.finish()
                     importer.complete(records_sha256, actor, address)
-                else:
-                    ahead = _ReadAhead(batches)  # the last statement: the commit follows at once
+                bulk.changed = _writes(db, result) != wrote
+                if following is not None:
+                    ahead = _ReadAhead(batches)  # the commit follows at once
             if following is None:
                 return
             if progress:
@@ -262,6 +264,13 @@ def _import(db: Database, device: devices.Device, lines: Lines, checked: _Checke
         first = False
         current, done = following
         following = ahead.result()
+
+
+def _writes(db, result: Result) -> tuple:
+    """What tells whether a batch wrote submissions or questionnaires: the counts so far, and the versions."""
+    counts = result.counts
+    return (counts["new"], counts["updated"], counts["conflicts"],
+            db.execute("select count(*) from questionnaires").fetchone()[0])
 
 
 class _ReadAhead:

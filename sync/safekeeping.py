@@ -110,6 +110,7 @@ def check_backup(path: str | os.PathLike) -> dict[str, Any]:
         raise SafekeepingError(f"{path} is not a regular file (a backup is one .db file); nothing was restored")
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # a damaged page may hold any bytes
         try:
             result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
             if result != ["ok"]:
@@ -123,6 +124,9 @@ def check_backup(path: str | os.PathLike) -> dict[str, Any]:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise SafekeepingError(f"{path} is not an SQLite database ({exc}); nothing was restored") from None
+    except UnicodeDecodeError:  # SQLite's own message quotes the damaged bytes, which are not text
+        raise SafekeepingError(f"{path} fails PRAGMA integrity_check (its schema is damaged and cannot be read); "
+                               "nothing was restored") from None
     if not applied or "submissions" not in tables:
         raise SafekeepingError(f"{path} is not a fieldkit store (it has no fieldkit migrations); nothing was restored")
     if unknown:

@@ -500,16 +500,24 @@ def change_count(db: Database) -> int:
     return db.execute("select n from store_changes where id = 1").fetchone()[0]
 
 
+class Bulk:
+    """What a bulk writer tells `counted_once`: whether it changed submissions or questionnaires."""
+
+    changed = False
+
+
 @contextlib.contextmanager
-def counted_once(db: Database) -> Iterator[Database]:
+def counted_once(db: Database) -> Iterator[Bulk]:
     """Inside a transaction: many writes to submissions that move the change counter once, not per row.
 
-    See schema.m004_counted_once_in_bulk; `bulk` is set back before the transaction commits, so only
-    this transaction ever sees it set.
+    See schema.m004_counted_once_in_bulk. The writer sets `changed` on what this yields when it
+    wrote something (a re-ingest that changes nothing leaves the counter, and every kept page, as
+    it was). `bulk` is set back before the transaction commits, so only this transaction sees it set.
     """
-    db.execute("update store_changes set n = n + 1, bulk = 1 where id = 1")
-    yield db
-    db.execute("update store_changes set bulk = 0 where id = 1")
+    db.execute("update store_changes set bulk = 1 where id = 1")
+    bulk = Bulk()
+    yield bulk
+    db.execute("update store_changes set n = n + ?, bulk = 0 where id = 1", [1 if bulk.changed else 0])
 
 
 def integrity_ok(db: Database) -> bool:

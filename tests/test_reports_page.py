@@ -63,6 +63,8 @@ def test_an_ingest_moves_the_counter_once_a_batch_and_leaves_rows_counted_again(
     assert result.counts["new"] == 3
     assert store.change_count(cdb) == before + 1  # one batch: once, not once per row
     assert cdb.execute("select bulk from store_changes").fetchone()[0] == 0
+    assert ingest(cdb, write_bundle(laptop, tmp_path / "again.fkb").path).counts["unchanged"] == 3
+    assert store.change_count(cdb) == before + 1  # nothing changed: every kept page stays
     make_submission(cdb)  # any other write is counted row by row again
     assert store.change_count(cdb) > before + 1
 
