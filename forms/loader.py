@@ -48,6 +48,8 @@ from .model import (
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")
+#: A name as XLSForm (an XML element name) takes it: `numberAsString`, `choose-shape`, `my_form`.
+XLSFORM_NAME_RE = re.compile(r"^[^\W\d][\w.\-]*$")
 CODE_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
 #: A survey round's id: lowercase letters, digits, '_' and '-', e.g. 2013 or niski-2015.
 ROUND_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -60,7 +62,7 @@ MAX_DEPTH = 20
 MAX_VALUES = 50_000
 
 TOP_KEYS = {"id", "version", "title", "description", "languages", "choice_lists", "sections", "unit", "frame",
-            "report", "rounds", "level"}
+            "report", "rounds", "level", "xlsform_id"}
 FRAME_KEYS = {"counties", "municipalities"}
 REPORT_KEYS = {"group_by"}
 #: Question types whose answers are counted as choices: the only ones `sensitive` may mark.
@@ -73,6 +75,7 @@ QUESTION_KEYS = {
     "id", "type", "label", "help", "required", "choices", "items", "other", "dont_know",
     "not_applicable", "min", "max", "pattern", "max_length", "relevant", "personal",
     "sensitive", "expression", "check", "constraint", "message", "constraint_message", "default", "step", "filter",
+    "xlsform_name", "xlsform_constraint",
 }
 #: A choice's own keys; any other key (lowercase letters, digits and '_') is an attribute a filter may compare.
 CHOICE_KEYS = {"code", "label", "score"}
@@ -83,7 +86,7 @@ FILTER_SOURCE_TYPES = ("single", "scale", "yesno", "integer", "year", "text")
 REPEAT_KEYS = {"questions", "instance_label"}
 #: What a repeat does not take: its questions do.
 NOT_ON_REPEAT = ("required", "choices", "items", "other", "dont_know", "not_applicable", "pattern", "max_length",
-                 "personal", "default", "constraint_message")
+                 "personal", "default", "constraint_message", "xlsform_constraint")
 #: The keys a constraint_message speaks for.
 LIMIT_KEYS = ("min", "max", "pattern", "max_length")
 
@@ -384,6 +387,7 @@ class _Builder:
             rounds=self.rounds(data),
         )
         questionnaire.level = self.level(data, questionnaire.frame)
+        questionnaire.xlsform_id = self.xlsform_id(data)
         self.check_ids(questionnaire)
         self.check_conditions(questionnaire)
         self.check_filters(questionnaire)
@@ -705,7 +709,45 @@ class _Builder:
         self.question_filter(raw, question)
         self.question_more(raw, question)
         self.question_default(raw, question)
+        self.xlsform_origin(raw, question)
         return question
+
+    def xlsform_name(self, raw: dict, key: str = "xlsform_name") -> str | None:
+        """The XLSForm name a question had before its import (`xlsform_name`), if valid."""
+        value = raw.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not XLSFORM_NAME_RE.match(value):
+            self.problem(_line(raw, key), f"{key} must be a name as XLSForm takes it: a letter or '_', then letters, "
+                         f"digits, '_', '-' or '.' (got {value!r})", "xlsform")
+            return None
+        return value
+
+    def xlsform_id(self, data: dict) -> str | None:
+        """The form_id of the XLSForm the questionnaire was imported from (`xlsform_id`), if valid."""
+        value = data.get("xlsform_id")
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip() or len(value) > 200 or not value.isprintable():
+            self.problem(_line(data, "xlsform_id"), "xlsform_id must be the XLSForm's form_id: one line of text, at "
+                         f"most 200 characters (got {value!r})", "xlsform")
+            return None
+        return value
+
+    def xlsform_origin(self, raw: dict, question: Question) -> None:
+        """What an XLSForm import remembers: the question's XLSForm name; a constraint rule's XPath."""
+        question.xlsform_name = self.xlsform_name(raw, "xlsform_name")
+        value = raw.get("xlsform_constraint")
+        if value is None:
+            return
+        if question.rule != "constraint":
+            self.problem(_line(raw, "xlsform_constraint"), f"xlsform_constraint is only for a constraint rule "
+                         f"(type: derived with constraint), not for {question.id!r}", "xlsform")
+        elif not isinstance(value, str) or not value.strip():
+            self.problem(_line(raw, "xlsform_constraint"), f"xlsform_constraint of {question.id!r} must be the "
+                         "XLSForm constraint written as text", "xlsform")
+        else:
+            question.xlsform_constraint = value
 
     def repeat(self, raw: dict, sid: str, lists: dict[str, list[Choice]], inside: Question | None) -> Question | None:
         """A group of questions answered any number of times: its questions, instance label and instance limits."""
@@ -723,6 +765,7 @@ class _Builder:
                           help=self.labels(raw, "help"), relevant=self.condition_source(raw), line=_line(raw),
                           relevant_line=_line(raw, "relevant"),
                           instance_label=self.labels(raw, "instance_label"))
+        repeat.xlsform_name = self.xlsform_name(raw, "xlsform_name")
         for key in NOT_ON_REPEAT + DERIVED_KEYS + ("message",):
             if key in raw:
                 advice = " (for at least one instance write min: 1)" if key == "required" else ""

@@ -185,6 +185,12 @@ class Question:
     questions: list["Question"] = field(default_factory=list)
     #: A repeat: what one instance is called ("Person"), numbered on the pages and in messages ("Person 2").
     instance_label: dict[str, str] = field(default_factory=dict)
+    #: The name the question (or repeat) had in the XLSForm it was imported from, when its id differs
+    #: (`numberAsString` -> id `numberasstring`); the XLSForm export writes it back.
+    xlsform_name: str | None = None
+    #: A constraint rule imported from an XLSForm constraint: that constraint's XPath, which the XLSForm export
+    #: writes back on the question the rule is about (with the rule's message) instead of a calculate row.
+    xlsform_constraint: str | None = None
 
     def text(self, lang: str) -> str:
         return text_in(self.label, lang, self.id)
@@ -368,6 +374,8 @@ class Questionnaire:
     group_by: str | None = None
     rounds: list[Round] = field(default_factory=list)
     level: str = "municipality"
+    #: The form_id of the XLSForm it was imported from, when the id differs (`my_form` -> `my-form`).
+    xlsform_id: str | None = None
 
     def text(self, lang: str) -> str:
         return text_in(self.title, lang, self.id)
@@ -423,6 +431,7 @@ class Questionnaire:
             **({"report": {"group_by": self.group_by}} if self.group_by else {}),
             **({"rounds": [r.to_dict() for r in self.rounds]} if self.rounds else {}),
             **({"level": self.level} if self.level != "municipality" else {}),
+            **({"xlsform_id": self.xlsform_id} if self.xlsform_id else {}),
         }
 
     @property
@@ -477,6 +486,9 @@ def _question_dict(q: Question, section_id: str) -> dict[str, Any]:
         data["filter"] = dict(q.filter)
     if q.items:
         data["items"] = [{"code": i.code, "label": i.label} for i in q.items]
+    for name in ("xlsform_name", "xlsform_constraint"):  # only when set: other definitions keep their content hash
+        if getattr(q, name):
+            data[name] = getattr(q, name)
     if q.repeat:  # only on repeats: other definitions keep their content hash
         if q.instance_label:
             data["instance_label"] = q.instance_label

@@ -26,3 +26,10 @@ class Run:
 def own_id(node: Entry | Group) -> str:
     """The name to make an id of: `fieldkit_id` when fieldkit's export had to avoid a name pyxform reserves."""
     return node.row.text("fieldkit_id") or node.name
+
+
+def keep_name(data: Data, node: Entry | Group, local: str) -> None:
+    """Remember the XLSForm name on the question when its id is another (`numberAsString` -> `numberasstring`),
+    so the export writes it back; not the `<id>_fieldkit` name fieldkit's own export gives a reserved id."""
+    if node.name and node.name not in (local, f"{local}_fieldkit"):
+        data["xlsform_name"] = node.name

@@ -8,7 +8,7 @@ questions. See docs/xlsform.md, "Calculations", "Constraints" and "Metadata".
 from __future__ import annotations
 
 from . import xpath
-from .building import Data, Run, own_id
+from .building import Data, Run, keep_name, own_id
 from .expressions import Target, Untranslatable, render, translate_relevant, value_text
 from .naming import make_id, unique
 from .survey import Entry
@@ -50,7 +50,7 @@ class ComputedRows:
         data = Data(entry.number, id=local, type="derived",
                      label=self.texts.fixed({"sv": f"Villkor för {entry.name}", "en": f"Condition on {entry.name}"}),
                      constraint=rule, message=self.texts.texts(entry.row, "constraint_message")
-                     or self.texts.fixed(RULE_MESSAGE))
+                     or self.texts.fixed(RULE_MESSAGE), xlsform_constraint=text)
         if relevant:
             data["relevant"] = relevant
         self.rules[entry.number] = fid
@@ -77,6 +77,7 @@ class ComputedRows:
         sid = run.data["id"]
         local = unique(make_id(own_id(entry)), run.local_ids)
         data = Data(entry.number, id=local, type="derived", label=self.texts.label(row, "label", entry.name))
+        keep_name(data, entry, local)
         help_text = self.texts.texts(row, "hint")
         if help_text:
             data["help"] = help_text
@@ -95,6 +96,7 @@ class ComputedRows:
         own = own_id(entry) or mtype
         local = unique(make_id(own), run.local_ids)
         data = Data(entry.number, id=local, type=mtype, label=self.texts.label(entry.row, "label", own))
+        keep_name(data, entry, local)
         data.update({k: v for k, v in self.flags(entry.row).items() if k == "personal"})
         fid = f"{run.data['id']}.{local}"
         if entry.name:
@@ -150,6 +152,7 @@ class ComputedRows:
         sid = run.data["id"]
         local = unique(make_id(own_id(entry)), run.local_ids)
         data = Data(entry.number, id=local, type="derived", label=self.texts.label(row, "label", entry.name))
+        keep_name(data, entry, local)
         help_text = self.texts.texts(row, "hint")
         if help_text:
             data["help"] = help_text

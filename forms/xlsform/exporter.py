@@ -36,6 +36,7 @@ from ..model import (
 )
 from . import xpath
 from .expressions import Target, Untranslatable, render, translate_relevant
+from .computed import RULE_MESSAGE
 from .languages import language_tag
 from .to_xpath import condition_to_xpath, expression_to_xpath, limits_to_constraint
 
@@ -100,6 +101,36 @@ class _Exporter:
         self.list_names: set[str] = set()
         self.choice_rows: list[dict] = []
         self.plan_names()
+        # constraint rules written back as their question's own constraint: question id -> rule
+        self.own_rules: dict[str, Question] = {}
+        for container in [s.questions for s in questionnaire.sections] + [r.questions for r in questionnaire.repeats()]:
+            for index, rule in enumerate(container):
+                question = self.constrained(container[:index], rule)
+                if question is not None:
+                    self.own_rules[question.id] = rule
+        self.rules_on_questions = {rule.id for rule in self.own_rules.values()}
+
+    def constrained(self, before: list[Question], rule: Question) -> Question | None:
+        """The question an imported constraint rule is about, if its XLSForm constraint can go back on it.
+
+        That is the nearest question before the rule that the rule names, when the question has no limits of
+        its own and the constraint refers to other rows only by names the export keeps unique (no paths).
+        """
+        if rule.rule != "constraint" or not rule.xlsform_constraint:
+            return None
+        try:
+            tree = xpath.parse(rule.xlsform_constraint).tree
+        except xpath.XPathError:
+            return None
+        names = _nodes(tree)
+        if any(n[0] == "path" for n in names) or any(n[0] == "ref" and n[1] not in self.by_name for n in names):
+            return None
+        for question in reversed(before):
+            if question.derived or question.repeat or question.type in ("matrix", "note", "range"):
+                continue
+            if re.search(rf"(?<![\w.]){re.escape(question.id)}(?![\w.])", rule.expression or ""):
+                return None if limits_to_constraint(question) else question
+        return None
 
     def plan_names(self) -> None:
         names: Counter = Counter()
@@ -107,7 +138,7 @@ class _Exporter:
             group = xlsform_name(section.id)
             names[group] += 1
             for question in section.questions:
-                local = xlsform_name(self.local(question, section))
+                local = name_of(question, self.local(question, section))
                 names[local] += 1
                 if question.type == "matrix":
                     names[f"{local}_header"] += 1
@@ -120,7 +151,7 @@ class _Exporter:
                     names[f"{local}_{OTHER}"] += 1
                 self.places[question.id] = _Place(local, (group,), Target(question.id, question.type))
                 for child in question.questions:  # a repeat's: ${name} inside it means the same instance's
-                    own = xlsform_name(child.id.removeprefix(question.id + "."))
+                    own = name_of(child, child.id.removeprefix(question.id + "."))
                     names[own] += 1
                     if child.type == "multi" and child.other:
                         names[f"{own}_{OTHER}"] += 1
@@ -188,7 +219,7 @@ class _Exporter:
 
     def settings(self) -> list[list[Any]]:
         first = self.langs[0]
-        row = {"form_title": self.q.title.get(first, self.q.id), "form_id": self.q.id, "version": self.q.version,
+        row = {"form_title": self.q.title.get(first, self.q.id), "form_id": self.q.xlsform_id or self.q.id, "version": self.q.version,
                "default_language": self.tags[first], "name": ROOT}
         for code in self.langs[1:]:
             if self.q.title.get(code):
@@ -238,10 +269,12 @@ class _Exporter:
             return self.repeat_rows(question, section, local)
         if question.type == "matrix":
             return self.matrix_rows(question, local)
+        if question.id in self.rules_on_questions:
+            return []  # written on its question as that question's constraint
         if question.derived:
             return [self.derived_row(question, local)]
         kind = XLSFORM_TYPES[question.type]
-        name = xlsform_name(local)
+        name = name_of(question, local)
         row = {"name": name, **self.texts("label", self.piped(question.label)),
                **self.texts("hint", self.piped(question.help))}
         if question.type == "range":  # the ends and the step are the slider's parameters, not a constraint
@@ -276,7 +309,7 @@ class _Exporter:
 
     def repeat_rows(self, repeat: Question, section: Section, local: str) -> list[dict]:
         """A repeat as begin repeat ... end repeat; its instance limits and label in fieldkit columns."""
-        name = xlsform_name(local)
+        name = name_of(repeat, local)
         row = {"type": "begin repeat", "name": name, **self.texts("label", repeat.label),
                **self.texts("hint", repeat.help), **self.texts("fieldkit_instance_label", repeat.instance_label)}
         if name != local:
@@ -293,7 +326,7 @@ class _Exporter:
 
     def derived_row(self, question: Question, local: str) -> dict:
         """A derived entry as a calculate row: XPath for ODK, the exact expression for fieldkit."""
-        name = xlsform_name(local)
+        name = name_of(question, local)
         row = {"type": "calculate", "name": name, **self.texts("label", question.label),
                **self.texts("hint", question.help)}
         if name != local:
@@ -323,6 +356,12 @@ class _Exporter:
     def constraint(self, row: dict, question: Question) -> None:
         if question.type == "range":
             return
+        rule = self.own_rules.get(question.id)
+        if rule is not None:  # the XLSForm constraint it was imported from, with its message
+            row["constraint"] = rule.xlsform_constraint
+            if any(text_in(rule.message, c) != RULE_MESSAGE.get(c, RULE_MESSAGE["sv"]) for c in self.langs):
+                row.update(self.texts("constraint_message", rule.message))
+            return
         constraint = limits_to_constraint(question)
         if not constraint:
             return
@@ -334,7 +373,7 @@ class _Exporter:
 
     def matrix_rows(self, question: Question, local: str) -> list[dict]:
         list_name = self.choice_list(question, local)
-        name = xlsform_name(local)
+        name = name_of(question, local)
         group = {"type": "begin group", "name": name, "appearance": "field-list", "fieldkit_type": "matrix",
                  **self.texts("label", question.label), **self.texts("hint", question.help),
                  "fieldkit_flags": self.flags(question), "fieldkit_id": local if name != local else None}
@@ -374,6 +413,24 @@ class _Exporter:
             self.choice_rows.append({"list_name": candidate, "name": code, **self.texts("label", label),
                                      "score": _score_cell(score), "attributes": attributes})
         return candidate
+
+
+def _nodes(tree: tuple) -> list[tuple]:
+    """Every node of an XPath tree."""
+    found = [tree]
+    for part in tree[1:]:
+        if isinstance(part, tuple) and part and isinstance(part[0], str):
+            found += _nodes(part)
+        elif isinstance(part, tuple):
+            for child in part:
+                if isinstance(child, tuple) and child and isinstance(child[0], str):
+                    found += _nodes(child)
+    return found
+
+
+def name_of(question: Question, local: str) -> str:
+    """A question's XLSForm name: the one it was imported with (`xlsform_name`), else made from its id."""
+    return question.xlsform_name or xlsform_name(local)
 
 
 def xlsform_name(fid: str) -> str:

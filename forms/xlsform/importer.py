@@ -42,7 +42,7 @@ from ..model import (
     yesno_choices,
 )
 from . import xpath
-from .building import Data, Run, own_id
+from .building import Data, Run, keep_name, own_id
 from .choices import ChoiceLists, ChoiceSet
 from .computed import RULE, ComputedRows
 from .exporter import constraint_message
@@ -219,6 +219,8 @@ class _Importer(ComputedRows):
         title = {first: row.text("form_title") or raw_id or self.wb.path.stem,
                  **self.texts.texts(row, "fieldkit_title")}
         data = Data(0, id=form_id, version=version, title=title)
+        if raw_id and form_id != raw_id:
+            data["xlsform_id"] = raw_id  # written back by the export: ODK Central knows the form by it
         description = self.texts.texts(row, "fieldkit_description")
         if description:
             data["description"] = description
@@ -307,6 +309,7 @@ class _Importer(ComputedRows):
         local = unique(make_id(own_id(group)), run.local_ids)
         rid = f"{run.data['id']}.{local}"
         data = Data(group.number, id=local, type=REPEAT, label=self.texts.label(group.row, "label", group.name))
+        keep_name(data, group, local)
         help_text = self.texts.texts(group.row, "hint")
         if help_text:
             data["help"] = help_text
@@ -547,6 +550,7 @@ class _Importer(ComputedRows):
         sid = run.data["id"]
         local = unique(make_id(own_id(entry)), run.local_ids)
         data = Data(entry.number, id=local, type=ftype, label=self.texts.label(row, "label", entry.name))
+        keep_name(data, entry, local)
         help_text = self.texts.texts(row, "hint")
         if help_text:
             data["help"] = help_text
