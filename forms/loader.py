@@ -740,9 +740,10 @@ class _Builder:
         value = raw.get("xlsform_constraint")
         if value is None:
             return
-        if question.rule != "constraint":
+        if question.rule != "constraint" and not any(key in raw for key in LIMIT_KEYS):
             self.problem(_line(raw, "xlsform_constraint"), f"xlsform_constraint is only for a constraint rule "
-                         f"(type: derived with constraint), not for {question.id!r}", "xlsform")
+                         f"(type: derived with constraint) or a question with min, max, pattern or max_length, "
+                         f"not for {question.id!r}", "xlsform")
         elif not isinstance(value, str) or not value.strip():
             self.problem(_line(raw, "xlsform_constraint"), f"xlsform_constraint of {question.id!r} must be the "
                          "XLSForm constraint written as text", "xlsform")

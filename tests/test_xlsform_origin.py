@@ -71,6 +71,22 @@ def test_export_gives_back_the_form_id_the_names_and_a_constraint_rule_with_its_
     assert again.to_dict() == questionnaire.to_dict()
 
 
+def test_limits_go_back_as_the_form_wrote_them_while_they_mean_the_same(tmp_path):
+    source = workbook(tmp_path / "source.xlsx", [
+        ["type", "name", "label", "constraint"],
+        ["integer", "age", "Age?", ". > 14 and . < 120"],
+    ], form_id="plain")
+    questionnaire = import_xlsform(source).questionnaire
+    [age] = questionnaire.sections[0].questions
+    assert (age.min, age.max, age.xlsform_constraint) == (15, 119, ". > 14 and . < 120")
+    _, _, found = binds(export_xlsform(questionnaire, tmp_path / "out.xlsx").path)
+    assert found["age"] == (". > 14 and . < 120", None)  # no message, as in the source
+    age.max = 99  # the limits changed since the import: fieldkit's own constraint and messages
+    _, _, found = binds(export_xlsform(questionnaire, tmp_path / "changed.xlsx").path)
+    assert found["age"][0] == ". >= 15 and . <= 99"
+    assert found["age"][1] is not None
+
+
 def test_a_rule_without_a_message_of_its_own_goes_back_without_one(tmp_path):
     source = workbook(tmp_path / "source.xlsx", [
         ["type", "name", "label", "constraint"],
@@ -94,7 +110,8 @@ def definition(**question):
     ({"xlsform_name": "2nd"}, "xlsform_name must be a name as XLSForm takes it: a letter or '_', then letters, "
                               "digits, '_', '-' or '.' (got '2nd')"),
     ({"xlsform_constraint": ". > 1"}, "xlsform_constraint is only for a constraint rule (type: derived with "
-                                      "constraint), not for 's.a'"),
+                                      "constraint) or a question with min, max, pattern or max_length, not for "
+                                      "'s.a'"),
 ])
 def test_the_loader_refuses_an_origin_that_cannot_be_written_back(keys, expected):
     with pytest.raises(DefinitionError) as caught:

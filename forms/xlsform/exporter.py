@@ -35,7 +35,7 @@ from ..model import (
     text_in,
 )
 from . import xpath
-from .expressions import Target, Untranslatable, render, translate_relevant
+from .expressions import Target, Untranslatable, constraint_to_limits, render, translate_relevant
 from .computed import RULE_MESSAGE
 from .languages import language_tag
 from .to_xpath import condition_to_xpath, expression_to_xpath, limits_to_constraint
@@ -365,11 +365,29 @@ class _Exporter:
         constraint = limits_to_constraint(question)
         if not constraint:
             return
+        if self.same_limits(question, row["name"], constraint):  # as the XLSForm it was imported from had it
+            row["constraint"] = question.xlsform_constraint
+            row.update(self.texts("constraint_message", question.constraint_message))
+            return
         row["constraint"] = constraint
         for code in self.langs:
             row[f"constraint_message::{self.tags[code]}"] = constraint_message(question, code)
         if not question.constraint_message:  # fieldkit's own words: the import does not make them the question's
             row["fieldkit_generated"] = "constraint_message"
+
+    @staticmethod
+    def same_limits(question: Question, name: str, constraint: str) -> bool:
+        """Does the question's `xlsform_constraint` still say what its limits say (`. < 10` for max 9)?"""
+        if not question.xlsform_constraint or question.rule:
+            return False
+        try:
+            limits = constraint_to_limits(xpath.parse(question.xlsform_constraint), question.type,
+                                          lambda n: n == ("self",) or n == ("ref", name))
+            probe = Question(question.id, question.type, {}, **{k: v for k, v in limits.items()
+                                                                 if k in ("min", "max", "pattern", "max_length")})
+            return limits_to_constraint(probe) == constraint
+        except (xpath.XPathError, Untranslatable, TypeError, ValueError):
+            return False
 
     def matrix_rows(self, question: Question, local: str) -> list[dict]:
         list_name = self.choice_list(question, local)

@@ -47,6 +47,7 @@ from .choices import ChoiceLists, ChoiceSet
 from .computed import RULE, ComputedRows
 from .exporter import constraint_message
 from .expressions import Target, Untranslatable, constraint_to_limits
+from .to_xpath import limits_to_constraint
 from .naming import make_id, make_slug, make_version, unique
 from .problems import UNSUPPORTED, Messages, RowProblem, XLSFormError
 from .references import References
@@ -444,6 +445,8 @@ class _Importer(ComputedRows):
         generated = "constraint_message" in entry.row.text("fieldkit_generated").split()
         if message and not generated and not _generated_message(message, ftype, limits):
             limits["constraint_message"] = message
+        if not generated and text != _limits_text(ftype, limits):
+            limits["xlsform_constraint"] = text  # the export writes it back while it means the same limits
         return limits
 
     def required(self, row: Row, reasons: list[str]) -> bool:
@@ -787,6 +790,15 @@ def _generated_message(message: dict[str, str], ftype: str, limits: dict) -> boo
     """Is this the constraint_message fieldkit's export writes from its own messages (so not the author's)?"""
     question = Question("q.q", ftype, {}, **{k: v for k, v in limits.items() if k in LIMIT_KEYS})
     return all(text == constraint_message(question, lang) for lang, text in message.items())
+
+
+def _limits_text(ftype: str, limits: dict) -> str | None:
+    """The constraint fieldkit's export writes for these limits."""
+    try:
+        return limits_to_constraint(Question("q.q", ftype, {}, **{k: v for k, v in limits.items()
+                                                                   if k in LIMIT_KEYS}))
+    except Exception:  # noqa: BLE001 - a limit the loader will refuse anyway: no text to compare with
+        return None
 
 
 def _and_all(sources: list[str]) -> str | None:
