@@ -70,7 +70,7 @@ SENSITIVE_TYPES = ("single", "multi", "scale", "matrix", "yesno")
 #: Question types a report may be grouped by (a matrix by one row, a date by year or quarter).
 GROUPING_TYPES = ("single", "yesno", "scale", "year")
 ROUND_KEYS = {"id", "title", "from", "to", "frame"}
-SECTION_KEYS = {"id", "title", "description", "relevant", "questions"}
+SECTION_KEYS = {"id", "title", "description", "relevant", "questions", "xlsform_top_level"}
 QUESTION_KEYS = {
     "id", "type", "label", "help", "required", "choices", "items", "other", "dont_know",
     "not_applicable", "min", "max", "pattern", "max_length", "relevant", "personal",
@@ -633,6 +633,11 @@ class _Builder:
             line=_line(raw),
             relevant_line=_line(raw, "relevant"),
         )
+        top_level = raw.get("xlsform_top_level", False)
+        if not isinstance(top_level, bool):
+            self.problem(_line(raw, "xlsform_top_level"), "xlsform_top_level must be true or false", "flag")
+        else:
+            section.xlsform_top_level = top_level
         questions = raw.get("questions")
         if not isinstance(questions, list) or not questions:
             self.problem(_line(raw, "questions"), f"section {sid!r} has no questions", "structure")

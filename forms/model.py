@@ -294,6 +294,9 @@ class Section:
     relevant: str | None = None
     line: int = 0
     relevant_line: int = 0
+    #: Imported from questions outside any group of an XLSForm: the export writes them outside a group again,
+    #: so their paths stay /data/<name>.
+    xlsform_top_level: bool = False
 
     def text(self, lang: str) -> str:
         return text_in(self.title, lang, self.id)
@@ -455,6 +458,8 @@ def _section_dict(section: Section) -> dict[str, Any]:
         data["description"] = section.description
     if section.relevant:
         data["relevant"] = section.relevant
+    if section.xlsform_top_level:  # only when set: other definitions keep their content hash
+        data["xlsform_top_level"] = True
     data["questions"] = [_question_dict(q, section.id) for q in section.questions]
     return data
 

@@ -71,7 +71,7 @@ EXPECTED = {
         "17: choice code 'hyresratt' repeats in question 's.boende' (first on line 13)",
     ],
     "unknown_key.yaml": [
-        "8: unknown key 'hint' in section (allowed: description, id, questions, relevant, title)",
+        "8: unknown key 'hint' in section (allowed: description, id, questions, relevant, title, xlsform_top_level)",
         f"13: unknown key 'requird' in question (allowed: {QUESTION_KEYS})",
     ],
     "unknown_reference.yaml": [

@@ -64,7 +64,8 @@ def test_export_gives_back_the_form_id_the_names_and_a_constraint_rule_with_its_
     # ODK sees the same form: its id, its field names, the constraint on the question with its message
     assert form_id == "my_form"
     assert leaves == ["numberAsString", "choose-shape"]
-    assert found["choose-shape"][0] == ". <=  /data/my_form/numberAsString "
+    # outside any group, as in the source: the path is /data/<name>
+    assert found["choose-shape"][0] == ". <=  /data/numberAsString "
     assert found["choose-shape"][1] == "no more children than adults"
     # and fieldkit reads its own export back as the same questionnaire
     again = import_xlsform(out).questionnaire
@@ -97,7 +98,7 @@ def test_a_rule_without_a_message_of_its_own_goes_back_without_one(tmp_path):
     assert questionnaire.xlsform_id is None and questionnaire.sections[0].questions[0].xlsform_name is None
     _, leaves, found = binds(export_xlsform(questionnaire, tmp_path / "out.xlsx").path)
     assert leaves == ["adults", "children"]
-    assert found["children"] == (". !=  /data/plain/adults ", None)
+    assert found["children"] == (". !=  /data/adults ", None)
 
 
 def definition(**question):

@@ -4,8 +4,8 @@ two forms built from the ODK documentation's examples (tests/xlsforms/README.md 
 Each imports with --skip-unsupported with exactly the warnings below (the rows left out are asserted in
 tests/test_xlsform.py), is interviewed through the pages with answers picked by hand, is exported as a workbook and
 as CSV (and its repeats as CSV) with the figures worked out below, and goes back through `forms export` and pyxform
-keeping its form id, question names, constraints and constraint messages, except for the losses listed in
-ROUND_TRIP_LOSSES.
+keeping its form id, question names and paths, constraints and constraint messages, except for the losses
+listed in ROUND_TRIP_LOSSES.
 """
 
 from __future__ import annotations
@@ -267,6 +267,12 @@ def xform_fields(path: Path) -> tuple[str, dict[str, tuple[str | None, str | Non
     return instance.get("id"), fields
 
 
+def bind_paths(path: Path) -> set[str]:
+    """The paths of the fields pyxform binds (/data/<group>/<name>, or /data/<name> outside any group)."""
+    root = ET.fromstring(convert(xlsform=str(path), warnings=[]).xform)
+    return {b.get("nodeset") for b in root.iter(f"{XF}bind")}
+
+
 #: What the round trip does not keep, form by form: names that come back renamed ({source: exported}) or as
 #: more than one field (a rule beside its question); constraints whose source text and message change.
 ROUND_TRIP_LOSSES = {
@@ -314,3 +320,5 @@ def test_round_trip_through_forms_export_and_pyxform_keeps_id_names_and_constrai
     # constraints and their messages come back as they were, except the changes listed
     changed = {n: back[n] for n in source if n in back and back[n] != source[n]}
     assert changed == losses["constraints"]
+    # and every field kept sits where it sat: a question outside any group stays outside (/data/<name>)
+    assert {p for p in bind_paths(path) if p.rsplit("/", 1)[1] in back} <= bind_paths(out)

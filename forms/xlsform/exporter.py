@@ -137,6 +137,8 @@ class _Exporter:
         for section in self.q.sections:
             group = xlsform_name(section.id)
             names[group] += 1
+            if self.ungrouped(section):
+                group = None
             for question in section.questions:
                 local = name_of(question, self.local(question, section))
                 names[local] += 1
@@ -146,19 +148,25 @@ class _Exporter:
                         name = f"{local}_{item.code}"
                         names[name] += 1
                         self.places[f"{question.id}[{item.code}]"] = _Place(
-                            name, (group, local), Target(f"{question.id}[{item.code}]", "matrix-item"))
+                            name, _path(group, local), Target(f"{question.id}[{item.code}]", "matrix-item"))
                 if question.type == "multi" and question.other:
                     names[f"{local}_{OTHER}"] += 1
-                self.places[question.id] = _Place(local, (group,), Target(question.id, question.type))
+                self.places[question.id] = _Place(local, _path(group), Target(question.id, question.type))
                 for child in question.questions:  # a repeat's: ${name} inside it means the same instance's
                     own = name_of(child, child.id.removeprefix(question.id + "."))
                     names[own] += 1
                     if child.type == "multi" and child.other:
                         names[f"{own}_{OTHER}"] += 1
-                    self.places[child.id] = _Place(own, (group, local), Target(child.id, child.type))
+                    self.places[child.id] = _Place(own, _path(group, local), Target(child.id, child.type))
         self.counts = names
         self.by_name = {p.name: p.target for p in self.places.values() if names[p.name] == 1}
         self.by_path = {p.path + (p.name,): p.target for p in self.places.values()}
+
+    def ungrouped(self, section: Section) -> bool:
+        """A section imported from questions outside any group, written outside a group again: when it has no
+        condition, no description and the form's title, which the import gives it back."""
+        return (section.xlsform_top_level and not section.relevant and not section.description
+                and section.title == self.q.title)
 
     @staticmethod
     def local(question: Question, section: Section) -> str:
@@ -181,10 +189,13 @@ class _Exporter:
     def sheets(self) -> dict[str, list[list[Any]]]:
         rows: list[dict] = []
         for section in self.q.sections:
-            rows.append(self.section_row(section))
+            ungrouped = self.ungrouped(section)
+            if not ungrouped:
+                rows.append(self.section_row(section))
             for question in section.questions:
                 rows += self.question_rows(question, section)
-            rows.append({"type": "end group"})
+            if not ungrouped:
+                rows.append({"type": "end group"})
         return {
             "survey": self.table(rows, self.survey_columns(rows)),
             "choices": self.table(self.choice_rows, self.choice_columns()),
@@ -431,6 +442,11 @@ class _Exporter:
             self.choice_rows.append({"list_name": candidate, "name": code, **self.texts("label", label),
                                      "score": _score_cell(score), "attributes": attributes})
         return candidate
+
+
+def _path(*groups: str | None) -> tuple[str, ...]:
+    """The groups a row sits in, without the section's when it is written outside a group."""
+    return tuple(g for g in groups if g is not None)
 
 
 def _nodes(tree: tuple) -> list[tuple]:

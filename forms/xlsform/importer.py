@@ -397,6 +397,8 @@ class _Importer(ComputedRows):
         relevant = _and_all([g.relevant for g in groups if g.relevant])
         if relevant:
             data["relevant"] = relevant
+        if not groups:
+            data["xlsform_top_level"] = True  # the export writes its questions outside a group again
         data["questions"] = []
         if inner and n == 1:
             self.names[self.refs.key(inner.group)] = sid
