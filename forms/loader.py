@@ -75,7 +75,7 @@ QUESTION_KEYS = {
     "id", "type", "label", "help", "required", "choices", "items", "other", "dont_know",
     "not_applicable", "min", "max", "pattern", "max_length", "relevant", "personal",
     "sensitive", "expression", "check", "constraint", "message", "constraint_message", "default", "step", "filter",
-    "xlsform_name", "xlsform_constraint",
+    "xlsform_name", "xlsform_constraint", "xlsform_header",
 }
 #: A choice's own keys; any other key (lowercase letters, digits and '_') is an attribute a filter may compare.
 CHOICE_KEYS = {"code", "label", "score"}
@@ -86,7 +86,7 @@ FILTER_SOURCE_TYPES = ("single", "scale", "yesno", "integer", "year", "text")
 REPEAT_KEYS = {"questions", "instance_label"}
 #: What a repeat does not take: its questions do.
 NOT_ON_REPEAT = ("required", "choices", "items", "other", "dont_know", "not_applicable", "pattern", "max_length",
-                 "personal", "default", "constraint_message", "xlsform_constraint")
+                 "personal", "default", "constraint_message", "xlsform_constraint", "xlsform_header")
 #: The keys a constraint_message speaks for.
 LIMIT_KEYS = ("min", "max", "pattern", "max_length")
 
@@ -742,6 +742,11 @@ class _Builder:
     def xlsform_origin(self, raw: dict, question: Question) -> None:
         """What an XLSForm import remembers: the question's XLSForm name; a constraint rule's XPath."""
         question.xlsform_name = self.xlsform_name(raw, "xlsform_name")
+        if "xlsform_header" in raw and question.type != "matrix":
+            self.problem(_line(raw, "xlsform_header"), f"xlsform_header is only for matrix questions, not for "
+                         f"{question.id!r}", "xlsform")
+        else:
+            question.xlsform_header = self.xlsform_name(raw, "xlsform_header")
         value = raw.get("xlsform_constraint")
         if value is None:
             return
@@ -957,7 +962,7 @@ class _Builder:
                     self.problem(entry_line, f"matrix item {code!r} repeats in {question.id!r} (first on line {seen[code]})", "duplicate-choice")
                     continue
                 seen[code] = entry_line
-                question.items.append(Item(code, self.labels(entry, "label", required=True)))
+                question.items.append(Item(code, self.labels(entry, "label", required=True), self.xlsform_name(entry)))
         elif "items" in raw:
             self.problem(_line(raw, "items"), "items are only for matrix questions", "choices")
 

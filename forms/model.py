@@ -133,6 +133,8 @@ class Item:
 
     code: str
     label: dict[str, str]
+    #: The name of the item's row in the XLSForm it was imported from, when the export would name it otherwise.
+    xlsform_name: str | None = None
 
     def text(self, lang: str) -> str:
         return text_in(self.label, lang, self.code)
@@ -191,6 +193,8 @@ class Question:
     #: A constraint rule imported from an XLSForm constraint: that constraint's XPath, which the XLSForm export
     #: writes back on the question the rule is about (with the rule's message) instead of a calculate row.
     xlsform_constraint: str | None = None
+    #: A matrix imported from an XLSForm: the name of its header row, when the export would name it otherwise.
+    xlsform_header: str | None = None
 
     def text(self, lang: str) -> str:
         return text_in(self.label, lang, self.id)
@@ -490,8 +494,9 @@ def _question_dict(q: Question, section_id: str) -> dict[str, Any]:
     if q.filter:  # only when set: other definitions keep their content hash
         data["filter"] = dict(q.filter)
     if q.items:
-        data["items"] = [{"code": i.code, "label": i.label} for i in q.items]
-    for name in ("xlsform_name", "xlsform_constraint"):  # only when set: other definitions keep their content hash
+        data["items"] = [{"code": i.code, "label": i.label, **({"xlsform_name": i.xlsform_name} if i.xlsform_name else {})}
+                         for i in q.items]
+    for name in ("xlsform_name", "xlsform_constraint", "xlsform_header"):  # only when set: other definitions keep their content hash
         if getattr(q, name):
             data[name] = getattr(q, name)
     if q.repeat:  # only on repeats: other definitions keep their content hash

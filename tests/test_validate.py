@@ -17,7 +17,7 @@ KNOWN_TYPES = ("single, multi, scale, matrix, yesno, integer, decimal, money, te
                "datetime, note, derived, start, end, today, deviceid, range, rank, acknowledge, geopoint, repeat")
 QUESTION_KEYS = ("check, choices, constraint, constraint_message, default, dont_know, expression, filter, help, id, "
                  "items, label, max, max_length, message, min, not_applicable, other, pattern, personal, relevant, "
-                 "required, sensitive, step, type, xlsform_constraint, xlsform_name")
+                 "required, sensitive, step, type, xlsform_constraint, xlsform_header, xlsform_name")
 
 #: Every problem of every broken file, exactly as `fieldkit forms validate broken` prints it.
 EXPECTED = {

@@ -113,6 +113,7 @@ def definition(**question):
     ({"xlsform_constraint": ". > 1"}, "xlsform_constraint is only for a constraint rule (type: derived with "
                                       "constraint) or a question with min, max, pattern or max_length, not for "
                                       "'s.a'"),
+    ({"xlsform_header": "labels"}, "xlsform_header is only for matrix questions, not for 's.a'"),
 ])
 def test_the_loader_refuses_an_origin_that_cannot_be_written_back(keys, expected):
     with pytest.raises(DefinitionError) as caught:

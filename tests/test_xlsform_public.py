@@ -289,9 +289,7 @@ ROUND_TRIP_LOSSES = {
         },
     },
     "getodk__docs/question-types.xlsx": {
-        "renamed": {"Comcond_preg": "underlying_conditions_comcond_preg",
-                    "Comcond_partum": "underlying_conditions_comcond_partum",
-                    "condition_labels": "underlying_conditions_header"},
+        "renamed": {},
         "added": set(),
         "constraints": {},
     },

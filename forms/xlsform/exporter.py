@@ -143,9 +143,9 @@ class _Exporter:
                 local = name_of(question, self.local(question, section))
                 names[local] += 1
                 if question.type == "matrix":
-                    names[f"{local}_header"] += 1
+                    names[question.xlsform_header or f"{local}_header"] += 1
                     for item in question.items:
-                        name = f"{local}_{item.code}"
+                        name = item.xlsform_name or f"{local}_{item.code}"
                         names[name] += 1
                         self.places[f"{question.id}[{item.code}]"] = _Place(
                             name, _path(group, local), Target(f"{question.id}[{item.code}]", "matrix-item"))
@@ -407,9 +407,10 @@ class _Exporter:
                  **self.texts("label", question.label), **self.texts("hint", question.help),
                  "fieldkit_flags": self.flags(question), "fieldkit_id": local if name != local else None}
         self.relevant(group, question.relevant)
-        rows = [group, {"type": f"select_one {list_name}", "name": f"{name}_header", "appearance": "label"}]
+        rows = [group, {"type": f"select_one {list_name}", "name": question.xlsform_header or f"{name}_header",
+                        "appearance": "label"}]
         for item in question.items:
-            rows.append({"type": f"select_one {list_name}", "name": f"{name}_{item.code}",
+            rows.append({"type": f"select_one {list_name}", "name": item.xlsform_name or f"{name}_{item.code}",
                          "appearance": "list-nolabel", "required": "yes" if question.required else None,
                          **self.texts("label", item.label)})
         rows.append({"type": "end group"})

@@ -770,6 +770,9 @@ class _Importer(ComputedRows):
             data["relevant"] = relevant
         if not self.set_choices(rows[0], "matrix", [dict(c) for c in choice_set.choices], data):
             return None
+        keep_name(data, group, local)
+        if headers and headers[0].name != f"{group.name}_header":
+            data["xlsform_header"] = headers[0].name
         self.register(group, qid, "matrix", local, own_id(group))
         taken: set[str] = set()
         data["items"] = []
@@ -777,6 +780,8 @@ class _Importer(ComputedRows):
             name = entry.name.removeprefix(f"{group.name}_") or entry.name  # fieldkit writes <matrix>_<item>
             code = unique(make_id(name, "item"), taken)
             data["items"].append({"code": code, "label": self.texts.label(entry.row, "label", entry.name)})
+            if entry.name != f"{group.name}_{code}":  # written back by the export
+                data["items"][-1]["xlsform_name"] = entry.name
             self.register(entry, f"{qid}[{code}]", "matrix-item", code, name)
         self.refs.items[qid] = [i["code"] for i in data["items"]]
         data.update(self.flags(group.row, choice_set))
