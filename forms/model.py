@@ -494,9 +494,10 @@ def _question_dict(q: Question, section_id: str) -> dict[str, Any]:
     if q.filter:  # only when set: other definitions keep their content hash
         data["filter"] = dict(q.filter)
     if q.items:
-        data["items"] = [{"code": i.code, "label": i.label, **({"xlsform_name": i.xlsform_name} if i.xlsform_name else {})}
-                         for i in q.items]
-    for name in ("xlsform_name", "xlsform_constraint", "xlsform_header"):  # only when set: other definitions keep their content hash
+        data["items"] = [{"code": i.code, "label": i.label,
+                          **({"xlsform_name": i.xlsform_name} if i.xlsform_name else {})} for i in q.items]
+    # only when set: other definitions keep their content hash
+    for name in ("xlsform_name", "xlsform_constraint", "xlsform_header"):
         if getattr(q, name):
             data[name] = getattr(q, name)
     if q.repeat:  # only on repeats: other definitions keep their content hash

@@ -12,6 +12,7 @@ from pyxform.xls2xform import convert
 
 from forms.loader import DefinitionError, from_dict
 from forms.xlsform import export_xlsform, import_xlsform
+from forms.xlsform.exporter import to_sheets
 
 XF = "{http://www.w3.org/2002/xforms}"
 JR = "{http://openrosa.org/javarosa}"
@@ -119,3 +120,17 @@ def test_the_loader_refuses_an_origin_that_cannot_be_written_back(keys, expected
     with pytest.raises(DefinitionError) as caught:
         from_dict(definition(**keys), "f.yaml")
     assert [p.message for p in caught.value.problems] == [expected]
+
+
+def test_two_top_level_sections_in_a_row_are_not_both_written_outside_a_group(tmp_path):
+    data = definition()
+    data["sections"][0].update(id="f", title={"sv": "F"}, xlsform_top_level=True)
+    data["sections"].append({"id": "t", "title": {"sv": "F"}, "xlsform_top_level": True, "questions": [
+        {"id": "b", "type": "integer", "label": {"sv": "B"}}]})
+    questionnaire = from_dict(data, "f.yaml")
+    survey = to_sheets(questionnaire)["survey"]
+    # the import would read two runs of ungrouped questions as one section: the second keeps its group
+    assert [row[:2] for row in survey[1:]] == [["integer", "a"], ["begin group", "t"], ["integer", "b"],
+                                               ["end group", None]]
+    again = import_xlsform(export_xlsform(questionnaire, tmp_path / "out.xlsx").path).questionnaire
+    assert [s.id for s in again.sections] == ["f", "t"]

@@ -100,6 +100,13 @@ class _Exporter:
         self.lists: dict[tuple, str] = {}
         self.list_names: set[str] = set()
         self.choice_rows: list[dict] = []
+        # sections written outside a group; never two in a row, which the import would read as one
+        self.top_level: set[str] = set()
+        previous = False
+        for section in questionnaire.sections:
+            previous = self.may_ungroup(section) and not previous
+            if previous:
+                self.top_level.add(section.id)
         self.plan_names()
         # constraint rules written back as their question's own constraint: question id -> rule
         self.own_rules: dict[str, Question] = {}
@@ -163,7 +170,10 @@ class _Exporter:
         self.by_path = {p.path + (p.name,): p.target for p in self.places.values()}
 
     def ungrouped(self, section: Section) -> bool:
-        """A section imported from questions outside any group, written outside a group again: when it has no
+        return section.id in self.top_level
+
+    def may_ungroup(self, section: Section) -> bool:
+        """A section imported from questions outside any group may go outside a group again: when it has no
         condition, no description and the form's title, which the import gives it back."""
         return (section.xlsform_top_level and not section.relevant and not section.description
                 and section.title == self.q.title)
@@ -230,8 +240,8 @@ class _Exporter:
 
     def settings(self) -> list[list[Any]]:
         first = self.langs[0]
-        row = {"form_title": self.q.title.get(first, self.q.id), "form_id": self.q.xlsform_id or self.q.id, "version": self.q.version,
-               "default_language": self.tags[first], "name": ROOT}
+        row = {"form_title": self.q.title.get(first, self.q.id), "form_id": self.q.xlsform_id or self.q.id,
+               "version": self.q.version, "default_language": self.tags[first], "name": ROOT}
         for code in self.langs[1:]:
             if self.q.title.get(code):
                 row[f"fieldkit_title::{self.tags[code]}"] = self.q.title[code]
