@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Iterator
 
+from .files import write_text_atomically
 from .filters import ExportFilter
 from .labels import gettext
 from .report import Report
@@ -82,18 +83,7 @@ def iter_csv(report: Report, *, long: bool = False, sep: str = ",", batch: int =
 
 def write_csv(report: Report, path: str | os.PathLike, *, long: bool = False, sep: str = ",") -> Path:
     """Write the CSV file (through a temporary file, so a failure leaves no half file)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.part")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            for piece in iter_csv(report, long=long, sep=sep):
-                fh.write(piece)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
+    return write_text_atomically(path, iter_csv(report, long=long, sep=sep))
 
 
 def csv_filename(flt: ExportFilter, long: bool, lang: str = "sv") -> str:

@@ -21,6 +21,7 @@ from typing import Any, Iterator
 from forms import derived
 from forms.model import Question
 
+from .files import write_text_atomically
 from .filters import ExportFilter, where
 from .safety import safe_value
 from .schema import Schema
@@ -136,15 +137,4 @@ def iter_instances_csv(instances: Instances, gettext, lang: str, sep: str = ",")
 
 def write_instances_csv(instances: Instances, path: str | os.PathLike, gettext, lang: str, sep: str = ",") -> Path:
     """Write one repeat's CSV file (through a temporary file, so a failure leaves no half file)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.part")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            for piece in iter_instances_csv(instances, gettext, lang, sep):
-                fh.write(piece)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
+    return write_text_atomically(path, iter_instances_csv(instances, gettext, lang, sep))
