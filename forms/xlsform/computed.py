@@ -74,7 +74,18 @@ class ComputedRows:
         if reasons:
             self.refs.leave_out(entry, reasons[0])
             return None
-        sid = run.data["id"]
+        data = self.derived_data(entry, run, relevant)
+        data[DERIVED_MARKERS[row.text("fieldkit_type").lower()]] = row.text("fieldkit_expression")
+        message = self.texts.texts(row, "fieldkit_message")
+        if message:
+            data["message"] = message
+        data.update(self.flags(row))
+        self.register(entry, f"{run.data['id']}.{data['id']}", "derived", data["id"], own_id(entry))
+        return data
+
+    def derived_data(self, entry: Entry, run: Run, relevant: str | None) -> Data:
+        """What every derived entry an import makes has: its id in the section, label, hint and condition."""
+        row = entry.row
         local = unique(make_id(own_id(entry)), run.local_ids)
         data = Data(entry.number, id=local, type="derived", label=self.texts.label(row, "label", entry.name))
         keep_name(data, entry, local)
@@ -83,12 +94,6 @@ class ComputedRows:
             data["help"] = help_text
         if relevant:
             data["relevant"] = relevant
-        data[DERIVED_MARKERS[row.text("fieldkit_type").lower()]] = row.text("fieldkit_expression")
-        message = self.texts.texts(row, "fieldkit_message")
-        if message:
-            data["message"] = message
-        data.update(self.flags(row))
-        self.register(entry, f"{sid}.{local}", "derived", local, own_id(entry))
         return data
 
     def recorded(self, entry: Entry, run: Run, mtype: str) -> Data:
@@ -149,20 +154,9 @@ class ComputedRows:
             self.msg.warning("survey", entry.number, f"the {entry.type_text} question is computed by its "
                                                      "calculation: it is imported as a derived value, never asked",
                              "calculation")
-        sid = run.data["id"]
-        local = unique(make_id(own_id(entry)), run.local_ids)
-        data = Data(entry.number, id=local, type="derived", label=self.texts.label(row, "label", entry.name))
-        keep_name(data, entry, local)
-        help_text = self.texts.texts(row, "hint")
-        if help_text:
-            data["help"] = help_text
-        if relevant:
-            data["relevant"] = relevant
+        data = self.derived_data(entry, run, relevant)
         data["expression"] = expression
-        self.names[self.refs.key(entry)] = f"{sid}.{local}"
-        if local != own_id(entry):
-            self.renamed[self.refs.key(entry)] = f"{sid}.{local}"
-        self.refs.register(entry, f"{sid}.{local}", "derived", inline)
+        self.register(entry, f"{run.data['id']}.{data['id']}", "derived", data["id"], own_id(entry), inline)
         self.calculated.add(entry.number)
         return data
 

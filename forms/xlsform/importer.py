@@ -420,8 +420,9 @@ class _Importer(ComputedRows):
         return _GroupContext(part, group, self.texts.label(group.row, "label", group.name),
                              self.texts.texts(group.row, "hint"), relevant)
 
-    def register(self, node: Entry | Group, fid: str, ftype: str, local: str, raw: str) -> None:
-        self.refs.register(node, fid, ftype)
+    def register(self, node: Entry | Group, fid: str, ftype: str, local: str, raw: str,
+                 inline: str | None = None) -> None:
+        self.refs.register(node, fid, ftype, inline)
         self.names[self.refs.key(node)] = fid
         if local != raw:
             self.renamed[self.refs.key(node)] = fid
