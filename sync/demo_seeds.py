@@ -277,8 +277,8 @@ class KvartalMaker(PlannedMaker):
         return a
 
 
-class DeltagarenkatMaker(PlannedMaker):
-    """nad-deltagarenkat: participants in Skåne's hubs, answering after their activity in 2015-2016."""
+class HubMaker(PlannedMaker):
+    """A NAD maker: each record in one of the municipalities of Partnerskap Skåne's hubs, with its hub."""
 
     def __init__(self, questionnaire, rng, generic, pressure):
         super().__init__(questionnaire, rng, generic, pressure)
@@ -287,6 +287,10 @@ class DeltagarenkatMaker(PlannedMaker):
 
     def choose(self, default):
         return self.places[int(len(self.places) * self.rng.random() ** 1.5)]
+
+
+class DeltagarenkatMaker(HubMaker):
+    """nad-deltagarenkat: participants in Skåne's hubs, answering after their activity in 2015-2016."""
 
     def answers(self, code):
         rng = self.rng
@@ -363,20 +367,12 @@ class UppfoljningMaker(PlannedMaker):
 
 
 #: The planned makers, by questionnaire id.
-class NadAktivitetMaker(PlannedMaker):
+class NadAktivitetMaker(HubMaker):
     """nad-aktivitet: associations' activities in Skåne, the hub (knutpunkt) the one of the municipality.
 
     The answers are the generic maker's (its rule checks hold in most reports, see demo.CHECK_BREACH_RATE);
     only the place and the hub are planned, so the reports per hub are Skåne's own.
     """
-
-    def __init__(self, questionnaire, rng, generic, pressure):
-        super().__init__(questionnaire, rng, generic, pressure)
-        self.hub_of = {code: hub for hub, codes in HUBS.items() for code in codes}
-        self.places = [registry.municipality(code) for codes in HUBS.values() for code in codes]
-
-    def choose(self, default):
-        return self.places[int(len(self.places) * self.rng.random() ** 1.5)]
 
     def answers(self, code):
         return {**self.generic.make(code), "forening.knutpunkt": self.hub_of.get(code, self.rng.choice(list(HUBS)))}
