@@ -22,6 +22,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import queue as queue_module
 import resource
 import shutil
 import sqlite3
@@ -36,7 +37,13 @@ from sync.ingest import ingest
 
 
 def prepare(folder: str, n: int, seed: int, queue) -> None:
-    """In a child process: a central, an enrolled laptop with n demo interviews, and its bundle."""
+    """In a child process: a central, an enrolled laptop with n demo interviews, and its bundle.
+
+    Stores left in the folder by an earlier run (--dir) are replaced.
+    """
+    for name in ("central.db", "laptop.db", "central-pristine.db", "baseline.db"):
+        for suffix in ("", "-wal", "-shm"):
+            (Path(folder) / f"{name}{suffix}").unlink(missing_ok=True)
     central = store.open_db(Path(folder) / "central.db")
     store.init_store(central, central=True)
     laptop = store.open_db(Path(folder) / "laptop.db")
@@ -119,7 +126,13 @@ def main() -> None:
         queue = context.Queue()
         child = context.Process(target=prepare, args=(str(folder), args.n, args.seed, queue))
         child.start()
-        prepared = queue.get()
+        prepared = None
+        while prepared is None:
+            try:
+                prepared = queue.get(timeout=1)
+            except queue_module.Empty:
+                if not child.is_alive():
+                    raise SystemExit(f"preparing the bundle failed (exit code {child.exitcode}); see above")
         child.join()
         print(f"laptop: {prepared['complete']} complete interviews ({prepared['drafts']} drafts stay behind) in "
               f"{prepared['demo_seconds']:.1f} s; bundle of {prepared['revisions']} revisions, "

@@ -510,14 +510,21 @@ class Bulk:
 def counted_once(db: Database) -> Iterator[Bulk]:
     """Inside a transaction: many writes to submissions that move the change counter once, not per row.
 
-    See schema.m004_counted_once_in_bulk. The writer sets `changed` on what this yields when it
-    wrote something (a re-ingest that changes nothing leaves the counter, and every kept page, as
-    it was). `bulk` is set back before the transaction commits, so only this transaction sees it set.
+    The counting triggers are dropped for the block and made again at its end, in the same
+    transaction (see schema.m005_counted_once_without_a_flag): other connections never see the store
+    without them, and an exception (after which the caller rolls back) brings them back with the
+    rollback. The writer sets `changed` on what this yields when it wrote something (a re-ingest that
+    changes nothing leaves the counter, and every kept page, as it was).
     """
-    db.execute("update store_changes set bulk = 1 where id = 1")
+    if not db.conn.in_transaction:
+        raise StoreError("counted_once must run inside a transaction")
+    for table in schema.WATCHED_TABLES:
+        schema.unwatch(db, table)
     bulk = Bulk()
     yield bulk
-    db.execute("update store_changes set n = n + ?, bulk = 0 where id = 1", [1 if bulk.changed else 0])
+    for table in schema.WATCHED_TABLES:
+        schema.watch(db, table)
+    db.execute("update store_changes set n = n + ? where id = 1", [1 if bulk.changed else 0])
 
 
 def integrity_ok(db: Database) -> bool:

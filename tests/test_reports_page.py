@@ -37,6 +37,9 @@ def main_of(client, url: str = URL) -> str:
     return response.get_data(as_text=True).split("<main", 1)[1]
 
 
+TRIGGERS = "select name, sql from sqlite_master where type = 'trigger' order by name"
+
+
 def interviews(page: str) -> int:
     return int(re.search(r"(?:Antal intervjuer|Interviews): (\d+)", page).group(1))
 
@@ -58,15 +61,35 @@ def test_an_ingest_moves_the_counter_once_a_batch_and_leaves_rows_counted_again(
     laptop = make_laptop(tmp_path / "anna.db", cdb, "anna")
     for _ in range(3):
         make_submission(laptop)
+    counting = cdb.execute(TRIGGERS).fetchall()
+    assert len(counting) == 6  # insert, update and delete on submissions and questionnaires
     before = store.change_count(cdb)
     result = ingest(cdb, write_bundle(laptop, tmp_path / "anna.fkb").path)
     assert result.counts["new"] == 3
     assert store.change_count(cdb) == before + 1  # one batch: once, not once per row
-    assert cdb.execute("select bulk from store_changes").fetchone()[0] == 0
+    assert cdb.execute(TRIGGERS).fetchall() == counting  # dropped for the batch, made again before its commit
     assert ingest(cdb, write_bundle(laptop, tmp_path / "again.fkb").path).counts["unchanged"] == 3
     assert store.change_count(cdb) == before + 1  # nothing changed: every kept page stays
     make_submission(cdb)  # any other write is counted row by row again
     assert store.change_count(cdb) > before + 1
+
+
+def test_a_bulk_write_that_fails_leaves_the_counter_and_its_triggers_as_they_were(cdb):
+    counting = cdb.execute(TRIGGERS).fetchall()
+    before = store.change_count(cdb)
+    with pytest.raises(RuntimeError):
+        with store.transaction(cdb), store.counted_once(cdb) as bulk:
+            make_submission(cdb)
+            bulk.changed = True
+            raise RuntimeError("the batch fails")
+    assert cdb.execute(TRIGGERS).fetchall() == counting
+    assert store.change_count(cdb) == before
+    make_submission(cdb)
+    assert store.change_count(cdb) > before
+    with pytest.raises(store.StoreError):  # outside a transaction the drop would be seen by everyone
+        with store.counted_once(cdb):
+            pass
+    assert cdb.execute(TRIGGERS).fetchall() == counting
 
 
 def test_the_same_view_again_is_not_rebuilt_and_every_change_rebuilds_it(central_app, cdb, builds, make_laptop,
