@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import functools
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from forms.xlsform import XLSFormError, import_xlsform
 
 from sync import store
 
-from field_helpers import plausible_answers, section_post, start_interview
+from field_helpers import plausible_answers, section_post, start_interview, swedish_today
 
 CORPUS = Path(__file__).resolve().parent / "xlsforms"
 FILES = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".csv"))
@@ -39,7 +38,7 @@ def keeping_the_rules(questionnaire, answers: dict) -> dict:
 
     A rule may read the day the interview is started (`today`), which the app records: it is judged with today's date.
     """
-    recorded = {q.id: datetime.date.today().isoformat() for q in questionnaire.questions() if q.type == "today"}
+    recorded = {q.id: swedish_today() for q in questionnaire.questions() if q.type == "today"}
     for qid in clean_answers(questionnaire, {**answers, **recorded}).errors:
         rule = questionnaire.question(qid)
         if rule is not None and rule.rule == "constraint":

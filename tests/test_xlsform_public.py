@@ -11,7 +11,6 @@ listed in ROUND_TRIP_LOSSES.
 from __future__ import annotations
 
 import csv
-import datetime
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -28,12 +27,12 @@ from forms.xlsform import import_xlsform
 from sync import store
 
 from exports_helpers import column_ids, data_records, sheet_rows
-from field_helpers import section_post, start_interview
+from field_helpers import section_post, start_interview, swedish_today
 
 CORPUS = Path(__file__).resolve().parent / "xlsforms"
 XF = "{http://www.w3.org/2002/xforms}"
 JR = "{http://openrosa.org/javarosa}"
-TODAY = datetime.date.today().isoformat()
+TODAY = swedish_today()
 UNTAGGED = ("the labels name no language, so they are read as Swedish (sv): set default_language on the settings "
             "sheet or name it in the column, e.g. label::English (en)")
 
