@@ -191,9 +191,9 @@ def resolve(sid, conflict_id):
             flash(gettext("The conflict is resolved; the chosen answers are saved as a new revision."), "success")
             return redirect(url_for(".show", sid=sid))
     lang = i18n.current_language()
-    return render_template("review/conflict.html", found=found, EACH=conflicts.EACH,
-                           instance_choice=conflicts.instance_choice, format_instance=format_instance, sub=found.sub, questionnaire=found.questionnaire,
-                           choices=choices, comment=comment, problem=problem, lang=lang,
+    return render_template("review/conflict.html", found=found, sub=found.sub, questionnaire=found.questionnaire,
+                           EACH=conflicts.EACH, instance_choice=conflicts.instance_choice,
+                           format_instance=format_instance, choices=choices, comment=comment, problem=problem, lang=lang,
                            senders=devices.senders(get_db(), [found.head_meta.get("id"), found.other_meta.get("id")]),
                            municipality=registry.municipality(found.sub.municipality_code),
                            format_answer=format_answer), status
