@@ -422,7 +422,7 @@
   // An answer as forms/model.py `filter_text` compares it: codes and texts as they are, numbers without
   // decimals when whole; no answer, or a special one, matches nothing.
   function filterText(text, number) {
-    text = (text || "").trim();
+    text = (text || "").split(/\s+/).filter(Boolean).join(" ");  // as a text answer is cleaned
     if (!text || SPECIAL.indexOf(text) !== -1) return null;
     if (!number) return text;
     text = text.replace(/[\s\u00a0]/g, "").replace(",", ".");
