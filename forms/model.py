@@ -266,7 +266,7 @@ class Question:
         """
         if not self.filter:
             return None
-        wanted = {name: _as_text(lookup(qid)) for name, qid in self.filter.items()}
+        wanted = {name: filter_text(lookup(qid)) for name, qid in self.filter.items()}
         codes = {c.code for c in self.choices
                  if all(value is not None and c.attribute(name) == value for name, value in wanted.items())}
         return codes | {c.code for c in self.all_choices()[len(self.choices):]}
@@ -276,7 +276,7 @@ class Question:
         return choice.score if choice else None
 
 
-def _as_text(value: Any) -> str | None:
+def filter_text(value: Any) -> str | None:
     """An answer as a filter compares it: a code or a text as it is, a whole number without decimals."""
     if isinstance(value, bool) or value is None or value in SPECIAL_CODES:
         return None
