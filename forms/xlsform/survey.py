@@ -36,11 +36,17 @@ METADATA_TYPES = {
     "get end time", "get today", "get device id", "get sim id", "get subscriber id", "get phone number",
     "uri:deviceid", "uri:email", "uri:phonenumber", "uri:simserial", "uri:subscriberid", "uri:username",
 }
-#: Metadata types fieldkit records itself (`forms.metadata`), with their fieldkit type.
+#: Metadata types fieldkit records itself (`forms.metadata`), with their fieldkit type (pyxform's aliases
+#: included: `imei` is its old name of deviceid).
 RECORDED_TYPES = {
     "start": "start", "start time": "start", "get start time": "start", "end": "end", "end time": "end",
     "get end time": "end", "today": "today", "get today": "today", "deviceid": "deviceid", "device id": "deviceid",
-    "get device id": "deviceid", "uri:deviceid": "deviceid",
+    "get device id": "deviceid", "uri:deviceid": "deviceid", "imei": "deviceid",
+    "username": "username", "uri:username": "username", "email": "email", "uri:email": "email",
+    "phonenumber": "phonenumber", "get phone number": "phonenumber", "uri:phonenumber": "phonenumber",
+    "simserial": "simserial", "sim id": "simserial", "get sim id": "simserial", "uri:simserial": "simserial",
+    "subscriberid": "subscriberid", "subscriber id": "subscriberid", "get subscriber id": "subscriberid",
+    "uri:subscriberid": "subscriberid",
 }
 #: Types fieldkit knows of but cannot collect (yet).
 UNSUPPORTED_TYPES = {
