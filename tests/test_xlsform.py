@@ -63,25 +63,25 @@ IMPORTS = {
 #: Files that fail with these messages, and import with --skip-unsupported: path -> (questions, messages).
 IMPORTS_WITH_SKIP = {
     "XLSForm__pyxform/UCL_Biomass_Plot_Form.xlsx": (24, [
-        "survey row 16: type 'select_one_from_file UCL_regions.csv' is not supported",
-        "survey row 17: type 'select_one_from_file UCL_districts.csv' is not supported",
-        "survey row 18: type 'select_one_from_file UCL_villages.csv' is not supported",
-        "survey row 20: type 'select_one_from_file ULC_Biomass_Plots.csv' is not supported",
+        "survey row 16: the choices file 'UCL_regions.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 17: the choices file 'UCL_districts.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 18: the choices file 'UCL_villages.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 20: the choices file 'ULC_Biomass_Plots.csv' was not found next to the workbook (give the folder that holds it with --media)",
         "survey row 23: type 'image' is not supported",
         "survey row 26: calculation 'round(15 div (sqrt(cos(atan(${slope} div 100)))),2)' cannot be translated: the function sqrt() is not supported here",
         "survey row 27: calculation 'round(5 div (sqrt(cos(atan(${slope} div 100)))),2)' cannot be translated: the function sqrt() is not supported here",
-        "survey row 33: calculation '${plot_id}' cannot be translated: refers to ${plot_id} (row 20), which was left out: type 'select_one_from_file ULC_Biomass_Plots.csv' is not supported",
-        "survey row 35: type 'select_one_from_file species_names.csv' is not supported",
-        "survey row 36: relevant '${latin_name_id}=‘other’' cannot be translated: refers to ${latin_name_id} (row 35), which was left out: type 'select_one_from_file species_names.csv' is not supported",
+        "survey row 33: calculation '${plot_id}' cannot be translated: refers to ${plot_id} (row 20), which was left out: the choices file 'ULC_Biomass_Plots.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 35: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 36: relevant '${latin_name_id}=‘other’' cannot be translated: refers to ${latin_name_id} (row 35), which was left out: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
         "survey row 39: calculation 'if(${tree_distance} > ${slope_radius_inner}, 15, 6)' cannot be translated: refers to ${slope_radius_inner} (row 27), which was left out: calculation 'round(5 div (sqrt(cos(atan(${slope} div 100)))),2)' cannot be translated: the function sqrt() is not supported here",
         'survey row 43: a repeat inside a repeat is not supported (it spans rows 43-51)',
-        "survey row 57: type 'select_one_from_file species_names.csv' is not supported",
-        "survey row 58: relevant '${stump_latin_name_id}=‘other’' cannot be translated: refers to ${stump_latin_name_id} (row 57), which was left out: type 'select_one_from_file species_names.csv' is not supported",
+        "survey row 57: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 58: relevant '${stump_latin_name_id}=‘other’' cannot be translated: refers to ${stump_latin_name_id} (row 57), which was left out: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
         "survey row 65: type 'image' is not supported",
-        "survey row 73: type 'select_one_from_file species_names.csv' is not supported",
-        "survey row 74: relevant '${latin_name_id_sp1}=‘other’' cannot be translated: refers to ${latin_name_id_sp1} (row 73), which was left out: type 'select_one_from_file species_names.csv' is not supported",
-        "survey row 81: type 'select_one_from_file species_names.csv' is not supported",
-        "survey row 82: relevant '${latin_name_id_sp2}=‘other’' cannot be translated: refers to ${latin_name_id_sp2} (row 81), which was left out: type 'select_one_from_file species_names.csv' is not supported",
+        "survey row 73: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 74: relevant '${latin_name_id_sp1}=‘other’' cannot be translated: refers to ${latin_name_id_sp1} (row 73), which was left out: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 81: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 82: relevant '${latin_name_id_sp2}=‘other’' cannot be translated: refers to ${latin_name_id_sp2} (row 81), which was left out: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
     ]),
     "XLSForm__pyxform/case_insensitivity.xlsx": (1, [
         "survey row 3: type 'select_one_external c1' is not supported",
@@ -137,7 +137,7 @@ IMPORTS_WITH_SKIP = {
         "answers to ${person_name}",
     ]),
     "getodk__docs/question-types.xlsx": (42, [
-        "survey row 16: type 'select_one_from_file hospitals.csv' is not supported",
+        "survey row 16: the choices file 'hospitals.csv' was not found next to the workbook (give the folder that holds it with --media)",
         "survey row 27: type 'geotrace' is not supported",
         "survey row 28: type 'geoshape' is not supported",
         "survey row 29: type 'geoshape' is not supported",
@@ -171,7 +171,7 @@ IMPORTS_WITH_SKIP = {
     "fieldkit/unsupported_types.xlsx": (6, [
         "survey row 4: type 'image' is not supported",
         'survey row 5: the calculate row has no calculation',
-        "survey row 11: type 'select_one_from_file places.csv' is not supported",
+        "survey row 11: the choices file 'places.csv' was not found next to the workbook (give the folder that holds it with --media)",
         "survey row 12: unknown type 'integr'",
     ]),
     "kobotoolbox__kobocat/exp.xlsx": (13, [
@@ -399,9 +399,11 @@ def left_out_kind(message: str) -> str:
         kind = found.group(1).lower()
         if kind in ("image", "photo", "audio", "video", "file", "background-audio"):
             return "media and files"
-        return {"select_one_from_file": "choices from a file", "select_one_external": "choices from a file",
+        return {"select_one_external": "choices from an external sheet",
                 "geotrace": "geotrace, geoshape, start-geopoint", "geoshape": "geotrace, geoshape, start-geopoint",
                 "start-geopoint": "geotrace, geoshape, start-geopoint", "begin": "legacy loop"}.get(kind, kind)
+    if re.search(r": the choices file '[^']*' was not found", message):
+        return "choices file not in the corpus"
     if "inside a repeat is not supported" in message:
         return "group or repeat inside a repeat"
     if "choice_filter" in message or "appears twice in list" in message:
@@ -437,7 +439,8 @@ def test_share_of_the_public_samples_question_rows_that_import(capsys):
             print(f"  {count:3} {kind}")
     assert (kept, rows) == (248, 333)
     assert dict(kinds) == {
-        "media and files": 31, "group or repeat inside a repeat": 13, "choices from a file": 10,
+        "media and files": 31, "group or repeat inside a repeat": 13, "choices file not in the corpus": 9,
+        "choices from an external sheet": 1,
         "refers to a row left out": 8, "calculation": 5,
         "geotrace, geoshape, start-geopoint": 4, "choice_filter fieldkit cannot read": 3, "legacy loop": 3,
         "barcode": 3, "relevant": 2, "select from a repeat's answers": 2, "osm": 1,

@@ -67,6 +67,9 @@ _SELECT = re.compile(
     r"(?:\s+(?P<other>or_other|or specify other))?$",
     re.IGNORECASE,
 )
+#: `select_one_from_file hospitals.csv`: choices read from a file the form ships as media (`media`).
+_FROM_FILE = re.compile(r"^(?P<kind>select_one_from_file|select_multiple_from_file|select one from file"
+                        r"|select multiple from file)\s+(?P<file>\S+)$", re.IGNORECASE)
 _BEGIN = re.compile(r"^begin[ _]+(group|repeat|loop)\b(.*)$", re.IGNORECASE)
 _END = re.compile(r"^end[ _]+(group|repeat|loop)$", re.IGNORECASE)
 
@@ -90,6 +93,12 @@ class Entry:
     @property
     def name(self) -> str:
         return self.row.text("name")
+
+    @property
+    def choices_file(self) -> str | None:
+        """The file a `select_one_from_file` row reads its choices from."""
+        match = _FROM_FILE.match(self.type_text)
+        return match.group("file") if match else None
 
 
 @dataclass
@@ -125,6 +134,10 @@ def classify(type_text: str) -> tuple[str, str | None, str | None, bool]:
         return "question", "rank", _RANK.match(text).group("list"), False
     if low in METADATA_TYPES:
         return "metadata", None, None, False
+    from_file = _FROM_FILE.match(text)
+    if from_file:
+        multiple = "multiple" in from_file.group("kind").lower()
+        return "question", "select_multiple" if multiple else "select_one", from_file.group("file"), False
     if low in UNSUPPORTED_TYPES or first in UNSUPPORTED_TYPES or low.startswith(("select one from file",
                                                                                    "select multiple from file",
                                                                                    "select one external")):
