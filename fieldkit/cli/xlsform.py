@@ -29,7 +29,10 @@ def definition_yaml(questionnaire: Questionnaire) -> str:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="Directory for the definition file <id>-<version>.yaml.")
 @click.option("--force", is_flag=True, help="Overwrite the definition file if it exists.")
-def import_command(file: Path, skip_unsupported: bool, out_dir: Path, force: bool) -> None:
+@click.option("--media", "media", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of the form's media files (select_one_from_file choices); by default the workbook's "
+                   "own folder.")
+def import_command(file: Path, skip_unsupported: bool, out_dir: Path, force: bool, media: Path | None) -> None:
     """Import an XLSForm (.xlsx, .xls or pyxform CSV) as a questionnaire definition.
 
     Writes <id>-<version>.yaml into --out. Every problem is reported as
@@ -37,10 +40,14 @@ def import_command(file: Path, skip_unsupported: bool, out_dir: Path, force: boo
     imported, e.g. because of rows fieldkit does not support (nested
     repeats, geopoints, media, some calculations) and --skip-unsupported is not given.
 
+    Choices of select_one_from_file rows are read from the file the row names
+    (.csv, .xml, .geojson), in --media or next to the workbook, into the
+    definition.
+
     Example: fieldkit forms import survey.xlsx --skip-unsupported --out forms/library
     """
     try:
-        result = import_xlsform(file, skip_unsupported=skip_unsupported)
+        result = import_xlsform(file, skip_unsupported=skip_unsupported, media=media)
     except XLSFormError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
