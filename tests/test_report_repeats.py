@@ -48,6 +48,10 @@ def unit(typ=None, rum=None, tomt=None, anpassad=None, adress=None) -> dict:
 
 @pytest.fixture
 def units(cdb):
+    return store_units(cdb)
+
+
+def store_units(db):
     """Västerbotten: Umeå 3 units and one submission without any, Skellefteå 1 unit, and a draft with 2 units
     that never counts; Stockholm 2 units.
 
@@ -58,15 +62,15 @@ def units(cdb):
     """
     questionnaire = make_questionnaire({"id": "kommun", "type": "text", "label": "Kommun"}, UNITS, id=QID,
                                        title={"sv": "Bostäder i kommunen", "en": "Housing in the municipality"})
-    store.add_questionnaire(cdb, questionnaire)
-    add_answers(cdb, questionnaire, UMEA, {"s.bostader": [
+    store.add_questionnaire(db, questionnaire)
+    add_answers(db, questionnaire, UMEA, {"s.bostader": [
         unit("lagenhet", 2, anpassad="ja", adress="Storgatan 1"), unit("lagenhet", 3, anpassad="nej"),
         unit("villa", 5, tomt=800, anpassad="nej")]})
-    add_answers(cdb, questionnaire, UMEA, {"s.bostader": []})
-    add_answers(cdb, questionnaire, SKELLEFTEA, {"s.bostader": [unit("lagenhet", 1, anpassad="nej")]})
-    add_answers(cdb, questionnaire, SKELLEFTEA, {"s.bostader": [unit("villa", 7), unit("villa", 8)]},
+    add_answers(db, questionnaire, UMEA, {"s.bostader": []})
+    add_answers(db, questionnaire, SKELLEFTEA, {"s.bostader": [unit("lagenhet", 1, anpassad="nej")]})
+    add_answers(db, questionnaire, SKELLEFTEA, {"s.bostader": [unit("villa", 7), unit("villa", 8)]},
                 status="draft")
-    add_answers(cdb, questionnaire, STOCKHOLM, {"s.bostader": [
+    add_answers(db, questionnaire, STOCKHOLM, {"s.bostader": [
         unit("villa", 4, tomt=600, anpassad="ja", adress="Kungsgatan 9"), unit("vet_ej")]})
     return questionnaire
 
