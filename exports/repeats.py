@@ -83,15 +83,13 @@ def merged_repeats(schema: Schema, include_personal: bool = True) -> list[Questi
                 continue
             merged = found.get(question.id)
             if merged is None:
-                found[question.id] = dataclasses.replace(question, questions=[
-                    dataclasses.replace(child, choices=list(child.choices), items=list(child.items))
-                    for child in question.questions])
+                found[question.id] = dataclasses.replace(question, questions=[_copy(c) for c in question.questions])
                 continue
             known = {child.id: child for child in merged.questions}
             for child in question.questions:
                 same = known.get(child.id)
                 if same is None:
-                    merged.questions.append(child)
+                    merged.questions.append(_copy(child))
                     continue
                 same.choices, same.items = _union(same.choices, child.choices), _union(same.items, child.items)
                 same.sensitive = same.sensitive or child.sensitive
@@ -101,6 +99,11 @@ def merged_repeats(schema: Schema, include_personal: bool = True) -> list[Questi
         for repeat in repeats:
             repeat.questions = [child for child in repeat.questions if not child.personal]
     return repeats
+
+
+def _copy(question: Question) -> Question:
+    """A question whose lists of choices and rows can grow without changing the stored definition's."""
+    return dataclasses.replace(question, choices=list(question.choices), items=list(question.items))
 
 
 def _cell(question: Question, value: Any) -> Any:

@@ -136,7 +136,8 @@ def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: s
     name = title or table.question.text(lang)
     svg, caption = None, ""
     counts = [table.base[-1]] if total_last else list(table.base)
-    if chart and table.base[-1] > 0 and not hide.hidden(counts).any():  # "n = 3" would tell what "<5" hides
+    # "n = 3" would tell what "<5" hides; and a chart whose every share is hidden would be empty bars
+    if chart and table.base[-1] > 0 and not hide.hidden(counts).any() and not np.isnan(shares).all():
         caption = chart_caption(report, name, counts)
         several = len(table.groups) > 2 or not total_last
         if table.question.type in ("scale", "matrix") or (several and not multi):

@@ -24,6 +24,8 @@ QID = "rep-bostader"
 URL = f"/rapporter/{QID}"
 UMEA, SKELLEFTEA, STOCKHOLM = "2480", "2482", "0180"  # the first two in Västerbotten (24), Stockholm in 01
 
+ROUNDS = [{"id": "r2025", "title": "2025", "from": "2025-01-01", "to": "2025-12-31"},
+          {"id": "r2026", "title": "2026", "from": "2026-01-01", "to": "2026-12-31"}]
 UNITS = {
     "id": "bostader", "type": "repeat", "label": {"sv": "Bostäder", "en": "Housing units"},
     "instance_label": {"sv": "Bostad", "en": "Unit"},
@@ -48,6 +50,10 @@ def unit(typ=None, rum=None, tomt=None, anpassad=None, adress=None) -> dict:
 
 @pytest.fixture
 def units(cdb):
+    return store_units(cdb)
+
+
+def store_units(db):
     """Västerbotten: Umeå 3 units and one submission without any, Skellefteå 1 unit, and a draft with 2 units
     that never counts; Stockholm 2 units.
 
@@ -57,17 +63,20 @@ def units(cdb):
     | total        | 3                        | 6     | 3        | 2     | 1      | mean 15/5 = 3  |
     """
     questionnaire = make_questionnaire({"id": "kommun", "type": "text", "label": "Kommun"}, UNITS, id=QID,
-                                       title={"sv": "Bostäder i kommunen", "en": "Housing in the municipality"})
-    store.add_questionnaire(cdb, questionnaire)
-    add_answers(cdb, questionnaire, UMEA, {"s.bostader": [
+                                       title={"sv": "Bostäder i kommunen", "en": "Housing in the municipality"},
+                                       rounds=ROUNDS)
+    store.add_questionnaire(db, questionnaire)
+    add_answers(db, questionnaire, UMEA, {"s.bostader": [
         unit("lagenhet", 2, anpassad="ja", adress="Storgatan 1"), unit("lagenhet", 3, anpassad="nej"),
-        unit("villa", 5, tomt=800, anpassad="nej")]})
-    add_answers(cdb, questionnaire, UMEA, {"s.bostader": []})
-    add_answers(cdb, questionnaire, SKELLEFTEA, {"s.bostader": [unit("lagenhet", 1, anpassad="nej")]})
-    add_answers(cdb, questionnaire, SKELLEFTEA, {"s.bostader": [unit("villa", 7), unit("villa", 8)]},
-                status="draft")
-    add_answers(cdb, questionnaire, STOCKHOLM, {"s.bostader": [
-        unit("villa", 4, tomt=600, anpassad="ja", adress="Kungsgatan 9"), unit("vet_ej")]})
+        unit("villa", 5, tomt=800, anpassad="nej")]}, created="2026-03-02T09:00:00Z")
+    add_answers(db, questionnaire, UMEA, {"s.bostader": []}, created="2026-03-03T09:00:00Z")
+    add_answers(db, questionnaire, SKELLEFTEA, {"s.bostader": [unit("lagenhet", 1, anpassad="nej")]},
+                created="2026-04-01T09:00:00Z")
+    add_answers(db, questionnaire, SKELLEFTEA, {"s.bostader": [unit("villa", 7), unit("villa", 8)]},
+                status="draft", created="2026-04-02T09:00:00Z")
+    add_answers(db, questionnaire, STOCKHOLM, {"s.bostader": [
+        unit("villa", 4, tomt=600, anpassad="ja", adress="Kungsgatan 9"), unit("vet_ej")]},
+        created="2025-05-04T09:00:00Z")
     return questionnaire
 
 
@@ -154,13 +163,19 @@ def test_the_filters_narrow_the_instances(central_app, units):
     part = repeat_part(client, f"{URL}?kommun={SKELLEFTEA}&status=all")
     assert table_rows(part, "s.bostader#instances")["Totalt"] == ["2", "3"]
     assert table_rows(part, "s.bostader.typ")["Totalt"][:2] == ["33 % 1", "67 % 2"]
+    # a survey round: Stockholm's interview is the only one of 2025
+    part = repeat_part(client, f"{URL}?omgang=r2025")
+    assert table_rows(part, "s.bostader#instances") == {"Stockholms län": ["1", "2"], "Totalt": ["1", "2"]}
+    part = repeat_part(client, f"{URL}?omgang=r2026&from=2026-03-03")  # Umeå's second and Skellefteå's
+    assert table_rows(part, "s.bostader#instances") == {"Västerbottens län": ["1", "1"], "Totalt": ["1", "1"]}
 
 
 def test_the_tables_can_be_grouped_by_a_question(central_app, cdb, units):
     questionnaire = make_questionnaire(
         {"id": "kommun", "type": "text", "label": "Kommun"},
         {"id": "nybygge", "type": "yesno", "label": {"sv": "Bygger ni nytt?", "en": "Building new?"}},
-        UNITS, id=QID, version="2", title={"sv": "Bostäder i kommunen", "en": "Housing in the municipality"})
+        UNITS, id=QID, version="2", title={"sv": "Bostäder i kommunen", "en": "Housing in the municipality"},
+        rounds=ROUNDS)
     store.add_questionnaire(cdb, questionnaire)
     add_answers(cdb, questionnaire, STOCKHOLM, {"s.nybygge": "ja", "s.bostader": [unit("lagenhet"), unit("villa")]})
     part = repeat_part(logged_in(central_app, "evaluator"), f"{URL}?grupp=s.nybygge")
