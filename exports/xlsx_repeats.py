@@ -6,6 +6,8 @@ from openpyxl.utils import get_column_letter
 
 from forms.formatting import format_number
 
+from forms.model import Question, yesno_choices
+
 from .aggregate import ChoiceTable
 from .repeats import Instances
 from .report import Report
@@ -23,7 +25,8 @@ def write_instances(ws, report: Report, instances: Instances) -> int:
 
     The figures are the repeat's totals (`Instances.result`, as the reports page shows them), small counts
     hidden as in every table. The instance rows are keyed back to the Data sheet by the submission id and
-    numbered from 1.
+    numbered from 1, their choices in words as on the Data sheet. When small numbers are hidden the rows are
+    left out (a note says so): a count shown as "<5" above would be there to count below.
     """
     _, lang = report.gettext, report.lang
     header = instances.header(_, lang)
@@ -50,9 +53,27 @@ def write_instances(ws, report: Report, instances: Instances) -> int:
             for choice, count in zip(table.options + table.specials, report.hide(table.question).counts(totals)):
                 rows.append([choice.text(lang), count if isinstance(count, str) else int(count)])
     rows.append([])
+    if report.suppression.active:
+        rows.append([cell(ws, _("The rows of the instances are left out because small numbers are hidden; "
+                                "export without hiding to get them."), "fk_note")])
+        return 0
     first = rows.row + 1
     rows.append([cell(ws, h, "fk_header") for h in header])
+    own = len(header) - len(instances.questions)
     for values in instances.rows:
-        rows.append(values)
+        rows.append([*values[:own], *(in_words(q, v, lang) for q, v in zip(instances.questions, values[own:]))])
     ws.auto_filter.ref = f"A{first}:{get_column_letter(len(header))}{rows.row}"
     return len(instances.rows)
+
+
+def in_words(question: Question, value, lang: str):
+    """A cell of an instance row (codes as the CSV writes them, `exports.repeats`) with its choices in words."""
+    choices = question.all_choices() or (yesno_choices() if question.type == "yesno" else [])
+    if not isinstance(value, str) or not (choices or question.items):
+        return value
+    texts = {c.code: c.text(lang) for c in choices}
+    if question.items:  # a matrix: item=code;item=code
+        items = {i.code: i.text(lang) for i in question.items}
+        pairs = (part.partition("=") for part in value.split(";"))
+        return "; ".join(f"{items.get(item, item)}: {texts.get(code, code)}" for item, _eq, code in pairs)
+    return "; ".join(texts.get(code, code) for code in value.split(";"))

@@ -42,12 +42,24 @@ def _shown(value: Any) -> str | None:
     return None
 
 
-def _plain(value: Any, decimals: int) -> int | float:
-    """An int for whole values, else a float rounded to `decimals` (numpy values become Python ones)."""
+def _half_up(number: float, decimals: int) -> decimal.Decimal:
+    """`number` rounded to `decimals` with halves away from zero, from its shortest decimal form.
+
+    This is how Excel and LibreOffice show a cell with a number format (0.125 as "13%", 2.675 as "2.68"),
+    so the page and the workbook agree; Python's round() and Babel round halves to even, on the binary value.
+    """
+    return decimal.Decimal(repr(number)).quantize(decimal.Decimal(1).scaleb(-decimals), decimal.ROUND_HALF_UP)
+
+
+def _plain(value: Any, decimals: int) -> int | float | decimal.Decimal:
+    """An int for whole values, else the number rounded to `decimals` (numpy values become Python ones)."""
     if isinstance(value, Integral):
         return int(value)
     number = float(value)
-    return int(number) if number.is_integer() else round(number, decimals)
+    if number.is_integer():
+        return int(number)
+    rounded = _half_up(number, decimals)
+    return int(rounded) if rounded == rounded.to_integral_value() else rounded.normalize()
 
 
 def format_number(value: Any, lang: str = DEFAULT_LANGUAGE, *, decimals: int = 2) -> str:
@@ -82,4 +94,4 @@ def format_percent(share: Any, lang: str = DEFAULT_LANGUAGE) -> str:
     shown = _shown(share)
     if shown is not None:
         return shown
-    return numbers.format_percent(float(share), locale=locale_of(lang))
+    return numbers.format_percent(_half_up(float(share), 2) + 0, locale=locale_of(lang))  # + 0: no "-0 %"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,22 @@ XLSFORM_NAME_RE = re.compile(r"^[^\W\d][\w.\-]*$")
 CODE_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
 #: A survey round's id: lowercase letters, digits, '_' and '-', e.g. 2013 or niski-2015.
 ROUND_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+
+
+
+def _ascii_hint(value: object, rule: re.Pattern) -> str:
+    """A suggestion for an id or code with å, ä, ö or other letters outside a-z: the same without accents.
+
+    Ids and codes travel into exports, XLSForm names and URLs, so they stay plain ASCII; the label carries
+    the Swedish spelling.
+    """
+    if not isinstance(value, str) or value.isascii():
+        return ""
+    plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    if plain and rule.match(plain):
+        return f": only a-z, so å, ä, ö and other accented letters are not allowed, e.g. {plain!r}"
+    return ": only a-z, so å, ä, ö and other accented letters are not allowed"
+
 
 #: The largest definition file read, in bytes. The shipped questionnaires are under 20 kB.
 MAX_BYTES = 512 * 1024
@@ -347,7 +364,7 @@ class _Builder:
         self.unknown_keys(data, TOP_KEYS, "questionnaire")
         qid = data.get("id")
         if not isinstance(qid, str) or not SLUG_RE.match(qid):
-            self.problem(_line(data, "id"), f"id must be a slug of lowercase letters, digits and '-' (got {qid!r})", "id")
+            self.problem(_line(data, "id"), f"id must be a slug of lowercase letters a-z, digits and '-' (got {qid!r}){_ascii_hint(qid, SLUG_RE)}", "id")
         version = data.get("version")
         if isinstance(version, int) and not isinstance(version, bool):
             version = str(version)
@@ -581,7 +598,8 @@ class _Builder:
             code = entry.get("code")
             code = str(code) if isinstance(code, (int, str)) and not isinstance(code, bool) else None
             if code is None or not CODE_RE.match(code):
-                self.problem(entry_line, f"choice code {entry.get('code')!r} in {what} must be letters, digits, '_' or '-'", "choices")
+                self.problem(entry_line, f"choice code {entry.get('code')!r} in {what} must be letters a-z or A-Z, digits, '_' or '-'"
+                                         f"{_ascii_hint(code, CODE_RE)}", "choices")
                 continue
             if code in SPECIAL_CODES:
                 self.problem(entry_line, f"choice code {code!r} in {what} is reserved: use dont_know: true or not_applicable: true", "choices")
@@ -623,7 +641,7 @@ class _Builder:
         self.unknown_keys(raw, SECTION_KEYS, "section")
         sid = raw.get("id")
         if not isinstance(sid, str) or not ID_RE.match(sid):
-            self.problem(_line(raw, "id"), f"section id must be lowercase letters, digits and '_' (got {sid!r})", "id")
+            self.problem(_line(raw, "id"), f"section id must be lowercase letters a-z, digits and '_' (got {sid!r}){_ascii_hint(sid, ID_RE)}", "id")
             sid = str(sid)
         section = Section(
             id=sid,
@@ -668,7 +686,8 @@ class _Builder:
         line = _line(raw)
         local = raw.get("id")
         if not isinstance(local, str) or not ID_RE.match(local):
-            self.problem(_line(raw, "id"), f"question id must be lowercase letters, digits and '_' (got {local!r})", "id")
+            self.problem(_line(raw, "id"), f"question id must be lowercase letters a-z, digits and '_' (got {local!r})"
+                                         f"{_ascii_hint(local, ID_RE)}", "id")
             local = str(local)
         qtype = raw.get("type")
         if qtype not in QUESTION_TYPES:
@@ -765,7 +784,7 @@ class _Builder:
         self.unknown_keys(raw, QUESTION_KEYS | REPEAT_KEYS, "repeat")
         local = raw.get("id")
         if not isinstance(local, str) or not ID_RE.match(local):
-            self.problem(_line(raw, "id"), f"repeat id must be lowercase letters, digits and '_' (got {local!r})", "id")
+            self.problem(_line(raw, "id"), f"repeat id must be lowercase letters a-z, digits and '_' (got {local!r}){_ascii_hint(local, ID_RE)}", "id")
             local = str(local)
         rid = f"{sid}.{local}"
         if inside is not None:
@@ -956,7 +975,8 @@ class _Builder:
                 entry_line = _line(entry, default=_line(items))
                 code = entry.get("code") if isinstance(entry, dict) else None
                 if not isinstance(code, str) or not ID_RE.match(code):
-                    self.problem(entry_line, f"matrix item code {code!r} must be lowercase letters, digits and '_'", "choices")
+                    self.problem(entry_line, f"matrix item code {code!r} must be lowercase letters a-z, digits and '_'"
+                                             f"{_ascii_hint(code, ID_RE)}", "choices")
                     continue
                 if code in seen:
                     self.problem(entry_line, f"matrix item {code!r} repeats in {question.id!r} (first on line {seen[code]})", "duplicate-choice")

@@ -245,6 +245,23 @@ def test_the_workbooks_repeat_sheet_counts_the_same_and_hides_small_counts(cdb, 
     assert rows[1][0] == "6 förekomster i 3 inlämningar."
     table = rows.index(("Typ av bostad", "Förekomster"))
     assert rows[table + 1:table + 4] == [("Lägenhet", 3), ("Villa", "<3"), ("Vet ej", "<3")]
+    # the rows of the instances would show the hidden villas one by one: they are left out, and a note says so
+    assert rows[-1] == ("Förekomsternas rader är utelämnade eftersom små tal döljs; exportera utan döljning "
+                        "för att få dem.",)
+    assert not any("villa" in str(row).lower() for row in rows[table + 4:])
+
+
+def test_the_repeat_sheets_rows_give_each_instances_choices_in_words(cdb, units, tmp_path):
+    for lang, header, words in (("sv", "Typ av bostad", ("Lägenhet", "Villa", "Vet ej")),
+                                ("en", "Kind of unit", ("Flat", "House", "Don't know"))):
+        report = build_report(cdb, ExportFilter(QID), lang)
+        book = load_workbook(save_workbook(report, tmp_path / f"{lang}.xlsx"), read_only=True)
+        rows = sheet_rows(book[report.instances[0].repeat.text(lang)[:31]])
+        first = next(i for i, row in enumerate(rows) if len(row) > 4 and row[3] == header)
+        kinds = [row[3] for row in rows[first + 1:]]
+        assert sorted(kinds) == sorted([words[0], words[0], words[1], words[0], words[1], words[2]])
+        adapted = [row[6] for row in rows[first + 1:] if len(row) > 6 and row[6] is not None]
+        assert set(adapted) <= {"Ja", "Nej", "Yes", "No"} and adapted
 
 
 def test_without_personal_answers_the_repeat_sheet_leaves_out_sensitive_and_personal_columns(cdb, units, tmp_path):

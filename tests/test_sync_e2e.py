@@ -52,6 +52,9 @@ def test_two_laptops_and_a_central_by_file_and_by_http_with_a_conflict(tmp_path,
 
         # Anna over HTTP, Bertil by file on a USB stick.
         assert "acknowledged" in fieldkit(runner, anna, "sync", "push")
+        again = fieldkit(runner, anna, "sync", "push")  # a second push has nothing to send, and says so
+        assert again.strip().splitlines()[-1] == ("nothing to send: the central holds every revision of this "
+                                                   "laptop; waiting 0"), again
         stick = tmp_path / "usb"
         stick.mkdir()
         fieldkit(runner, bertil, "sync", "bundle", "--out", str(stick / "bertil.fkb"))

@@ -51,7 +51,7 @@ EXPECTED = {
         "13: malformed YAML: found unexpected end of stream (while scanning a quoted scalar on line 11)",
     ],
     "many_problems.yaml": [
-        "2: id must be a slug of lowercase letters, digits and '-' (got 'Manga Problem')",
+        "2: id must be a slug of lowercase letters a-z, digits and '-' (got 'Manga Problem')",
         f"10: unknown type 'checkbox' for question 'a' (known: {KNOWN_TYPES})",
         "15: question 's.b' is empty: give at least one choice",
         "20: min (5) is greater than max (2) in 's.c'",
@@ -70,6 +70,16 @@ EXPECTED = {
     ],
     "repeated_choice_code.yaml": [
         "17: choice code 'hyresratt' repeats in question 's.boende' (first on line 13)",
+    ],
+    "swedish_letters.yaml": [
+        "2: id must be a slug of lowercase letters a-z, digits and '-' (got 'svenska-bokstäver'): only a-z, so å, ä, ö "
+        "and other accented letters are not allowed, e.g. 'svenska-bokstaver'",
+        "6: section id must be lowercase letters a-z, digits and '_' (got 'område'): only a-z, so å, ä, ö and other "
+        "accented letters are not allowed, e.g. 'omrade'",
+        "13: choice code 'korridör' in question 'område.boendeform' must be letters a-z or A-Z, digits, '_' or '-': only a-z, "
+        "so å, ä, ö and other accented letters are not allowed, e.g. 'korridor'",
+        "17: question id must be lowercase letters a-z, digits and '_' (got 'nöjd'): only a-z, so å, ä, ö and other "
+        "accented letters are not allowed, e.g. 'nojd'",
     ],
     "unknown_key.yaml": [
         "8: unknown key 'hint' in section (allowed: description, id, questions, relevant, title, xlsform_top_level)",

@@ -151,12 +151,19 @@ def sync_push(ctx, chunk_kb: int) -> None:
         click.echo(f"... sent {report.sent} of {total} revisions", err=True)
 
     report = client.push(db, chunk_bytes=chunk_kb * 1024, progress=progress)
-    click.echo(f"sent {report.sent} revisions in {report.chunks} chunks; central: "
-               + ", ".join(f"{v} {k}" for k, v in report.counts.items())
-               + f"; acknowledged {report.acknowledged} (+{report.already_acknowledged} already held); "
-                 f"waiting {report.waiting}")
+    click.echo(push_summary(report))
     for item in report.rejected[:20]:
         click.echo(f"  rejected revision {item.get('id')}: {item.get('reason')}")
+
+
+def push_summary(report: client.PushReport) -> str:
+    """One line on what a push did; a push that had nothing to send says so instead of counting zeros."""
+    held = f" (+{report.already_acknowledged} already held)" if report.already_acknowledged else ""
+    if not report.sent:
+        return f"nothing to send: the central holds every revision of this laptop{held}; waiting {report.waiting}"
+    central = ", ".join(f"{v} {k}" for k, v in report.counts.items())
+    return (f"sent {report.sent} revisions in {report.chunks} chunks; central: {central or 'no answer'}; "
+            f"acknowledged {report.acknowledged}{held}; waiting {report.waiting}")
 
 
 @sync_group.command("pull")
