@@ -65,6 +65,7 @@ MESSAGES = {
     "rank": N_("Put every option in a place of its own."),
     "geopoint": N_("Enter the latitude and the longitude in decimal degrees, e.g. 63.8258 and 20.2630."),
     "geopoint_range": N_("The latitude must be between -90 and 90 and the longitude between -180 and 180."),
+    "digits": N_("The number is too large: at most 15 digits."),
     "filtered": N_('"%(choice)s" does not fit the answer to "%(label)s": choose again.'),
 }
 #: Codes of a broken limit: a question's own constraint_message, if it has one, is shown instead.
@@ -421,6 +422,8 @@ def _whole(value: Any, qtype: str) -> int:
     text = _SPACES.sub("", value)
     if qtype == "money":
         text = re.sub(r"(?i)(kr|sek|:-)$", "", text)
+    if re.fullmatch(r"-?\d{16,}", text):
+        raise _Invalid("digits")
     if not re.fullmatch(r"-?\d{1,15}", text):
         raise _Invalid(qtype)
     return int(text)
@@ -443,6 +446,8 @@ def _decimal(value: Any) -> float | int:
         number = value
     elif isinstance(value, str):
         text = _SPACES.sub("", value).replace(",", ".")
+        if re.fullmatch(r"-?\d{16,}(\.\d*)?", text):
+            raise _Invalid("digits")
         if not re.fullmatch(r"-?\d{1,15}(\.\d{1,10})?", text):
             raise _Invalid("decimal")
         number = float(text)

@@ -45,21 +45,22 @@ def _shown(value: Any) -> str | None:
 def _half_up(number: float, decimals: int) -> decimal.Decimal:
     """`number` rounded to `decimals` with halves away from zero, from its shortest decimal form.
 
-    This is how Excel and LibreOffice show a cell with a number format (0.125 as "13%", 2.675 as "2.68"),
-    so the page and the workbook agree; Python's round() and Babel round halves to even, on the binary value.
+    This is how Excel and LibreOffice show a cell with a percent format (0.125 as "13%", 0.285 as "29%"),
+    so the page and the workbook agree; Babel rounds halves to even, on the binary value.
     """
     return decimal.Decimal(repr(number)).quantize(decimal.Decimal(1).scaleb(-decimals), decimal.ROUND_HALF_UP)
 
 
-def _plain(value: Any, decimals: int) -> int | float | decimal.Decimal:
-    """An int for whole values, else the number rounded to `decimals` (numpy values become Python ones)."""
+def _plain(value: Any, decimals: int) -> int | float:
+    """An int for whole values, else a float rounded to `decimals` (numpy values become Python ones).
+
+    Python's round(): a tie the float holds exactly goes to the even digit, as the offline app's
+    `numberText` rounds it (the two must write an answer alike; shares use `format_percent`).
+    """
     if isinstance(value, Integral):
         return int(value)
     number = float(value)
-    if number.is_integer():
-        return int(number)
-    rounded = _half_up(number, decimals)
-    return int(rounded) if rounded == rounded.to_integral_value() else rounded.normalize()
+    return int(number) if number.is_integer() else round(number, decimals)
 
 
 def format_number(value: Any, lang: str = DEFAULT_LANGUAGE, *, decimals: int = 2) -> str:

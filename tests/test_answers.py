@@ -250,6 +250,16 @@ def test_integer_rejects_anything_else(raw):
     assert clean(q, {"s.antal": raw}, lang="en").errors == {"s.antal": "Enter a whole number, e.g. 12."}
 
 
+@pytest.mark.parametrize("qtype", ["integer", "money", "decimal"])
+def test_a_number_with_too_many_digits_is_told_so_not_that_it_is_no_number(qtype):
+    """An outside tester typed 1 000 000 000 000 000 000 000 and was told to enter a whole number."""
+    q = make_questionnaire({"id": "antal", "type": qtype, "label": "Antal"})
+    raw = "1 000 000 000 000 000 000 000"
+    assert clean(q, {"s.antal": raw}).errors == {"s.antal": "Talet är för stort: högst 15 siffror."}
+    assert clean(q, {"s.antal": raw}, lang="en").errors == {"s.antal": "The number is too large: at most 15 digits."}
+    assert clean(q, {"s.antal": "999 999 999 999 999"}).answers == {"s.antal": 999_999_999_999_999}
+
+
 def test_integer_min_and_max():
     q = make_questionnaire({"id": "antal", "type": "integer", "label": "Antal", "min": 0, "max": 1000})
     assert clean(q, {"s.antal": "-1"}).errors == {"s.antal": "Värdet får inte vara mindre än 0."}

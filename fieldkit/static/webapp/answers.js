@@ -82,6 +82,7 @@
     if (typeof value !== "string") throw new Invalid(type);
     var text = value.replace(SPACES, "");
     if (type === "money") text = text.replace(/(kr|sek|:-)$/i, "");
+    if (/^-?\d{16,}$/.test(text)) throw new Invalid("digits");
     if (!/^-?\d{1,15}$/.test(text)) throw new Invalid(type);
     return parseInt(text, 10);
   }
@@ -103,6 +104,7 @@
     if (Expr.isNumber(value)) n = value;
     else if (typeof value === "string") {
       var text = value.replace(SPACES, "").replace(/,/g, ".");
+      if (/^-?\d{16,}(\.\d*)?$/.test(text)) throw new Invalid("digits");
       if (!/^-?\d{1,15}(\.\d{1,10})?$/.test(text)) throw new Invalid("decimal");
       n = Expr.pyFloat(parseFloat(text));
     } else throw new Invalid("decimal");
