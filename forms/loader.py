@@ -62,7 +62,7 @@ MAX_DEPTH = 20
 MAX_VALUES = 50_000
 
 TOP_KEYS = {"id", "version", "title", "description", "languages", "choice_lists", "sections", "unit", "frame",
-            "report", "rounds", "level", "xlsform_id"}
+            "report", "rounds", "level", "xlsform_id", "language_names"}
 FRAME_KEYS = {"counties", "municipalities"}
 REPORT_KEYS = {"group_by"}
 #: Question types whose answers are counted as choices: the only ones `sensitive` may mark.
@@ -388,6 +388,7 @@ class _Builder:
         )
         questionnaire.level = self.level(data, questionnaire.frame)
         questionnaire.xlsform_id = self.xlsform_id(data)
+        questionnaire.language_names = self.language_names(data)
         self.check_ids(questionnaire)
         self.check_conditions(questionnaire)
         self.check_filters(questionnaire)
@@ -738,6 +739,28 @@ class _Builder:
                          f"most 200 characters (got {value!r})", "xlsform")
             return None
         return value
+
+    def language_names(self, data: dict) -> dict[str, str]:
+        """The form's own names of its languages (`language_names: {fr: Français}`), each a declared language."""
+        value = data.get("language_names")
+        if value is None:
+            return {}
+        line = _line(data, "language_names")
+        if not isinstance(value, dict):
+            self.problem(line, "language_names must be a mapping of language code to name: {fr: Français}",
+                         "languages")
+            return {}
+        names: dict[str, str] = {}
+        for code, name in value.items():
+            if code not in self.languages:
+                self.problem(line, f"language_names names {code!r}, which is not in languages "
+                             f"({', '.join(self.languages)})", "languages")
+            elif not isinstance(name, str) or not name.strip() or len(name) > 100 or not name.isprintable():
+                self.problem(line, f"the name of language {code!r} must be one line of text, at most 100 "
+                             f"characters (got {name!r})", "languages")
+            else:
+                names[code] = name
+        return names
 
     def xlsform_origin(self, raw: dict, question: Question) -> None:
         """What an XLSForm import remembers: the question's XLSForm name; a constraint rule's XPath."""

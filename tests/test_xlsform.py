@@ -28,7 +28,7 @@ from forms.library import library_files
 from forms.model import Questionnaire
 from forms.webform import build_section_form, formdata_for
 from forms.xlsform import XLSFormError, export_xlsform, import_xlsform, make_id
-from forms.xlsform.languages import language_code, language_tag
+from forms.xlsform.languages import describe, language_code, language_tag
 
 CORPUS = Path(__file__).resolve().parent / "xlsforms"
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".md")
@@ -918,7 +918,7 @@ def test_cli_import_writes_a_definition_that_loads_back(runner, tmp_path):
     assert result.exit_code == 0, result.output
     written = tmp_path / "types-basic-1.yaml"
     assert result.stdout.splitlines() == [
-        f"{source}: imported types-basic version 1: 1 section(s), 8 question(s), languages sv, en",
+        f"{source}: imported types-basic version 1: 1 section(s), 8 question(s), languages Svenska (sv), English (en)",
         f"wrote {written}",
     ]
     assert canonical(load(written)) == canonical(import_xlsform(source).questionnaire)
@@ -971,7 +971,7 @@ def test_cli_export_of_a_library_questionnaire_converts(runner, tmp_path):
     assert result.exit_code == 0, result.output
     questions = sum(1 for _ in questionnaire.questions())
     assert result.stdout == (f"wrote {out}: {questionnaire.id} version {questionnaire.version}, {questions} "
-                             f"question(s), languages {', '.join(questionnaire.languages)}\n")
+                             f"question(s), languages {describe(questionnaire.languages)}\n")
     assert canonical(import_xlsform(out).questionnaire) == canonical(questionnaire)
 
 

@@ -234,6 +234,8 @@ class _Importer(ComputedRows):
         if description:
             data["description"] = description
         data["languages"] = self.texts.languages
+        if self.texts.names:
+            data["language_names"] = self.texts.names
         if row.text("fieldkit_unit"):
             data["unit"] = row.text("fieldkit_unit")
         if row.text("fieldkit_level"):
