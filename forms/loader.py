@@ -353,7 +353,9 @@ class _Builder:
             version = str(version)
         elif isinstance(version, float):
             # 1.10 unquoted would silently become "1.1": make the author say what they mean.
-            self.problem(_line(data, "version"), f"version {version!r} is a number: quote it, e.g. version: \"{version}\"", "version")
+            self.problem(_line(data, "version"), f"version {version!r} is a number, and as a number 1.10 reads "
+                         "as 1.1: write the version in quotes, exactly as meant (version: \"1.10\", not "
+                         "version: 1.10)", "version")
             version = str(version)
         if not isinstance(version, str) or not VERSION_RE.match(version):
             self.problem(_line(data, "version"), f"version is required, e.g. version: \"1\" (got {version!r})", "version")

@@ -84,13 +84,15 @@ IMPORTS_WITH_SKIP = {
         "survey row 82: relevant '${latin_name_id_sp2}=‘other’' cannot be translated: refers to ${latin_name_id_sp2} (row 81), which was left out: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
     ]),
     "XLSForm__pyxform/case_insensitivity.xlsx": (1, [
-        "survey row 3: type 'select_one_external c1' is not supported",
+        "survey row 3: type 'select_one_external c1' is not supported: its choices come from the external_choices "
+        "sheet, which fieldkit does not read; move the list to the choices sheet and use select_one with a "
+        "choice_filter such as country=${country}",
         "survey row 4: type 'osm c1' is not supported",
     ]),
     "XLSForm__pyxform/choice_filter_test.xlsx": (1, [
         "survey row 3: choice 'king' appears twice in list 'counties', which a choice_filter allows in ODK; in "
         "fieldkit a code is one choice, so the question is left out",
-        "survey row 4: choice_filter '${county}=cf' cannot be translated: refers to ${county} (row 3), which was "
+        "survey row 4: choice_filter \"${county}=cf\": refers to ${county} (row 3), which was "
         "left out: choice 'king' appears twice in list 'counties', which a choice_filter allows in ODK; in fieldkit "
         "a code is one choice, so the question is left out",
     ]),
@@ -103,8 +105,9 @@ IMPORTS_WITH_SKIP = {
         "yet (the loop spans rows 3-5)",
     ]),
     "XLSForm__pyxform/or_other.xlsx": (2, [
-        "survey row 3: choice_filter 'pastel=yes' cannot be translated: fieldkit reads column=${name} (or "
-        "${name}=column), joined by 'and', so the question is left out (it would show every choice of the list)",
+        "survey row 3: choice_filter \"pastel=yes\": fieldkit cannot translate it, so the question is left out (it "
+        "would offer every choice of the list). fieldkit reads a column of the choices sheet equal to an earlier "
+        "answer: column=${name} (or ${name}=column), several joined by 'and'",
     ]),
     "XLSForm__pyxform/widgets.csv": (20, [
         "survey row 10: relevant \"selected(/widgets/branch, 'n')\" cannot be translated: /widgets/branch is not a "
@@ -115,8 +118,9 @@ IMPORTS_WITH_SKIP = {
         "survey row 15: type 'video' is not supported",
     ]),
     "XLSForm__pyxform/xl_date_ambiguous.xlsx": (3, [
-        "survey row 5: choice_filter \"label::English != ''\" cannot be translated: fieldkit reads column=${name} (or "
-        "${name}=column), joined by 'and', so the question is left out (it would show every choice of the list)",
+        "survey row 5: choice_filter \"label::English != ''\": fieldkit cannot translate it, so the question is left "
+        "out (it would offer every choice of the list). fieldkit reads a column of the choices sheet equal to an "
+        "earlier answer: column=${name} (or ${name}=column), several joined by 'and'",
     ]),
     "XLSForm__pyxform/xlsform_spec_test.xlsx": (36, [
         'survey row 7: relevant "regex(${address}, \'[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\\\.[A-Za-z]{2,4}\')" cannot be translated: the function regex() is not supported here',
@@ -165,7 +169,7 @@ IMPORTS_WITH_SKIP = {
         "survey row 10: relevant \"${colours} = 'red'\" cannot be translated: compare a select_multiple with "
         "selected(), not =",
         "survey row 16: required '${age} > 18' is a condition: fieldkit supports only yes or no",
-        "survey row 17: choice_filter 'colour = ${colours}' cannot be translated: ${colours} is a multi question, "
+        "survey row 17: choice_filter \"colour = ${colours}\": ${colours} is a multi question, "
         "not one answer a choice can be compared with",
     ]),
     "fieldkit/unsupported_types.xlsx": (6, [
@@ -390,7 +394,8 @@ def test_corpus_form_fails_with_row_messages(name):
 
 def left_out_kind(message: str) -> str:
     """What a row left out needs, from the message that leaves it out (for the corpus summary)."""
-    if re.search(r"^[^']*'.*' cannot be translated: refers to \$\{\w+\} \(row \d+\), which was left out", message):
+    if re.search(r"^[^'\"]*['\"].*['\"](?: cannot be translated)?: refers to \$\{\w+\} \(row \d+\), which was left out",
+                 message):
         return "refers to a row left out"
     found = re.search(r"type '(\S+)[^']*' is not supported(: fieldkit has no choices made)?", message)
     if found and found.group(2):
