@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from . import answers, conditions, derived, piping, registry
+from . import answers, conditions, derived, patterns, piping, registry
 from .errors import FieldkitError
 from .model import (
     CHOICE_TYPES,
@@ -1021,7 +1021,7 @@ class _Builder:
                 self.problem(_line(raw, "pattern"), "pattern is only for text questions", "limits")
             else:
                 try:
-                    re.compile(pattern)
+                    patterns.compile_pattern(pattern)
                     question.pattern = pattern
                 except (re.error, TypeError) as exc:
                     self.problem(_line(raw, "pattern"), f"pattern of {question.id!r} is not a valid regular expression: {exc}", "limits")
