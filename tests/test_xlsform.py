@@ -28,6 +28,7 @@ from forms.library import library_files
 from forms.model import Questionnaire
 from forms.webform import build_section_form, formdata_for
 from forms.xlsform import XLSFormError, export_xlsform, import_xlsform, make_id
+from forms.patterns import to_python
 from forms.xlsform.languages import describe, language_code, language_tag
 
 CORPUS = Path(__file__).resolve().parent / "xlsforms"
@@ -270,7 +271,7 @@ def messages(problems, path: Path) -> list[str]:
 # ---------------------------------------------------------------- answering an imported questionnaire
 
 def example_text(pattern: str) -> str:
-    """A short string that `re.fullmatch(pattern, ...)` accepts (enough for the corpus patterns)."""
+    """A short string that the pattern accepts (enough for the corpus patterns)."""
     from re import _constants as c, _parser as p  # the stdlib parser; sre_parse warns on import
 
     def gen(parsed) -> str:
@@ -300,7 +301,7 @@ def example_text(pattern: str) -> str:
                 return {c.CATEGORY_DIGIT: "0", c.CATEGORY_SPACE: " "}.get(av, "a")
         return "a"
 
-    return gen(p.parse(pattern))
+    return gen(p.parse(to_python(pattern)))  # \p{L} as the class of letters Python reads
 
 
 def plausible_answers(questionnaire: Questionnaire) -> dict:
