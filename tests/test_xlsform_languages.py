@@ -110,3 +110,15 @@ def test_definition_language_names_must_name_declared_languages():
         "language_names names 'de', which is not in languages (fr)"]
     del data["language_names"]["de"]
     assert from_dict(data, "ln.yaml").language_names == {"fr": "Français de Belgique"}
+
+
+def test_a_name_in_any_column_names_the_language_even_after_a_bare_code(tmp_path):
+    book = openpyxl.Workbook()
+    survey = book.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label::en", "hint::Engelska (en)"])
+    survey.append(["text", "namn", "Name", "A hint"])
+    book.save(tmp_path / "source.xlsx")
+    first = import_xlsform(tmp_path / "source.xlsx").questionnaire
+    assert (first.languages, first.language_names) == (["en"], {"en": "Engelska"})
+    assert first.question("source.namn").help == {"en": "A hint"}

@@ -34,10 +34,11 @@ class Texts:
         first language a column names, else Swedish (with a warning).
         """
         found: list[str | None] = []
-        named: dict[str, str] = {}
-        for tag in [default_tag] if default_tag else []:
+        named: dict[str, str] = {}  # code -> the first name a tag gives it (`Français`; none in `label::fr`)
+        for tag in filter(None, [default_tag]):
             code, name = split_tag(tag)
-            named.setdefault(code, name or "")
+            if name:
+                named.setdefault(code, name)
         for sheet_name, bases in SOURCES:
             sheet = workbook.sheet(sheet_name)
             for base in bases if sheet else ():
@@ -45,8 +46,8 @@ class Texts:
                     if column.base == base and any(cell_text(r.cells.get((base, column.tag))) for r in sheet.rows):
                         code, name = split_tag(column.tag) if column.tag else (None, None)
                         found.append(code)
-                        if code:
-                            named.setdefault(code, name or "")
+                        if name:
+                            named.setdefault(code, name)
         tagged = [code for code in found if code]
         if default_tag:
             default = language_code(default_tag)
@@ -63,7 +64,7 @@ class Texts:
             if (code or default) not in languages:
                 languages.append(code or default)
         languages = languages or [default]
-        names = {code: named[code] for code in languages if named.get(code) and named[code] != default_name(code)}
+        names = {code: named[code] for code in languages if code in named and named[code] != default_name(code)}
         return cls(languages, default, names)
 
     def texts(self, row: Row, base: str) -> dict[str, str]:
