@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import derived, metadata
+from . import derived, metadata, patterns
 from .catalogues import Catalogue, N_
 from .conditions import Condition, parse
 from .formatting import format_number
@@ -516,7 +516,7 @@ def _clean_text(question: Question, value: Any, limits: bool = True) -> str:
     limit = question.max_length or MAX_TEXT
     if len(text) > limit:
         raise _Invalid("max_length", limit=limit)
-    if limits and question.pattern and not re.fullmatch(question.pattern, text):
+    if limits and question.pattern and not patterns.fullmatch(question.pattern, text):
         raise _Invalid("pattern")
     return text
 

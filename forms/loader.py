@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from . import answers, conditions, derived, piping, registry
+from . import answers, conditions, derived, patterns, piping, registry
 from .errors import FieldkitError
 from .model import (
     CHOICE_TYPES,
@@ -79,7 +79,7 @@ MAX_DEPTH = 20
 MAX_VALUES = 50_000
 
 TOP_KEYS = {"id", "version", "title", "description", "languages", "choice_lists", "sections", "unit", "frame",
-            "report", "rounds", "level", "xlsform_id"}
+            "report", "rounds", "level", "xlsform_id", "language_names"}
 FRAME_KEYS = {"counties", "municipalities"}
 REPORT_KEYS = {"group_by"}
 #: Question types whose answers are counted as choices: the only ones `sensitive` may mark.
@@ -370,7 +370,9 @@ class _Builder:
             version = str(version)
         elif isinstance(version, float):
             # 1.10 unquoted would silently become "1.1": make the author say what they mean.
-            self.problem(_line(data, "version"), f"version {version!r} is a number: quote it, e.g. version: \"{version}\"", "version")
+            self.problem(_line(data, "version"), f"version {version!r} is a number, and as a number 1.10 reads "
+                         "as 1.1: write the version in quotes, exactly as meant (version: \"1.10\", not "
+                         "version: 1.10)", "version")
             version = str(version)
         if not isinstance(version, str) or not VERSION_RE.match(version):
             self.problem(_line(data, "version"), f"version is required, e.g. version: \"1\" (got {version!r})", "version")
@@ -405,6 +407,7 @@ class _Builder:
         )
         questionnaire.level = self.level(data, questionnaire.frame)
         questionnaire.xlsform_id = self.xlsform_id(data)
+        questionnaire.language_names = self.language_names(data)
         self.check_ids(questionnaire)
         self.check_conditions(questionnaire)
         self.check_filters(questionnaire)
@@ -758,6 +761,28 @@ class _Builder:
             return None
         return value
 
+    def language_names(self, data: dict) -> dict[str, str]:
+        """The form's own names of its languages (`language_names: {fr: Français}`), each a declared language."""
+        value = data.get("language_names")
+        if value is None:
+            return {}
+        line = _line(data, "language_names")
+        if not isinstance(value, dict):
+            self.problem(line, "language_names must be a mapping of language code to name: {fr: Français}",
+                         "languages")
+            return {}
+        names: dict[str, str] = {}
+        for code, name in value.items():
+            if code not in self.languages:
+                self.problem(line, f"language_names names {code!r}, which is not in languages "
+                             f"({', '.join(self.languages)})", "languages")
+            elif not isinstance(name, str) or not name.strip() or len(name) > 100 or not name.isprintable():
+                self.problem(line, f"the name of language {code!r} must be one line of text, at most 100 "
+                             f"characters (got {name!r})", "languages")
+            else:
+                names[code] = name
+        return names
+
     def xlsform_origin(self, raw: dict, question: Question) -> None:
         """What an XLSForm import remembers: the question's XLSForm name; a constraint rule's XPath."""
         question.xlsform_name = self.xlsform_name(raw, "xlsform_name")
@@ -1016,7 +1041,7 @@ class _Builder:
                 self.problem(_line(raw, "pattern"), "pattern is only for text questions", "limits")
             else:
                 try:
-                    re.compile(pattern)
+                    patterns.compile_pattern(pattern)
                     question.pattern = pattern
                 except (re.error, TypeError) as exc:
                     self.problem(_line(raw, "pattern"), f"pattern of {question.id!r} is not a valid regular expression: {exc}", "limits")

@@ -385,6 +385,8 @@ class Questionnaire:
     level: str = "municipality"
     #: The form_id of the XLSForm it was imported from, when the id differs (`my_form` -> `my-form`).
     xlsform_id: str | None = None
+    #: Names of languages where the form gives its own (`fr: Français` from an XLSForm's `label::Français`).
+    language_names: dict[str, str] = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
         return text_in(self.title, lang, self.id)
@@ -441,6 +443,7 @@ class Questionnaire:
             **({"rounds": [r.to_dict() for r in self.rounds]} if self.rounds else {}),
             **({"level": self.level} if self.level != "municipality" else {}),
             **({"xlsform_id": self.xlsform_id} if self.xlsform_id else {}),
+            **({"language_names": self.language_names} if self.language_names else {}),
         }
 
     @property

@@ -301,11 +301,11 @@ def test_xlsform_choice_filters_import_clean_export_and_convert(tmp_path):
     ])
     result = import_xlsform(path, skip_unsupported=True)
     assert texts(result.left_out, path) == [
-        "survey row 5: choice_filter '${lan}=lan and stor=${big}' cannot be translated: ${big} comes later "
+        "survey row 5: choice_filter \"${lan}=lan and stor=${big}\": ${big} comes later "
         "(row 6): conditions may only use earlier answers (or calculations)",
-        "survey row 7: choice_filter 'lan=${lan} or stor=${big}' cannot be translated: fieldkit reads "
-        "column=${name} (or ${name}=column), joined by 'and', so the question is left out (it would show every "
-        "choice of the list)",
+        "survey row 7: choice_filter \"lan=${lan} or stor=${big}\": fieldkit cannot translate it, so the question is "
+        "left out (it would offer every choice of the list). fieldkit reads a column of the choices sheet equal to "
+        "an earlier answer: column=${name} (or ${name}=column), several joined by 'and' (here perhaps lan=${lan})",
     ]
     questionnaire = result.questionnaire
     filters = {q.id: q.filter for q in questionnaire.questions() if q.filter}

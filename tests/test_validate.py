@@ -383,7 +383,9 @@ def test_an_unquoted_decimal_version_is_refused():
 
     result = load_text('id: v\nversion: 1.10\ntitle: {sv: T}\nsections:\n  - id: s\n    title: {sv: S}\n'
                        '    questions:\n      - {id: a, type: text, label: {sv: A}}\n', "v.yaml")
-    assert [str(p) for p in result.problems] == ['v.yaml:2: version 1.1 is a number: quote it, e.g. version: "1.1"']
+    assert [str(p) for p in result.problems] == [
+        'v.yaml:2: version 1.1 is a number, and as a number 1.10 reads as 1.1: write the version in quotes, exactly '
+        'as meant (version: "1.10", not version: 1.10)']
 
 
 def test_a_choice_coded_annat_clashes_with_other_true():

@@ -28,7 +28,8 @@ from forms.library import library_files
 from forms.model import Questionnaire
 from forms.webform import build_section_form, formdata_for
 from forms.xlsform import XLSFormError, export_xlsform, import_xlsform, make_id
-from forms.xlsform.languages import language_code, language_tag
+from forms.patterns import to_python
+from forms.xlsform.languages import describe, language_code, language_tag
 
 CORPUS = Path(__file__).resolve().parent / "xlsforms"
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".md")
@@ -84,13 +85,15 @@ IMPORTS_WITH_SKIP = {
         "survey row 82: relevant '${latin_name_id_sp2}=‘other’' cannot be translated: refers to ${latin_name_id_sp2} (row 81), which was left out: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
     ]),
     "XLSForm__pyxform/case_insensitivity.xlsx": (1, [
-        "survey row 3: type 'select_one_external c1' is not supported",
+        "survey row 3: type 'select_one_external c1' is not supported: its choices come from the external_choices "
+        "sheet, which fieldkit does not read; move the list to the choices sheet and use select_one with a "
+        "choice_filter such as country=${country}",
         "survey row 4: type 'osm c1' is not supported",
     ]),
     "XLSForm__pyxform/choice_filter_test.xlsx": (1, [
         "survey row 3: choice 'king' appears twice in list 'counties', which a choice_filter allows in ODK; in "
         "fieldkit a code is one choice, so the question is left out",
-        "survey row 4: choice_filter '${county}=cf' cannot be translated: refers to ${county} (row 3), which was "
+        "survey row 4: choice_filter \"${county}=cf\": refers to ${county} (row 3), which was "
         "left out: choice 'king' appears twice in list 'counties', which a choice_filter allows in ODK; in fieldkit "
         "a code is one choice, so the question is left out",
     ]),
@@ -103,8 +106,9 @@ IMPORTS_WITH_SKIP = {
         "yet (the loop spans rows 3-5)",
     ]),
     "XLSForm__pyxform/or_other.xlsx": (2, [
-        "survey row 3: choice_filter 'pastel=yes' cannot be translated: fieldkit reads column=${name} (or "
-        "${name}=column), joined by 'and', so the question is left out (it would show every choice of the list)",
+        "survey row 3: choice_filter \"pastel=yes\": fieldkit cannot translate it, so the question is left out (it "
+        "would offer every choice of the list). fieldkit reads a column of the choices sheet equal to an earlier "
+        "answer: column=${name} (or ${name}=column), several joined by 'and'",
     ]),
     "XLSForm__pyxform/widgets.csv": (20, [
         "survey row 10: relevant \"selected(/widgets/branch, 'n')\" cannot be translated: /widgets/branch is not a "
@@ -115,8 +119,9 @@ IMPORTS_WITH_SKIP = {
         "survey row 15: type 'video' is not supported",
     ]),
     "XLSForm__pyxform/xl_date_ambiguous.xlsx": (3, [
-        "survey row 5: choice_filter \"label::English != ''\" cannot be translated: fieldkit reads column=${name} (or "
-        "${name}=column), joined by 'and', so the question is left out (it would show every choice of the list)",
+        "survey row 5: choice_filter \"label::English != ''\": fieldkit cannot translate it, so the question is left "
+        "out (it would offer every choice of the list). fieldkit reads a column of the choices sheet equal to an "
+        "earlier answer: column=${name} (or ${name}=column), several joined by 'and'",
     ]),
     "XLSForm__pyxform/xlsform_spec_test.xlsx": (36, [
         'survey row 7: relevant "regex(${address}, \'[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\\\.[A-Za-z]{2,4}\')" cannot be translated: the function regex() is not supported here',
@@ -165,7 +170,7 @@ IMPORTS_WITH_SKIP = {
         "survey row 10: relevant \"${colours} = 'red'\" cannot be translated: compare a select_multiple with "
         "selected(), not =",
         "survey row 16: required '${age} > 18' is a condition: fieldkit supports only yes or no",
-        "survey row 17: choice_filter 'colour = ${colours}' cannot be translated: ${colours} is a multi question, "
+        "survey row 17: choice_filter \"colour = ${colours}\": ${colours} is a multi question, "
         "not one answer a choice can be compared with",
     ]),
     "fieldkit/unsupported_types.xlsx": (6, [
@@ -266,7 +271,7 @@ def messages(problems, path: Path) -> list[str]:
 # ---------------------------------------------------------------- answering an imported questionnaire
 
 def example_text(pattern: str) -> str:
-    """A short string that `re.fullmatch(pattern, ...)` accepts (enough for the corpus patterns)."""
+    """A short string that the pattern accepts (enough for the corpus patterns)."""
     from re import _constants as c, _parser as p  # the stdlib parser; sre_parse warns on import
 
     def gen(parsed) -> str:
@@ -296,7 +301,7 @@ def example_text(pattern: str) -> str:
                 return {c.CATEGORY_DIGIT: "0", c.CATEGORY_SPACE: " "}.get(av, "a")
         return "a"
 
-    return gen(p.parse(pattern))
+    return gen(p.parse(to_python(pattern)))  # \p{L} as the class of letters Python reads
 
 
 def plausible_answers(questionnaire: Questionnaire) -> dict:
@@ -390,7 +395,8 @@ def test_corpus_form_fails_with_row_messages(name):
 
 def left_out_kind(message: str) -> str:
     """What a row left out needs, from the message that leaves it out (for the corpus summary)."""
-    if re.search(r"^[^']*'.*' cannot be translated: refers to \$\{\w+\} \(row \d+\), which was left out", message):
+    if re.search(r"^[^'\"]*['\"].*['\"](?: cannot be translated)?: refers to \$\{\w+\} \(row \d+\), which was left out",
+                 message):
         return "refers to a row left out"
     found = re.search(r"type '(\S+)[^']*' is not supported(: fieldkit has no choices made)?", message)
     if found and found.group(2):
@@ -918,7 +924,7 @@ def test_cli_import_writes_a_definition_that_loads_back(runner, tmp_path):
     assert result.exit_code == 0, result.output
     written = tmp_path / "types-basic-1.yaml"
     assert result.stdout.splitlines() == [
-        f"{source}: imported types-basic version 1: 1 section(s), 8 question(s), languages sv, en",
+        f"{source}: imported types-basic version 1: 1 section(s), 8 question(s), languages Svenska (sv), English (en)",
         f"wrote {written}",
     ]
     assert canonical(load(written)) == canonical(import_xlsform(source).questionnaire)
@@ -971,7 +977,7 @@ def test_cli_export_of_a_library_questionnaire_converts(runner, tmp_path):
     assert result.exit_code == 0, result.output
     questions = sum(1 for _ in questionnaire.questions())
     assert result.stdout == (f"wrote {out}: {questionnaire.id} version {questionnaire.version}, {questions} "
-                             f"question(s), languages {', '.join(questionnaire.languages)}\n")
+                             f"question(s), languages {describe(questionnaire.languages)}\n")
     assert canonical(import_xlsform(out).questionnaire) == canonical(questionnaire)
 
 

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from pyxform.xls2xform import convert
 
+from forms.answers import InvalidAnswer, clean_value
 from forms.loader import DefinitionError, from_dict
 from forms.xlsform import export_xlsform, import_xlsform
 from forms.xlsform.exporter import to_sheets
@@ -134,3 +135,27 @@ def test_two_top_level_sections_in_a_row_are_not_both_written_outside_a_group(tm
                                                ["end group", None]]
     again = import_xlsform(export_xlsform(questionnaire, tmp_path / "out.xlsx").path).questionnaire
     assert [s.id for s in again.sections] == ["f", "t"]
+
+
+def test_a_unicode_letter_pattern_and_an_added_today_survive_import_export_import(tmp_path):
+    source = workbook(tmp_path / "source.xlsx", [
+        ["type", "name", "label", "constraint", "calculation"],
+        ["text", "namn", "Name?", "regex(., '^\\p{L}+(-\\p{L}+)?$')", None],
+        ["date", "born", "Born?", None, None],
+        ["calculate", "age", "Age", None, "int((today() - ${born}) div 365.25)"],
+    ], form_id="plain")
+    result = import_xlsform(source)
+    questionnaire = result.questionnaire
+    namn = questionnaire.question("plain.namn")
+    assert namn.pattern == "^\\p{L}+(-\\p{L}+)?$"  # ODK's spelling kept: Java and the browser read it
+    assert [q.type for q in questionnaire.questions()] == ["text", "date", "today", "derived"]
+    # the server checks it as ODK does: letters of any alphabet, no digits
+    assert clean_value(namn, {"plain.namn": "Anna-Öberg"})[0] == "Anna-Öberg"
+    assert clean_value(namn, {"plain.namn": "Ελένη"})[0] == "Ελένη"
+    with pytest.raises(InvalidAnswer):
+        clean_value(namn, {"plain.namn": "R2D2"})
+    out = export_xlsform(questionnaire, tmp_path / "out.xlsx").path
+    assert binds(out)[2]["namn"][0] == "regex(., '^\\p{L}+(-\\p{L}+)?$')"
+    again = import_xlsform(out)
+    assert again.warnings == []
+    assert again.questionnaire.to_dict() == questionnaire.to_dict()

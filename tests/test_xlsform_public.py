@@ -61,8 +61,6 @@ WARNINGS = {
         "empty",
         "survey row 12: default '${username}' refers to another answer, which fieldkit does not do for a default: "
         "the question starts empty",
-        "survey row 13: constraint \"regex(., '\\\\p{L}')\" cannot be translated: the pattern '\\\\p{L}' is not a "
-        "valid regular expression: bad escape \\p at position 0; the question is imported without it",
         "survey row 18: read_only: the question is shown as a note, without an answer (give it a calculation to "
         "show a computed value)",
         "survey row 35: repeat_count '${number_of_children}' is not a whole number; the repeat takes any number of "
@@ -286,9 +284,7 @@ ROUND_TRIP_LOSSES = {
     "getodk__docs/form-logic.xlsx": {
         "renamed": {},
         "added": set(),
-        "constraints": {
-            "middle_initial": (None, None),  # the \p{L} pattern was left off at import
-        },
+        "constraints": {},  # the \p{L} pattern of middle_initial is kept
     },
     "getodk__docs/question-types.xlsx": {
         "renamed": {},

@@ -12,6 +12,7 @@ from forms.library import library_files
 from forms.loader import load_file, load_text
 from forms.model import Questionnaire
 from forms.xlsform import XLSFormError, export_xlsform, import_xlsform
+from forms.xlsform.languages import describe
 from sync import store
 
 from .store_commands import existing_store
@@ -69,7 +70,7 @@ def import_command(file: Path, skip_unsupported: bool, out_dir: Path, force: boo
     sections = len(questionnaire.sections)
     questions = sum(1 for _ in questionnaire.questions())
     click.echo(f"{file}: imported {questionnaire.id} version {questionnaire.version}: {sections} section(s), "
-               f"{questions} question(s), languages {', '.join(questionnaire.languages)}")
+               f"{questions} question(s), languages {describe(questionnaire.languages, questionnaire.language_names)}")
     click.echo(f"wrote {target}")
     if result.renamed:
         click.echo(f"{len(result.renamed)} XLSForm name(s) became other fieldkit ids:")
@@ -104,7 +105,7 @@ def export_command(ctx: click.Context, questionnaire: str, version: str | None, 
     found = _find(questionnaire, version, existing_store(ctx))
     result = export_xlsform(found, out)
     click.echo(f"wrote {result.path}: {found.id} version {found.version}, {result.questions} question(s), "
-               f"languages {', '.join(found.languages)}")
+               f"languages {describe(found.languages, found.language_names)}")
 
 
 def _find(reference: str, version: str | None, db=None) -> Questionnaire:

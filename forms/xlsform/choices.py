@@ -45,6 +45,7 @@ class ChoiceLists:
         self.has_sheet = workbook.sheet("choices") is not None
         self.rows: dict[str, list[Row]] = {}
         self.sets: dict[str, ChoiceSet | None] = {}
+        self.trouble: dict[str, str] = {}  # lists that are missing or broken -> why, for rows that refer to their rows
         self.sheet_of: dict[str, str] = {}  # a list read from a file: the file, named in its rows' messages
         sheet = workbook.sheet("choices")
         for row in sheet.rows if sheet else ():
@@ -60,10 +61,18 @@ class ChoiceLists:
             have = f"no choices row has list_name {list_name!r}" if self.has_sheet else \
                 "the workbook has no choices sheet"
             self.msg.error("survey", row_number, f"unknown choice list {list_name!r}: {have}", "unknown-list")
+            self.trouble[list_name] = f"its choice list {list_name!r} is missing: {have}"
             return None
         if list_name not in self.sets:
             self.sets[list_name] = self.read(list_name)
+            if self.sets[list_name] is None:
+                sheet = self.sheet_of.get(list_name, "choices")
+                self.trouble[list_name] = f"its choice list {list_name!r} has errors (sheet {sheet!r})"
         return self.sets[list_name]
+
+    def why(self, list_name: str) -> str:
+        """Why a question on this list could not be imported: what a row referring to that question is told."""
+        return self.trouble.get(list_name, f"its choice list {list_name!r} could not be read")
 
     def from_file(self, name: str, parameters: str, row_number: int) -> tuple[str | None, str | None]:
         """(the list's name, None) for `select_one_from_file <name>`; (None, why) when the file is missing.
@@ -93,6 +102,15 @@ class ChoiceLists:
         """Where a list read from a file was found; None for a list of the choices sheet."""
         found = self.files.get(list_name)
         return found.path if found is not None and list_name in self.sheet_of else None
+
+    def columns(self, list_name: str) -> list[str]:
+        """The list's own untagged columns (besides name, label...), in sheet order: what a choice_filter may compare."""
+        found: list[str] = []
+        for row in self.rows.get(list_name, []):
+            for (base, tag), value in row.cells.items():
+                if tag is None and base not in OWN_COLUMNS and cell_text(value) and base not in found:
+                    found.append(base)
+        return found
 
     def repeated(self, list_name: str) -> str | None:
         """A choice name used twice in the list (ODK allows it in a filtered list), or None; no messages."""

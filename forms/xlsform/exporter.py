@@ -93,7 +93,7 @@ class _Exporter:
     def __init__(self, questionnaire: Questionnaire):
         self.q = questionnaire
         self.langs = questionnaire.languages
-        self.tags = {code: language_tag(code) for code in self.langs}
+        self.tags = {code: language_tag(code, questionnaire.language_names.get(code)) for code in self.langs}
         self.places: dict[str, _Place] = {}
         everything = [one for q in questionnaire.questions() for one in [q, *q.questions]]
         # A derived entry counts as its result type: XPath needs to know which values are dates.

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from ..patterns import compile_pattern
 from .xpath import Expression
 
 FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "=": "=", "!=": "!="}
@@ -416,7 +417,7 @@ def _limit(node: tuple, qtype: str, is_self: Callable[[tuple], bool], limits: di
             raise Untranslatable("regex() is only supported on text questions, with the pattern in quotes")
         pattern = node[2][1][1]
         try:
-            re.compile(pattern)
+            compile_pattern(pattern)
         except re.error as exc:
             raise Untranslatable(f"the pattern {pattern!r} is not a valid regular expression: {exc}") from None
         limits["pattern"] = pattern

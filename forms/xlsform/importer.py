@@ -218,6 +218,12 @@ class _Importer(ComputedRows):
                                                      f"{form_id!r}", "renamed")
         raw_version = cell_text(row.get("version"))
         version = make_version(raw_version)
+        if _is_decimal_number(row.get("version")):
+            self.msg.warning("settings", row.number, f"version {raw_version} is a number in the spreadsheet, and as a "
+                                                     "number 1.10 reads as 1.1: if the version is meant otherwise, "
+                                                     "write the cell as text (type it with a leading apostrophe, "
+                                                     f"'1.10, or format the cell as Text); the questionnaire gets "
+                                                     f"version {version!r}", "version")
         if not version:
             version = "1"
             self.msg.warning("settings", row.number, "no version is given; the questionnaire gets version '1'",
@@ -234,6 +240,8 @@ class _Importer(ComputedRows):
         if description:
             data["description"] = description
         data["languages"] = self.texts.languages
+        if self.texts.names:
+            data["language_names"] = self.texts.names
         if row.text("fieldkit_unit"):
             data["unit"] = row.text("fieldkit_unit")
         if row.text("fieldkit_level"):
@@ -587,7 +595,8 @@ class _Importer(ComputedRows):
             return None
         if entry.base in ("select_one", "select_multiple", "rank"):
             choice_set = self.lists.get(entry.list_name, entry.number)
-            if choice_set is None:
+            if choice_set is None:  # the error is given; rows that refer to this one are told why it is missing
+                self.refs.leave_out(entry, self.lists.why(entry.list_name))
                 return None
             if entry.choices_file:
                 self.note_file(entry, choice_set)
@@ -677,17 +686,16 @@ class _Importer(ComputedRows):
     def choice_filter(self, entry: Entry, ftype: str | None, reasons: list[str]) -> dict[str, str] | None:
         """The row's choice_filter as {choice column: fieldkit id}: `col=${x}`, joined by `and`; else a reason."""
         text = entry.row.text("choice_filter")
+        shown = f'choice_filter "{text}"'
         if ftype is None:
             return None
         if ftype not in ("single", "multi"):
-            reasons.append(f"choice_filter {text!r} on a {entry.base} row: fieldkit filters only select_one and "
-                           "select_multiple choices, so the question is left out")
+            reasons.append(f"{shown} on a {entry.base} row: fieldkit filters only select_one and select_multiple "
+                           "choices, so the question is left out")
             return None
         parts = [CHOICE_FILTER_PART.fullmatch(part) for part in re.split(r"\s+and\s+", text.strip())]
         if not all(parts):
-            reasons.append(f"choice_filter {text!r} cannot be translated: fieldkit reads column=${{name}} (or "
-                           "${name}=column), joined by 'and', so the question is left out (it would show every "
-                           "choice of the list)")
+            reasons.append(f"{shown}: {self.filter_advice(entry, text)}")
             return None
         repeated = self.lists.repeated(entry.list_name)
         if repeated:
@@ -704,10 +712,32 @@ class _Importer(ComputedRows):
                     raise Untranslatable(f"${{{name}}} is a {target.qtype} question, not one answer a "
                                          "choice can be compared with")
             except Untranslatable as exc:
-                reasons.append(f"choice_filter {text!r} cannot be translated: {exc}")
+                reasons.append(f"{shown}: {exc}")
                 return None
             found[column.lower()] = target.ref
         return found
+
+    def filter_advice(self, entry: Entry, text: str) -> str:
+        """Why a choice_filter cannot be read, and the filter fieldkit would read in its place.
+
+        pyxform copies any choice_filter into the XForm unchecked, so a form may hold one that is no XPath
+        (`province in ${country}`: XPath has no `in`); the advice names a column of the list and the answer the
+        filter mentions: `country=${country}`.
+        """
+        why = "fieldkit cannot translate it"
+        if re.search(r"\s+in\s+", f" {text} "):
+            why = "'in' is not an XPath operator (pyxform passes the filter on unchecked)"
+        names = re.findall(r"\$\{\s*([^{}\s]+)\s*\}", text)
+        columns = self.lists.columns(entry.list_name)
+        words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_.:-]*", re.sub(r"\$\{[^{}]*\}", " ", text)))
+        example = ""
+        if names:
+            column = next((c for c in columns if c == names[0].lower()), None) or \
+                next((c for c in columns if c in words), None) or (columns[0] if columns else "name")
+            example = f" (here perhaps {column}=${{{names[0]}}})"
+        return (f"{why}, so the question is left out (it would offer every choice of the list). fieldkit reads "
+                "a column of the choices sheet equal to an earlier answer: column=${name} (or ${name}=column), "
+                f"several joined by 'and'{example}")
 
     def filter_choices(self, entry: Entry, columns: dict[str, str], choice_set: ChoiceSet, choices: list[dict],
                        data: Data) -> bool:
@@ -784,6 +814,8 @@ class _Importer(ComputedRows):
         if reasons:
             self.refs.leave_out(group, reasons[0])
         choice_set = self.lists.get(rows[0].list_name, rows[0].number)
+        if choice_set is None:
+            self.refs.leave_out(group, self.lists.why(rows[0].list_name))
         if reasons or choice_set is None:
             return None
         sid = run.data["id"]
@@ -816,6 +848,14 @@ class _Importer(ComputedRows):
         self.refs.items[qid] = [i["code"] for i in data["items"]]
         data.update(self.flags(group.row, choice_set))
         return data
+
+
+def _is_decimal_number(value) -> bool:
+    """A cell Excel holds as a number with decimals, whose text may not be what the author typed (1.10 -> 1.1).
+
+    A whole number is left alone: legacy .xls gives every number as a float (1.0), and 1 reads as typed.
+    """
+    return isinstance(value, float) and not value.is_integer()
 
 
 def _as_note(entry: Entry) -> Entry:

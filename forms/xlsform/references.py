@@ -112,7 +112,7 @@ class References:
                 reason = self.left_out.get(row) or self.earlier_left_out.get(row)
                 if reason:
                     raise Untranslatable(f"refers to {shown} (row {row}), which was left out: {reason}")
-                raise Untranslatable(f"{shown} (row {row}) is not imported")
+                raise Untranslatable(f"{shown} (row {row}) is not imported: see the problem on row {row}")
             if target.inline is not None:
                 self.inlined.add(context_row)
             return target

@@ -159,6 +159,15 @@ def unsupported_reason(type_text: str) -> str:
     if match and match.group("list").startswith("${"):
         return (f"type {type_text!r} is not supported: fieldkit has no choices made from the answers "
                 f"to {match.group('list')}")
+    low = " ".join(type_text.lower().split())
+    if low.startswith(("cascading select", "cascading_select")):
+        return (f"type {type_text!r} is not supported (pyxform no longer accepts it either): "
+                "write a select_one per level on the choices sheet, the lower level filtered by the upper with "
+                "a choice_filter such as country=${country}")
+    if low.startswith(("select_one_external", "select one external")):
+        return (f"type {type_text!r} is not supported: its choices come from the external_choices sheet, which "
+                "fieldkit does not read; move the list to the choices sheet and use select_one with a "
+                "choice_filter such as country=${country}")
     return f"type {type_text!r} is not supported"
 
 

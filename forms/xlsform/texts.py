@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .languages import language_code
+from .languages import default_name, language_code, split_tag
 from .problems import Messages
 from .workbook import Row, Workbook, cell_text
 
@@ -15,11 +15,16 @@ SOURCES = (
 
 
 class Texts:
-    """Languages in order (the first language first) and the code of untagged columns."""
+    """Languages in order (the first language first), the code of untagged columns, and the form's own names.
 
-    def __init__(self, languages: list[str], default: str):
+    `names` holds a language's name only where it is not the one the export writes anyway (`Français` for fr
+    is; `Kreyòl` for ht is not), so a form whose headers are fieldkit's own keeps its definition unchanged.
+    """
+
+    def __init__(self, languages: list[str], default: str, names: dict[str, str] | None = None):
         self.languages = languages
         self.default = default
+        self.names = names or {}
 
     @classmethod
     def detect(cls, workbook: Workbook, default_tag: str, messages: Messages) -> "Texts":
@@ -29,12 +34,20 @@ class Texts:
         first language a column names, else Swedish (with a warning).
         """
         found: list[str | None] = []
+        named: dict[str, str] = {}  # code -> the first name a tag gives it (`Français`; none in `label::fr`)
+        for tag in filter(None, [default_tag]):
+            code, name = split_tag(tag)
+            if name:
+                named.setdefault(code, name)
         for sheet_name, bases in SOURCES:
             sheet = workbook.sheet(sheet_name)
             for base in bases if sheet else ():
                 for column in sheet.columns:
                     if column.base == base and any(cell_text(r.cells.get((base, column.tag))) for r in sheet.rows):
-                        found.append(language_code(column.tag) if column.tag else None)
+                        code, name = split_tag(column.tag) if column.tag else (None, None)
+                        found.append(code)
+                        if name:
+                            named.setdefault(code, name)
         tagged = [code for code in found if code]
         if default_tag:
             default = language_code(default_tag)
@@ -50,7 +63,9 @@ class Texts:
         for code in found:
             if (code or default) not in languages:
                 languages.append(code or default)
-        return cls(languages or [default], default)
+        languages = languages or [default]
+        names = {code: named[code] for code in languages if code in named and named[code] != default_name(code)}
+        return cls(languages, default, names)
 
     def texts(self, row: Row, base: str) -> dict[str, str]:
         """The texts of one translatable column; a tagged column wins over an untagged one."""
