@@ -86,6 +86,30 @@ def test_an_answer_over_the_length_limit_is_stopped_and_a_pasted_one_is_marked_a
         page.close()
 
 
+def test_what_is_typed_while_a_refused_save_is_under_way_is_saved_after_the_refusal(chromium, store_path):
+    from playwright.sync_api import expect
+
+    sid = _new_interview(store_path)
+    with Server(store_path) as server:
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{server.base}/s/{sid}/del/forslag")
+        held = []
+        page.route("**/autosave/**", lambda route: route.continue_() if held else held.append(route))
+        _paste(page, "y" * (LIMIT + 1))
+        for _tick in range(750):  # until the save goes out (within the autosave delay)
+            if held:
+                break
+            page.wait_for_timeout(20)
+        assert held, "an autosave went out"
+        page.locator(f'textarea[name="{TEXT}"]').fill("Kortare.")
+        page.wait_for_timeout(3500)  # past the autosave delay: its save waits for the one under way
+        held[0].continue_()  # refused: too long
+        expect(page.locator("#save-state")).to_contain_text("Sparat", timeout=10000)
+        expect(page.locator(f'[id="err-{TEXT}"]')).to_have_count(0)
+        assert _draft(store_path, sid)["raw"][TEXT] == "Kortare."
+        page.close()
+
+
 def test_saved_shows_the_servers_swedish_time_on_a_laptop_in_another_time_zone(chromium, store_path):
     from playwright.sync_api import expect
 

@@ -169,7 +169,7 @@
       self.acknowledged(sent, result);
     }).catch(function (error) {
       if (keepalive) self.beacon = null;
-      self.failed(error);
+      self.failed(error, sent);
     }).finally(function () {
       clearTimeout(limit);
       self.inflight -= 1;
@@ -198,7 +198,7 @@
     }
   };
 
-  Autosave.prototype.failed = function (error) {
+  Autosave.prototype.failed = function (error, sent) {
     this.again = false;
     var leaving = this.leaving;
     if (leaving && error.status && error.status < 500) {
@@ -207,9 +207,10 @@
     }
     this.leaving = null;
     if (error.status === 422 && error.reply && error.reply.errors) {
-      // Refused as it stands, so trying again is no use: the next change is saved again. The copy stays.
+      // Refused as it stands, so sending it again is no use; what was typed meanwhile is sent. The copy stays.
       this.markRefused(error.reply.errors);
       this.show(this.text("refused"), "refused");
+      if (this.serialize() !== sent && !this.timer) this.schedule(this.delay);
       return;
     }
     this.show(this.text(leaving ? "offline-stay" : "offline"), "offline");
