@@ -79,11 +79,17 @@ def by_district(report: Report) -> bool:
     return report.schema.questionnaire.level == "district"
 
 
+def status_labels(report: Report) -> dict[str, str]:
+    """A submission's stored status as its readers see it, in the report's language: "Slutförd", not complete."""
+    _ = report.gettext
+    return {"complete": _("Complete"), "draft": _("Draft")}
+
+
 def meta_columns(report: Report, excel: bool) -> list[TableColumn]:
-    frame, _ = report.frame, report.gettext
+    frame = report.frame
     counties = {c.code: c.name for c in registry.counties()}
     municipalities = {m.code: m.name for m in registry.municipalities()}
-    status = {"complete": _("Complete"), "draft": _("Draft")}
+    status = status_labels(report)
     uuid = frame["uuid"].astype(object).to_numpy()
     specs = [
         ("text", lambda a, b: uuid[a:b], 37),

@@ -7,6 +7,7 @@ import pandas as pd
 from .filters import LOCAL_TZ
 from .report import Report
 from .safety import safe_value
+from .tabular import status_labels
 from .xlsx_fast import RowWriter, Styled
 from .xlsx_style import cell, page_setup, set_widths
 
@@ -42,6 +43,7 @@ def write_missing(ws, report: Report) -> None:
                               "count: the latest completed one does)"), "fk_qtitle")])
         rows.append([cell(ws, h, "fk_header") for h in
                      (_("Municipality code"), _("Submission"), _("Status"), _("Created"), _("Modified"))])
+        status = status_labels(report)
         for row in duplicates.itertuples(index=False):
-            rows.append([row.municipality_code, safe_value(row.uuid), row.status,
+            rows.append([row.municipality_code, safe_value(row.uuid), status.get(row.status, row.status),
                          Styled(row.created, "fk_datetime"), Styled(row.modified, "fk_datetime")])

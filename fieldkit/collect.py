@@ -30,7 +30,7 @@ from sync.selection import Selection
 from . import errors, i18n
 from .auth import actor, current_scope, current_user
 from .db import get_db
-from .templating import LOCAL_ZONE
+from .templating import LOCAL_ZONE, localtime
 from .interview import (
     find_section,
     form_class,
@@ -225,8 +225,19 @@ def autosave(sid, section_id):
         abort(404)
     if sub.draft is None:
         raise store.NotEditable(f"submission {sid} is not open for editing")
-    _form, _raw, cleaned, _sections, saved = _save_posted(db, sub, questionnaire, current)  # NotEditable: 409
-    return jsonify({**saved, "hidden": hidden_questions(current, cleaned)})
+    lang = i18n.current_language()
+    form, raw, _anchor = _posted_raw(sub, questionnaire, current)
+    cleaned, _sections = progress(questionnaire, raw, lang)
+    form.place_errors(cleaned)
+    refused = form.question_errors()
+    if refused:
+        # An answer that is no answer to its question (too long, not a number...) is told at once, beside its
+        # question; nothing is saved, and the browser keeps its copy until the server has the corrected page.
+        return jsonify({"error": gettext("Not saved: correct the marked answer"), "errors": refused,
+                        "status": 422}), 422
+    saved = store.save_draft(db, sub.uuid, raw, current.id, cleaned.answers)  # NotEditable: 409
+    return jsonify({**saved, "saved_time": localtime(saved["saved_at"], time_only=True),
+                    "hidden": hidden_questions(current, cleaned)})
 
 
 def _save_posted(db, sub, questionnaire, current, repeat_action=None):
@@ -235,6 +246,14 @@ def _save_posted(db, sub, questionnaire, current, repeat_action=None):
     A repeat button (`repeat_action`, see `change_instances`) is applied in the same save; `saved["anchor"]`
     is then the element to show. Raises store.NotEditable when the submission is no longer open for editing.
     """
+    form, raw, anchor = _posted_raw(sub, questionnaire, current, repeat_action)
+    cleaned, sections = progress(questionnaire, raw)
+    saved = store.save_draft(db, sub.uuid, raw, current.id, cleaned.answers)
+    return form, raw, cleaned, sections, {**saved, "anchor": anchor} if anchor else saved
+
+
+def _posted_raw(sub, questionnaire, current, repeat_action=None):
+    """The draft's raw values with the posted section put in: (form, raw, element id to show or None)."""
     counts = instance_counts(current, request.form, posted=True)
     form = form_class(questionnaire, current, i18n.current_language(), counts)(request.form)
     cleared = request.form.get("clear")
@@ -253,9 +272,7 @@ def _save_posted(db, sub, questionnaire, current, repeat_action=None):
     anchor = None
     if repeat_action:
         raw, anchor = change_instances(questionnaire, current, raw, repeat_action)
-    cleaned, sections = progress(questionnaire, raw)
-    saved = store.save_draft(db, sub.uuid, raw, current.id, cleaned.answers)
-    return form, raw, cleaned, sections, {**saved, "anchor": anchor} if anchor else saved
+    return form, raw, anchor
 
 
 def _rescue_stale_post():

@@ -28,9 +28,9 @@ def find_section(questionnaire: Questionnaire, section_id: str) -> Section | Non
     return next((s for s in questionnaire.sections if s.id == section_id), None)
 
 
-def progress(questionnaire: Questionnaire, raw: dict[str, Any]) -> tuple[Cleaned, list[Section]]:
-    """Cleaned draft answers and the sections that are relevant for them."""
-    cleaned = clean_answers(questionnaire, raw, partial=True)
+def progress(questionnaire: Questionnaire, raw: dict[str, Any], lang: str = "sv") -> tuple[Cleaned, list[Section]]:
+    """Cleaned draft answers (error messages in `lang`) and the sections that are relevant for them."""
+    cleaned = clean_answers(questionnaire, raw, partial=True, lang=lang)
     skipped = set(cleaned.skipped)
     sections = [
         s for s in relevant_sections(questionnaire, cleaned.answers)

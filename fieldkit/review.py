@@ -132,6 +132,10 @@ def edit(sid, section_id):
     else:
         form = Form(data=formdata_for(questionnaire, current, raw))
     cleaned, _sections = progress(questionnaire, raw)
+    form.piped = {**cleaned.answers, **cleaned.derived}  # as the interview page shows labels
+    # A choice filter as on the interview page: narrowed by the other pages' answers, and live (app.js) over
+    # an answer on this page.
+    form.offer_choices(cleaned.answers)
     response = make_response(render_template(
         "review/edit.html", sub=sub, questionnaire=questionnaire, section=current, form=form, lang=lang,
         hidden=set(hidden_questions(current, cleaned)), comment=comment, problem=problem,

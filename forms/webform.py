@@ -23,7 +23,7 @@ from wtforms import widgets
 from wtforms.fields.choices import SelectChoice
 
 from . import piping
-from .answers import Cleaned, clean_answers, instances
+from .answers import MAX_TEXT, Cleaned, clean_answers, instances
 from .model import (
     ACKNOWLEDGE,
     GEOPOINT,
@@ -34,6 +34,7 @@ from .model import (
     OTHER_SUFFIX,
     RANGE,
     RANK,
+    TEXT_TYPES,
     Question,
     Questionnaire,
     Section,
@@ -203,20 +204,43 @@ class SectionForm(Form):
                 del merged[key]
         merged.update(self.raw_values())
         cleaned = clean_answers(self.questionnaire, merged, partial=partial, lang=self.lang)
-        # Later sections are not answered yet: their required questions are not this page's errors.
-        cleaned.errors = {qid: error for qid, error in cleaned.errors.items() if qid.split("[")[0] in own}
+        cleaned.errors = self.place_errors(cleaned)
+        return cleaned
+
+    def place_errors(self, cleaned: Cleaned) -> dict[str, str]:
+        """Put the errors of this section's questions in `cleaned` on their fields (or `rule_errors`).
+
+        Returns those errors; later sections are not answered yet, so their required questions are not
+        this page's errors.
+        """
+        own = {q.id for q in self.section.questions}
+        errors = {qid: error for qid, error in cleaned.errors.items() if qid.split("[")[0] in own}
         self.rule_errors = {}
         for entry in self.layout:
             children = [child for one in entry.instances or [] for child in one]
             for one in [entry, *children]:
-                error = cleaned.errors.get(one.key)
+                error = errors.get(one.key)
                 if error:
                     name = one.field or (one.rows[0][0] if one.rows else None)
                     if name:
                         self[name].errors = [error]
                     elif one.question.derived or one.question.repeat:
                         self.rule_errors[one.key] = error
-        return cleaned
+        return errors
+
+    def question_errors(self) -> dict[str, str]:
+        """{question key: message} of the questions whose own fields carry an error after `validate_answers`.
+
+        The keys are those of the page's elements (`q-<key>`, `err-<key>`), so that the page's script can put
+        an autosave's refusal beside its question as the server renders it; broken constraints are left out.
+        """
+        found = {}
+        for entry in self.layout:
+            for one in [entry, *(child for children in entry.instances or [] for child in children)]:
+                name = one.field or (one.rows[0][0] if one.rows else None)
+                if name and self[name].errors:
+                    found[one.key] = self[name].errors[0]
+        return found
 
     def section_errors(self) -> list[tuple[str, str]]:
         """(field name, message) for the error summary at the top of the page; a broken constraint by its id."""
@@ -306,7 +330,7 @@ def _add_fields(q: Question, lang: str, attrs: dict[str, Any], entry: QuestionLa
         entry.field = q.id
         if q.other:
             name = q.id + OTHER_SUFFIX
-            attrs[name] = StringField(q.choice(OTHER).text(lang))
+            attrs[name] = StringField(q.choice(OTHER).text(lang), render_kw={"maxlength": MAX_TEXT})
             entry.other = name
     elif q.type == "matrix":
         entry.rows = []
@@ -403,8 +427,9 @@ def _input_attrs(q: Question) -> dict[str, Any]:
             attrs["min"] = q.min
         if q.max:
             attrs["max"] = q.max
-    if q.max_length:
-        attrs["maxlength"] = q.max_length
+    if q.type in TEXT_TYPES:
+        # The limit cleaning applies (answers._clean_text), so that the browser stops typing where it does.
+        attrs["maxlength"] = q.max_length or MAX_TEXT
     return attrs
 
 

@@ -134,3 +134,30 @@ def test_without_javascript_every_choice_is_shown_and_saving_refuses_one_that_do
         assert _shown(page, "k.ort") == ["Luleå", "Vet ej"] and _chosen(page, "k.ort") == []
         _saved(page, store_path, sid, {"k.samma": "25", "k.ort": None})
         page.close()
+
+
+def test_the_evaluators_correction_page_narrows_the_choices_as_the_interview_page_does(chromium, central_path, cdb):
+    from playwright.sync_api import expect
+
+    from central_helpers import PASSWORD
+
+    store.add_questionnaire(cdb, live_form())
+    sid = store.create_submission(cdb, "levande", "0180")
+    store.complete_submission(cdb, sid, {"p.lan": "25", "k.samma": "24", "k.ort": "2480"})
+    with Server(central_path) as server:
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(server.base + "/logga-in")
+        page.get_by_label("Användarnamn").fill("eva")
+        page.get_by_label("Lösenord").fill(PASSWORD)
+        page.get_by_role("button", name="Logga in").click()
+        page.goto(f"{server.base}/granskning/{sid}/andra/k")
+        assert _shown(page, "k.ort") == ["Umeå", "Skellefteå", "Vet ej"] and _chosen(page, "k.ort") == ["2480"]
+        page.get_by_label("Norrbottens län").first.check()  # Umeå no longer fits: cleared
+        assert _shown(page, "k.ort") == ["Luleå", "Vet ej"] and _chosen(page, "k.ort") == []
+        page.get_by_label("Luleå").first.check()
+        page.get_by_label("Kommentar: varför ändras svaren?").fill("Fel län i intervjun")
+        page.get_by_role("button", name="Spara rättelsen").click()
+        expect(page.get_by_text("Rättelsen är sparad som en ny revidering.")).to_be_visible()
+        page.close()
+    answers = store.get_submission(cdb, sid).answers
+    assert (answers["k.samma"], answers["k.ort"]) == ("25", "2580")

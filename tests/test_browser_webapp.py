@@ -89,6 +89,7 @@ def test_offline_interview_from_start_to_complete_survives_a_closed_page(chromiu
         page.locator('input[name="kontakt.datum"]').fill("2024-03-01")
         page.locator('input[name="kontakt.kanal"][value="telefon"]').check()
         page.locator('input[name="kontakt.kontaktperson_telefon"]').fill("abc")
+        expect(page.locator('input[name="kontakt.kontaktperson_telefon"]')).to_have_attribute("maxlength", "20000")
         expect(page.locator("#save-state")).to_contain_text("Sparat i webbläsaren")
         page.get_by_role("button", name="Nästa").click()
         expect(page.locator("#q-kontakt-kontaktperson_telefon .error")).to_have_text(

@@ -328,3 +328,24 @@ def test_xlsform_choice_filters_import_clean_export_and_convert(tmp_path):
     # the questions stood outside any group in the source, and do so again: /data/lan
     assert "instance('kommun')/root/item[lan= /data/lan ]" in xform
     assert "instance('lan')/root/item[name= /data/lan ]" in xform
+
+
+def test_the_correction_page_narrows_the_choices_as_the_interview_page_does(central_app, cdb):
+    from sync import store
+
+    from central_helpers import logged_in
+    with store.transaction(cdb):
+        store.add_questionnaire(cdb, two_pages(), origin="test")
+        store.add_questionnaire(cdb, live_form(), origin="test")
+    narrowed = store.create_submission(cdb, "plats", "0180")
+    store.complete_submission(cdb, narrowed, {"p.lan": "25", "k.kommun": "2580", "k.samma": "24", "k.ort": "2482"})
+    live = store.create_submission(cdb, "levande", "0180")
+    store.complete_submission(cdb, live, {"p.lan": "25", "k.samma": "24", "k.ort": "2480"})
+    evaluator = logged_in(central_app, "evaluator")
+    html = evaluator.get(f"/granskning/{narrowed}/andra/k").data.decode()
+    # k.kommun follows the saved county of the page before: Luleå only; k.ort an answer on this page, live
+    assert html.count('value="2580"') == 2 and html.count('value="2480"') == 1
+    assert sorted(_live(html)) == ["k.ort"]
+    html = evaluator.get(f"/granskning/{live}/andra/k").data.decode()
+    assert sorted(_live(html)) == ["k.ort", "k.orter"]
+    assert _live(html)["k.ort"]["sources"] == [{"attribute": "lan", "field": "k.samma", "number": False}]

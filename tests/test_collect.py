@@ -100,6 +100,36 @@ def test_autosave_returns_saved_state_and_relevance(client, db):
     assert store.get_submission(db, sid).draft["raw"][first.id] == "ja"
 
 
+def test_an_autosave_of_an_answer_over_the_length_limit_is_refused_beside_its_question(client, db):
+    sid, _ = start_interview(client)
+    url = f"/s/{sid}/autosave/forslag"
+    first = client.post(url, data={"forslag.effektivisering": "Kortare handläggning."}).get_json()
+    refused = client.post(url, data={"forslag.effektivisering": "x" * 20_001})
+    assert refused.status_code == 422
+    assert refused.get_json()["error"] == "Inte sparat: rätta det markerade svaret"
+    assert refused.get_json()["errors"] == {"forslag.effektivisering": "Högst 20\u00a0000 tecken."}
+    draft = store.get_submission(db, sid).draft
+    assert draft["seq"] == first["seq"] and draft["raw"]["forslag.effektivisering"] == "Kortare handläggning."
+    client.set_cookie("fieldkit_lang", "en")
+    english = client.post(url, data={"forslag.effektivisering": "x" * 20_001}).get_json()
+    assert english == {"error": "Not saved: correct the marked answer", "status": 422,
+                       "errors": {"forslag.effektivisering": "At most 20,000 characters."}}
+    at_the_limit = client.post(url, data={"forslag.effektivisering": "x" * 20_000})
+    assert at_the_limit.status_code == 200 and at_the_limit.get_json()["seq"] == first["seq"] + 1
+    assert store.get_submission(db, sid).draft["raw"]["forslag.effektivisering"] == "x" * 20_000
+
+
+def test_the_autosave_reply_carries_the_saved_time_as_the_page_shows_it(client, db):
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    sid, _ = start_interview(client)
+    saved = client.post(f"/s/{sid}/autosave/forslag", data={"forslag.effektivisering": "Ja."}).get_json()
+    swedish = datetime.datetime.fromisoformat(saved["saved_at"]).astimezone(ZoneInfo("Europe/Stockholm"))
+    assert saved["saved_time"] == swedish.strftime("%H:%M:%S")
+    assert f"Sparat {saved['saved_time']}" in client.get(f"/s/{sid}/del/forslag").get_data(as_text=True)
+
+
 def test_reopening_a_completed_interview_makes_a_new_revision(client, db):
     questionnaire = store.get_questionnaire(db, "smak-kostnader")
     answers = plausible_answers(questionnaire)

@@ -140,3 +140,22 @@ def test_the_report_page_lists_who_has_not_answered(db, client):
     names = {m.code: m.name for m in in_county("24")}
     assert f"{names[VASTERBOTTEN[13]]} ({VASTERBOTTEN[13]})" in page and "Bara utkast" in page
     assert f"{names[VASTERBOTTEN[14]]} ({VASTERBOTTEN[14]})" in page and "Ingen inlämning" in page
+
+
+@pytest.mark.parametrize("lang, sheet_name, header, complete, draft", [
+    ("sv", "Ej besvarad", ("Kommunkod", "Inlämning", "Status"), "Slutförd", "Utkast"),
+    ("en", "Not answered", ("Municipality code", "Submission", "Status"), "Complete", "Draft")])
+def test_the_not_answered_sheet_names_a_duplicates_status_in_the_reports_language(db, tmp_path, lang, sheet_name,
+                                                                                 header, complete, draft):
+    from openpyxl import load_workbook
+
+    from exports import save_workbook
+
+    _store(db, "municipality")
+    earlier = _answer(db, "2480", 1)
+    unfinished = _answer(db, "2480", 2, complete=False)
+    _answer(db, "2480", 7)  # the one that counts
+    report = build_report(db, ExportFilter("enkat", status="all"), lang=lang)
+    rows = list(load_workbook(save_workbook(report, tmp_path / "enkat.xlsx"))[sheet_name].iter_rows(values_only=True))
+    below = next(i for i, row in enumerate(rows) if row[:3] == header) + 1
+    assert {row[1]: row[2] for row in rows[below:]} == {earlier: complete, unfinished: draft}

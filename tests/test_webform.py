@@ -114,6 +114,14 @@ def test_inputs_carry_browser_hints():
     assert 'maxlength="6"' in form["s.postnr"]()
 
 
+def test_every_text_box_stops_at_the_limit_cleaning_applies():
+    form = form_for(every_type())
+    assert 'maxlength="6"' in form["s.postnr"]()  # its own limit
+    assert 'maxlength="20000"' in form["s.kommentar"]()  # no limit of its own: the global one (answers.MAX_TEXT)
+    assert 'maxlength="20000"' in form["s.hinder/annat"]()  # what "other" means
+    assert "maxlength" not in form["s.antal"]()  # a number is no text
+
+
 def test_rendered_inputs_are_named_as_clean_answers_reads_them():
     form = form_for(every_type())
     assert 'name="s.hinder" type="checkbox" value="annat"' in form["s.hinder"]()

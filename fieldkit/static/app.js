@@ -72,10 +72,12 @@
     return time ? t.replace("{time}", time) : t;
   };
 
-  Autosave.prototype.show = function (message, offline) {
+  // `kind`: "offline" (a notice: the browser keeps the answers) or "refused" (the server said what to correct).
+  Autosave.prototype.show = function (message, kind) {
     if (!this.state) return;
     this.state.textContent = message;
-    this.state.classList.toggle("offline", !!offline);
+    this.state.classList.toggle("offline", kind === "offline");
+    this.state.classList.toggle("refused", kind === "refused");
   };
 
   // The answers as the form would post them (FormData's order), or with `rendered` as the server sent them:
@@ -154,16 +156,20 @@
       headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
     }).then(function (response) {
       if (!response.ok) {
-        var error = new Error("status " + response.status);
-        error.status = response.status;
-        throw error;
+        // A refusal says why (JSON); anything else in the way (a proxy's page) has no reasons to read.
+        return response.json().catch(function () { return null; }).then(function (reply) {
+          var error = new Error("status " + response.status);
+          error.status = response.status;
+          error.reply = reply;
+          throw error;
+        });
       }
       return response.json();
     }).then(function (result) {
       self.acknowledged(sent, result);
     }).catch(function (error) {
       if (keepalive) self.beacon = null;
-      self.failed(error);
+      self.failed(error, sent);
     }).finally(function () {
       clearTimeout(limit);
       self.inflight -= 1;
@@ -178,9 +184,10 @@
     this.acked = sent;
     this.form.setAttribute("data-seq", result.seq);
     this.applyRelevance(result.hidden || []);
+    this.markRefused({});  // the server took these answers: nothing of them is to be corrected
     if (this.serialize() === sent) {
       this.forget();
-      this.show(this.text("saved", new Date(result.saved_at).toLocaleTimeString("sv-SE")));
+      this.show(this.text("saved", result.saved_time));  // the server's clock (Swedish time), as on its pages
       if (this.leaving) this.go();
     } else {
       // Changed while the request was under way: the copy stays, and the rest is saved too.
@@ -191,7 +198,7 @@
     }
   };
 
-  Autosave.prototype.failed = function (error) {
+  Autosave.prototype.failed = function (error, sent) {
     this.again = false;
     var leaving = this.leaving;
     if (leaving && error.status && error.status < 500) {
@@ -199,8 +206,62 @@
       return;
     }
     this.leaving = null;
-    this.show(this.text(leaving ? "offline-stay" : "offline"), true);
+    if (error.status === 422 && error.reply && error.reply.errors) {
+      // Refused as it stands, so sending it again is no use; what was typed meanwhile is sent. The copy stays.
+      this.markRefused(error.reply.errors);
+      this.show(this.text("refused"), "refused");
+      if (this.serialize() !== sent && !this.timer) this.schedule(this.delay);
+      return;
+    }
+    this.show(this.text(leaving ? "offline-stay" : "offline"), "offline");
     this.schedule(10000);
+  };
+
+  // Show an autosave's refusals ({question key: message}) beside their questions as the server renders
+  // errors (macros.html): the message under the question's help, aria-invalid on its text boxes, its inputs
+  // described by the message. What an earlier refusal marked and this one does not is unmarked.
+  Autosave.prototype.markRefused = function (errors) {
+    var form = this.form;
+    Array.prototype.forEach.call(form.querySelectorAll("p.error[data-refused]"), function (p) {
+      if (Object.prototype.hasOwnProperty.call(errors, p.getAttribute("data-refused"))) return;
+      var box = p.closest(".question");
+      if (box) box.classList.remove("has-error");
+      Array.prototype.forEach.call(form.querySelectorAll("[aria-describedby]"), function (el) {
+        var ids = el.getAttribute("aria-describedby").split(" ");
+        if (ids.indexOf(p.id) === -1) return;
+        ids = ids.filter(function (id) { return id && id !== p.id; });
+        if (ids.length) el.setAttribute("aria-describedby", ids.join(" "));
+        else el.removeAttribute("aria-describedby");
+        el.removeAttribute("aria-invalid");
+      });
+      p.remove();
+    });
+    Object.keys(errors).forEach(function (key) {
+      var box = form.querySelector('.question[data-qid="' + CSS.escape(key) + '"]');
+      if (!box) return;
+      var id = "err-" + key;
+      var p = document.getElementById(id);
+      if (!p) {
+        p = document.createElement("p");
+        p.className = "error";
+        p.id = id;
+        p.setAttribute("role", "alert");
+        var help = document.getElementById("help-" + key);
+        var after = help && help.parentNode === box ? help : box.querySelector("legend");
+        box.insertBefore(p, after ? after.nextSibling : box.firstChild);
+      }
+      p.setAttribute("data-refused", key);
+      if (p.textContent !== errors[key]) p.textContent = errors[key];
+      box.classList.add("has-error");
+      Array.prototype.forEach.call(box.querySelectorAll("input, textarea, select"), function (el) {
+        if (el.type === "hidden" || el.closest(".question") !== box) return;  // not an instance's own questions
+        var ids = (el.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+        if (ids.indexOf(id) === -1) el.setAttribute("aria-describedby", ids.concat([id]).join(" "));
+        if (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && ["radio", "checkbox", "range"].indexOf(el.type) === -1)) {
+          el.setAttribute("aria-invalid", "true");
+        }
+      });
+    });
   };
 
   // Change the page the way the button asked, now that the server has the answers.

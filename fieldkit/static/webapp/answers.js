@@ -700,6 +700,6 @@
     clean: clean, cleanValue: cleanValue, derive: derive, sections: sections, holds: holds,
     message: message, labelIn: labelIn, plain: plain, formatNumber: formatNumber, answerable: answerable,
     isMetadata: isMetadata, record: record, instanceKey: instanceKey, instanceText: instanceText, index: index,
-    offered: offered
+    offered: offered, MAX_TEXT: MAX_TEXT
   };
 })(typeof self !== "undefined" ? self : this);

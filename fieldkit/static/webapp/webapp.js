@@ -954,7 +954,7 @@
         var otherKey = q.id + "/annat";
         fieldset.appendChild(h("label", { class: "field other-text" }, h("span", { text: t("Other, please specify") }),
           h("input", { type: "text", class: "input input-text", name: scope.key(otherKey), value: raw[otherKey] || "",
-            oninput: function (event) { change(otherKey, event.target.value); } })));
+            maxlength: Answers.MAX_TEXT, oninput: function (event) { change(otherKey, event.target.value); } })));
       }
     } else if (q.type === "matrix") {
       var table = h("table", { class: "matrix" });
@@ -989,7 +989,9 @@
       var specials = (q.special || []).map(function (s) { return s.code; });
       var typed = specials.indexOf(raw[q.id]) >= 0 ? "" : (raw[q.id] === undefined || raw[q.id] === null ? "" : String(raw[q.id]));
       var attrs = { name: name, id: id + "-input", class: "input input-" + q.type, value: typed,
-        "aria-labelledby": id + "-legend", maxlength: q.max_length || null };
+        "aria-labelledby": id + "-legend",
+        // a text stops where cleaning would refuse it (answers.js, as forms/answers.py)
+        maxlength: q.type === "text" || q.type === "longtext" ? q.max_length || Answers.MAX_TEXT : null };
       var input, slider = null;
       if (q.type === "longtext") {
         input = h("textarea", attrs);
