@@ -39,7 +39,7 @@ def import_command(file: Path, skip_unsupported: bool, out_dir: Path, force: boo
     Writes <id>-<version>.yaml into --out. Every problem is reported as
     FILE: survey row N: message; the command exits 1 if the form cannot be
     imported, e.g. because of rows fieldkit does not support (nested
-    repeats, geopoints, media, some calculations) and --skip-unsupported is not given.
+    repeats, geotraces, photos and other media, some calculations) and --skip-unsupported is not given.
 
     Choices of select_one_from_file rows are read from the file the row names
     (.csv, .xml, .geojson), in --media or next to the workbook, into the
