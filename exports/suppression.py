@@ -54,43 +54,53 @@ def protect(values: Any, primary: Any, lines: Sequence[Line]) -> np.ndarray:
 
     Repeats until nothing changes: a line with one hidden cell gets its smallest positive visible
     cell hidden too (never a 0: a 0 hidden would still be 0 to a reader who knows the rest), else
-    its total. A cell that a line known from elsewhere pins down (its other cells all shown as 0) is
-    never picked: hiding it would protect nothing. When no cell is left to pick, the line stays as
-    it is; the hidden cell is then told by zeros, which no suppression of this kind can prevent.
+    its total. A cell is never picked when another of its lines would then tell it, that line's
+    other cells being shown and none of them able to be hidden (all 0, or pinned down): hiding it
+    would protect nothing. A cell is pinned down when a line whose total is known from elsewhere
+    shows 0 in all its other cells. When no cell is left to pick, the line stays as it is; its
+    hidden cell is then told by zeros, which no suppression of this kind can prevent.
     """
     values = np.asarray(values, dtype=float)
     flat = values.ravel()
     hidden = np.array(primary, dtype=bool).ravel().copy()
     if not hidden.any():
         return hidden.reshape(values.shape)
-    outside = {}  # cell -> the lines with a total from elsewhere that hold it
+    holding: dict[int, list[Line]] = {}  # cell -> the lines it is in
     for line in lines:
-        if line.total is None:
-            for c in line.cells:
-                outside.setdefault(c, []).append(line)
+        for c in line.members:
+            holding.setdefault(c, []).append(line)
     changed = True
     while changed:
         changed = False
         for line in lines:
-            members = line.members
-            if sum(hidden[c] for c in members) != 1:
+            if sum(hidden[c] for c in line.members) != 1:
                 continue
-            pick = _partner(flat, hidden, line, outside)
+            pick = _partner(flat, hidden, line, holding)
             if pick is not None:
                 hidden[pick] = True
                 changed = True
     return hidden.reshape(values.shape)
 
 
-def _partner(flat: np.ndarray, hidden: np.ndarray, line: Line, outside: dict[int, list[Line]]) -> int | None:
+def _partner(flat: np.ndarray, hidden: np.ndarray, line: Line, holding: dict[int, list[Line]]) -> int | None:
     """The cell to hide beside the line's one hidden cell: its smallest positive visible one, else its total."""
     def pinned(c: int) -> bool:
-        return any(all(flat[o] == 0 and not hidden[o] for o in other.cells if o != c) for other in outside.get(c, ()))
+        return any(other.total is None and c in other.cells
+                   and all(flat[o] == 0 and not hidden[o] for o in other.cells if o != c)
+                   for other in holding.get(c, ()))
 
-    candidates = [c for c in line.cells if not hidden[c] and flat[c] > 0 and not pinned(c)]
+    def can_hide(c: int) -> bool:
+        return not hidden[c] and flat[c] > 0 and not pinned(c)
+
+    def told(c: int) -> bool:  # another line of c, all else shown, with nothing left to hide beside c
+        return any(other is not line and not any(hidden[m] for m in other.members if m != c)
+                   and not any(can_hide(m) for m in other.members if m != c)
+                   for other in holding.get(c, ()))
+
+    candidates = [c for c in line.cells if can_hide(c) and not told(c)]
     if candidates:
         return min(candidates, key=lambda c: (flat[c], c))
-    if line.total is not None and not hidden[line.total] and flat[line.total] > 0 and not pinned(line.total):
+    if line.total is not None and can_hide(line.total) and not told(line.total):
         return line.total
     return None
 
