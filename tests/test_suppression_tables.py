@@ -12,7 +12,12 @@ Sydskåne's 3 is "<5". Its row would tell it (17 - 8 - 6 = 3): the smallest othe
 (hidden to protect another cell). The columns would then tell both (10 - 7 = 3, 11 - 5 = 6): Mellanskåne's
 7 and 5 are "..". The total row keeps every figure, and so does "Hela landet", the same figures here. Shares
 and mean scores of the rows with a hidden count are dashes; the total's mean is (17·2 + 11·3 + 10·4) / 38.
-The language question (every participant "varje dag") hides nothing, with or without a smallest count.
+The number of times (every participant "5 or more") hides nothing, with or without a smallest count.
+
+How often they speak Swedish, crossed with the hub, smallest count 5: Mellanskåne 21 "varje dag" of 21;
+Sydskåne 3 "aldrig" and 14 "varje dag" of 17; total 3 and 35 of 38. Sydskåne's 3 is "<5", its 14 ".." (17 - 14).
+The "varje dag" column then needs a second hidden cell: Mellanskåne's 21 would still be told by its row
+(0 + 21 of its 21 participants, shown in every table), so the total's 35 is "..".
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ from exports_helpers import blocks
 QID = "nad-deltagarenkat"
 HEALTH = "Hur mår du för det mesta?"
 SWEDISH = "Hur ofta pratar du svenska med andra än handläggare och lärare?"
+TIMES = "Hur många gånger var du med?"
+HUB = "aktiviteten.knutpunkt"
 SHARE = "Andel av substantiella svar"
 BASE = "Antal substantiella svar"
 MEAN = "Medelvärde (poäng)"
@@ -43,20 +50,21 @@ OPTIONS = ["Mycket dåligt", "Ganska dåligt", "Ganska bra", "Mycket bra"]
 SYD, MELLAN = "Sydskåne (Malmö)", "Mellanskåne (Lund)"
 PROTECTING_NOTE = "..: dolt för att skydda en annan cell (antalet kan vara större)."
 COMMON = {"aktiviteten.ganger": "5_fler", "aktiviteten.passade": "ganska_daligt", "sprak.nya_kontakter": "1_2",
-          "natverk.medlem": "nej", "halsa.mar_battre": "lite", "sprak.pratar_svenska": "varje_dag"}
+          "natverk.medlem": "nej", "halsa.mar_battre": "lite"}
 PEOPLE = ([("syd", "ganska_daligt")] * 8 + [("syd", "ganska_bra")] * 6 + [("syd", "mycket_bra")] * 3
           + [("mellan", "ganska_daligt")] * 9 + [("mellan", "ganska_bra")] * 5 + [("mellan", "mycket_bra")] * 7)
 
 
 @pytest.fixture
 def participants(cdb):
-    for hub, health in PEOPLE:
+    for i, (hub, health) in enumerate(PEOPLE):
         make_submission(cdb, municipality=IN_COUNTY, questionnaire_id=QID, answers={
-            **COMMON, "aktiviteten.knutpunkt": hub, "halsa.mar_allmant": health})
+            **COMMON, "aktiviteten.knutpunkt": hub, "halsa.mar_allmant": health,
+            "sprak.pratar_svenska": "aldrig" if hub == "syd" and i in (1, 3, 5) else "varje_dag"})
 
 
-def workbook(cdb, min_count: int = 0):
-    report = build_report(cdb, ExportFilter(QID, tables=TableOptions(min_count=min_count)), "sv",
+def workbook(cdb, min_count: int = 0, cross: tuple[str, ...] = ()):
+    report = build_report(cdb, ExportFilter(QID, tables=TableOptions(min_count=min_count, cross=cross)), "sv",
                           scope=accounts.get_user(cdb, "lena").scope)
     out = io.BytesIO()
     write_workbook(report, out)
@@ -89,14 +97,25 @@ def test_the_workbook_hides_the_cells_that_would_tell_a_small_count(cdb, partici
 
 
 def test_a_table_with_nothing_small_is_the_same_with_and_without_a_smallest_count(cdb, participants):
-    plain = blocks(workbook(cdb)["2. Svenska"])[SWEDISH]
-    hiding = blocks(workbook(cdb, min_count=5)["2. Svenska"])[SWEDISH]
+    plain = blocks(workbook(cdb)["1. Aktiviteten"])[TIMES]
+    hiding = blocks(workbook(cdb, min_count=5)["1. Aktiviteten"])[TIMES]
     assert hiding["rows"] == plain["rows"]
-    assert by_label(hiding, SYD)[BASE] == 17
+    assert by_label(hiding, SYD)["5 gånger eller fler"] == 17
     assert PROTECTING_NOTE not in hiding["note"]
     # the sheet says once what "<5" and ".." mean when a smallest count is asked for
-    notes = [row[0] for row in workbook(cdb, min_count=5)["2. Svenska"].iter_rows(max_row=4, values_only=True)]
+    notes = [row[0] for row in workbook(cdb, min_count=5)["1. Aktiviteten"].iter_rows(max_row=4, values_only=True)]
     assert any(note and note.endswith(PROTECTING_NOTE) for note in notes)
+
+
+def test_the_cross_table_sheet_hides_what_would_tell_a_small_count(cdb, participants):
+    book = workbook(cdb, min_count=5, cross=(HUB, "sprak.pratar_svenska"))
+    cross = blocks(book["Korstabell"])[f"Var var aktiviteten? × {SWEDISH}"]
+    assert row_of(cross, MELLAN, "Antal") == [0, 0, 0, 21, 21]
+    assert row_of(cross, SYD, "Antal") == ["<5", 0, 0, "..", 17]
+    assert row_of(cross, "Totalt", "Antal") == ["<5", 0, 0, "..", 38]
+    assert row_of(cross, "Hela landet", "Antal") == ["<5", 0, 0, "..", 38]
+    assert row_of(cross, "Totalt", SHARE) == [DASH, 0, 0, DASH]
+    assert cross["note"].endswith(PROTECTING_NOTE)
 
 
 def page_rows(html: str, key: str) -> dict[str, list[str]]:
@@ -125,8 +144,18 @@ def test_the_reports_page_hides_the_same_cells_and_its_chart_no_hidden_share(cen
     assert f"Ganska dåligt: {percent(8 / 17, 'sv')}" in unescape(chart)  # a share the table shows
     for hidden in (6 / 17, 3 / 17, 5 / 21, 7 / 21):  # those it hides
         assert percent(hidden, "sv") not in unescape(chart)
-    # the language table hides nothing: the same with the smallest count 5
-    swedish = page_rows(main, "sprak-pratar_svenska")
+    # the number of times hides nothing: the same with the smallest count 5
+    times = page_rows(main, "aktiviteten-ganger")
     hiding = logged_in(central_app, "county").get(f"/rapporter/{QID}?minsta=5").get_data(as_text=True)
-    assert page_rows(hiding.split("<main", 1)[1], "sprak-pratar_svenska") == swedish
+    assert page_rows(hiding.split("<main", 1)[1], "aktiviteten-ganger") == times
     assert PROTECTING_NOTE in hiding  # the page's note on small numbers says what ".." means
+
+
+def test_the_reports_pages_cross_table_hides_the_same_cells(central_app, cdb, participants):
+    url = f"/rapporter/{QID}?kors={HUB}&kors=sprak.pratar_svenska&minsta=5"
+    main = logged_in(central_app, "county").get(url).get_data(as_text=True).split("<main", 1)[1]
+    rows = page_rows(main, "cross")
+    assert rows[MELLAN][:4] == ["0 % 0", "0 % 0", "0 % 0", "100 % 21"]
+    assert rows[SYD][:5] == ["– <5", "0 % 0", "0 % 0", "– ..", "17"]
+    assert rows["Totalt"][:5] == ["– <5", "0 % 0", "0 % 0", "– ..", "38"]
+    assert rows["Hela landet"] == rows["Totalt"]
