@@ -174,7 +174,8 @@ def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: s
             svg = bar_chart(caption, bars)
     note = _joined(report.note_sensitive(table.question), gettext("Several choices allowed.") if multi else "")
     if shown is not None and len(shown.groups) > len(table.groups):
-        note = _joined(note, gettext("\"Whole country\": every county's submissions in the same period, for comparison."))
+        note = _joined(note, gettext("\"Whole country\": every county's submissions in the same period, "
+                                     "for comparison."))
     if cells.any_secondary:
         note = _joined(note, _note_protecting())
     return TableView(table.key, name, note, header, rows, Markup(svg) if svg else None, total_last,
