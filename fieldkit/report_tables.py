@@ -21,8 +21,8 @@ from babel import numbers
 from exports.aggregate import ChoiceTable, MatrixTable, ValueTable
 from exports.captions import chart_caption, is_year
 from exports.grouping import CROSS
-from exports.repeats import Instances
 from exports.protected import ChoiceCells, instances_cells
+from exports.repeats import Instances
 from exports.report import Report
 from exports.suppression import PROTECTING
 from exports.svg import bar_chart, percent, stacked_chart
