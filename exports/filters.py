@@ -56,7 +56,8 @@ class TableOptions:
     a matrix row `question/row`, a rule or a derived choice, a year question) or a date question
     with ":year" or ":quarter". `cross` names two such columns: a cross-table of the first (rows)
     by the second (columns). With `min_count` above 1, counts from 1 to min_count - 1 are hidden,
-    and so is every share or statistic computed from them (see `exports.suppression`).
+    and so is every share or statistic computed from them, and any count that would tell one of
+    them from a total (see `exports.suppression`).
     """
 
     group_by: str = BY_DEFAULT

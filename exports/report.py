@@ -19,6 +19,7 @@ from .aggregate import (
     MatrixTable,
     ResponseRate,
     SectionResult,
+    ValueTable,
     question_tables,
     response_rate,
 )
@@ -29,6 +30,7 @@ from .grouping import check_options, cross_table, default_grouping, groups_by, h
 from .labels import LANGUAGES, gettext, ngettext
 from .measures import Measure, build_measures
 from .measures.model import Context
+from .protected import ChoiceCells, ValueCells, choice_cells, summary_cells, value_cells
 from .rounds import round_of, with_round
 from .repeats import Instances, load_instances
 from .schema import Schema, build_schema
@@ -101,12 +103,31 @@ class Report:
     def totals(self, table: Any, key: str | None = None) -> int:
         """How many rows at the bottom of a shown table are totals: the total, and the country's row."""
         return 2 if (key or table.key) in self.country else 1
+
+    def protect(self, table: Any, key: str | None = None) -> ChoiceCells | ValueCells:
+        """The hidden cells of `table` as shown (`shown`): small counts, and those hidden to protect them.
+
+        Kept, since the workbook plans a sheet's columns before it writes them (see `exports.protected`).
+        """
+        found = self._cells.get((id(table), key))
+        if found is None:
+            shown, hide, summed = self.shown(table, key), self.hide(table.question), len(table.groups) - 1
+            found = value_cells(shown, hide, summed) if isinstance(table, ValueTable) else \
+                choice_cells(shown, hide, summed)
+            self._cells[(id(table), key)] = found
+        return found
+
+    def protect_summary(self, table: MatrixTable) -> ChoiceCells:
+        """The hidden cells of a matrix summary (`matrix_summary`): those of each statement's total row."""
+        return summary_cells([self.protect(row) for row in table.rows], len(table.rows[0].groups) - 1)
     #: The questionnaire's own figures (contact log, NAD rules, costs per year): see exports/measures.
     measures: list[Measure] = field(default_factory=list)
     #: The survey round the report covers (`filter.round`), if any.
     survey_round: Round | None = None
     #: The instances of each repeat, one row each, and the repeat's figures (see `exports.repeats`).
     instances: list[Instances] = field(default_factory=list)
+    #: The hidden cells of each table shown, by (id of the table, key): see `protect`.
+    _cells: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def unit(self) -> str:

@@ -2,8 +2,16 @@
 
 A hidden count shows as "<5" (for min_count 5); a share, mean or other statistic resting on a
 hidden count (its own count, or the number it is a share of) shows as a dash. Zero is shown:
-nobody can be told apart in an empty cell. There is no secondary suppression: a hidden cell
-can sometimes be worked out from the others and the row's total (see docs/exports.md).
+nobody can be told apart in an empty cell.
+
+Secondary suppression (`protect`, `Suppression.table`): a table's rows and columns are linked by
+sums a reader sees (a row's counts add up to its total, the counties add up to the total row, a
+row's answers and non-answers add up to the group's number of submissions shown in every other
+table). A sum with exactly one hidden cell tells that cell, so a second cell of the sum is hidden
+too, shown as PROTECTING (".."), since its value may be 5 or more. What stays open: a hidden cell
+whose other cells are all 0 (everyone of a group gave one answer), ranges (a "<5" next to a ".."
+is at most 4, so the ".." is at least its row's total minus 4 minus the rest), and figures shared
+between tables (the same total in another table, a measure) are not coordinated.
 
 A question marked `sensitive` always has its small counts hidden: below SENSITIVE_MIN_COUNT, or
 below the reader's own smallest count when that is larger (`Suppression.of`).
@@ -20,6 +28,145 @@ from forms.formatting import DASH
 
 #: The smallest count shown in a table of a sensitive question, whatever the reader asked for.
 SENSITIVE_MIN_COUNT = 5
+
+#: What a count hidden to protect another cell shows: not "<5", since it may be larger.
+PROTECTING = ".."
+
+
+@dataclass(frozen=True)
+class Line:
+    """Cells of a table (flat indices) whose sum a reader knows.
+
+    The sum is the cell `total` of the same table, or, with `total` None, a figure published
+    elsewhere (a group's number of submissions): such a total can never be hidden.
+    """
+
+    cells: tuple[int, ...]
+    total: int | None = None
+
+    @property
+    def members(self) -> tuple[int, ...]:
+        return self.cells if self.total is None else self.cells + (self.total,)
+
+
+def protect(values: Any, primary: Any, lines: Sequence[Line]) -> np.ndarray:
+    """The cells to hide: `primary` and as few more as the heuristic finds, so that no line has exactly one.
+
+    Repeats until nothing changes: a line with one hidden cell gets its smallest positive visible
+    cell hidden too (never a 0: a 0 hidden would still be 0 to a reader who knows the rest), else
+    its total. A cell is never picked when another of its lines would then tell it, that line's
+    other cells being shown and none of them able to be hidden (all 0, or pinned down): hiding it
+    would protect nothing. A cell is pinned down when a line whose total is known from elsewhere
+    shows 0 in all its other cells. When no cell is left to pick, the line stays as it is; its
+    hidden cell is then told by zeros, which no suppression of this kind can prevent.
+    """
+    values = np.asarray(values, dtype=float)
+    flat = values.ravel()
+    hidden = np.array(primary, dtype=bool).ravel().copy()
+    if not hidden.any():
+        return hidden.reshape(values.shape)
+    holding: dict[int, list[Line]] = {}  # cell -> the lines it is in
+    for line in lines:
+        for c in line.members:
+            holding.setdefault(c, []).append(line)
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if sum(hidden[c] for c in line.members) != 1:
+                continue
+            pick = _partner(flat, hidden, line, holding)
+            if pick is not None:
+                hidden[pick] = True
+                changed = True
+    return hidden.reshape(values.shape)
+
+
+def _partner(flat: np.ndarray, hidden: np.ndarray, line: Line, holding: dict[int, list[Line]]) -> int | None:
+    """The cell to hide beside the line's one hidden cell: its smallest positive visible one, else its total."""
+    def pinned(c: int) -> bool:
+        return any(other.total is None and c in other.cells
+                   and all(flat[o] == 0 and not hidden[o] for o in other.cells if o != c)
+                   for other in holding.get(c, ()))
+
+    def can_hide(c: int) -> bool:
+        return not hidden[c] and flat[c] > 0 and not pinned(c)
+
+    def told(c: int) -> bool:  # another line of c, all else shown, with nothing left to hide beside c
+        return any(other is not line and not any(hidden[m] for m in other.members if m != c)
+                   and not any(can_hide(m) for m in other.members if m != c)
+                   for other in holding.get(c, ()))
+
+    candidates = [c for c in line.cells if can_hide(c) and not told(c)]
+    if candidates:
+        return min(candidates, key=lambda c: (flat[c], c))
+    if line.total is not None and can_hide(line.total) and not told(line.total):
+        return line.total
+    return None
+
+
+def table_lines(shape: tuple[int, int], row_lines: Sequence[tuple[Sequence[int], int | None]] = (),
+                summed: int | None = None) -> list[Line]:
+    """The sums of a table of `shape` (rows x columns) as lines.
+
+    `row_lines`: the same sums in every row, as (columns, the column of their total or None for a total
+    from elsewhere). `summed`: the row that is the total of the rows above it, column by column (rows
+    under it, such as the whole country's, are in no column sum); None: no column sums.
+    """
+    nrows, ncols = shape
+    lines = [Line(tuple(r * ncols + c for c in cols), None if total is None else r * ncols + total)
+             for r in range(nrows) for cols, total in row_lines if len(cols)]
+    if summed is not None and summed > 0:
+        lines += [Line(tuple(r * ncols + j for r in range(summed)), summed * ncols + j) for j in range(ncols)]
+    return lines
+
+
+@dataclass(frozen=True)
+class Cells:
+    """A table's counts (rows x columns) with the hidden ones: each shown as a count, "<5" or ".."."""
+
+    values: np.ndarray
+    primary: np.ndarray
+    hidden: np.ndarray
+    marker: str
+
+    @property
+    def secondary(self) -> np.ndarray:
+        return self.hidden & ~self.primary
+
+    def column(self, j: int) -> list[Any]:
+        """The counts of column `j` as shown."""
+        return [PROTECTING if s else self.marker if p else v
+                for v, p, s in zip(self.values[:, j], self.primary[:, j], self.secondary[:, j])]
+
+    def rests_on(self, *columns: int) -> np.ndarray:
+        """Per row: whether any of these columns is hidden there."""
+        if not columns:
+            return np.zeros(len(self.values), dtype=bool)
+        return self.hidden[:, list(columns)].any(axis=1)
+
+    def figures(self, values: Sequence[Any], *columns: int, also: Any = None) -> list[Any]:
+        """Shares or statistics of each row, a dash where any count they rest on is hidden.
+
+        `also`: more rows to dash (e.g. where the number a share is of is itself small).
+        """
+        dashed = self.rests_on(*columns)
+        if also is not None:
+            dashed = dashed | np.asarray(also, dtype=bool)
+        return [DASH if d else v for v, d in zip(values, dashed)]
+
+    def rows(self, index: Any) -> "Cells":
+        """These rows only."""
+        return Cells(self.values[index], self.primary[index], self.hidden[index], self.marker)
+
+    @classmethod
+    def stack(cls, parts: Sequence["Cells"], marker: str) -> "Cells":
+        """The rows of several tables one under the other."""
+        if not parts:
+            empty = np.zeros((0, 0))
+            return cls(empty, empty.astype(bool), empty.astype(bool), marker)
+        return cls(np.vstack([p.values for p in parts]), np.vstack([p.primary for p in parts]),
+                   np.vstack([p.hidden for p in parts]), marker)
 
 
 @dataclass(frozen=True)
@@ -51,7 +198,7 @@ class Suppression:
         return cls(min_count)
 
     def counts(self, counts: Sequence[Any]) -> list[Any]:
-        """The counts, with "<N" in place of each hidden one."""
+        """The counts, with "<N" in place of each hidden one (no secondary suppression: see `table`)."""
         hidden = self.hidden(counts)
         return [self.marker if h else c for c, h in zip(counts, hidden)]
 
@@ -61,3 +208,23 @@ class Suppression:
         for counts in resting_on:
             hidden |= self.hidden(counts)
         return [DASH if h else v for v, h in zip(values, hidden)]
+
+    def table(self, columns: Sequence[Any], row_lines: Sequence[tuple[Sequence[int], int | None]] = (),
+              summed: int | None = None) -> Cells:
+        """A table given as its count columns (each one value per row), with primary and secondary cells hidden.
+
+        `row_lines` and `summed` say which sums a reader sees (see `table_lines`). A row under the total
+        with the same counts as the total (the whole country's, when one county answered) hides what the
+        total hides: a reader would see they are the same.
+        """
+        nrows = len(columns[0]) if len(columns) else 0
+        values = np.column_stack([np.asarray(c) for c in columns]) if len(columns) else \
+            np.zeros((nrows, 0), dtype=np.int64)
+        primary = self.hidden(values)
+        lines = table_lines(values.shape, row_lines, summed)
+        if summed is not None and 0 <= summed < nrows:
+            ncols = values.shape[1]
+            lines += [Line((summed * ncols + j,), r * ncols + j) for r in range(summed + 1, nrows)
+                      if np.array_equal(values[r], values[summed]) for j in range(ncols)]
+        hidden = protect(values, primary, lines)
+        return Cells(values, primary, hidden, self.marker)

@@ -10,10 +10,12 @@ from .xlsx_questions import (
     Layout,
     choice_columns,
     column_widths,
+    n_hidden,
     note_choice,
     note_country,
     note_suppression,
     stacked_chart,
+    with_protecting,
     write_table,
 )
 from .xlsx_style import SheetWriter, cell, page_setup
@@ -23,7 +25,8 @@ def write_cross(ws, report: Report) -> None:
     """Fill a (write-only) sheet with the report's cross-table and its chart: a bar per row, 100 % stacked."""
     _, table = report.gettext, report.cross
     page_setup(ws, report.title, _("Page &P of &N"))
-    cols = choice_columns(report.shown(table, CROSS), report, report.cross_header)
+    shown = report.protect(table, CROSS)
+    cols = choice_columns(report.shown(table, CROSS), report, report.cross_header, shown)
     widths = column_widths([cols])
     layout = Layout(widths)
     layout.width = max(MIN_WIDTH, layout.need(len(cols), len(cols[0].values)))
@@ -40,8 +43,9 @@ def write_cross(ws, report: Report) -> None:
              rows=header(report.schema, rows, report.lang), columns=header(report.schema, columns, report.lang))
     note += " " + note_choice(report)
     mark = w.block()
-    placed = write_table(w, report.cross_title, note_country(report, note), cols, totals=report.totals(table, CROSS))
-    if table.base[-1] > 0 and table.options and not report.suppression.hidden(table.base[-1:]).any():
+    placed = write_table(w, report.cross_title, with_protecting(note_country(report, note), shown, report), cols,
+                         totals=report.totals(table, CROSS))
+    if table.base[-1] > 0 and table.options and not n_hidden(shown, shown.base, [len(table.groups) - 1]):
         share_group = cols[len(table.options) + 2].group
         stacked_chart(w, placed, mark, share_group, chart_caption(report, report.cross_title, [table.base[-1]]),
                       ordered=table.question.type == "scale")

@@ -23,7 +23,9 @@ from forms.formatting import DASH
 
 from .aggregate import ChoiceTable, MatrixTable, SectionResult, ValueTable
 from .captions import chart_caption, filter_summary, is_year
+from .protected import ChoiceCells, ValueCells
 from .report import Report
+from .suppression import PROTECTING
 from .xlsx_charts import CATEGORICAL, POINTS_PER_CM, WIDTH_CM, bar_chart, cell_ref, ordinal_colors, title_lines
 from .xlsx_style import DEFAULT_ROW, SheetWriter, cell, column_points, lines_needed, page_setup
 
@@ -160,32 +162,49 @@ def note_suppression(report: Report) -> str | None:
     if not hide.active:
         return None
     return report.gettext("Small numbers are hidden: counts from 1 to %(below)s show as %(marker)s, and shares and "
-                          "statistics computed from them as –.", below=hide.min_count - 1, marker=hide.marker)
+                          "statistics computed from them as –.", below=hide.min_count - 1, marker=hide.marker) + \
+        " " + note_protecting(report)
 
 
-def choice_columns(table: ChoiceTable, report: Report, row_header: str) -> list[Col]:
-    """The columns of a choice table; small counts hidden as the report asks (see `exports.suppression`)."""
-    _, lang, hide = report.gettext, report.lang, report.hide(table.question)
+def note_protecting(report: Report) -> str:
+    """What ".." means: a count hidden so that a hidden small count cannot be worked out from the totals."""
+    return report.gettext("%(marker)s: hidden to protect another cell (the count may be larger).",
+                          marker=PROTECTING)
+
+
+def with_protecting(note: str, cells: ChoiceCells | ValueCells, report: Report) -> str:
+    """A table's note, saying what ".." means when the table has such a cell."""
+    return f"{note} {note_protecting(report)}".strip() if cells.any_secondary else note
+
+
+def choice_columns(table: ChoiceTable, report: Report, row_header: str, shown: ChoiceCells) -> list[Col]:
+    """The columns of a choice table (as shown); `shown` its hidden cells (see `exports.protected`)."""
+    _, lang = report.gettext, report.lang
+    hide = report.hide(table.question)
     multi = table.kind == "multi"
     share_group = _("Share of respondents (several choices allowed)") if multi else _("Share of substantive answers")
     outside = _("Outside the shares")
     cols = [Col(None, row_header, [g.name for g in table.groups], "label")]
-    cols += [Col(_("Count"), o.text(lang), hide.counts(table.counts[:, i]), "int") for i, o in enumerate(table.options)]
-    cols.append(Col(_("Count"), _("Respondents") if multi else _("Substantive answers"), hide.counts(table.base), "int"))
+    cols += [Col(_("Count"), o.text(lang), shown.column(i), "int") for i, o in enumerate(table.options)]
+    cols.append(Col(_("Count"), _("Respondents") if multi else _("Substantive answers"), shown.column(shown.base),
+                    "int"))
     shares = table.shares()
-    cols += [Col(share_group, o.text(lang), hide.figures(shares[:, i], table.counts[:, i], table.base), "pct")
+    cols += [Col(share_group, o.text(lang), shown.cells.figures(shares[:, i], i, shown.base), "pct")
              for i, o in enumerate(table.options)]
     special_shares = table.special_shares()
+    every_answer = [shown.base] + [shown.special(j) for j in range(len(table.specials))]
     for j, special in enumerate(table.specials):
-        counts = table.special_counts[:, j]
-        cols.append(Col(outside, special.text(lang), hide.counts(counts), "int"))
+        # a share of all answers, with its count, tells all answers: it rests on each of them
+        cols.append(Col(outside, special.text(lang), shown.column(shown.special(j)), "int"))
         cols.append(Col(outside, _("%(answer)s, share of all answers", answer=special.text(lang)),
-                        hide.figures(special_shares[:, j], counts, table.answered), "pct"))
-    cols.append(Col(outside, _("Not applicable (skipped)"), hide.counts(table.skipped), "int"))
-    cols.append(Col(outside, _("Not answered"), hide.counts(table.missing), "int"))
+                        shown.cells.figures(special_shares[:, j], *every_answer, also=hide.hidden(table.answered)),
+                        "pct"))
+    cols.append(Col(outside, _("Not applicable (skipped)"), shown.column(shown.skipped), "int"))
+    cols.append(Col(outside, _("Not answered"), shown.column(shown.missing), "int"))
     if table.means is not None:
         # a mean over a row with a hidden count is a dash: with n it can tell the hidden counts
-        cols.append(Col(_("Statistics"), _("Mean score"), hide.figures(table.means, table.base, *table.counts.T), "dec"))
+        cols.append(Col(_("Statistics"), _("Mean score"),
+                        shown.cells.figures(table.means, shown.base, *range(len(table.options))), "dec"))
     return cols
 
 
@@ -200,8 +219,10 @@ def _dates(values) -> list:
     return out
 
 
-def value_columns(table: ValueTable, report: Report) -> list[Col]:
-    _, lang, hide = report.gettext, report.lang, report.hide(table.question)
+def value_columns(table: ValueTable, report: Report, shown: ValueCells) -> list[Col]:
+    """The columns of a number, date or text table (as shown); `shown` its hidden cells."""
+    _, lang = report.gettext, report.lang
+    hide = report.hide(table.question)
     qtype = table.question.type
     year = is_year(table.question)
     number = "sek" if qtype == "money" else ("int" if qtype == "integer" else "dec")
@@ -212,10 +233,10 @@ def value_columns(table: ValueTable, report: Report) -> list[Col]:
     answers = table.stats["n"]
 
     def stats(key: str):  # a dash, not 0 kr or an empty cell, where there is nothing to count
-        return hide.figures([DASH if n == 0 else v for n, v in zip(answers, table.stats[key])], answers)
+        return shown.cells.figures([DASH if n == 0 else v for n, v in zip(answers, table.stats[key])], shown.n)
 
     cols = [Col(None, report.group_header, [g.name for g in table.groups], "label"),
-            Col(stat, _("Answers"), hide.counts(answers), "int")]
+            Col(stat, _("Answers"), shown.column(shown.n), "int")]
     if table.kind == "number":
         cols += [Col(stat, _("Mean"), stats("mean"), average), Col(stat, _("Median"), stats("median"), average),
                  Col(stat, _("Min"), stats("min"), number), Col(stat, _("Max"), stats("max"), number)]
@@ -226,18 +247,25 @@ def value_columns(table: ValueTable, report: Report) -> list[Col]:
                  Col(stat, _("Latest"), _dates(stats("last_date")), "date")]
     outside = _("Outside the shares")
     answered = table.stats["n"] + table.special_counts.sum(axis=1)
+    every_answer = [shown.n] + [shown.special(j) for j in range(len(table.specials))]
     for j, special in enumerate(table.specials):
         share = np.divide(table.special_counts[:, j], answered, out=np.full(len(answered), np.nan),
                           where=answered > 0)
-        cols.append(Col(outside, special.text(lang), hide.counts(table.special_counts[:, j]), "int"))
+        cols.append(Col(outside, special.text(lang), shown.column(shown.special(j)), "int"))
         cols.append(Col(outside, _("%(answer)s, share of all answers", answer=special.text(lang)),
-                        hide.figures(share, table.special_counts[:, j], answered), "pct"))
-    cols.append(Col(outside, _("Not applicable (skipped)"), hide.counts(table.skipped), "int"))
-    cols.append(Col(outside, _("Not answered"), hide.counts(table.missing), "int"))
+                        shown.cells.figures(share, *every_answer, also=hide.hidden(answered)), "pct"))
+    cols.append(Col(outside, _("Not applicable (skipped)"), shown.column(shown.skipped), "int"))
+    cols.append(Col(outside, _("Not answered"), shown.column(shown.missing), "int"))
     return cols
 
 
 # -- charts -------------------------------------------------------------------
+
+def n_hidden(shown: ChoiceCells | ValueCells, column: int, rows: list[int] | None = None) -> bool:
+    """Whether a chart's n (this column, in these rows or all) is hidden: "n = 3" would tell what "<5" hides."""
+    hidden = shown.cells.hidden[:, column]
+    return bool((hidden if rows is None else hidden[rows]).any())
+
 
 #: Section sheets are planned at least this wide (points), so they print at about 70 % and a
 #: page holds a few questions; a table and its chart side by side may make a sheet up to
@@ -370,11 +398,12 @@ def write_choice(w: SheetWriter, table: ChoiceTable, report: Report) -> None:
     mark = w.block()
     note = note_country(report, note_multi(report) if table.kind == "multi" else note_choice(report))
     note = f"{report.note_sensitive(table.question)} {note}".strip()
-    cols = choice_columns(report.shown(table), report, report.group_header)
+    shown = report.protect(table)
+    cols = choice_columns(report.shown(table), report, report.group_header, shown)
     text = table.question.text(report.lang)
-    placed = write_table(w, text, note, cols, totals=report.totals(table))
+    placed = write_table(w, text, with_protecting(note, shown, report), cols, totals=report.totals(table))
     share_group = cols[len(table.options) + 2].group
-    if table.base[-1] > 0 and table.options and not report.hide(table.question).hidden(table.base[-1:]).any():
+    if table.base[-1] > 0 and table.options and not n_hidden(shown, shown.base, [len(table.groups) - 1]):
         title = chart_caption(report, text, [table.base[-1]])
         if table.kind == "multi":
             clustered_chart(w, placed, mark, table, share_group, title)
@@ -392,16 +421,17 @@ def write_matrix(w: SheetWriter, table: MatrixTable, report: Report) -> None:
     """A summary of all statements with its chart; with several counties, each statement per county."""
     _, lang = report.gettext, report.lang
     summary = report.matrix_summary(table)
-    cols = choice_columns(summary, report, _("Statement"))
+    shown = report.protect_summary(table)
+    cols = choice_columns(summary, report, _("Statement"), shown)
     several = _counties(table.rows[0]) > 1
     note = note_country(report, (_("Summary of all statements (total), then each statement per county.") if several
                                  else _("Summary of all statements.")) + " " + note_choice(report))
     note = f"{report.note_sensitive(table.question)} {note}".strip()
     text = table.question.text(lang)
     mark = w.block()
-    placed = write_table(w, text, note, cols, total_last=False)
+    placed = write_table(w, text, with_protecting(note, shown, report), cols, total_last=False)
     share_group = cols[len(summary.options) + 2].group
-    if summary.base.sum() > 0 and not report.hide(table.question).hidden(summary.base).any():
+    if summary.base.sum() > 0 and not n_hidden(shown, shown.base):
         stacked_chart(w, placed, mark, share_group, chart_caption(report, text, summary.base))
     w.blank(1)
     w.end_block(mark)
@@ -409,10 +439,11 @@ def write_matrix(w: SheetWriter, table: MatrixTable, report: Report) -> None:
         return
     for row in table.rows:
         mark = w.block()
-        cols = choice_columns(report.shown(row), report, report.group_header)
+        shown = report.protect(row)
+        cols = choice_columns(report.shown(row), report, report.group_header, shown)
         item = row.item.text(lang)
-        placed = write_table(w, item, text, cols, totals=report.totals(row))
-        if row.base[-1] > 0 and not report.hide(table.question).hidden(row.base[-1:]).any():
+        placed = write_table(w, item, with_protecting(text, shown, report), cols, totals=report.totals(row))
+        if row.base[-1] > 0 and not n_hidden(shown, shown.base, [len(row.groups) - 1]):
             stacked_chart(w, placed, mark, share_group, chart_caption(report, item, [row.base[-1]]))
         w.blank(1)
         w.end_block(mark)
@@ -427,11 +458,13 @@ def write_values(w: SheetWriter, table: ValueTable, report: Report) -> None:
     elif table.kind == "text":
         note = _("The free-text answers are in the sheet Free text.")
     mark = w.block()
-    cols = value_columns(report.shown(table), report)
+    shown = report.protect(table)
+    cols = value_columns(report.shown(table), report, shown)
     text = table.question.text(report.lang)
-    placed = write_table(w, text, note_country(report, note), cols, totals=report.totals(table))
+    placed = write_table(w, text, with_protecting(note_country(report, note), shown, report), cols,
+                         totals=report.totals(table))
     if table.kind == "number" and table.stats["n"][-1] > 0 and _counties(table) > 1 \
-            and not is_year(table.question) and not report.hide(table.question).hidden(table.stats["n"][-1:]).any():
+            and not is_year(table.question) and not n_hidden(shown, shown.n, [len(table.groups) - 1]):
         ws = w.ws
         mean_col = 3
         rows = placed.last_row - placed.first_row + 1
@@ -456,15 +489,17 @@ def _blocks(result: SectionResult, report: Report) -> list[tuple[list[Col], bool
     blocks = []
     for table in result.tables:
         if isinstance(table, MatrixTable):
-            blocks.append((choice_columns(report.matrix_summary(table), report, _("Statement")), True))
+            blocks.append((choice_columns(report.matrix_summary(table), report, _("Statement"),
+                                          report.protect_summary(table)), True))
             if _counties(table.rows[0]) > 1:
-                blocks += [(choice_columns(report.shown(row), report, report.group_header), True)
-                           for row in table.rows]
+                blocks += [(choice_columns(report.shown(row), report, report.group_header, report.protect(row)),
+                            True) for row in table.rows]
         elif isinstance(table, ChoiceTable):
-            blocks.append((choice_columns(report.shown(table), report, report.group_header), True))
+            blocks.append((choice_columns(report.shown(table), report, report.group_header, report.protect(table)),
+                           True))
         else:
             charted = table.kind == "number" and _counties(table) > 1 and not is_year(table.question)
-            blocks.append((value_columns(report.shown(table), report), charted))
+            blocks.append((value_columns(report.shown(table), report, report.protect(table)), charted))
     return blocks
 
 

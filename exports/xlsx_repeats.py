@@ -9,9 +9,10 @@ from forms.formatting import format_number
 from forms.model import Question, yesno_choices
 
 from .aggregate import ChoiceTable
+from .protected import instances_cells
 from .repeats import Instances
 from .report import Report
-from .xlsx_questions import note_suppression
+from .xlsx_questions import note_protecting, note_suppression
 from .xlsx_fast import RowWriter, Styled
 from .xlsx_style import cell, page_setup, set_widths
 
@@ -34,7 +35,8 @@ def write_instances(ws, report: Report, instances: Instances) -> int:
     page_setup(ws, report.title, _("Page &P of &N"))
     rows = RowWriter(ws)
     rows.append([Styled(instances.repeat.text(lang), "fk_section")], height=18)
-    shown = report.suppression.counts([instances.counted[-1], instances.submissions[-1]])
+    summary = instances_cells(instances.submissions, instances.counted, len(instances.groups) - 1, report.suppression)
+    shown = summary.column(1)[-1], summary.column(0)[-1]  # the total row, as the page shows it
     rows.append([_("%(instances)s instances in %(submissions)s submissions.",
                    instances=format_number(shown[0], lang), submissions=format_number(shown[1], lang))])
     hidden = note_suppression(report)
@@ -49,9 +51,14 @@ def write_instances(ws, report: Report, instances: Instances) -> int:
             rows.append([cell(ws, table.question.text(lang), "fk_header"), cell(ws, _("Instances"), "fk_header")])
             if table.question.sensitive:
                 rows.append([cell(ws, report.note_sensitive(table.question), "fk_note")])
-            totals = [*table.counts[-1], *table.special_counts[-1]]  # the last row is the total
-            for choice, count in zip(table.options + table.specials, report.hide(table.question).counts(totals)):
+            # the total row as the page shows it: hidden where the table by group hides it
+            shown, total = report.protect(table), len(table.groups) - 1
+            columns = [*range(len(table.options)), *(shown.special(j) for j in range(len(table.specials)))]
+            for choice, j in zip(table.options + table.specials, columns):
+                count = shown.column(j)[total]
                 rows.append([choice.text(lang), count if isinstance(count, str) else int(count)])
+            if shown.cells.secondary[total].any() and not report.suppression.active:  # else the note above says it
+                rows.append([cell(ws, note_protecting(report), "fk_note")])
     rows.append([])
     if report.suppression.active:
         rows.append([cell(ws, _("The rows of the instances are left out because small numbers are hidden; "

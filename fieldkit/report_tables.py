@@ -21,8 +21,10 @@ from babel import numbers
 from exports.aggregate import ChoiceTable, MatrixTable, ValueTable
 from exports.captions import chart_caption, is_year
 from exports.grouping import CROSS
+from exports.protected import ChoiceCells, instances_cells
 from exports.repeats import Instances
 from exports.report import Report
+from exports.suppression import PROTECTING
 from exports.svg import bar_chart, percent, stacked_chart
 from forms.catalogues import N_
 from forms.formatting import DASH, format_money, format_number, locale_of
@@ -102,9 +104,22 @@ def _year(value: Any, lang: str) -> str:
     return numbers.format_decimal(round(float(value), 1), format="0.#", locale=locale_of(lang))
 
 
+def _note_protecting() -> str:
+    return gettext("%(marker)s: hidden to protect another cell (the count may be larger).", marker=PROTECTING)
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
+
+
 def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: str | None = None,
-                chart: bool = True, total_last: bool = True, shown: ChoiceTable | None = None) -> TableView:
-    """A choice table's rows (`shown`: as the page shows them, e.g. with the whole country) and its chart."""
+                chart: bool = True, total_last: bool = True, shown: ChoiceTable | None = None,
+                cells: ChoiceCells | None = None, own: list[int] | None = None) -> TableView:
+    """A choice table's rows (`shown`: as the page shows them, e.g. with the whole country) and its chart.
+
+    `cells`: the hidden cells of the rows shown (`Report.protect`), by default those of `shown`; `own`:
+    which of those rows are the table's own (by default the first ones, the whole country's under them).
+    """
     lang, hide = report.lang, report.hide(table.question)
     multi = table.kind == "multi"
     header = [row_header] + [o.text(lang) for o in table.options]
@@ -114,30 +129,37 @@ def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: s
         header.append(gettext("Mean score"))
     rows = []
     view = shown if shown is not None else table
+    cells = cells if cells is not None else report.protect(table)
     shares, special_shares = view.shares(), view.special_shares()
-    counts = [hide.counts(view.counts[:, i]) for i in range(len(view.options))]
-    shown_shares = [hide.figures(shares[:, i], view.counts[:, i], view.base) for i in range(len(view.options))]
-    specials = [hide.counts(view.special_counts[:, j]) for j in range(len(view.specials))]
-    special_shares = [hide.figures(special_shares[:, j], view.special_counts[:, j], view.answered)
+    counts = [cells.column(i) for i in range(len(view.options))]
+    shown_shares = [cells.cells.figures(shares[:, i], i, cells.base) for i in range(len(view.options))]
+    specials = [cells.column(cells.special(j)) for j in range(len(view.specials))]
+    # a share of all answers, with its count, tells all answers: it rests on each of them
+    every_answer = [cells.base] + [cells.special(j) for j in range(len(view.specials))]
+    special_shares = [cells.cells.figures(special_shares[:, j], *every_answer, also=hide.hidden(view.answered))
                       for j in range(len(view.specials))]
-    base, skipped, missing = hide.counts(view.base), hide.counts(view.skipped), hide.counts(view.missing)
-    means = hide.figures(view.means, view.base, *view.counts.T) if view.means is not None else None
+    base, skipped, missing = cells.column(cells.base), cells.column(cells.skipped), cells.column(cells.missing)
+    means = cells.cells.figures(view.means, cells.base, *range(len(view.options))) if view.means is not None \
+        else None
     for g, group in enumerate(view.groups):
-        cells = [Cell(percent(shown_shares[i][g], lang), _count(counts[i][g], lang)) for i in range(len(view.options))]
-        cells.append(Cell(_count(base[g], lang)))
-        cells += [Cell(_count(specials[j][g], lang), percent(special_shares[j][g], lang))
-                  for j in range(len(view.specials))]
-        cells += [Cell(_count(skipped[g], lang)), Cell(_count(missing[g], lang))]
+        row = [Cell(percent(shown_shares[i][g], lang), _count(counts[i][g], lang)) for i in range(len(view.options))]
+        row.append(Cell(_count(base[g], lang)))
+        row += [Cell(_count(specials[j][g], lang), percent(special_shares[j][g], lang))
+                for j in range(len(view.specials))]
+        row += [Cell(_count(skipped[g], lang)), Cell(_count(missing[g], lang))]
         if means is not None:
-            cells.append(Cell(_number(means[g], lang)))
-        rows.append((group.name, cells))
-    # the chart shows no share the table hides
-    shares = np.where(hide.hidden(table.counts) | hide.hidden(table.base)[:, None], np.nan, table.shares())
+            row.append(Cell(_number(means[g], lang)))
+        rows.append((group.name, row))
+    # the chart shows no share the table hides: the rows of the table itself come first in the rows shown
+    own = cells.cells.rows(own if own is not None else slice(0, len(table.groups)))
+    base_hidden = own.hidden[:, cells.base]
+    shares = np.where(own.hidden[:, :len(table.options)] | base_hidden[:, None], np.nan, table.shares())
     name = title or table.question.text(lang)
     svg, caption = None, ""
     counts = [table.base[-1]] if total_last else list(table.base)
+    n_hidden = base_hidden[-1] if total_last else base_hidden.any()
     # "n = 3" would tell what "<5" hides; and a chart whose every share is hidden would be empty bars
-    if chart and table.base[-1] > 0 and not hide.hidden(counts).any() and not np.isnan(shares).all():
+    if chart and table.base[-1] > 0 and not n_hidden and not np.isnan(shares).all():
         caption = chart_caption(report, name, counts)
         several = len(table.groups) > 2 or not total_last
         if table.question.type in ("scale", "matrix") or (several and not multi):
@@ -146,22 +168,27 @@ def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: s
             svg = stacked_chart(caption, [(g.name, list(shares[i])) for i, g in groups],
                                 [o.text(lang) for o in table.options], lang)
         else:
-            bars = [(o.text(lang), shares[-1, i],
-                     f"{percent(shares[-1, i], lang)} ({_count(hide.counts(table.counts[-1])[i], lang)})")
+            shown_counts = [own.column(i)[-1] for i in range(len(table.options))]
+            bars = [(o.text(lang), shares[-1, i], f"{percent(shares[-1, i], lang)} ({_count(shown_counts[i], lang)})")
                     for i, o in enumerate(table.options)]
             svg = bar_chart(caption, bars)
-    note = gettext("Several choices allowed.") if multi else ""
-    note = " ".join(part for part in (report.note_sensitive(table.question), note) if part)
+    note = _joined(report.note_sensitive(table.question), gettext("Several choices allowed.") if multi else "")
     if shown is not None and len(shown.groups) > len(table.groups):
-        note += (" " if note else "") + gettext("\"Whole country\": every county's submissions in the same period, for comparison.")
+        note = _joined(note, gettext("\"Whole country\": every county's submissions in the same period, "
+                                     "for comparison."))
+    if cells.any_secondary:
+        note = _joined(note, _note_protecting())
     return TableView(table.key, name, note, header, rows, Markup(svg) if svg else None, total_last,
                      caption=caption, totals=len(view.groups) - len(table.groups) + 1)
 
 
 def matrix_view(table: MatrixTable, report: Report) -> TableView:
+    summary_shown = report.matrix_summary(table)
+    statements = len(table.rows)
+    own = list(range(0, len(summary_shown.groups), len(summary_shown.groups) // statements))  # the country's between
     summary = choice_view(table.summary(report.lang), report, gettext("Statement"),
-                          title=table.question.text(report.lang),
-                          total_last=False, shown=report.matrix_summary(table))
+                          title=table.question.text(report.lang), total_last=False, shown=summary_shown,
+                          cells=report.protect_summary(table), own=own)
     summary.key = table.key
     several = len(table.rows[0].groups) > 2
     if not several:  # with one county, its figures are the summary's
@@ -172,7 +199,7 @@ def matrix_view(table: MatrixTable, report: Report) -> TableView:
 
 
 def value_view(table: ValueTable, report: Report) -> TableView:
-    lang, hide = report.lang, report.hide(table.question)
+    lang = report.lang
     money = table.question.type == "money"
     year = is_year(table.question)
     header = [report.group_header, gettext("Answers")]
@@ -185,10 +212,14 @@ def value_view(table: ValueTable, report: Report) -> TableView:
     header += [gettext("Not applicable (skipped)"), gettext("Not answered")]
     rows = []
     view = report.shown(table)
-    hidden = hide.hidden(view.stats["n"])
+    shown = report.protect(table)
+    hidden = shown.cells.hidden[:, shown.n]  # a mean and a sum tell n: no statistic where n is hidden
+    answers_shown = shown.column(shown.n)
+    specials = [shown.column(shown.special(j)) for j in range(len(view.specials))]
+    skipped, missing = shown.column(shown.skipped), shown.column(shown.missing)
     for g, group in enumerate(view.groups):
         answers = view.stats["n"][g]
-        cells = [Cell(_count(hide.counts([answers])[0], lang))]
+        cells = [Cell(_count(answers_shown[g], lang))]
         for name in names:
             value = view.stats[name][g]
             if not answers or hidden[g]:  # nothing to count: a dash, not "0 kr"; or too few to show
@@ -197,19 +228,21 @@ def value_view(table: ValueTable, report: Report) -> TableView:
                 cells.append(Cell(value or DASH, numeric=False))
             else:
                 cells.append(Cell(_year(value, lang) if year else _number(value, lang, money)))
-        cells += [Cell(_count(hide.counts(view.special_counts[:, j])[g], lang)) for j in range(len(view.specials))]
-        cells += [Cell(_count(hide.counts(view.skipped)[g], lang)), Cell(_count(hide.counts(view.missing)[g], lang))]
+        cells += [Cell(_count(specials[j][g], lang)) for j in range(len(view.specials))]
+        cells += [Cell(_count(skipped[g], lang)), Cell(_count(missing[g], lang))]
         rows.append((group.name, cells))
     svg, caption = None, ""
     title = table.question.text(lang)
-    if table.kind == "number" and table.stats["n"][-1] > 0 and len(table.groups) > 2 and not year \
-            and not hide.hidden(table.stats["n"][-1:]).any():
-        means = np.where(hide.hidden(table.stats["n"]), np.nan, table.stats["mean"])  # no mean the table hides
+    own = hidden[:len(table.groups)]
+    if table.kind == "number" and table.stats["n"][-1] > 0 and len(table.groups) > 2 and not year and not own[-1]:
+        means = np.where(own, np.nan, table.stats["mean"])  # no mean the table hides
         top = float(max([m for m in means if not math.isnan(m)] or [0.0]))
         caption = chart_caption(report, gettext("%(question)s: mean", question=title), [table.stats["n"][-1]])
         svg = bar_chart(caption, [(g.name, means[i], _number(means[i], lang, money))
                                   for i, g in enumerate(table.groups)], scale_max=top or 1.0)
     note = gettext("The answers themselves are in the downloads.") if table.kind == "text" else ""
+    if shown.any_secondary:
+        note = _joined(note, _note_protecting())
     return TableView(table.key, title, note, header, rows, Markup(svg) if svg else None, caption=caption,
                      totals=len(view.groups) - len(table.groups) + 1)
 
@@ -248,12 +281,16 @@ def instances_view(instances: Instances, report: Report) -> TableView:
         groups.append(country.groups[0])
         submissions.append(country.submissions[0])
         counted.append(country.counted[0])
+    # the groups add up to the total row, column by column (`instances_cells`)
+    cells = instances_cells(submissions, counted, len(instances.groups) - 1, hide)
     rows = [(group.name, [Cell(_count(s, lang)), Cell(_count(c, lang))])
-            for group, s, c in zip(groups, hide.counts(submissions), hide.counts(counted))]
+            for group, s, c in zip(groups, cells.column(0), cells.column(1))]
     header = [report.group_header, gettext("Submissions with at least one instance"), gettext("Instances")]
     note = gettext("Each instance counts in the row of its submission.")
     if country is not None:
         note += " " + gettext("\"Whole country\": every county's submissions in the same period, for comparison.")
+    if cells.secondary.any():
+        note = _joined(note, _note_protecting())
     return TableView(instances.key, gettext("Submissions and instances"), note, header, rows,
                      totals=2 if country is not None else 1)
 
@@ -307,6 +344,6 @@ def cross_view(report: Report) -> TableView | None:
     if report.cross is None:
         return None
     view = choice_view(report.cross, report, report.cross_header, title=report.cross_title,
-                       shown=report.shown(report.cross, CROSS))
+                       shown=report.shown(report.cross, CROSS), cells=report.protect(report.cross, CROSS))
     view.key = CROSS
     return view

@@ -39,6 +39,7 @@ from exports.grouping import check_options, default_grouping
 from exports.grouping import choices as table_choices
 from exports.report import load_schema, questionnaire_ids
 from exports.rounds import with_round
+from exports.suppression import PROTECTING
 from forms import registry
 from sync import store
 from sync.selection import Selection
@@ -172,7 +173,7 @@ def _page(db, flt: ExportFilter, lang: str, scope) -> dict:
     built = build_report(db, flt, lang, scope=scope)
     return {"r": without_answers(built), "flt": built.filter, "response": response_view(built),
             "sections": section_views(built), "repeats": repeat_views(built), "cross": cross_view(built),
-            "reading": reading_notes(built),
+            "reading": reading_notes(built), "protecting": PROTECTING,
             "query": _query(built.filter, built.schema.questionnaire.group_by)}
 
 

@@ -30,8 +30,14 @@ def test_the_repeats_section_reads_at_a_wide_and_a_narrow_window(chromium, store
         summary = section.locator("#q-s-bostader--instances")
         expect(summary.get_by_role("row", name="Totalt")).to_have_text("Totalt 3 6", use_inner_text=True)
         expect(summary.get_by_role("row", name="Stockholms län")).to_contain_text("<3")
+        # Västerbotten's 4 instances would tell Stockholm's 2 (6 - 4): hidden to protect them
+        expect(summary.get_by_role("row", name="Västerbottens län")).to_contain_text("..")
         kinds = section.locator("#q-s-bostader-typ")
-        expect(kinds.locator("figcaption")).to_have_text("Typ av bostad (n = 5; alla län)")
+        # its total's 5 answers would tell Stockholm's hidden 1 (5 - 4): hidden, so no chart says "n = 5"
+        expect(kinds.get_by_role("row", name="Totalt")).to_contain_text("..")
+        expect(kinds.locator("figcaption")).to_have_count(0)
+        rooms = section.locator("#q-s-bostader-rum")
+        expect(rooms.get_by_role("row", name="Västerbottens län")).to_contain_text("2,75")
         # the page never scrolls sideways: a wide table scrolls in its own box
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         section.screenshot(path=shots / "repeat.png")

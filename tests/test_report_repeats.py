@@ -202,19 +202,25 @@ def test_a_county_user_counts_only_their_countys_instances(central_app, units):
 
 def test_small_counts_are_hidden_in_the_repeats_tables(central_app, units):
     part = repeat_part(logged_in(central_app, "evaluator"), f"{URL}?minsta=3")
+    # Västerbotten's 4 instances would tell Stockholm's hidden 2 (6 - 4): hidden to protect it
     assert table_rows(part, "s.bostader#instances") == {
-        "Stockholms län": ["<3", "<3"], "Västerbottens län": ["<3", "4"], "Totalt": ["3", "6"]}
+        "Stockholms län": ["<3", "<3"], "Västerbottens län": ["<3", ".."], "Totalt": ["3", "6"]}
     kinds = table_rows(part, "s.bostader.typ")
-    assert kinds["Västerbottens län"][:3] == ["75 % 3", "– <3", "4"]
+    # Västerbotten's 3 flats of 4 would tell its hidden house (4 - 3), and the total's 3 flats then the 3
+    assert kinds["Västerbottens län"][:3] == ["– ..", "– <3", "4"]
     assert kinds["Stockholms län"][:3] == ["– 0", "– <3", "<3"]  # shares of a hidden base are dashes too
+    # the total's 5 answers would tell Stockholm's hidden 1 (5 - 4): hidden, its shares with it
+    assert kinds["Totalt"][:3] == ["– ..", "– <3", ".."]
     rooms = table_rows(part, "s.bostader.rum")
     assert rooms["Stockholms län"][:6] == ["<3", "–", "–", "–", "–", "–"]
+    assert rooms["Totalt"][:2] == ["..", "–"]  # 5 answers of which Västerbotten's 4 would tell Stockholm's 1
 
 
 def test_a_sensitive_question_of_a_repeat_always_hides_small_counts(central_app, units):
     part = repeat_part(logged_in(central_app, "evaluator"))  # no smallest count asked for
     adapted = table_rows(part, "s.bostader.anpassad")  # yes 2 (Umeå, Stockholm), no 3, of 5 answers
-    assert adapted["Totalt"][:3] == ["– <5", "– <5", "5"]
+    # 5 answers of the 6 instances would tell the one left unanswered ("<5"): hidden to protect it
+    assert adapted["Totalt"][:3] == ["– <5", "– <5", ".."]
     assert adapted["Västerbottens län"][:3] == ["– <5", "– <5", "<5"]
     assert "Känslig fråga" in part.split('id="q-s-bostader-anpassad"', 1)[1].split("</section>", 1)[0]
     assert table_rows(part, "s.bostader.typ")["Totalt"][:2] == ["60 % 3", "40 % 2"]  # other questions as asked
@@ -244,7 +250,8 @@ def test_the_workbooks_repeat_sheet_counts_the_same_and_hides_small_counts(cdb, 
     rows = sheet_rows(load_workbook(save_workbook(report, tmp_path / "out.xlsx"), read_only=True)["Bostäder"])
     assert rows[1][0] == "6 förekomster i 3 inlämningar."
     table = rows.index(("Typ av bostad", "Förekomster"))
-    assert rows[table + 1:table + 4] == [("Lägenhet", 3), ("Villa", "<3"), ("Vet ej", "<3")]
+    # as on the page: 3 flats of the 5 substantive answers would tell the 2 houses
+    assert rows[table + 1:table + 4] == [("Lägenhet", ".."), ("Villa", "<3"), ("Vet ej", "<3")]
     # the rows of the instances would show the hidden villas one by one: they are left out, and a note says so
     assert rows[-1] == ("Förekomsternas rader är utelämnade eftersom små tal döljs; exportera utan döljning "
                         "för att få dem.",)

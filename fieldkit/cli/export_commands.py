@@ -88,8 +88,9 @@ def table_options(command):
                           "counts and row shares; the same kinds of questions as --group-by."),
         click.option("--min-count", type=click.IntRange(0, 1000), default=0, metavar="N", expose_value=False,
                      callback=_remember_table_option,
-                     help="Hide counts from 1 to N-1 (shown as <N) and the shares and statistics computed from "
-                          "them, e.g. 5 for tables to be published; 0 hides nothing."),
+                     help="Hide counts from 1 to N-1 (shown as <N), the counts that would tell one of them "
+                          "from a total (shown as ..) and the shares and statistics computed from them, e.g. 5 "
+                          "for tables to be published; 0 hides nothing."),
     ]
     for option in reversed(options):
         command = option(command)
