@@ -10,6 +10,7 @@ included, so nothing an anonymous or out-of-scope post carries is ever kept.
 from __future__ import annotations
 
 import functools
+import re
 import time
 
 from flask import (
@@ -41,6 +42,10 @@ LOGIN_ERRORS = {
     "login_failed": N_("Wrong user name or password."),
     "login_throttled": N_("Too many failed logins. Wait a while and try again."),
 }
+
+#: The nonce the login page sends with the form for the offline app's verifier (webapp/signin.js): kept in
+#: the session only when the login succeeds, so that the app adopts only a verifier of the right password.
+OFFLINE_NONCE = re.compile(r"[0-9a-f]{32}")
 
 PUBLIC_ENDPOINTS = {"auth.login", "static", "collect.set_language"}
 API_PREFIX = "/api/"
@@ -210,6 +215,9 @@ def login():
     session.clear()
     if central:
         session.update(user=user.name, epoch=user.epoch, at=time.time())
+        nonce = request.form.get("offline_nonce") or ""
+        if OFFLINE_NONCE.fullmatch(nonce):
+            session["offline_nonce"] = nonce
     else:
         session["local"] = accounts.local_session_key(store.get_settings(db))
     return redirect(next_url or _home(user))

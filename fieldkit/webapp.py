@@ -14,7 +14,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, session, url_for
 from flask_wtf.csrf import generate_csrf
 
 from forms import registry
@@ -32,7 +32,7 @@ bp = Blueprint("webapp", __name__, url_prefix="/app")
 STATIC = Path(__file__).resolve().parent / "static"
 #: The files the service worker keeps for offline use, besides the shell and the data below.
 SHELL_FILES = ("app.css", "favicon.svg", "webapp/webapp.css", "webapp/expr.js", "webapp/answers.js",
-               "webapp/storage.js", "webapp/sync.js", "webapp/webapp.js", "webapp/register.js")
+               "webapp/storage.js", "webapp/sync.js", "webapp/signin.js", "webapp/webapp.js", "webapp/register.js")
 
 #: The app's own texts, by English msgid; translated into every language in texts.json.
 TEXTS = (
@@ -159,6 +159,27 @@ TEXTS = (
     N_("This interview belongs to another user of this browser."),
     N_("Interviews of another user waiting in this browser: %(n)s. They are not shown here; they will be sent when "
        "that user logs in here again."),
+    # Who works in the app: logged in on the central, or signed in offline with a password (signin.js).
+    N_("Sign in without a connection"),
+    N_("You are offline, so the central cannot tell who you are. Choose your name and type the password you log in "
+       "to the central with."),
+    N_("Only users who have logged in on the central in this browser while connected can work in it offline. Never "
+       "logged in here? Connect to the network, log in on the central and open the offline app once; after that you "
+       "can sign in here without a connection too."),
+    N_("Nobody has logged in on the central in this browser yet, so nobody can work in it offline."),
+    N_("Your name"),
+    N_("Password"),
+    N_("Choose your name"),
+    N_("Choose your name and type your password."),
+    N_("Checking…"),
+    N_("Wrong password."),
+    N_("Too many wrong passwords for this name: wait %(seconds)s seconds before you try again."),
+    N_("Log in on the central"),
+    N_("The central can be reached, but you are not logged in there. Log in to continue."),
+    N_("Log in"),
+    N_("Log out"),
+    N_("Signing in without a connection is not set up for you in this browser yet. Log out and log in again while "
+       "connected; after that you can work here offline too."),
 )
 
 
@@ -179,13 +200,16 @@ def _static_urls() -> list[str]:
 def shell():
     """The one page of the app; it draws every screen itself from the data it keeps offline.
 
-    The page names the logged-in user: the app shows and sends only that user's interviews (a browser may be
-    shared). Offline the page comes from the service worker's cache, so the app works for whoever last opened it
-    online in this browser.
+    The app shows and sends only one user's interviews (a browser may be shared). On a field laptop that is the
+    laptop's interviewer, named here. On the central the page names nobody: offline it comes from the service
+    worker's cache, so the app asks GET /app/enrol who is logged in, and without an answer the user signs in
+    with their password (docs/sync.md, "Signing in offline"); a sign-in lasts in the tab as long as a login.
     """
     user = auth.current_user()
-    response = Response(render_template("webapp/shell.html", lang=i18n.current_language(),
-                                        user=user.name if user else ""))
+    central = store.get_settings(get_db()).get("mode") == "central"
+    response = Response(render_template("webapp/shell.html", lang=i18n.current_language(), central=central,
+                                        user="" if central or user is None else user.name,
+                                        session_hours=current_app.config["SESSION_HOURS"]))
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -278,11 +302,18 @@ def texts():
 
 @bp.get("/enrol")
 def enrolment():
-    """What the app needs before it enrols this browser: whether it can here, who is logged in, a CSRF token."""
+    """Who is logged in, and what the app needs before it enrols this browser: whether it can here, a CSRF token.
+
+    On the central the app asks this first, every time it opens: the answer (never cached) says who works
+    online; no answer means offline, and then the user signs in with the password verifier kept in the browser
+    (webapp/signin.js). `offline_nonce` names the verifier the login page made as this session's login
+    succeeded.
+    """
     user = auth.current_user()
     central = store.get_settings(get_db()).get("mode") == "central"
     return _no_store(jsonify({"central": central, "user": user.name if user and not user.local else None,
-                              "csrf_token": generate_csrf(), "api": api_bp.url_prefix}))
+                              "csrf_token": generate_csrf(), "api": api_bp.url_prefix,
+                              "offline_nonce": session.get("offline_nonce") if central else None}))
 
 
 @bp.post("/enrol")

@@ -41,12 +41,13 @@ def questionnaire(cdb):
     return q
 
 
-def _login(page, base: str, name: str = "ivar"):
+def _login(page, base: str, name: str = "ivar", password: str = PASSWORD):
     page.goto(base + "/logga-in")
     page.get_by_label("Användarnamn").fill(name)
-    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
-    page.wait_for_load_state()
+    # The login page first derives the offline app's password verifier (webapp/login.js), then sends the form.
+    page.wait_for_url(lambda url: "/logga-in" not in url)
 
 
 def _open_app(context, base: str, *, worker: bool = True):

@@ -16,6 +16,7 @@ from forms import from_dict
 from sync import store
 from sync.demo_sthlm import SthlmMaker
 
+from central_helpers import PASSWORD
 from test_browser_websync import DEFINITION, _home, _interview, _login, _start_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -193,3 +194,182 @@ def test_a_browser_shared_by_two_users_shows_and_sends_each_only_their_own(chrom
         (sender,) = [row[0] for row in cdb.execute("select device_id from sync_received where revision_id in "
                                                    "(select id from revisions where submission_uuid = ?)", [sid])]
         assert sender == devices[user]
+
+
+INEZ_PASSWORD = "inez has her own secret"
+SIGNIN = "body[data-ready='1'] #signin"
+
+
+def _sign_in(page, name: str, password: str):
+    """The offline sign-in: pick the name, type the password, Fortsätt; returns when the check is over."""
+    page.locator("#signin-user").select_option(name)
+    page.locator("#signin-password").fill(password)
+    page.get_by_role("button", name="Fortsätt").click()
+    # The button says "Kontrollerar…" while PBKDF2 runs; then the form is back, or the start page is there.
+    page.wait_for_selector("#signin button:not([disabled]), body[data-route] #sync")
+
+
+def _app_log_out(page):
+    page.locator("#log-out").click()
+
+
+def test_offline_each_user_of_a_shared_browser_signs_in_with_their_own_password(chromium, server, cdb, questionnaire):
+    from playwright.sync_api import expect
+
+    from sync import accounts
+
+    accounts.set_password(cdb, "inez", INEZ_PASSWORD)
+    context = chromium.new_context(viewport={"width": 1000, "height": 1200})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        # Online, each logs in on the central once and enrols the browser: the app keeps a verifier of each password.
+        _open_app(page, server.url, "ivar")
+        _enrol(page, "ivar")
+        expect(page.locator("#who-name")).to_have_text("ivar")
+        expect(page.locator("#no-offline-signin")).to_have_count(0)
+        _logout(page, server.url)
+        _login(page, server.url, "inez", INEZ_PASSWORD)
+        page.goto(server.url + "/app/")
+        _start_page(page)
+        _enrol(page, "inez")
+        _logout(page, server.url)
+        page.goto(server.url + "/app/")  # logged out: the central sends the app to its login page
+        page.wait_for_url(re.compile(r"/logga-in"))
+
+        # Offline, nobody logged in: the app asks who it is, and shows nothing of anyone's interviews first.
+        context.set_offline(True)
+        page.goto(server.url + "/app/")
+        page.wait_for_selector(SIGNIN)
+        assert page.locator("#signin-user option").all_text_contents() == ["Välj ditt namn", "inez", "ivar"]
+        kept = page.evaluate("FieldkitStorage.listMeta('signin:')")
+        assert {v["user"] for v in kept} == {"ivar", "inez"}
+        assert all(v["algorithm"] == "PBKDF2-SHA256" and v["iterations"] >= 600000 and len(v["salt"]) == 32
+                   for v in kept)
+        assert not any(secret in str(kept) for secret in (PASSWORD, INEZ_PASSWORD))
+        _sign_in(page, "ivar", PASSWORD)
+        _start_page(page)
+        expect(page.locator("#who-name")).to_have_text("ivar")
+        ivars = _interview(page, "Umea", "ja", "4")
+        _home(page)
+        _app_log_out(page)
+        page.wait_for_selector(SIGNIN)
+        assert "Umeå" not in page.locator("main").inner_text()
+
+        # Inez does not know Ivar's password: his name with hers is refused, and so are his interviews.
+        _sign_in(page, "ivar", INEZ_PASSWORD)
+        expect(page.locator("#signin-error")).to_have_text("Fel lösenord.")
+        expect(page.locator("#signin")).to_be_visible()
+        _sign_in(page, "inez", INEZ_PASSWORD)
+        _start_page(page)
+        expect(page.locator("#who-name")).to_have_text("inez")
+        expect(page.locator("#unsent .unsent-row")).to_have_count(0)
+        expect(page.locator("#others")).to_have_attribute("data-count", "1")
+        page.evaluate(f"location.hash = '#/i/{ivars}'")
+        expect(page.locator(".flash-error")).to_have_text("Intervjun hör till en annan användare av den här webbläsaren.")
+        inez = _interview(page, "Lund", "nej")
+        _home(page)
+        expect(page.locator("#unsent .unsent-row")).to_have_count(1)
+        _app_log_out(page)
+        page.wait_for_selector(SIGNIN)
+
+        # Wrong passwords for a name are throttled: after three (Inez's was the first), even the right one waits.
+        _sign_in(page, "ivar", "guess one")
+        expect(page.locator("#signin-error")).to_have_text("Fel lösenord.")
+        _sign_in(page, "ivar", "guess two")
+        expect(page.locator("#signin-error")).to_have_text(re.compile(
+            r"^Fel lösenord\. För många felaktiga lösenord för det här namnet: vänta \d+ sekunder innan du försöker "
+            r"igen\.$"))
+        _sign_in(page, "ivar", PASSWORD)
+        expect(page.locator("#signin-error")).to_have_text(re.compile(
+            r"^För många felaktiga lösenord för det här namnet: vänta \d+ sekunder innan du försöker igen\.$"))
+        expect(page.locator("#signin")).to_be_visible()
+        # ... reloading does not reset the count (it is kept in IndexedDB); once the wait is over, the right one works.
+        page.reload()
+        page.wait_for_selector(SIGNIN)
+        _sign_in(page, "ivar", PASSWORD)
+        expect(page.locator("#signin-error")).to_contain_text("För många felaktiga lösenord")
+        page.evaluate("FieldkitStorage.getMeta('signin_failures:ivar').then(f => FieldkitStorage.putMeta("
+                      "'signin_failures:ivar', {count: f.count, last: new Date(Date.now() - 3600e3).toISOString()}))")
+        _sign_in(page, "ivar", PASSWORD)
+        _start_page(page)
+        expect(page.locator(f'#unsent .unsent-row[data-uuid="{ivars}"]')).to_be_visible()
+        expect(page.locator("#unsent .unsent-row")).to_have_count(1)
+        assert page.evaluate("FieldkitStorage.getMeta('signin_failures:ivar')") is None
+
+        # Back online. The login page says only how many users' interviews wait: no name, no place.
+        context.set_offline(False)
+        other = context.new_page()
+        other.goto(server.url + "/logga-in")
+        notice = other.locator("#unsent-notice")
+        expect(notice).to_have_text(
+            "Webbläsaren har fortfarande intervjuer från offlineappen som inte har skickats, från 2 användare. "
+            "Utloggningen tog inte bort dem: de finns kvar i webbläsaren tills centralen har fått dem. Var och en ser "
+            "och skickar sina egna efter att ha loggat in och öppnat offlineappen.")
+        assert not any(word in other.content() for word in ("ivar", "inez", "Umeå", "Lund", ivars, inez))
+
+        # Ivar, signed in offline in the first tab, sends his with his own enrolment (no login on the central needed).
+        _send(page, 1)
+        _app_log_out(page)  # the central answers now, and nobody is logged in there: log in there
+        expect(page.locator("#login-needed")).to_have_text(
+            "Centralen går att nå, men du är inte inloggad där. Logga in för att fortsätta.")
+        expect(page.locator("#who-name")).to_have_count(0)
+
+        # Once Inez is known, her start page on the central counts hers.
+        _login(other, server.url, "inez", INEZ_PASSWORD)
+        expect(other.locator("#unsent-notice")).to_have_text(
+            "1 av dina intervjuer i offlineappen i den här webbläsaren har inte skickats. Öppna offlineappen och skicka "
+            "dem, eller spara dem till en fil där. Öppna offlineappen")
+        other.goto(server.url + "/app/")
+        _start_page(other)
+        expect(other.locator("#who-name")).to_have_text("inez")
+        expect(other.locator(f'#unsent .unsent-row[data-uuid="{inez}"]')).to_be_visible()
+        _send(other, 1)
+        assert errors == []
+    finally:
+        context.close()
+    devices = dict(cdb.execute("select user_name, id from sync_devices where user_name is not null").fetchall())
+    for sid, user, municipality in ((ivars, "ivar", "2480"), (inez, "inez", "1281")):
+        held = store.get_submission(cdb, sid)
+        assert (held.interviewer, held.municipality_code, held.status) == (user, municipality, "complete")
+        (revision,) = cdb.query("select author from revisions where submission_uuid = ?", [sid])
+        assert revision["author"] == user
+        (sender,) = [row[0] for row in cdb.execute("select device_id from sync_received where revision_id in "
+                                                   "(select id from revisions where submission_uuid = ?)", [sid])]
+        assert sender == devices[user]
+
+
+def test_offline_nobody_works_without_a_verifier_made_at_a_login_in_this_browser(chromium, server, cdb, questionnaire):
+    from playwright.sync_api import expect
+
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        # A login whose verifier never reached the app (as a session from before the app kept them).
+        _login(page, server.url, "ivar")
+        page.evaluate("localStorage.clear()")
+        page.goto(server.url + "/app/")
+        _start_page(page)
+        for _ in range(100):
+            if page.evaluate("navigator.serviceWorker.controller !== null"):
+                break
+            page.wait_for_timeout(100)
+        expect(page.locator("#no-offline-signin")).to_have_text(
+            "Inloggning utan anslutning är inte förberedd för dig i den här webbläsaren ännu. Logga ut och logga in "
+            "igen med anslutning; sedan kan du arbeta här offline också.")
+
+        context.set_offline(True)
+        page.reload()
+        page.wait_for_selector("body[data-ready='1'] #signin-none")
+        expect(page.locator("#signin-none")).to_have_text(
+            "Ingen har loggat in på centralen i den här webbläsaren ännu, så ingen kan arbeta i den offline.")
+        expect(page.locator("#start")).to_have_count(0)
+        page.locator("#lang button", has_text="English").click()
+        expect(page.locator("#signin-none")).to_have_text(
+            "Nobody has logged in on the central in this browser yet, so nobody can work in it offline.")
+        assert errors == []
+    finally:
+        context.close()

@@ -106,7 +106,11 @@ def test_the_app_gets_the_level_of_each_form_the_districts_and_whose_page_it_is(
     client = central_app.test_client()
     with client.session_transaction() as session:
         session.update(user="ivar", epoch=0, at=time.time())
-    assert 'data-user="ivar"' in client.get("/app/").get_data(as_text=True)
+    # The page names nobody on the central (offline a cached copy would name whoever opened it last); the app
+    # asks GET /app/enrol, never cached, who is logged in.
+    shell = client.get("/app/").get_data(as_text=True)
+    assert 'data-user=""' in shell and 'data-central="1"' in shell and "ivar" not in shell
+    assert client.get("/app/enrol").json["user"] == "ivar"
     levels = {f["id"]: f["level"] for f in client.get("/app/forms.json").json["questionnaires"]}
     assert levels["sthlm-uppfoljning"] == "district" and levels["kub-webbenkat"] == "municipality"
     districts = client.get("/app/registry.json").json["districts"]
@@ -161,3 +165,29 @@ def test_enrolment_makes_an_audited_device_for_the_logged_in_user_and_needs_csrf
 def test_a_field_laptop_enrols_no_browser(client):
     assert client.get("/app/enrol").json["central"] is False
     assert client.post("/app/enrol", json={}).status_code == 404
+
+
+def test_a_login_keeps_the_nonce_of_the_offline_verifier_only_when_it_succeeds(central_app):
+    """The login page sends a nonce with the form (webapp/login.js); the app adopts its verifier only with it."""
+    from central_helpers import PASSWORD, login
+
+    nonce = "0123456789abcdef" * 2
+    client = central_app.test_client()
+    assert login(client, "ivar", "not the password", offline_nonce=nonce).status_code == 401
+    assert client.get("/app/enrol", headers={"X-Requested-With": "fetch"}).status_code == 401
+    assert login(client, "ivar", PASSWORD, offline_nonce=nonce).status_code == 302
+    answer = client.get("/app/enrol")
+    assert (answer.json["user"], answer.json["offline_nonce"]) == ("ivar", nonce)
+    assert answer.headers["Cache-Control"] == "no-store"
+    # Another login without a nonce (no WebCrypto) or with something else leaves none from before.
+    for other in ("", "<script>", nonce.upper(), nonce + "00"):
+        assert login(client, "ivar", PASSWORD, offline_nonce=other).status_code == 302
+        assert client.get("/app/enrol").json["offline_nonce"] is None
+
+
+def test_the_login_page_brings_the_offline_verifier_script(central_app):
+    page = central_app.test_client().get("/logga-in").get_data(as_text=True)
+    assert "webapp/login.js" in page and "data-offline-signin" in page and 'name="offline_nonce"' in page
+    # The unsent notice: how many users, never who (the texts carry no names; the script fills in a number).
+    assert 'data-many="Webbläsaren har fortfarande intervjuer från offlineappen som inte har skickats, från %(n)s ' \
+           'användare.' in page
