@@ -16,6 +16,7 @@ from forms import from_dict
 from sync import store
 from sync.demo_sthlm import SthlmMaker
 
+from browser_helpers import artifacts_dir
 from central_helpers import PASSWORD
 from test_browser_websync import DEFINITION, _home, _interview, _login, _start_page
 
@@ -242,6 +243,7 @@ def test_offline_each_user_of_a_shared_browser_signs_in_with_their_own_password(
         context.set_offline(True)
         page.goto(server.url + "/app/")
         page.wait_for_selector(SIGNIN)
+        page.screenshot(path=artifacts_dir("webusers") / "01-signin.png", full_page=True)
         assert page.locator("#signin-user option").all_text_contents() == ["Välj ditt namn", "inez", "ivar"]
         kept = page.evaluate("FieldkitStorage.listMeta('signin:')")
         assert {v["user"] for v in kept} == {"ivar", "inez"}
@@ -326,6 +328,11 @@ def test_offline_each_user_of_a_shared_browser_signs_in_with_their_own_password(
         expect(other.locator("#who-name")).to_have_text("inez")
         expect(other.locator(f'#unsent .unsent-row[data-uuid="{inez}"]')).to_be_visible()
         _send(other, 1)
+        # The app's own Logga ut, online: the central's logout, and the app wants a login again.
+        other.locator("#log-out").click()
+        other.wait_for_url(re.compile(r"/logga-in"))
+        other.goto(server.url + "/app/")
+        other.wait_for_url(re.compile(r"/logga-in"))
         assert errors == []
     finally:
         context.close()
