@@ -6,6 +6,8 @@
  *   #/i/<uuid>/review          review and complete
  *   #/i/<uuid>                 a completed interview
  * Every change of an answer is written to IndexedDB (storage.js) first; the page reacts after.
+ * On the central's app nothing is shown before the user is known (knowUser): logged in on the central, or,
+ * offline, signed in with their password (signinPage, signin.js); until then every route shows the sign-in.
  * Text comes from the server's catalogues (texts.json, kept offline); nothing is built with innerHTML.
  */
 (function () {
