@@ -23,6 +23,7 @@ from .filters import ExportFilter
 from .frame import Progress, load_frame
 from .grouping import CROSS, category_table, variable
 from .labels import gettext
+from .repeats import load_instances
 from .schema import Schema
 from .survey import one_per_municipality
 
@@ -39,7 +40,8 @@ def country_tables(db, schema: Schema, flt: ExportFilter, scope: Scope, lang: st
                    progress: Progress | None = None) -> dict[str, Any]:
     """Each table's figures for the whole country, by table key (matrix rows and the cross-table included).
 
-    Each table has two rows, both the country's: "Hela landet" and the total.
+    Each table has two rows, both the country's: "Hela landet" and the total. A repeat's figures are there
+    too: its summary (`Instances`, under its `key`) and its questions' tables counted over instances.
     """
     whole = dataclasses.replace(flt, counties=(), municipalities=())
     aggregate_only = dataclasses.replace(scope, county_code=None, personal=False)
@@ -50,13 +52,21 @@ def country_tables(db, schema: Schema, flt: ExportFilter, scope: Scope, lang: st
     g = np.zeros(len(frame), dtype=np.int64)
     found: dict[str, Any] = {}
     for result in question_tables(frame, schema, groups, g):
-        for table in result.tables:
-            found[table.key] = table
-            if isinstance(table, MatrixTable):
-                found.update({row.key: row for row in table.rows})
+        _keep(found, result.tables)
+    for one in load_instances(db, schema, whole, list(frame["uuid"]), aggregate_only, False, groups, g, rows=False):
+        found[one.key] = one
+        _keep(found, one.tables)
     if flt.tables.cross:
         found[CROSS] = category_table(variable(frame, schema, flt.tables.cross[1], lang), groups, g)
     return found
+
+
+def _keep(found: dict[str, Any], tables: list[Any]) -> None:
+    """The tables by key, and each matrix's rows by theirs."""
+    for table in tables:
+        found[table.key] = table
+        if isinstance(table, MatrixTable):
+            found.update({row.key: row for row in table.rows})
 
 
 def _reindex(table: ChoiceTable, options: list[Choice]) -> ChoiceTable:

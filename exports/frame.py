@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 from array import array
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,7 @@ import pandas as pd
 from forms import derived
 from forms.answers import is_relevant
 from forms.catalogues import N_
-from forms.model import DONT_KNOW, NOT_APPLICABLE, Question, Questionnaire, Section
+from forms.model import DONT_KNOW, NOT_APPLICABLE, Question, Section
 from sync.selection import EVERYTHING, Scope
 
 from .filters import LOCAL_TZ, ExportFilter, where
@@ -265,8 +265,9 @@ def _readers(schema: Schema) -> list[Any]:
     return readers
 
 
-def _shown_map(definition: Questionnaire) -> dict[str, tuple[Question, Section, frozenset]]:
-    return {q.id: (q, s, frozenset(i.code for i in q.items)) for s in definition.sections for q in s.questions}
+def shown_map(sections: Iterable[Section]) -> dict[str, tuple[Question, Section, frozenset]]:
+    """Each question of the sections with its section and matrix rows: what a version asks, for `_Row.relevant`."""
+    return {q.id: (q, s, frozenset(i.code for i in q.items)) for s in sections for q in s.questions}
 
 
 @contextlib.contextmanager
@@ -299,7 +300,7 @@ def _load(db, schema: Schema, flt: ExportFilter, progress: Progress | None, scop
     frame = _meta_frame([list(column) for column in zip(*meta_rows)] if meta_rows else [[] for _ in META])
     del meta_rows
     readers = _readers(schema)
-    shown = {version: _shown_map(d) for version, d in schema.versions.items()}
+    shown = {version: shown_map(d.sections) for version, d in schema.versions.items()}
     plan = derived.plan(schema.questionnaire)
     if plan.steps:
         computed = {step.question.id: (step.question, step.section, frozenset()) for step in plan.steps}
@@ -327,14 +328,36 @@ def _load(db, schema: Schema, flt: ExportFilter, progress: Progress | None, scop
         done += len(batch)
         if progress:
             progress("load", done, total)
+    return pd.concat([frame, _answer_columns(readers, schema, frame.index)], axis=1)
+
+
+def _answer_columns(readers: list[Any], schema: Schema, index: pd.Index) -> pd.DataFrame:
+    """The readers' columns as a frame; answers no question could take are noted in the schema's warnings."""
     data: dict[str, Any] = {}
     for reader in readers:
         data.update(reader.columns())
         if reader.unknown:
             schema.warnings.append(Message(N_("%(column)s: %(num)s answers not valid for the question were left out"),
                                            {"column": reader.key, "num": reader.unknown}))
-    answers = pd.DataFrame(data, index=frame.index) if data else pd.DataFrame(index=frame.index)
-    return pd.concat([frame, answers], axis=1)
+    return pd.DataFrame(data, index=index) if data else pd.DataFrame(index=index)
+
+
+def answers_frame(schema: Schema, rows: Iterable[tuple[Mapping[str, Any], dict[str, tuple[Question, Section,
+                                                                                             frozenset]]]]
+                  ) -> pd.DataFrame:
+    """Answer columns (no metadata) of `rows`, each (answers, what its version shows: see `shown_map`).
+
+    The instances of a repeat are read with this, each as one row: their cells get the same states
+    (a value, a special answer, SKIPPED, missing) as a submission's, so the same tables count them.
+    """
+    readers = _readers(schema)
+    count = 0
+    for answers, shown in rows:
+        row = _Row(answers, shown)
+        for reader in readers:
+            reader.take(row)
+        count += 1
+    return _answer_columns(readers, schema, pd.RangeIndex(count))
 
 
 def _with_derived(answers: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:

@@ -105,7 +105,7 @@ class Report:
     measures: list[Measure] = field(default_factory=list)
     #: The survey round the report covers (`filter.round`), if any.
     survey_round: Round | None = None
-    #: The instances of each repeat, one row each (see `exports.repeats`).
+    #: The instances of each repeat, one row each, and the repeat's figures (see `exports.repeats`).
     instances: list[Instances] = field(default_factory=list)
 
     @property
@@ -169,8 +169,9 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
     groups, g = groups_by(frame, schema, flt.tables.group_by, lang)
     sections = question_tables(frame, schema, groups, g)
     cross = cross_table(frame, schema, flt.tables, lang)
+    instances = load_instances(db, schema, flt, list(frame["uuid"]), scope, include_personal, groups, g)
     country = country_tables(db, schema, flt, scope, lang) if compare and compares_with_country(flt) else {}
-    cross = align_all(sections, cross, country)
+    cross = align_all(sections + [one.result for one in instances if one.result], cross, country)
     counts = frame["version"].value_counts() if len(frame) else pd.Series(dtype=int)
     version_counts = {v: int(counts.get(v, 0)) for v in versions}
     now = datetime.datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
@@ -182,8 +183,7 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
                   header(schema, flt.tables.group_by, lang), cross, country,
                   measures=build_measures(frame, schema, lang, related=_related(db, flt, scope, lang),
                                           invited=in_frame, suppression=Suppression(flt.tables.min_count)),
-                  survey_round=round_of(flt, schema.questionnaire),
-                  instances=load_instances(db, schema, flt, list(frame["uuid"]), scope, include_personal))
+                  survey_round=round_of(flt, schema.questionnaire), instances=instances)
 
 
 def _related(db, flt: ExportFilter, scope: Scope, lang: str):

@@ -63,10 +63,11 @@ def _sensitive_lines(report: Report) -> list[tuple[str, str]]:
     """What happens to the sensitive questions' answers in this workbook (docs/forms.md, sensitive answers)."""
     _ = report.gettext
     sensitive = [q for q in report.schema.questionnaire.questions() if q.sensitive]
+    sensitive += [q for one in report.instances for q in one.repeat.questions if q.sensitive]  # counted over instances
     if not sensitive:
         return []
     names, least = "; ".join(q.text(report.lang) for q in sensitive), report.hide(sensitive[0]).min_count
-    if report.schema.aggregate_only:
+    if not report.include_personal:
         return [(_("Sensitive questions"), _("%(questions)s: totals only, counts below %(min)s hidden; not in the "
                                              "sheets Data and Free text", questions=names, min=least))]
     return [(_("Sensitive questions"), _("%(questions)s: counts below %(min)s hidden in their tables",

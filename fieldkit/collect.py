@@ -249,7 +249,7 @@ def _save_posted(db, sub, questionnaire, current, repeat_action=None):
         form[cleared].data = None
     apply_rank_post(form, values, request.form.get("move"), cleared)
     raw = metadata.record(questionnaire, merge_section_raw(sub.draft["raw"], current, values), started=sub.created,
-                          device_id=sub.device_id, zone=LOCAL_ZONE)
+                          device_id=sub.device_id, username=sub.interviewer, zone=LOCAL_ZONE)
     anchor = None
     if repeat_action:
         raw, anchor = change_instances(questionnaire, current, raw, repeat_action)
@@ -319,7 +319,7 @@ def complete(sid):
     if sub.draft is None:
         return redirect(url_for(".summary", sid=sid))
     raw = metadata.record(questionnaire, sub.draft["raw"], started=sub.created, device_id=sub.device_id,
-                          completed=store.now(), zone=LOCAL_ZONE)
+                          username=sub.interviewer, completed=store.now(), zone=LOCAL_ZONE)
     cleaned = clean_answers(questionnaire, raw, lang=i18n.current_language())
     if not cleaned.ok:
         return redirect(url_for(".review", sid=sid))

@@ -9,7 +9,8 @@ request that finds another count rebuilds. The scope is part of the key, so what
 user's request built is never served to anyone with another scope.
 
 What is kept is what the page shows (tables, charts, counts), not the report's frame of
-answers, and only a few entries: the least recently used goes first.
+answers nor the rows of a repeat's instances, and only a few entries: the least recently used
+goes first.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ def _rows_only(frame: pd.DataFrame | None) -> pd.DataFrame | None:
 
 
 def without_answers(report: Report) -> Report:
-    """The report as the page needs it: n, counts and tables, without the frame of answers."""
-    return replace(report, frame=_rows_only(report.frame), duplicates=_rows_only(report.duplicates))
+    """The report as the page needs it: n, counts and tables, without the frame of answers or the rows of
+    each repeat's instances (only their tables)."""
+    return replace(report, frame=_rows_only(report.frame), duplicates=_rows_only(report.duplicates),
+                   instances=[replace(one, rows=[]) for one in report.instances])
 
 
 class PageCache:

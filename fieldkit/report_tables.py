@@ -21,6 +21,7 @@ from babel import numbers
 from exports.aggregate import ChoiceTable, MatrixTable, ValueTable
 from exports.captions import chart_caption, is_year
 from exports.grouping import CROSS
+from exports.repeats import Instances
 from exports.report import Report
 from exports.svg import bar_chart, percent, stacked_chart
 from forms.catalogues import N_
@@ -135,7 +136,8 @@ def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: s
     name = title or table.question.text(lang)
     svg, caption = None, ""
     counts = [table.base[-1]] if total_last else list(table.base)
-    if chart and table.base[-1] > 0 and not hide.hidden(counts).any():  # "n = 3" would tell what "<5" hides
+    # "n = 3" would tell what "<5" hides; and a chart whose every share is hidden would be empty bars
+    if chart and table.base[-1] > 0 and not hide.hidden(counts).any() and not np.isnan(shares).all():
         caption = chart_caption(report, name, counts)
         several = len(table.groups) > 2 or not total_last
         if table.question.type in ("scale", "matrix") or (several and not multi):
@@ -212,26 +214,61 @@ def value_view(table: ValueTable, report: Report) -> TableView:
                      totals=len(view.groups) - len(table.groups) + 1)
 
 
+def table_view(table: Any, report: Report) -> TableView:
+    """One question's table (a matrix, a choice or a value table) for the page."""
+    if isinstance(table, MatrixTable):
+        return matrix_view(table, report)
+    if isinstance(table, ChoiceTable):
+        return choice_view(table, report, report.group_header, shown=report.shown(table))
+    return value_view(table, report)
+
+
 def section_views(report: Report) -> list[tuple[str, list[TableView]]]:
     """(section title, its tables) for the page."""
-    out = []
-    for result in report.sections:
-        views = []
-        for table in result.tables:
-            if isinstance(table, MatrixTable):
-                views.append(matrix_view(table, report))
-            elif isinstance(table, ChoiceTable):
-                views.append(choice_view(table, report, report.group_header, shown=report.shown(table)))
-            else:
-                views.append(value_view(table, report))
-        out.append((result.section.text(report.lang), views))
-    return out
+    return [(result.section.text(report.lang), [table_view(table, report) for table in result.tables])
+            for result in report.sections]
+
+
+@dataclass
+class RepeatView:
+    """A repeat on the page: how many submissions have instances and how many, then its questions' tables."""
+
+    key: str
+    title: str
+    summary: TableView
+    views: list[TableView]
+
+
+def instances_view(instances: Instances, report: Report) -> TableView:
+    """Per group: the submissions with at least one instance, and the instances (small counts hidden)."""
+    lang, hide = report.lang, report.suppression
+    groups, submissions, counted = list(instances.groups), list(instances.submissions), list(instances.counted)
+    country = report.country.get(instances.key)
+    if country is not None:  # the whole country's row under the total, as in every table
+        groups.append(country.groups[0])
+        submissions.append(country.submissions[0])
+        counted.append(country.counted[0])
+    rows = [(group.name, [Cell(_count(s, lang)), Cell(_count(c, lang))])
+            for group, s, c in zip(groups, hide.counts(submissions), hide.counts(counted))]
+    header = [report.group_header, gettext("Submissions with at least one instance"), gettext("Instances")]
+    note = gettext("Each instance counts in the row of its submission.")
+    if country is not None:
+        note += " " + gettext("\"Whole country\": every county's submissions in the same period, for comparison.")
+    return TableView(instances.key, gettext("Submissions and instances"), note, header, rows,
+                     totals=2 if country is not None else 1)
+
+
+def repeat_views(report: Report) -> list[RepeatView]:
+    """Each repeat's figures for the page: its summary, then its questions counted over instances."""
+    return [RepeatView(one.repeat.id, one.repeat.text(report.lang), instances_view(one, report),
+                       [table_view(table, report) for table in one.tables])
+            for one in report.instances if one.result is not None]
 
 
 def reading_notes(report: Report) -> list[str]:
     """How to read the page's tables, once for the page: one note per kind of table it has."""
     kinds: set[str] = set()
-    for result in report.sections:
+    for result in report.sections + [one.result for one in report.instances if one.result is not None]:
         for table in result.tables:
             kinds.add(table.kind)
             if isinstance(table, MatrixTable):

@@ -49,7 +49,7 @@ from .auth import actor, address, current_scope, roles_required
 from .db import get_db
 from .export_jobs import JobRunner
 from .report_cache import PageCache, without_answers
-from .report_tables import cross_view, reading_notes, response_view, section_views
+from .report_tables import cross_view, reading_notes, repeat_views, response_view, section_views
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporter")
 
@@ -171,7 +171,8 @@ def _page(db, flt: ExportFilter, lang: str, scope) -> dict:
     """What the report page shows for `flt`: the report without its answers, and its tables as views."""
     built = build_report(db, flt, lang, scope=scope)
     return {"r": without_answers(built), "flt": built.filter, "response": response_view(built),
-            "sections": section_views(built), "cross": cross_view(built), "reading": reading_notes(built),
+            "sections": section_views(built), "repeats": repeat_views(built), "cross": cross_view(built),
+            "reading": reading_notes(built),
             "query": _query(built.filter, built.schema.questionnaire.group_by)}
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext
 
 from forms import registry
 from forms.answers import clean_answers
-from forms.display import format_answer, format_rows
+from forms.display import format_answer, format_instance, format_rows
 from forms.webform import formdata_for, instance_counts
 from sync import conflicts, devices, reviewing, store
 
@@ -173,16 +173,16 @@ def resolve(sid, conflict_id):
     db = get_db()
     _opened(sid)
     found = conflicts.sides(db, sid, conflict_id)
-    choices = {d.qid: d.suggested for d in found.differences if d.suggested}
+    choices = conflicts.suggested_choices(found)
     comment, problem, status = "", None, 200
     if request.method == "POST":
-        choices = {d.qid: request.form.get("choice-" + d.qid, "") for d in found.differences}
+        choices = {key: request.form.get("choice-" + key, "") for d in found.differences for key in d.choice_keys()}
         comment = (request.form.get("comment") or "").strip()
         try:
             conflicts.resolve(db, sid, conflict_id, choices, actor=actor(), comment=comment)
         except conflicts.ConflictError as exc:
             if exc.missing:  # for the reader: question texts in the page's language, not ids
-                texts = [found.questionnaire.question(q).text(i18n.current_language()) for q in exc.missing]
+                texts = [_choice_text(found, key, i18n.current_language()) for key in exc.missing]
                 problem = gettext("Choose which answer to keep for: %(questions)s", questions="; ".join(texts))
             else:
                 problem = str(exc)
@@ -192,7 +192,20 @@ def resolve(sid, conflict_id):
             return redirect(url_for(".show", sid=sid))
     lang = i18n.current_language()
     return render_template("review/conflict.html", found=found, sub=found.sub, questionnaire=found.questionnaire,
-                           choices=choices, comment=comment, problem=problem, lang=lang,
+                           EACH=conflicts.EACH, instance_choice=conflicts.instance_choice,
+                           format_instance=format_instance, choices=choices, comment=comment, problem=problem, lang=lang,
                            senders=devices.senders(get_db(), [found.head_meta.get("id"), found.other_meta.get("id")]),
                            municipality=registry.municipality(found.sub.municipality_code),
                            format_answer=format_answer), status
+
+
+def _choice_text(found: conflicts.Sides, key: str, lang: str) -> str:
+    """A choice the evaluator has not made, as the page names it: the question, or the repeat and its instance."""
+    for diff in found.differences:
+        label = diff.question.text(lang) if diff.question else diff.qid
+        if key == diff.qid:
+            return label
+        for row in diff.instances or []:
+            if key == conflicts.instance_choice(diff.qid, row.number):
+                return f"{label}: {diff.question.instance_text(lang, row.number)}"
+    return key

@@ -27,7 +27,8 @@ ANSWER_TYPES = {
     "integer": "integer", "decimal": "decimal", "money": "money", "year": "integer", "date": "date",
     "text": "text", "longtext": "text", "single": "text", "scale": "text", "yesno": "text",
     "multi": "multi", "matrix": "matrix", "time": "text", "datetime": "text",
-    "start": "text", "end": "text", "today": "date", "deviceid": "text",
+    "start": "text", "end": "text", "today": "date", "deviceid": "text", "username": "text", "email": "text",
+    "phonenumber": "text", "simserial": "text", "subscriberid": "text",
 }
 NUMBERS = ("integer", "decimal", "money")
 #: Expression types that can be a result, and the question type the result is shown and exported as.

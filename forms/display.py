@@ -51,12 +51,17 @@ def format_instances(repeat: Question, value: Any, lang: str = "sv") -> str:
     """A repeat's instances on one line: "Person 1 (Namn: Anna; Roll: Chef) · Person 2 (...)"."""
     parts = []
     for number, instance in enumerate(value if isinstance(value, list) else [], 1):
-        instance = instance if isinstance(instance, dict) else {}
-        answered = [f"{child.text(lang)}: {format_answer(child, instance[child.id], lang, instance)}"
-                    for child in repeat.questions if instance.get(child.id) is not None]
-        parts.append(f"{repeat.instance_text(lang, number)} ({'; '.join(answered)})" if answered
+        answered = format_instance(repeat, instance, lang)
+        parts.append(f"{repeat.instance_text(lang, number)} ({answered})" if answered
                      else repeat.instance_text(lang, number))
     return " · ".join(parts)
+
+
+def format_instance(repeat: Question, instance: Any, lang: str = "sv") -> str:
+    """The answers of one instance of a repeat: "Namn: Anna; Roll: Chef" (empty when it has none)."""
+    instance = instance if isinstance(instance, dict) else {}
+    return "; ".join(f"{child.text(lang)}: {format_answer(child, instance[child.id], lang, instance)}"
+                     for child in repeat.questions if instance.get(child.id) is not None)
 
 
 def format_derived(question: Question, value: Any, lang: str = "sv") -> str:

@@ -29,8 +29,10 @@ TEXT_TYPES = ("text", "longtext")
 #: A derived entry is computed from answers, never asked: a value, a check (a warning) or a constraint (an error).
 DERIVED = "derived"
 #: Facts about the interview that are recorded, never asked or shown: when it was started and first
-#: completed, the day it was started, the device (`forms.metadata`).
-METADATA_TYPES = ("start", "end", "today", "deviceid")
+#: completed, the day it was started, the device, who collected it (`forms.metadata`); and an ODK phone's
+#: email, number, SIM serial and subscriber id, which a laptop or browser does not have: they stay empty.
+METADATA_TYPES = ("start", "end", "today", "deviceid", "username", "email", "phonenumber", "simserial",
+                  "subscriberid")
 #: A time of day ("14:30") and a local date and time ("2025-03-04T14:30").
 TIME_TYPES = ("time", "datetime")
 #: A number chosen on a slider between min and max in steps of `step`; the choices put in an order (a list of
@@ -228,7 +230,7 @@ class Question:
 
     @property
     def metadata(self) -> bool:
-        """Recorded automatically (start, end, today, deviceid): stored with the answers, never shown."""
+        """Recorded automatically (start, end, today, deviceid, username...): stored with the answers, never shown."""
         return self.type in METADATA_TYPES
 
     @property
@@ -266,7 +268,7 @@ class Question:
         """
         if not self.filter:
             return None
-        wanted = {name: _as_text(lookup(qid)) for name, qid in self.filter.items()}
+        wanted = {name: filter_text(lookup(qid)) for name, qid in self.filter.items()}
         codes = {c.code for c in self.choices
                  if all(value is not None and c.attribute(name) == value for name, value in wanted.items())}
         return codes | {c.code for c in self.all_choices()[len(self.choices):]}
@@ -276,7 +278,7 @@ class Question:
         return choice.score if choice else None
 
 
-def _as_text(value: Any) -> str | None:
+def filter_text(value: Any) -> str | None:
     """An answer as a filter compares it: a code or a text as it is, a whole number without decimals."""
     if isinstance(value, bool) or value is None or value in SPECIAL_CODES:
         return None

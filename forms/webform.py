@@ -37,6 +37,7 @@ from .model import (
     Question,
     Questionnaire,
     Section,
+    filter_text,
     instance_key,
     split_instance_key,
 )
@@ -92,6 +93,8 @@ class SectionForm(Form):
     rule_errors: dict[str, str] = {}
     #: The answers (and derived values) shown in place of ${section.question} in labels and help texts.
     piped: Mapping[str, Any] = {}
+    #: Filtered questions whose earlier answer is on this page, by their key: see `offer_choices`.
+    live_filters: dict[str, dict[str, Any]] = {}
 
     def question_text(self, q: Question) -> str:
         """The question's label in the form's language, earlier answers piped in (plain text: escape it)."""
@@ -105,19 +108,46 @@ class SectionForm(Form):
 
         Only when every question a filter names is on an earlier page: one on this page may still change,
         so then all choices are shown and cleaning refuses a choice that does not fit. A chosen code stays
-        shown, so that its error can be read and the choice changed.
+        shown, so that its error can be read and the choice changed. For those, `live_filters` tells the
+        page's script what to compare, so that it can narrow the choices as the answers on the page change.
         """
         here = {q.id for q in self.section.questions} | {c.id for q in self.section.questions for c in q.questions}
         entries = [one for entry in self.layout for one in ([entry] if entry.instances is None
                                                             else [c for cs in entry.instances for c in cs])]
+        self.live_filters = {}
         for entry in entries:
             q = entry.question
-            if not q.filter or not entry.field or here & set(q.filter.values()):
+            if not q.filter or not entry.field:
+                continue
+            if here & set(q.filter.values()):
+                self.live_filters[entry.key] = self._live_filter(entry, here, answers)
                 continue
             field = self[entry.field]
             chosen = field.data if isinstance(field.data, list) else [field.data]
             offered = q.offered(answers.get) | {str(code) for code in chosen if code}
             field.choices = [c for c in field.choices if (c.value if hasattr(c, "value") else c[0]) in offered]
+
+    def _live_filter(self, entry: QuestionLayout, here: set[str], answers: Mapping[str, Any]) -> dict[str, Any]:
+        """What the page's script needs to narrow a filtered question whose earlier answer is on the same page.
+
+        `sources`: per attribute, the field of the answer on this page (in the same instance for a question of
+        the same repeat), or the text of a saved earlier page's answer; `choices`: each substantive choice's
+        values of those attributes. Choices not listed ("other", don't know) are always offered.
+        """
+        q = entry.question
+        sources = []
+        for name, qid in q.filter.items():
+            source = self.questionnaire.question(qid)
+            if qid not in here:
+                sources.append({"attribute": name, "value": filter_text(answers.get(qid))})
+                continue
+            repeat = self.questionnaire.repeat_of(qid)
+            field = instance_key(repeat.id, entry.number, qid) if repeat is not None and entry.number else qid
+            sources.append({"attribute": name, "field": field,
+                            "number": bool(source and source.type in ("integer", "decimal", "year", "money"))})
+        first = self.questionnaire.question(next(iter(q.filter.values())))
+        return {"sources": sources, "source_text": first.text(self.lang) if first else "",
+                "choices": {c.code: {name: c.attribute(name) for name in q.filter} for c in q.choices}}
 
     def rank_order(self, q: Question) -> list[str]:
         """A rank question's options in the order shown: as answered, else as written."""

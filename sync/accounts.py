@@ -33,11 +33,21 @@ DEFAULT_PASSWORD_HASH = "scrypt"
 
 def hash_secret(secret: str) -> str:
     """A salted hash of a password or passphrase, by the method in FIELDKIT_PASSWORD_HASH (default scrypt)."""
-    return generate_password_hash(secret, method=_hash_method())
+    return _hashed(secret, _hash_method())
 
 
 def _hash_method() -> str:
     return os.environ.get(PASSWORD_HASH_ENV) or DEFAULT_PASSWORD_HASH
+
+
+def _hashed(secret: str, method: str) -> str:
+    """werkzeug's hash, with a setting it does not know said as such rather than as a traceback."""
+    try:
+        return generate_password_hash(secret, method=method)
+    except ValueError as exc:
+        raise PasswordHashSettingError(
+            f"{PASSWORD_HASH_ENV}={method!r} is not a password hash method ({exc}): use scrypt or "
+            "pbkdf2:sha256:ITERATIONS, or leave it unset (see docs/config.md)") from None
 
 
 def _dummy_hash() -> str:
@@ -48,11 +58,15 @@ def _dummy_hash() -> str:
 @functools.cache
 def _dummy_hash_by(method: str) -> str:
     # Made on first use, not at import: that would cost every command and server start one slow hash.
-    return generate_password_hash("not a password of anyone", method=method)
+    return _hashed("not a password of anyone", method)
 
 
 class AccountError(FieldkitError, ValueError):
     """A problem with an account that the person can act on."""
+
+
+class PasswordHashSettingError(FieldkitError):
+    """FIELDKIT_PASSWORD_HASH names a method werkzeug cannot hash with."""
 
 
 class LoginFailed(FieldkitError):

@@ -4,6 +4,10 @@ Sync (`sync.ingest`) keeps both branches when two laptops edit the same intervie
 submission's head stays, the other branch's tip is recorded in `sync_conflicts`. Resolving
 writes one new revision whose parents are the current head and the other tip, with the
 answer of each differing question taken from the side the reviewer chose.
+
+A repeat (a list of instances) may be resolved per instance: instances have no key of their own, so
+they are matched by position, and only when neither side moved an instance of the base (removed or
+reordered one before others); otherwise only the whole list of one side can be chosen.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from . import audit, lineage, store
 from .reviewing import changed_questions
 
 HEAD, OTHER = "head", "other"
+#: The choice of a repeat that says: take each instance from the side chosen for it (`instance_choice`).
+EACH = "each"
 
 
 class ConflictError(store.StoreError):
@@ -37,6 +43,27 @@ def open_for(db: Database, sid: str) -> list[dict[str, Any]]:
     return lineage.open_conflicts(db, sid)
 
 
+def instance_choice(qid: str, number: int) -> str:
+    """The key of the choice for one instance of a repeat, numbered from 1: `s.personer[3]`."""
+    return f"{qid}[{number}]"
+
+
+@dataclass
+class InstanceDifference:
+    """One position of a repeat on both sides; None where that side has no instance there."""
+
+    number: int
+    base: dict[str, Any] | None
+    head: dict[str, Any] | None
+    other: dict[str, Any] | None
+    suggested: str | None
+
+    @property
+    def same(self) -> bool:
+        """Both sides hold the same instance here: it is kept without a choice."""
+        return self.head == self.other
+
+
 @dataclass
 class Difference:
     question: Question | None
@@ -45,6 +72,15 @@ class Difference:
     head: Any
     other: Any
     suggested: str | None  # the side that changed it from the base, when only one did
+    #: A repeat whose instances can be matched by position: one entry per position. None otherwise.
+    instances: list[InstanceDifference] | None = None
+
+    def choice_keys(self) -> list[str]:
+        """The choices this difference may take: the question's, then one per differing instance."""
+        keys = [self.qid]
+        if self.instances is not None:
+            keys += [instance_choice(self.qid, i.number) for i in self.instances if not i.same]
+        return keys
 
 
 @dataclass
@@ -100,9 +136,63 @@ def sides(db: Database, sid: str, conflict_id: int) -> Sides:
             suggested = OTHER
         elif other_part == base_part:
             suggested = HEAD
-        result.differences.append(Difference(questionnaire.question(qid), qid, base_answers.get(qid),
-                                             sub.answers.get(qid), other["answers"].get(qid), suggested))
+        question = questionnaire.question(qid)
+        diff = Difference(question, qid, base_answers.get(qid), sub.answers.get(qid), other["answers"].get(qid),
+                          suggested)
+        if question is not None and question.repeat:
+            diff.instances = matched_instances(base_answers.get(qid, []) if base else None, diff.head, diff.other)
+        result.differences.append(diff)
     return result
+
+
+def _instances(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else []
+
+
+def _in_place(base: list[Any], side: list[Any]) -> bool:
+    """No instance of the base turns up at another position on this side (none removed before others, none moved).
+
+    An instance equal to one of the base's counts as that instance; a duplicate may make this say no, which
+    only means the whole list is chosen instead.
+    """
+    return all(i < len(base) and base[i] == instance for i, instance in enumerate(side) if instance in base)
+
+
+def matched_instances(base: Any, head: Any, other: Any) -> list[InstanceDifference] | None:
+    """A repeat's instances side by side by position, or None when positions do not say which is which.
+
+    Without a base (the common revision is not held) positions are all there is and they are used.
+    """
+    base_list, head_list, other_list = _instances(base), _instances(head), _instances(other)
+    if base is not None and not (_in_place(base_list, head_list) and _in_place(base_list, other_list)):
+        return None
+    rows = []
+    for n in range(max(len(head_list), len(other_list))):
+        at_base, at_head, at_other = (items[n] if n < len(items) else None
+                                      for items in (base_list, head_list, other_list))
+        suggested = None
+        if base is not None and at_head == at_base:
+            suggested = OTHER
+        elif base is not None and at_other == at_base:
+            suggested = HEAD
+        rows.append(InstanceDifference(n + 1, at_base, at_head, at_other, suggested))
+    return rows
+
+
+def suggested_choices(found: Sides) -> dict[str, str]:
+    """The choices a page starts with: the side that changed a question (or an instance) when only one did.
+
+    A repeat matched by position starts with EACH, its instances with their own suggestions.
+    """
+    choices = {}
+    for diff in found.differences:
+        if diff.instances is not None:
+            choices[diff.qid] = EACH
+            choices.update({instance_choice(diff.qid, i.number): i.suggested
+                            for i in diff.instances if i.suggested and not i.same})
+        elif diff.suggested:
+            choices[diff.qid] = diff.suggested
+    return choices
 
 
 def _ordered(questionnaire: Questionnaire, qids: list[str]) -> list[str]:
@@ -110,12 +200,37 @@ def _ordered(questionnaire: Questionnaire, qids: list[str]) -> list[str]:
     return sorted(qids, key=lambda q: (order.get(q, len(order)), q))
 
 
+def _missing(diff: Difference, choices: dict[str, str]) -> list[str]:
+    """The choice keys of one difference still without a usable choice."""
+    choice = choices.get(diff.qid)
+    if choice in (HEAD, OTHER):
+        return []
+    if choice == EACH and diff.instances is not None:
+        return [key for key in diff.choice_keys()[1:] if choices.get(key) not in (HEAD, OTHER)]
+    return [diff.qid]
+
+
+def merged_instances(diff: Difference, choices: dict[str, str]) -> list[dict[str, Any]]:
+    """A repeat's list taken instance by instance: the chosen side's instance at each position, if it has one.
+
+    Choosing the side without an instance leaves that instance out; the rest keep their order.
+    """
+    merged = []
+    for row in diff.instances or []:
+        side = HEAD if row.same else choices[instance_choice(diff.qid, row.number)]
+        instance = row.head if side == HEAD else row.other
+        if instance is not None:
+            merged.append(instance)
+    return merged
+
+
 def merged_answers(found: Sides, choices: dict[str, str]) -> dict[str, Any]:
     """The head's answers with each differing question taken from the chosen side.
 
-    Every differing question needs a choice ('head' or 'other'); ConflictError names those without.
+    Every differing question needs a choice ('head' or 'other'), or for a repeat matched by position EACH and
+    a choice for every instance that differs (`instance_choice`); ConflictError names those without.
     """
-    missing = [d.qid for d in found.differences if choices.get(d.qid) not in (HEAD, OTHER)]
+    missing = [key for diff in found.differences for key in _missing(diff, choices)]
     if missing:
         raise ConflictError("choose an answer for: " + ", ".join(missing), missing)
     merged = dict(found.head)
@@ -123,6 +238,8 @@ def merged_answers(found: Sides, choices: dict[str, str]) -> dict[str, Any]:
         if choices[diff.qid] == OTHER:
             merged = {k: v for k, v in merged.items() if k.split("/")[0] != diff.qid}
             merged.update(_part(found.other, diff.qid))
+        elif choices[diff.qid] == EACH:
+            merged[diff.qid] = merged_instances(diff, choices)
     return merged
 
 
@@ -149,8 +266,17 @@ def resolve(db: Database, sid: str, conflict_id: int, choices: dict[str, str], *
             "conflict": conflict_id, "revision": revision["id"], "other_revision": found.conflict["other_revision"],
             "from_head": [d.qid for d in found.differences if choices[d.qid] == HEAD],
             "from_other": [d.qid for d in found.differences if choices[d.qid] == OTHER],
+            **_per_instance(found, choices),
         }, target=sid)
     return revision
+
+
+def _per_instance(found: Sides, choices: dict[str, str]) -> dict[str, Any]:
+    """For the audit log: the side taken at each differing position of the repeats resolved per instance."""
+    each = {d.qid: {str(row.number): choices[instance_choice(d.qid, row.number)]
+                    for row in d.instances or [] if not row.same}
+            for d in found.differences if choices[d.qid] == EACH}
+    return {"per_instance": each} if each else {}
 
 
 def _merge_revision(db: Database, found: Sides, answers: dict[str, Any], actor: str, comment: str) -> dict[str, Any]:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 import re
+from zoneinfo import ZoneInfo
 
 from werkzeug.datastructures import MultiDict
 
 from forms.webform import formdata_for
 
 from sync.demo import AnswerMaker, maker_for
+
+
+def swedish_today() -> str:
+    """Today's date where the survey runs, as the app records a `today` field: from 23:00 UTC (22:00 in
+    summer) it is already tomorrow in Sweden, whatever the machine's own zone."""
+    return datetime.datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()
 
 
 def plausible_answers(questionnaire, municipality_code="2480", seed=3):

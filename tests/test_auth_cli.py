@@ -81,3 +81,11 @@ def test_init_with_passphrase_protects_a_field_laptop(runner, tmp_path):
 def test_the_central_has_no_passphrase(runner, central_path):
     result = run(runner, central_path, "passphrase", "set", "--stdin", input="en lång lösenfras\n")
     assert result.exit_code == 1 and "Error: this is the central store" in result.output
+
+
+def test_an_unknown_password_hash_setting_is_named_not_a_traceback(runner, central_path, monkeypatch):
+    monkeypatch.setenv("FIELDKIT_PASSWORD_HASH", "fast")
+    result = run(runner, central_path, "users", "add", "nybörjare", "--role", "evaluator", "--password-stdin",
+                 input="a long enough password\n")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "FIELDKIT_PASSWORD_HASH='fast' is not a password hash method" in result.output

@@ -1,4 +1,5 @@
-"""The offline app renders what the Python pages do: repeats, range/rank/acknowledge/geopoint, ${} piping, metadata.
+"""The offline app renders what the Python pages do: repeats, range/rank/acknowledge/geopoint, ${} piping, metadata
+(username included, the phone's number left empty).
 
 A questionnaire that uses all of them (tests/webparity.yaml) is added to a field store; an interview runs in
 headless Chromium, partly by keyboard, and its completed revision must be what the Python engine makes of the
@@ -67,6 +68,8 @@ def test_repeats_new_types_piping_and_metadata_in_the_offline_app(chromium, pari
             raw = _raw(page, uuid)
             assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", raw["hem.start"])
             assert raw["hem.dag"] == raw["hem.start"][:10] and raw["hem.enhet"] and "hem.slut" not in raw
+            # who collects it is the laptop's interviewer; a browser has no phone number: that stays empty
+            assert raw["hem.vem"] == "Test Intervjuare" and "hem.tel" not in raw
 
             # Piping: "…" until answered, then the choice's label and the number as Swedish writes them.
             trivsel = page.locator("#q-hem-trivsel")

@@ -192,6 +192,83 @@ def test_the_page_after_the_county_offers_its_municipalities_and_refuses_others_
     assert store.get_submission(db, sid).draft["raw"]["k.kommun"] == "2580"
 
 
+def live_form():
+    """A filter over an answer on the same page, outside and inside a repeat, and over a number typed in."""
+    return from_dict({"id": "levande", "version": "1", "title": {"sv": "Levande", "en": "Live"}, "sections": [
+        section("p", {"id": "lan", "type": "single", "label": "Län", "choices": COUNTIES}),
+        section("k",
+                {"id": "samma", "type": "single", "label": "Län igen", "choices": COUNTIES, "dont_know": True},
+                {"id": "ort", "type": "single", "label": "Ort", "choices": MUNICIPALITIES,
+                 "filter": {"lan": "k.samma"}, "dont_know": True},
+                {"id": "lankod", "type": "integer", "label": "Länskod", "dont_know": True},
+                {"id": "orter", "type": "multi", "label": "Orter", "choices": MUNICIPALITIES,
+                 "filter": {"lan": "k.lankod"}},
+                {"id": "besok", "type": "repeat", "label": "Besök", "instance_label": "Besök", "questions": [
+                    {"id": "lan", "type": "single", "label": "Besökets län", "choices": COUNTIES},
+                    {"id": "kommun", "type": "single", "label": "Besökets kommun", "choices": MUNICIPALITIES,
+                     "filter": {"lan": "k.besok.lan", "code": "k.ort"}},
+                ]}),
+    ]})
+
+
+def _live(html: str) -> dict[str, dict]:
+    """The choice filters the page's script narrows live, by the name of the question's fields."""
+    import html as markup
+    import json
+    import re
+
+    found = {}
+    for spec, rest in re.findall(r"data-choice-filter='([^']*)'>(.*?)</div>", html, re.S):
+        found[re.search(r'name="([^"]+)"', rest).group(1)] = json.loads(markup.unescape(spec))
+    return found
+
+
+def test_a_filter_over_an_answer_on_the_same_page_tells_the_page_script_what_to_compare(client, db):
+    from sync import store
+
+    from field_helpers import start_interview
+    with store.transaction(db):
+        store.add_questionnaire(db, live_form(), origin="test")
+    sid, location = start_interview(client, "levande", "0180")
+    page = client.post(location, data={"action": "next", "p.lan": "25"}).headers["Location"]
+    draft = store.get_submission(db, sid).draft["raw"]
+    draft["k.besok"] = [{}]
+    store.save_draft(db, sid, draft, "k", {})
+    html = client.get(page).data.decode()
+    live = _live(html)
+    assert sorted(live) == ["k.besok[1].kommun", "k.ort", "k.orter"]
+    umea_skelleftea_lulea = {"2480": {"lan": "24"}, "2482": {"lan": "24"}, "2580": {"lan": "25"}}
+    assert live["k.ort"] == {"sources": [{"attribute": "lan", "field": "k.samma", "number": False}],
+                             "choices": umea_skelleftea_lulea}
+    assert live["k.orter"]["sources"] == [{"attribute": "lan", "field": "k.lankod", "number": True}]
+    # inside the repeat: its own instance's county, and an answer on the same page outside the repeat
+    assert sorted(live["k.besok[1].kommun"]["sources"], key=lambda s: s["attribute"]) == [
+        {"attribute": "code", "field": "k.ort", "number": False},
+        {"attribute": "lan", "field": "k.besok[1].lan", "number": False}]
+    assert live["k.besok[1].kommun"]["choices"]["2580"] == {"lan": "25", "code": "2580"}
+    # Without the script every choice is there, and a hint waits hidden for it.
+    assert html.count('value="2580"') == 3
+    assert html.count('class="help filter-none" role="status" hidden') == 3
+    assert "Svara på ”Län igen” först: alternativen beror på det." in html
+
+
+def test_a_filter_over_a_saved_earlier_page_and_one_on_this_page_sends_the_earlier_answer_as_text():
+    from forms.webform import build_section_form
+
+    questionnaire = from_dict({"id": "t", "version": "1", "title": "T", "sections": [
+        section("a", {"id": "antal", "type": "integer", "label": "Antal"}),
+        section("b", {"id": "lan", "type": "single", "label": "Län", "choices": COUNTIES},
+                {"id": "ort", "type": "single", "label": "Ort", "filter": {"lan": "b.lan", "stor": "a.antal"},
+                 "choices": [{"code": "x", "label": "X", "lan": "24", "stor": "3"}]}),
+    ]})
+    form = build_section_form(questionnaire, questionnaire.sections[1], "sv")()
+    form.offer_choices({"a.antal": 3.0})
+    sources = sorted(form.live_filters["b.ort"]["sources"], key=lambda s: s["attribute"])
+    assert sources == [{"attribute": "lan", "field": "b.lan", "number": False}, {"attribute": "stor", "value": "3"}]
+    form.offer_choices({})
+    assert {"attribute": "stor", "value": None} in form.live_filters["b.ort"]["sources"]
+
+
 # -- XLSForm ----------------------------------------------------------------------------------------
 
 def test_xlsform_choice_filters_import_clean_export_and_convert(tmp_path):

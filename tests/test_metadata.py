@@ -1,4 +1,5 @@
-"""Metadata questions (start, end, today, deviceid): recorded by the interview, never shown, exported like answers."""
+"""Metadata questions (start, end, today, deviceid, username...): recorded by the interview, never shown, exported
+like answers; an ODK phone's email, number and SIM facts stay empty."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from forms.loader import DefinitionError
 from forms.webform import build_section_form
 from sync import store
 
+from central_helpers import logged_in
 from field_helpers import section_post, start_interview
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
@@ -47,13 +49,38 @@ def test_record_fills_in_what_is_missing_in_local_time():
     assert done == {**raw, "rec.end": "2025-07-01T10:00:00+02:00"}
 
 
+def who_definition() -> dict:
+    return {"id": "vem", "version": "1", "title": {"sv": "Vem"}, "languages": ["sv"], "sections": [
+        {"id": "rec", "title": {"sv": "Uppgifter"}, "questions": [
+            {"id": "anvandare", "type": "username", "label": {"sv": "Användare"}},
+            *({"id": kind, "type": kind, "label": {"sv": kind}} for kind in metadata.NEVER_FILLED)]},
+        {"id": "fragor", "title": {"sv": "Frågor"}, "questions": [
+            {"id": "namn", "type": "text", "label": {"sv": "Namn"}, "required": True}]}]}
+
+
+def test_record_fills_in_who_collected_it_and_never_the_phone_facts():
+    questionnaire = from_dict(who_definition())
+    raw = metadata.record(questionnaire, {}, started="2025-03-04T09:00:00+00:00", device_id="dev-1",
+                          username="Anna Berg")
+    assert raw == {"rec.anvandare": "Anna Berg"}  # a laptop has no email, phone number or SIM: nothing to record
+    # the name stays the one who started it, as the device does
+    assert metadata.record(questionnaire, raw, started="2025-03-05T09:00:00+00:00", device_id="dev-2",
+                           username="Bo Ek", completed="2025-03-05T10:00:00+00:00") == raw
+    assert metadata.record(questionnaire, {}, started="2025-03-04T09:00:00+00:00", device_id=None) == {}
+    # a value that came with the data (an ODK phone's number) is kept, like any recorded fact
+    assert clean_answers(questionnaire, {"rec.phonenumber": "+46701234567", "fragor.namn": "Ada"}).answers == {
+        "rec.phonenumber": "+46701234567", "fragor.namn": "Ada"}
+
+
 @pytest.mark.parametrize("qtype, value, kept", [
+    ("username", "Anna Berg", True), ("username", "  ", False), ("email", "a@b.se", True),
+    ("phonenumber", "+46701234567", True), ("simserial", "x" * 201, False), ("subscriberid", 46, False),
     ("start", "2025-03-04T09:15:02+01:00", True), ("start", "2025-03-04T09:15:02", False),
     ("start", "igår", False), ("today", "2025-03-04", True), ("today", "2025-3-4", False),
     ("deviceid", "abc", True), ("deviceid", "x" * 201, False), ("deviceid", 17, False),
 ])
 def test_only_well_formed_metadata_is_kept(qtype, value, kept):
-    questionnaire = from_dict(definition())
+    questionnaire = from_dict(definition() if qtype in ("start", "today", "deviceid") else who_definition())
     question = next(q for q in questionnaire.questions() if q.type == qtype)
     assert (metadata.clean(question, value) is not None) is kept
 
@@ -115,3 +142,32 @@ def test_the_interview_records_metadata_shows_no_page_for_it_and_exports_it(clie
     assert data[data.index(header) + 1][header.index("Enhet")] == device
     free_texts = [c.value for row in workbook["Fritext"].iter_rows() for c in row]
     assert "Ada" in free_texts and device not in free_texts  # recorded facts are no free text
+
+
+def test_the_laptop_interview_records_its_interviewer_and_exports_the_phone_facts_empty(client, db):
+    questionnaire = from_dict(who_definition())
+    with store.transaction(db):
+        store.add_questionnaire(db, questionnaire)
+    sid, location = start_interview(client, "vem", "0180")
+    location = client.get(location).headers["Location"]  # the metadata section is no page
+    assert client.post(location, data=section_post(questionnaire, questionnaire.sections[1],
+                                                   {"fragor.namn": "Ada"})).status_code == 302
+    assert client.post(f"/s/{sid}/slutfor").status_code == 302
+    sub = store.get_submission(db, sid)
+    assert sub.answers == {"rec.anvandare": "Test Intervjuare", "fragor.namn": "Ada"}
+    text = "".join(iter_csv(build_report(db, ExportFilter("vem", status="all"), "sv")))
+    [row] = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert row["rec.anvandare"] == "Test Intervjuare"
+    assert [row[f"rec.{kind}"] for kind in metadata.NEVER_FILLED] == ["", "", "", ""]
+
+
+def test_on_the_central_server_the_logged_in_user_is_recorded(central_app, cdb):
+    questionnaire = from_dict(who_definition())
+    with store.transaction(cdb):
+        store.add_questionnaire(cdb, questionnaire)
+    client = logged_in(central_app, "ivar")
+    sid, location = start_interview(client, "vem", "2480")
+    location = client.get(location).headers["Location"]
+    assert client.post(location, data=section_post(questionnaire, questionnaire.sections[1],
+                                                   {"fragor.namn": "Ada"})).status_code == 302
+    assert store.get_submission(cdb, sid).draft["raw"]["rec.anvandare"] == "ivar"

@@ -14,7 +14,8 @@ TESTS = Path(__file__).parent
 BROKEN = TESTS / "broken"
 
 KNOWN_TYPES = ("single, multi, scale, matrix, yesno, integer, decimal, money, text, longtext, year, date, time, "
-               "datetime, note, derived, start, end, today, deviceid, range, rank, acknowledge, geopoint, repeat")
+               "datetime, note, derived, start, end, today, deviceid, username, email, phonenumber, simserial, subscriberid, "
+               "range, rank, acknowledge, geopoint, repeat")
 QUESTION_KEYS = ("check, choices, constraint, constraint_message, default, dont_know, expression, filter, help, id, "
                  "items, label, max, max_length, message, min, not_applicable, other, pattern, personal, relevant, "
                  "required, sensitive, step, type, xlsform_constraint, xlsform_header, xlsform_name")

@@ -335,12 +335,14 @@ def test_time_datetime_and_metadata_clean_as_in_python(engine_page):
     questionnaire = from_dict({"id": "tider", "version": "1", "title": {"sv": "Tider"}, "sections": [
         section("m", {"id": "start", "type": "start", "label": "Start"}, {"id": "slut", "type": "end", "label": "Slut"},
                 {"id": "dag", "type": "today", "label": "Dag"}, {"id": "enhet", "type": "deviceid", "label": "Enhet"},
+                {"id": "vem", "type": "username", "label": "Vem"}, {"id": "tel", "type": "phonenumber", "label": "Tel"},
                 {"id": "tid", "type": "time", "label": "Tid", "required": True, "dont_know": True},
                 {"id": "moment", "type": "datetime", "label": "Tidpunkt", "relevant": "m.dag is answered"},
                 {"id": "efter", "type": "text", "label": "Efter", "relevant": "m.tid == '09:30' or m.enhet == 'webb-1f0c'"}),
     ]})
     form = webform(questionnaire)
     options = {"m.start": MOMENT_VALUES, "m.slut": MOMENT_VALUES, "m.dag": TODAY_VALUES, "m.enhet": DEVICE_VALUES,
+               "m.vem": DEVICE_VALUES, "m.tel": DEVICE_VALUES,
                "m.tid": TIME_VALUES + ["vet_ej"], "m.moment": DATETIME_VALUES, "m.efter": ["svar", ""]}
     sets = [{key: rng.choice(values) for key, values in options.items() if rng.random() < 0.85} for _ in range(150)]
     # Every value of every list at least once, alone with the others fixed.
@@ -360,7 +362,7 @@ def test_time_datetime_and_metadata_clean_as_in_python(engine_page):
     # Not trivial: kept and dropped metadata, time errors in both languages, and the relevance they steer.
     answers = [result["answers"][1] for result in python]
     assert any("m.start" in a for a in answers) and any("m.start" not in a for a in answers)
-    assert {"m.tid", "m.moment", "m.dag", "m.enhet"} <= {key for a in answers for key in a}
+    assert {"m.tid", "m.moment", "m.dag", "m.enhet", "m.vem", "m.tel"} <= {key for a in answers for key in a}
     messages = {message for result in python for message in result["errors"].values()}
     assert {"Enter a time as HH:MM, e.g. 14:30.", "Ange en tidpunkt som TT:MM, t.ex. 14:30."} & messages
     assert any("m.moment" in result["skipped"] for result in python)
@@ -370,17 +372,23 @@ def test_time_datetime_and_metadata_clean_as_in_python(engine_page):
 def test_metadata_recorded_by_the_browser_is_kept_by_python(engine_page):
     questionnaire = from_dict({"id": "tider", "version": "1", "title": {"sv": "Tider"}, "sections": [
         section("m", {"id": "start", "type": "start", "label": "Start"}, {"id": "slut", "type": "end", "label": "Slut"},
-                {"id": "dag", "type": "today", "label": "Dag"}, {"id": "enhet", "type": "deviceid", "label": "Enhet"}),
+                {"id": "dag", "type": "today", "label": "Dag"}, {"id": "enhet", "type": "deviceid", "label": "Enhet"},
+                {"id": "vem", "type": "username", "label": "Vem"}, {"id": "epost", "type": "email", "label": "E-post"},
+                {"id": "tel", "type": "phonenumber", "label": "Tel"}, {"id": "sim", "type": "simserial", "label": "SIM"},
+                {"id": "abonnent", "type": "subscriberid", "label": "Abonnent"}),
     ]})
     form = webform(questionnaire)
     recorded = engine_page.evaluate("""(form) => {
         const started = new Date(2025, 2, 4, 9, 15, 2), completed = new Date(2025, 2, 4, 10, 0, 0);
-        const first = FieldkitAnswers.record(form, {}, {started: started, deviceId: "webb-1f0c"});
-        const second = FieldkitAnswers.record(form, first, {started: new Date(), completed: completed, deviceId: "other"});
+        const first = FieldkitAnswers.record(form, {}, {started: started, deviceId: "webb-1f0c", username: "ivar"});
+        const second = FieldkitAnswers.record(form, first, {started: new Date(), completed: completed, deviceId: "other",
+                                                            username: "inez"});
         return [first, second];
     }""", form)
     first, second = recorded
-    assert set(first) == {"m.start", "m.dag", "m.enhet"} and first["m.dag"] == "2025-03-04"
+    # who collected it is recorded; a browser has no email, phone number or SIM: those stay empty, as in Python
+    assert set(first) == {"m.start", "m.dag", "m.enhet", "m.vem"} and first["m.dag"] == "2025-03-04"
+    assert first["m.vem"] == "ivar"
     assert re.fullmatch(r"2025-03-04T09:15:02[+-]\d\d:\d\d", first["m.start"])
     # What was recorded stays; `end` comes with completion.
     assert {k: second[k] for k in first} == first and re.fullmatch(r"2025-03-04T10:00:00[+-]\d\d:\d\d", second["m.slut"])

@@ -49,7 +49,7 @@ IMPORTS = {
     "fieldkit/languages_plain_default.xlsx": 1,
     "fieldkit/likert_scale.xlsx": 3,
     "fieldkit/matrix.xlsx": 5,
-    "fieldkit/metadata.xlsx": 5,
+    "fieldkit/metadata.xlsx": 10,
     "fieldkit/multiline.xlsx": 2,
     "fieldkit/or_other.xlsx": 5,
     "fieldkit/relevant_translations.xlsx": 21,
@@ -63,25 +63,25 @@ IMPORTS = {
 #: Files that fail with these messages, and import with --skip-unsupported: path -> (questions, messages).
 IMPORTS_WITH_SKIP = {
     "XLSForm__pyxform/UCL_Biomass_Plot_Form.xlsx": (24, [
-        "survey row 16: type 'select_one_from_file UCL_regions.csv' is not supported",
-        "survey row 17: type 'select_one_from_file UCL_districts.csv' is not supported",
-        "survey row 18: type 'select_one_from_file UCL_villages.csv' is not supported",
-        "survey row 20: type 'select_one_from_file ULC_Biomass_Plots.csv' is not supported",
+        "survey row 16: the choices file 'UCL_regions.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 17: the choices file 'UCL_districts.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 18: the choices file 'UCL_villages.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 20: the choices file 'ULC_Biomass_Plots.csv' was not found next to the workbook (give the folder that holds it with --media)",
         "survey row 23: type 'image' is not supported",
         "survey row 26: calculation 'round(15 div (sqrt(cos(atan(${slope} div 100)))),2)' cannot be translated: the function sqrt() is not supported here",
         "survey row 27: calculation 'round(5 div (sqrt(cos(atan(${slope} div 100)))),2)' cannot be translated: the function sqrt() is not supported here",
-        "survey row 33: calculation '${plot_id}' cannot be translated: refers to ${plot_id} (row 20), which was left out: type 'select_one_from_file ULC_Biomass_Plots.csv' is not supported",
-        "survey row 35: type 'select_one_from_file species_names.csv' is not supported",
-        "survey row 36: relevant '${latin_name_id}=‘other’' cannot be translated: refers to ${latin_name_id} (row 35), which was left out: type 'select_one_from_file species_names.csv' is not supported",
+        "survey row 33: calculation '${plot_id}' cannot be translated: refers to ${plot_id} (row 20), which was left out: the choices file 'ULC_Biomass_Plots.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 35: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 36: relevant '${latin_name_id}=‘other’' cannot be translated: refers to ${latin_name_id} (row 35), which was left out: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
         "survey row 39: calculation 'if(${tree_distance} > ${slope_radius_inner}, 15, 6)' cannot be translated: refers to ${slope_radius_inner} (row 27), which was left out: calculation 'round(5 div (sqrt(cos(atan(${slope} div 100)))),2)' cannot be translated: the function sqrt() is not supported here",
         'survey row 43: a repeat inside a repeat is not supported (it spans rows 43-51)',
-        "survey row 57: type 'select_one_from_file species_names.csv' is not supported",
-        "survey row 58: relevant '${stump_latin_name_id}=‘other’' cannot be translated: refers to ${stump_latin_name_id} (row 57), which was left out: type 'select_one_from_file species_names.csv' is not supported",
+        "survey row 57: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 58: relevant '${stump_latin_name_id}=‘other’' cannot be translated: refers to ${stump_latin_name_id} (row 57), which was left out: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
         "survey row 65: type 'image' is not supported",
-        "survey row 73: type 'select_one_from_file species_names.csv' is not supported",
-        "survey row 74: relevant '${latin_name_id_sp1}=‘other’' cannot be translated: refers to ${latin_name_id_sp1} (row 73), which was left out: type 'select_one_from_file species_names.csv' is not supported",
-        "survey row 81: type 'select_one_from_file species_names.csv' is not supported",
-        "survey row 82: relevant '${latin_name_id_sp2}=‘other’' cannot be translated: refers to ${latin_name_id_sp2} (row 81), which was left out: type 'select_one_from_file species_names.csv' is not supported",
+        "survey row 73: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 74: relevant '${latin_name_id_sp1}=‘other’' cannot be translated: refers to ${latin_name_id_sp1} (row 73), which was left out: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 81: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
+        "survey row 82: relevant '${latin_name_id_sp2}=‘other’' cannot be translated: refers to ${latin_name_id_sp2} (row 81), which was left out: the choices file 'species_names.csv' was not found next to the workbook (give the folder that holds it with --media)",
     ]),
     "XLSForm__pyxform/case_insensitivity.xlsx": (1, [
         "survey row 3: type 'select_one_external c1' is not supported",
@@ -118,7 +118,7 @@ IMPORTS_WITH_SKIP = {
         "survey row 5: choice_filter \"label::English != ''\" cannot be translated: fieldkit reads column=${name} (or "
         "${name}=column), joined by 'and', so the question is left out (it would show every choice of the list)",
     ]),
-    "XLSForm__pyxform/xlsform_spec_test.xlsx": (35, [
+    "XLSForm__pyxform/xlsform_spec_test.xlsx": (36, [
         'survey row 7: relevant "regex(${address}, \'[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\\\.[A-Za-z]{2,4}\')" cannot be translated: the function regex() is not supported here',
         'survey row 16: a group inside a repeat is not supported (it spans rows 16-19)',
         'survey row 20: a group inside a repeat is not supported (it spans rows 20-23)',
@@ -128,7 +128,7 @@ IMPORTS_WITH_SKIP = {
         "survey row 37: type 'audio' is not supported",
         "survey row 38: type 'video' is not supported",
     ]),
-    "getodk__docs/form-logic.xlsx": (36, [
+    "getodk__docs/form-logic.xlsx": (37, [
         "survey row 48: calculation 'sum(${people}[age < 18]/pet_count)' cannot be translated: the operator '[' is "
         "not supported",
         "survey row 56: type 'select_one ${person_name}' is not supported: fieldkit has no choices made from the "
@@ -136,8 +136,8 @@ IMPORTS_WITH_SKIP = {
         "survey row 57: type 'select_one ${person_name}' is not supported: fieldkit has no choices made from the "
         "answers to ${person_name}",
     ]),
-    "getodk__docs/question-types.xlsx": (40, [
-        "survey row 16: type 'select_one_from_file hospitals.csv' is not supported",
+    "getodk__docs/question-types.xlsx": (42, [
+        "survey row 16: the choices file 'hospitals.csv' was not found next to the workbook (give the folder that holds it with --media)",
         "survey row 27: type 'geotrace' is not supported",
         "survey row 28: type 'geoshape' is not supported",
         "survey row 29: type 'geoshape' is not supported",
@@ -171,10 +171,10 @@ IMPORTS_WITH_SKIP = {
     "fieldkit/unsupported_types.xlsx": (6, [
         "survey row 4: type 'image' is not supported",
         'survey row 5: the calculate row has no calculation',
-        "survey row 11: type 'select_one_from_file places.csv' is not supported",
+        "survey row 11: the choices file 'places.csv' was not found next to the workbook (give the folder that holds it with --media)",
         "survey row 12: unknown type 'integr'",
     ]),
-    "kobotoolbox__kobocat/exp.xlsx": (10, [
+    "kobotoolbox__kobocat/exp.xlsx": (13, [
         "survey row 13: type 'image' is not supported",
     ]),
     "kobotoolbox__kobocat/paired/kobocat_csv_export/tutorial.xls": (5, [
@@ -183,7 +183,7 @@ IMPORTS_WITH_SKIP = {
     "kobotoolbox__kobocat/paired/kobocat_csv_export/tutorial_w_repeats.xls": (6, [
         "survey row 4: type 'image' is not supported",
     ]),
-    "kobotoolbox__kobocat/paired/kobocat_csv_import/tutorial.xls": (13, [
+    "kobotoolbox__kobocat/paired/kobocat_csv_import/tutorial.xls": (15, [
         "survey row 5: type 'photo' is not supported",
     ]),
     "kobotoolbox__kobocat/paired/kobocat_nested_repeats/nested_repeats.xls": (7, [
@@ -399,15 +399,17 @@ def left_out_kind(message: str) -> str:
         kind = found.group(1).lower()
         if kind in ("image", "photo", "audio", "video", "file", "background-audio"):
             return "media and files"
-        return {"select_one_from_file": "choices from a file", "select_one_external": "choices from a file",
+        return {"select_one_external": "choices from an external sheet",
                 "geotrace": "geotrace, geoshape, start-geopoint", "geoshape": "geotrace, geoshape, start-geopoint",
                 "start-geopoint": "geotrace, geoshape, start-geopoint", "begin": "legacy loop"}.get(kind, kind)
+    if re.search(r": the choices file '[^']*' was not found", message):
+        return "choices file not in the corpus"
     if "inside a repeat is not supported" in message:
         return "group or repeat inside a repeat"
     if "choice_filter" in message or "appears twice in list" in message:
         return "choice_filter fieldkit cannot read"
     if "device metadata" in message:
-        return "device metadata (username, phonenumber...)"
+        return "device metadata (audit)"
     return "calculation" if ": calculation " in message else "relevant" if ": relevant " in message else message
 
 
@@ -435,10 +437,11 @@ def test_share_of_the_public_samples_question_rows_that_import(capsys):
         print(f"\npublic XLSForm samples: {kept} of {rows} question rows import ({kept / rows:.0%}); left out:")
         for kind, count in kinds.most_common():
             print(f"  {count:3} {kind}")
-    assert (kept, rows) == (239, 333)
+    assert (kept, rows) == (248, 333)
     assert dict(kinds) == {
-        "media and files": 31, "group or repeat inside a repeat": 13, "choices from a file": 10,
-        "device metadata (username, phonenumber...)": 9, "refers to a row left out": 8, "calculation": 5,
+        "media and files": 31, "group or repeat inside a repeat": 13, "choices file not in the corpus": 9,
+        "choices from an external sheet": 1,
+        "refers to a row left out": 8, "calculation": 5,
         "geotrace, geoshape, start-geopoint": 4, "choice_filter fieldkit cannot read": 3, "legacy loop": 3,
         "barcode": 3, "relevant": 2, "select from a repeat's answers": 2, "osm": 1,
     }
@@ -631,15 +634,49 @@ def test_special_codes_and_markers_restore_fieldkit_flags():
     assert [c.code for c in q.question("special_codes.hyra").choices] == ["lag", "hog"]
 
 
-def test_start_end_today_and_deviceid_are_recorded_and_other_metadata_left_out_with_a_warning():
+def test_metadata_rows_are_recorded_entries_and_the_phone_facts_stay_empty_with_a_note():
     path = CORPUS / "fieldkit/metadata.xlsx"
     result = import_xlsform(path)
     assert [(x.id, x.type) for x in result.questionnaire.questions()] == [
         ("metadata.start", "start"), ("metadata.end", "end"), ("metadata.today", "today"),
-        ("metadata.deviceid", "deviceid"), ("metadata.name", "text")]
+        ("metadata.deviceid", "deviceid"), ("metadata.username", "username"), ("metadata.email", "email"),
+        ("metadata.phonenumber", "phonenumber"), ("metadata.simserial", "simserial"),
+        ("metadata.subscriberid", "subscriberid"), ("metadata.name", "text")]
+    empty = "which a laptop or browser does not have: it is imported as a metadata entry that stays empty"
     assert messages(result.warnings, path) == [
-        "survey row 6: type 'username' is device metadata, which fieldkit does not collect; the row is left out"]
-    assert result.rows_left_out == [6]
+        f"survey row 7: type 'email' is the email address of the phone's account, {empty}",
+        f"survey row 8: type 'phonenumber' is the phone number of the SIM card, {empty}",
+        f"survey row 9: type 'simserial' is the serial number of the SIM card, {empty}",
+        f"survey row 10: type 'subscriberid' is the subscriber id (IMSI) of the SIM card, {empty}",
+        "survey row 11: type 'audit' is device metadata, which fieldkit does not collect; the row is left out"]
+    assert result.rows_left_out == [11]
+
+
+def test_metadata_rows_export_as_odk_metadata_that_pyxform_preloads_and_import_back_the_same(tmp_path):
+    questionnaire = import_xlsform(CORPUS / "fieldkit/metadata.xlsx").questionnaire
+    path = export_xlsform(questionnaire, tmp_path / "metadata.xlsx").path
+    pyxform_warnings: list[str] = []
+    root = ET.fromstring(convert(xlsform=str(path), warnings=pyxform_warnings).xform)
+    preloads = {b.get("nodeset").rsplit("/", 1)[1]: b.get("{http://openrosa.org/javarosa}preloadParams")
+                for b in root.iter(f"{XF}bind") if b.get("{http://openrosa.org/javarosa}preload")}
+    assert {name: preloads[name] for name in ("username", "email", "phonenumber", "simserial", "subscriberid")} == {
+        "username": "username", "email": "email", "phonenumber": "phonenumber", "simserial": "simserial",
+        "subscriberid": "subscriberid"}
+    # ODK itself calls these two old: pyxform's only words about the export
+    assert len(pyxform_warnings) == 2 and all("no longer supported on most devices" in w for w in pyxform_warnings)
+    assert import_xlsform(path).questionnaire.to_dict() == questionnaire.to_dict()
+
+
+@pytest.mark.parametrize("written, recorded", [
+    ("imei", "deviceid"), ("uri:username", "username"), ("get phone number", "phonenumber"),
+    ("sim id", "simserial"), ("subscriber id", "subscriberid"), ("uri:email", "email"),
+])
+def test_pyxform_spellings_of_metadata_are_read_as_the_same_entries(written, recorded, tmp_path):
+    path = tmp_path / "spelt.csv"
+    path.write_text(f"survey,type,name,label\n,{written},meta_row,\n,text,namn,Namn\n"
+                    "settings,form_id,version,default_language\n,spelt,1,sv\n", encoding="utf-8")
+    questionnaire = import_xlsform(path).questionnaire
+    assert [(q.id, q.type) for q in questionnaire.questions()] == [("spelt.meta_row", recorded), ("spelt.namn", "text")]
 
 
 def test_csv_layout_imports_like_a_workbook():

@@ -11,7 +11,6 @@ listed in ROUND_TRIP_LOSSES.
 from __future__ import annotations
 
 import csv
-import datetime
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -28,12 +27,12 @@ from forms.xlsform import import_xlsform
 from sync import store
 
 from exports_helpers import column_ids, data_records, sheet_rows
-from field_helpers import section_post, start_interview
+from field_helpers import section_post, start_interview, swedish_today
 
 CORPUS = Path(__file__).resolve().parent / "xlsforms"
 XF = "{http://www.w3.org/2002/xforms}"
 JR = "{http://openrosa.org/javarosa}"
-TODAY = datetime.date.today().isoformat()
+TODAY = swedish_today()
 UNTAGGED = ("the labels name no language, so they are read as Swedish (sv): set default_language on the settings "
             "sheet or name it in the column, e.g. label::English (en)")
 
@@ -60,7 +59,6 @@ WARNINGS = {
         "row or a note, whose value fieldkit does not show in a text); it shows [tip_18_total] instead",
         "survey row 10: default 'now()' is not a valid answer (Enter a date as YYYY-MM-DD.): the question starts "
         "empty",
-        "survey row 11: type 'username' is device metadata, which fieldkit does not collect; the row is left out",
         "survey row 12: default '${username}' refers to another answer, which fieldkit does not do for a default: "
         "the question starts empty",
         "survey row 13: constraint \"regex(., '\\\\p{L}')\" cannot be translated: the pattern '\\\\p{L}' is not a "
@@ -80,8 +78,8 @@ WARNINGS = {
         "31), which was left out: calculation 'round(${shape_area}, 2)' cannot be translated: refers to "
         "${shape_area} (row 30), which was left out: calculation 'area(${shape})' cannot be translated: the "
         "function area() is not supported here); it shows [rounded_shape_area] instead",
-        "survey row 72: type 'username' is device metadata, which fieldkit does not collect; the row is left out",
-        "survey row 73: type 'phonenumber' is device metadata, which fieldkit does not collect; the row is left out",
+        "survey row 73: type 'phonenumber' is the phone number of the SIM card, which a laptop or browser does not "
+        "have: it is imported as a metadata entry that stays empty",
     ],
 }
 
@@ -238,7 +236,11 @@ def test_question_types_form_takes_range_rank_geopoint_and_a_grid_and_records_me
     stored = store.get_submission(db, sid).answers
     assert stored[f"{q}rank_widget"] == ["d", "c", "b", "a"]
     assert stored[f"{q}today"] == TODAY and stored[f"{q}start"] and stored[f"{q}end"] and stored[f"{q}deviceid"]
+    # who collected it is the laptop's interviewer; a laptop has no phone number: that entry stays empty
+    assert stored[f"{q}username"] == "Test Intervjuare" and f"{q}phonenumber" not in stored
     record, row, _ = exported(db, tmp_path, questionnaire)
+    assert (record[f"{q}username"], row[f"{q}username"]) == ("Test Intervjuare", "Test Intervjuare")
+    assert record.get(f"{q}phonenumber") is None and row[f"{q}phonenumber"] == ""
     assert (record[f"{q}range_integer_widget"], record[f"{q}range_decimal_widget"]) == (7, 2.5)
     assert (record[f"{q}wakeup"], record[f"{q}today"]) == ("06:45", TODAY)
     assert (row[f"{q}range_integer_widget"], row[f"{q}wakeup"], row[f"{q}today"]) == ("7", "06:45", TODAY)

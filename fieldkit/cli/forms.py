@@ -11,7 +11,7 @@ from forms.loader import load_file
 from forms.xlsform import XLSFormError, import_xlsform
 from sync import store
 
-from .store_commands import open_store
+from .store_commands import existing_store, open_store
 from .xlsform import export_command, import_command
 
 
@@ -62,18 +62,31 @@ def validate_command(paths: tuple[str, ...]) -> None:
 
 
 @forms_group.command("list")
-def list_command() -> None:
-    """List the questionnaires in the shipped form library.
+@click.pass_context
+def list_command(ctx: click.Context) -> None:
+    """List the questionnaires in the shipped form library, then those only the store holds.
+
+    A questionnaire added with `forms add` or received by sync is listed from the store (--db)
+    with "store" in a fifth column; its newest version is shown.
 
     Example: fieldkit forms list
     """
+    shipped = set()
     for path in library_files():
         result = load_file(path)
         if result.ok:
             q = result.questionnaire
+            shipped.add(q.id)
             click.echo(f"{q.id}\t{q.version}\t{q.content_hash[:12]}\t{q.text('sv')}")
         else:
             click.echo(f"{path.name}\tINVALID\t{len(result.problems)} problem(s)", err=True)
+    db = existing_store(ctx)
+    if db is None:
+        return
+    for entry in store.list_questionnaires(db):
+        if entry["id"] not in shipped:
+            title = entry["title_sv"] or entry["title_en"] or ""
+            click.echo(f"{entry['id']}\t{entry['version']}\t{entry['content_hash'][:12]}\t{title}\tstore")
 
 
 @forms_group.command("add")

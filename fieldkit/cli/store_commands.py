@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from sync import accounts, demo, store
@@ -17,6 +19,19 @@ def open_store(ctx: click.Context, *, check: bool = True):
             store.check_schema(db)
         except store.StoreError as exc:
             raise click.ClickException(f"{ctx.obj['db']}: {exc}") from None
+    return db
+
+
+def existing_store(ctx: click.Context):
+    """The store named by --db if it exists and is initialised, else None (never creates one)."""
+    path = Path(ctx.obj["db"])
+    if not path.is_file():
+        return None
+    db = store.open_db(path)
+    try:
+        store.check_schema(db)
+    except store.StoreError:
+        return None
     return db
 
 

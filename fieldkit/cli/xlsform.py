@@ -12,6 +12,9 @@ from forms.library import library_files
 from forms.loader import load_file, load_text
 from forms.model import Questionnaire
 from forms.xlsform import XLSFormError, export_xlsform, import_xlsform
+from sync import store
+
+from .store_commands import existing_store
 
 
 def definition_yaml(questionnaire: Questionnaire) -> str:
@@ -26,7 +29,10 @@ def definition_yaml(questionnaire: Questionnaire) -> str:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="Directory for the definition file <id>-<version>.yaml.")
 @click.option("--force", is_flag=True, help="Overwrite the definition file if it exists.")
-def import_command(file: Path, skip_unsupported: bool, out_dir: Path, force: bool) -> None:
+@click.option("--media", "media", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of the form's media files (select_one_from_file choices); by default the workbook's "
+                   "own folder.")
+def import_command(file: Path, skip_unsupported: bool, out_dir: Path, force: bool, media: Path | None) -> None:
     """Import an XLSForm (.xlsx, .xls or pyxform CSV) as a questionnaire definition.
 
     Writes <id>-<version>.yaml into --out. Every problem is reported as
@@ -34,10 +40,14 @@ def import_command(file: Path, skip_unsupported: bool, out_dir: Path, force: boo
     imported, e.g. because of rows fieldkit does not support (nested
     repeats, geopoints, media, some calculations) and --skip-unsupported is not given.
 
+    Choices of select_one_from_file rows are read from the file the row names
+    (.csv, .xml, .geojson), in --media or next to the workbook, into the
+    definition.
+
     Example: fieldkit forms import survey.xlsx --skip-unsupported --out forms/library
     """
     try:
-        result = import_xlsform(file, skip_unsupported=skip_unsupported)
+        result = import_xlsform(file, skip_unsupported=skip_unsupported, media=media)
     except XLSFormError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -79,23 +89,26 @@ def import_command(file: Path, skip_unsupported: bool, out_dir: Path, force: boo
               help="Output format.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write (.xlsx).")
-def export_command(questionnaire: str, version: str | None, fmt: str, out: Path) -> None:
+@click.pass_context
+def export_command(ctx: click.Context, questionnaire: str, version: str | None, fmt: str, out: Path) -> None:
     """Export a questionnaire as an XLSForm that ODK, KoboToolbox and pyxform read.
 
-    QUESTIONNAIRE is an id from the shipped form library or the path of a
-    YAML definition file.
+    QUESTIONNAIRE is an id from the shipped form library, of a questionnaire
+    the store (--db) holds (added with `forms add` or received by sync), or
+    the path of a YAML definition file.
 
     Example: fieldkit forms export kub-webbenkat --format xlsform --out kub-webbenkat.xlsx
     """
     if out.suffix.lower() != ".xlsx":
         raise click.ClickException(f"--out must name an .xlsx file (got {out})")
-    found = _find(questionnaire, version)
+    found = _find(questionnaire, version, existing_store(ctx))
     result = export_xlsform(found, out)
     click.echo(f"wrote {result.path}: {found.id} version {found.version}, {result.questions} question(s), "
                f"languages {', '.join(found.languages)}")
 
 
-def _find(reference: str, version: str | None) -> Questionnaire:
+def _find(reference: str, version: str | None, db=None) -> Questionnaire:
+    """A definition file, else the library's questionnaire (newest or `version`), else the store's."""
     path = Path(reference)
     if path.suffix in (".yaml", ".yml") or path.is_file():
         return _loaded(path)
@@ -108,10 +121,16 @@ def _find(reference: str, version: str | None) -> Questionnaire:
             candidates.append(result.questionnaire)
     if version:
         candidates = [q for q in candidates if q.version == version]
+    if not candidates and db is not None:
+        try:
+            return store.get_questionnaire(db, reference, version)
+        except store.NotFound:
+            pass
     if not candidates:
         what = f"{reference!r} version {version!r}" if version else repr(reference)
         note = f" ({len(broken)} library file(s) have problems: run fieldkit forms validate)" if broken else ""
-        raise click.ClickException(f"no questionnaire {what} in the form library{note}; see fieldkit forms list")
+        raise click.ClickException(f"no questionnaire {what} in the form library nor in the store{note}; "
+                                   "see fieldkit forms list")
     return max(candidates, key=lambda q: _version_key(q.version))
 
 

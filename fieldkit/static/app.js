@@ -1,4 +1,4 @@
-// fieldkit pages: autosave of interview drafts, relevance while answering, municipality filter.
+// fieldkit pages: autosave of interview drafts, relevance while answering, municipality filter, choice filters.
 // Everything works without JavaScript; this only makes it quicker and safer.
 (function () {
   "use strict";
@@ -233,6 +233,7 @@
         box.parentNode.insertBefore(marker, box);  // a question of a repeat's instance sits deeper than the form
       }
     });
+    form.dispatchEvent(new CustomEvent("fieldkit:relevance"));  // a question asked or no longer asked
   };
 
   // Answers kept in the browser that the server never acknowledged (it was down, the tab was closed): put
@@ -412,6 +413,80 @@
     });
   }
 
+  // A choice filter whose earlier answer is on this page (forms/webform.py `live_filters`): only the choices
+  // that fit the answer are shown, and changing that answer clears a choice that no longer fits (autosave
+  // then saves it). Until the answer changes, a chosen choice stays shown, as the server shows it. The
+  // server stays the judge: saving refuses a choice that does not fit.
+  var SPECIAL = ["vet_ej", "ej_aktuellt"];
+
+  // An answer as forms/model.py `filter_text` compares it: codes and texts as they are, numbers without
+  // decimals when whole; no answer, or a special one, matches nothing.
+  function filterText(text, number) {
+    text = (text || "").split(/\s+/).filter(Boolean).join(" ");  // as a text answer is cleaned
+    if (!text || SPECIAL.indexOf(text) !== -1) return null;
+    if (!number) return text;
+    text = text.replace(/[\s\u00a0]/g, "").replace(",", ".");
+    if (!/^-?\d+(\.\d+)?$/.test(text)) return null;
+    return String(Number(text));
+  }
+
+  function setupChoiceFilter(box) {
+    var form = box.closest("form");
+    var spec = JSON.parse(box.getAttribute("data-choice-filter"));
+    var hint = box.parentNode.querySelector(".filter-none");
+    var names = spec.sources.filter(function (s) { return s.field; }).map(function (s) { return s.field; });
+
+    function current(source) {
+      if (!source.field) return source.value;
+      var question = form.querySelector('.question[data-qid="' + CSS.escape(source.field) + '"]');
+      if (question && question.hidden) return null;  // not asked: the server keeps no answer
+      if (form.querySelector('input[name="' + CSS.escape(source.field + "/special") + '"]:checked')) return null;
+      var text = null;
+      Array.prototype.forEach.call(form.querySelectorAll('[name="' + CSS.escape(source.field) + '"]'), function (el) {
+        if (el.type === "radio" || el.type === "checkbox") { if (el.checked) text = el.value; }
+        else text = el.value;
+      });
+      return filterText(text, source.number);
+    }
+
+    function update(clearing) {
+      var wanted = spec.sources.map(function (source) { return { attribute: source.attribute, value: current(source) }; });
+      var cleared = null, anyFits = false;
+      Array.prototype.forEach.call(box.querySelectorAll("input"), function (input) {
+        var attributes = spec.choices[input.value];
+        if (!attributes) return;  // "other" and the special answers: always offered
+        var fits = wanted.every(function (w) { return w.value !== null && attributes[w.attribute] === w.value; });
+        if (!fits && input.checked && clearing) { input.checked = false; cleared = input; }
+        var hide = !fits && !input.checked;
+        input.closest("label").hidden = hide;
+        input.disabled = hide;  // out of the keyboard's way, also for a radio group's arrow keys
+        if (fits) anyFits = true;
+      });
+      if (hint) {
+        var unanswered = wanted.some(function (w) { return w.value === null; });
+        var text = anyFits ? "" : hint.getAttribute(unanswered ? "data-text-unanswered" : "data-text-none");
+        if (hint.textContent !== text) hint.textContent = text;
+        hint.hidden = !text;
+      }
+      if (cleared) changed(cleared);  // saved like any change
+    }
+
+    // Only a change of the answer the filter reads clears a choice; any other change may show or hide it.
+    function answered(event) {
+      var name = event.target.name || "";
+      update(names.indexOf(name) !== -1 || names.indexOf(name.replace(/\/special$/, "")) !== -1);
+    }
+    form.addEventListener("input", answered);
+    form.addEventListener("change", answered);
+    form.addEventListener("fieldkit:relevance", function () { update(false); });
+    // "Clear the answer" of the answer it reads (app.js unchecks it, or the page is posted back)
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest('button[name="clear"]');
+      if (button && names.indexOf(button.value) !== -1) setTimeout(function () { update(true); }, 0);
+    });
+    update(false);
+  }
+
   // "Use this device's location" fills a geopoint's boxes where the browser allows it (HTTPS or localhost).
   function setupGeolocate(button) {
     if (!navigator.geolocation) return;
@@ -443,6 +518,8 @@
     Array.prototype.forEach.call(document.querySelectorAll("button[data-geolocate]"), setupGeolocate);
     var form = document.getElementById("interview");
     if (form && window.fetch) new Autosave(form).start();
+    // after the autosave has put back any answers kept in the browser
+    Array.prototype.forEach.call(document.querySelectorAll("[data-choice-filter]"), setupChoiceFilter);
     var summary = document.getElementById("error-summary");
     if (summary) summary.focus();
   });

@@ -7,6 +7,7 @@ questions. See docs/xlsform.md, "Calculations", "Constraints" and "Metadata".
 
 from __future__ import annotations
 
+from ..metadata import NEVER_FILLED
 from . import xpath
 from .building import Data, Run, keep_name, own_id
 from .expressions import Target, Untranslatable, render, translate_relevant, value_text
@@ -17,6 +18,9 @@ from .survey import Entry
 RULE = "_rule"
 RULE_MESSAGE = {"sv": "Svaret stämmer inte med formulärets villkor för frågan.",
                 "en": "The answer does not meet the form's condition for this question."}
+#: What the metadata fieldkit never fills in is on an ODK device (`forms.metadata.NEVER_FILLED`).
+PHONE_FACTS = {"email": "the email address of the phone's account", "phonenumber": "the phone number of the SIM card",
+               "simserial": "the serial number of the SIM card", "subscriberid": "the subscriber id (IMSI) of the SIM card"}
 #: fieldkit_type of a calculate row that fieldkit's export wrote for a derived entry -> its expression key.
 DERIVED_MARKERS = {"derived": "expression", "check": "check", "constraint": "constraint"}
 
@@ -97,7 +101,15 @@ class ComputedRows:
         return data
 
     def recorded(self, entry: Entry, run: Run, mtype: str) -> Data:
-        """A metadata row fieldkit records itself (start, end, today, deviceid): stored, never shown."""
+        """A metadata row fieldkit records itself (start, end, today, deviceid, username...): stored, never shown.
+
+        An ODK phone's email, number, SIM serial and subscriber id are kept as entries that stay empty, with a
+        note: the form keeps its fields, and nobody expects a value fieldkit cannot have.
+        """
+        if mtype in NEVER_FILLED:
+            self.msg.warning("survey", entry.number, f"type {entry.type_text!r} is {PHONE_FACTS[mtype]}, which "
+                                                     "a laptop or browser does not have: it is imported as a "
+                                                     "metadata entry that stays empty", "metadata")
         own = own_id(entry) or mtype
         local = unique(make_id(own), run.local_ids)
         data = Data(entry.number, id=local, type=mtype, label=self.texts.label(entry.row, "label", own))

@@ -50,7 +50,9 @@ XLSFORM_TYPES = {
     "single": "select_one", "scale": "select_one", "yesno": "select_one", "matrix": "select_one",
     "multi": "select_multiple", "integer": "integer", "money": "integer", "year": "integer", "decimal": "decimal",
     "text": "text", "longtext": "text", "date": "date", "note": "note", "derived": "calculate",
-    "start": "start", "end": "end", "today": "today", "deviceid": "deviceid", "time": "time", "datetime": "datetime",
+    "start": "start", "end": "end", "today": "today", "deviceid": "deviceid", "username": "username",
+    "email": "email", "phonenumber": "phonenumber", "simserial": "simserial", "subscriberid": "subscriberid",
+    "time": "time", "datetime": "datetime",
     "range": "range", "rank": "rank", "acknowledge": "acknowledge", "geopoint": "geopoint",
 }
 MARKED_TYPES = ("money", "yesno", "year")

@@ -44,6 +44,7 @@ from ..model import (
 from . import xpath
 from .building import Data, Run, keep_name, own_id
 from .choices import ChoiceLists, ChoiceSet
+from .media import ChoicesFile
 from .computed import RULE, ComputedRows
 from .exporter import constraint_message
 from .expressions import Target, Untranslatable, constraint_to_limits
@@ -98,13 +99,16 @@ class ImportResult:
         return [w for w in self.warnings if w.code == UNSUPPORTED]
 
 
-def import_xlsform(path: str | Path, skip_unsupported: bool = False) -> ImportResult:
+def import_xlsform(path: str | Path, skip_unsupported: bool = False, media: str | Path | None = None) -> ImportResult:
     """Read an XLSForm file into a Questionnaire or raise XLSFormError listing every problem.
 
     With `skip_unsupported`, rows fieldkit cannot represent are left out and
-    listed in the result's warnings instead of failing the import.
+    listed in the result's warnings instead of failing the import. The files
+    `select_one_from_file` rows name are looked for in `media`, else next to
+    the workbook (see `media.find`).
     """
     path = Path(path)
+    files: dict[str, ChoicesFile] = {}  # each choices file read once, whatever the number of runs
     read_messages = Messages(str(path))
     workbook = read_workbook(path, read_messages)
     if workbook is None:
@@ -114,7 +118,8 @@ def import_xlsform(path: str | Path, skip_unsupported: bool = False) -> ImportRe
     refused_rules: dict[int, str] = {}  # constraints the loader refused as rules: row -> why
     for attempt in range(MAX_RUNS):
         messages = read_messages.copy()
-        importer = _Importer(workbook, messages, earlier, refused, refused_rules)
+        importer = _Importer(workbook, messages, earlier, refused, refused_rules,
+                             Path(media) if media is not None else None, files)
         data = importer.run()
         last = attempt == MAX_RUNS - 1
         if importer.refs is not None and not importer.refs.settled() and not last:
@@ -155,8 +160,11 @@ class _GroupContext:
 
 class _Importer(ComputedRows):
     def __init__(self, workbook: Workbook, messages: Messages, earlier: References | None = None,
-                 refused: dict[int, str] | None = None, refused_rules: dict[int, str] | None = None):
+                 refused: dict[int, str] | None = None, refused_rules: dict[int, str] | None = None,
+                 media_dir: Path | None = None, files: dict[str, ChoicesFile] | None = None):
         self.wb = workbook
+        self.media_dir = media_dir
+        self.files = files if files is not None else {}
         self.msg = messages
         self.earlier = earlier
         self.refused = refused or {}
@@ -178,7 +186,7 @@ class _Importer(ComputedRows):
         settings = self.wb.sheet("settings")
         srow = settings.rows[0] if settings and settings.rows else Row(0, {})
         self.texts = Texts.detect(self.wb, srow.text("default_language"), self.msg)
-        self.lists = ChoiceLists(self.wb, self.msg, self.texts)
+        self.lists = ChoiceLists(self.wb, self.msg, self.texts, self.media_dir, self.files)
         top = self.settings(srow)
         survey = self.wb.sheet("survey")
         if survey is None:
@@ -537,6 +545,14 @@ class _Importer(ComputedRows):
         """(question, what follows it: a "specify other" question, a rule; whether `following` was folded in)."""
         row = entry.row
         reasons: list[str] = []
+        if entry.choices_file:
+            list_name, missing = self.lists.from_file(entry.choices_file, row.text("parameters"), entry.number)
+            if missing:  # the one reason given: what else the row holds needs the list first
+                self.leave_out(entry, missing)
+                return None
+            if list_name is None:
+                return None  # a broken file: the error is given
+            entry.list_name = list_name
         ftype = self.fieldkit_type(entry)
         choice_filter = self.choice_filter(entry, ftype, reasons) if row.text("choice_filter") else None
         required = self.required(row, reasons)
@@ -573,6 +589,8 @@ class _Importer(ComputedRows):
             choice_set = self.lists.get(entry.list_name, entry.number)
             if choice_set is None:
                 return None
+            if entry.choices_file:
+                self.note_file(entry, choice_set)
             choices = [dict(c) for c in choice_set.choices]
             if ftype == "multi" and (entry.or_other or self.folds_other(entry, choice_set, following)):
                 data["other"] = True
@@ -598,6 +616,17 @@ class _Importer(ComputedRows):
             extras += filter(None, [self.constraint_rule(entry, run, Target(f"{sid}.{local}", ftype), *rule,
                                                          relevant)])
         return data, extras, consumed
+
+    def note_file(self, entry: Entry, choice_set: ChoiceSet) -> None:
+        """Say where a list from a file came from: the definition holds its choices, the file is not read again."""
+        found = self.lists.file_of(entry.list_name)
+        try:
+            shown = found.relative_to(self.wb.path.parent) if found else entry.choices_file
+        except ValueError:
+            shown = found
+        self.msg.warning("survey", entry.number, f"the {len(choice_set.choices)} choices come from the file "
+                                                 f"{str(shown)!r}: they are now an ordinary list of the definition, so "
+                                                 "import the form again when the file changes", "choices-file")
 
     def piped(self, entry: Entry, text: str, what: str) -> str:
         """A label or hint with each ${name} as fieldkit's ${section.question}; what cannot be shown is named."""
@@ -731,7 +760,7 @@ class _Importer(ComputedRows):
         appearances = [set(r.row.text("appearance").lower().split()) for r in entries]
         fits = (
             rows and len(entries) == len(rows)
-            and all(r.base == "select_one" and not r.or_other for r in entries)
+            and all(r.base == "select_one" and not r.or_other and not r.choices_file for r in entries)
             and len({r.list_name for r in entries}) == 1
             and all(a & {"label", "list-nolabel"} for a in appearances)
             and any("list-nolabel" in a for a in appearances)

@@ -36,11 +36,17 @@ METADATA_TYPES = {
     "get end time", "get today", "get device id", "get sim id", "get subscriber id", "get phone number",
     "uri:deviceid", "uri:email", "uri:phonenumber", "uri:simserial", "uri:subscriberid", "uri:username",
 }
-#: Metadata types fieldkit records itself (`forms.metadata`), with their fieldkit type.
+#: Metadata types fieldkit records itself (`forms.metadata`), with their fieldkit type (pyxform's aliases
+#: included: `imei` is its old name of deviceid).
 RECORDED_TYPES = {
     "start": "start", "start time": "start", "get start time": "start", "end": "end", "end time": "end",
     "get end time": "end", "today": "today", "get today": "today", "deviceid": "deviceid", "device id": "deviceid",
-    "get device id": "deviceid", "uri:deviceid": "deviceid",
+    "get device id": "deviceid", "uri:deviceid": "deviceid", "imei": "deviceid",
+    "username": "username", "uri:username": "username", "email": "email", "uri:email": "email",
+    "phonenumber": "phonenumber", "get phone number": "phonenumber", "uri:phonenumber": "phonenumber",
+    "simserial": "simserial", "sim id": "simserial", "get sim id": "simserial", "uri:simserial": "simserial",
+    "subscriberid": "subscriberid", "subscriber id": "subscriberid", "get subscriber id": "subscriberid",
+    "uri:subscriberid": "subscriberid",
 }
 #: Types fieldkit knows of but cannot collect (yet).
 UNSUPPORTED_TYPES = {
@@ -61,6 +67,9 @@ _SELECT = re.compile(
     r"(?:\s+(?P<other>or_other|or specify other))?$",
     re.IGNORECASE,
 )
+#: `select_one_from_file hospitals.csv`: choices read from a file the form ships as media (`media`).
+_FROM_FILE = re.compile(r"^(?P<kind>select_one_from_file|select_multiple_from_file|select one from file"
+                        r"|select multiple from file)\s+(?P<file>\S+)$", re.IGNORECASE)
 _BEGIN = re.compile(r"^begin[ _]+(group|repeat|loop)\b(.*)$", re.IGNORECASE)
 _END = re.compile(r"^end[ _]+(group|repeat|loop)$", re.IGNORECASE)
 
@@ -84,6 +93,12 @@ class Entry:
     @property
     def name(self) -> str:
         return self.row.text("name")
+
+    @property
+    def choices_file(self) -> str | None:
+        """The file a `select_one_from_file` row reads its choices from."""
+        match = _FROM_FILE.match(self.type_text)
+        return match.group("file") if match else None
 
 
 @dataclass
@@ -119,6 +134,10 @@ def classify(type_text: str) -> tuple[str, str | None, str | None, bool]:
         return "question", "rank", _RANK.match(text).group("list"), False
     if low in METADATA_TYPES:
         return "metadata", None, None, False
+    from_file = _FROM_FILE.match(text)
+    if from_file:
+        multiple = "multiple" in from_file.group("kind").lower()
+        return "question", "select_multiple" if multiple else "select_one", from_file.group("file"), False
     if low in UNSUPPORTED_TYPES or first in UNSUPPORTED_TYPES or low.startswith(("select one from file",
                                                                                    "select multiple from file",
                                                                                    "select one external")):

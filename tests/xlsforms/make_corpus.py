@@ -264,6 +264,11 @@ def metadata() -> None:
         ["today", "today"],
         ["deviceid", "deviceid"],
         ["username", "username"],
+        ["email", "email"],
+        ["phonenumber", "phonenumber"],
+        ["simserial", "simserial"],
+        ["subscriberid", "subscriberid"],
+        ["audit", "audit"],
         ["text", "name", "Your name"],
     ], None, settings("metadata"))
 

@@ -138,14 +138,16 @@
   }
 
   /* forms/metadata.py clean: a recorded value if it has the form of its type, else null (never an error). */
-  var METADATA = ["start", "end", "today", "deviceid"];
+  var METADATA = ["start", "end", "today", "deviceid", "username", "email", "phonenumber", "simserial", "subscriberid"];
+  /* forms/metadata.py TEXT_TYPES: kept as a short text. */
+  var METADATA_TEXTS = ["deviceid", "username", "email", "phonenumber", "simserial", "subscriberid"];
   var MAX_DEVICE_ID = 200;
   var MOMENT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-](\d{2}):?(\d{2}))$/;
 
   function metadataValue(q, value) {
     if (typeof value !== "string" || !value.trim()) return null;
     value = value.trim();
-    if (q.type === "deviceid") return Array.from(value).length <= MAX_DEVICE_ID ? value : null;
+    if (METADATA_TEXTS.indexOf(q.type) >= 0) return Array.from(value).length <= MAX_DEVICE_ID ? value : null;
     if (q.type === "today") return value.length === 10 && /^\d{4}-\d{2}-\d{2}$/.test(value) && Expr.isDate(value) ? value : null;
     // start, end: an ISO moment with its offset (Python's datetime.fromisoformat with tzinfo), at most 40 characters.
     var m = MOMENT.exec(value);
@@ -166,11 +168,13 @@
       ":" + pad(date.getMinutes()) + ":" + pad(date.getSeconds()) + sign + pad(Math.floor(offset / 60)) + ":" + pad(offset % 60);
   }
 
-  /* forms/metadata.py record: `raw` with each missing metadata value filled in (start, today, deviceid; end with `completed`). */
+  /* forms/metadata.py record: `raw` with each missing metadata value filled in (start, today, deviceid, username;
+     end with `completed`). email, phonenumber, simserial and subscriberid stay empty: a browser has none. */
   function record(form, raw, options) {
     var filled = Object.assign({}, raw), start = options.started ? localMoment(options.started) : null;
     var values = { start: start, today: start ? start.slice(0, 10) : null,
-      end: options.completed ? localMoment(options.completed) : null, deviceid: options.deviceId || null };
+      end: options.completed ? localMoment(options.completed) : null, deviceid: options.deviceId || null,
+      username: options.username || null };
     form.sections.forEach(function (section) {
       section.questions.forEach(function (q) {
         if (isMetadata(q) && metadataValue(q, get(filled, q.id)) === null && values[q.type]) filled[q.id] = values[q.type];

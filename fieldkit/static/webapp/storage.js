@@ -294,7 +294,8 @@
   function startInterview(form, municipality, district) {
     var stamp = now();
     return Promise.all([installationId()]).then(function (found) {
-      var raw = root.FieldkitAnswers ? root.FieldkitAnswers.record(form, {}, { started: new Date(), deviceId: found[0] }) : {};
+      var raw = root.FieldkitAnswers ? root.FieldkitAnswers.record(form, {}, { started: new Date(), deviceId: found[0],
+        username: current.user }) : {};
       var interview = {
         uuid: uuid(), questionnaire_id: form.id, questionnaire_version: form.version, content_hash: form.content_hash,
         municipality_code: municipality.code, county_code: municipality.county_code, district_code: district || null,

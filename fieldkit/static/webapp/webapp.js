@@ -1427,7 +1427,8 @@
       var completeButton = h("button", { type: "button", class: "button primary", id: "complete",
         text: t("Complete the interview"), disabled: problems.length > 0, onclick: function () {
           completeButton.disabled = true;
-          var final = Answers.clean(form, Answers.record(form, interview.raw, { completed: new Date() }), { lang: state.lang });
+          var final = Answers.clean(form, Answers.record(form, interview.raw, { completed: new Date(),
+            username: Storage.ownerOf(interview) }), { lang: state.lang });
           Storage.complete(id, final.answers, null).then(function () {
             location.hash = "#/i/" + id;
           }, function (error) { fail(storageMessage(error)); });
