@@ -16,6 +16,7 @@ from forms import clean_answers, from_dict
 from sync import devices, store
 from sync.ingest import ingest
 
+from browser_helpers import wait_for_service_worker
 from central_helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -58,12 +59,7 @@ def _open_app(context, base: str, *, worker: bool = True):
     page.goto(base + "/app/")
     _start_page(page)
     if worker:
-        for _ in range(100):
-            if page.evaluate("navigator.serviceWorker.controller !== null"):
-                break
-            page.wait_for_timeout(100)
-        else:
-            raise AssertionError("the service worker never took control of the page")
+        wait_for_service_worker(page)
     return page, errors
 
 
