@@ -47,7 +47,8 @@ LOGIN_ERRORS = {
 #: the session only when the login succeeds, so that the app adopts only a verifier of the right password.
 OFFLINE_NONCE = re.compile(r"[0-9a-f]{32}")
 
-PUBLIC_ENDPOINTS = {"auth.login", "static", "collect.set_language"}
+#: webapp.signins: the offline app asks which of its sign-in verifiers still hold, logged in or not (webapp.py).
+PUBLIC_ENDPOINTS = {"auth.login", "static", "collect.set_language", "webapp.signins"}
 API_PREFIX = "/api/"
 #: Pages that only exist on the central server, and pages that only exist on a field laptop.
 CENTRAL_BLUEPRINTS = {"review", "admin"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from forms import registry
 from forms.catalogues import LANGUAGES, N_
 from forms.webjson import digest as webjson_digest
 from forms.webjson import webform
-from sync import devices, store
+from sync import accounts, devices, store
 
 from . import auth, i18n
 from .api import bp as api_bp
@@ -307,13 +308,66 @@ def enrolment():
     On the central the app asks this first, every time it opens: the answer (never cached) says who works
     online; no answer means offline, and then the user signs in with the password verifier kept in the browser
     (webapp/signin.js). `offline_nonce` names the verifier the login page made as this session's login
-    succeeded.
+    succeeded, and `offline_ticket` marks the password it was made of; both only for a role that may sign in
+    offline (OFFLINE_SIGNIN_ROLES).
     """
     user = auth.current_user()
-    central = store.get_settings(get_db()).get("mode") == "central"
+    db = get_db()
+    central = store.get_settings(db).get("mode") == "central"
+    offline = central and user is not None and not user.local and user.role in OFFLINE_SIGNIN_ROLES
     return _no_store(jsonify({"central": central, "user": user.name if user and not user.local else None,
                               "csrf_token": generate_csrf(), "api": api_bp.url_prefix,
-                              "offline_nonce": session.get("offline_nonce") if central else None}))
+                              "offline_nonce": session.get("offline_nonce") if offline else None,
+                              "offline_ticket": _offline_ticket(db, user.name) if offline else None}))
+
+
+#: Roles whose password the offline app may keep a verifier of. The verifier lets whoever holds the browser
+#: guess the password offline (docs/sync.md, "Signing in offline"), so an administrator's, which opens
+#: everything on the central, is never kept: administrators use the app while logged in.
+OFFLINE_SIGNIN_ROLES = ("interviewer",)
+#: The most tickets one check takes (a browser holds one per user who signed in there).
+MAX_TICKETS = 200
+
+
+def _offline_ticket(db, name: str) -> str | None:
+    """A mark of the user's current password, kept with the offline app's verifier of it.
+
+    An HMAC (the app's secret key) of the name and the stored password hash: it reveals nothing of either,
+    and it stops matching once the password is changed or the user disabled, which is how the next online
+    contact tells the app to drop a verifier (POST /app/signins).
+    """
+    stored = accounts.password_hash_of(db, name)
+    if stored is None:
+        return None
+    message = b"fieldkit offline sign-in\0" + name.encode() + b"\0" + stored.encode()
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), message, hashlib.sha256).hexdigest()
+
+
+@bp.post("/signins")
+def signins():
+    """Which of the offline app's verifiers still hold: {"tickets": {name: ticket}} -> {"valid": [name...]}.
+
+    Asked without a login (the user may have signed in offline) whenever the app reaches the central; the
+    app drops the verifier of every name not in `valid`. The ticket is the credential: without one made for
+    the user's current password the answer says nothing about a name, whether it exists or not. It changes
+    nothing, so it needs no CSRF token.
+    """
+    db = get_db()
+    if store.get_settings(db).get("mode") != "central":
+        return _no_store(jsonify({"error": "only the central server checks offline sign-ins", "status": 404})), 404
+    body = request.get_json(silent=True)
+    tickets = body.get("tickets") if isinstance(body, dict) else None
+    if not isinstance(tickets, dict) or len(tickets) > MAX_TICKETS or not all(
+            isinstance(name, str) and isinstance(ticket, str) for name, ticket in tickets.items()):
+        return _no_store(jsonify({"error": f"the body must be JSON {{\"tickets\": {{name: ticket}}}} with at most "
+                                           f"{MAX_TICKETS} names", "status": 400})), 400
+    valid = []
+    for name, ticket in tickets.items():
+        user = accounts.get_user(db, name)
+        current = _offline_ticket(db, name) if user and user.role in OFFLINE_SIGNIN_ROLES else None
+        if current is not None and hmac.compare_digest(current, ticket):
+            valid.append(name)
+    return _no_store(jsonify({"valid": sorted(valid)}))
 
 
 @bp.post("/enrol")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+
+import pytest
 
 from forms.webjson import tree, webform
 
@@ -191,3 +194,51 @@ def test_the_login_page_brings_the_offline_verifier_script(central_app):
     # The unsent notice: how many users, never who (the texts carry no names; the script fills in a number).
     assert 'data-many="Webbläsaren har fortfarande intervjuer från offlineappen som inte har skickats, från %(n)s ' \
            'användare.' in page
+
+
+def test_an_interviewers_ticket_holds_until_the_password_changes_or_the_user_is_disabled(
+        central_app, central_csrf_app, cdb):
+    """The ticket the app keeps with a verifier; POST /app/signins (no login, no CSRF) says which still hold."""
+    from central_helpers import logged_in, login
+    from sync import accounts
+
+    ivar = logged_in(central_app, "ivar").get("/app/enrol").json["offline_ticket"]
+    inez = logged_in(central_app, "inez").get("/app/enrol").json["offline_ticket"]
+    assert re.fullmatch(r"[0-9a-f]{64}", ivar) and ivar != inez
+    # An administrator's password is never kept offline: no ticket, no nonce.
+    admin = logged_in(central_app, "ada").get("/app/enrol").json
+    assert (admin["user"], admin["offline_ticket"], admin["offline_nonce"]) == ("ada", None, None)
+
+    anonymous = central_csrf_app.test_client()
+
+    def valid(tickets):
+        answer = anonymous.post("/app/signins", json={"tickets": tickets})
+        assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+        return answer.json["valid"]
+
+    assert valid({"ivar": ivar, "inez": inez}) == ["inez", "ivar"]
+    # A ticket is one user's: swapped, made up or for an unknown name, it says nothing.
+    assert valid({"ivar": inez, "inez": ivar, "nobody": ivar, "ada": "0" * 64}) == []
+    accounts.set_password(cdb, "ivar", "a new password for ivar")
+    accounts.set_disabled(cdb, "inez", True)
+    assert valid({"ivar": ivar, "inez": inez}) == []
+    accounts.set_disabled(cdb, "inez", False)
+    assert valid({"ivar": ivar, "inez": inez}) == ["inez"]
+    # A login with the new password brings a new ticket, the one that holds now.
+    client = central_app.test_client()
+    assert login(client, "ivar", "a new password for ivar").status_code == 302
+    renewed = client.get("/app/enrol").json["offline_ticket"]
+    assert renewed != ivar and valid({"ivar": renewed, "inez": inez}) == ["inez", "ivar"]
+
+
+@pytest.mark.parametrize("body", [None, {}, {"tickets": []}, {"tickets": {"ivar": 1}},
+                                  {"tickets": {str(n): "x" for n in range(201)}}])
+def test_a_ticket_check_of_another_shape_is_refused_saying_what_it_takes(central_app, body):
+    answer = central_app.test_client().post("/app/signins", json=body) if body is not None else \
+        central_app.test_client().post("/app/signins", data="not json")
+    assert answer.status_code == 400
+    assert answer.json["error"] == 'the body must be JSON {"tickets": {name: ticket}} with at most 200 names'
+
+
+def test_a_field_laptop_checks_no_tickets(client):
+    assert client.post("/app/signins", json={"tickets": {}}).status_code == 404

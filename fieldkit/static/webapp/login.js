@@ -1,10 +1,11 @@
 /* On the central's login page: make the offline app's verifier of the password as the form is sent (signin.js).
  *
- * The verifier is derived before the form goes (a moment of PBKDF2), kept in localStorage as "pending" with a
- * random nonce, and the nonce goes with the form (offline_nonce). The server keeps the nonce in the session
- * only if the login succeeds; the offline app adopts the pending verifier only with that nonce. Whatever an
- * earlier visit left pending is removed first: a login page means that login is over, failed or not. And
- * since logging out lands here, every tab's offline sign-in ends here too.
+ * The verifier is derived before the form goes (a moment of PBKDF2), kept in the tab's sessionStorage as
+ * "pending" with a random nonce, and the nonce goes with the form (offline_nonce). The server keeps the
+ * nonce in the session only if the login succeeds; the offline app adopts the pending verifier only with that
+ * nonce. Whatever an earlier visit left pending is removed first: a login page means that login is over,
+ * failed or not. And since logging out lands here, every tab's offline sign-in ends here too, at once
+ * (webapp.js hears the storage event).
  * Without WebCrypto the form is sent as it is, and the user cannot sign in offline in this browser.
  */
 (function () {

@@ -6,10 +6,15 @@
  * types their password; the app derives the same bits and compares.
  *
  * How a verifier is made without the app ever seeing the login: the login page (login.js) derives it from
- * the password as the form is sent, keeps it in localStorage as "pending" with a random nonce and sends the
- * nonce with the form; the server keeps the nonce in the session only when the login succeeds, and
+ * the password as the form is sent, keeps it in the tab's sessionStorage as "pending" with a random nonce and
+ * sends the nonce with the form; the server keeps the nonce in the session only when the login succeeds, and
  * GET /app/enrol returns it. The app adopts a pending verifier only when its nonce is the session's, so a
- * mistyped password (a failed login) never becomes anyone's verifier.
+ * mistyped password (a failed login) never becomes anyone's verifier. Pending lives in the tab only (the login
+ * redirects to the app or to a page that links to it in the same tab) and goes when the tab closes, when the
+ * app takes it or when a login page loads: a user who never opens the app leaves nothing on disk.
+ * The central sends with GET /app/enrol a ticket of the user's current password, kept with the verifier; each
+ * time the app reaches the central it asks which tickets still hold (POST /app/signins) and drops the others,
+ * so a changed password or a disabled user stops working offline at the next online contact.
  *
  * This guards the app's screens, not the bytes: the interviews in IndexedDB are not encrypted, and someone
  * with the browser's developer tools can read them (docs/sync.md, "Signing in offline").
@@ -37,7 +42,7 @@
     return bytes;
   }
 
-  function available() { return Boolean(root.crypto && root.crypto.subtle && root.localStorage); }
+  function available() { return Boolean(root.crypto && root.crypto.subtle && root.sessionStorage && root.localStorage); }
 
   /* 256 bits of PBKDF2-SHA256 of the password, as hex. */
   function derive(password, saltHex, iterations) {
@@ -73,19 +78,22 @@
   function stashPending(password) {
     return makeVerifier(password).then(function (verifier) {
       var nonce = hex(root.crypto.getRandomValues(new Uint8Array(16)));
-      root.localStorage.setItem(PENDING_KEY, JSON.stringify({ nonce: nonce, verifier: verifier }));
+      root.sessionStorage.setItem(PENDING_KEY, JSON.stringify({ nonce: nonce, verifier: verifier }));
       return nonce;
     });
   }
 
   function clearPending() {
-    try { root.localStorage.removeItem(PENDING_KEY); } catch (e) { /* storage refused: nothing kept */ }
+    try {
+      root.sessionStorage.removeItem(PENDING_KEY);
+      root.localStorage.removeItem(PENDING_KEY);  // where a pending verifier was kept before: never left behind
+    } catch (e) { /* storage refused: nothing kept */ }
   }
 
   /* The pending verifier if the central vouched for its nonce (the login it came with succeeded); it is removed. */
   function takePending(nonce) {
     var pending;
-    try { pending = JSON.parse(root.localStorage.getItem(PENDING_KEY) || "null"); } catch (e) { pending = null; }
+    try { pending = JSON.parse(root.sessionStorage.getItem(PENDING_KEY) || "null"); } catch (e) { pending = null; }
     if (!pending || !nonce || pending.nonce !== nonce) return null;
     clearPending();
     return pending.verifier;
@@ -136,7 +144,7 @@
   }
 
   root.FieldkitSignin = {
-    ITERATIONS: ITERATIONS, THROTTLE: THROTTLE, available: available, makeVerifier: makeVerifier, check: check,
+    ITERATIONS: ITERATIONS, THROTTLE: THROTTLE, SIGNED_OUT_KEY: SIGNED_OUT_KEY, available: available, makeVerifier: makeVerifier, check: check,
     stashPending: stashPending, clearPending: clearPending, takePending: takePending, waitLeft: waitLeft,
     failed: failed, remember: remember, remembered: remembered, forget: forget
   };

@@ -162,13 +162,14 @@
         .then(function (user) { return workAs(user, "laptop"); });
     }
     return askServer().then(function (answer) {
+      // The central answers: first drop the verifiers of changed passwords and disabled users.
+      return (answer ? checkVerifiers().then(function () { return answer; }) : null);
+    }).then(function (answer) {
       if (answer && answer.user) return loggedIn(answer);
-      if (answer) { state.gate = "login"; return null; }
+      if (answer) return gate("login");
       var kept = Signin.remembered();
       return (kept ? Storage.getMeta(verifierKey(kept)) : Promise.resolve(null)).then(function (verifier) {
-        if (verifier) return workAs(kept, "offline");
-        state.gate = "signin";
-        return null;
+        return verifier ? workAs(kept, "offline") : gate("signin");
       });
     });
   }
@@ -191,17 +192,71 @@
     }).catch(function () { return null; });
   }
 
-  /* The central says who is logged in: that user works here, and the verifier made as they logged in is kept. */
+  /* The central says who is logged in: that user works here, and the verifier made as they logged in is kept,
+   * with the central's ticket of the password. Without a ticket (a role that may not sign in offline, such as an
+   * administrator) no verifier of that user is kept, and one kept before goes. */
   function loggedIn(answer) {
-    var user = answer.user, pending = Signin.takePending(answer.offline_nonce);
+    var user = answer.user, pending = Signin.takePending(answer.offline_nonce), ticket = answer.offline_ticket;
     state.session = answer;
-    var keeping = pending ? Storage.putMeta(verifierKey(user), Object.assign({ user: user, stored_at: new Date().toISOString() },
-      pending)).then(function () { return Storage.deleteMeta(failuresKey(user)); }) : Promise.resolve();
+    var keeping = !ticket ? dropVerifier(user) : pending ? Storage.putMeta(verifierKey(user), Object.assign(
+      { user: user, stored_at: new Date().toISOString(), ticket: ticket }, pending))
+      .then(function () { return Storage.deleteMeta(failuresKey(user)); }) : Promise.resolve();
     return keeping.then(function () { return Storage.getMeta(verifierKey(user)); }).then(function (verifier) {
-      state.noVerifier = !verifier;
+      state.noVerifier = Boolean(ticket) && !verifier;
       Signin.remember(user, signinHours());
       return workAs(user, "server");
     });
+  }
+
+  function dropVerifier(user) {
+    return Storage.deleteMeta(verifierKey(user)).then(function () { return Storage.deleteMeta(failuresKey(user)); });
+  }
+
+  /* Ask the central which verifiers still hold (POST /app/signins with their tickets) and drop the others: the
+   * user's password was changed or the user disabled since. Resolves to the names dropped; nothing is dropped
+   * when the central cannot be asked. */
+  function checkVerifiers() {
+    return Storage.listMeta("signin:").then(function (verifiers) {
+      if (!verifiers.length) return [];
+      var tickets = {};
+      verifiers.forEach(function (v) { tickets[v.user] = v.ticket || ""; });
+      return fetch(body.dataset.signins, { method: "POST", credentials: "same-origin", cache: "no-store",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ tickets: tickets }) }).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (answer) {
+        if (!answer || !Array.isArray(answer.valid)) return [];
+        var gone = Object.keys(tickets).filter(function (name) { return answer.valid.indexOf(name) < 0; });
+        return Promise.all(gone.map(dropVerifier)).then(function () { return gone; });
+      });
+    }).catch(function () { return []; });
+  }
+
+  /* Who works here may have changed behind this page: a sign-out in another tab, the page shown again from the
+   * browser's back-forward cache, a verifier dropped. Ask again and draw the page for whoever it is now. */
+  function recheck() {
+    if (!state.ready || !central()) return;
+    releaseLock();
+    main.replaceChildren();
+    knowUser().then(route, function (error) { fail(storageMessage(error)); });
+  }
+
+  /* Back online: check the verifiers at once; if the one of whoever signed in offline here went, they leave. */
+  function backOnline() {
+    header();
+    if (!state.ready || !central()) return;
+    checkVerifiers().then(function (gone) {
+      if (state.via === "offline" && gone.indexOf(state.user) >= 0) recheck();
+    });
+  }
+
+  /* Nobody works here until someone signs in ("signin") or logs in on the central ("login"). */
+  function gate(kind) {
+    state.user = null;
+    state.via = null;
+    state.gate = kind;
+    Storage.setUser(null);
+    return null;
   }
 
   function workAs(user, via) {
@@ -255,6 +310,7 @@
         autocomplete: "current-password", required: true });
       var button = h("button", { type: "submit", class: "button primary", text: t("Continue") });
       var refuse = function (text) {
+        form.dataset.checks = String(Number(form.dataset.checks) + 1);  // one more try answered (tests wait on it)
         message.textContent = text;
         message.hidden = false;
         password.value = "";
@@ -262,7 +318,7 @@
         button.textContent = t("Continue");
         password.focus();
       };
-      var form = h("form", { class: "card", id: "signin", novalidate: true, onsubmit: function (event) {
+      var form = h("form", { class: "card", id: "signin", novalidate: true, "data-checks": "0", onsubmit: function (event) {
         event.preventDefault();
         if (button.disabled) return;
         if (!who.value || !password.value) { refuse(t("Choose your name and type your password.")); return; }
@@ -1500,9 +1556,16 @@
     if (!LANGUAGES[state.lang]) state.lang = "sv";
     document.documentElement.lang = state.lang;
     window.addEventListener("hashchange", route);
-    window.addEventListener("online", header);
+    window.addEventListener("online", backOnline);
     window.addEventListener("offline", header);
-    window.addEventListener("pagehide", releaseLock);
+    window.addEventListener("pagehide", function (event) {
+      releaseLock();
+      // Kept in the back-forward cache (after a logout, say): show nothing of this user when it comes back.
+      if (event.persisted && central()) main.replaceChildren();
+    });
+    window.addEventListener("pageshow", function (event) { if (event.persisted) recheck(); });
+    // A sign-out in another tab (the app's Logga ut, or any load of the login page) ends this tab's at once.
+    window.addEventListener("storage", function (event) { if (event.key === Signin.SIGNED_OUT_KEY) recheck(); });
     Storage.open().then(refresh).then(load).then(knowUser).then(askPersistence).then(measureSpace).then(function () {
       state.ready = true;
       body.dataset.ready = "1";
