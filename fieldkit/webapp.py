@@ -339,8 +339,9 @@ def _offline_ticket(db, name: str) -> str | None:
     stored = accounts.password_hash_of(db, name)
     if stored is None:
         return None
+    key = current_app.config["SECRET_KEY"]
     message = b"fieldkit offline sign-in\0" + name.encode() + b"\0" + stored.encode()
-    return hmac.new(current_app.config["SECRET_KEY"].encode(), message, hashlib.sha256).hexdigest()
+    return hmac.new(key if isinstance(key, bytes) else key.encode(), message, hashlib.sha256).hexdigest()
 
 
 @bp.post("/signins")

@@ -269,6 +269,11 @@ def test_offline_each_user_of_a_shared_browser_signs_in_with_their_own_password(
         _app_log_out(page)
         page.wait_for_selector(SIGNIN)
         assert "Umeå" not in page.locator("main").inner_text()
+        page.go_back()  # to his completed interview's address: the sign-in again, not his answers
+        page.wait_for_selector(f"body[data-ready='1'][data-route='#/i/{ivars}'] #signin")
+        assert "Umeå" not in page.locator("main").inner_text()
+        page.evaluate("location.hash = '#/'")
+        page.wait_for_selector("body[data-ready='1'][data-route='#/'] #signin")
 
         # Inez does not know Ivar's password: his name with hers is refused, and so are his interviews.
         _sign_in(page, "ivar", INEZ_PASSWORD)
@@ -456,6 +461,30 @@ def test_a_changed_password_or_a_disabled_user_stops_working_offline_at_the_next
         expect(page.locator("#signin-error")).to_have_text("Fel lösenord.")
         _sign_in(page, "ivar", "ivar's new password")
         _start_page(page)
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_after_logging_out_the_back_button_shows_nothing_of_the_previous_user(chromium, server, cdb, questionnaire):
+    from playwright.sync_api import expect
+
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        _open_app(page, server.url, "ivar")
+        _interview(page, "Umea", "ja", "4")
+        expect(page.locator("main")).to_contain_text("Umeå")
+        _app_log_out(page)  # online: the central's logout, which lands on its login page
+        page.wait_for_url(re.compile(r"/logga-in"))
+        # Back to the app's page (from the browser's back-forward cache, or loaded again): it asks who works now.
+        # Chromium either shows the kept page again or loads it anew, when the central sends it to its login page.
+        page.go_back()
+        page.wait_for_selector("body[data-ready='1'] #login-needed, form.login-form")
+        assert "Umeå" not in page.locator("main").inner_text()
+        expect(page.locator("#who-name")).to_have_count(0)
         assert errors == []
     finally:
         context.close()
