@@ -10,6 +10,7 @@ included, so nothing an anonymous or out-of-scope post carries is ever kept.
 from __future__ import annotations
 
 import functools
+import re
 import time
 
 from flask import (
@@ -42,7 +43,12 @@ LOGIN_ERRORS = {
     "login_throttled": N_("Too many failed logins. Wait a while and try again."),
 }
 
-PUBLIC_ENDPOINTS = {"auth.login", "static", "collect.set_language"}
+#: The nonce the login page sends with the form for the offline app's verifier (webapp/signin.js): kept in
+#: the session only when the login succeeds, so that the app adopts only a verifier of the right password.
+OFFLINE_NONCE = re.compile(r"[0-9a-f]{32}")
+
+#: webapp.signins: the offline app asks which of its sign-in verifiers still hold, logged in or not (webapp.py).
+PUBLIC_ENDPOINTS = {"auth.login", "static", "collect.set_language", "webapp.signins"}
 API_PREFIX = "/api/"
 #: Pages that only exist on the central server, and pages that only exist on a field laptop.
 CENTRAL_BLUEPRINTS = {"review", "admin"}
@@ -210,6 +216,9 @@ def login():
     session.clear()
     if central:
         session.update(user=user.name, epoch=user.epoch, at=time.time())
+        nonce = request.form.get("offline_nonce") or ""
+        if OFFLINE_NONCE.fullmatch(nonce):
+            session["offline_nonce"] = nonce
     else:
         session["local"] = accounts.local_session_key(store.get_settings(db))
     return redirect(next_url or _home(user))

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
 from pathlib import Path
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, session, url_for
 from flask_wtf.csrf import generate_csrf
 
 from forms import registry
 from forms.catalogues import LANGUAGES, N_
 from forms.webjson import digest as webjson_digest
 from forms.webjson import webform
-from sync import devices, store
+from sync import accounts, devices, store
 
 from . import auth, i18n
 from .api import bp as api_bp
@@ -32,7 +33,7 @@ bp = Blueprint("webapp", __name__, url_prefix="/app")
 STATIC = Path(__file__).resolve().parent / "static"
 #: The files the service worker keeps for offline use, besides the shell and the data below.
 SHELL_FILES = ("app.css", "favicon.svg", "webapp/webapp.css", "webapp/expr.js", "webapp/answers.js",
-               "webapp/storage.js", "webapp/sync.js", "webapp/webapp.js", "webapp/register.js")
+               "webapp/storage.js", "webapp/sync.js", "webapp/signin.js", "webapp/webapp.js", "webapp/register.js")
 
 #: The app's own texts, by English msgid; translated into every language in texts.json.
 TEXTS = (
@@ -159,6 +160,27 @@ TEXTS = (
     N_("This interview belongs to another user of this browser."),
     N_("Interviews of another user waiting in this browser: %(n)s. They are not shown here; they will be sent when "
        "that user logs in here again."),
+    # Who works in the app: logged in on the central, or signed in offline with a password (signin.js).
+    N_("Sign in without a connection"),
+    N_("You are offline, so the central cannot tell who you are. Choose your name and type the password you log in "
+       "to the central with."),
+    N_("Only users who have logged in on the central in this browser while connected can work in it offline. Never "
+       "logged in here? Connect to the network, log in on the central and open the offline app once; after that you "
+       "can sign in here without a connection too."),
+    N_("Nobody has logged in on the central in this browser yet, so nobody can work in it offline."),
+    N_("Your name"),
+    N_("Password"),
+    N_("Choose your name"),
+    N_("Choose your name and type your password."),
+    N_("Checking…"),
+    N_("Wrong password."),
+    N_("Too many wrong passwords for this name: wait %(seconds)s seconds before you try again."),
+    N_("Log in on the central"),
+    N_("The central can be reached, but you are not logged in there. Log in to continue."),
+    N_("Log in"),
+    N_("Log out"),
+    N_("Signing in without a connection is not set up for you in this browser yet. Log out and log in again while "
+       "connected; after that you can work here offline too."),
 )
 
 
@@ -179,13 +201,16 @@ def _static_urls() -> list[str]:
 def shell():
     """The one page of the app; it draws every screen itself from the data it keeps offline.
 
-    The page names the logged-in user: the app shows and sends only that user's interviews (a browser may be
-    shared). Offline the page comes from the service worker's cache, so the app works for whoever last opened it
-    online in this browser.
+    The app shows and sends only one user's interviews (a browser may be shared). On a field laptop that is the
+    laptop's interviewer, named here. On the central the page names nobody: offline it comes from the service
+    worker's cache, so the app asks GET /app/enrol who is logged in, and without an answer the user signs in
+    with their password (docs/sync.md, "Signing in offline"); a sign-in lasts in the tab as long as a login.
     """
     user = auth.current_user()
-    response = Response(render_template("webapp/shell.html", lang=i18n.current_language(),
-                                        user=user.name if user else ""))
+    central = store.get_settings(get_db()).get("mode") == "central"
+    response = Response(render_template("webapp/shell.html", lang=i18n.current_language(), central=central,
+                                        user="" if central or user is None else user.name,
+                                        session_hours=current_app.config["SESSION_HOURS"]))
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -278,11 +303,72 @@ def texts():
 
 @bp.get("/enrol")
 def enrolment():
-    """What the app needs before it enrols this browser: whether it can here, who is logged in, a CSRF token."""
+    """Who is logged in, and what the app needs before it enrols this browser: whether it can here, a CSRF token.
+
+    On the central the app asks this first, every time it opens: the answer (never cached) says who works
+    online; no answer means offline, and then the user signs in with the password verifier kept in the browser
+    (webapp/signin.js). `offline_nonce` names the verifier the login page made as this session's login
+    succeeded, and `offline_ticket` marks the password it was made of; both only for a role that may sign in
+    offline (OFFLINE_SIGNIN_ROLES).
+    """
     user = auth.current_user()
-    central = store.get_settings(get_db()).get("mode") == "central"
+    db = get_db()
+    central = store.get_settings(db).get("mode") == "central"
+    offline = central and user is not None and not user.local and user.role in OFFLINE_SIGNIN_ROLES
     return _no_store(jsonify({"central": central, "user": user.name if user and not user.local else None,
-                              "csrf_token": generate_csrf(), "api": api_bp.url_prefix}))
+                              "csrf_token": generate_csrf(), "api": api_bp.url_prefix,
+                              "offline_nonce": session.get("offline_nonce") if offline else None,
+                              "offline_ticket": _offline_ticket(db, user.name) if offline else None}))
+
+
+#: Roles whose password the offline app may keep a verifier of. The verifier lets whoever holds the browser
+#: guess the password offline (docs/sync.md, "Signing in offline"), so an administrator's, which opens
+#: everything on the central, is never kept: administrators use the app while logged in.
+OFFLINE_SIGNIN_ROLES = ("interviewer",)
+#: The most tickets one check takes (a browser holds one per user who signed in there).
+MAX_TICKETS = 200
+
+
+def _offline_ticket(db, name: str) -> str | None:
+    """A mark of the user's current password, kept with the offline app's verifier of it.
+
+    An HMAC (the app's secret key) of the name and the stored password hash: it reveals nothing of either,
+    and it stops matching once the password is changed or the user disabled, which is how the next online
+    contact tells the app to drop a verifier (POST /app/signins).
+    """
+    stored = accounts.password_hash_of(db, name)
+    if stored is None:
+        return None
+    key = current_app.config["SECRET_KEY"]
+    message = b"fieldkit offline sign-in\0" + name.encode() + b"\0" + stored.encode()
+    return hmac.new(key if isinstance(key, bytes) else key.encode(), message, hashlib.sha256).hexdigest()
+
+
+@bp.post("/signins")
+def signins():
+    """Which of the offline app's verifiers still hold: {"tickets": {name: ticket}} -> {"valid": [name...]}.
+
+    Asked without a login (the user may have signed in offline) whenever the app reaches the central; the
+    app drops the verifier of every name not in `valid`. The ticket is the credential: without one made for
+    the user's current password the answer says nothing about a name, whether it exists or not. It changes
+    nothing, so it needs no CSRF token.
+    """
+    db = get_db()
+    if store.get_settings(db).get("mode") != "central":
+        return _no_store(jsonify({"error": "only the central server checks offline sign-ins", "status": 404})), 404
+    body = request.get_json(silent=True)
+    tickets = body.get("tickets") if isinstance(body, dict) else None
+    if not isinstance(tickets, dict) or len(tickets) > MAX_TICKETS or not all(
+            isinstance(name, str) and isinstance(ticket, str) for name, ticket in tickets.items()):
+        return _no_store(jsonify({"error": f"the body must be JSON {{\"tickets\": {{name: ticket}}}} with at most "
+                                           f"{MAX_TICKETS} names", "status": 400})), 400
+    valid = []
+    for name, ticket in tickets.items():
+        user = accounts.get_user(db, name)
+        current = _offline_ticket(db, name) if user and user.role in OFFLINE_SIGNIN_ROLES else None
+        if current is not None and hmac.compare_digest(current, ticket):
+            valid.append(name)
+    return _no_store(jsonify({"valid": sorted(valid)}))
 
 
 @bp.post("/enrol")

@@ -183,6 +183,16 @@ def set_password(db: Database, name: str, password: str, *, actor: str | None = 
         audit.record(db, actor, "password_changed", target=name)
 
 
+def password_hash_of(db: Database, name: str) -> str | None:
+    """The stored hash of an active user's password; None if the user is unknown or disabled.
+
+    It changes with every new password (werkzeug salts each hash), so a mark derived from it tells whether
+    a password someone once typed is still the user's (the offline app's sign-in tickets, fieldkit/webapp.py).
+    """
+    row = db.execute("select password_hash, disabled_at from users where name = ?", [name]).fetchone()
+    return row[0] if row is not None and row[1] is None else None
+
+
 def verify(db: Database, name: str, password: str) -> User | None:
     """The active user if name and password match, else None (in about the same time either way)."""
     row = db.execute("select name, role, county_code, epoch, disabled_at, password_hash from users where name = ?",

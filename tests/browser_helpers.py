@@ -31,3 +31,11 @@ def artifacts_dir(name: str) -> Path:
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def wait_for_service_worker(page) -> None:
+    """Wait until the offline app's service worker controls the page (it takes control once it has kept the
+    app's files), on the `controllerchange` event rather than by polling: wait_for_function would evaluate a
+    string, which the app's CSP forbids, and a poll with a deadline fails on a slow machine."""
+    page.evaluate("""() => navigator.serviceWorker.controller !== null || new Promise(resolve =>
+        navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true), {once: true}))""")

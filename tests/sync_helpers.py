@@ -89,6 +89,25 @@ def resign(path: Path, target: Path, device_id: str, key: str, texts: list[str] 
 
 # -- a real central server on 127.0.0.1, and a proxy that drops connections ---------------
 
+def closed_before_sent(app):
+    """`app` with each answer read whole, and its iterable closed, before werkzeug's server writes it.
+
+    werkzeug closes an answer's iterable in a `finally` that first reads what is left on the socket; when the
+    browser has reset the connection (a page left while its favicon or a script was still coming), that read
+    raises, the iterable of a static file is never closed, and the file's ResourceWarning surfaces when the
+    garbage collector finds it: in whichever test runs then, failed by the suite's `filterwarnings = error`.
+    The answers here are small, and none is a stream.
+    """
+    def answer(environ, start_response):
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+    return answer
+
+
 class Server:
     """The central's Flask app under werkzeug's threaded server, on a free port of 127.0.0.1."""
 
@@ -100,7 +119,7 @@ class Server:
 
         config.ensure_secret_key(config.instance_path_for(db_path))
         self.app = create_app({"DB": str(db_path), "TESTING": True})
-        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, closed_before_sent(self.app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         # A short poll: shutdown() waits for the loop to notice, half a second per server by default.
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)

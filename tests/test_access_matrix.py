@@ -91,6 +91,7 @@ webapp.municipalities    GET   200 403 403 200 302
 webapp.texts             GET   200 403 403 200 302
 webapp.enrolment         GET   200 403 403 200 302
 webapp.enrol             POST  200 403 403 200 302
+webapp.signins           POST  400 400 400 400 400
 api.acknowledgements     GET   401 401 401 401 401
 api.push                 POST  401 401 401 401 401
 api.questionnaires       GET   401 401 401 401 401

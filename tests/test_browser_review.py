@@ -21,6 +21,8 @@ def _login(page, base, name):
     page.get_by_label("Användarnamn").fill(name)
     page.get_by_label("Lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Logga in").click()
+    # The login page first derives the offline app's password verifier (webapp/login.js), then sends the form.
+    page.wait_for_url(lambda url: "/logga-in" not in url)
 
 
 def _logout(page):

@@ -18,7 +18,7 @@ from forms.library import library_dir
 from forms.loader import load
 from sync import store
 
-from browser_helpers import artifacts_dir
+from browser_helpers import artifacts_dir, wait_for_service_worker
 from server_helpers import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -33,13 +33,7 @@ def _open_online(context, base: str):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(base + "/app/")
     page.wait_for_selector("body[data-ready='1'] #start")
-    # wait_for_function would evaluate a string, which the app's CSP forbids: poll instead.
-    for _ in range(100):
-        if page.evaluate("navigator.serviceWorker.controller !== null"):
-            break
-        page.wait_for_timeout(100)
-    else:
-        raise AssertionError("the service worker never took control of the page")
+    wait_for_service_worker(page)
     return page, errors
 
 

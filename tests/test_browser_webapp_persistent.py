@@ -16,6 +16,7 @@ from forms import clean_answers
 from sync import store
 
 from browser_helpers import CHROMIUM, CHROMIUM_ARGS
+from central_helpers import PASSWORD
 from test_browser_websync import DEFINITION, _browser_revisions, _enrol, _home, _interview, _open_app, _start_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -79,6 +80,12 @@ def test_a_closed_and_reopened_browser_keeps_everything_offline_and_sends_each_i
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(server.url + "/app/")
+        # A new browser session, offline: the app cannot ask the central who this is, so Ivar signs in with his
+        # password, checked against the verifier kept in this profile when he logged in online.
+        page.wait_for_selector("body[data-ready='1'] #signin")
+        page.locator("#signin-user").select_option("ivar")
+        page.locator("#signin-password").fill(PASSWORD)
+        page.get_by_role("button", name="Fortsätt").click()
         _start_page(page)
         expect(page.locator("#net")).to_have_text("Offline: allt sparas i webbläsaren.")
         rows = page.locator("#unsent .unsent-row")

@@ -377,10 +377,12 @@ def test_logging_out_keeps_unsent_interviews_and_the_login_page_says_so(chromium
         page.wait_for_url(re.compile(r"/logga-in"))
         notice = page.locator("#unsent-notice")
         expect(notice).to_be_visible()
+        # Nobody is logged in: it says how many users' interviews wait, not whose, how many or what about.
         expect(notice).to_have_text(
-            "Webbläsaren har fortfarande 2 intervjuer från offlineappen som inte har skickats. Utloggningen tog inte bort "
-            "dem: de finns kvar i webbläsaren tills centralen har fått dem. Logga in och öppna offlineappen för att "
-            "skicka dem, eller spara dem till en fil där.")
+            "Webbläsaren har fortfarande intervjuer från offlineappen som inte har skickats, från en användare. "
+            "Utloggningen tog inte bort dem: de finns kvar i webbläsaren tills centralen har fått dem. Den som de "
+            "tillhör ser och skickar dem efter att ha loggat in och öppnat offlineappen.")
+        assert not any(word in page.content() for word in ("ivar", "Umeå", "Lund", first))
 
         _login(page, server.url)
         page.goto(server.url + "/app/")
@@ -391,7 +393,11 @@ def test_logging_out_keeps_unsent_interviews_and_the_login_page_says_so(chromium
         page.goto(server.url + "/")
         page.get_by_role("button", name="Logga ut").click()
         page.wait_for_url(re.compile(r"/logga-in"))
-        expect(page.locator("#unsent-notice")).to_contain_text("fortfarande 1 intervjuer")  # the draft
+        expect(page.locator("#unsent-notice")).to_contain_text("från en användare")  # the draft
+        # Logged in, Ivar's own start page on the central says how many of his wait.
+        _login(page, server.url)
+        expect(page.locator("#unsent-notice")).to_contain_text(
+            "1 av dina intervjuer i offlineappen i den här webbläsaren har inte skickats.")
         assert errors == []
     finally:
         context.close()

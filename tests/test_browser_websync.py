@@ -16,6 +16,7 @@ from forms import clean_answers, from_dict
 from sync import devices, store
 from sync.ingest import ingest
 
+from browser_helpers import wait_for_service_worker
 from central_helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -41,12 +42,13 @@ def questionnaire(cdb):
     return q
 
 
-def _login(page, base: str, name: str = "ivar"):
+def _login(page, base: str, name: str = "ivar", password: str = PASSWORD):
     page.goto(base + "/logga-in")
     page.get_by_label("Användarnamn").fill(name)
-    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
-    page.wait_for_load_state()
+    # The login page first derives the offline app's password verifier (webapp/login.js), then sends the form.
+    page.wait_for_url(lambda url: "/logga-in" not in url)
 
 
 def _open_app(context, base: str, *, worker: bool = True):
@@ -57,12 +59,7 @@ def _open_app(context, base: str, *, worker: bool = True):
     page.goto(base + "/app/")
     _start_page(page)
     if worker:
-        for _ in range(100):
-            if page.evaluate("navigator.serviceWorker.controller !== null"):
-                break
-            page.wait_for_timeout(100)
-        else:
-            raise AssertionError("the service worker never took control of the page")
+        wait_for_service_worker(page)
     return page, errors
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+
+import pytest
 
 from forms.webjson import tree, webform
 
@@ -106,7 +109,11 @@ def test_the_app_gets_the_level_of_each_form_the_districts_and_whose_page_it_is(
     client = central_app.test_client()
     with client.session_transaction() as session:
         session.update(user="ivar", epoch=0, at=time.time())
-    assert 'data-user="ivar"' in client.get("/app/").get_data(as_text=True)
+    # The page names nobody on the central (offline a cached copy would name whoever opened it last); the app
+    # asks GET /app/enrol, never cached, who is logged in.
+    shell = client.get("/app/").get_data(as_text=True)
+    assert 'data-user=""' in shell and 'data-central="1"' in shell and "ivar" not in shell
+    assert client.get("/app/enrol").json["user"] == "ivar"
     levels = {f["id"]: f["level"] for f in client.get("/app/forms.json").json["questionnaires"]}
     assert levels["sthlm-uppfoljning"] == "district" and levels["kub-webbenkat"] == "municipality"
     districts = client.get("/app/registry.json").json["districts"]
@@ -161,3 +168,77 @@ def test_enrolment_makes_an_audited_device_for_the_logged_in_user_and_needs_csrf
 def test_a_field_laptop_enrols_no_browser(client):
     assert client.get("/app/enrol").json["central"] is False
     assert client.post("/app/enrol", json={}).status_code == 404
+
+
+def test_a_login_keeps_the_nonce_of_the_offline_verifier_only_when_it_succeeds(central_app):
+    """The login page sends a nonce with the form (webapp/login.js); the app adopts its verifier only with it."""
+    from central_helpers import PASSWORD, login
+
+    nonce = "0123456789abcdef" * 2
+    client = central_app.test_client()
+    assert login(client, "ivar", "not the password", offline_nonce=nonce).status_code == 401
+    assert client.get("/app/enrol", headers={"X-Requested-With": "fetch"}).status_code == 401
+    assert login(client, "ivar", PASSWORD, offline_nonce=nonce).status_code == 302
+    answer = client.get("/app/enrol")
+    assert (answer.json["user"], answer.json["offline_nonce"]) == ("ivar", nonce)
+    assert answer.headers["Cache-Control"] == "no-store"
+    # Another login without a nonce (no WebCrypto) or with something else leaves none from before.
+    for other in ("", "<script>", nonce.upper(), nonce + "00"):
+        assert login(client, "ivar", PASSWORD, offline_nonce=other).status_code == 302
+        assert client.get("/app/enrol").json["offline_nonce"] is None
+
+
+def test_the_login_page_brings_the_offline_verifier_script(central_app):
+    page = central_app.test_client().get("/logga-in").get_data(as_text=True)
+    assert "webapp/login.js" in page and "data-offline-signin" in page and 'name="offline_nonce"' in page
+    # The unsent notice: how many users, never who (the texts carry no names; the script fills in a number).
+    assert 'data-many="Webbläsaren har fortfarande intervjuer från offlineappen som inte har skickats, från %(n)s ' \
+           'användare.' in page
+
+
+def test_an_interviewers_ticket_holds_until_the_password_changes_or_the_user_is_disabled(
+        central_app, central_csrf_app, cdb):
+    """The ticket the app keeps with a verifier; POST /app/signins (no login, no CSRF) says which still hold."""
+    from central_helpers import logged_in, login
+    from sync import accounts
+
+    ivar = logged_in(central_app, "ivar").get("/app/enrol").json["offline_ticket"]
+    inez = logged_in(central_app, "inez").get("/app/enrol").json["offline_ticket"]
+    assert re.fullmatch(r"[0-9a-f]{64}", ivar) and ivar != inez
+    # An administrator's password is never kept offline: no ticket, no nonce.
+    admin = logged_in(central_app, "ada").get("/app/enrol").json
+    assert (admin["user"], admin["offline_ticket"], admin["offline_nonce"]) == ("ada", None, None)
+
+    anonymous = central_csrf_app.test_client()
+
+    def valid(tickets):
+        answer = anonymous.post("/app/signins", json={"tickets": tickets})
+        assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+        return answer.json["valid"]
+
+    assert valid({"ivar": ivar, "inez": inez}) == ["inez", "ivar"]
+    # A ticket is one user's: swapped, made up or for an unknown name, it says nothing.
+    assert valid({"ivar": inez, "inez": ivar, "nobody": ivar, "ada": "0" * 64}) == []
+    accounts.set_password(cdb, "ivar", "a new password for ivar")
+    accounts.set_disabled(cdb, "inez", True)
+    assert valid({"ivar": ivar, "inez": inez}) == []
+    accounts.set_disabled(cdb, "inez", False)
+    assert valid({"ivar": ivar, "inez": inez}) == ["inez"]
+    # A login with the new password brings a new ticket, the one that holds now.
+    client = central_app.test_client()
+    assert login(client, "ivar", "a new password for ivar").status_code == 302
+    renewed = client.get("/app/enrol").json["offline_ticket"]
+    assert renewed != ivar and valid({"ivar": renewed, "inez": inez}) == ["inez", "ivar"]
+
+
+@pytest.mark.parametrize("body", [None, {}, {"tickets": []}, {"tickets": {"ivar": 1}},
+                                  {"tickets": {str(n): "x" for n in range(201)}}])
+def test_a_ticket_check_of_another_shape_is_refused_saying_what_it_takes(central_app, body):
+    answer = central_app.test_client().post("/app/signins", json=body) if body is not None else \
+        central_app.test_client().post("/app/signins", data="not json")
+    assert answer.status_code == 400
+    assert answer.json["error"] == 'the body must be JSON {"tickets": {name: ticket}} with at most 200 names'
+
+
+def test_a_field_laptop_checks_no_tickets(client):
+    assert client.post("/app/signins", json={"tickets": {}}).status_code == 404

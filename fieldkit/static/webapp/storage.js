@@ -15,10 +15,12 @@
  * is set only when the central's answer named the revision's id; an interview's `sent_at` is the
  * acknowledgement of its head revision (null while a newer revision or a draft waits).
  * meta also holds "device:USER" (USER's enrolment: id, non-extractable CryptoKey, user), "installation_id",
- * "user" (the last user who opened the app online), "last_send:USER" and "last_file:USER".
+ * "user" (on a field laptop, the last user who opened the app online), "last_send:USER", "last_file:USER",
+ * and on the central's app "signin:USER" (the verifier of USER's password, signin.js) and "signin_failures:USER"
+ * ({count, last}: wrong passwords typed offline since the last right one).
  *
  * Several people may use one browser: each interview belongs to the user who started it (`user`), and
- * the lists here (unsent, sent, unacknowledged) hold only the current user's (setUser, at start).
+ * the lists here (unsent, sent, unacknowledged) hold only the current user's (setUser, once the user is known).
  * Defines `FieldkitStorage` on the global object; needs expr.js (for Python's float notation).
  */
 (function (root) {
@@ -82,7 +84,7 @@
 
   var current = { user: null };
 
-  /* The user the app works for now (the one logged in when it was last opened online); lists are theirs. */
+  /* The user the app works for now (logged in on the central, or signed in offline); lists are theirs. */
   function setUser(name) { current.user = name || null; }
   function user() { return current.user; }
 
@@ -259,6 +261,17 @@
     return transaction(["meta"], "readonly", function (stores) {
       return promised(stores.meta.get(key)).then(function (row) { return row ? row.value : null; });
     });
+  }
+
+  /* The values of every meta key that starts with `prefix` ("signin:" gives each user's verifier). */
+  function listMeta(prefix) {
+    return transaction(["meta"], "readonly", function (stores) {
+      return promised(stores.meta.getAll(IDBKeyRange.bound(prefix, prefix + "\uffff")));
+    }).then(function (rows) { return rows.map(function (row) { return row.value; }).filter(Boolean); });
+  }
+
+  function deleteMeta(key) {
+    return transaction(["meta"], "readwrite", function (stores) { stores.meta.delete(key); });
   }
 
   // -- interviews -----------------------------------------------------------------------------
@@ -578,6 +591,7 @@
 
   root.FieldkitStorage = {
     open: open, putForms: putForms, getForm: getForm, currentForms: currentForms, putMeta: putMeta, getMeta: getMeta,
+    listMeta: listMeta, deleteMeta: deleteMeta,
     startInterview: startInterview, getInterview: getInterview, listInterviews: listInterviews, saveDraft: saveDraft,
     complete: complete, revisionsOf: revisionsOf, unsent: unsent, canonical: canonical, revisionHash: revisionHash,
     reopen: reopen, sent: sent, unacknowledged: unacknowledged, acknowledge: acknowledge, markRejected: markRejected,

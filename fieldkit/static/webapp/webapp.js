@@ -6,17 +6,23 @@
  *   #/i/<uuid>/review          review and complete
  *   #/i/<uuid>                 a completed interview
  * Every change of an answer is written to IndexedDB (storage.js) first; the page reacts after.
+ * On the central's app nothing is shown before the user is known (knowUser): logged in on the central, or,
+ * offline, signed in with their password (signinPage, signin.js); until then every route shows the sign-in.
  * Text comes from the server's catalogues (texts.json, kept offline); nothing is built with innerHTML.
  */
 (function () {
   "use strict";
 
   var Answers = window.FieldkitAnswers, Storage = window.FieldkitStorage, Sync = window.FieldkitSync;
+  var Signin = window.FieldkitSignin;
   var body = document.body, main = document.getElementById("main");
   var LANGUAGES = { sv: "Svenska", en: "English" };
   var LANG_KEY = "fieldkit_lang";
   var state = { lang: "sv", texts: {}, registry: null, forms: [], persisted: null, ready: false, problems: [],
-    replaced: [], space: null, notice: null };
+    replaced: [], space: null, notice: null,
+    // Who: `user` (null until known), `via` ("server", "offline" or "laptop"), `gate` (null, "signin": offline and
+    // nobody signed in, "login": the central answers but nobody is logged in), `session` (GET /app/enrol's answer).
+    user: null, via: null, gate: null, session: null, noVerifier: false };
   /* The interview this tab edits, held with a Web Lock so that no other tab edits it at the same time. */
   var lock = { name: null, release: null, lost: null };
   var renderCount = 0;
@@ -146,16 +152,241 @@
     });
   }
 
-  /* Whose interviews this app shows and sends: the user the server rendered the page for (the logged-in one);
-   * offline, the page comes from the cache, so it is the last user who opened the app online here. */
+  /* Whose interviews this app shows and sends. On a field laptop: its interviewer, named by the page (offline,
+   * the cached page, also kept in meta "user"). On the central: whoever the central says is logged in; when it
+   * cannot be reached, whoever signed in offline in this tab; else nobody until someone does (signinPage). */
   function knowUser() {
-    var named = body.dataset.user || null;
-    return (named ? Storage.putMeta("user", named).then(function () { return named; }) : Storage.getMeta("user"))
-      .then(function (user) {
-        state.user = user || null;
-        Storage.setUser(state.user);
-        return Storage.adopt(state.user);
+    if (!central()) {
+      var named = body.dataset.user || null;
+      return (named ? Storage.putMeta("user", named).then(function () { return named; }) : Storage.getMeta("user"))
+        .then(function (user) { return workAs(user, "laptop"); });
+    }
+    return askServer().then(function (answer) {
+      // The central answers: first drop the verifiers of changed passwords and disabled users.
+      return (answer ? checkVerifiers().then(function () { return answer; }) : null);
+    }).then(function (answer) {
+      if (answer && answer.user) return loggedIn(answer);
+      if (answer) return gate("login");
+      var kept = Signin.remembered();
+      return (kept ? Storage.getMeta(verifierKey(kept)) : Promise.resolve(null)).then(function (verifier) {
+        return verifier ? workAs(kept, "offline") : gate("signin");
       });
+    });
+  }
+
+  function central() { return body.dataset.central === "1"; }
+
+  function verifierKey(user) { return "signin:" + user; }
+  function failuresKey(user) { return "signin_failures:" + user; }
+
+  /* Hours a sign-in lasts in a tab: as long as a login on the central (SESSION_HOURS). */
+  function signinHours() { return Number(body.dataset.sessionHours) || 12; }
+
+  /* GET /app/enrol: the central's answer ({user: null} when nobody is logged in), or null when there is none. */
+  function askServer() {
+    return fetch(body.dataset.enrol, { credentials: "same-origin", cache: "no-store",
+      headers: { Accept: "application/json", "X-Requested-With": "fetch" } }).then(function (response) {
+      if (response.status === 401 || response.status === 403 || response.redirected) return { user: null };
+      if (!response.ok) return null;  // the server has a problem: as good as offline
+      return response.json();
+    }).catch(function () { return null; });
+  }
+
+  /* The central says who is logged in: that user works here, and the verifier made as they logged in is kept,
+   * with the central's ticket of the password. Without a ticket (a role that may not sign in offline, such as an
+   * administrator) no verifier of that user is kept, and one kept before goes. */
+  function loggedIn(answer) {
+    var user = answer.user, pending = Signin.takePending(answer.offline_nonce), ticket = answer.offline_ticket;
+    state.session = answer;
+    var keeping = !ticket ? dropVerifier(user) : pending ? Storage.putMeta(verifierKey(user), Object.assign(
+      { user: user, stored_at: new Date().toISOString(), ticket: ticket }, pending))
+      .then(function () { return Storage.deleteMeta(failuresKey(user)); }) : Promise.resolve();
+    return keeping.then(function () { return Storage.getMeta(verifierKey(user)); }).then(function (verifier) {
+      state.noVerifier = Boolean(ticket) && !verifier;
+      Signin.remember(user, signinHours());
+      return workAs(user, "server");
+    });
+  }
+
+  function dropVerifier(user) {
+    return Storage.deleteMeta(verifierKey(user)).then(function () { return Storage.deleteMeta(failuresKey(user)); });
+  }
+
+  /* Ask the central which verifiers still hold (POST /app/signins with their tickets) and drop the others: the
+   * user's password was changed or the user disabled since. Resolves to the names dropped; nothing is dropped
+   * when the central cannot be asked. */
+  function checkVerifiers() {
+    return Storage.listMeta("signin:").then(function (verifiers) {
+      if (!verifiers.length) return [];
+      var tickets = {};
+      verifiers.forEach(function (v) { tickets[v.user] = v.ticket || ""; });
+      return fetch(body.dataset.signins, { method: "POST", credentials: "same-origin", cache: "no-store",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ tickets: tickets }) }).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (answer) {
+        if (!answer || !Array.isArray(answer.valid)) return [];
+        var gone = Object.keys(tickets).filter(function (name) { return answer.valid.indexOf(name) < 0; });
+        return Promise.all(gone.map(dropVerifier)).then(function () { return gone; });
+      });
+    }).catch(function () { return []; });
+  }
+
+  /* Who works here may have changed behind this page: a sign-out in another tab, the page shown again from the
+   * browser's back-forward cache, a verifier dropped. Ask again and draw the page for whoever it is now. */
+  function recheck() {
+    if (!state.ready || !central()) return;
+    releaseLock();
+    main.replaceChildren();
+    knowUser().then(route, function (error) { fail(storageMessage(error)); });
+  }
+
+  /* Back online: check the verifiers at once; if the one of whoever signed in offline here went, they leave. */
+  function backOnline() {
+    header();
+    if (!state.ready || !central()) return;
+    checkVerifiers().then(function (gone) {
+      if (state.via === "offline" && gone.indexOf(state.user) >= 0) recheck();
+    });
+  }
+
+  /* Nobody works here until someone signs in ("signin") or logs in on the central ("login"). */
+  function gate(kind) {
+    state.user = null;
+    state.via = null;
+    state.gate = kind;
+    Storage.setUser(null);
+    return null;
+  }
+
+  function workAs(user, via) {
+    state.user = user || null;
+    state.via = via;
+    state.gate = null;
+    Storage.setUser(state.user);
+    return Storage.adopt(state.user);
+  }
+
+  /* A name and password typed offline: resolves to {ok} or {wait: seconds}; wrong ones are counted and throttled. */
+  function trySignin(user, password) {
+    return Storage.getMeta(failuresKey(user)).then(function (failures) {
+      var wait = Signin.waitLeft(failures, Date.now());
+      if (wait) return { ok: false, locked: true, wait: wait };
+      return Storage.getMeta(verifierKey(user)).then(function (verifier) {
+        return Signin.check(verifier, password);
+      }).then(function (good) {
+        if (good) return Storage.deleteMeta(failuresKey(user)).then(function () { return { ok: true }; });
+        var counted = Signin.failed(failures, Date.now());
+        return Storage.putMeta(failuresKey(user), counted).then(function () {
+          return { ok: false, wait: Signin.waitLeft(counted, Date.now()) };
+        });
+      });
+    });
+  }
+
+  /* Offline on the central's app, nobody signed in: pick a name (of those who logged in online here) and type
+   * the password. Nobody listed: nobody can work here offline yet. */
+  function signinPage() {
+    Storage.listMeta("signin:").then(function (verifiers) {
+      var users = verifiers.map(function (v) { return v.user; }).sort();
+      var title = t("Sign in without a connection");
+      var explain = t("You are offline, so the central cannot tell who you are. Choose your name and type the password " +
+        "you log in to the central with.");
+      var never = t("Only users who have logged in on the central in this browser while connected can work in it offline. " +
+        "Never logged in here? Connect to the network, log in on the central and open the offline app once; after " +
+        "that you can sign in here without a connection too.");
+      if (!users.length) {
+        show(title, h("h1", { text: title }), h("p", { class: "flash flash-error", role: "alert", id: "signin-none", text:
+          t("Nobody has logged in on the central in this browser yet, so nobody can work in it offline.") }),
+          h("p", { text: never }));
+        finish();
+        return;
+      }
+      var message = h("p", { class: "flash flash-error", role: "alert", id: "signin-error", hidden: true });
+      var who = h("select", { id: "signin-user", name: "user", class: "input", required: true },
+        h("option", { value: "", text: t("Choose your name") }),
+        users.map(function (name) { return h("option", { value: name, text: name }); }));
+      var password = h("input", { type: "password", id: "signin-password", name: "password", class: "input",
+        autocomplete: "current-password", required: true });
+      var button = h("button", { type: "submit", class: "button primary", text: t("Continue") });
+      var refuse = function (text) {
+        form.dataset.checks = String(Number(form.dataset.checks) + 1);  // one more try answered (tests wait on it)
+        message.textContent = text;
+        message.hidden = false;
+        password.value = "";
+        button.disabled = false;
+        button.textContent = t("Continue");
+        password.focus();
+      };
+      var form = h("form", { class: "card", id: "signin", novalidate: true, "data-checks": "0", onsubmit: function (event) {
+        event.preventDefault();
+        if (button.disabled) return;
+        if (!who.value || !password.value) { refuse(t("Choose your name and type your password.")); return; }
+        button.disabled = true;
+        button.textContent = t("Checking…");
+        var name = who.value;
+        trySignin(name, password.value).then(function (outcome) {
+          if (outcome.ok) {
+            Signin.remember(name, signinHours());
+            return workAs(name, "offline").then(route);
+          }
+          var wait = outcome.wait ? t("Too many wrong passwords for this name: wait %(seconds)s seconds before you try " +
+            "again.", { seconds: outcome.wait }) : "";
+          refuse(outcome.locked ? wait : (t("Wrong password.") + (wait ? " " + wait : "")));
+        }).catch(function (error) { refuse(storageMessage(error)); });
+      } },
+        h("div", { class: "field" }, h("label", { for: "signin-user", text: t("Your name") }), who),
+        h("div", { class: "field" }, h("label", { for: "signin-password", text: t("Password") }), password),
+        h("div", { class: "actions" }, button));
+      show(title, h("h1", { text: title }), h("p", { text: explain }), message, form, h("p", { class: "muted", text: never }));
+      finish();
+    }).catch(function (error) { fail(storageMessage(error)); });
+  }
+
+  /* The central answers but nobody is logged in there (the login ran out): log in on the central. */
+  function loginPage() {
+    var title = t("Log in on the central");
+    show(title, h("h1", { text: title }), h("p", { class: "flash flash-info", role: "status", id: "login-needed",
+      text: t("The central can be reached, but you are not logged in there. Log in to continue.") }),
+      h("p", {}, h("a", { class: "button primary", href: body.dataset.login, text: t("Log in") })));
+    finish();
+  }
+
+  /* Log out: on the central's session a real logout (a POST with its CSRF token); offline only this tab forgets. */
+  function logOut() {
+    Signin.forget();
+    if (state.via === "server" && state.session && state.session.csrf_token && navigator.onLine) {
+      var form = h("form", { method: "post", action: body.dataset.logout, hidden: true },
+        h("input", { type: "hidden", name: "csrf_token", value: state.session.csrf_token }));
+      body.appendChild(form);
+      form.submit();
+      return;
+    }
+    releaseLock();
+    // Who now: the next person signs in offline, or logs in on the central if it can be reached.
+    workAs(null, null).then(knowUser).then(function () {
+      if (location.hash && location.hash !== "#/") location.hash = "#/";  // hashchange draws the page
+      else route();
+    }, function (error) { fail(storageMessage(error)); });
+  }
+
+  /* Who works here now, and how to leave, in the page's top bar (the central's app only). */
+  function whoIsHere() {
+    var who = document.getElementById("who");
+    if (!who) return;
+    who.replaceChildren();
+    if (!central() || !state.user) return;
+    who.appendChild(h("span", { class: "who-name", id: "who-name", "data-via": state.via, text: state.user }));
+    who.appendChild(h("button", { type: "button", class: "link-button", id: "log-out", text: t("Log out"),
+      onclick: logOut }));
+  }
+
+  /* On the central's app, a user with no verifier here (logged in before the app kept them): how to get one. */
+  function verifierNote() {
+    if (!central() || state.via !== "server" || !state.noVerifier) return null;
+    return h("p", { class: "flash flash-info", role: "status", id: "no-offline-signin", text: t(
+      "Signing in without a connection is not set up for you in this browser yet. Log out and log in again while " +
+      "connected; after that you can work here offline too.") });
   }
 
   /* How full the browser's storage for this site is; a warning from 90 %. */
@@ -184,6 +415,7 @@
   }
 
   function header() {
+    whoIsHere();
     var net = document.getElementById("net");
     net.textContent = navigator.onLine ? t("Online") : t("Offline: everything is saved in this browser.");
     net.className = "net " + (navigator.onLine ? "net-online" : "net-offline");
@@ -323,7 +555,8 @@
             h("a", { href: "#/i/" + row.uuid, class: "button", text: t("Show") }));
         })));
       }
-      show(t("fieldkit offline"), h("h1", { text: t("Interviews in this browser") }), notices(), othersNotice(found[6]),
+      show(t("fieldkit offline"), h("h1", { text: t("Interviews in this browser") }), notices(), verifierNote(),
+        othersNotice(found[6]),
         h("p", { class: "flash " + (state.persisted === "granted" ? "flash-success" : "flash-info"), id: "persist",
           "data-persisted": state.persisted, text: persistenceText() }),
         state.updated ? h("p", { class: "muted", text: t("The form data was updated %(time)s.", { time: time(state.updated) }) }) : null,
@@ -1309,6 +1542,8 @@
     header();
     var parts = (location.hash || "#/").slice(2).split("/").map(decodeURIComponent);
     if (!(parts[0] === "i" && parts[2] === "s" && lock.name === "fieldkit-interview-" + parts[1])) releaseLock();
+    if (state.gate === "signin") { signinPage(); return; }
+    if (state.gate === "login") { loginPage(); return; }
     if (parts[0] === "i" && parts[1]) {
       if (parts[2] === "s" && parts[3]) sectionPage(parts[1], parts[3]);
       else if (parts[2] === "review") reviewPage(parts[1]);
@@ -1323,10 +1558,17 @@
     if (!LANGUAGES[state.lang]) state.lang = "sv";
     document.documentElement.lang = state.lang;
     window.addEventListener("hashchange", route);
-    window.addEventListener("online", header);
+    window.addEventListener("online", backOnline);
     window.addEventListener("offline", header);
-    window.addEventListener("pagehide", releaseLock);
-    Storage.open().then(refresh).then(knowUser).then(load).then(askPersistence).then(measureSpace).then(function () {
+    window.addEventListener("pagehide", function (event) {
+      releaseLock();
+      // Kept in the back-forward cache (after a logout, say): show nothing of this user when it comes back.
+      if (event.persisted && central()) main.replaceChildren();
+    });
+    window.addEventListener("pageshow", function (event) { if (event.persisted) recheck(); });
+    // A sign-out in another tab (the app's Logga ut, or any load of the login page) ends this tab's at once.
+    window.addEventListener("storage", function (event) { if (event.key === Signin.SIGNED_OUT_KEY) recheck(); });
+    Storage.open().then(refresh).then(load).then(knowUser).then(askPersistence).then(measureSpace).then(function () {
       state.ready = true;
       body.dataset.ready = "1";
       route();
