@@ -9,7 +9,7 @@ from typing import Iterator, Mapping
 
 from sqlite_utils import Database
 
-from . import catalog, devices, signing, store
+from . import accounts, catalog, devices, signing, store
 from .bundle import split_line
 from .errors import BundleRejected, DeviceError, SyncError
 
@@ -39,7 +39,8 @@ def authenticate(db: Database, method: str, path: str, headers: Mapping[str, str
                  now: float | None = None) -> devices.Device:
     """The device that signed this request, or AuthError saying why not.
 
-    Checks, in order: the headers are there, the device is enrolled (401) and not revoked (403),
+    Checks, in order: the headers are there, the device is enrolled (401) and not revoked (403), a
+    browser's user is not disabled (403),
     the timestamp is within the window (401 clock_skew, with the central's time), the signature
     (401), and that the nonce was not used before (401 replayed). Records the nonce.
     """
@@ -55,6 +56,11 @@ def authenticate(db: Database, method: str, path: str, headers: Mapping[str, str
         device = devices.get_device(db, device_id)
     except DeviceError as exc:
         raise AuthError(403 if exc.reason == "revoked_device" else 401, exc.reason, str(exc)) from None
+    if device.user_name is not None and accounts.get_user(db, device.user_name) is None:
+        # a browser speaks for its user: once the user is disabled it sends nothing more (enabling them again
+        # lets it send what it kept); a bundle an administrator ingests by hand is their own decision
+        raise AuthError(403, "user_disabled", f"device {device.label} is the browser of {device.user_name!r}, "
+                                              "whose account is disabled or removed")
     if abs(int(timestamp) - now) > WINDOW_SECONDS:
         raise AuthError(401, "clock_skew", f"the request's time is {int(timestamp) - now:+.0f} s from the "
                                            "central's clock", server_time=int(now))

@@ -133,6 +133,25 @@ def test_revoked_device_gets_403(laptop, central):
     assert central["revisions"].count == 0
 
 
+def test_a_browser_of_a_disabled_user_gets_403_until_the_user_is_enabled_again(laptop, central):
+    """A browser's device is its user's: disabling the user stops its pushes, and nothing it sent is lost."""
+    from sync import accounts
+    accounts.add_user(central, "tilda", "interviewer", "a long enough password")
+    central.execute("update sync_devices set user_name = 'tilda' where name = 'anna'")  # as enrol_browser does
+    central.conn.commit()
+    sid = interview(laptop)
+    laptop.execute("update revisions set author = 'tilda'")  # a browser sends only its user's revisions
+    laptop.conn.commit()
+    accounts.set_disabled(central, "tilda", True, actor="admin")
+    with pytest.raises(TransferError) as caught:
+        client.push(laptop)
+    assert "(403)" in str(caught.value) and "whose account is disabled or removed" in str(caught.value)
+    assert central["revisions"].count == 0
+    accounts.set_disabled(central, "tilda", False, actor="admin")
+    assert client.push(laptop).acknowledged == 1
+    assert store.get_submission(central, sid) is not None
+
+
 def signed_headers(laptop, method, path, body=b"", nonce=None):
     ident = devices.identity(laptop)
     timestamp = str(int(time.time()))
