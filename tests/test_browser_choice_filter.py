@@ -150,6 +150,7 @@ def test_the_evaluators_correction_page_narrows_the_choices_as_the_interview_pag
         page.get_by_label("Användarnamn").fill("eva")
         page.get_by_label("Lösenord").fill(PASSWORD)
         page.get_by_role("button", name="Logga in").click()
+        page.wait_for_url(lambda url: "/logga-in" not in url)  # the login page derives a verifier, then posts
         page.goto(f"{server.base}/granskning/{sid}/andra/k")
         assert _shown(page, "k.ort") == ["Umeå", "Skellefteå", "Vet ej"] and _chosen(page, "k.ort") == ["2480"]
         page.get_by_label("Norrbottens län").first.check()  # Umeå no longer fits: cleared
