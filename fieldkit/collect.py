@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlparse
 
 from flask import (
@@ -32,7 +33,15 @@ from .auth import actor, current_scope, current_user
 from .db import get_db
 from .templating import LOCAL_ZONE, localtime
 from .interview import (
+    BASE_FIELD,
+    CHANGED_FIELD,
+    INSTANCES_FIELD,
+    changed_keys,
     find_section,
+    instance_prints,
+    merge_changed,
+    placed_action,
+    section_version,
     form_class,
     hidden_questions,
     merge_section_raw,
@@ -211,6 +220,7 @@ def section(sid, section_id):
         has_next=neighbour(sections, questionnaire, current.id, 1) is not None,
         municipality=registry.municipality(sub.municipality_code), lang=lang,
         draft_seq=sub.draft.get("seq", 0), draft_saved_at=sub.draft.get("saved_at"),
+        draft_version=section_version(current, raw), draft_instances=instance_prints(current, raw),
         autosave_delay=current_app.config["AUTOSAVE_DELAY_MS"],
     ), status)
     response.headers["Cache-Control"] = "no-store"
@@ -225,37 +235,33 @@ def autosave(sid, section_id):
         abort(404)
     if sub.draft is None:
         raise store.NotEditable(f"submission {sid} is not open for editing")
-    lang = i18n.current_language()
-    form, raw, _anchor = _posted_raw(sub, questionnaire, current)
-    cleaned, _sections = progress(questionnaire, raw, lang)
-    form.place_errors(cleaned)
-    refused = form.question_errors()
-    if refused:
+    form, _raw, cleaned, _sections, saved = _save_posted(db, sub, questionnaire, current,  # NotEditable: 409
+                                                         refuse_invalid=True)
+    if saved is None:
         # An answer that is no answer to its question (too long, not a number...) is told at once, beside its
         # question; nothing is saved, and the browser keeps its copy until the server has the corrected page.
-        return jsonify({"error": gettext("Not saved: correct the marked answer"), "errors": refused,
+        return jsonify({"error": gettext("Not saved: correct the marked answer"), "errors": form.question_errors(),
                         "status": 422}), 422
-    saved = store.save_draft(db, sub.uuid, raw, current.id, cleaned.answers)  # NotEditable: 409
     return jsonify({**saved, "saved_time": localtime(saved["saved_at"], time_only=True),
                     "hidden": hidden_questions(current, cleaned)})
 
 
-def _save_posted(db, sub, questionnaire, current, repeat_action=None):
+def _save_posted(db, sub, questionnaire, current, repeat_action=None, *, refuse_invalid=False):
     """Save the posted values of one section into the draft: (form, raw, cleaned, sections, saved).
 
     A repeat button (`repeat_action`, see `change_instances`) is applied in the same save; `saved["anchor"]`
     is then the element to show. Raises store.NotEditable when the submission is no longer open for editing.
+
+    A page with the script posts `_changed`, the questions changed on it since its last acknowledged save:
+    only those are taken from the post, the draft keeps what another tab saved in the others (`merge_changed`).
+    A post without it (no JavaScript) saves the whole section as posted.
+
+    With `refuse_invalid` (autosave) nothing is saved when an answer is no answer to its question: `saved` is
+    then None and the form carries the messages (`question_errors`).
     """
-    form, raw, anchor = _posted_raw(sub, questionnaire, current, repeat_action)
-    cleaned, sections = progress(questionnaire, raw)
-    saved = store.save_draft(db, sub.uuid, raw, current.id, cleaned.answers)
-    return form, raw, cleaned, sections, {**saved, "anchor": anchor} if anchor else saved
-
-
-def _posted_raw(sub, questionnaire, current, repeat_action=None):
-    """The draft's raw values with the posted section put in: (form, raw, element id to show or None)."""
     counts = instance_counts(current, request.form, posted=True)
-    form = form_class(questionnaire, current, i18n.current_language(), counts)(request.form)
+    lang = i18n.current_language()
+    form = form_class(questionnaire, current, lang, counts)(request.form)
     cleared = request.form.get("clear")
     instance_field = split_instance_key(cleared or "")
     if instance_field and cleared in form._fields:
@@ -267,12 +273,48 @@ def _posted_raw(sub, questionnaire, current, repeat_action=None):
         values[cleared] = None
         form[cleared].data = None
     apply_rank_post(form, values, request.form.get("move"), cleared)
-    raw = metadata.record(questionnaire, merge_section_raw(sub.draft["raw"], current, values), started=sub.created,
-                          device_id=sub.device_id, username=sub.interviewer, zone=LOCAL_ZONE)
-    anchor = None
-    if repeat_action:
-        raw, anchor = change_instances(questionnaire, current, raw, repeat_action)
-    return form, raw, anchor
+    marked = CHANGED_FIELD in request.form
+    keys = changed_keys(current, request.form[CHANGED_FIELD], counts) if marked else set()
+    with store.transaction(db):  # read, merge and write at once: a save of another tab waits
+        sub = store.get_submission(db, sub.uuid)
+        if sub.draft is None:
+            raise store.NotEditable(f"submission {sub.uuid} is not open for editing")
+        before = sub.draft["raw"]
+        if marked:
+            values, placed = merge_changed(current, before, values, keys, _posted_prints(), counts)
+            repeat_action = placed_action(repeat_action, placed)
+        raw = metadata.record(questionnaire, merge_section_raw(before, current, values), started=sub.created,
+                              device_id=sub.device_id, username=sub.interviewer, zone=LOCAL_ZONE)
+        anchor = None
+        if repeat_action:
+            raw, anchor = change_instances(questionnaire, current, raw, repeat_action)
+        cleaned, sections = progress(questionnaire, raw, lang)
+        if refuse_invalid:
+            form.place_errors(cleaned)
+            refused = form.question_errors()
+            # a page that names its changes answers for those only: what another tab left is not its to fix
+            if refused and (not marked or keys & set(refused)):
+                return form, raw, cleaned, sections, None
+        saved = store.save_draft(db, sub.uuid, raw, current.id, cleaned.answers)
+    if marked:  # the page shows the merged section, not the stale values it posted for the other questions
+        form = form_class(questionnaire, current, lang, instance_counts(current, raw))(
+            data=formdata_for(questionnaire, current, raw))
+    saved.update(version=section_version(current, raw), instances=instance_prints(current, raw))
+    if marked and request.form.get(BASE_FIELD) != section_version(current, before):
+        # Another tab saved this section since the page last heard from the server: what it has now.
+        saved.update(values=form.page_values(), counts=instance_counts(current, raw))
+    return form, raw, cleaned, sections, {**saved, "anchor": anchor} if anchor else saved
+
+
+def _posted_prints():
+    """The instance prints (`instance_prints`) the posting page last saw, or None if it sent none."""
+    try:
+        prints = json.loads(request.form.get(INSTANCES_FIELD) or "null")
+    except ValueError:
+        return None
+    if not isinstance(prints, dict):
+        return None
+    return {k: v for k, v in prints.items() if isinstance(v, list) and all(isinstance(p, str) for p in v)}
 
 
 def _rescue_stale_post():

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from forms.answers import Cleaned, clean_answers, instances, relevant_sections
-from forms.model import MAX_INSTANCES, Question, Questionnaire, Section
+from forms.errors import FieldkitError
+from forms.model import MAX_INSTANCES, Question, Questionnaire, Section, instance_key
 from forms.webform import SectionForm, build_section_form
 
 _FORM_CLASSES: dict[tuple, type[SectionForm]] = {}
@@ -130,3 +133,132 @@ def unanswered(questionnaire: Questionnaire, cleaned: Cleaned) -> tuple[list[tup
         if missing:
             blank.append((section, missing))
     return blank, asked, statements
+
+
+# -- two tabs on one section: a save takes only the questions its page changed -----------------------------
+
+#: The posted field that lists the questions the page changed since its last acknowledged save (app.js).
+CHANGED_FIELD = "_changed"
+#: The posted field with the section's version the page last saw (`section_version`).
+BASE_FIELD = "_base"
+#: The posted field with each repeat's instance prints the page last saw (`instance_prints`), as JSON.
+INSTANCES_FIELD = "_instances"
+
+
+class UnknownQuestion(FieldkitError):
+    """A save named a question that is not on the page it was posted to."""
+
+    status = 400
+    reason = "unknown_question"
+
+
+def _own(section: Section) -> set[str]:
+    return {q.id for q in section.questions if not q.metadata}
+
+
+def _print(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+def section_values(section: Section, raw: dict[str, Any]) -> dict[str, Any]:
+    """The draft's raw values of this section's questions (what a page of the section saves)."""
+    own = _own(section)
+    return {k: v for k, v in raw.items() if k.split("/")[0] in own}
+
+
+def section_version(section: Section, raw: dict[str, Any]) -> str:
+    """A content hash of the section's saved answers: a page that last saw another version is not current."""
+    return _print(section_values(section, raw))
+
+
+def instance_prints(section: Section, raw: dict[str, Any]) -> dict[str, list[str]]:
+    """Each repeat's instances as content hashes, in order: how a page finds its instance again after another
+    tab added, removed or moved instances."""
+    return {q.id: [_print(dict(entry)) for entry in instances(q, raw)] for q in section.questions if q.repeat}
+
+
+def changed_keys(section: Section, posted: str, counts: dict[str, int]) -> set[str]:
+    """The question keys of a posted `_changed` (space separated); UnknownQuestion names one not on the page.
+
+    A key is a question of the section, or a question of one of the page's instances of a repeat
+    (`model.instance_key`); `counts` are the instances the page showed.
+    """
+    valid = {q.id for q in section.questions if q.answerable and not q.metadata and not q.repeat}
+    for q in section.questions:
+        if q.repeat:
+            valid |= {instance_key(q.id, n, c.id) for n in range(1, counts.get(q.id, 0) + 1)
+                      for c in q.questions if c.answerable}
+    keys = set(posted.split())
+    unknown = sorted(keys - valid)
+    if unknown:
+        raise UnknownQuestion(f"{CHANGED_FIELD}: not a question on page {section.id}: {', '.join(unknown[:5])}")
+    return keys
+
+
+def _locate(base: list[str] | None, current: list[str], number: int, shown: int) -> int | None:
+    """The index in the draft's instances of the instance a page showed as `number`, or None if it is unclear.
+
+    Found by its content as the page last saw it; when that does not single it out (it was changed elsewhere
+    too), by its number as long as the number of instances is the one the page saw.
+    """
+    if base is not None and 0 < number <= len(base):
+        if base == current:
+            return number - 1
+        hits = [i for i, p in enumerate(current) if p == base[number - 1]]
+        if number - 1 in hits or len(hits) == 1:
+            return number - 1 if number - 1 in hits else hits[0]
+        return number - 1 if len(base) == len(current) else None
+    return number - 1 if shown == len(current) and 0 < number <= shown else None
+
+
+def _replace(target: dict[str, Any], source: dict[str, Any], qid: str) -> None:
+    """Put question `qid`'s values (the question's own, its "other" text, its rows) from source into target."""
+    for key in [k for k in target if k.split("/")[0] == qid]:
+        del target[key]
+    target.update({k: v for k, v in source.items() if k.split("/")[0] == qid})
+
+
+def merge_changed(section: Section, raw: dict[str, Any], posted: dict[str, Any], keys: set[str],
+                  base: dict[str, list[str]] | None, counts: dict[str, int]) -> tuple[dict[str, Any], dict]:
+    """The section's values to save: the draft's, with the questions in `keys` as posted.
+
+    Another tab's save of the other questions is kept. An instance of a repeat is found again by its content
+    (`instance_prints` as the page last saw them, `base`) when another tab added, removed or moved instances;
+    an instance that cannot be placed is added at the end, so that nothing typed is lost. Returns (values,
+    {repeat id: {instance number on the page: index in the draft or None}}).
+    """
+    values = section_values(section, raw)
+    placed: dict[str, dict[int, int | None]] = {}
+    for q in section.questions:
+        if not q.repeat:
+            if q.id in keys:
+                _replace(values, posted, q.id)
+            continue
+        current = [dict(entry) for entry in instances(q, raw)]
+        prints = [_print(entry) for entry in current]
+        page = posted.get(q.id) or []
+        shown = counts.get(q.id, 0)
+        where = placed[q.id] = {n: _locate((base or {}).get(q.id), prints, n, shown) for n in range(1, shown + 1)}
+        for number in range(1, min(shown, len(page)) + 1):
+            children = [c.id for c in q.questions if instance_key(q.id, number, c.id) in keys]
+            if not children:
+                continue
+            if where[number] is None:
+                current.append(dict(page[number - 1]))
+                where[number] = len(current) - 1
+                continue
+            for child in children:
+                _replace(current[where[number]], page[number - 1], child)
+        if current or q.id in values:
+            values[q.id] = current
+    return values, placed
+
+
+def placed_action(action: str | None, placed: dict) -> str | None:
+    """A repeat button's action with the page's instance number turned into the draft's; None if it is lost."""
+    verb, _sep, rest = (action or "").partition(":")
+    repeat_id, _sep, number = rest.partition(":")
+    if not number.isdigit() or repeat_id not in placed:
+        return action
+    index = placed[repeat_id].get(int(number))
+    return None if index is None else f"{verb}:{repeat_id}:{index + 1}"

@@ -167,6 +167,19 @@ class SectionForm(Form):
                 raw.update(self._values([entry]))
         return raw
 
+    def page_values(self) -> dict[str, list[str]]:
+        """Each field's values as the page would post them (`app.js` compares them with what it shows)."""
+        values: dict[str, list[str]] = {}
+        for name, field in self._fields.items():
+            data = field.data
+            if isinstance(data, (list, tuple)):
+                given = [str(v) for v in data if v not in (None, "")]
+            else:
+                given = [] if data in (None, "") else [str(data)]
+            if given:
+                values[name] = given
+        return values
+
     def _values(self, entries: list[QuestionLayout]) -> dict[str, Any]:
         raw: dict[str, Any] = {}
         for entry in entries:

@@ -39,6 +39,8 @@
     this.state = document.getElementById("save-state");
     this.seq = parseInt(form.getAttribute("data-seq"), 10) || 0;
     this.version = draftVersion(this.seq, form.getAttribute("data-saved-at"));
+    this.base = form.getAttribute("data-version") || "";        // the section's saved answers this page last saw
+    this.prints = form.getAttribute("data-instances") || "{}";  // and their repeats' instances (collect.py)
     this.acked = null;     // the content (serialized) the server is known to hold
     this.beacon = null;    // the content last sent while the page was being hidden
     this.timer = null;
@@ -103,7 +105,7 @@
   };
 
   Autosave.prototype.serialize = function () {
-    return JSON.stringify(this.snapshot());
+    return canonical(this.snapshot());
   };
 
   Autosave.prototype.unsaved = function () {
@@ -142,7 +144,7 @@
     if (this.inflight && !keepalive) { this.again = true; return; }
     var self = this;
     var sent = this.serialize();
-    var body = new FormData(this.form);
+    var body = this.body();
     clearTimeout(this.timer);
     this.timer = null;
     this.inflight += 1;
@@ -181,12 +183,14 @@
     if (result.seq < this.seq) return;  // a reply overtaken by a later save's
     this.seq = result.seq;
     this.version = draftVersion(result.seq, result.saved_at);
+    var posted = sent;
+    sent = this.reconcile(sent, result);  // what another tab saved meanwhile
     this.acked = sent;
     this.form.setAttribute("data-seq", result.seq);
     this.applyRelevance(result.hidden || []);
     this.markRefused({});  // the server took these answers: nothing of them is to be corrected
     if (this.serialize() === sent) {
-      this.forget();
+      this.forgetIfAcked(posted);
       this.show(this.text("saved", result.saved_time));  // the server's clock (Swedish time), as on its pages
       if (this.leaving) this.go();
     } else {
@@ -277,6 +281,7 @@
       action.setAttribute("data-leaving", "");
       this.form.appendChild(action);
     }
+    this.markForm();
     HTMLFormElement.prototype.submit.call(this.form);
   };
 
@@ -303,7 +308,7 @@
     var saved;
     try { saved = JSON.parse(localStorage.getItem(this.key) || "null"); } catch (e) { saved = null; }
     if (!saved || !saved.values) return;
-    if (JSON.stringify(saved.values) === this.acked) { this.forget(); return; }
+    if (canonical(saved.values) === this.acked) { this.forget(); return; }
     var current;
     if (saved.version === undefined) {  // a copy made before copies recorded their base
       current = saved.at > (Date.parse(this.form.getAttribute("data-saved-at") || "") || 0);
@@ -335,12 +340,12 @@
     if (this.inflight && this.beacon === content) return;
     this.keep();
     if (KEEPALIVE || !navigator.sendBeacon) this.save(true);
-    else navigator.sendBeacon(this.url, new FormData(this.form));  // no reply to read, but it outlives the page
+    else navigator.sendBeacon(this.url, this.body());  // no reply to read, but it outlives the page
   };
 
   Autosave.prototype.start = function () {
     var self = this;
-    this.acked = JSON.stringify(this.snapshot(true));
+    this.acked = canonical(this.snapshot(true));
     if (this.unsaved()) {
       // The browser put back values of its own (a reload). The copy has every keystroke and is checked
       // against the server's draft; without storage those values are the only copy, so they are kept.
@@ -378,6 +383,147 @@
       self.submitting = false;
       Array.prototype.forEach.call(self.form.querySelectorAll("input[data-leaving]"), function (el) { el.remove(); });
     });
+  };
+
+  // -- Two tabs on one section: a save names the questions this page changed, so that the server keeps what
+  // another tab saved in the others (collect.py `_save_posted`); what the other tab saved comes back here.
+
+  // JSON with the names in order: the same answers give the same text, however they were gathered.
+  function canonical(values) {
+    var sorted = {};
+    Object.keys(values).sort().forEach(function (name) { sorted[name] = values[name]; });
+    return JSON.stringify(sorted);
+  }
+
+  function sameValues(a, b) {
+    var given = function (values) { return JSON.stringify((values || []).filter(function (v) { return v !== ""; })); };
+    return given(a) === given(b);
+  }
+
+  // The question a field belongs to, by its key on the page (an instance's question: `s.rep[2].q`).
+  Autosave.prototype.keyOf = function (name) {
+    var el = this.form.querySelector('[name="' + CSS.escape(name) + '"]');
+    var box = el && el.closest(".question[data-qid]");
+    return box && !box.classList.contains("q-repeat") ? box.getAttribute("data-qid") : null;
+  };
+
+  // The questions whose answer differs from what the server last acknowledged: an answer taken back (every box
+  // of a multiple choice unticked) is a change too.
+  Autosave.prototype.changedKeys = function () {
+    var now = this.snapshot(), then = JSON.parse(this.acked || "{}"), keys = {}, self = this;
+    Object.keys(now).concat(Object.keys(then)).forEach(function (name) {
+      if (JSON.stringify(now[name] || []) === JSON.stringify(then[name] || [])) return;
+      var key = self.keyOf(name);
+      if (key) keys[key] = true;
+    });
+    return Object.keys(keys).sort();
+  };
+
+  Autosave.prototype.markers = function () {
+    return [["_changed", this.changedKeys().join(" ")], ["_base", this.base], ["_instances", this.prints]];
+  };
+
+  // The form's fields for a save, with the markers.
+  Autosave.prototype.body = function () {
+    var body = new FormData(this.form);
+    this.markers().forEach(function (pair) { body.set(pair[0], pair[1]); });
+    return body;
+  };
+
+  // A page change posts the form itself: the markers go with it as hidden fields.
+  Autosave.prototype.markForm = function () {
+    var form = this.form;
+    this.markers().forEach(function (pair) {
+      var input = document.createElement("input");
+      input.type = "hidden"; input.name = pair[0]; input.value = pair[1];
+      input.setAttribute("data-leaving", "");
+      form.appendChild(input);
+    });
+  };
+
+  // The server's reply names what it now holds when another tab saved this section since this page last heard
+  // from it (`values`). A question this page did not change since its last acknowledged save is shown as saved
+  // there, and the page says so; a question changed here is left as typed (the later save wins). Returns the
+  // content the server now holds, as `sent` was.
+  Autosave.prototype.reconcile = function (sent, result) {
+    var form = this.form, self = this;
+    var prints = result.instances || JSON.parse(this.prints), mine = JSON.parse(this.prints);
+    var moved = Object.keys(result.counts || {}).filter(function (id) {
+      var count = form.querySelector('input[name="' + CSS.escape(id + "#n") + '"]');
+      return count && String(result.counts[id]) !== count.value;
+    });
+    moved.forEach(function (id) { prints[id] = mine[id]; });  // the page still shows the instances it had
+    if (result.version) this.base = result.version;
+    this.prints = JSON.stringify(prints);
+    if (!result.values) return sent;
+    var server = result.values, before = JSON.parse(this.acked || "{}"), was = JSON.parse(sent), now = this.snapshot();
+    var byKey = {};
+    Object.keys(now).concat(Object.keys(server)).forEach(function (name) {
+      var key = self.keyOf(name);
+      if (key) (byKey[key] = byKey[key] || {})[name] = true;
+    });
+    var updated = [];
+    Object.keys(byKey).forEach(function (key) {
+      var names = Object.keys(byKey[key]);
+      var box = form.querySelector('.question[data-qid="' + CSS.escape(key) + '"]');
+      var repeat = box.parentNode.closest(".q-repeat");
+      if (repeat && moved.indexOf(repeat.getAttribute("data-qid")) !== -1) return;  // numbered otherwise there
+      if (names.every(function (name) { return sameValues(now[name], server[name]); })) return;
+      var untouched = names.every(function (name) {
+        return sameValues(now[name], was[name]) && sameValues(was[name], before[name]);
+      });
+      if (!untouched) return;  // changed here too: this page's answer is saved next, the later save wins
+      names.forEach(function (name) { self.setField(name, server[name] || []); updated.push(name); });
+    });
+    if (!updated.length && !moved.length) return sent;
+    this.leaving = null;  // a page change waits until the changes have been seen
+    this.tell(moved.length ? "other-tab-reload" : "other-tab");
+    if (updated.length) form.dispatchEvent(new CustomEvent("fieldkit:relevance"));
+    var fresh = this.snapshot();
+    updated.forEach(function (name) { if (fresh[name]) was[name] = fresh[name]; else delete was[name]; });
+    return canonical(was);
+  };
+
+  // Show a field's answer as the server holds it: a text, a choice, the order of a rank.
+  Autosave.prototype.setField = function (name, values) {
+    var fields = this.form.querySelectorAll('[name="' + CSS.escape(name) + '"]');
+    var rank = fields.length ? fields[0].closest("ol[data-rank]") : null;
+    if (rank) {
+      var items = Array.prototype.slice.call(rank.querySelectorAll(".rank-item"));
+      items.sort(function (a, b) {
+        var i = values.indexOf(a.getAttribute("data-code")), j = values.indexOf(b.getAttribute("data-code"));
+        return (i === -1 ? values.length + items.indexOf(a) : i) - (j === -1 ? values.length + items.indexOf(b) : j);
+      });
+      items.forEach(function (item, i) {
+        rank.appendChild(item);
+        item.querySelector('input[type="hidden"]').disabled = !values.length;
+        item.querySelector(".rank-up").disabled = i === 0;
+        item.querySelector(".rank-down").disabled = i === items.length - 1;
+      });
+      return;
+    }
+    Array.prototype.forEach.call(fields, function (el) {
+      if (el.type === "radio" || el.type === "checkbox") el.checked = values.indexOf(el.value) !== -1;
+      else if (el.type !== "hidden") el.value = values[0] || "";
+      var slider = el.id && document.querySelector('input[data-range-for="' + CSS.escape(el.id) + '"]');
+      if (slider && el.value) slider.value = el.value;
+    });
+  };
+
+  Autosave.prototype.tell = function (name) {
+    var note = document.getElementById("other-tab");
+    if (!note) return;
+    note.textContent = this.text(name);
+    note.hidden = false;
+  };
+
+  // The browser's copy goes once the server has acknowledged exactly its content: a copy with other answers
+  // is another tab's, not yet saved.
+  Autosave.prototype.forgetIfAcked = function (posted) {
+    var kept;
+    try { kept = JSON.parse(localStorage.getItem(this.key) || "null"); } catch (e) { kept = null; }
+    if (kept && kept.values && canonical(kept.values) !== posted && canonical(kept.values) !== this.acked) return;
+    this.forget();
   };
 
   // A don't-know choice and a typed value exclude each other.
