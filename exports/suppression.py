@@ -49,12 +49,13 @@ class Line:
         return self.cells if self.total is None else self.cells + (self.total,)
 
 
-def protect(values: Any, primary: Any, lines: Sequence[Line]) -> np.ndarray:
-    """The cells to hide: `primary` and as few more as the heuristic finds, so that no line has exactly one.
+def protect(values: Any, primary: Any, lines: Sequence[Line], largest: float | None = None) -> np.ndarray:
+    """The cells to hide: `primary` and as few more as the heuristic finds, so that no line tells a hidden one.
 
-    Repeats until nothing changes: a line with one hidden cell gets its smallest positive visible
-    cell hidden too (never a 0: a 0 hidden would still be 0 to a reader who knows the rest), else
-    its total. A cell is never picked when another of its lines would then tell it, that line's
+    Repeats until nothing changes: a line that tells its hidden cells (`_tells`: one hidden cell, or
+    hidden cells whose known sum leaves them one choice) gets its smallest positive visible cell
+    hidden too (never a 0: a 0 hidden would still be 0 to a reader who knows the rest), else
+    its total. `largest` is the largest primary count (min_count - 1), which a reader knows too. A cell is never picked when another of its lines would then tell it, that line's
     other cells being shown and none of them able to be hidden (all 0, or pinned down): hiding it
     would protect nothing. A cell is pinned down when a line whose total is known from elsewhere
     shows 0 in all its other cells. When no cell is left to pick, the line stays as it is; its
@@ -62,7 +63,8 @@ def protect(values: Any, primary: Any, lines: Sequence[Line]) -> np.ndarray:
     """
     values = np.asarray(values, dtype=float)
     flat = values.ravel()
-    hidden = np.array(primary, dtype=bool).ravel().copy()
+    primary_flat = np.array(primary, dtype=bool).ravel()
+    hidden = primary_flat.copy()
     if not hidden.any():
         return hidden.reshape(values.shape)
     holding: dict[int, list[Line]] = {}  # cell -> the lines it is in
@@ -73,13 +75,32 @@ def protect(values: Any, primary: Any, lines: Sequence[Line]) -> np.ndarray:
     while changed:
         changed = False
         for line in lines:
-            if sum(hidden[c] for c in line.members) != 1:
+            if not _tells(flat, hidden, primary_flat, line, largest):
                 continue
             pick = _partner(flat, hidden, line, holding)
             if pick is not None:
                 hidden[pick] = True
                 changed = True
     return hidden.reshape(values.shape)
+
+
+def _tells(flat: np.ndarray, hidden: np.ndarray, primary: np.ndarray, line: Line, largest: float | None) -> bool:
+    """Whether a reader who sees the line's other cells and its sum can work out its hidden cells exactly.
+
+    One hidden cell is told by the sum. Several are told when their sum (the total less the shown cells)
+    is at an end of what they could hold: each hidden cell is at least 1 (a 0 is never hidden), and a
+    primary one at most `largest` (it shows "<5"); two "<5" cells of a row whose sum must be 8 are 4 and 4,
+    two hidden cells whose sum must be 2 are 1 and 1. A line whose total is hidden too tells no sum.
+    """
+    members = [c for c in line.members if hidden[c]]
+    if len(members) != 1 and (not members or (line.total is not None and hidden[line.total])):
+        return False
+    if len(members) == 1:
+        return True
+    total = sum(flat[c] for c in members)
+    if total == len(members):
+        return True
+    return largest is not None and all(primary[c] for c in members) and total == largest * len(members)
 
 
 def _partner(flat: np.ndarray, hidden: np.ndarray, line: Line, holding: dict[int, list[Line]]) -> int | None:
@@ -226,5 +247,5 @@ class Suppression:
             ncols = values.shape[1]
             lines += [Line((summed * ncols + j,), r * ncols + j) for r in range(summed + 1, nrows)
                       if np.array_equal(values[r], values[summed]) for j in range(ncols)]
-        hidden = protect(values, primary, lines)
+        hidden = protect(values, primary, lines, self.min_count - 1)
         return Cells(values, primary, hidden, self.marker)

@@ -40,6 +40,20 @@ def test_a_row_of_3_6_and_8_of_17_hides_the_3_and_the_6_that_would_tell_it():
     assert shown(cells) == [["<5", PROTECTING, 8, 17]]  # 17 - 6 - 8 = 3 without the ".."
 
 
+def test_two_small_counts_whose_sum_can_only_be_4_and_4_get_a_third_hidden_beside_them():
+    """An outside tester's case: Sydskåne 4, 16, 34, 4 of 58. Shown as "<5 16 34 <5 58" the two small
+    counts must add up to 8, and each is at most 4: both are 4. A third hidden cell leaves them open."""
+    cells = HIDE.table(by_rows([4, 16, 34, 4, 58]), [(range(4), 4)])
+    assert shown(cells) == [["<5", "..", 34, "<5", 58]]  # 4 + 16 + 4 = 24: 1..4, 16..22, 1..4
+
+
+def test_two_hidden_counts_that_must_both_be_1_get_a_third_beside_them():
+    cells = HIDE.table(by_rows([1, 1, 9, 11]), [(range(3), 3)])
+    assert shown(cells) == [["<5", "<5", "..", 11]]  # 11 - 9 = 2 could only be 1 and 1
+    cells = HIDE.table(by_rows([2, 3, 9, 14]), [(range(3), 3)])
+    assert shown(cells) == [["<5", "<5", 9, 14]]  # 5 = 1 + 4, 2 + 3, 3 + 2 or 4 + 1: nothing told
+
+
 def test_a_county_table_with_its_total_row_leaves_no_sum_with_one_hidden_cell():
     # A: 3 + 6 + 8 = 17; B: 7 + 5 + 9 = 21; total: 10 + 11 + 17 = 38.
     # A's 3 is small; its row gives away the 6 (hidden); the columns then give away B's 7 and 5.
