@@ -7,14 +7,45 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from flask_babel import gettext
 
 from forms import registry
+from forms.catalogues import N_
 from sync import accounts, audit, devices
 from sync.errors import SyncError
 
 from . import audit_text
 from .auth import actor, roles_required
+from .i18n import label
 from .db import get_db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+#: What the page says for each `reason` of an account or device error: the command line's messages name its
+#: options (--lan) and list every choice, which the page's form already offers.
+PROBLEMS: dict[str, str] = {
+    "name_missing": N_("Write a user name."),
+    "name_too_long": N_("A user name can have at most %(limit)s characters."),
+    "name_characters": N_("A user name cannot contain tabs, line breaks or control characters."),
+    "name_taken": N_("There is already a user named %(name)s; choose another name."),
+    "no_such_user": N_("There is no user named %(name)s."),
+    "role_unknown": N_("Choose a role from the list."),
+    "county_missing": N_("Choose a county for a county user."),
+    "county_unknown": N_("Choose a county from the list."),
+    "county_not_for_role": N_("Only county users have a county: choose “–” as the county, or the role county."),
+    "password_short": N_("The password must have at least %(limit)s characters."),
+    "device_name_missing": N_("Write a name for the laptop."),
+    "device_name_taken": N_("A device named %(name)s is already enrolled; choose another name or revoke the "
+                            "old one first."),
+    "no_such_device": N_("There is no device named %(name)s."),
+}
+
+
+def _problem(exc: Exception, name: str) -> str:
+    """An account or device error in the page's language; `name` is the user or device the form named."""
+    text = PROBLEMS.get(getattr(exc, "reason", None) or "")
+    if text is None:
+        return str(exc)  # not one the admin pages expect: the plain message rather than none
+    limit = accounts.MIN_PASSWORD if exc.reason == "password_short" else accounts.MAX_NAME
+    return gettext(text, name=name.strip(), limit=limit)
 
 
 def _back(message: str, category: str = "success"):
@@ -26,9 +57,15 @@ def _back(message: str, category: str = "success"):
 @bp.get("/anvandare")
 @roles_required("admin")
 def users():
-    db = get_db()
+    return _users_page(get_db(), {})
+
+
+def _users_page(db, form: dict[str, str], error: str | None = None) -> str:
+    """The users and devices page; `form` and `error` are a refused new user's fields and what was wrong."""
+    counties = registry.counties()
     return render_template("admin/users.html", users=accounts.list_users(db), roles=accounts.ROLES,
-                           counties=registry.counties(), devices=_devices(db), form={})
+                           counties=counties, county_names={c.code: c.name for c in counties},
+                           devices=_devices(db), form=form, error=error)
 
 
 def _devices(db):
@@ -51,10 +88,9 @@ def add_user():
             accounts.add_user(db, form["name"], form["role"], password,
                               county_code=form["county"] if form["role"] == "county" else None, actor=actor())
         except accounts.AccountError as exc:
-            error = str(exc)
+            error = _problem(exc, form["name"])
     if error:
-        return render_template("admin/users.html", users=accounts.list_users(db), roles=accounts.ROLES,
-                               counties=registry.counties(), devices=_devices(db), form=form, error=error), 422
+        return _users_page(db, form, error), 422
     return _back(gettext("The user %(name)s was added.", name=form["name"].strip()))
 
 
@@ -85,7 +121,7 @@ def reset_password():
     try:
         accounts.set_password(db, name, password, actor=actor())
     except accounts.AccountError as exc:
-        return _back(str(exc), "error")
+        return _back(_problem(exc, name), "error")
     return _back(gettext("The password of %(name)s was changed; their sessions have ended.", name=name))
 
 
@@ -98,7 +134,7 @@ def enrol_device():
     try:
         device, code = devices.enrol(db, name, actor=actor())
     except SyncError as exc:
-        return _back(str(exc), "error")
+        return _back(_problem(exc, name), "error")
     qr = segno.make(code, error="m").svg_data_uri(scale=4, border=2)
     response = make_response(render_template("admin/enrolled.html", device=device, code=code, qr=qr))
     response.headers["Cache-Control"] = "no-store"
@@ -112,7 +148,7 @@ def revoke_device():
     try:
         devices.revoke(get_db(), name, actor=actor())
     except SyncError as exc:
-        return _back(str(exc), "error")
+        return _back(_problem(exc, name), "error")
     return _back(gettext("The device %(name)s is revoked: its bundles and requests are refused from now on.",
                          name=name))
 
@@ -125,6 +161,8 @@ def audit_page():
     who = request.args.get("actor") or None
     limit = min(max(request.args.get("limit", 200, type=int) or 200, 1), 2000)
     rows = audit.entries(db, limit=limit, action=action, actor=who)
-    return render_template("admin/audit.html", rows=rows, actions=audit.actions_seen(db), action=action or "",
+    # The filter offers the actions in words (alphabetically in the page's language); its values stay the codes.
+    actions = sorted(audit.actions_seen(db), key=lambda code: label("audit_action", code).casefold())
+    return render_template("admin/audit.html", rows=rows, actions=actions, action=action or "",
                            who=who or "", describe=audit_text.sentence, raw=audit.describe, limit=limit,
                            page_size=current_app.config["PAGE_SIZE"])

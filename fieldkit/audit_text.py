@@ -6,7 +6,20 @@ from typing import Any, Callable
 
 from flask_babel import gettext, ngettext
 
+from forms import registry
 from sync import audit
+
+from .i18n import label
+
+
+def county_name(code: str) -> str:
+    """A county as people know it, with its code: "Stockholms län (01)"; an unknown code as it is."""
+    county = registry.county(str(code))
+    return f"{county.name} ({county.code})" if county else str(code)
+
+
+def _role(d: dict[str, Any]) -> str:
+    return gettext("Role: %(role)s", role=label("role", d["role"]) if d.get("role") else "–")
 
 
 def _ingest(d: dict[str, Any]) -> str:
@@ -17,10 +30,14 @@ def _ingest(d: dict[str, Any]) -> str:
 
 
 def _export(d: dict[str, Any]) -> str:
-    counties = ", ".join(d.get("counties") or []) or gettext("every county")
-    text = ngettext("%(format)s of %(questionnaire)s for %(counties)s: %(num)s submission.",
-                    "%(format)s of %(questionnaire)s for %(counties)s: %(num)s submissions.",
-                    int(d["submissions"]), format=str(d["format"]).upper(),
+    if d.get("report") == "kvartal":
+        return gettext("%(format)s: quarterly feedback for %(county)s, %(quarter)s.",
+                       format=label("export_format", d["format"]), county=county_name(d["county"]),
+                       quarter=d["quarter"])
+    counties = ", ".join(county_name(c) for c in d.get("counties") or []) or gettext("every county")
+    text = ngettext("%(format)s: %(questionnaire)s for %(counties)s, %(num)s submission.",
+                    "%(format)s: %(questionnaire)s for %(counties)s, %(num)s submissions.",
+                    int(d["submissions"]), format=label("export_format", d["format"]),
                     questionnaire=d.get("questionnaire", ""), counties=counties)
     if d.get("round"):
         text += " " + gettext("Survey round %(round)s.", round=d["round"])
@@ -46,9 +63,9 @@ SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
     "import_submissions": _import,
     "edit": _edit,
     "excluded": lambda d: gettext("Reason: %(reason)s", reason=d.get("reason") or "–"),
-    "login": lambda d: gettext("Role: %(role)s", role=d.get("role") or "–"),
-    "user_added": lambda d: gettext("Role: %(role)s", role=d.get("role") or "–")
-    + (" · " + gettext("County %(code)s", code=d["county"]) if d.get("county") else ""),
+    "login": _role,
+    "user_added": lambda d: _role(d) + (" · " + gettext("County: %(county)s", county=county_name(d["county"]))
+                                        if d.get("county") else ""),
     "sync_refused": lambda d: gettext("Refused (%(reason)s): %(message)s", reason=d.get("reason") or "?",
                                       message=d.get("message") or ""),
 }

@@ -34,6 +34,12 @@ LABELS: dict[str, dict[str, str]] = {
         "evaluator": N_("evaluator"),
         "county": N_("county"),
         "interviewer": N_("interviewer"),
+        "local": N_("the laptop's interviewer"),  # a login on a field laptop (audit log)
+    },
+    "export_format": {
+        "xlsx": N_("Excel workbook"),
+        "csv": N_("CSV, one row per submission"),
+        "csv-long": N_("CSV, one row per answer"),
     },
     "flag": {
         "conflict": N_("Conflict"),

@@ -62,7 +62,15 @@ def _dummy_hash_by(method: str) -> str:
 
 
 class AccountError(FieldkitError, ValueError):
-    """A problem with an account that the person can act on."""
+    """A problem with an account that the person can act on.
+
+    The message is the command line's (English, naming its options); `reason` is a short code such as
+    `county_missing` so that a page can say the same in its own language and words.
+    """
+
+    def __init__(self, message: str, reason: str | None = None):
+        super().__init__(message)
+        self.reason = reason
 
 
 class PasswordHashSettingError(FieldkitError):
@@ -105,17 +113,17 @@ class User:
 def check_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
-        raise AccountError("a user needs a name, e.g. `anna.berg`")
+        raise AccountError("a user needs a name, e.g. `anna.berg`", "name_missing")
     if len(name) > MAX_NAME:
-        raise AccountError(f"a user name has at most {MAX_NAME} characters")
+        raise AccountError(f"a user name has at most {MAX_NAME} characters", "name_too_long")
     if any(ch.isspace() and ch != " " or ord(ch) < 32 for ch in name):
-        raise AccountError("a user name cannot hold tabs, line breaks or control characters")
+        raise AccountError("a user name cannot hold tabs, line breaks or control characters", "name_characters")
     return name
 
 
 def check_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters", "password_short")
 
 
 def add_user(db: Database, name: str, role: str, password: str, *, county_code: str | None = None,
@@ -123,21 +131,23 @@ def add_user(db: Database, name: str, role: str, password: str, *, county_code: 
     """Create an account (audited). A county user needs the code of an existing county."""
     name = check_name(name)
     if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}; valid choices: {', '.join(ROLES)}")
+        raise AccountError(f"unknown role {role!r}; valid choices: {', '.join(ROLES)}", "role_unknown")
     if role == "county":
         code = (county_code or "").strip().zfill(2)
         if registry.county(code) is None:
             valid = ", ".join(f"{c.code} ({c.name})" for c in registry.counties())
-            problem = f"unknown county code {county_code.strip()!r}" if (county_code or "").strip() else \
-                "a county user needs a county code (--lan)"
-            raise AccountError(f"{problem}; valid choices: {valid}")
+            if (county_code or "").strip():
+                problem, reason = f"unknown county code {county_code.strip()!r}", "county_unknown"
+            else:
+                problem, reason = "a county user needs a county code (--lan)", "county_missing"
+            raise AccountError(f"{problem}; valid choices: {valid}", reason)
         county_code = code
     elif county_code:
-        raise AccountError("only county users have a county (--lan)")
+        raise AccountError("only county users have a county (--lan)", "county_not_for_role")
     check_password(password)
     with store.transaction(db):
         if db.execute("select 1 from users where name = ?", [name]).fetchone():
-            raise AccountError(f"a user named {name!r} already exists")
+            raise AccountError(f"a user named {name!r} already exists", "name_taken")
         db["users"].insert({"name": name, "role": role, "county_code": county_code,
                             "password_hash": hash_secret(password), "created": store.now(),
                             "disabled_at": None, "epoch": 0})
@@ -163,7 +173,7 @@ def set_disabled(db: Database, name: str, disabled: bool, *, actor: str | None =
     with store.transaction(db):
         row = db.execute("select name, disabled_at from users where name = ?", [name]).fetchone()
         if row is None:
-            raise AccountError(f"no user named {name!r}; see `fieldkit users list`")
+            raise AccountError(f"no user named {name!r}; see `fieldkit users list`", "no_such_user")
         if disabled and row[1] is None:
             db.execute("update users set disabled_at = ?, epoch = epoch + 1 where name = ?", [store.now(), name])
             audit.record(db, actor, "user_disabled", target=row[0])
@@ -179,7 +189,7 @@ def set_password(db: Database, name: str, password: str, *, actor: str | None = 
         changed = db.execute("update users set password_hash = ?, epoch = epoch + 1 where name = ?",
                              [hash_secret(password), name]).rowcount
         if not changed:
-            raise AccountError(f"no user named {name!r}; see `fieldkit users list`")
+            raise AccountError(f"no user named {name!r}; see `fieldkit users list`", "no_such_user")
         audit.record(db, actor, "password_changed", target=name)
 
 

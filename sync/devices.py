@@ -11,7 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import audit, signing, store
-from .errors import DeviceError, NotSetUp, SyncError, WrongMode
+from .errors import DeviceError, DeviceNameError, NotSetUp, SyncError, WrongMode
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,12 @@ def enrol(db: Database, name: str, *, actor: str | None = None,
     require_mode(db, "central")
     name = name.strip()
     if not name:
-        raise SyncError("a device needs a name, e.g. the development lead's laptop: `lund-anna`")
+        raise DeviceNameError("device_name_missing",
+                              "a device needs a name, e.g. the development lead's laptop: `lund-anna`")
     with store.transaction(db):
         if db.execute("select 1 from sync_devices where name = ?", [name]).fetchone():
-            raise SyncError(f"a device named {name!r} is already enrolled; choose another name "
-                            "or revoke the old one first")
+            raise DeviceNameError("device_name_taken", f"a device named {name!r} is already enrolled; "
+                                  "choose another name or revoke the old one first")
         device = Device(id=str(uuid.uuid4()), name=name, key=signing.new_key(), created=store.now())
         db["sync_devices"].insert({"id": device.id, "name": device.name, "key": device.key,
                                    "created": device.created, "revoked_at": None, "last_seen": None})
@@ -109,7 +110,7 @@ def revoke(db: Database, name: str, *, actor: str | None = None) -> Device:
     with store.transaction(db):
         row = db.execute("select id, revoked_at from sync_devices where name = ?", [name]).fetchone()
         if row is None:
-            raise SyncError(f"no device named {name!r}; see `fieldkit devices list`")
+            raise DeviceNameError("no_such_device", f"no device named {name!r}; see `fieldkit devices list`")
         if row[1] is None:
             db["sync_devices"].update(row[0], {"revoked_at": store.now()})
             audit.record(db, actor, "device_revoked", {"id": row[0]}, target=name)
@@ -119,7 +120,7 @@ def revoke(db: Database, name: str, *, actor: str | None = None) -> Device:
 def by_name(db: Database, name: str) -> Device:
     row = db.execute("select id from sync_devices where name = ?", [name]).fetchone()
     if row is None:
-        raise SyncError(f"no device named {name!r}; see `fieldkit devices list`")
+        raise DeviceNameError("no_such_device", f"no device named {name!r}; see `fieldkit devices list`")
     return get_device(db, row[0], allow_revoked=True)
 
 

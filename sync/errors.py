@@ -43,6 +43,15 @@ class DeviceError(SyncError):
         self.reason = reason
 
 
+class DeviceNameError(SyncError):
+    """A device name that cannot be enrolled, or names no device; `reason` is device_name_missing,
+    device_name_taken or no_such_device, so that a page can say it in its own language."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+
+
 class NotSetUp(SyncError):
     """The laptop has no central address or device key yet."""
 

@@ -38,7 +38,7 @@ def test_enrolling_a_name_twice_says_so_on_the_page(central_app, cdb):
     devices.enrol(cdb, "lund-anna", actor="test")
     admin = logged_in(central_app, "admin")
     page = admin.post("/admin/enheter", data={"device": "lund-anna"}, follow_redirects=True).get_data(as_text=True)
-    assert "already enrolled" in page and len(devices.list_devices(cdb)) == 1
+    assert "En enhet som heter lund-anna är redan registrerad" in page and len(devices.list_devices(cdb)) == 1
 
 
 def test_an_admin_resets_a_password_and_the_old_sessions_end(central_app, cdb):

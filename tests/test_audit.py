@@ -118,12 +118,12 @@ def test_the_audit_log_reads_as_sentences_in_the_pages_language(central_app, cdb
     audit.record(cdb, "eva", "excluded", {"reason": "Dubblett"}, target="x")
     admin = logged_in(central_app, "admin")
     page = admin.get("/admin/logg").get_data(as_text=True)
-    assert "XLSX av kub-webbenkat för 24: 12 inlämningar." in page
+    assert "Excel-arbetsbok: kub-webbenkat för Västerbottens län (24), 12 inlämningar." in page
     assert "Mottaget över nätet: 3 nya, 1 uppdaterade, 0 oförändrade, 0 konflikter, 0 avvisade." in page
     assert "Skäl: Dubblett" in page
     admin.get("/sprak/en")
     english = admin.get("/admin/logg").get_data(as_text=True)
-    assert "XLSX of kub-webbenkat for 24: 12 submissions." in english
+    assert "Excel workbook: kub-webbenkat for Västerbottens län (24), 12 submissions." in english
     assert "Received over the network: 3 new, 1 updated" in english
 
 
