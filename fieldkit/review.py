@@ -4,6 +4,8 @@ evaluators and admins may change."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
 
@@ -58,6 +60,18 @@ def index():
                                       if d.municipality_code in {m.code for m in municipalities}])
 
 
+def parallel_numbers(revisions) -> list[int]:
+    """Revision numbers that more than one revision has.
+
+    A revision takes the number after its parent's, so when two laptops change an interview at the same
+    time (a sync conflict) both changes get the same number, and the revision joining them the next one:
+    after one resolved conflict the newest is revision 3 of 4. The pages say so rather than leave the
+    evaluator to wonder which count is wrong.
+    """
+    counts = Counter(r["number"] for r in revisions)
+    return sorted(number for number, times in counts.items() if times > 1)
+
+
 def _opened(sid):
     return reviewing.open_submission(get_db(), sid, current_scope())
 
@@ -69,10 +83,11 @@ def show(sid):
     opened = _opened(sid)
     lang = i18n.current_language()
     open_conflicts = conflicts.open_for(db, sid) if may(*EDITORS) else []
+    revisions = store.list_revisions(db, sid)
     return render_template("review/show.html", o=opened, sub=opened.sub, questionnaire=opened.questionnaire,
                            lang=lang, municipality=registry.municipality(opened.sub.municipality_code),
                            format_answer=format_answer, format_rows=format_rows, titles=_titles(db),
-                           open_conflicts=open_conflicts, revisions=store.list_revisions(db, sid))
+                           open_conflicts=open_conflicts, revisions=revisions, parallel=parallel_numbers(revisions))
 
 
 @bp.get("/<sid>/historik")
@@ -84,6 +99,7 @@ def history(sid):
         rows = [row for row in rows if row["ever_changed"]]
     return render_template("review/history.html", o=opened, sub=opened.sub, questionnaire=opened.questionnaire,
                            revisions=revisions, rows=rows, lang=i18n.current_language(), changed_only=changed_only,
+                           parallel=parallel_numbers(revisions),
                            senders=devices.senders(get_db(), [r["id"] for r in revisions]),
                            municipality=registry.municipality(opened.sub.municipality_code),
                            format_answer=format_answer)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 
 from sync import audit, conflicts, reviewing, store
 from sync import lineage
 
-from central_helpers import logged_in, make_conflict
+from central_helpers import logged_in, make_conflict, make_submission
 
 
 @pytest.fixture
@@ -97,3 +100,35 @@ def test_the_conflict_and_history_pages_name_the_device_of_each_side(central_app
     assert "Anna (anna)," in page and "Bertil (bertil)," in page
     history = client.get(f"/granskning/{sid}/historik?alla=1").get_data(as_text=True)
     assert "· Anna · anna" in history and "· Bertil · bertil" in history
+
+
+def test_after_resolving_the_pages_explain_why_there_are_more_revisions_than_the_newest_number(
+        central_app, cdb, conflicted):
+    """Anna's and Bertil's changes are both revision 2, so the merge is revision 3 of 4 revisions."""
+    sid, conflict = conflicted["sid"], conflicted["conflict"]
+    client = logged_in(central_app, "evaluator")
+    before = html.unescape(client.get(f"/granskning/{sid}/konflikt/{conflict['id']}").get_data(as_text=True))
+    assert "Nuvarande version<br><span class=\"muted\">Revidering 2 · Anna" in before
+    assert "Den andra versionen<br><span class=\"muted\">Revidering 2 · Bertil" in before
+    client.post(f"/granskning/{sid}/konflikt/{conflict['id']}", data={
+        "choice-lok.har_lok": "head", "choice-samarbete.lansstyrelsen": "other",
+        "choice-forslag.effektivisering": "other"})
+    show = re.sub(r"\s+", " ", html.unescape(client.get(f"/granskning/{sid}").get_data(as_text=True)))
+    assert "Revidering 3 ·" in show
+    assert "Revideringshistorik (4)" not in show
+    assert "4 revideringar, numrerade 1 till 3." in show
+    assert "så mer än en revidering har nummer 2" in show
+    history = re.sub(r"\s+", " ", html.unescape(client.get(f"/granskning/{sid}/historik").get_data(as_text=True)))
+    heads = re.findall(r'<th scope="col" class="rev-head"> (Revidering \d+(?: <span class="badge">[^<]+</span>)*)', history)
+    assert heads == ["Revidering 1", 'Revidering 2 <span class="badge">samtidig</span>',
+                     'Revidering 2 <span class="badge">samtidig</span>',
+                     'Revidering 3 <span class="badge">sammanslagning</span>']
+    client.set_cookie("fieldkit_lang", "en")
+    english = re.sub(r"\s+", " ", html.unescape(client.get(f"/granskning/{sid}").get_data(as_text=True)))
+    assert "4 revisions, numbered 1 to 3." in english and "more than one revision has the number 2" in english
+
+
+def test_without_a_conflict_the_count_and_the_number_agree(central_app, cdb):
+    sid = make_submission(cdb)
+    page = logged_in(central_app, "evaluator").get(f"/granskning/{sid}").get_data(as_text=True)
+    assert "1 revidering." in page and "numrerade" not in page
