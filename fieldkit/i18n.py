@@ -15,7 +15,7 @@ from typing import Any
 from flask import current_app, request
 from flask_babel import Babel, Domain, get_locale, gettext
 
-from forms import formatting
+from forms import formatting, registry
 from forms.catalogues import DEFAULT_LANGUAGE, Catalogue, N_
 
 LANGUAGES = {"sv": "Svenska", "en": "English"}
@@ -105,6 +105,12 @@ def label(kind: str, code: str) -> str:
     return gettext(text) if text else code
 
 
+def county_name(code: str | None) -> str:
+    """A county's name for its code ("Västerbottens län" for 24); an unknown code as it is."""
+    found = registry.county(code) if code else None
+    return found.name if found else (code or "")
+
+
 def number(value: Any, decimals: int = 2) -> str:
     """A number for the page's reader: 12 500,5 in Swedish, 12,500.5 in English."""
     return formatting.format_number(value, current_language(), decimals=decimals)
@@ -136,5 +142,6 @@ def init_app(app) -> None:
     """Translate pages with Flask-Babel in the reader's language; give templates the labels and number filters."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config.get("DEFAULT_LANGUAGE", DEFAULT_LANGUAGE))
     _Babel(app, locale_selector=current_language)
-    app.jinja_env.globals.update(label=label, languages=LANGUAGES, current_language=current_language)
+    app.jinja_env.globals.update(label=label, languages=LANGUAGES, current_language=current_language,
+                                 county_name=county_name)
     app.jinja_env.filters.update(number=number, money=money, percent=percent)

@@ -138,3 +138,13 @@ def test_every_audit_action_the_code_records_has_words():
             found |= set(re.findall(r"^AUDIT_ACTION = \"(\w+)\"", text, re.M))
     assert {"login", "export", "user_added", "import_submissions", "unreviewed", "included"} <= found
     assert found - set(LABELS["audit_action"]) == set()
+
+
+@pytest.mark.parametrize("lang, expected", [("sv", "(länsstyrelse, Västerbottens län)"),
+                                            ("en", "(county, Västerbottens län)")])
+def test_the_header_names_a_county_users_county(central_app, lang, expected):
+    """The header said "(länsstyrelse 24)"; a county user reads their county's name."""
+    lena = logged_in(central_app, "county")
+    lena.set_cookie("fieldkit_lang", lang)
+    page = _text(lena.get("/granskning/"))
+    assert re.search(r'<span class="role">\s*' + re.escape(expected), page), page[:2000]
