@@ -34,7 +34,7 @@ from exports import (
     save_workbook,
     workbook_filename,
 )
-from exports.filters import BY_COUNTY, BY_DEFAULT, STATUSES, TableOptions, check_filter
+from exports.filters import BY_COUNTY, BY_DEFAULT, STATUSES, TableOptions, check_filter, within
 from exports.grouping import check_options, default_grouping
 from exports.grouping import choices as table_choices
 from exports.report import load_schema, questionnaire_ids
@@ -228,8 +228,10 @@ def report(qid):
 
 
 def _checked(db, qid: str) -> ExportFilter:
-    """The request's filter, checked; a FilterError is a 400 page in the reader's language (fieldkit.errors)."""
-    flt = check_filter(request_filter(qid), questionnaire_ids(db))
+    """The request's filter, checked and within the user's scope; a FilterError is a 400 page in the reader's
+    language (fieldkit.errors). The scope is imposed here, not only when the report is built, so that the
+    file's name and the page's back link name the filter actually applied."""
+    flt = within(check_filter(request_filter(qid), questionnaire_ids(db)), current_scope())
     with_round(flt, store.get_questionnaire(db, qid))  # an unknown round or grouping: refused now, not in the job
     schema, _versions = load_schema(db, qid, _export_personal())
     check_options(schema, default_grouping(flt, schema).tables)

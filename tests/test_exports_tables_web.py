@@ -14,7 +14,7 @@ from forms import registry
 from fieldkit.app import create_app
 
 from central_helpers import IN_COUNTY, OTHER_COUNTY, answers_for, logged_in, make_submission
-from test_exports_web import fetch_workbook
+from test_exports_web import fetch_workbook, follow_job
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +73,18 @@ def test_a_county_user_naming_another_countys_municipality_gets_it_dropped(centr
     main = main_of(client.get(f"/rapporter/kub-webbenkat?kommun={OTHER_COUNTY}&kommun={IN_COUNTY}"))
     own, other = registry.municipality(IN_COUNTY).name, registry.municipality(OTHER_COUNTY).name
     assert own in main and other not in main
+
+
+def test_a_county_users_download_is_named_after_the_filter_actually_applied(central_app, cdb):
+    make_submission(cdb, municipality=IN_COUNTY, answers=answers_for(cdb, "kub-webbenkat", IN_COUNTY))
+    client = logged_in(central_app, "county")
+    started = client.post("/rapporter/kub-webbenkat/xlsx", data={"lan": "01", "kommun": "0181"})
+    job_url = started.headers["Location"]
+    follow_job(client, job_url)
+    page = client.get(job_url).get_data(as_text=True)
+    assert "kub-webbenkat-lan-24.xlsx" in page and "0181" not in page  # neither the name nor the back link
+    with client.get(job_url + "/fil") as download:
+        assert 'filename=kub-webbenkat-lan-24.xlsx' in download.headers["Content-Disposition"]
+    csv_file = client.get("/rapporter/kub-webbenkat/csv?lan=01&kommun=0181")
+    assert "kommun" not in csv_file.headers["Content-Disposition"]
+    assert "lan-24" in csv_file.headers["Content-Disposition"]
