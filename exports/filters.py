@@ -16,6 +16,8 @@ from sync.selection import where as selection_where
 from .labels import Message
 
 STATUSES = ("complete", "all")
+#: The largest "smallest count shown" (min_count) a filter may ask for.
+MAX_SMALLEST = 1000
 
 try:  # interviews are dated in Swedish time; fall back to UTC where tzdata is missing
     from zoneinfo import ZoneInfo
@@ -197,9 +199,9 @@ def check_filter(flt: ExportFilter, questionnaire_ids: Iterable[str]) -> ExportF
     if options.cross and len(options.cross) != 2:
         raise FilterError(N_("a cross-table needs two question ids, not %(num)s: %(ids)s"), num=len(options.cross),
                           ids=",".join(options.cross))
-    if not 0 <= options.min_count <= 1000:
-        raise FilterError(N_("the smallest count shown must be between 0 and 1000, not %(num)s"),
-                          num=options.min_count)
+    if not 0 <= options.min_count <= MAX_SMALLEST:
+        raise FilterError(N_("the smallest count shown must be between 0 and %(most)s, not %(num)s"),
+                          most=MAX_SMALLEST, num=options.min_count)
     if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
         raise FilterError(N_("the start date %(start)s is after the end date %(end)s"), start=flt.date_from,
                           end=flt.date_to)

@@ -71,6 +71,7 @@ def _resolve(schema: Schema, spec: str, *, grouping: bool = False) -> tuple[Colu
     col = columns.get(key)
     if spec not in valid_ids(schema) or col is None:
         params = {"spec": repr(spec), "questionnaire": schema.questionnaire.id, "valid": ", ".join(valid_ids(schema))}
+        _refuse_known(col, part, params, grouping)
         if not params["valid"]:
             raise FilterError(N_("cannot group or cross by %(spec)s: %(questionnaire)s has no choice, year or date "
                                  "question") if not grouping else
@@ -81,6 +82,24 @@ def _resolve(schema: Schema, spec: str, *, grouping: bool = False) -> tuple[Colu
                           N_("cannot group or cross by %(spec)s: it is not a choice, year or date question of "
                              "%(questionnaire)s; valid choices: %(valid)s (or county)"), **params)
     return col, part or None
+
+
+def _refuse_known(col: Column | None, part: str, params: dict, grouping: bool) -> None:
+    """Raise the real reason a column of the questionnaire cannot group or cross: it is sensitive, or its
+    year/quarter part is missing or wrong; a column that is none of these falls through to the general message."""
+    if col is None:
+        return
+    if col.question.sensitive:
+        raise FilterError(N_("cannot group or cross by %(spec)s: it is a sensitive question, and its answers would "
+                             "name the rows of every table; valid choices: %(valid)s") if not grouping else
+                          N_("cannot group or cross by %(spec)s: it is a sensitive question, and its answers would "
+                             "name the rows of every table; valid choices: %(valid)s (or county)"), **params)
+    if col.kind == "date" and part not in PARTS:
+        raise FilterError(N_("cannot group or cross by %(spec)s: a date question groups by its year or quarter, "
+                             "%(key)s:year or %(key)s:quarter"), key=col.key, **params)
+    if part and col.kind != "date" and (col.kind == "choice" or _is_year_question(col.question)):
+        raise FilterError(N_("cannot group or cross by %(spec)s: only a date question has a year or quarter; "
+                             "write %(key)s"), key=col.key, **params)
 
 
 def default_grouping(flt: ExportFilter, schema: Schema) -> ExportFilter:
@@ -235,6 +254,27 @@ def category_table(var: Variable, groups: list[Group], g: np.ndarray, key: str =
     return ChoiceTable(key, var.question, "choice", var.options, var.specials, groups, counts,
                        table[:, nopt:nopt + len(var.specials)].reshape(len(groups), len(var.specials)),
                        table[:, ncats - 1], table[:, ncats], counts.sum(axis=1), means)
+
+
+def in_total(sections: list, spec: str) -> list:
+    """The sections with the table of the question grouped by (`spec`) reduced to its total row.
+
+    Grouped by its own answers, each of its rows would be one bar of 100 %: its distribution in total
+    says what a reader wants. Sections are changed in place; a matrix statement keeps its place in its matrix.
+    """
+    for result in sections:
+        result.tables = [_total_only(table) if isinstance(table, ChoiceTable) and table.key == spec else table
+                         for table in result.tables]
+    return sections
+
+
+def _total_only(table: ChoiceTable) -> ChoiceTable:
+    """The table with only its total row."""
+    last = slice(len(table.groups) - 1, None)
+    return replace(table, groups=table.groups[last], counts=table.counts[last],
+                   special_counts=table.special_counts[last], skipped=table.skipped[last],
+                   missing=table.missing[last], base=table.base[last],
+                   means=None if table.means is None else table.means[last])
 
 
 def cross_table(frame: pd.DataFrame, schema: Schema, options: TableOptions, lang: str) -> ChoiceTable | None:

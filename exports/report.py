@@ -26,7 +26,7 @@ from .aggregate import (
 from .country import align_all, compares_with_country, country_tables, interleaved, with_country
 from .filters import LOCAL_TZ, ExportFilter, FilterError, check_filter, within
 from .frame import Progress, load_frame
-from .grouping import check_options, cross_table, default_grouping, groups_by, header
+from .grouping import check_options, cross_table, default_grouping, groups_by, header, in_total
 from .labels import LANGUAGES, gettext, ngettext
 from .measures import Measure, build_measures
 from .measures.model import Context
@@ -79,6 +79,12 @@ class Report:
         return self.gettext("Sensitive question: only totals are shown, and counts from 1 to %(below)s show as "
                             "%(marker)s whatever the smallest count asked for.", below=hide.min_count - 1,
                             marker=hide.marker)
+
+    def note_grouped(self, table: Any) -> str:
+        """What the table of the question the report is grouped by says about itself (see `grouping.in_total`)."""
+        if table.key != self.filter.tables.group_by:
+            return ""
+        return self.gettext("The tables are grouped by this question: its own table shows its answers in total.")
 
     @property
     def cross_title(self) -> str:
@@ -188,7 +194,7 @@ def build_report(db, flt: ExportFilter, lang: str = "sv", progress: Progress | N
         frame, duplicates = one_per_municipality(db, flt, frame, scope)
     in_frame = expected(flt, schema.questionnaire)
     groups, g = groups_by(frame, schema, flt.tables.group_by, lang)
-    sections = question_tables(frame, schema, groups, g)
+    sections = in_total(question_tables(frame, schema, groups, g), flt.tables.group_by)
     cross = cross_table(frame, schema, flt.tables, lang)
     instances = load_instances(db, schema, flt, list(frame["uuid"]), scope, include_personal, groups, g)
     country = country_tables(db, schema, flt, scope, lang) if compare and compares_with_country(flt) else {}

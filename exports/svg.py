@@ -102,11 +102,10 @@ def bar_chart(title: str, rows: Sequence[tuple[str, float | None, str]], *, seri
 def stacked_chart(title: str, rows: Sequence[tuple[str, Sequence[float | None]]], legend: Sequence[str],
                   lang: str = "sv") -> str:
     """100 % stacked bars: per row its shares of each level, with a legend under the bars."""
-    per_line = 3
-    legend_lines = math.ceil(len(legend) / per_line)
     heights = _row_heights([label for label, _s in rows])
     bars_h = sum(heights) + GAP * (len(rows) + 1)
-    height = bars_h + legend_lines * 20 + 6
+    legend_svg, legend_h = _legend(legend, bars_h + 4)
+    height = bars_h + 4 + legend_h + 6
     out, _ = _open(height, title)
     plot = WIDTH - LABEL_W - 10
     for (label, shares), y, row_h in zip(rows, _tops(heights), heights):
@@ -126,16 +125,37 @@ def stacked_chart(title: str, rows: Sequence[tuple[str, Sequence[float | None]]]
                 out.append(f'<text class="rc-in" x="{x + width / 2:.1f}" y="{y + BAR_H * 0.72:.1f}" '
                            f'text-anchor="middle">{escape(percent(share, lang))}</text>')
             x += width
-    top = bars_h + 4
-    column = (WIDTH - LABEL_W) / per_line
-    for j, name in enumerate(legend):
-        lx = LABEL_W + (j % per_line) * column
-        ly = top + (j // per_line) * 20
-        out.append(f'<rect class="rc-seg rc-s{_level(j, len(legend))}" x="{lx:.1f}" y="{ly}" width="12" '
-                   f'height="12"/><text class="rc-legend" x="{lx + 16:.1f}" y="{ly + 10}">'
-                   f'{escape(_clip(name, 26))}</text>')
+    out += legend_svg
     out.append("</svg>")
     return "".join(out)
+
+
+LEGEND_X = 8  # the legend's left and right margin
+SWATCH = 16  # a legend entry's colour square and the space after it
+LEGEND_GAP = 18  # between two entries on a line
+CHAR_W = 7.6  # a generous width of a character at 12 px: an entry is never narrower than it looks
+
+
+def _legend(legend: Sequence[str], top: float) -> tuple[list[str], float]:
+    """The legend under the bars, entries flowing left to right over the chart's whole width and onto a new
+    line when the next would not fit; a name too long for a line is broken between words, never cut short.
+    Returns its SVG elements and its height."""
+    out: list[str] = []
+    right = WIDTH - LEGEND_X
+    chars = int((right - LEGEND_X - SWATCH) / CHAR_W)
+    x, y, line_h = float(LEGEND_X), top, 0.0
+    for j, name in enumerate(legend):
+        lines = _lines(name, chars)
+        width = SWATCH + max(len(line) for line in lines) * CHAR_W
+        if x > LEGEND_X and x + width > right:  # to the next line
+            x, y, line_h = float(LEGEND_X), y + line_h + 6, 0.0
+        spans = "".join(f'<tspan x="{x + SWATCH:.1f}" y="{y + 10 + i * LINE_H:.1f}">'
+                        f'{escape(line)}{" " if i < len(lines) - 1 else ""}</tspan>' for i, line in enumerate(lines))
+        out.append(f'<rect class="rc-seg rc-s{_level(j, len(legend))}" x="{x:.1f}" y="{y:.1f}" width="12" '
+                   f'height="12"/><text class="rc-legend">{spans}</text>')
+        x += width + LEGEND_GAP
+        line_h = max(line_h, 12.0, len(lines) * LINE_H)
+    return out, (y + line_h - top) if legend else 0.0
 
 
 def _level(j: int, k: int) -> int:

@@ -27,7 +27,7 @@ from .protected import ChoiceCells, ValueCells
 from .report import Report
 from .suppression import PROTECTING
 from .xlsx_charts import CATEGORICAL, POINTS_PER_CM, WIDTH_CM, bar_chart, cell_ref, ordinal_colors, title_lines
-from .xlsx_style import DEFAULT_ROW, SheetWriter, cell, column_points, lines_needed, page_setup
+from .xlsx_style import DECIMAL, DEFAULT_ROW, SEK, SheetWriter, cell, column_points, lines_needed, page_setup
 
 MAX_SERIES = 4  # clustered charts show each county only when there are this few
 
@@ -397,7 +397,7 @@ def write_choice(w: SheetWriter, table: ChoiceTable, report: Report) -> None:
     _ = report.gettext
     mark = w.block()
     note = note_country(report, note_multi(report) if table.kind == "multi" else note_choice(report))
-    note = f"{report.note_sensitive(table.question)} {note}".strip()
+    note = f"{report.note_grouped(table)} {report.note_sensitive(table.question)} {note}".strip()
     shown = report.protect(table)
     cols = choice_columns(report.shown(table), report, report.group_header, shown)
     text = table.question.text(report.lang)
@@ -476,7 +476,7 @@ def write_values(w: SheetWriter, table: ValueTable, report: Report) -> None:
             series=[(cell_ref(ws, placed.header_row, mean_col),
                      Reference(ws, min_col=mean_col, min_row=placed.first_row, max_row=placed.last_row))],
             colors=[CATEGORICAL[0]], horizontal=True, percent=False, height_cm=height, width_cm=width,
-            number_format='#,##0 "kr"' if table.question.type == "money" else "#,##0.0", title=title,
+            number_format=SEK if table.question.type == "money" else DECIMAL, title=title,
         )
         _place(w, chart, placed, mark, height, beside)
     w.blank(1)

@@ -8,6 +8,7 @@ from openpyxl.chart import Reference
 from openpyxl.utils import get_column_letter
 
 from forms import registry
+from forms.catalogues import N_
 from forms.formatting import format_number
 from forms.model import SPECIAL_CODES, Questionnaire
 
@@ -244,7 +245,7 @@ def write_codebook(ws, report: Report, version: str, definition: Questionnaire) 
     _, lang = report.gettext, report.lang
     headers = [_("Question id"), _("Column id"), _("Column in Data"), _("Kind"), _("Type"), _("Code"), _("Text"),
                _("Score"), _("Condition"), _("Only in versions")]
-    widths = [26, 28, 30, 12, 9, 18, 50, 7, 26, 12]
+    widths = [26, 28, 30, 12, 16, 18, 50, 7, 26, 12]
     set_widths(ws, widths)
     ws.freeze_panes = "A4"
     page_setup(ws, report.title, _("Page &P of &N"), title_rows="3:3")
@@ -285,7 +286,7 @@ def write_codebook(ws, report: Report, version: str, definition: Questionnaire) 
         for q in questions:
             if q.derived:  # as the export shows it: its value's type and, for a rule, its yes/no choices
                 q = report.schema.questionnaire.question(q.id)
-            add((q.id, "question", None), [q.id, *column(q.id), _kind(q, _), q.type, None, q.text(lang), None,
+            add((q.id, "question", None), [q.id, *column(q.id), _kind(q, _), type_name(q.type, _), None, q.text(lang), None,
                                            q.relevant or section.relevant])
             if q.derived:  # computed from the answers: say how, and what a broken rule tells the interviewer
                 add((q.id, "question", None), [q.id, None, None, _("expression"), None, None, q.expression, None,
@@ -306,6 +307,24 @@ def write_codebook(ws, report: Report, version: str, definition: Questionnaire) 
                                                 _("%(question)s (other, specified)", question=q.text(lang)), None,
                                                 None])
     ws.auto_filter.ref = f"A3:{get_column_letter(len(headers))}{rows.row}"
+
+
+#: The words for each question type in the Codebook's Type column (the stored codes mean little to a reader).
+TYPE_NAMES = {
+    "single": N_("Single choice"), "multi": N_("Multiple choice"), "scale": N_("Scale"), "matrix": N_("Matrix"),
+    "yesno": N_("Yes/no question"), "integer": N_("Whole number"), "decimal": N_("Decimal number"),
+    "money": N_("Amount (SEK)"), "text": N_("Short text"), "longtext": N_("Long text"), "year": N_("Year"),
+    "date": N_("Date"), "time": N_("Time of day"), "datetime": N_("Date and time"), "note": N_("Information text"),
+    "derived": N_("Derived value"), "start": N_("Start time"), "end": N_("End time"), "today": N_("Day of interview"),
+    "deviceid": N_("Device id"), "username": N_("User name"), "email": N_("E-mail"),
+    "phonenumber": N_("Phone number"), "simserial": N_("SIM card serial number"), "subscriberid": N_("Subscriber id"),
+    "range": N_("Slider"), "rank": N_("Ranking"), "acknowledge": N_("Acknowledgement"), "geopoint": N_("Position"),
+}
+
+
+def type_name(qtype: str, _) -> str:
+    """A question type in the report's words (`_`: its gettext); an unknown type as it is stored."""
+    return _(TYPE_NAMES[qtype]) if qtype in TYPE_NAMES else qtype
 
 
 def _kind(question, _) -> str:

@@ -27,7 +27,7 @@ from exports.report import Report
 from exports.suppression import PROTECTING
 from exports.svg import bar_chart, percent, stacked_chart
 from forms.catalogues import N_
-from forms.formatting import DASH, format_money, format_number, locale_of
+from forms.formatting import DASH, format_fixed, format_money, format_number, locale_of
 
 
 @dataclass
@@ -89,10 +89,19 @@ def _count(value: Any, lang: str) -> str:
 
 
 def _number(value: Any, lang: str, money: bool = False) -> str:
-    """A mean or sum with at most two decimals; an en dash when there is none."""
+    """A mean or median as the workbook's cell shows it: two decimals (2,70), whole kronor for money; a dash
+    when there is none (docs/exports.md, "Numbers on the page and in the workbook")."""
     if money:
-        return format_money(value, lang, decimals=2)
-    return format_number(value, lang, decimals=2)
+        return format_money(value, lang)
+    return format_fixed(value, lang)
+
+
+def _statistic(name: str, value: Any, qtype: str, lang: str) -> str:
+    """A number question's statistic as the workbook shows it: the means and medians like `_number`, the
+    smallest, largest and sum of an integer question as whole numbers, of a decimal question with two decimals."""
+    if qtype == "integer" and name in ("min", "max", "sum"):
+        return format_number(value, lang)
+    return _number(value, lang, qtype == "money")
 
 
 def _year(value: Any, lang: str) -> str:
@@ -172,7 +181,8 @@ def choice_view(table: ChoiceTable, report: Report, row_header: str, *, title: s
             bars = [(o.text(lang), shares[-1, i], f"{percent(shares[-1, i], lang)} ({_count(shown_counts[i], lang)})")
                     for i, o in enumerate(table.options)]
             svg = bar_chart(caption, bars)
-    note = _joined(report.note_sensitive(table.question), gettext("Several choices allowed.") if multi else "")
+    note = _joined(report.note_grouped(table), report.note_sensitive(table.question),
+                   gettext("Several choices allowed.") if multi else "")
     if shown is not None and len(shown.groups) > len(table.groups):
         note = _joined(note, gettext("\"Whole country\": every county's submissions in the same period, "
                                      "for comparison."))
@@ -227,7 +237,8 @@ def value_view(table: ValueTable, report: Report) -> TableView:
             elif table.kind == "date":
                 cells.append(Cell(value or DASH, numeric=False))
             else:
-                cells.append(Cell(_year(value, lang) if year else _number(value, lang, money)))
+                cells.append(Cell(_year(value, lang) if year else
+                                  _statistic(name, value, table.question.type, lang)))
         cells += [Cell(_count(specials[j][g], lang)) for j in range(len(view.specials))]
         cells += [Cell(_count(skipped[g], lang)), Cell(_count(missing[g], lang))]
         rows.append((group.name, cells))

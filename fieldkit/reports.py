@@ -8,6 +8,7 @@ and the page showing its progress refreshes itself; CSV files are streamed.
 from __future__ import annotations
 
 import datetime
+import re
 import threading
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from exports import (
     save_workbook,
     workbook_filename,
 )
-from exports.filters import BY_COUNTY, BY_DEFAULT, STATUSES, TableOptions, check_filter
+from exports.filters import BY_COUNTY, BY_DEFAULT, MAX_SMALLEST, STATUSES, TableOptions, check_filter, within
 from exports.grouping import check_options, default_grouping
 from exports.grouping import choices as table_choices
 from exports.report import load_schema, questionnaire_ids
@@ -75,6 +76,11 @@ def _day(raw: str | None, name: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(raw)
     except ValueError:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):  # written right, but no such day (2025-02-30)
+            raise FilterError(gettext("the start date (from) %(value)s is not a day of the calendar", value=repr(raw))
+                              if name == "from" else
+                              gettext("the end date (to) %(value)s is not a day of the calendar", value=repr(raw))
+                              ) from None
         message = gettext("the start date (from) must be a date written YYYY-MM-DD, not %(value)s", value=repr(raw)) \
             if name == "from" else \
             gettext("the end date (to) must be a date written YYYY-MM-DD, not %(value)s", value=repr(raw))
@@ -99,10 +105,15 @@ def _table_options(args) -> TableOptions:
     """Grouping (grupp), cross-table (kors, twice: rows then columns) and smallest count shown (minsta)."""
     cross = tuple(c for c in args.getlist("kors") if c)
     raw = (args.get("minsta") or "0").strip()
-    if not raw.isdigit():
+    try:
+        smallest = int(raw)
+    except ValueError:
         raise FilterError(gettext("the smallest count shown (minsta) must be a whole number, not %(value)s",
-                                  value=repr(raw)))
-    return TableOptions(args.get("grupp") or BY_DEFAULT, cross if len(cross) == 2 else (), int(raw))
+                                  value=repr(raw))) from None
+    if not 0 <= smallest <= MAX_SMALLEST:  # a whole number, yet out of range: say the range, not "whole number"
+        raise FilterError(gettext("the smallest count shown (minsta) must be from 0 to %(most)s, not %(value)s",
+                                  most=MAX_SMALLEST, value=repr(raw)))
+    return TableOptions(args.get("grupp") or BY_DEFAULT, cross if len(cross) == 2 else (), smallest)
 
 
 def _query(flt: ExportFilter, default: str | None = None) -> dict:
@@ -228,8 +239,10 @@ def report(qid):
 
 
 def _checked(db, qid: str) -> ExportFilter:
-    """The request's filter, checked; a FilterError is a 400 page in the reader's language (fieldkit.errors)."""
-    flt = check_filter(request_filter(qid), questionnaire_ids(db))
+    """The request's filter, checked and within the user's scope; a FilterError is a 400 page in the reader's
+    language (fieldkit.errors). The scope is imposed here, not only when the report is built, so that the
+    file's name and the page's back link name the filter actually applied."""
+    flt = within(check_filter(request_filter(qid), questionnaire_ids(db)), current_scope())
     with_round(flt, store.get_questionnaire(db, qid))  # an unknown round or grouping: refused now, not in the job
     schema, _versions = load_schema(db, qid, _export_personal())
     check_options(schema, default_grouping(flt, schema).tables)

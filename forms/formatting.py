@@ -74,6 +74,19 @@ def format_number(value: Any, lang: str = DEFAULT_LANGUAGE, *, decimals: int = 2
         return str(value)
 
 
+def format_fixed(value: Any, lang: str = DEFAULT_LANGUAGE, *, decimals: int = 2) -> str:
+    """A grouped number with exactly `decimals` decimals, rounded as a spreadsheet cell shows it: 2,70 / 2.70.
+
+    Means and medians are shown this way on the reports page, as the workbook's `#,##0.00` cells show them.
+    """
+    shown = _shown(value)
+    if shown is not None:
+        return shown
+    pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
+    return numbers.format_decimal(_half_up(float(value), decimals) + 0, format=pattern, locale=locale_of(lang),
+                                  decimal_quantization=False)
+
+
 def format_money(value: Any, lang: str = DEFAULT_LANGUAGE, *, decimals: int = 0) -> str:
     """An amount in Swedish kronor: 12 500 kr / SEK 12,500 (with `decimals`: 12 500,5 kr)."""
     shown = _shown(value)

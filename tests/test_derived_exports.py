@@ -117,7 +117,7 @@ def test_codebook_shows_kind_expression_and_message(nad_workbook):
     rows = [(row[0], row[3], row[4], row[5], row[6]) for row in sheet_rows(newest)
             if row[0] == "omfattning.ledare_per_10_deltagare"]
     assert rows == [
-        ("omfattning.ledare_per_10_deltagare", "kontroll (varning)", "yesno", None,
+        ("omfattning.ledare_per_10_deltagare", "kontroll (varning)", "Ja/nej-fråga", None,
          "Regel: minst en ledare per 10 deltagare"),
         ("omfattning.ledare_per_10_deltagare", "uttryck", None, None, "omfattning.deltagare <= 10 * omfattning.ledare"),
         ("omfattning.ledare_per_10_deltagare", "meddelande", None, None,
@@ -126,7 +126,7 @@ def test_codebook_shows_kind_expression_and_message(nad_workbook):
         ("omfattning.ledare_per_10_deltagare", "svarsalternativ", None, "nej", "Nej"),
     ]
     value = [(row[3], row[4], row[6]) for row in sheet_rows(newest) if row[0] == "ersattning.berattigat_belopp"]
-    assert value[0][:2] == ("beräknat värde", "money")
+    assert value[0][:2] == ("beräknat värde", "Belopp (kr)")
     assert value[1] == ("uttryck", None, "min(ersattning.begard, 1500 * omfattning.deltagare)")
 
 

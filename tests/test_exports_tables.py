@@ -209,8 +209,8 @@ def test_unknown_ids_are_refused_with_the_valid_ones_listed(db):
                                  f"tabelltest; valid choices: {valid} (or county)")
     with pytest.raises(FilterError) as raised:
         report_of(db, cross=("a.typ", "a.datum"))
-    assert str(raised.value) == ("cannot group or cross by 'a.datum': it is not a choice, year or date question of "
-                                 f"tabelltest; valid choices: {valid}")
+    assert str(raised.value) == ("cannot group or cross by 'a.datum': a date question groups by its year or quarter, "
+                                 "a.datum:year or a.datum:quarter")  # it is a date question: say what to write
     with pytest.raises(FilterError, match="a cross-table needs two question ids, not 1: a.typ"):
         report_of(db, cross=("a.typ",))
 

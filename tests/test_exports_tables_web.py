@@ -14,7 +14,7 @@ from forms import registry
 from fieldkit.app import create_app
 
 from central_helpers import IN_COUNTY, OTHER_COUNTY, answers_for, logged_in, make_submission
-from test_exports_web import fetch_workbook
+from test_exports_web import fetch_workbook, follow_job
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +73,31 @@ def test_a_county_user_naming_another_countys_municipality_gets_it_dropped(centr
     main = main_of(client.get(f"/rapporter/kub-webbenkat?kommun={OTHER_COUNTY}&kommun={IN_COUNTY}"))
     own, other = registry.municipality(IN_COUNTY).name, registry.municipality(OTHER_COUNTY).name
     assert own in main and other not in main
+
+
+def test_a_county_users_download_is_named_after_the_filter_actually_applied(central_app, cdb):
+    make_submission(cdb, municipality=IN_COUNTY, answers=answers_for(cdb, "kub-webbenkat", IN_COUNTY))
+    client = logged_in(central_app, "county")
+    started = client.post("/rapporter/kub-webbenkat/xlsx", data={"lan": "01", "kommun": "0181"})
+    job_url = started.headers["Location"]
+    follow_job(client, job_url)
+    page = client.get(job_url).get_data(as_text=True)
+    assert "kub-webbenkat-lan-24.xlsx" in page and "0181" not in page  # neither the name nor the back link
+    with client.get(job_url + "/fil") as download:
+        assert 'filename=kub-webbenkat-lan-24.xlsx' in download.headers["Content-Disposition"]
+    csv_file = client.get("/rapporter/kub-webbenkat/csv?lan=01&kommun=0181")
+    assert "kommun" not in csv_file.headers["Content-Disposition"]
+    assert "lan-24" in csv_file.headers["Content-Disposition"]
+
+
+def test_when_every_municipality_in_the_frame_answered_the_page_says_so_without_an_empty_disclosure(central_app, cdb):
+    make_submission(cdb, municipality=IN_COUNTY, answers=answers_for(cdb, "kub-webbenkat", IN_COUNTY))
+    client = logged_in(central_app, "evaluator")
+    main = main_of(client.get(f"/rapporter/kub-webbenkat?kommun={IN_COUNTY}"))
+    assert "Alla kommuner i urvalsramen har svarat." in main
+    assert "0 kommuner" not in main and '<details class="rep-missing"' not in main
+    client.get("/sprak/en")
+    main = main_of(client.get(f"/rapporter/kub-webbenkat?kommun={IN_COUNTY}"))
+    assert "Every municipality in the frame has answered." in main and "0 municipalities" not in main
+    some_missing = main_of(client.get("/rapporter/kub-webbenkat?lan=24"))  # the county's other 14 have not
+    assert '<details class="rep-missing"' in some_missing and "14 municipalities in the frame have not" in some_missing

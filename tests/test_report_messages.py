@@ -63,14 +63,23 @@ REFUSED = [
      "minsta antal som visas (minsta) måste vara ett heltal, inte 'fem'",
      "the smallest count shown (minsta) must be a whole number, not 'fem'"),
     ("minsta=2000",
-     "minsta antal som visas måste vara mellan 0 och 1000, inte 2000",
-     "the smallest count shown must be between 0 and 1000, not 2000"),
+     "minsta antal som visas (minsta) måste vara från 0 till 1000, inte '2000'",
+     "the smallest count shown (minsta) must be from 0 to 1000, not '2000'"),
+    ("minsta=-3",  # a whole number: the message says what is wrong with it
+     "minsta antal som visas (minsta) måste vara från 0 till 1000, inte '-3'",
+     "the smallest count shown (minsta) must be from 0 to 1000, not '-3'"),
     ("from=igår",
      "startdatumet (from) måste vara ett datum skrivet ÅÅÅÅ-MM-DD, inte 'igår'",
      "the start date (from) must be a date written YYYY-MM-DD, not 'igår'"),
-    ("to=2013-13-01",
-     "slutdatumet (to) måste vara ett datum skrivet ÅÅÅÅ-MM-DD, inte '2013-13-01'",
-     "the end date (to) must be a date written YYYY-MM-DD, not '2013-13-01'"),
+    ("to=1/4/2013",
+     "slutdatumet (to) måste vara ett datum skrivet ÅÅÅÅ-MM-DD, inte '1/4/2013'",
+     "the end date (to) must be a date written YYYY-MM-DD, not '1/4/2013'"),
+    ("to=2013-13-01",  # written YYYY-MM-DD, yet no such month
+     "slutdatumet (to) '2013-13-01' är ingen dag i kalendern",
+     "the end date (to) '2013-13-01' is not a day of the calendar"),
+    ("to=2013-02-30",  # written YYYY-MM-DD, yet no such day
+     "slutdatumet (to) '2013-02-30' är ingen dag i kalendern",
+     "the end date (to) '2013-02-30' is not a day of the calendar"),
     ("from=2013-05-01&to=2013-04-01",
      "startdatumet 2013-05-01 är efter slutdatumet 2013-04-01",
      "the start date 2013-05-01 is after the end date 2013-04-01"),
@@ -87,6 +96,53 @@ REFUSED = [
      f"slutdatumet 2013-07-15 ligger utanför omgång {ROUND_2013}: ange dagar inom omgången, eller inga",
      f"the end date 2013-07-15 is outside round {ROUND_2013}: give days within the round, or none"),
 ]
+
+
+def _with_more_questions() -> dict:
+    """The questionnaire with a sensitive scale question and a date question added."""
+    definition = _definition()
+    definition["id"] = "enkat2"
+    definition["sections"][0]["questions"] += [
+        {"id": "mar", "type": "scale", "sensitive": True, "label": {"sv": "Mår", "en": "Feel"},
+         "choices": [{"code": "1", "label": {"sv": "Dåligt"}, "score": 1},
+                     {"code": "2", "label": {"sv": "Bra"}, "score": 2}]},
+        {"id": "dag", "type": "date", "label": {"sv": "Dag", "en": "Day"}},
+    ]
+    return definition
+
+
+VALID_MORE = "a.typ, a.dag:year, a.dag:quarter"
+#: Groupings of a real question of the questionnaire, refused for a reason the message must name.
+REFUSED_KNOWN = [
+    ("grupp=a.mar",
+     f"kan inte gruppera eller korstabulera efter 'a.mar': det är en känslig fråga, och dess svar skulle namnge "
+     f"raderna i varje tabell; giltiga val: {VALID_MORE} (eller county för län)",
+     f"cannot group or cross by 'a.mar': it is a sensitive question, and its answers would name the rows of every "
+     f"table; valid choices: {VALID_MORE} (or county)"),
+    ("kors=a.typ&kors=a.mar",
+     f"kan inte gruppera eller korstabulera efter 'a.mar': det är en känslig fråga, och dess svar skulle namnge "
+     f"raderna i varje tabell; giltiga val: {VALID_MORE}",
+     f"cannot group or cross by 'a.mar': it is a sensitive question, and its answers would name the rows of every "
+     f"table; valid choices: {VALID_MORE}"),
+    ("grupp=a.dag",
+     "kan inte gruppera eller korstabulera efter 'a.dag': en datumfråga grupperar efter år eller kvartal, "
+     "a.dag:year eller a.dag:quarter",
+     "cannot group or cross by 'a.dag': a date question groups by its year or quarter, a.dag:year or a.dag:quarter"),
+    ("grupp=a.typ:year",
+     "kan inte gruppera eller korstabulera efter 'a.typ:year': bara en datumfråga har år eller kvartal; skriv a.typ",
+     "cannot group or cross by 'a.typ:year': only a date question has a year or quarter; write a.typ"),
+]
+
+
+@pytest.mark.parametrize("query, swedish, english", REFUSED_KNOWN, ids=[r[0] for r in REFUSED_KNOWN])
+def test_a_refused_grouping_by_a_real_question_says_why(db, client, query, swedish, english):
+    with store.transaction(db):
+        store.add_questionnaire(db, from_dict(_with_more_questions()))
+    response = client.get(f"/rapporter/enkat2?{query}")
+    assert response.status_code == 400
+    assert _alert(response) == swedish
+    client.get("/sprak/en")
+    assert _alert(client.get(f"/rapporter/enkat2?{query}")) == english
 
 
 def _alert(response) -> str:

@@ -124,10 +124,10 @@ def test_an_evaluator_sees_the_instances_and_their_answers_per_county_in_swedish
     assert kinds["Totalt"][:4] == ["60 % 3", "40 % 2", "5", "1 17 %"]
     # rooms: n, mean, median, min, max, sum; Stockholm's second unit left it unanswered
     rooms = table_rows(part, "s.bostader.rum")
-    assert rooms["Västerbottens län"][:6] == ["4", "2,75", "2,5", "1", "5", "11"]
-    assert rooms["Totalt"] == ["5", "3", "3", "1", "5", "15", "0", "1"]  # ..., Ej tillämplig, Ej besvarad
+    assert rooms["Västerbottens län"][:6] == ["4", "2,75", "2,50", "1", "5", "11"]
+    assert rooms["Totalt"] == ["5", "3,00", "3,00", "1", "5", "15", "0", "1"]  # ..., Ej tillämplig, Ej besvarad
     # the plot is asked for houses only: the four other units are "Ej tillämplig", not missing
-    assert table_rows(part, "s.bostader.tomt")["Totalt"] == ["2", "700", "700", "600", "800", "1 400", "4", "0"]
+    assert table_rows(part, "s.bostader.tomt")["Totalt"] == ["2", "700,00", "700,00", "600", "800", "1 400", "4", "0"]
     assert table_rows(part, "s.bostader.adress")["Totalt"] == ["2", "0", "4"]  # answers, skipped, unanswered
     assert "Storgatan" not in part and "Kungsgatan" not in part  # free text only in the downloads
 

@@ -156,6 +156,28 @@ def test_the_reports_page_shows_a_county_user_the_hubs_and_hides_small_health_co
     assert "&lt;5" not in swedish
 
 
+GROUPED_NOTE = "Tabellerna är grupperade efter den här frågan: dess egen tabell visar dess svar totalt."
+
+
+def test_the_question_grouped_by_shows_its_own_answers_in_total_not_a_bar_of_100_per_cent_each(
+        central_app, cdb, survey):
+    main = logged_in(central_app, "county").get(f"/rapporter/{QID}").get_data(as_text=True).split("<main", 1)[1]
+    hubs = main.split('id="q-aktiviteten-knutpunkt"', 1)[1].split("</figure>", 1)[0]
+    assert GROUPED_NOTE in hubs
+    table = table_of(main, "aktiviteten-knutpunkt")
+    assert '<th scope="row">Sydskåne (Malmö)</th>' not in table and '<th scope="row">Totalt</th>' in table
+    assert "75" in table and "25" in table  # 6 of 8 in Sydskåne, 2 of 8 in Mellanskåne
+    chart = hubs.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "75\xa0%" in chart and "100\xa0%" not in chart, chart  # no hub shown as 100 % of itself
+    book = workbook(build_report(cdb, ExportFilter(QID), "sv", scope=lena(cdb)))
+    own = blocks(book["1. Aktiviteten"])["Var var aktiviteten?"]
+    assert set(own["rows"]) == {"Totalt", "Hela landet"}
+    assert (by_header(own, "Totalt")["Sydskåne (Malmö)"], by_header(own, "Totalt")["Mellanskåne (Lund)"]) == (6, 2)
+    assert own["note"].startswith(GROUPED_NOTE)
+    other = blocks(book["1. Aktiviteten"])
+    assert any("Sydskåne (Malmö)" in t["rows"] for title, t in other.items() if title != "Var var aktiviteten?")
+
+
 def test_a_sensitive_question_cannot_group_or_cross_the_tables(cdb, survey):
     with pytest.raises(Exception, match="cannot group or cross by 'halsa.mar_allmant'"):
         build_report(cdb, ExportFilter(QID, tables=TableOptions(group_by="halsa.mar_allmant")))
