@@ -8,10 +8,12 @@ Secondary suppression (`protect`, `Suppression.table`): a table's rows and colum
 sums a reader sees (a row's counts add up to its total, the counties add up to the total row, a
 row's answers and non-answers add up to the group's number of submissions shown in every other
 table). A sum with exactly one hidden cell tells that cell, so a second cell of the sum is hidden
-too, shown as PROTECTING (".."), since its value may be 5 or more. What stays open: a hidden cell
-whose other cells are all 0 (everyone of a group gave one answer), ranges (a "<5" next to a ".."
-is at most 4, so the ".." is at least its row's total minus 4 minus the rest), and figures shared
-between tables (the same total in another table, a measure) are not coordinated.
+too, shown as PROTECTING (".."), since its value may be 5 or more. Then `Audit` works out, as a
+reader would, the range each hidden cell is left with, and where one is down to a single number a
+"<5" becomes ".." or one or two more cells are hidden (`_audited`); a group smaller than min_count
+shows every count "<5", zeros too (`Suppression.small_groups`). What stays open: ranges short of an
+exact value, a cell the audit cannot protect with two more hidden cells, and figures shared between
+tables (the same total in another table, a measure), which are not coordinated.
 
 A question marked `sensitive` always has its small counts hidden: below SENSITIVE_MIN_COUNT, or
 below the reader's own smallest count when that is larger (`Suppression.of`).
@@ -49,7 +51,8 @@ class Line:
         return self.cells if self.total is None else self.cells + (self.total,)
 
 
-def protect(values: Any, primary: Any, lines: Sequence[Line], largest: float | None = None) -> np.ndarray:
+def protect(values: Any, primary: Any, lines: Sequence[Line], largest: float | None = None,
+            floor_zero: Any = None, small: np.ndarray | None = None) -> np.ndarray:
     """The cells to hide: `primary` and as few more as the heuristic finds, so that no line tells a hidden one.
 
     Repeats until nothing changes: a line that tells its hidden cells (`_tells`: one hidden cell, or
@@ -81,7 +84,56 @@ def protect(values: Any, primary: Any, lines: Sequence[Line], largest: float | N
             if pick is not None:
                 hidden[pick] = True
                 changed = True
+    shown_small = primary_flat.copy()
+    _audited(flat, hidden, shown_small, primary_flat, lines, largest, floor_zero, holding)
+    if small is not None:
+        small[...] = shown_small.reshape(values.shape)
     return hidden.reshape(values.shape)
+
+
+def _audited(flat: np.ndarray, hidden: np.ndarray, small: np.ndarray, primary: np.ndarray, lines: Sequence[Line],
+             largest: float | None, floor_zero: Any, holding: dict[int, list[Line]]) -> None:
+    """Hide more (in place) where a reader could still work a hidden cell out from several lines together.
+
+    The line by line pass above leaves no line with one hidden cell, but a cell can still be told by ranges
+    (two "<5" that must add up to 8 are 4 and 4) or through a group's size with zeros beside it. For each
+    cell `Audit` finds told: first a small count of its lines is shown ".." instead of "<5" (a reader then
+    knows no upper bound of it: 8 = "<5" + ".." tells neither), else the shown cells on its lines and on the
+    lines of the cells beside them are tried, one at a time and then two at a time (positive counts before
+    zeros, smallest first); the first that leaves it untold is hidden. A cell nothing protects is left so.
+    """
+    audit = Audit(flat, primary, lines, largest, floor_zero)
+    beyond_help: set[int] = set()
+    while True:
+        told = [int(c) for c in np.flatnonzero(audit.told(hidden, small)) if c not in beyond_help]
+        if not told:
+            return
+        cell = told[0]
+        near = holding.get(cell, [])
+        smalls = sorted({m for line in near for m in line.members if small[m]} | ({cell} if small[cell] else set()))
+        relabel = next((m for m in smalls if not _still_told(audit, hidden, small, (), cell, relabel=m)), None)
+        if relabel is not None:
+            small[relabel] = False
+            continue
+        around = [other for line in near for m in line.members if m != cell for other in holding.get(m, [])]
+        shown = {m for line in near + around for m in line.members if not hidden[m]}
+        candidates = sorted(shown, key=lambda m: (flat[m] == 0, flat[m], m))[:10]
+        choice = next((pick for pick in ([(c,) for c in candidates]
+                                         + [(a, b) for i, a in enumerate(candidates) for b in candidates[i + 1:]])
+                       if not _still_told(audit, hidden, small, pick, cell)), None)
+        if choice is None:
+            beyond_help.add(cell)
+        else:
+            hidden[list(choice)] = True
+
+
+def _still_told(audit: "Audit", hidden: np.ndarray, small: np.ndarray, pick: tuple[int, ...], cell: int,
+                relabel: int | None = None) -> bool:
+    trial, shown_small = hidden.copy(), small.copy()
+    trial[list(pick)] = True
+    if relabel is not None:
+        shown_small[relabel] = False
+    return bool(audit.told(trial, shown_small)[cell])
 
 
 def _tells(flat: np.ndarray, hidden: np.ndarray, primary: np.ndarray, line: Line, largest: float | None) -> bool:
@@ -124,6 +176,65 @@ def _partner(flat: np.ndarray, hidden: np.ndarray, line: Line, holding: dict[int
     if line.total is not None and can_hide(line.total) and not told(line.total):
         return line.total
     return None
+
+
+class Audit:
+    """What a reader can work out of a table's hidden cells from its shown cells and the sums of its lines.
+
+    Each line is an equation: its cells add up to its total cell (or to a size known from elsewhere). A
+    cell's range starts as its look says (a shown count exactly; "<5" 1 to `largest`; ".." 0 or more: a 0
+    may be hidden) and
+    each equation narrows each of its members to what the others' ranges leave, in whole numbers, over and
+    over until nothing narrows (at most 50 passes), all lines at once with numpy.
+    """
+
+    def __init__(self, flat: np.ndarray, primary: np.ndarray, lines: Sequence[Line], largest: float | None,
+                 floor_zero: Any = None):
+        self.flat, self.primary = flat, primary
+        zero = np.zeros(len(flat), dtype=bool) if floor_zero is None else np.asarray(floor_zero, dtype=bool).ravel()
+        self.floor = np.where(~zero, 1.0, 0.0)  # "<5" is 1 to 4, but 0 to 4 in a small group's row
+        self.top = np.inf if largest is None else float(largest)
+        line_of, cell_of, sign_of, targets = [], [], [], []
+        for i, line in enumerate(lines):
+            for c in line.cells:
+                line_of.append(i), cell_of.append(c), sign_of.append(1.0)
+            if line.total is None:
+                targets.append(float(sum(flat[c] for c in line.cells)))  # a size the reader knows from elsewhere
+            else:
+                line_of.append(i), cell_of.append(line.total), sign_of.append(-1.0)
+                targets.append(0.0)
+        self.line_of, self.cell_of = np.array(line_of), np.array(cell_of)
+        self.positive = np.array(sign_of) > 0
+        self.target = np.array(targets)[self.line_of]
+        self.nlines = len(lines)
+
+    def told(self, hidden: np.ndarray, small: np.ndarray | None = None) -> np.ndarray:
+        """The hidden cells whose range comes down to one number; `small`: those shown "<5" (else `primary`)."""
+        small = self.primary if small is None else small
+        lo = np.where(hidden, np.where(small, self.floor, 0.0), self.flat)
+        hi = np.where(hidden, np.where(small, self.top, np.inf), self.flat)
+        open_ = hidden[self.cell_of]
+        for _pass in range(50):
+            cell_lo, cell_hi = lo[self.cell_of], hi[self.cell_of]
+            a = np.where(self.positive, cell_lo, -cell_hi)  # the least each term adds
+            b = np.where(self.positive, cell_hi, -cell_lo)  # the most
+            a_inf, b_inf = np.isinf(a), np.isinf(b)
+            a_fin, b_fin = np.where(a_inf, 0.0, a), np.where(b_inf, 0.0, b)
+            low_sum = np.bincount(self.line_of, a_fin, self.nlines)[self.line_of]
+            low_inf = np.bincount(self.line_of, a_inf, self.nlines)[self.line_of]
+            high_sum = np.bincount(self.line_of, b_fin, self.nlines)[self.line_of]
+            high_inf = np.bincount(self.line_of, b_inf, self.nlines)[self.line_of]
+            others_low = np.where(low_inf - a_inf > 0, -np.inf, low_sum - a_fin)
+            others_high = np.where(high_inf - b_inf > 0, np.inf, high_sum - b_fin)
+            low, high = self.target - others_high, self.target - others_low  # what the term itself adds
+            low, high = np.where(self.positive, low, -high), np.where(self.positive, high, -low)
+            new_lo, new_hi = lo.copy(), hi.copy()
+            np.maximum.at(new_lo, self.cell_of[open_], np.ceil(low[open_] - 1e-9))
+            np.minimum.at(new_hi, self.cell_of[open_], np.floor(high[open_] + 1e-9))
+            if np.array_equal(new_lo, lo) and np.array_equal(new_hi, hi):
+                break
+            lo, hi = new_lo, new_hi
+        return hidden & (lo >= hi)
 
 
 def table_lines(shape: tuple[int, int], row_lines: Sequence[tuple[Sequence[int], int | None]] = (),
@@ -242,10 +353,33 @@ class Suppression:
         values = np.column_stack([np.asarray(c) for c in columns]) if len(columns) else \
             np.zeros((nrows, 0), dtype=np.int64)
         primary = self.hidden(values)
+        small = self.small_groups(values, row_lines)
+        primary |= small
         lines = table_lines(values.shape, row_lines, summed)
         if summed is not None and 0 <= summed < nrows:
             ncols = values.shape[1]
             lines += [Line((summed * ncols + j,), r * ncols + j) for r in range(summed + 1, nrows)
                       if np.array_equal(values[r], values[summed]) for j in range(ncols)]
-        hidden = protect(values, primary, lines, self.min_count - 1)
-        return Cells(values, primary, hidden, self.marker)
+        shown_small = primary.copy()
+        hidden = protect(values, primary, lines, self.min_count - 1, small, shown_small)
+        return Cells(values, shown_small, hidden, self.marker)
+
+    def small_groups(self, values: np.ndarray, row_lines: Sequence[tuple[Sequence[int], int | None]]) -> np.ndarray:
+        """The cells of each row whose group is smaller than min_count: all shown "<5", zeros too.
+
+        A group's size is known from elsewhere (a row line whose total is None); when it is 1 to 4, which
+        of its counts are 0 would tell the rest (3 answers in three options shown "<5" are 1, 1 and 1).
+        """
+        small = np.zeros(values.shape, dtype=bool)
+        if not self.active or not len(values):
+            return small
+        for cols, total in row_lines:
+            if total is not None or not len(cols):
+                continue
+            columns = [c for line_cols, line_total in row_lines for c in
+                       list(line_cols) + ([] if line_total is None else [line_total])]
+            size = values[:, list(cols)].sum(axis=1)
+            tiny = (size > 0) & (size < self.min_count)
+            small[np.ix_(tiny, sorted(set(columns)))] = True
+        return small
+

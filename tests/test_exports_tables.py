@@ -186,14 +186,19 @@ def test_counts_below_five_are_hidden_with_the_shares_resting_on_them(db, tmp_pa
     found = blocks(sheet)["Vem beslutade?"]
     rows = {name: dict(zip(found["headers"], values)) for name, values in found["rows"].items()}
     stockholm, total = rows["Stockholms län"], rows["Totalt"]  # 1 and 1 of 2; 5 and 4 of 9
-    assert (stockholm[("Antal", "Kommunen")], stockholm[("Antal", "Antal substantiella svar")]) == ("<5", "<5")
+    # every county answered fewer than 5 times: each county's row shows "<5" throughout, its zeros too, since
+    # which of its counts are 0 would tell the rest (Stockholm's 2 answers in two "<5" options are 1 and 1)
+    for county in ("Stockholms län", "Västra Götalands län", "Västerbottens län"):
+        counts = [value for (group, _label), value in rows[county].items() if group in ("Antal", "Utanför andelarna")]
+        assert counts == ["<5"] * 5, county
     assert stockholm[("Andel av substantiella svar", "Kommunen")] == "–"
-    # the total's 5 "Kommunen" of 9 would tell its hidden 4 "Regionen": hidden to protect it, its share with it
+    # the total's 5 "Kommunen" of 9 would tell its hidden 4 "Regionen", and its 9 and its 0 unanswered the
+    # counties' rows: hidden to protect them, their shares with them
     assert (total[("Antal", "Kommunen")], total[("Antal", "Regionen")], total[("Antal", "Antal substantiella svar")]) \
-        == ("..", "<5", 9)
+        == ("..", "<5", "..")
     assert total[("Andel av substantiella svar", "Kommunen")] == "–"
     assert total[("Andel av substantiella svar", "Regionen")] == "–"
-    assert total[("Utanför andelarna", "Ej besvarad")] == 0  # nobody can be told apart in an empty cell
+    assert total[("Utanför andelarna", "Ej besvarad")] == ".."
     amounts = blocks(sheet)["Belopp (kr)"]
     stockholm = dict(zip(amounts["headers"], amounts["rows"]["Stockholms län"]))  # 400 and 500
     assert stockholm[("Statistik", "Antal svar")] == "<5" and stockholm[("Statistik", "Medelvärde")] == "–"

@@ -12,7 +12,7 @@ import pytest
 
 from exports.aggregate import ChoiceTable, Group
 from exports.protected import choice_cells
-from exports.suppression import PROTECTING, Line, Suppression, protect, table_lines
+from exports.suppression import PROTECTING, Audit, Line, Suppression, protect, table_lines
 from forms.model import Choice
 
 HIDE = Suppression(5)
@@ -30,6 +30,14 @@ def single_hidden_lines(cells, row_lines, summed) -> list[Line]:
             if sum(hidden[c] for c in line.members) == 1]
 
 
+def nothing_told(cells, row_lines, summed) -> bool:
+    """Whether no hidden cell can be worked out exactly from the shown cells and the table's sums."""
+    values = np.asarray(cells.values, dtype=float)
+    audit = Audit(values.ravel(), cells.primary.ravel(), table_lines(values.shape, row_lines, summed),
+                  HIDE.min_count - 1, HIDE.small_groups(values, row_lines))
+    return not audit.told(cells.hidden.ravel(), cells.primary.ravel()).any()
+
+
 def by_rows(*rows):
     """Count columns from rows written as a reader reads them."""
     return [np.array(column) for column in zip(*rows)]
@@ -45,6 +53,43 @@ def test_two_small_counts_whose_sum_can_only_be_4_and_4_get_a_third_hidden_besid
     counts must add up to 8, and each is at most 4: both are 4. A third hidden cell leaves them open."""
     cells = HIDE.table(by_rows([4, 16, 34, 4, 58]), [(range(4), 4)])
     assert shown(cells) == [["<5", "..", 34, "<5", 58]]  # 4 + 16 + 4 = 24: 1..4, 16..22, 1..4
+
+
+def test_the_outside_testers_solved_cells_are_no_longer_solvable():
+    """Two tables an outside tester solved from the demo workbooks: options, substantive answers, "Vet ej",
+    "Ej tillämplig", "Ej besvarad" per group, then the total row.
+
+    NAD's yes/no by hub: Sydskåne's two "<5" had to add up to 8 (4 and 4; its non-answers are 0 and its
+    size is in every table). One of them is now shown "..", which says nothing of its size: 8 = "<5" + "..".
+    The contact log's Kronoberg had 3 contacts in three roles, each "<5", so each 1: a group smaller than
+    5 now shows every count "<5", its zeros too.
+    """
+    lines = [(range(2), 2), (range(2, 6), None)]
+    nad = HIDE.table(by_rows([6, 7, 13, 0, 0, 0], [4, 4, 8, 0, 0, 0], [10, 11, 21, 0, 0, 0]), lines, summed=2)
+    assert shown(nad)[1] == ["..", "<5", 8, 0, 0, 0]
+    assert nothing_told(nad, lines, 2)
+    lines = [(range(4), 4), (range(4, 8), None)]
+    log = HIDE.table(by_rows([10, 5, 6, 2, 23, 1, 0, 0], [1, 1, 1, 0, 3, 0, 0, 0], [8, 7, 9, 4, 28, 0, 0, 1],
+                             [19, 13, 16, 6, 54, 1, 0, 1]), lines, summed=3)
+    assert shown(log)[1] == ["<5"] * 8
+    assert nothing_told(log, lines, 3)
+
+
+def test_realistic_tables_leave_no_hidden_cell_to_be_worked_out():
+    """County tables as the exports make them (21 groups of 5 to 60 submissions, 2 to 7 options, some
+    "Vet ej" and unanswered), 100 of them, random but fixed: no hidden cell can be worked out exactly."""
+    rng = np.random.default_rng(2026)
+    for _ in range(100):
+        groups, k = int(rng.integers(3, 22)), int(rng.integers(2, 8))
+        size = rng.integers(5, 60, size=groups)
+        shares = rng.dirichlet(np.ones(k + 2), size=groups)
+        counts = np.array([rng.multinomial(n, p) for n, p in zip(size, shares)])
+        options, dont_know, missing = counts[:, :k], counts[:, k], counts[:, k + 1]
+        rows = np.column_stack([options, options.sum(axis=1), dont_know, np.zeros(groups, int), missing])
+        rows = np.vstack([rows, rows.sum(axis=0)])
+        lines = [(range(k), k), (range(k, k + 4), None)]
+        cells = HIDE.table([rows[:, j] for j in range(rows.shape[1])], lines, summed=groups)
+        assert nothing_told(cells, lines, groups), rows
 
 
 def test_two_hidden_counts_that_must_both_be_1_get_a_third_beside_them():
@@ -86,15 +131,16 @@ def test_the_smallest_positive_cell_is_the_one_hidden_beside_a_small_count():
     assert shown(cells) == [["<5", 0, 30, "..", 44]]
 
 
-def test_a_cell_that_a_known_total_pins_down_is_not_hidden_for_nothing():
+def test_a_small_groups_row_shows_every_count_as_small_zeros_too():
     # options, the substantive answers, "Vet ej", "Ej besvarad": each group's submissions are shown in
-    # every other table, so a substantive count next to zeros is known anyway. A: 5 + 1 = 6; B: 0 + 2 = 2;
-    # total 5 + 3 = 8. B's hidden 2 answers are told by B's 2 submissions whatever is done; hiding A's 6
-    # or the total's 8 beside it would only dash their shares.
+    # every other table. A: 5 + 1 = 6; B: 0 + 2 = 2 (a group of 2); total 5 + 3 = 8.
+    # B's row shows "<5" everywhere, its 0s too: which of its counts are 0 would tell the rest. A's 5 is
+    # hidden beside A's 1 (6 - 5), and the total's row beside B's, whose counts a reader now cannot place.
     rows = ([5, 1, 6, 0, 0], [0, 2, 2, 0, 0], [5, 3, 8, 0, 0])
     lines = [(range(2), 2), (range(2, 5), None)]
     cells = HIDE.table(by_rows(*rows), lines, summed=2)
-    assert shown(cells) == [["..", "<5", 6, 0, 0], [0, "<5", "<5", 0, 0], ["..", "<5", 8, 0, 0]]
+    assert shown(cells) == [["..", "<5", 6, 0, 0], ["<5"] * 5, ["..", "<5", "..", "..", ".."]]
+    assert nothing_told(cells, lines, summed=2)
 
 
 def test_a_hidden_answer_outside_the_shares_is_protected_by_the_groups_size():
@@ -103,7 +149,7 @@ def test_a_hidden_answer_outside_the_shares_is_protected_by_the_groups_size():
     lines = [(range(2), 2), (range(2, 5), None)]
     cells = HIDE.table(by_rows([10, 20, 30, 2, 0]), lines)
     assert shown(cells) == [["..", 20, "..", "<5", 0]]
-    assert single_hidden_lines(cells, lines, None) == []
+    assert nothing_told(cells, lines, None)
 
 
 def test_a_table_with_nothing_small_stays_as_it_is():
