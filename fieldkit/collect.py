@@ -23,7 +23,7 @@ from flask_babel import gettext
 from forms import metadata, registry
 from forms.answers import clean_answers
 from forms.display import format_answer, format_rows
-from forms.model import split_instance_key
+from forms.model import OTHER_SUFFIX, split_instance_key
 from forms.webform import apply_rank_post, formdata_for, instance_counts
 from sync import accounts, store
 from sync.selection import Selection
@@ -35,11 +35,13 @@ from .templating import LOCAL_ZONE, localtime
 from .interview import (
     BASE_FIELD,
     CHANGED_FIELD,
+    DELTA_FIELD,
     INSTANCES_FIELD,
     changed_keys,
     find_section,
     instance_prints,
     merge_changed,
+    parse_deltas,
     placed_action,
     section_version,
     form_class,
@@ -275,13 +277,18 @@ def _save_posted(db, sub, questionnaire, current, repeat_action=None, *, refuse_
     apply_rank_post(form, values, request.form.get("move"), cleared)
     marked = CHANGED_FIELD in request.form
     keys = changed_keys(current, request.form[CHANGED_FIELD], counts) if marked else set()
+    deltas = parse_deltas(current, request.form.get(DELTA_FIELD)) if marked else {}
+    merged = []
     with store.transaction(db):  # read, merge and write at once: a save of another tab waits
         sub = store.get_submission(db, sub.uuid)
         if sub.draft is None:
             raise store.NotEditable(f"submission {sub.uuid} is not open for editing")
         before = sub.draft["raw"]
         if marked:
-            values, placed = merge_changed(current, before, values, keys, _posted_prints(), counts)
+            posted = values
+            values, placed = merge_changed(current, before, values, keys, _posted_prints(), counts, deltas)
+            # a multiple choice merged with another tab's ticks is not what the page shows: it is told
+            merged = sorted(key for key in deltas if _ticks(values, key) != _ticks(posted, key))
             repeat_action = placed_action(repeat_action, placed)
         raw = metadata.record(questionnaire, merge_section_raw(before, current, values), started=sub.created,
                               device_id=sub.device_id, username=sub.interviewer, zone=LOCAL_ZONE)
@@ -300,10 +307,45 @@ def _save_posted(db, sub, questionnaire, current, repeat_action=None, *, refuse_
         form = form_class(questionnaire, current, lang, instance_counts(current, raw))(
             data=formdata_for(questionnaire, current, raw))
     saved.update(version=section_version(current, raw), instances=instance_prints(current, raw))
-    if marked and request.form.get(BASE_FIELD) != section_version(current, before):
+    if marked and (request.form.get(BASE_FIELD) != section_version(current, before) or merged):
         # Another tab saved this section since the page last heard from the server: what it has now.
-        saved.update(values=form.page_values(), counts=instance_counts(current, raw))
+        saved.update(values=form.page_values(), counts=instance_counts(current, raw), merged=merged)
     return form, raw, cleaned, sections, {**saved, "anchor": anchor} if anchor else saved
+
+
+def _ticks(values, key):
+    """A multiple choice's options and "other" text in a section's values, to compare a merge with the post."""
+    return values.get(key) or [], values.get(key + OTHER_SUFFIX) or ""
+
+
+@bp.get("/s/<sid>/del/<section_id>/version")
+def section_check(sid, section_id):
+    """Whether the section changed since the page last saw it (`?base=`, the version it holds): a page asks
+    when it is shown again and now and then, so that a tab hears of another tab's save without saving.
+
+    Reads only. When the version differs, the reply carries the section's values as an autosave's reply does.
+    """
+    _db, sub, questionnaire = _load(sid)
+    current = find_section(questionnaire, section_id)
+    if current is None:
+        abort(404)
+    if sub.draft is None:
+        raise store.NotEditable(f"submission {sid} is not open for editing")
+    raw = sub.draft["raw"]
+    version = section_version(current, raw)
+    reply = {"version": version, "instances": instance_prints(current, raw), "seq": sub.draft.get("seq", 0),
+             "saved_at": sub.draft.get("saved_at")}
+    if request.args.get("base") != version:
+        lang = i18n.current_language()
+        form = form_class(questionnaire, current, lang, instance_counts(current, raw))(
+            data=formdata_for(questionnaire, current, raw))
+        cleaned, _sections = progress(questionnaire, raw, lang)
+        reply.update(values=form.page_values(), counts=instance_counts(current, raw), merged=[],
+                     hidden=hidden_questions(current, cleaned),
+                     saved_time=localtime(sub.draft["saved_at"], time_only=True) if sub.draft.get("saved_at") else "")
+    response = jsonify(reply)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _posted_prints():

@@ -8,7 +8,7 @@ from typing import Any
 
 from forms.answers import Cleaned, clean_answers, instances, relevant_sections
 from forms.errors import FieldkitError
-from forms.model import MAX_INSTANCES, Question, Questionnaire, Section, instance_key
+from forms.model import MAX_INSTANCES, OTHER, OTHER_SUFFIX, SPECIAL_CODES, Question, Questionnaire, Section, instance_key
 from forms.webform import SectionForm, build_section_form
 
 _FORM_CLASSES: dict[tuple, type[SectionForm]] = {}
@@ -143,6 +143,10 @@ CHANGED_FIELD = "_changed"
 BASE_FIELD = "_base"
 #: The posted field with each repeat's instance prints the page last saw (`instance_prints`), as JSON.
 INSTANCES_FIELD = "_instances"
+#: The posted field with the options each changed multiple choice ticked and unticked since the page's last
+#: acknowledged save, as JSON: {question key: {"add": [codes], "remove": [codes], "other": true if its "other"
+#: text changed}}.
+DELTA_FIELD = "_delta"
 
 
 class UnknownQuestion(FieldkitError):
@@ -218,9 +222,71 @@ def _replace(target: dict[str, Any], source: dict[str, Any], qid: str) -> None:
     target.update({k: v for k, v in source.items() if k.split("/")[0] == qid})
 
 
+def parse_deltas(section: Section, posted: str | None) -> dict[str, dict]:
+    """The posted `_delta` of the section's multiple choices: {question id: {"add", "remove", "other"}}.
+
+    UnknownQuestion names a key that is not a multiple choice of the page or an entry that is not a list of
+    codes; a page without the field (no script, an older page) has no deltas, and its values replace as posted.
+    """
+    if not posted:
+        return {}
+    try:
+        deltas = json.loads(posted)
+    except ValueError:
+        raise UnknownQuestion(f"{DELTA_FIELD}: not JSON") from None
+    multis = {q.id: q for q in section.questions if q.type == "multi" and not q.metadata}
+    if not isinstance(deltas, dict):
+        raise UnknownQuestion(f"{DELTA_FIELD}: not an object of questions")
+    parsed = {}
+    for key, delta in deltas.items():
+        if key not in multis or not isinstance(delta, dict):
+            raise UnknownQuestion(f"{DELTA_FIELD}: not a multiple choice on page {section.id}: {str(key)[:80]}")
+        codes = {c.code for c in multis[key].all_choices()}
+        lists = {part: delta.get(part) or [] for part in ("add", "remove")}
+        for part, given in lists.items():
+            if not isinstance(given, list) or not all(isinstance(c, str) and c in codes for c in given):
+                raise UnknownQuestion(f"{DELTA_FIELD}: {key}: {part} is not a list of the question's options")
+        parsed[key] = {**lists, "other": bool(delta.get("other"))}
+    return parsed
+
+
+def apply_ticks(question: Question, current: Any, delta: dict) -> list[str]:
+    """A multiple choice's options after a page's ticks and unticks (`delta`) on the draft's current value.
+
+    Another tab's ticks stay. As on the page, ticking "Vet ej" (a special option) unticks the others, and
+    ticking an ordinary option unticks a special one; the usual validation still judges the result.
+    """
+    chosen = [current] if isinstance(current, str) else list(current or [])
+    added = delta["add"]
+    if any(code in SPECIAL_CODES for code in added):
+        chosen = []
+    elif added:
+        chosen = [code for code in chosen if code not in SPECIAL_CODES]
+    kept = (set(chosen) - set(delta["remove"])) | set(added)
+    order = [c.code for c in question.all_choices()]
+    return sorted(kept, key=lambda code: order.index(code) if code in order else len(order))
+
+
+def _merge_ticks(values: dict[str, Any], posted: dict[str, Any], question: Question, delta: dict) -> None:
+    """Apply a page's ticks of one multiple choice to the draft's `values`; its "other" text goes with "other"."""
+    text_key = question.id + OTHER_SUFFIX
+    merged = apply_ticks(question, values.get(question.id), delta)
+    text = posted.get(text_key) if OTHER in delta["add"] or delta["other"] else values.get(text_key)
+    values.pop(question.id, None)
+    values.pop(text_key, None)
+    if merged:
+        values[question.id] = merged
+    if OTHER in merged and text not in (None, ""):
+        values[text_key] = text
+
+
 def merge_changed(section: Section, raw: dict[str, Any], posted: dict[str, Any], keys: set[str],
-                  base: dict[str, list[str]] | None, counts: dict[str, int]) -> tuple[dict[str, Any], dict]:
+                  base: dict[str, list[str]] | None, counts: dict[str, int],
+                  deltas: dict[str, dict] | None = None) -> tuple[dict[str, Any], dict]:
     """The section's values to save: the draft's, with the questions in `keys` as posted.
+
+    A multiple choice with a delta (`parse_deltas`) takes the page's ticks and unticks on the draft's value
+    instead, so that options ticked in two tabs are all kept.
 
     Another tab's save of the other questions is kept. An instance of a repeat is found again by its content
     (`instance_prints` as the page last saw them, `base`) when another tab added, removed or moved instances;
@@ -231,7 +297,9 @@ def merge_changed(section: Section, raw: dict[str, Any], posted: dict[str, Any],
     placed: dict[str, dict[int, int | None]] = {}
     for q in section.questions:
         if not q.repeat:
-            if q.id in keys:
+            if q.id in keys and q.id in (deltas or {}):
+                _merge_ticks(values, posted, q, deltas[q.id])
+            elif q.id in keys:
                 _replace(values, posted, q.id)
             continue
         current = [dict(entry) for entry in instances(q, raw)]

@@ -37,6 +37,7 @@ collect.resume           GET   302 403 403 302 302
 collect.section          GET   302 403 403 302 302
 collect.section          POST  302 403 403 302 302
 collect.autosave         POST  409 403 403 409 302
+collect.section_check    GET   409 403 403 409 302
 collect.review           GET   302 403 403 302 302
 collect.complete         POST  302 403 403 302 302
 collect.summary          GET   200 403 403 200 302

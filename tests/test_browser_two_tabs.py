@@ -121,3 +121,92 @@ def test_a_tab_showing_an_instance_another_tab_removed_saves_into_the_right_one(
         b.reload()
         expect(b.locator('input[name="s.personer[1].alder"]')).to_have_value("40")
         context.close()
+
+
+def _shown_again(tab):
+    """The tab is brought to the front, as when the user switches back to it (headless pages are always
+    visible, so the event the browser sends then is sent here too)."""
+    tab.bring_to_front()
+    tab.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+
+
+def test_a_tab_shown_again_shows_the_other_tabs_ticks_without_saving(chromium, store_path):
+    from playwright.sync_api import expect
+
+    sid = _new_interview(store_path)
+    with Server(store_path) as server:
+        url = f"{server.base}/s/{sid}/del/s"
+        context, (a, b) = _tabs(chromium, url)  # B is loaded before A saves
+        a.get_by_role("checkbox", name="Annat, nämligen").check()
+        a.locator('input[name="s.hinder/annat"]').fill("Lokaler")
+        expect(a.locator("#save-state")).to_contain_text("Sparat", timeout=10000)
+        b.get_by_role("checkbox", name="tid").check()
+        expect(b.locator("#save-state")).to_contain_text("Sparat", timeout=10000)
+        raw = _draft(store_path, sid)
+        assert (raw["s.hinder"], raw["s.hinder/annat"]) == (["tid", "annat"], "Lokaler"), "both tabs' ticks"
+        expect(b.get_by_role("checkbox", name="Annat, nämligen")).to_be_checked()
+        expect(b.locator('input[name="s.hinder/annat"]')).to_have_value("Lokaler")
+        seq = store.open_db(store_path)
+        saves = store.get_submission(seq, sid).draft["seq"]
+
+        _shown_again(a)
+        expect(a.locator("#other-tab")).to_contain_text(OTHER_TAB)
+        expect(a.get_by_role("checkbox", name="tid")).to_be_checked()
+        expect(a.get_by_role("checkbox", name="Annat, nämligen")).to_be_checked()
+        expect(a.locator('input[name="s.hinder/annat"]')).to_have_value("Lokaler")
+        expect(a.locator("#save-state")).to_contain_text("Sparat")
+        assert store.get_submission(seq, sid).draft["seq"] == saves, "hearing of the other tab saves nothing"
+        seq.conn.close()
+        context.close()
+
+
+def test_a_question_changed_in_both_tabs_is_marked_and_the_later_save_wins(chromium, store_path):
+    from playwright.sync_api import expect
+
+    sid = _new_interview(store_path)
+    with Server(store_path) as server:
+        url = f"{server.base}/s/{sid}/del/s"
+        context, (a, b) = _tabs(chromium, url)
+        b.locator('input[name="s.antal"]').fill("55")
+        expect(b.locator("#save-state")).to_contain_text("Sparat", timeout=10000)
+        a.route("**/autosave/**", lambda route: route.abort())  # A's change cannot be saved yet
+        a.locator('input[name="s.antal"]').fill("77")
+        expect(a.locator("#save-state")).to_contain_text("Kunde inte spara", timeout=10000)
+
+        _shown_again(a)
+        conflict = a.locator('.question[data-qid="s.antal"] .tab-conflict')
+        expect(conflict).to_contain_text("Ändrat även i en annan flik, där sparat som: 55")
+        expect(a.locator("#other-tab")).to_contain_text(OTHER_TAB)
+        expect(a.locator('input[name="s.antal"]')).to_have_value("77")
+
+        a.unroute("**/autosave/**")
+        a.locator('input[name="s.antal"]').fill("78")
+        expect(conflict).to_have_count(0)
+        expect(a.locator("#save-state")).to_contain_text("Sparat", timeout=10000)
+        assert _draft(store_path, sid)["s.antal"] == "78", "the later save wins"
+        context.close()
+
+
+def test_a_check_that_finds_no_server_says_nothing_and_the_next_one_tells(chromium, store_path):
+    from playwright.sync_api import expect
+
+    sid = _new_interview(store_path)
+    with Server(store_path) as server:
+        url = f"{server.base}/s/{sid}/del/s"
+        context, (a, b) = _tabs(chromium, url)
+        a.locator('input[name="s.antal"]').fill("7")
+        expect(a.locator("#save-state")).to_contain_text("Sparat", timeout=10000)
+        b.locator('textarea[name="s.kommentar"]').fill("Bra samtal")
+        expect(b.locator("#save-state")).to_contain_text("Sparat", timeout=10000)
+        a.route("**/version*", lambda route: route.abort())
+        with a.expect_event("requestfailed"):
+            _shown_again(a)
+        expect(a.locator("#save-state")).to_contain_text("Sparat")
+        expect(a.locator("#other-tab")).to_be_hidden()
+        expect(a.locator('textarea[name="s.kommentar"]')).to_have_value("")
+
+        a.unroute("**/version*")
+        _shown_again(a)
+        expect(a.locator("#other-tab")).to_contain_text(OTHER_TAB)
+        expect(a.locator('textarea[name="s.kommentar"]')).to_have_value("Bra samtal")
+        context.close()

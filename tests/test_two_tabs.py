@@ -34,11 +34,14 @@ def draft(db, sid) -> dict:
     return store.get_submission(db, sid).draft["raw"]
 
 
-def save(client, sid, *pairs, changed=None, base=None, instances=None, csrf=None):
-    """An autosave as app.js sends it: the whole form, and the markers when `changed` is given."""
+def save(client, sid, *pairs, changed=None, base=None, instances=None, csrf=None, delta=None):
+    """An autosave as app.js sends it: the whole form, and the markers when `changed` is given (with `delta`,
+    a multiple choice's ticks and unticks)."""
     data = list(pairs)
     if changed is not None:
         data += [("_changed", " ".join(changed)), ("_base", base or ""), ("_instances", json.dumps(instances or {}))]
+    if delta is not None:
+        data.append(("_delta", json.dumps(delta)))
     if csrf:
         data.append(("csrf_token", csrf))
     return client.post(f"/s/{sid}/autosave/s", data=MultiDict(data),
@@ -191,3 +194,105 @@ def test_a_repeat_button_of_a_stale_tab_acts_on_the_instance_it_showed(client, d
         ("s.personer#n", "3"), ("repeat", "remove:s.personer:3"), ("_changed", ""), ("_base", version),
         ("_instances", json.dumps(prints))]))
     assert _names(db, sid) == ["Bertil"]
+
+
+# -- a multiple choice merges per option (`_delta`) -----------------------------------------------------------
+
+def test_options_ticked_in_two_tabs_are_all_kept_with_the_other_text(client, db, interview):
+    sid = interview
+    version, _ = page(client, sid)  # both tabs are loaded
+    first = save(client, sid, ("s.hinder", "annat"), ("s.hinder/annat", "Lokaler"), changed=["s.hinder"],
+                 base=version, delta={"s.hinder": {"add": ["annat"], "remove": [], "other": True}}).get_json()
+    # the stale tab ticks only "tid": its "other" box and text are empty on its page
+    second = save(client, sid, ("s.hinder", "tid"), ("s.hinder/annat", ""), changed=["s.hinder"], base=version,
+                  delta={"s.hinder": {"add": ["tid"], "remove": []}}).get_json()
+    raw = draft(db, sid)
+    assert raw["s.hinder"] == ["tid", "annat"] and raw["s.hinder/annat"] == "Lokaler"
+    assert second["values"]["s.hinder"] == ["tid", "annat"] and second["values"]["s.hinder/annat"] == ["Lokaler"]
+    assert second["merged"] == ["s.hinder"], "the page is told that its multiple choice is not as it posted it"
+
+    # the first tab unticks "annat" (its page shows only that box ticked): "tid" stays, the text goes with "annat"
+    save(client, sid, ("s.hinder/annat", "Lokaler"), changed=["s.hinder"], base=first["version"],
+         delta={"s.hinder": {"add": [], "remove": ["annat"]}})
+    raw = draft(db, sid)
+    assert raw["s.hinder"] == ["tid"] and "s.hinder/annat" not in raw
+
+
+def test_the_other_text_changed_alone_is_taken_and_a_stale_text_is_not(client, db, interview):
+    sid = interview
+    version, _ = page(client, sid)
+    first = save(client, sid, ("s.hinder", "annat"), ("s.hinder/annat", "Lokaler"), changed=["s.hinder"],
+                 base=version, delta={"s.hinder": {"add": ["annat"], "remove": []}}).get_json()
+    save(client, sid, ("s.hinder", "annat"), ("s.hinder/annat", "Lokaler och tid"), changed=["s.hinder"],
+         base=first["version"], delta={"s.hinder": {"add": [], "remove": [], "other": True}})
+    assert draft(db, sid)["s.hinder/annat"] == "Lokaler och tid"
+    # a stale tab that ticks "kostnad" posts its old text beside it: the text stays as saved
+    save(client, sid, ("s.hinder", "kostnad"), ("s.hinder", "annat"), ("s.hinder/annat", "Lokaler"),
+         changed=["s.hinder"], base=first["version"], delta={"s.hinder": {"add": ["kostnad"], "remove": []}})
+    raw = draft(db, sid)
+    assert raw["s.hinder"] == ["kostnad", "annat"] and raw["s.hinder/annat"] == "Lokaler och tid"
+
+
+def test_without_a_delta_the_posted_choice_replaces_as_before(client, db, interview):
+    sid = interview
+    version, _ = page(client, sid)
+    save(client, sid, ("s.hinder", "annat"), ("s.hinder/annat", "Lokaler"), changed=["s.hinder"], base=version)
+    save(client, sid, ("s.hinder", "tid"), changed=["s.hinder"], base=version)
+    raw = draft(db, sid)
+    assert raw["s.hinder"] == ["tid"] and "s.hinder/annat" not in raw
+
+
+def test_a_delta_that_is_no_multiple_choice_of_the_page_is_refused(client, db, interview):
+    sid = interview
+    version, _ = page(client, sid)
+    for bad in ({"s.antal": {"add": ["1"]}}, {"s.hinder": {"add": ["finns_inte"]}}, {"s.hinder": {"add": "tid"}},
+                ["s.hinder"]):
+        response = save(client, sid, ("s.hinder", "tid"), changed=["s.hinder"], base=version, delta=bad)
+        assert response.status_code == 400 and "_delta" in response.get_json()["error"]
+    assert "s.hinder" not in draft(db, sid)
+
+
+def test_ticking_dont_know_unticks_the_other_tabs_options_as_on_the_page():
+    from fieldkit.interview import apply_ticks
+
+    question = make_questionnaire({"id": "h", "type": "multi", "label": "H", "dont_know": True, "other": True,
+                                   "choices": choices("a", "b", "c")}).question("s.h")
+    assert apply_ticks(question, ["a"], {"add": ["c"], "remove": []}) == ["a", "c"]
+    assert apply_ticks(question, ["a", "b"], {"add": ["vet_ej"], "remove": ["a"]}) == ["vet_ej"]
+    assert apply_ticks(question, ["vet_ej"], {"add": ["b"], "remove": []}) == ["b"]
+    assert apply_ticks(question, ["a", "b"], {"add": [], "remove": ["a", "c"]}) == ["b"]
+
+
+# -- a page asks whether its section changed (`/version`) --------------------------------------------------------
+
+def check(client, sid, base):
+    return client.get(f"/s/{sid}/del/s/version", query_string={"base": base})
+
+
+def test_the_version_route_tells_a_page_what_another_tab_saved_and_writes_nothing(client, db, interview):
+    sid = interview
+    version, prints = page(client, sid)
+    quiet = check(client, sid, version)
+    assert quiet.status_code == 200 and quiet.headers["Cache-Control"] == "no-store"
+    assert quiet.get_json()["version"] == version and "values" not in quiet.get_json()
+
+    save(client, sid, ("s.hinder", "tid"), ("s.antal", "4"), changed=["s.hinder", "s.antal"], base=version,
+         delta={"s.hinder": {"add": ["tid"], "remove": []}})
+    before = store.get_submission(db, sid).draft
+    told = check(client, sid, version).get_json()
+    assert told["version"] != version
+    assert told["values"]["s.hinder"] == ["tid"] and told["values"]["s.antal"] == ["4"]
+    assert told["counts"] == {"s.personer": 0} and told["instances"] == {"s.personer": []}
+    assert told["saved_time"] and told["hidden"] == []
+    assert check(client, sid, told["version"]).get_json().keys() == quiet.get_json().keys()
+    after = store.get_submission(db, sid).draft
+    assert (after["seq"], after["saved_at"], after["raw"]) == (before["seq"], before["saved_at"], before["raw"])
+
+
+def test_the_version_route_of_a_completed_interview_or_an_unknown_section(client, db, interview):
+    sid = interview
+    assert client.get(f"/s/{sid}/del/finns-inte/version").status_code == 404
+    assert client.get("/s/finns-inte/del/s/version").status_code == 404
+    client.post(f"/s/{sid}/slutfor")
+    assert store.get_submission(db, sid).draft is None, "completed"
+    assert check(client, sid, "").status_code == 409

@@ -48,7 +48,12 @@
     this.again = false;
     this.leaving = null;   // the button of a page change that waits for its save
     this.submitting = false;
+    this.checkUrl = form.getAttribute("data-check-url");
+    this.checking = false;
   }
+
+  // How often a page that is shown asks whether another tab saved its section (`check`).
+  var CHECK_EVERY = 30000;
 
   var KEEPALIVE = (function () {
     try { return "keepalive" in new Request(""); } catch (e) { return false; }
@@ -376,7 +381,10 @@
     });
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden") self.flush();
+      else self.check();
     });
+    window.addEventListener("focus", function () { self.check(); });
+    setInterval(function () { self.check(); }, CHECK_EVERY);
     window.addEventListener("pagehide", function () { self.flush(); });
     window.addEventListener("pageshow", function (event) {
       if (!event.persisted) return;  // back from the page cache: this page may change pages again
@@ -420,7 +428,72 @@
   };
 
   Autosave.prototype.markers = function () {
-    return [["_changed", this.changedKeys().join(" ")], ["_base", this.base], ["_instances", this.prints]];
+    return [["_changed", this.changedKeys().join(" ")], ["_base", this.base], ["_instances", this.prints],
+            ["_delta", JSON.stringify(this.deltas())]];
+  };
+
+  // A multiple choice of the page (not of a repeat's entry): its boxes carry the question's key as their name.
+  Autosave.prototype.isMulti = function (key) {
+    return key.indexOf("[") === -1 &&
+      !!this.form.querySelector('input[type="checkbox"][name="' + CSS.escape(key) + '"]');
+  };
+
+  // What each changed multiple choice ticked and unticked since the last acknowledged save, so that the server
+  // applies that to its draft and keeps another tab's ticks (interview.py `parse_deltas`).
+  Autosave.prototype.deltas = function () {
+    var now = this.snapshot(), then = JSON.parse(this.acked || "{}"), deltas = {}, self = this;
+    this.changedKeys().forEach(function (key) {
+      if (!self.isMulti(key)) return;
+      var ticked = now[key] || [], before = then[key] || [];
+      var other = !sameValues(now[key + "/annat"], then[key + "/annat"]);
+      deltas[key] = {
+        add: ticked.filter(function (code) { return before.indexOf(code) === -1; }),
+        remove: before.filter(function (code) { return ticked.indexOf(code) === -1; }),
+        other: other
+      };
+    });
+    return deltas;
+  };
+
+  // Ask the server whether another tab saved this section since this page last heard from it: when the page is
+  // shown again and now and then while it is shown. Reads only; a failure (offline) is silent, the next try
+  // or save tells.
+  Autosave.prototype.check = function () {
+    if (!this.checkUrl || this.checking || this.inflight || this.submitting || this.leaving) return;
+    if (document.visibilityState === "hidden") return;
+    var self = this, base = this.base;
+    this.checking = true;
+    fetch(this.checkUrl + "?base=" + encodeURIComponent(base), {
+      credentials: "same-origin", cache: "no-store",
+      headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
+    }).then(function (response) {
+      if (!response.ok) throw new Error("status " + response.status);
+      return response.json();
+    }).then(function (result) {
+      if (self.inflight || self.submitting || self.base !== base) return;  // a save's reply tells instead
+      self.heard(result);
+    }).catch(function () { /* offline or closed: nothing to tell */ }).finally(function () {
+      self.checking = false;
+    });
+  };
+
+  // A check's reply: what another tab saved is shown as after a save's reply that reports it.
+  Autosave.prototype.heard = function (result) {
+    if (result.version === this.base || !result.values) return;
+    if (result.seq >= this.seq) {
+      this.seq = result.seq;
+      this.version = draftVersion(result.seq, result.saved_at);
+      this.form.setAttribute("data-seq", result.seq);
+    }
+    this.acked = this.reconcile(this.acked, result);
+    this.applyRelevance(result.hidden || []);
+    if (this.serialize() === this.acked) {
+      this.forget();
+      if (result.saved_time) this.show(this.text("saved", result.saved_time));
+    } else {
+      this.keep();
+      if (!this.timer) this.schedule(this.delay);
+    }
   };
 
   // The form's fields for a save, with the markers.
@@ -457,6 +530,7 @@
     this.prints = JSON.stringify(prints);
     if (!result.values) return sent;
     var server = result.values, before = JSON.parse(this.acked || "{}"), was = JSON.parse(sent), now = this.snapshot();
+    var merged = result.merged || [], conflicts = [], ticks = [];
     var byKey = {};
     Object.keys(now).concat(Object.keys(server)).forEach(function (name) {
       var key = self.keyOf(name);
@@ -472,16 +546,75 @@
       var untouched = names.every(function (name) {
         return sameValues(now[name], was[name]) && sameValues(was[name], before[name]);
       });
-      if (!untouched) return;  // changed here too: this page's answer is saved next, the later save wins
+      // the server merged this page's ticks with another tab's: shown as merged, unless typed on meanwhile
+      var settled = merged.indexOf(key) !== -1 && names.every(function (name) { return sameValues(now[name], was[name]); });
+      var unsent = names.every(function (name) { return sameValues(was[name], before[name]); });
+      var there = names.some(function (name) { return !sameValues(server[name], before[name]); });
+      if (!untouched && !settled && unsent && there && self.isMulti(key)) {
+        // ticked here and there, not yet saved here: both tabs' ticks are shown, this page's go out next
+        self.mergeTicks(key, now, before, server);
+        names.forEach(function (name) { if (server[name]) was[name] = server[name]; else delete was[name]; });
+        ticks.push(key);
+        return;
+      }
+      if (!untouched && !settled) {
+        // changed here too: this page's answer is saved next, the later save wins; the page says so
+        if (unsent && there) conflicts.push([key, names]);
+        return;
+      }
       names.forEach(function (name) { self.setField(name, server[name] || []); updated.push(name); });
     });
-    if (!updated.length && !moved.length) return sent;
+    conflicts.forEach(function (pair) { self.markConflict(pair[0], pair[1], server); });
+    if (!updated.length && !moved.length && !conflicts.length && !ticks.length) return sent;
     this.leaving = null;  // a page change waits until the changes have been seen
     this.tell(moved.length ? "other-tab-reload" : "other-tab");
-    if (updated.length) form.dispatchEvent(new CustomEvent("fieldkit:relevance"));
+    if (updated.length || ticks.length) form.dispatchEvent(new CustomEvent("fieldkit:relevance"));
     var fresh = this.snapshot();
     updated.forEach(function (name) { if (fresh[name]) was[name] = fresh[name]; else delete was[name]; });
     return canonical(was);
+  };
+
+  // Show a multiple choice as another tab saved it with this page's own ticks and unticks on top (what the
+  // server makes of them at the next save) and, if it was typed here, this page's "other" text.
+  Autosave.prototype.mergeTicks = function (key, now, before, server) {
+    var mine = now[key] || [], then = before[key] || [];
+    var shown = (server[key] || []).filter(function (code) { return then.indexOf(code) === -1 || mine.indexOf(code) !== -1; });
+    mine.forEach(function (code) { if (then.indexOf(code) === -1 && shown.indexOf(code) === -1) shown.push(code); });
+    this.setField(key, shown);
+    if (sameValues(now[key + "/annat"], before[key + "/annat"])) this.setField(key + "/annat", server[key + "/annat"] || []);
+  };
+
+  // A question changed here and in another tab since this page's last acknowledged save: the page says what
+  // was saved there, and that the later save wins (this page's answer, saved next). Gone once it is changed.
+  Autosave.prototype.markConflict = function (key, names, server) {
+    var box = this.form.querySelector('.question[data-qid="' + CSS.escape(key) + '"]');
+    if (!box) return;
+    var id = "conflict-" + key, note = document.getElementById(id);
+    var said = [];
+    names.forEach(function (name) {
+      (server[name] || []).forEach(function (value) {
+        var choice = box.querySelector('input[name="' + CSS.escape(name) + '"][value="' + CSS.escape(value) + '"]');
+        var label = choice && (choice.type === "radio" || choice.type === "checkbox") ? choice.closest("label") : null;
+        said.push(label ? label.textContent.trim() : value);
+      });
+    });
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "tab-conflict";
+      note.id = id;
+      note.setAttribute("role", "status");
+      var help = document.getElementById("help-" + key);
+      var after = help && help.parentNode === box ? help : box.querySelector("legend");
+      if (after && after.parentNode !== box) after = null;
+      box.insertBefore(note, after ? after.nextSibling : box.firstChild);
+      box.addEventListener("input", function gone() {
+        note.remove();
+        box.classList.remove("has-conflict");
+        box.removeEventListener("input", gone);
+      });
+    }
+    box.classList.add("has-conflict");
+    note.textContent = this.text("conflict").replace("{value}", said.length ? said.join(", ") : this.text("no-answer"));
   };
 
   // Show a field's answer as the server holds it: a text, a choice, the order of a rank.
