@@ -225,8 +225,9 @@ def _replace(target: dict[str, Any], source: dict[str, Any], qid: str) -> None:
 def parse_deltas(section: Section, posted: str | None) -> dict[str, dict]:
     """The posted `_delta` of the section's multiple choices: {question id: {"add", "remove", "other"}}.
 
-    UnknownQuestion names a key that is not a multiple choice of the page or an entry that is not a list of
-    codes; a page without the field (no script, an older page) has no deltas, and its values replace as posted.
+    UnknownQuestion names a key that is not a question of the page or an entry that is not a list of codes; a
+    question of another kind is passed over (its posted value stands); a page without the field (no script,
+    an older page) has no deltas, and its values replace as posted.
     """
     if not posted:
         return {}
@@ -237,8 +238,11 @@ def parse_deltas(section: Section, posted: str | None) -> dict[str, dict]:
     multis = {q.id: q for q in section.questions if q.type == "multi" and not q.metadata}
     if not isinstance(deltas, dict):
         raise UnknownQuestion(f"{DELTA_FIELD}: not an object of questions")
+    others = {q.id for q in section.questions}
     parsed = {}
     for key, delta in deltas.items():
+        if key in others and key not in multis:
+            continue  # another kind of question of the page (an acknowledgement's box): its posted value stands
         if key not in multis or not isinstance(delta, dict):
             raise UnknownQuestion(f"{DELTA_FIELD}: not a multiple choice on page {section.id}: {str(key)[:80]}")
         codes = {c.code for c in multis[key].all_choices()}

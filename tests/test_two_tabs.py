@@ -242,10 +242,19 @@ def test_without_a_delta_the_posted_choice_replaces_as_before(client, db, interv
     assert raw["s.hinder"] == ["tid"] and "s.hinder/annat" not in raw
 
 
-def test_a_delta_that_is_no_multiple_choice_of_the_page_is_refused(client, db, interview):
+def test_a_delta_of_another_kind_of_question_is_passed_over_and_its_posted_value_stands(client, db, interview):
+    """A page once sent a delta for an acknowledgement's checkbox, and the 400 stopped the interview."""
     sid = interview
     version, _ = page(client, sid)
-    for bad in ({"s.antal": {"add": ["1"]}}, {"s.hinder": {"add": ["finns_inte"]}}, {"s.hinder": {"add": "tid"}},
+    response = save(client, sid, ("s.antal", "7"), changed=["s.antal"], base=version, delta={"s.antal": {"add": ["1"]}})
+    assert response.status_code == 200
+    assert draft(db, sid)["s.antal"] == "7"
+
+
+def test_a_delta_that_is_no_question_of_the_page_or_no_list_of_its_options_is_refused(client, db, interview):
+    sid = interview
+    version, _ = page(client, sid)
+    for bad in ({"s.finns_inte": {"add": ["1"]}}, {"s.hinder": {"add": ["finns_inte"]}}, {"s.hinder": {"add": "tid"}},
                 ["s.hinder"]):
         response = save(client, sid, ("s.hinder", "tid"), changed=["s.hinder"], base=version, delta=bad)
         assert response.status_code == 400 and "_delta" in response.get_json()["error"]

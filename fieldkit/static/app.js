@@ -433,9 +433,10 @@
   };
 
   // A multiple choice of the page (not of a repeat's entry): its boxes carry the question's key as their name.
+  // A multiple choice of the section itself (a checkbox may also be an acknowledgement, or inside a repeat).
   Autosave.prototype.isMulti = function (key) {
     return key.indexOf("[") === -1 &&
-      !!this.form.querySelector('input[type="checkbox"][name="' + CSS.escape(key) + '"]');
+      !!this.form.querySelector('.question.q-multi[data-qid="' + CSS.escape(key) + '"]');
   };
 
   // What each changed multiple choice ticked and unticked since the last acknowledged save, so that the server
