@@ -229,14 +229,21 @@ def section(sid, section_id):
     return response
 
 
-@bp.post("/s/<sid>/autosave/<section_id>")
-def autosave(sid, section_id):
+def _open_section(sid, section_id):
+    """(db, submission, questionnaire, section) of a draft's section a script asks about: 404 for an unknown
+    section, 409 (NotEditable) once the interview is completed."""
     db, sub, questionnaire = _load(sid)
     current = find_section(questionnaire, section_id)
     if current is None:
         abort(404)
     if sub.draft is None:
         raise store.NotEditable(f"submission {sid} is not open for editing")
+    return db, sub, questionnaire, current
+
+
+@bp.post("/s/<sid>/autosave/<section_id>")
+def autosave(sid, section_id):
+    db, sub, questionnaire, current = _open_section(sid, section_id)
     form, _raw, cleaned, _sections, saved = _save_posted(db, sub, questionnaire, current,  # NotEditable: 409
                                                          refuse_invalid=True)
     if saved is None:
@@ -325,12 +332,7 @@ def section_check(sid, section_id):
 
     Reads only. When the version differs, the reply carries the section's values as an autosave's reply does.
     """
-    _db, sub, questionnaire = _load(sid)
-    current = find_section(questionnaire, section_id)
-    if current is None:
-        abort(404)
-    if sub.draft is None:
-        raise store.NotEditable(f"submission {sid} is not open for editing")
+    _db, sub, questionnaire, current = _open_section(sid, section_id)
     raw = sub.draft["raw"]
     version = section_version(current, raw)
     reply = {"version": version, "instances": instance_prints(current, raw), "seq": sub.draft.get("seq", 0),

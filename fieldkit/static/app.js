@@ -226,6 +226,20 @@
     this.schedule(10000);
   };
 
+  // A paragraph for a question's own message, where the server puts one (macros.html): under the question's
+  // help, else under its legend.
+  function noteIn(box, key, id, className, role) {
+    var p = document.createElement("p");
+    p.className = className;
+    p.id = id;
+    p.setAttribute("role", role);
+    var help = document.getElementById("help-" + key);
+    var after = help && help.parentNode === box ? help : box.querySelector("legend");
+    if (after && after.parentNode !== box) after = null;
+    box.insertBefore(p, after ? after.nextSibling : box.firstChild);
+    return p;
+  }
+
   // Show an autosave's refusals ({question key: message}) beside their questions as the server renders
   // errors (macros.html): the message under the question's help, aria-invalid on its text boxes, its inputs
   // described by the message. What an earlier refusal marked and this one does not is unmarked.
@@ -249,16 +263,7 @@
       var box = form.querySelector('.question[data-qid="' + CSS.escape(key) + '"]');
       if (!box) return;
       var id = "err-" + key;
-      var p = document.getElementById(id);
-      if (!p) {
-        p = document.createElement("p");
-        p.className = "error";
-        p.id = id;
-        p.setAttribute("role", "alert");
-        var help = document.getElementById("help-" + key);
-        var after = help && help.parentNode === box ? help : box.querySelector("legend");
-        box.insertBefore(p, after ? after.nextSibling : box.firstChild);
-      }
+      var p = document.getElementById(id) || noteIn(box, key, id, "error", "alert");
       p.setAttribute("data-refused", key);
       if (p.textContent !== errors[key]) p.textContent = errors[key];
       box.classList.add("has-error");
@@ -600,14 +605,7 @@
       });
     });
     if (!note) {
-      note = document.createElement("p");
-      note.className = "tab-conflict";
-      note.id = id;
-      note.setAttribute("role", "status");
-      var help = document.getElementById("help-" + key);
-      var after = help && help.parentNode === box ? help : box.querySelector("legend");
-      if (after && after.parentNode !== box) after = null;
-      box.insertBefore(note, after ? after.nextSibling : box.firstChild);
+      note = noteIn(box, key, id, "tab-conflict", "status");
       box.addEventListener("input", function gone() {
         note.remove();
         box.classList.remove("has-conflict");
