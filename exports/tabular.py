@@ -116,7 +116,8 @@ def choice_labels(question: Question, lang: str) -> dict[str, str]:
     return labels
 
 
-def _multi_label(combo: str, labels: dict[str, str]) -> str:
+def multi_label(combo: str, labels: dict[str, str]) -> str:
+    """A multiple choice's `code;code` in words: "Lägenhet; Villa"."""
     return "; ".join(labels.get(code, code) for code in combo.split(";"))
 
 
@@ -157,7 +158,7 @@ def answer_column(report: Report, col: Column, excel: bool = False, header: str 
     if col.kind == "multi":
         labels = choice_labels(question, lang)
         cat = frame[col.key].cat
-        combos = [labels[SKIPPED] if c == SKIPPED else _multi_label(c, labels) for c in cat.categories]
+        combos = [labels[SKIPPED] if c == SKIPPED else multi_label(c, labels) for c in cat.categories]
         return TableColumn(header, "text", _labelled(cat.codes.to_numpy(), combos), 24, col.key)
     if col.kind == "option":
         combos = frame[question.id]

@@ -6,12 +6,13 @@ from openpyxl.utils import get_column_letter
 
 from forms.formatting import format_number
 
-from forms.model import Question, yesno_choices
+from forms.model import Question
 
 from .aggregate import ChoiceTable
 from .protected import instances_cells
 from .repeats import Instances
 from .report import Report
+from .tabular import choice_labels, multi_label
 from .xlsx_questions import note_protecting, note_suppression
 from .xlsx_fast import RowWriter, Styled
 from .xlsx_style import cell, page_setup, set_widths
@@ -75,12 +76,11 @@ def write_instances(ws, report: Report, instances: Instances) -> int:
 
 def in_words(question: Question, value, lang: str):
     """A cell of an instance row (codes as the CSV writes them, `exports.repeats`) with its choices in words."""
-    choices = question.all_choices() or (yesno_choices() if question.type == "yesno" else [])
-    if not isinstance(value, str) or not (choices or question.items):
+    if not isinstance(value, str) or not (question.choices or question.items):
         return value
-    texts = {c.code: c.text(lang) for c in choices}
+    labels = choice_labels(question, lang)
     if question.items:  # a matrix: item=code;item=code
         items = {i.code: i.text(lang) for i in question.items}
         pairs = (part.partition("=") for part in value.split(";"))
-        return "; ".join(f"{items.get(item, item)}: {texts.get(code, code)}" for item, _eq, code in pairs)
-    return "; ".join(texts.get(code, code) for code in value.split(";"))
+        return "; ".join(f"{items.get(item, item)}: {labels.get(code, code)}" for item, _eq, code in pairs)
+    return multi_label(value, labels)
