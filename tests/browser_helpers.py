@@ -39,3 +39,29 @@ def wait_for_service_worker(page) -> None:
     string, which the app's CSP forbids, and a poll with a deadline fails on a slow machine."""
     page.evaluate("""() => navigator.serviceWorker.controller !== null || new Promise(resolve =>
         navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true), {once: true}))""")
+
+
+def stored_draft(store_path, sid: str) -> dict:
+    """The draft of an interview as the server stored it (raw values under "raw"), read from the store file."""
+    from sync import store
+
+    db = store.open_db(store_path)
+    try:
+        return store.get_submission(db, sid).draft
+    finally:
+        db.conn.close()
+
+
+def log_in(page, base: str, name: str, password: str | None = None) -> None:
+    """Log in on the central's login page and wait until it has left it.
+
+    The login page first derives the offline app's password verifier (webapp/login.js), then sends the
+    form: a navigation started before that would abort the login.
+    """
+    from central_helpers import PASSWORD
+
+    page.goto(base + "/logga-in")
+    page.get_by_label("Användarnamn").fill(name)
+    page.get_by_label("Lösenord").fill(password or PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(lambda url: "/logga-in" not in url)

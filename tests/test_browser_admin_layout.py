@@ -9,7 +9,7 @@ from exports.filters import ExportFilter
 from exports.report import export_report
 from sync import accounts, audit, reviewing
 
-from browser_helpers import artifacts_dir
+from browser_helpers import artifacts_dir, log_in
 from central_helpers import OTHER_COUNTY, PASSWORD, make_conflict, make_submission
 from server_helpers import Server
 
@@ -42,14 +42,6 @@ def _fill(cdb, tmp_path, make_laptop) -> None:
     audit.record(cdb, "lena", "login", {"role": "county"}, address="192.168.100.200")
 
 
-def _login(page, base, name):
-    page.goto(base + "/logga-in")
-    page.get_by_label("Användarnamn").fill(name)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(lambda url: "/logga-in" not in url)
-
-
 def test_review_list_and_admin_pages_fit_without_sideways_scrolling(chromium, central_path, cdb, tmp_path,
                                                                       make_laptop):
     _fill(cdb, tmp_path, make_laptop)
@@ -59,7 +51,7 @@ def test_review_list_and_admin_pages_fit_without_sideways_scrolling(chromium, ce
     with Server(central_path) as server:
         for width, height in ((1280, 800), (800, 1280)):
             page = chromium.new_page(viewport={"width": width, "height": height})
-            _login(page, server.base, "ada")
+            log_in(page, server.base, "ada")
             for lang in ("sv", "en"):
                 page.context.add_cookies([{"name": "fieldkit_lang", "value": lang, "url": server.base}])
                 for name, path in PAGES.items():

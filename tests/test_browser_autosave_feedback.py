@@ -12,6 +12,7 @@ import pytest
 
 from sync import store
 
+from browser_helpers import stored_draft
 from server_helpers import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -25,13 +26,6 @@ def _new_interview(store_path) -> str:
     sid = store.create_submission(db, "kub-webbenkat", "2480")
     db.conn.close()
     return sid
-
-
-def _draft(store_path, sid) -> dict:
-    db = store.open_db(store_path)
-    draft = store.get_submission(db, sid).draft
-    db.conn.close()
-    return draft
 
 
 def _paste(page, text: str) -> None:
@@ -62,7 +56,7 @@ def test_an_answer_over_the_length_limit_is_stopped_and_a_pasted_one_is_marked_a
         page.keyboard.type("abcd")
         expect(box).to_have_value("x" * (LIMIT - 2) + "ab")
         expect(state).to_contain_text("Sparat", timeout=10000)
-        assert _draft(store_path, sid)["raw"][TEXT] == "x" * (LIMIT - 2) + "ab"
+        assert stored_draft(store_path, sid)["raw"][TEXT] == "x" * (LIMIT - 2) + "ab"
 
         # Longer than that by script: not saved, and the page says so beside the question, as the server would
         _paste(page, "y" * (LIMIT + 1))
@@ -72,7 +66,7 @@ def test_an_answer_over_the_length_limit_is_stopped_and_a_pasted_one_is_marked_a
         expect(page.locator(f'[id="q-{TEXT}"]')).to_have_class("question q-longtext has-error")
         expect(box).to_have_attribute("aria-invalid", "true")
         assert f"err-{TEXT}" in box.get_attribute("aria-describedby").split()
-        assert _draft(store_path, sid)["raw"][TEXT] == "x" * (LIMIT - 2) + "ab"
+        assert stored_draft(store_path, sid)["raw"][TEXT] == "x" * (LIMIT - 2) + "ab"
         assert _browser_copy(page, sid)["values"][TEXT] == ["y" * (LIMIT + 1)]  # kept until the server has it
 
         # Shortened: saved, unmarked, and the browser's copy goes
@@ -81,7 +75,7 @@ def test_an_answer_over_the_length_limit_is_stopped_and_a_pasted_one_is_marked_a
         expect(error).to_have_count(0)
         expect(box).not_to_have_attribute("aria-invalid", "true")
         assert f"err-{TEXT}" not in (box.get_attribute("aria-describedby") or "").split()
-        assert _draft(store_path, sid)["raw"][TEXT] == "Färre inblandade aktörer."
+        assert stored_draft(store_path, sid)["raw"][TEXT] == "Färre inblandade aktörer."
         assert _browser_copy(page, sid) is None
         page.close()
 
@@ -106,7 +100,7 @@ def test_what_is_typed_while_a_refused_save_is_under_way_is_saved_after_the_refu
         held[0].continue_()  # refused: too long
         expect(page.locator("#save-state")).to_contain_text("Sparat", timeout=10000)
         expect(page.locator(f'[id="err-{TEXT}"]')).to_have_count(0)
-        assert _draft(store_path, sid)["raw"][TEXT] == "Kortare."
+        assert stored_draft(store_path, sid)["raw"][TEXT] == "Kortare."
         page.close()
 
 
@@ -122,7 +116,7 @@ def test_saved_shows_the_servers_swedish_time_on_a_laptop_in_another_time_zone(c
         page.locator(f'textarea[name="{TEXT}"]').fill("Tydligare ansvar.")
         state = page.locator("#save-state")
         expect(state).to_contain_text("Sparat", timeout=10000)
-        saved_at = _draft(store_path, sid)["saved_at"]
+        saved_at = stored_draft(store_path, sid)["saved_at"]
         swedish = datetime.datetime.fromisoformat(saved_at).astimezone(ZoneInfo("Europe/Stockholm"))
         expect(state).to_have_text(f"Sparat {swedish:%H:%M:%S}")
         page.reload()

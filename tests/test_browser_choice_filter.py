@@ -8,6 +8,7 @@ import pytest
 
 from sync import store
 
+from browser_helpers import log_in, stored_draft
 from server_helpers import Server
 from test_choice_filter import live_form
 
@@ -20,13 +21,6 @@ def _new_interview(store_path) -> str:
     sid = store.create_submission(db, "levande", "0180")
     db.conn.close()
     return sid
-
-
-def _raw(store_path, sid) -> dict:
-    db = store.open_db(store_path)
-    raw = store.get_submission(db, sid).draft["raw"]
-    db.conn.close()
-    return raw
 
 
 def _shown(page, name: str) -> list[str]:
@@ -45,7 +39,7 @@ def _saved(page, store_path, sid, expected: dict):
     from playwright.sync_api import expect
 
     expect(page.locator("#save-state")).to_contain_text("Sparat", timeout=10000)
-    raw = _raw(store_path, sid)
+    raw = stored_draft(store_path, sid)["raw"]
     assert {key: raw.get(key) for key in expected} == expected
 
 
@@ -104,7 +98,7 @@ def test_the_choices_follow_the_answer_on_the_same_page_by_keyboard(chromium, st
         assert _shown(page, "k.besok[1].kommun") == ["Luleå"]
         page.locator('input[name="k.besok[1].kommun"][value="2580"]').check()
         _saved(page, store_path, sid, {"k.ort": "2580"})
-        assert _raw(store_path, sid)["k.besok"] == [{"k.besok.lan": "25", "k.besok.kommun": "2580"}]
+        assert stored_draft(store_path, sid)["raw"]["k.besok"] == [{"k.besok.lan": "25", "k.besok.kommun": "2580"}]
         page.close()
 
 
@@ -139,18 +133,12 @@ def test_without_javascript_every_choice_is_shown_and_saving_refuses_one_that_do
 def test_the_evaluators_correction_page_narrows_the_choices_as_the_interview_page_does(chromium, central_path, cdb):
     from playwright.sync_api import expect
 
-    from central_helpers import PASSWORD
-
     store.add_questionnaire(cdb, live_form())
     sid = store.create_submission(cdb, "levande", "0180")
     store.complete_submission(cdb, sid, {"p.lan": "25", "k.samma": "24", "k.ort": "2480"})
     with Server(central_path) as server:
         page = chromium.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(server.base + "/logga-in")
-        page.get_by_label("Användarnamn").fill("eva")
-        page.get_by_label("Lösenord").fill(PASSWORD)
-        page.get_by_role("button", name="Logga in").click()
-        page.wait_for_url(lambda url: "/logga-in" not in url)  # the login page derives a verifier, then posts
+        log_in(page, server.base, "eva")
         page.goto(f"{server.base}/granskning/{sid}/andra/k")
         assert _shown(page, "k.ort") == ["Umeå", "Skellefteå", "Vet ej"] and _chosen(page, "k.ort") == ["2480"]
         page.get_by_label("Norrbottens län").first.check()  # Umeå no longer fits: cleared

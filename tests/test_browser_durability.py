@@ -10,7 +10,7 @@ import pytest
 
 from sync import store
 
-from browser_helpers import artifacts_dir
+from browser_helpers import artifacts_dir, stored_draft
 from server_helpers import Browser, Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -29,20 +29,13 @@ def _new_interview(store_path) -> str:
     return sid
 
 
-def _draft(store_path, sid) -> dict:
-    db = store.open_db(store_path)
-    draft = store.get_submission(db, sid).draft
-    db.conn.close()
-    return draft
-
-
 def _wait_for_draft_text(store_path, sid, expected, seconds=10):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if _draft(store_path, sid)["raw"].get(TEXT) == expected:
+        if stored_draft(store_path, sid)["raw"].get(TEXT) == expected:
             return
         time.sleep(0.1)
-    assert _draft(store_path, sid)["raw"].get(TEXT) == expected
+    assert stored_draft(store_path, sid)["raw"].get(TEXT) == expected
 
 
 def _copy(page, sid):
@@ -149,7 +142,7 @@ def test_keys_typed_while_an_autosave_is_under_way_survive_closing_the_tab(chrom
         page.goto(url)
         _type_during_a_held_autosave(page, expect)
         assert _copy(page, sid) == "Första delen. Andra delen.", "the copy waits for its own save"
-        assert _draft(store_path, sid)["raw"][TEXT] == "Första delen."
+        assert stored_draft(store_path, sid)["raw"][TEXT] == "Första delen."
 
         server.kill()  # closing the tab reaches no server either: only the browser's copy has the rest
         page.close()
@@ -200,7 +193,7 @@ def test_a_copy_left_in_the_browser_does_not_overwrite_newer_answers_on_the_serv
         page.goto(url)
         expect(page.locator(f'textarea[name="{TEXT}"]')).to_have_value("Nytt från servern.")
         assert _copy(page, sid) is None
-        assert _draft(store_path, sid)["raw"][TEXT] == "Nytt från servern."
+        assert stored_draft(store_path, sid)["raw"][TEXT] == "Nytt från servern."
         context.close()
 
 
@@ -213,5 +206,5 @@ def test_enter_in_a_one_line_field_goes_to_the_next_section(chromium, store_path
             page.locator('input[name="kostnader.initiala"]').fill("12000")
             page.locator('input[name="kostnader.initiala"]').press("Enter")
             page.wait_for_url(f"**/s/{sid}/del/{SECTION}")
-            assert _draft(store_path, sid)["raw"]["kostnader.initiala"] == "12000"
+            assert stored_draft(store_path, sid)["raw"]["kostnader.initiala"] == "12000"
             page.close()

@@ -7,6 +7,7 @@ import pytest
 
 from sync import store
 
+from browser_helpers import stored_draft
 from server_helpers import Server
 from test_repeats import people_questionnaire
 
@@ -23,13 +24,6 @@ def _new_interview(store_path) -> str:
     sid = store.create_submission(db, "rep-test", "0180")
     db.conn.close()
     return sid
-
-
-def _raw(store_path, sid) -> dict:
-    db = store.open_db(store_path)
-    raw = store.get_submission(db, sid).draft["raw"]
-    db.conn.close()
-    return raw
 
 
 def _copy(page, sid):
@@ -55,7 +49,7 @@ def test_adding_an_instance_saves_first_and_keeps_the_copy_while_the_server_is_d
         state = page.locator("#save-state")
         page.locator(f'input[name="{NAME}"]').fill("Anna")
         expect(state).to_contain_text("Sparat", timeout=10000)
-        assert _raw(store_path, sid)["s.personer"][0]["s.personer.namn"] == "Anna"
+        assert stored_draft(store_path, sid)["raw"]["s.personer"][0]["s.personer.namn"] == "Anna"
         assert _copy(page, sid) is None
 
         server.kill()
@@ -70,9 +64,9 @@ def test_adding_an_instance_saves_first_and_keeps_the_copy_while_the_server_is_d
         page.reload()
         expect(page.locator(f'input[name="{NAME}"]')).to_have_value("Anna Berg")
         expect(state).to_contain_text("Sparat", timeout=10000)
-        assert _raw(store_path, sid)["s.personer"][0]["s.personer.namn"] == "Anna Berg"
+        assert stored_draft(store_path, sid)["raw"]["s.personer"][0]["s.personer.namn"] == "Anna Berg"
         assert _copy(page, sid) is None
         page.get_by_role("button", name="Lägg till Person").click()
         page.wait_for_url("**#inst-s.personer-2")
-        assert [i.get("s.personer.namn") for i in _raw(store_path, sid)["s.personer"]] == ["Anna Berg", None]
+        assert [i.get("s.personer.namn") for i in stored_draft(store_path, sid)["raw"]["s.personer"]] == ["Anna Berg", None]
         page.close()

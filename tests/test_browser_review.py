@@ -9,20 +9,11 @@ import pytest
 
 from sync import store
 
-from browser_helpers import artifacts_dir
-from central_helpers import OTHER_COUNTY, PASSWORD, make_conflict, make_submission
+from browser_helpers import artifacts_dir, log_in
+from central_helpers import OTHER_COUNTY, make_conflict, make_submission
 from server_helpers import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _login(page, base, name):
-    page.goto(base + "/logga-in")
-    page.get_by_label("Användarnamn").fill(name)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    # The login page first derives the offline app's password verifier (webapp/login.js), then sends the form.
-    page.wait_for_url(lambda url: "/logga-in" not in url)
 
 
 def _logout(page):
@@ -52,7 +43,7 @@ def test_evaluator_resolves_a_conflict_and_corrects_an_answer_admin_sees_both(ch
         page.goto(server.base + "/granskning/")
         page.wait_for_url(re.compile(r"/logga-in\?next="))
         page.screenshot(path=shots / "01-login.png", full_page=True)
-        _login(page, server.base, "eva")
+        log_in(page, server.base, "eva")
         page.wait_for_url("**/granskning/")
         page.locator('select[name="conflict"]').select_option("yes")
         page.get_by_role("button", name="Filtrera").click()
@@ -91,7 +82,7 @@ def test_evaluator_resolves_a_conflict_and_corrects_an_answer_admin_sees_both(ch
         page.screenshot(path=shots / "07-history.png", full_page=True)
         _logout(page)
 
-        _login(page, server.base, "ada")
+        log_in(page, server.base, "ada")
         page.goto(server.base + "/admin/logg")
         expect(page.locator("tr.audit-conflict_resolved")).to_contain_text("eva")
         expect(page.locator("tr.audit-edit")).to_contain_text("Kommunen bekräftade i telefon: ingen LÖK")
@@ -118,7 +109,7 @@ def test_a_county_user_sees_only_their_county_in_the_reports(chromium, central_p
     shots = artifacts_dir("review/county")
     with Server(central_path) as server:
         page = chromium.new_page(viewport={"width": 1280, "height": 900})
-        _login(page, server.base, "lena")
+        log_in(page, server.base, "lena")
         page.wait_for_url("**/granskning/")
         expect(page.get_by_text("Träffar: 4")).to_be_visible()
         page.screenshot(path=shots / "01-county-review-list.png", full_page=True)

@@ -8,6 +8,7 @@ import pytest
 
 from sync import store
 
+from browser_helpers import stored_draft
 from forms_helpers import make_questionnaire, section
 from server_helpers import Server
 from test_two_tabs import QUESTIONS
@@ -24,13 +25,6 @@ def _new_interview(store_path) -> str:
     sid = store.create_submission(db, "two-tabs", "0180")
     db.conn.close()
     return sid
-
-
-def _draft(store_path, sid) -> dict:
-    db = store.open_db(store_path)
-    raw = store.get_submission(db, sid).draft["raw"]
-    db.conn.close()
-    return raw
 
 
 def _tabs(chromium, url):
@@ -73,7 +67,7 @@ def test_answers_typed_in_two_tabs_in_different_questions_are_both_kept(chromium
         assert a.url == url
         a.get_by_role("button", name="Nästa").click()
         a.wait_for_url(f"**/s/{sid}/del/t")
-        raw = _draft(store_path, sid)
+        raw = stored_draft(store_path, sid)["raw"]
         assert (raw["s.antal"], raw["s.kommentar"], raw["s.hinder"], raw["s.hinder/annat"]) == \
             ("77", "Bra samtal", ["annat"], "Lokaler")
         assert b.evaluate("Object.keys(localStorage).filter(k => k.startsWith('fieldkit:draft:'))") == []
@@ -91,13 +85,13 @@ def test_the_same_question_in_two_tabs_the_later_save_wins_and_the_other_tab_is_
         expect(a.locator("#save-state")).to_contain_text("Sparat", timeout=10000)
         b.locator('input[name="s.antal"]').fill("55")
         expect(b.locator("#save-state")).to_contain_text("Sparat", timeout=10000)
-        assert _draft(store_path, sid)["s.antal"] == "55"
+        assert stored_draft(store_path, sid)["raw"]["s.antal"] == "55"
 
         a.get_by_role("button", name="Nästa").click()
         expect(a.locator("#other-tab")).to_contain_text(OTHER_TAB)
         expect(a.locator('input[name="s.antal"]')).to_have_value("55")
         assert a.url == url, "the page that lost its answer does not go on as if all were well"
-        assert _draft(store_path, sid)["s.antal"] == "55"
+        assert stored_draft(store_path, sid)["raw"]["s.antal"] == "55"
         context.close()
 
 
@@ -116,7 +110,7 @@ def test_a_tab_showing_an_instance_another_tab_removed_saves_into_the_right_one(
         b.locator('input[name="s.personer[2].alder"]').fill("40")  # Bertil, now number 1
         expect(b.locator("#save-state")).to_contain_text("Sparat", timeout=10000)
         expect(b.locator("#other-tab")).to_contain_text("Ladda om sidan")
-        people = _draft(store_path, sid)["s.personer"]
+        people = stored_draft(store_path, sid)["raw"]["s.personer"]
         assert [(p.get("s.personer.namn"), p.get("s.personer.alder")) for p in people] == [("Bertil", "40")]
         b.reload()
         expect(b.locator('input[name="s.personer[1].alder"]')).to_have_value("40")
@@ -142,7 +136,7 @@ def test_a_tab_shown_again_shows_the_other_tabs_ticks_without_saving(chromium, s
         expect(a.locator("#save-state")).to_contain_text("Sparat", timeout=10000)
         b.get_by_role("checkbox", name="tid").check()
         expect(b.locator("#save-state")).to_contain_text("Sparat", timeout=10000)
-        raw = _draft(store_path, sid)
+        raw = stored_draft(store_path, sid)["raw"]
         assert (raw["s.hinder"], raw["s.hinder/annat"]) == (["tid", "annat"], "Lokaler"), "both tabs' ticks"
         expect(b.get_by_role("checkbox", name="Annat, nämligen")).to_be_checked()
         expect(b.locator('input[name="s.hinder/annat"]')).to_have_value("Lokaler")
@@ -183,7 +177,7 @@ def test_a_question_changed_in_both_tabs_is_marked_and_the_later_save_wins(chrom
         a.locator('input[name="s.antal"]').fill("78")
         expect(conflict).to_have_count(0)
         expect(a.locator("#save-state")).to_contain_text("Sparat", timeout=10000)
-        assert _draft(store_path, sid)["s.antal"] == "78", "the later save wins"
+        assert stored_draft(store_path, sid)["raw"]["s.antal"] == "78", "the later save wins"
         context.close()
 
 

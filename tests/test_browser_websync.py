@@ -16,8 +16,7 @@ from forms import clean_answers, from_dict
 from sync import devices, store
 from sync.ingest import ingest
 
-from browser_helpers import wait_for_service_worker
-from central_helpers import PASSWORD
+from browser_helpers import log_in, wait_for_service_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -42,20 +41,11 @@ def questionnaire(cdb):
     return q
 
 
-def _login(page, base: str, name: str = "ivar", password: str = PASSWORD):
-    page.goto(base + "/logga-in")
-    page.get_by_label("Användarnamn").fill(name)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    # The login page first derives the offline app's password verifier (webapp/login.js), then sends the form.
-    page.wait_for_url(lambda url: "/logga-in" not in url)
-
-
 def _open_app(context, base: str, *, worker: bool = True):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    _login(page, base)
+    log_in(page, base, "ivar")
     page.goto(base + "/app/")
     _start_page(page)
     if worker:
