@@ -373,13 +373,10 @@ class Suppression:
         small = np.zeros(values.shape, dtype=bool)
         if not self.active or not len(values):
             return small
+        counted = sorted({c for cols, total in row_lines for c in [*cols, *([] if total is None else [total])]})
         for cols, total in row_lines:
-            if total is not None or not len(cols):
-                continue
-            columns = [c for line_cols, line_total in row_lines for c in
-                       list(line_cols) + ([] if line_total is None else [line_total])]
-            size = values[:, list(cols)].sum(axis=1)
-            tiny = (size > 0) & (size < self.min_count)
-            small[np.ix_(tiny, sorted(set(columns)))] = True
+            if total is None and len(cols):
+                size = values[:, list(cols)].sum(axis=1)
+                small[np.ix_((size > 0) & (size < self.min_count), counted)] = True
         return small
 
