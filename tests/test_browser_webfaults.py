@@ -18,7 +18,8 @@ from forms import from_dict
 from sync import drafts, store
 
 from central_helpers import PASSWORD
-from test_browser_websync import DEFINITION, _enrol, _home, _interview, _login, _open_app, _start_page
+from browser_helpers import log_in
+from test_browser_websync import DEFINITION, _enrol, _home, _interview, _open_app, _start_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -384,7 +385,7 @@ def test_logging_out_keeps_unsent_interviews_and_the_login_page_says_so(chromium
             "tillhör ser och skickar dem efter att ha loggat in och öppnat offlineappen.")
         assert not any(word in page.content() for word in ("ivar", "Umeå", "Lund", first))
 
-        _login(page, server.url)
+        log_in(page, server.url, "ivar")
         page.goto(server.url + "/app/")
         _start_page(page)
         expect(page.locator("#unsent .unsent-row")).to_have_count(2)
@@ -395,7 +396,7 @@ def test_logging_out_keeps_unsent_interviews_and_the_login_page_says_so(chromium
         page.wait_for_url(re.compile(r"/logga-in"))
         expect(page.locator("#unsent-notice")).to_contain_text("från en användare")  # the draft
         # Logged in, Ivar's own start page on the central says how many of his wait.
-        _login(page, server.url)
+        log_in(page, server.url, "ivar")
         expect(page.locator("#unsent-notice")).to_contain_text(
             "1 av dina intervjuer i offlineappen i den här webbläsaren har inte skickats.")
         assert errors == []
@@ -420,7 +421,7 @@ def test_the_upload_page_ingests_the_file_chromium_saved(chromium, server, cdb, 
         download.value.save_as(path)
 
         upload = admin.new_page()
-        _login(upload, server.url, "ada")
+        log_in(upload, server.url, "ada")
         upload.goto(server.url + "/admin/paket/")
         upload.get_by_label("Paketfil").set_input_files(str(path))
         upload.get_by_role("button", name="Ladda upp och importera").click()

@@ -17,9 +17,9 @@ from forms import from_dict
 from sync import store
 from sync.demo_sthlm import SthlmMaker
 
-from browser_helpers import artifacts_dir, wait_for_service_worker
+from browser_helpers import artifacts_dir, log_in, wait_for_service_worker
 from central_helpers import PASSWORD
-from test_browser_websync import DEFINITION, _home, _interview, _login, _start_page
+from test_browser_websync import DEFINITION, _home, _interview, _start_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,7 +37,7 @@ def questionnaire(cdb):
 
 def _open_app(page, base: str, name: str, password: str = PASSWORD):
     """Log in as `name` and open the app, with the service worker in control."""
-    _login(page, base, name, password)
+    log_in(page, base, name, password)
     page.goto(base + "/app/")
     _start_page(page)
     wait_for_service_worker(page)
@@ -238,7 +238,7 @@ def test_offline_each_user_of_a_shared_browser_signs_in_with_their_own_password(
         expect(page.locator("#who-name")).to_have_text("ivar")
         expect(page.locator("#no-offline-signin")).to_have_count(0)
         _logout(page, server.url)
-        _login(page, server.url, "inez", INEZ_PASSWORD)
+        log_in(page, server.url, "inez", INEZ_PASSWORD)
         page.goto(server.url + "/app/")
         _start_page(page)
         _enrol(page, "inez")
@@ -351,7 +351,7 @@ def test_offline_each_user_of_a_shared_browser_signs_in_with_their_own_password(
         expect(page.locator("#who-name")).to_have_count(0)
 
         # Once Inez is known, her start page on the central counts hers.
-        _login(other, server.url, "inez", INEZ_PASSWORD)
+        log_in(other, server.url, "inez", INEZ_PASSWORD)
         expect(other.locator("#unsent-notice")).to_have_text(
             "1 av dina intervjuer i offlineappen i den här webbläsaren har inte skickats. Öppna offlineappen och skicka "
             "dem, eller spara dem till en fil där. Öppna offlineappen")
@@ -389,7 +389,7 @@ def test_offline_nobody_works_without_a_verifier_made_at_a_login_in_this_browser
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         # A login whose verifier never reached the app (as a session from before the app kept them).
-        _login(page, server.url, "ivar")
+        log_in(page, server.url, "ivar")
         page.evaluate("sessionStorage.clear()")
         page.goto(server.url + "/app/")
         _start_page(page)
